@@ -1,0 +1,1 @@
+"""Readers, one per published format. The loader asks each in turn whether it recognises a file's header."""

@@ -1,0 +1,80 @@
+"""The one place that opens DuckDB connections.
+
+The warehouse path the app and other tools open (for example ``data/warehouse.duckdb``) is a
+symbolic link to the current build in ``builds/`` beside it. The ETL writes a new build file,
+checks it, then swaps the link atomically, so a reader never sees a half-written file and
+DuckDB's per-path instance cache never serves stale data (each build has its own path).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+# Builds are written in the storage format of DuckDB 1.0 so councils' own tools
+# (DuckDB 1.x CLI, DBeaver, R/Python clients still on 1.x) can open them. See docs/data-contract.md.
+STORAGE_VERSION = "v1.0.0"
+
+# Extensions are never downloaded: council networks and this machine have no internet.
+_OFFLINE_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def default_warehouse_path() -> Path:
+    """Where the dashboard looks for the warehouse unless SID_WAREHOUSE says otherwise."""
+    return Path(os.environ.get("SID_WAREHOUSE", "data/warehouse.duckdb"))
+
+
+def builds_dir(warehouse_path: Path) -> Path:
+    """Builds live beside the pointer so a swap never crosses file systems."""
+    return Path(warehouse_path).parent / "builds"
+
+
+def resolve_build(warehouse_path: Path) -> Path:
+    """The build file the pointer names right now (read on every rerun, so new loads show up)."""
+    p = Path(warehouse_path)
+    if not p.exists():
+        raise FileNotFoundError(
+            f"No warehouse at {p}. Load one with: python -m etl load SOURCE_DIR --warehouse {p}"
+        )
+    return p.resolve()
+
+
+def open_read_only(build_path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection: the dashboard never writes to the file the ETL owns."""
+    return duckdb.connect(str(build_path), read_only=True, config=dict(_OFFLINE_CONFIG))
+
+
+def open_in_memory() -> duckdb.DuckDBPyConnection:
+    """A scratch connection for the ETL's reading and checking work."""
+    return duckdb.connect(":memory:", config=dict(_OFFLINE_CONFIG))
+
+
+def create_build(con: duckdb.DuckDBPyConnection, build_path: Path, alias: str = "build") -> None:
+    """Attach a brand-new build file to ``con`` in the pinned storage format."""
+    Path(build_path).parent.mkdir(parents=True, exist_ok=True)
+    con.execute(f"ATTACH ? AS {alias} (STORAGE_VERSION '{STORAGE_VERSION}')", [str(build_path)])
+
+
+def open_build_for_writing(build_path: Path) -> duckdb.DuckDBPyConnection:
+    """Open a new build file read-write (ETL only). The file must not exist yet."""
+    build_path = Path(build_path)
+    if build_path.exists():
+        raise FileExistsError(f"Build {build_path} already exists; builds are never rewritten")
+    con = open_in_memory()
+    create_build(con, build_path)
+    con.execute("USE build")
+    return con
+
+
+def swap_pointer(warehouse_path: Path, build_path: Path) -> None:
+    """Point ``warehouse_path`` at ``build_path`` atomically (rename over the old link)."""
+    warehouse_path = Path(warehouse_path)
+    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = warehouse_path.with_name(warehouse_path.name + ".swap")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    target = os.path.relpath(Path(build_path).resolve(), warehouse_path.parent.resolve())
+    os.symlink(target, tmp)
+    os.replace(tmp, warehouse_path)
