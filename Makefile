@@ -32,7 +32,7 @@ default-data: $(BIN)/activate
 etl: $(BIN)/activate
 	$(BIN)/python -m etl load $(SOURCE) --warehouse $(WAREHOUSE)
 
-run: setup default-data
+run: $(BIN)/activate default-data
 	$(BIN)/streamlit run dashboard/app.py --server.port 8501
 
 test: setup
