@@ -1,0 +1,96 @@
+"""Missing-value codes of the DfE / GSS publications, and turning a published cell into (value, status).
+
+A published cell is one of:
+  * a number, possibly with a ``%`` sign, thousands commas or spaces ("72%", "5.9%", "1,234")
+      -> value DOUBLE, status NULL
+  * a known code (SUPP, NE, NA, LOWCOV, c, x, ...)  -> value NULL, status = the code (never a zero)
+  * blank: empty, spaces only, the literal ``NULL``  -> value NULL, status NULL (nothing published)
+  * anything else: INVALID                           -> value NULL, status NULL, and the cell goes to
+    ``rejects`` (the reader does that; ``is_invalid(x)`` says which cells)
+
+Conversion happens inside DuckDB through SQL macros, never in a Python loop over cells:
+``install_macros(con)`` creates ``parse_value(x)``, ``parse_status(x)``, ``is_blank(x)`` and
+``is_invalid(x)`` as TEMP macros on the connection (so nothing is written into a build file).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+# code -> plain-English meaning, for legends. Performance-tables codes are from the DfE
+# "Abbreviations used in the csv and excel Download Data files" (abbreviations.xlsx beside each
+# download) and the KS2 field list (NEW); GSS symbols from the Government Statistical Service
+# guidance on symbols in tables.
+CODE_MEANINGS: dict[str, str] = {
+    "SUPP": "Suppressed: usually because 5 or fewer pupils are covered by the measure",
+    "NE": "No entries: the school did not enter any pupils for the qualifications covered by the measure",
+    "NEW": "New institution: a new school with no eligible pupils",
+    "NP": "Not published: for example progress is not published for independent schools",
+    "LOWCOV": "Low coverage: fewer than 50% of pupils are included in the progress measure",
+    "NA": "Not applicable: not available for this year, or the measure does not apply to this school",
+    "DNS": "Did not submit: the school did not submit the data",
+    "SP": "Small percentage: the figure is between 0% and 0.5%",
+    "RE": "Redacted: not a reliable estimate, so not a fair measure of performance",
+    ":": "Not available",
+    "c": "Confidential: withheld to protect confidentiality",
+    "x": "Unavailable",
+    "z": "Not applicable",
+    "low": "Rounds to zero, but is not zero",
+    "u": "Low reliability",
+}
+
+# Spellings treated as "nothing published" (value NULL, status NULL, no reject).
+BLANKS: tuple[str, ...] = ("", "NULL")
+
+_NUMBER_RE = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+
+
+def code_meaning(code: str | None) -> str | None:
+    """The plain-English meaning of a status code (None for None or an unknown code)."""
+    if code is None:
+        return None
+    return CODE_MEANINGS.get(code)
+
+
+def _lit(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _status_case(expr: str) -> str:
+    # Codes match case-insensitively and come back in their canonical spelling.
+    whens = " ".join(f"WHEN {_lit(c.upper())} THEN {_lit(c)}" for c in CODE_MEANINGS)
+    return f"CASE upper(trim({expr})) {whens} ELSE NULL END"
+
+
+def macro_sql() -> list[str]:
+    """The CREATE MACRO statements (TEMP: they live on the connection, not in the build)."""
+    blanks = ", ".join(_lit(b) for b in BLANKS)
+    return [
+        # the text with %, thousands commas and all whitespace (incl. no-break space) removed
+        r"""CREATE OR REPLACE TEMP MACRO sid_clean_number(x) AS
+            regexp_replace(CAST(x AS VARCHAR), '[%,\s\x{00A0}]', '', 'g')""",
+        f"""CREATE OR REPLACE TEMP MACRO is_blank(x) AS
+            (x IS NULL OR upper(trim(CAST(x AS VARCHAR))) IN ({blanks}))""",
+        f"""CREATE OR REPLACE TEMP MACRO parse_status(x) AS
+            (CASE WHEN x IS NULL THEN NULL ELSE {_status_case("CAST(x AS VARCHAR)")} END)""",
+        f"""CREATE OR REPLACE TEMP MACRO parse_value(x) AS
+            (CASE WHEN x IS NULL THEN NULL
+                  WHEN regexp_matches(sid_clean_number(x), '{_NUMBER_RE}')
+                  THEN TRY_CAST(sid_clean_number(x) AS DOUBLE)
+                  ELSE NULL END)""",
+        """CREATE OR REPLACE TEMP MACRO is_invalid(x) AS
+            (NOT is_blank(x) AND parse_status(x) IS NULL AND parse_value(x) IS NULL)""",
+    ]
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create parse_value(x) -> DOUBLE, parse_status(x) -> VARCHAR, is_blank(x), is_invalid(x) on ``con``."""
+    for sql in macro_sql():
+        con.execute(sql)
+
+
+def parse_cell(con: duckdb.DuckDBPyConnection, text: str | None) -> tuple[float | None, str | None, bool]:
+    """(value, status, invalid) for one cell, through the same macros (tests and one-off use)."""
+    install_macros(con)
+    return con.execute("SELECT parse_value(?::VARCHAR), parse_status(?::VARCHAR), is_invalid(?::VARCHAR)",
+                       [text, text, text]).fetchone()
