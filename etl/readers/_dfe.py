@@ -1,0 +1,266 @@
+"""Shared machinery of the DfE readers (ks2, ks4, census, absence): read raw, classify rows, reject
+bad rows, write stg_named_schools, and unpivot the canonical measures with set-based SQL.
+
+Each reader declares its field mapping as a list of ``Field`` (one data structure per reader) and its
+row classification as SQL expressions (``RowSpec``); everything else is here. Identifiers are quoted,
+values (measure names, field names, file name, year) are bound parameters.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import duckdb
+
+from etl.codes import install_macros
+from etl.manifest import missing_year_message
+from etl.readers.base import SourceFile, StageResult
+from etl.readers.csv_source import read_raw
+
+_counter = itertools.count(1)
+
+INVALID_CELL = "not a number or a known missing-value code"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One published column -> one canonical measure for one pupil group."""
+
+    field: str  # the published column name (matched case-insensitively)
+    measure: str
+    pupil_group: str = "all"
+    lower: str | None = None  # column of the lower confidence limit
+    upper: str | None = None
+    cohort: str | None = None  # column holding the number of pupils the figure covers
+    expr: str | None = None  # optional SQL (over quoted raw columns) replacing the column's text
+    needs: tuple[str, ...] = ()  # extra columns expr needs (all must exist, else the field is skipped)
+
+
+def groups(
+    base: str,
+    measure: str,
+    suffixes: Sequence[tuple[str, str]],
+    *,
+    lower: str | None = None,
+    upper: str | None = None,
+    cohorts: dict[str, str] | None = None,
+) -> list[Field]:
+    """Fields for ``base`` and each group suffix. ``lower``/``upper`` are templates with {base}
+    and {sfx} (sfx = '' or '_B'), e.g. '{base}{sfx}_LOWER' or 'P8CILOW{sfx}'."""
+    out = []
+    for sfx, group in suffixes:
+        out.append(
+            Field(
+                field=f"{base}{sfx}",
+                measure=measure,
+                pupil_group=group,
+                lower=lower.format(base=base, sfx=sfx) if lower else None,
+                upper=upper.format(base=base, sfx=sfx) if upper else None,
+                cohort=(cohorts or {}).get(group),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """SQL expressions (over the raw table's quoted columns) that classify each row."""
+
+    level: str  # -> 'school' | 'la' | 'national' | NULL (unknown: the row is rejected)
+    level_column: str | None  # the column named in the reject when level is NULL
+    urn: str  # text of the URN
+    la: str  # text of the LA code
+    national_scope: str = "NULL"
+    name: str = "NULL"
+    school_type: str = "NULL"
+
+
+def q(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def columns_of(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """lower-case column name -> the column name as published, for the raw table."""
+    cols = [r[0] for r in con.execute(f"DESCRIBE {q(table)}").fetchall()]
+    return {c.lower(): c for c in cols if c != "__line"}
+
+
+def col_or_null(cols: dict[str, str], *names: str) -> str:
+    """The first of ``names`` present, as a quoted identifier with outer spaces trimmed, else NULL."""
+    for n in names:
+        if n.lower() in cols:
+            return f"NULLIF(trim({q(cols[n.lower()])}), '')"
+    return "NULL::VARCHAR"
+
+
+def require_time_period(src: SourceFile, kind: str) -> int:
+    if src.time_period is None:
+        raise ValueError(missing_year_message(src.name, kind, src.file_status or "final"))
+    return src.time_period
+
+
+def present_fields(fields: Iterable[Field], cols: dict[str, str]) -> list[Field]:
+    """The fields whose column exists in this file's header, names resolved to the file's spelling.
+    A missing field is skipped (columns change between years); a missing CI/cohort column is dropped."""
+    out = []
+    for f in fields:
+        if f.field.lower() not in cols or any(n.lower() not in cols for n in f.needs):
+            continue
+
+        def res(n: str | None) -> str | None:
+            return cols.get(n.lower()) if n else None
+
+        out.append(Field(cols[f.field.lower()], f.measure, f.pupil_group, res(f.lower), res(f.upper), res(f.cohort), f.expr, f.needs))
+    return out
+
+
+def stage_dfe(
+    con: duckdb.DuckDBPyConnection,
+    src: SourceFile,
+    *,
+    kind: str,
+    fields: Sequence[Field],
+    spec: Callable[[dict[str, str]], RowSpec],
+    phase: str | None,
+) -> StageResult:
+    """Read ``src`` and write rejects, stg_named_schools and stg_measures. Returns the StageResult."""
+    time_period = require_time_period(src, kind)
+    install_macros(con)
+    n = next(_counter)
+    raw, rows, long = f"__raw_{kind}_{n}", f"__rows_{kind}_{n}", f"__long_{kind}_{n}"
+    res = StageResult(time_period=None)
+    res.rows_read = read_raw(con, src.text_path, raw, src.header, src.delimiter)
+    cols = columns_of(con, raw)
+    rs = spec(cols)
+
+    # 1. classify every row; decide which are rejected and why
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {q(rows)} AS
+        WITH c AS (
+            SELECT __line, ({rs.level}) AS level, ({rs.urn}) AS urn_text, ({rs.la}) AS la_text,
+                   ({rs.national_scope}) AS national_scope, ({rs.name}) AS name, ({rs.school_type}) AS school_type,
+                   {col_or_null(cols, rs.level_column) if rs.level_column else "NULL::VARCHAR"} AS level_text
+            FROM {q(raw)}
+        ), t AS (
+            SELECT *,
+                   CASE WHEN regexp_full_match(coalesce(urn_text, ''), '[0-9]{{1,9}}') THEN CAST(urn_text AS INTEGER) END AS urn,
+                   CASE WHEN regexp_full_match(coalesce(la_text, ''), '[0-9]{{1,9}}') THEN CAST(la_text AS INTEGER) END AS la_code
+            FROM c
+        ), d AS (
+            SELECT *,
+                   row_number() OVER (PARTITION BY level, CASE WHEN level = 'school' THEN urn END,
+                                      CASE WHEN level <> 'school' THEN la_code END,
+                                      CASE WHEN level <> 'school' THEN national_scope END ORDER BY __line) AS nth,
+                   min(__line) OVER (PARTITION BY level, CASE WHEN level = 'school' THEN urn END,
+                                     CASE WHEN level <> 'school' THEN la_code END,
+                                     CASE WHEN level <> 'school' THEN national_scope END) AS first_line
+            FROM t
+        )
+        SELECT __line, level, CASE WHEN level = 'school' THEN urn END AS urn,
+               CASE WHEN level = 'national' THEN NULL ELSE la_code END AS la_code,
+               CASE WHEN level = 'school' THEN NULL ELSE national_scope END AS national_scope,
+               name, school_type,
+               CASE
+                 WHEN level IS NULL THEN 'unknown record type: not a school, LA or national row'
+                 WHEN level = 'school' AND urn IS NULL THEN 'URN is not a whole number: row not loaded'
+                 WHEN level = 'school' AND nth > 1 THEN
+                      'URN ' || urn || ' appears more than once in this file: line ' || first_line || ' kept (decision 2)'
+                 WHEN level <> 'school' AND nth > 1 THEN
+                      'aggregate row repeated in this file: line ' || first_line || ' kept (decision 2)'
+               END AS reason,
+               CASE WHEN level IS NULL THEN ? ELSE ? END AS reject_column,
+               CASE WHEN level IS NULL THEN level_text ELSE urn_text END AS reject_value
+        FROM d
+        """,
+        [rs.level_column, _urn_column(cols)],
+    )
+    bad = con.execute(
+        f"""INSERT INTO rejects (file_name, line, column_name, value, reason)
+            SELECT ?, __line, reject_column, reject_value, reason FROM {q(rows)} WHERE reason IS NOT NULL""",
+        [src.name],
+    ).fetchone()[0]
+    res.rows_rejected = bad
+    if bad:
+        res.add("rejects", bad)
+
+    # 2. the schools this file names (decision 3)
+    named = con.execute(
+        f"""INSERT INTO stg_named_schools (urn, name, la_code, school_type, phase, time_period, source_file)
+            SELECT urn, name, la_code, school_type, ?, ?, ? FROM {q(rows)}
+            WHERE reason IS NULL AND level = 'school' ORDER BY __line""",
+        [phase, time_period, src.name],
+    ).fetchone()[0]
+    res.add("stg_named_schools", named)
+
+    # 3. the canonical measures, unpivoted in one scan
+    use = present_fields(fields, cols)
+    if not use:
+        res.notes.append(f"{src.name}: none of the {kind} measure fields is in this file's header")
+        res.add("stg_measures", 0)
+        return res
+    structs, params = [], []
+    for f in use:
+        v = f.expr if f.expr else q(f.field)
+        parts = [
+            ("f", "?", f.field), ("m", "?", f.measure), ("g", "?", f.pupil_group),
+            ("v", f"CAST({v} AS VARCHAR)", None),
+            ("lf", "?", f.lower), ("lo", q(f.lower) if f.lower else "NULL::VARCHAR", None),
+            ("uf", "?", f.upper), ("hi", q(f.upper) if f.upper else "NULL::VARCHAR", None),
+            ("cf", "?", f.cohort), ("co", q(f.cohort) if f.cohort else "NULL::VARCHAR", None),
+        ]
+        items = []
+        for key, sql, param in parts:
+            if sql == "?":
+                items.append(f"{key} := CAST(? AS VARCHAR)")
+                params.append(param)
+            else:
+                items.append(f"{key} := {sql}")
+        structs.append("struct_pack(" + ", ".join(items) + ")")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {q(long)} AS
+        SELECT __line, level, urn, la_code, national_scope, u.*
+        FROM (
+            SELECT w.__line, w.level, w.urn, w.la_code, w.national_scope, unnest([{", ".join(structs)}]) AS u
+            FROM {q(raw)} r JOIN {q(rows)} w ON r.__line = w.__line
+            WHERE w.reason IS NULL
+        )
+        """,
+        params,
+    )
+    cell_rejects = con.execute(
+        f"""INSERT INTO rejects (file_name, line, column_name, value, reason)
+            SELECT DISTINCT ?, __line, col, val, ? FROM (
+                SELECT __line, f AS col, v AS val FROM {q(long)} WHERE is_invalid(v)
+                UNION ALL SELECT __line, lf, lo FROM {q(long)} WHERE is_invalid(lo)
+                UNION ALL SELECT __line, uf, hi FROM {q(long)} WHERE is_invalid(hi)
+                UNION ALL SELECT __line, cf, co FROM {q(long)} WHERE is_invalid(co)
+            ) ORDER BY __line, col""",
+        [src.name, INVALID_CELL],
+    ).fetchone()[0]
+    if cell_rejects:
+        res.add("rejects", cell_rejects)
+        res.notes.append(f"{src.name}: {cell_rejects} cells were neither a number nor a known code (see rejects)")
+    written = con.execute(
+        f"""INSERT INTO stg_measures (level, urn, la_code, time_period, source_kind, measure, pupil_group, value,
+                                      status_code, ci_lower, ci_upper, cohort, national_scope, source_file,
+                                      source_field, source_line, file_status)
+            SELECT level, urn, la_code, ?, ?, m, g, parse_value(v), parse_status(v), parse_value(lo), parse_value(hi),
+                   TRY_CAST(round(parse_value(co)) AS INTEGER), national_scope, ?, f, __line, ?
+            FROM {q(long)}
+            WHERE parse_value(v) IS NOT NULL OR parse_status(v) IS NOT NULL
+            ORDER BY __line, m, g""",
+        [time_period, kind, src.name, src.file_status],
+    ).fetchone()[0]
+    res.add("stg_measures", written)
+    for t in (long, rows, raw):
+        con.execute(f"DROP TABLE IF EXISTS {q(t)}")
+    return res
+
+
+def _urn_column(cols: dict[str, str]) -> str | None:
+    return cols.get("urn")
