@@ -1,0 +1,67 @@
+"""Shared by the establishment readers (GIAS, spine): insert stg_establishments rows from a
+classified SELECT, reject bad/duplicate URNs, and convert easting/northing to WGS84 (vectorised)."""
+
+from __future__ import annotations
+
+import numpy as np
+import duckdb
+
+from etl.readers._dfe import q
+
+
+def reject_bad_urns(con: duckdb.DuckDBPyConnection, raw: str, urn_col: str, file_name: str) -> tuple[str, int]:
+    """Creates TEMP table ``<raw>_ok`` (__line, urn) of loadable rows; rejects the rest. Returns (table, n_rejected)."""
+    ok = raw + "_ok"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {q(ok)} AS
+            WITH t AS (
+              SELECT __line, NULLIF(trim({q(urn_col)}), '') AS urn_text,
+                     CASE WHEN regexp_full_match(coalesce(trim({q(urn_col)}), ''), '[0-9]{{1,9}}')
+                          THEN CAST(trim({q(urn_col)}) AS INTEGER) END AS urn
+              FROM {q(raw)}
+            )
+            SELECT __line, urn_text, urn,
+                   row_number() OVER (PARTITION BY urn ORDER BY __line) AS nth,
+                   min(__line) OVER (PARTITION BY urn) AS first_line
+            FROM t"""
+    )
+    n = con.execute(
+        f"""INSERT INTO rejects (file_name, line, column_name, value, reason)
+            SELECT ?, __line, ?, urn_text,
+                   CASE WHEN urn IS NULL THEN 'URN is not a whole number: row not loaded'
+                        ELSE 'URN ' || urn || ' appears more than once in this file: line ' || first_line || ' kept (decision 2)' END
+            FROM {q(ok)} WHERE urn IS NULL OR nth > 1 ORDER BY __line""",
+        [file_name, urn_col],
+    ).fetchone()[0]
+    con.execute(f"DELETE FROM {q(ok)} WHERE urn IS NULL OR nth > 1")
+    return ok, n
+
+
+def add_lat_lon(con: duckdb.DuckDBPyConnection, file_name: str) -> int:
+    """Fill latitude/longitude of this file's stg_establishments rows from easting/northing
+    (British National Grid EPSG:27700 -> WGS84 EPSG:4326), one vectorised pyproj call."""
+    from pyproj import Transformer
+
+    rows = con.execute(
+        """SELECT source_line, easting, northing FROM stg_establishments
+           WHERE source_file = ? AND easting IS NOT NULL AND northing IS NOT NULL
+             AND easting > 0 AND northing > 0""",
+        [file_name],
+    ).fetchnumpy()
+    if len(rows["source_line"]) == 0:
+        return 0
+    tr = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+    lon, lat = tr.transform(np.asarray(rows["easting"], dtype=float), np.asarray(rows["northing"], dtype=float))
+    import pandas as pd
+
+    df = pd.DataFrame({"source_line": np.asarray(rows["source_line"]), "lat": lat, "lon": lon})
+    con.register("__sid_latlon", df)
+    try:
+        con.execute(
+            """UPDATE stg_establishments e SET latitude = round(l.lat, 6), longitude = round(l.lon, 6)
+               FROM __sid_latlon l WHERE e.source_file = ? AND e.source_line = l.source_line""",
+            [file_name],
+        )
+    finally:
+        con.unregister("__sid_latlon")
+    return len(df)
