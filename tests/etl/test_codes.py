@@ -1,0 +1,68 @@
+import duckdb
+import pytest
+
+from etl.codes import CODE_MEANINGS, install_macros, parse_cell
+
+
+@pytest.fixture
+def c():
+    con = duckdb.connect()
+    install_macros(con)
+    return con
+
+
+@pytest.mark.parametrize(
+    "cell, value, status, invalid",
+    [
+        ("72%", 72.0, None, False),
+        ("5.9%", 5.9, None, False),
+        ("SUPP", None, "SUPP", False),
+        ("abc", None, None, True),
+        ("0", 0.0, None, False),
+        ("0%", 0.0, None, False),
+        (" 1,234 ", 1234.0, None, False),
+        ("-0.5", -0.5, None, False),
+        ("NA", None, "NA", False),
+        ("na", None, "NA", False),
+        ("LOWCOV", None, "LOWCOV", False),
+        ("NE", None, "NE", False),
+        ("NEW", None, "NEW", False),
+        ("NP", None, "NP", False),
+        ("DNS", None, "DNS", False),
+        ("SP", None, "SP", False),
+        ("c", None, "c", False),
+        ("x", None, "x", False),
+        ("z", None, "z", False),
+        ("low", None, "low", False),
+        ("u", None, "u", False),
+        (":", None, ":", False),
+        ("", None, None, False),
+        (" ", None, None, False),
+        ("NULL", None, None, False),
+        (None, None, None, False),
+        ("nan", None, None, True),
+        ("inf", None, None, True),
+        ("12abc", None, None, True),
+        ("%", None, None, True),
+    ],
+)
+def test_parse_cell(c, cell, value, status, invalid):
+    assert parse_cell(c, cell) == (value, status, invalid)
+
+
+def test_codes_are_never_zero(c):
+    for code in CODE_MEANINGS:
+        v, s, bad = parse_cell(c, code)
+        assert v is None and s == code and not bad
+
+
+def test_macros_are_set_based(c):
+    rows = c.execute(
+        "SELECT parse_value(x), parse_status(x), is_invalid(x) FROM (VALUES ('72%'), ('SUPP'), ('abc')) t(x) ORDER BY x"
+    ).fetchall()
+    assert rows == [(72.0, None, False), (None, "SUPP", False), (None, None, True)]
+
+
+def test_every_code_has_a_meaning():
+    for code in ["SUPP", "NE", "NEW", "NP", "LOWCOV", "NA", "DNS", "SP", "c", "x", "z", "low", "u"]:
+        assert CODE_MEANINGS[code]
