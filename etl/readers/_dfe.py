@@ -107,13 +107,16 @@ def present_fields(fields: Iterable[Field], cols: dict[str, str]) -> list[Field]
     A missing field is skipped (columns change between years); a missing CI/cohort column is dropped."""
     out = []
     for f in fields:
-        if f.field.lower() not in cols or any(n.lower() not in cols for n in f.needs):
+        if any(n.lower() not in cols for n in f.needs):
+            continue
+        if f.expr is None and f.field.lower() not in cols:
             continue
 
         def res(n: str | None) -> str | None:
             return cols.get(n.lower()) if n else None
 
-        out.append(Field(cols[f.field.lower()], f.measure, f.pupil_group, res(f.lower), res(f.upper), res(f.cohort), f.expr, f.needs))
+        name = f.field if f.expr is not None else cols[f.field.lower()]
+        out.append(Field(name, f.measure, f.pupil_group, res(f.lower), res(f.upper), res(f.cohort), f.expr, f.needs))
     return out
 
 
