@@ -1,0 +1,60 @@
+"""Command line of the ETL: ``python -m etl load SOURCE_DIR --warehouse PATH``.
+
+PATH is what the dashboard and other tools open: a symbolic link to the current build in
+``<dir of PATH>/builds/``. Exit code 0 when the new build is serving, non-zero (with a message
+naming the file and the problem on stderr) when the previous warehouse was kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from etl.load import LoadSettings, run_cli
+from warehouse.connection import default_warehouse_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    defaults = LoadSettings()
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("load", help="load a source folder into a new warehouse build and switch to it")
+    p.add_argument("source_dir", type=Path, help="folder of published files (and optional manifest.csv)")
+    p.add_argument(
+        "--warehouse",
+        type=Path,
+        default=default_warehouse_path(),
+        help="the warehouse pointer the app opens (default: $SID_WAREHOUSE or data/warehouse.duckdb)",
+    )
+    p.add_argument(
+        "--max-reject-share",
+        type=float,
+        default=defaults.max_reject_share,
+        help="refuse the load when a file has more than this share of rows rejected (default %(default)s)",
+    )
+    p.add_argument(
+        "--keep-builds",
+        type=int,
+        default=defaults.keep_builds,
+        help="builds of successful loads to keep in builds/ (default %(default)s)",
+    )
+    p.add_argument(
+        "--build-grace-seconds",
+        type=float,
+        default=defaults.build_grace_s,
+        help="never delete a build younger than this, so open dashboard sessions finish (default %(default)s)",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    args = parser.parse_args(argv)
+    settings = LoadSettings(
+        max_reject_share=args.max_reject_share,
+        keep_builds=args.keep_builds,
+        build_grace_s=args.build_grace_seconds,
+        progress=not args.no_progress,
+    )
+    return run_cli(args.source_dir, args.warehouse, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,326 @@
+"""Orchestrates one load: discover files, stage them, build the core (and model) tables, check the
+data contract, then swap the warehouse pointer to the new build.
+
+A load never touches the build that is serving. It writes ``builds/<run_id>.duckdb`` beside the
+warehouse pointer, checks it, closes it, reopens it read-only, and only then swaps the pointer
+(an atomic rename). On any failure the new file is removed and the pointer is left as it was; a
+process killed half way leaves an orphan build that is never pointed to and is cleaned up later.
+"""
+
+from __future__ import annotations
+
+import importlib
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+from etl.discover import Discovery, Found, discover
+from etl.report import FileLine, LoadRefused, LoadReport, recent_reports
+from warehouse import connection
+from warehouse.sql_files import SQL_DIR, run_folder
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    """Settings of a load (each is a command-line option of ``python -m etl load``)."""
+
+    # A file whose rejected rows exceed this share of its rows refuses the load.
+    max_reject_share: float = 0.05
+    # How many builds to keep (the current one always stays).
+    keep_builds: int = 3
+    # An old build is deleted only when it is older than this, so a dashboard session still
+    # reading it (opened before the swap) can finish its reruns.
+    build_grace_s: float = 3600.0
+    # Show a progress bar on stderr.
+    progress: bool = True
+
+
+CORE_TABLES = (
+    "schools",
+    "school_measures",
+    "la_measures",
+    "national_measures",
+    "inspections",
+    "inspection_judgements",
+    "leadership_changes",
+    "complaints",
+    "concerns",
+    "visits",
+    "notices_of_concern",
+    "dfe_concerns",
+    "boundaries",
+    "statistical_neighbours",
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_run_id() -> str:
+    """Sortable and unique: UTC time then a random suffix."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+
+
+def load(
+    source_dir: Path,
+    warehouse: Path,
+    settings: LoadSettings | None = None,
+    reader_for: Callable | None = None,
+) -> LoadReport:
+    """Load ``source_dir`` into a new build and point ``warehouse`` at it. Raises LoadRefused (or
+    the underlying error) when anything fails; the previous warehouse then keeps serving."""
+    settings = settings or LoadSettings()
+    source_dir, warehouse = Path(source_dir), Path(warehouse)
+    run_id = new_run_id()
+    build = connection.builds_dir(warehouse) / f"{run_id}.duckdb"
+    report = LoadReport(run_id, str(source_dir), str(warehouse), str(build), _now())
+    t0 = time.perf_counter()
+    con = None
+    try:
+        if warehouse.exists() and not warehouse.is_symlink():
+            raise LoadRefused(
+                f"{warehouse} is a regular file, not a pointer to a build; move it away first "
+                "(the warehouse path is a symbolic link to builds/<run_id>.duckdb)"
+            )
+        with tempfile.TemporaryDirectory(prefix="etl-") as tmp:
+            found = discover(source_dir, Path(tmp), reader_for=reader_for)
+            report.notes += found.notes
+            con = connection.open_build_for_writing(build)
+            run_folder(con, "staging")
+            _stage_all(con, found, report, settings)
+            _write_load_files(con, report)
+            _write_load_info(con, report, t0, finished=False)
+            run_folder(con, "core")
+            _run_model(con)
+            _check_contract(con)
+            report.tables = _table_counts(con)
+            report.rejects = dict(
+                con.execute("SELECT file_name, count(*) FROM rejects GROUP BY 1 ORDER BY 1").fetchall()
+            )
+            report.finished_at = _now()
+            report.duration_s = round(time.perf_counter() - t0, 2)
+            _write_load_info(con, report, t0, finished=True)
+            con.execute("CHECKPOINT")
+            con.close()
+            con = None
+        _validate(build, run_id)
+        connection.swap_pointer(warehouse, build)
+        report.ok = True
+    except BaseException as exc:
+        report.error = _message(exc)
+        report.finished_at = report.finished_at or _now()
+        report.duration_s = round(time.perf_counter() - t0, 2)
+        if con is not None:
+            try:
+                con.close()
+            except Exception:
+                pass
+        _remove_build(build)
+        try:
+            report.append_to(warehouse)
+        except OSError:
+            pass
+        raise
+    report.append_to(warehouse)
+    clean_old_builds(warehouse, settings.keep_builds, settings.build_grace_s)
+    return report
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, LoadRefused):
+        return str(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _stage_all(con, found: Discovery, report: LoadReport, settings: LoadSettings) -> None:
+    for s in found.skipped:
+        report.files.append(FileLine(s.name, s.kind, "skipped", s.reason, encoding=s.encoding, n_columns=s.n_columns))
+    bar = tqdm(found.found, desc="Loading files", unit="file", file=sys.stderr, disable=not settings.progress)
+    for f in bar:
+        bar.set_postfix_str(f.src.name[-40:])
+        report.files.append(_stage_one(con, f, report, settings))
+    bar.close()
+
+
+def _stage_one(con, f: Found, report: LoadReport, settings: LoadSettings) -> FileLine:
+    src = f.src
+    try:
+        res = f.reader.stage(con, src)
+    except LoadRefused:
+        raise
+    except Exception as exc:
+        raise LoadRefused(f"{src.name} ({f.kind} file): {exc}") from exc
+    line = FileLine(
+        src.name,
+        f.kind,
+        "loaded",
+        "; ".join(res.notes),
+        time_period=res.time_period or src.time_period,
+        file_status=src.file_status,
+        manifest_order=src.manifest_order,
+        encoding=src.encoding,
+        n_rows=res.rows_read,
+        n_columns=len(src.header) or None,
+        rows_rejected=res.rows_rejected,
+        tables=dict(res.tables),
+    )
+    if f.year_from == "content":
+        line.note = "; ".join(x for x in (line.note, "year taken from the file's content") if x)
+    for t, n in res.tables.items():
+        report.staged[t] = report.staged.get(t, 0) + n
+    if res.rows_read == 0 and not res.tables:
+        raise LoadRefused(f"{src.name} ({f.kind} file): has a header but no data rows")
+    share = res.rows_rejected / res.rows_read if res.rows_read else 0.0
+    if share > settings.max_reject_share:
+        sample = con.execute(
+            "SELECT line, column_name, value, reason FROM rejects WHERE file_name = ? ORDER BY line LIMIT 3",
+            [src.name],
+        ).fetchall()
+        shown = "; ".join(f"line {ln} {col}={val!r}: {why}" for ln, col, val, why in sample)
+        raise LoadRefused(
+            f"{src.name} ({f.kind} file): {res.rows_rejected} of {res.rows_read} rows rejected "
+            f"({share:.0%}), above the limit of {settings.max_reject_share:.0%} (--max-reject-share). "
+            f"First problems: {shown}"
+        )
+    return line
+
+
+def _write_load_files(con, report: LoadReport) -> None:
+    rows = [
+        (f.file_name, f.kind, f.time_period, f.file_status, f.manifest_order, f.encoding, f.n_rows, f.n_columns, f.action, f.note or None)
+        for f in report.files
+    ]
+    if rows:
+        con.executemany("INSERT INTO load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _write_load_info(con, report: LoadReport, t0: float, finished: bool) -> None:
+    info = {
+        "run_id": report.run_id,
+        "started_at": report.started_at,
+        "source_dir": str(Path(report.source_dir).resolve()),
+        "finished_at": report.finished_at if finished else None,
+        "duration_s": str(report.duration_s) if finished else None,
+        "storage_version": connection.STORAGE_VERSION,
+    }
+    con.executemany(
+        "INSERT OR REPLACE INTO load_info VALUES (?, ?)", [(k, v) for k, v in info.items() if v is not None]
+    )
+
+
+def _run_model(con) -> None:
+    """The school model (warehouse/sql/model), when its order.txt exists, with its settings applied."""
+    if not (SQL_DIR / "model" / "order.txt").exists():
+        return
+    try:
+        model_settings = importlib.import_module("warehouse.model_settings")
+    except ModuleNotFoundError:
+        model_settings = None
+    if model_settings is not None and hasattr(model_settings, "apply"):
+        model_settings.apply(con)
+    run_folder(con, "model")
+
+
+def _check_contract(con) -> None:
+    from warehouse import contract
+
+    failures = contract.check(con)
+    if failures:
+        raise LoadRefused(
+            "The new build breaks the data contract (warehouse/contract.yml):\n"
+            + "\n".join(f"- {f}" for f in failures[:30])
+            + (f"\n... and {len(failures) - 30} more" if len(failures) > 30 else "")
+        )
+
+
+def _table_counts(con) -> dict[str, int]:
+    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
+    out = {}
+    for t in (*CORE_TABLES, "rejects"):
+        if t in have:
+            out[t] = con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+    model = sorted(have - set(out) - {"load_files", "load_info"} - {t for t in have if t.startswith("stg_")})
+    for t in model:
+        out[t] = con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+    return out
+
+
+def _validate(build: Path, run_id: str) -> None:
+    """Reopen the closed build read-only, as the dashboard will, and check it is the one we wrote."""
+    con = connection.open_read_only(build)
+    try:
+        got = con.execute("SELECT value FROM load_info WHERE key = 'run_id'").fetchone()
+        if not got or got[0] != run_id:
+            raise LoadRefused(f"{build}: reopened build does not carry run {run_id}")
+        for t in CORE_TABLES:
+            con.execute(f'SELECT count(*) FROM "{t}"').fetchone()
+    finally:
+        con.close()
+
+
+def _remove_build(build: Path) -> None:
+    for p in (build, build.with_name(build.name + ".wal")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            # cannot remove: make sure nothing ever mistakes it for a good build
+            try:
+                p.rename(p.with_name("failed-" + p.name))
+            except OSError:
+                pass
+
+
+def clean_old_builds(warehouse: Path, keep: int = 3, grace_s: float = 3600.0) -> list[Path]:
+    """Remove builds beyond the newest ``keep`` (and orphans of killed loads) once older than
+    ``grace_s`` seconds. The build the pointer names is never removed."""
+    bdir = connection.builds_dir(warehouse)
+    if not bdir.is_dir():
+        return []
+    current = Path(warehouse).resolve() if Path(warehouse).exists() else None
+    builds = sorted(bdir.glob("*.duckdb"), key=lambda p: p.name, reverse=True)  # run ids sort by time
+    # Keep the newest builds of successful loads; an orphan of a killed load never counts.
+    ok_runs = {r.get("run_id") for r in recent_reports(warehouse, n=10_000) if r.get("ok")}
+    keep_set = set([b for b in builds if b.stem in ok_runs][:keep])
+    now = time.time()
+    removed = []
+    for p in [*builds, *bdir.glob("failed-*")]:
+        if p in keep_set or (current is not None and p.resolve() == current):
+            continue
+        try:
+            if now - p.stat().st_mtime < grace_s:
+                continue
+            p.unlink()
+            wal = p.with_name(p.name + ".wal")
+            if wal.exists():
+                wal.unlink()
+            removed.append(p)
+        except OSError:
+            continue
+    return removed
+
+
+def run_cli(source_dir: Path, warehouse: Path, settings: LoadSettings) -> int:
+    """What ``python -m etl load`` does: load, print the report, return the exit code."""
+    try:
+        report = load(source_dir, warehouse, settings)
+    except LoadRefused as exc:
+        print(f"Load refused; {warehouse} is unchanged.\n{exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        print(f"Load failed; {warehouse} is unchanged.\n{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(report.text())
+    return 0
+

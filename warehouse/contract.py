@@ -1,0 +1,247 @@
+"""The public data contract (warehouse/contract.yml, plus warehouse/contract_model.yml for the model
+tables): run its checks against a build, and write docs/data-contract.md from it.
+
+    python -m warehouse.contract --markdown          rewrite docs/data-contract.md
+    python -m warehouse.contract --check BUILD.duckdb  run the checks on a build, list failures
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from warehouse.connection import STORAGE_VERSION
+
+HERE = Path(__file__).parent
+CONTRACT_FILES = (HERE / "contract.yml", HERE / "contract_model.yml")
+MODEL_ORDER = HERE / "sql" / "model" / "order.txt"
+DOC_PATH = HERE.parent / "docs" / "data-contract.md"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    spec: dict
+    model: bool  # declared in contract_model.yml: checked only when the model is built
+
+
+@cache
+def _load(path: Path, mtime: float) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def load_contract() -> tuple[dict, list[Table]]:
+    """(conventions, tables) from every contract file present, core first."""
+    conventions: dict = {}
+    tables: list[Table] = []
+    for i, path in enumerate(CONTRACT_FILES):
+        if not path.exists():
+            continue
+        doc = _load(path, path.stat().st_mtime)
+        conventions.update(doc.get("conventions") or {})
+        for name, spec in (doc.get("tables") or {}).items():
+            tables.append(Table(name, spec or {}, model=i > 0))
+    return conventions, tables
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(v) -> str:
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def check(con: duckdb.DuckDBPyConnection, include_model: bool | None = None) -> list[str]:
+    """Every failed check as one plain-English line (empty list: the build meets the contract).
+
+    Model tables are checked when ``include_model`` (default: when warehouse/sql/model/order.txt exists).
+    """
+    if include_model is None:
+        include_model = MODEL_ORDER.exists()
+    _, tables = load_contract()
+    cur = con.cursor()
+    have = {
+        r[0]: r[1]
+        for r in cur.execute(
+            "SELECT table_name, 'table' FROM duckdb_tables() WHERE schema_name = current_schema() "
+            "UNION ALL SELECT view_name, 'view' FROM duckdb_views() WHERE schema_name = current_schema() AND NOT internal"
+        ).fetchall()
+    }
+    failures: list[str] = []
+    for t in tables:
+        if t.model and not include_model:
+            continue
+        failures += _check_table(cur, t, have)
+    cur.close()
+    return failures
+
+
+def _check_table(cur, t: Table, have: dict) -> list[str]:
+    if t.name not in have:
+        return [f"{t.name}: table missing"]
+    cols_spec: dict = t.spec.get("columns") or {}
+    actual = {r[0]: r[1] for r in cur.execute(f"DESCRIBE {_q(t.name)}").fetchall()}
+    out = []
+    missing = [c for c in cols_spec if c not in actual]
+    extra = [c for c in actual if c not in cols_spec]
+    if missing:
+        out.append(f"{t.name}: columns missing: {', '.join(missing)}")
+    if extra:
+        out.append(f"{t.name}: columns not in the contract: {', '.join(extra)}")
+    for col, spec in cols_spec.items():
+        if col not in actual:
+            continue
+        spec = spec or {}
+        want = spec.get("type")
+        if want and not _same_type(str(want), actual[col]):
+            out.append(f"{t.name}.{col}: type {actual[col]}, contract says {want}")
+        conds = []
+        if spec.get("not_null"):
+            conds.append(("is NULL", f"{_q(col)} IS NULL"))
+        if spec.get("accepted_values") is not None:
+            vals = ", ".join(_lit(v) for v in spec["accepted_values"])
+            conds.append(("has a value not accepted", f"{_q(col)} IS NOT NULL AND {_q(col)} NOT IN ({vals})"))
+        rng = spec.get("range") or {}
+        if "min" in rng:
+            conds.append((f"is below {rng['min']}", f"{_q(col)} < {_lit(rng['min'])}"))
+        if "max" in rng:
+            conds.append((f"is above {rng['max']}", f"{_q(col)} > {_lit(rng['max'])}"))
+        for what, cond in conds:
+            n, sample = cur.execute(
+                f"SELECT count(*), any_value(CAST({_q(col)} AS VARCHAR)) FROM {_q(t.name)} WHERE {cond}"
+            ).fetchone()
+            if n:
+                out.append(f"{t.name}.{col} {what} in {n} rows (e.g. {sample!r})")
+    unique = t.spec.get("unique")
+    if unique and all(c in actual for c in unique):
+        keys = ", ".join(_q(c) for c in unique)
+        n, sample = cur.execute(
+            f"SELECT count(*), any_value(k) FROM (SELECT min(CAST(ROW({keys}) AS VARCHAR)) AS k "
+            f"FROM {_q(t.name)} GROUP BY {keys} HAVING count(*) > 1)"
+        ).fetchone()
+        if n:
+            out.append(f"{t.name}: {n} duplicate keys on ({', '.join(unique)}), e.g. {sample}")
+    for chk in t.spec.get("checks") or []:
+        try:
+            n = cur.execute(f"SELECT count(*) FROM {_q(t.name)} WHERE {chk['fails_when']}").fetchone()[0]
+        except duckdb.Error as exc:
+            out.append(f"{t.name}: check '{chk['name']}' could not run: {exc}")
+            continue
+        if n:
+            out.append(f"{t.name}: check '{chk['name']}' fails in {n} rows ({chk['fails_when']})")
+    return out
+
+
+_ALIASES = {"INT": "INTEGER", "INT4": "INTEGER", "FLOAT8": "DOUBLE", "STRING": "VARCHAR", "TEXT": "VARCHAR", "BOOL": "BOOLEAN"}
+
+
+def _same_type(want: str, got: str) -> bool:
+    w = _ALIASES.get(want.upper(), want.upper())
+    return w == got.upper() or (w == "VARCHAR[]" and got.upper() == "VARCHAR[]")
+
+
+def _md_cell(text) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def markdown() -> str:
+    """docs/data-contract.md, generated: never edit that file by hand."""
+    conventions, tables = load_contract()
+    lines = [
+        "# Data contract",
+        "",
+        "<!-- Generated from warehouse/contract.yml (and contract_model.yml) by "
+        "`python -m warehouse.contract --markdown`. Do not edit by hand: a test checks it is current. -->",
+        "",
+        "Every warehouse build holds the tables below, with these columns and meanings, and passes the",
+        "checks listed before a load switches to it (`etl/load.py` runs `warehouse/contract.py`).",
+        "Other tools may rely on everything stated here.",
+        "",
+        "## Files and versions",
+        "",
+        "- **Where the warehouse is.** `python -m etl load SOURCE_DIR --warehouse PATH` writes a new file",
+        "  `<dir of PATH>/builds/<run_id>.duckdb` and then makes **PATH a symbolic link to the current build**",
+        "  (swapped atomically with a rename). Open PATH (or the file it points to) **read-only**; a reload",
+        "  never changes a build that exists, so an open connection keeps seeing a consistent snapshot, and",
+        "  opening PATH again after a reload gives the new data. The newest 3 successful builds are kept",
+        "  (older ones are removed after a grace period). Each load's report is appended to",
+        "  `<dir of PATH>/load_reports.jsonl`.",
+        f"- **Storage version.** Builds are written with DuckDB storage version `{STORAGE_VERSION}`",
+        "  (`STORAGE_VERSION` in `warehouse/connection.py`), so any DuckDB 1.0 or later (CLI, DBeaver, R,",
+        "  Python clients still on 1.x) can open them, not only the DuckDB 2.0 the ETL runs on.",
+        "- **Types** are DuckDB types. Dates are `DATE`; percentages are numbers 0-100.",
+        "",
+        "## Conventions",
+        "",
+    ]
+    for k, v in conventions.items():
+        lines.append(f"- **{k}**: {_md_cell(v)}")
+    lines += ["", "## Tables", ""]
+    lines += [f"- [`{t.name}`](#{t.name}){' (model)' if t.model else ''}" for t in tables]
+    if not any(t.model for t in tables):
+        lines += ["", "Model tables (achievement, bands, support category, ...) are declared in "
+                  "`warehouse/contract_model.yml` once the model is built."]
+    for t in tables:
+        s = t.spec
+        lines += ["", f"### {t.name}", ""]
+        if s.get("description"):
+            lines += [_md_cell(s["description"]), ""]
+        if s.get("grain"):
+            lines.append(f"- Grain: {_md_cell(s['grain'])}")
+        if s.get("unique"):
+            lines.append(f"- Unique key: `({', '.join(s['unique'])})`")
+        for chk in s.get("checks") or []:
+            lines.append(f"- Check: {_md_cell(chk['name'])} (no row may match `{_md_cell(chk['fails_when'])}`)")
+        lines += ["", "| column | type | description | checks |", "|---|---|---|---|"]
+        for col, cs in (s.get("columns") or {}).items():
+            cs = cs or {}
+            checks = []
+            if cs.get("not_null"):
+                checks.append("not null")
+            if cs.get("accepted_values") is not None:
+                checks.append("one of: " + ", ".join(f"`{v}`" for v in cs["accepted_values"]))
+            rng = cs.get("range") or {}
+            if rng:
+                checks.append(f"range {rng.get('min', '')}..{rng.get('max', '')}")
+            lines.append(
+                f"| `{col}` | {cs.get('type', '')} | {_md_cell(cs.get('description', ''))} | {_md_cell('; '.join(checks))} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m warehouse.contract", description=__doc__.splitlines()[0])
+    parser.add_argument("--markdown", action="store_true", help=f"write {DOC_PATH.relative_to(HERE.parent)}")
+    parser.add_argument("--check", type=Path, metavar="BUILD", help="run the checks on a build (read-only)")
+    args = parser.parse_args(argv)
+    if args.markdown:
+        DOC_PATH.write_text(markdown(), encoding="utf-8")
+        print(f"wrote {DOC_PATH}")
+    if args.check:
+        from warehouse.connection import open_read_only
+
+        con = open_read_only(args.check.resolve())
+        failures = check(con)
+        con.close()
+        for f in failures:
+            print(f)
+        print(f"{len(failures)} contract failures")
+        return 1 if failures else 0
+    if not (args.markdown or args.check):
+        parser.print_help()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
