@@ -1,0 +1,118 @@
+"""Open the operational store and create or migrate its schema (schema_version table)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from dashboard import settings
+
+# Each migration runs once, in order; the schema_version table records how far a store has got.
+# Never edit a shipped migration: append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE users (
+        username      TEXT PRIMARY KEY,
+        display_name  TEXT NOT NULL,
+        role          TEXT NOT NULL CHECK (role IN ('manager','officer','governor','briefing','admin')),
+        password_hash TEXT NOT NULL,
+        active        INTEGER NOT NULL DEFAULT 1,
+        is_demo       INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL
+    );
+    CREATE TABLE user_schools (
+        username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+        urn      INTEGER NOT NULL,
+        PRIMARY KEY (username, urn)
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        username   TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+        issued_at  REAL NOT NULL,
+        last_seen  REAL NOT NULL
+    );
+    CREATE TABLE audit_log (
+        id       INTEGER PRIMARY KEY,
+        at       TEXT NOT NULL,
+        username TEXT,
+        role     TEXT,
+        action   TEXT NOT NULL CHECK (action IN
+                 ('view_school','export','login','logout','login_failed','admin_change')),
+        urn      INTEGER,
+        detail   TEXT
+    );
+    CREATE INDEX audit_log_at ON audit_log(at);
+    CREATE TABLE school_notes (
+        id     INTEGER PRIMARY KEY,
+        urn    INTEGER NOT NULL,
+        at     TEXT NOT NULL,
+        author TEXT NOT NULL,
+        kind   TEXT NOT NULL CHECK (kind IN
+               ('visit','note','concern','notice_of_concern','dfe_concern')),
+        date   TEXT,
+        text   TEXT NOT NULL,
+        rag    TEXT CHECK (rag IS NULL OR rag IN ('red','amber','green'))
+    );
+    CREATE INDEX school_notes_urn ON school_notes(urn);
+    """,
+)
+
+
+def _migrate(con: sqlite3.Connection) -> None:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    if schema_version(con) >= len(MIGRATIONS):
+        return
+    con.execute("BEGIN IMMEDIATE")  # one process migrates; others wait, then see the new version
+    try:
+        current = schema_version(con)
+        for version, script in enumerate(MIGRATIONS, start=1):
+            if version > current:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        con.execute(statement)
+                con.execute("INSERT INTO schema_version VALUES (?)", (version,))
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def open_store(path: Path | None = None) -> sqlite3.Connection:
+    """A new connection to the store (WAL mode, foreign keys on), schema created or migrated."""
+    path = Path(path or settings.store_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path, timeout=10, isolation_level=None)  # autocommit; `transaction()` groups
+    con.row_factory = sqlite3.Row
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA foreign_keys=ON")
+    con.execute("PRAGMA busy_timeout=10000")
+    _migrate(con)
+    return con
+
+
+@contextmanager
+def connect(path: Path | None = None) -> Iterator[sqlite3.Connection]:
+    """``with connect() as con:`` a short-lived connection, closed afterwards (one per operation)."""
+    con = open_store(path)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Group several writes so they land together or not at all."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def schema_version(con: sqlite3.Connection) -> int:
+    return con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0

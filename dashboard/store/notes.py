@@ -1,0 +1,62 @@
+"""Notes, visits and concerns entered in the app (decision 20: kept apart from workbook records).
+
+These are soft intelligence: read them only through dashboard.data_access, which checks the role.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from dashboard.store.db import connect
+
+KINDS = ("visit", "note", "concern", "notice_of_concern", "dfe_concern")
+RAGS = ("red", "amber", "green")
+
+
+def add_note(
+    urn: int,
+    author: str,
+    kind: str,
+    text: str,
+    *,
+    on: date | None = None,
+    rag: str | None = None,
+    path: Path | None = None,
+) -> int:
+    if kind not in KINDS:
+        raise ValueError(f"Unknown kind {kind!r}; one of {', '.join(KINDS)}")
+    if rag is not None and rag not in RAGS:
+        raise ValueError(f"Unknown RAG {rag!r}; one of {', '.join(RAGS)}")
+    if not text.strip():
+        raise ValueError("A note needs some text")
+    with connect(path) as con:
+        cur = con.execute(
+            "INSERT INTO school_notes (urn, at, author, kind, date, text, rag)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                int(urn),
+                datetime.now(UTC).isoformat(timespec="seconds"),
+                author,
+                kind,
+                (on or date.today()).isoformat(),
+                text,
+                rag,
+            ),
+        )
+        return int(cur.lastrowid)
+
+
+def notes_for(urns: list[int] | None, *, path: Path | None = None) -> list[dict]:
+    """Notes for these schools (None: every school), newest first."""
+    with connect(path) as con:
+        if urns is None:
+            rows = con.execute("SELECT * FROM school_notes ORDER BY date DESC, id DESC").fetchall()
+        else:
+            rows = con.execute(
+                "SELECT * FROM school_notes WHERE urn IN (SELECT value FROM json_each(?))"
+                " ORDER BY date DESC, id DESC",
+                (json.dumps([int(u) for u in urns]),),
+            ).fetchall()
+    return [dict(r) for r in rows]

@@ -1,0 +1,95 @@
+"""The operational store: schema and migrations, users, sessions, audit log, notes."""
+
+import sqlite3
+
+import pytest
+
+from dashboard.store import audit, db, notes, sessions, users
+
+
+@pytest.fixture
+def store(tmp_path):
+    return tmp_path / "store.sqlite"
+
+
+def test_schema_created_in_wal_mode_and_reopen_is_idempotent(store):
+    with db.connect(store) as con:
+        assert db.schema_version(con) == len(db.MIGRATIONS)
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"users", "user_schools", "sessions", "audit_log", "school_notes", "schema_version"} <= tables
+    with db.connect(store) as con:
+        assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(db.MIGRATIONS)
+
+
+def test_passwords_hashed_with_argon2_and_verified(store):
+    users.create_user("gov", "A Governor", "governor", "correct horse", [2, 1], path=store)
+    with db.connect(store) as con:
+        stored = con.execute("SELECT password_hash FROM users").fetchone()[0]
+    assert stored.startswith("$argon2id$") and "correct horse" not in stored
+    user = users.verify_password("gov", "correct horse", path=store)
+    assert user is not None and user.urns == frozenset({1, 2}) and user.role == "governor"
+    assert users.verify_password("gov", "wrong password", path=store) is None
+    assert users.verify_password("nobody", "correct horse", path=store) is None
+    users.set_active("gov", False, path=store)
+    assert users.verify_password("gov", "correct horse", path=store) is None
+
+
+def test_user_rules(store):
+    with pytest.raises(ValueError):
+        users.create_user("x", "X", "superuser", "long enough", path=store)
+    with pytest.raises(ValueError):
+        users.create_user("x", "X", "manager", "short", path=store)
+    users.create_user("x", "X", "manager", "long enough", path=store)
+    with pytest.raises(sqlite3.IntegrityError):
+        users.create_user("x", "X", "manager", "long enough", path=store)
+
+
+def test_only_demo_users(store):
+    assert users.only_demo_users(store) is False  # empty store
+    users.create_user("demo", "Demo", "manager", "long enough", is_demo=True, path=store)
+    assert users.only_demo_users(store) is True
+    users.create_user("real", "Real", "manager", "long enough", path=store)
+    assert users.only_demo_users(store) is False
+
+
+def test_sessions_expire_after_idle_time_and_end_on_logout(store):
+    users.create_user("u", "U", "officer", "long enough", path=store)
+    token = sessions.start("u", path=store, now=1000.0)
+    assert sessions.touch(token, 60, path=store, now=1050.0) == "u"
+    assert sessions.touch(token, 60, path=store, now=1200.0) is None  # idle 150 s > 60 s
+    assert sessions.touch(token, 60, path=store, now=1201.0) is None  # and it stays gone
+    token = sessions.start("u", path=store)
+    assert sessions.touch("forged-" + token, 60, path=store) is None
+    sessions.end(token, path=store)
+    assert sessions.touch(token, 60, path=store) is None
+
+
+def test_deactivating_a_user_ends_their_sessions(store):
+    users.create_user("u", "U", "officer", "long enough", path=store)
+    token = sessions.start("u", path=store)
+    users.set_active("u", False, path=store)
+    assert sessions.touch(token, 3600, path=store) is None
+
+
+def test_audit_log_records_and_filters(store):
+    audit.record("login", "a", "manager", path=store)
+    audit.record("view_school", "a", "manager", 100001, path=store)
+    audit.record("export", "b", "governor", None, "schools list", path=store)
+    assert [e["action"] for e in audit.entries(path=store)] == ["export", "view_school", "login"]
+    assert [e["urn"] for e in audit.entries(action="view_school", path=store)] == [100001]
+    assert len(audit.entries(username="b", path=store)) == 1
+    with pytest.raises(ValueError):
+        audit.record("delete_everything", "a", "manager", path=store)
+    audit.record("login_failed", "a", None, path=store)
+    assert audit.recent_failures("a", 15, path=store) == 1
+
+
+def test_notes_kept_per_school(store):
+    notes.add_note(1, "officer", "visit", "Visit went well", rag="green", path=store)
+    notes.add_note(2, "officer", "concern", "Staffing", path=store)
+    assert [n["text"] for n in notes.notes_for([1], path=store)] == ["Visit went well"]
+    assert len(notes.notes_for(None, path=store)) == 2
+    assert notes.notes_for([], path=store) == []
+    with pytest.raises(ValueError):
+        notes.add_note(1, "officer", "gossip", "x", path=store)
