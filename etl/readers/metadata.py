@@ -22,7 +22,7 @@ NEEDS_TIME_PERIOD = False
 _META_HEADERS: tuple[tuple[str, ...], ...] = (
     ("Column", "FieldName", "Label/Description"),  # ks2_meta.csv (to 2017)
     ("Column", "Field Name", "Label/Description"),  # ks2_meta.csv (2018 on)
-    ("Column", "Metafile heading", "Metafile description"),  # ks4 / ks5 meta
+    ("Metafile heading", "Metafile description"),  # ks4 / ks5 meta (csv has a leading Column; xlsx not)
     ("Field Number", "Field Reference", "Field Name"),  # census_meta.csv
     ("Variable", "Label", "Type", "Description"),  # pupdestprovisional_meta.csv
     ("LEA", "LA Name", "REGION", "REGION NAME"),  # la_and_region_codes_meta.csv
