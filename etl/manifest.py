@@ -105,7 +105,9 @@ def read_manifest(folder: Path) -> Manifest:
     for lineno, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
             continue
-        cell = lambda i: row[i].strip() if i is not None and i < len(row) else ""  # noqa: E731
+        def cell(i: int | None, row: list[str] = row) -> str:
+            return row[i].strip() if i is not None and i < len(row) else ""
+
         pattern = cell(fi)
         if not pattern:
             raise ManifestError(f"{path} line {lineno}: the file column is empty")

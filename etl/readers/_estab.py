@@ -3,8 +3,8 @@ classified SELECT, reject bad/duplicate URNs, and convert easting/northing to WG
 
 from __future__ import annotations
 
-import numpy as np
 import duckdb
+import numpy as np
 
 from etl.readers._dfe import q
 
