@@ -1,0 +1,167 @@
+"""Roles, the signed-in identity, which pages each role sees, and THE suppression function."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import settings
+
+MANAGER = "manager"  # improvement manager: everything, including soft intelligence
+OFFICER = "officer"  # improvement officer: as manager
+GOVERNOR = "governor"  # named schools only; no soft intelligence; small cohorts suppressed
+BRIEFING = "briefing"  # aggregates for a projector; no soft intelligence; suppression on
+ADMIN = "admin"  # users, audit log and loads
+ROLES = (MANAGER, OFFICER, GOVERNOR, BRIEFING, ADMIN)
+ROLE_LABELS = {
+    MANAGER: "Improvement manager",
+    OFFICER: "Improvement officer",
+    GOVERNOR: "Governor",
+    BRIEFING: "Briefing (projector)",
+    ADMIN: "Administrator",
+}
+INTELLIGENCE_ROLES = frozenset({MANAGER, OFFICER})
+SUPPRESSED_ROLES = frozenset({GOVERNOR, BRIEFING})
+
+SUPPRESSED = "SUPP (small group)"
+# Pupil groups that add up to the `all` group: hiding one part alone would let total - rest reveal it.
+GROUP_PARTITIONS: tuple[tuple[str, ...], ...] = (
+    ("disadvantaged", "non_disadvantaged"),
+    ("boys", "girls"),
+    ("prior_low", "prior_middle", "prior_high"),
+)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is signed in, rebuilt from the store on every rerun (never from session state)."""
+
+    username: str
+    display_name: str
+    role: str
+    allowed_urns: frozenset[int] | None  # None: every school
+
+    def allowed_list(self) -> list[int] | None:
+        """The allowed URNs as a sorted list to bind as a query parameter (None: all)."""
+        return None if self.allowed_urns is None else sorted(self.allowed_urns)
+
+
+def identity_for(username: str, display_name: str, role: str, urns: Iterable[int]) -> Identity:
+    """Governors see their named schools only; every other role sees all schools."""
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}")
+    allowed = frozenset(int(u) for u in urns) if role == GOVERNOR else None
+    return Identity(username, display_name, role, allowed)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    id: str  # also the URL path
+    file: str  # in the top-level pages/ folder
+    title: str
+    section: str
+    roles: frozenset[str]
+    icon: str = ""
+
+
+# Add a page here (and its file in pages/); navigation and the page guard read this list.
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("schools", "schools.py", "Schools", "Schools", frozenset(ROLES), ":material/school:"),
+    PageSpec("admin_users", "admin_users.py", "Users", "Administration", frozenset({ADMIN}),
+             ":material/group:"),
+    PageSpec("admin_audit", "admin_audit.py", "Audit log", "Administration", frozenset({ADMIN}),
+             ":material/policy:"),
+    PageSpec("admin_loads", "admin_loads.py", "Loads", "Administration", frozenset({ADMIN}),
+             ":material/upload_file:"),
+)
+
+
+def pages_for(role: str) -> list[PageSpec]:
+    return [p for p in PAGES if role in p.roles]
+
+
+def can_see_page(identity: Identity | None, page_id: str) -> bool:
+    return identity is not None and any(p.id == page_id for p in pages_for(identity.role))
+
+
+def can_see_intelligence(identity: Identity | None) -> bool:
+    """Soft intelligence: managers and officers only, and never in a governor deployment."""
+    return (
+        identity is not None
+        and settings.deployment() == "full"
+        and identity.role in INTELLIGENCE_ROLES
+    )
+
+
+def may_name_schools(identity: Identity | None) -> bool:
+    """Briefing sees named schools only where SID_BRIEFING_NAMES_SCHOOLS allows it."""
+    if identity is None:
+        return False
+    return identity.role != BRIEFING or settings.briefing_names_schools()
+
+
+def needs_suppression(identity: Identity) -> bool:
+    return identity.role in SUPPRESSED_ROLES
+
+
+def suppress(
+    df: pd.DataFrame,
+    count_col: str,
+    value_cols: Sequence[str],
+    threshold: int | None = None,
+    *,
+    group_col: str | None = None,
+    by: Sequence[str] = (),
+    total_group: str = "all",
+    partitions: Sequence[Sequence[str]] = GROUP_PARTITIONS,
+    code_col: str = "status_code",
+) -> pd.DataFrame:
+    """A copy of ``df`` with small groups hidden (decision 17).
+
+    Primary: a row whose ``count_col`` is known and <= ``threshold`` (default
+    SID_SUPPRESSION_THRESHOLD) loses its count and ``value_cols``, and ``code_col`` says
+    "SUPP (small group)". A row with an unknown count is left as published.
+
+    Secondary (when ``group_col`` is given): within each set of rows sharing ``by``, for each
+    partition of pupil groups that adds up to the ``total_group`` row, if the total is shown and
+    exactly one part is hidden, the shown part with the smallest count is hidden too (else
+    total minus the other parts would reveal it). Repeated until nothing changes.
+    """
+    threshold = settings.suppression_threshold() if threshold is None else int(threshold)
+    out = df.copy()
+    counts = pd.to_numeric(out[count_col], errors="coerce")
+    hide = counts.notna() & (counts <= threshold)
+    if group_col is not None and len(out):
+        keys = list(by)
+        if keys:
+            blocks = [g.index for _, g in out.groupby(keys, sort=False, dropna=False)]
+        else:
+            blocks = [out.index]
+        changed = True
+        while changed:
+            changed = False
+            for index in blocks:
+                block = out.loc[index]
+                names = block[group_col]
+                total = index[(names == total_group).to_numpy()]
+                if len(total) == 0 or hide.loc[total].all():
+                    continue
+                for parts in partitions:
+                    rows = index[names.isin(parts).to_numpy()]
+                    hidden = [r for r in rows if hide.loc[r]]
+                    shown = [r for r in rows if not hide.loc[r]]
+                    if len(hidden) == 1 and shown:
+                        # the smallest known count; unknown counts last
+                        smallest = min(shown, key=lambda r: (pd.isna(counts.loc[r]),
+                                                             counts.fillna(0).loc[r]))
+                        hide.loc[smallest] = True
+                        changed = True
+    for col in [count_col, *value_cols]:
+        out[col] = out[col].where(~hide)
+    if code_col in out.columns:
+        out[code_col] = out[code_col].astype("object").where(~hide, SUPPRESSED)
+    else:
+        out[code_col] = pd.Series(None, index=out.index, dtype="object").where(~hide, SUPPRESSED)
+    return out

@@ -1,0 +1,217 @@
+"""The ONE data-access layer: every page reads data through these functions, and nothing else.
+
+The pattern (follow it for every new function):
+
+1. The first argument is the signed-in ``Identity`` (from ``auth.require_identity()``); it is
+   rebuilt from the store on every rerun, so widgets, URL parameters and session state can
+   never widen it. Other arguments are plain values (filters, a URN).
+2. Check the role first: ``_require(identity, ...)`` / ``_require_intelligence(identity)``
+   raise PermissionError. Soft intelligence is never queried for other roles, nor at all when
+   SID_DEPLOYMENT=governor.
+3. Restrict rows IN THE SQL: pass ``allowed=identity.allowed_list()`` to a function of
+   ``warehouse/queries/<what it returns>.py``, whose SQL (warehouse/sql/queries/*.sql) binds it as
+   ``$allowed`` (NULL = every school). Never format values into SQL.
+4. Caching: a private ``@st.cache_data`` function whose arguments are the build path
+   (``db.current_build()``, resolved on every call so a new load is seen on the next rerun), the
+   allowed URNs as a tuple (``_allowed_key``) and the filters. The cache is shared by all users,
+   so anything that changes the rows must be in the key. Never cache the public function.
+5. After the cache: suppress for governor/briefing (``access.suppress``), and audit
+   (view_school, export) outside any cached function so every view is logged.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import access, db, settings
+from dashboard.access import ADMIN, Identity
+from dashboard.store import audit, notes, users
+from warehouse.queries import schools as schools_q
+
+_CACHE = {"show_spinner": False, "ttl": 3600, "max_entries": 256}
+
+
+def _allowed_key(identity: Identity) -> tuple[int, ...] | None:
+    return None if identity.allowed_urns is None else tuple(sorted(identity.allowed_urns))
+
+
+def _require(identity: Identity, *roles: str) -> None:
+    if not isinstance(identity, Identity):
+        raise PermissionError("Not signed in")
+    if roles and identity.role not in roles:
+        raise PermissionError(f"The {identity.role} role may not do this")
+
+
+def _require_intelligence(identity: Identity) -> None:
+    _require(identity)
+    if not access.can_see_intelligence(identity):
+        raise PermissionError("Soft intelligence is not available to this role or deployment")
+
+
+def _require_names(identity: Identity) -> None:
+    _require(identity)
+    if not access.may_name_schools(identity):
+        raise PermissionError("This role sees aggregates only, not named schools")
+
+
+# --- schools -------------------------------------------------------------------------------
+
+
+@st.cache_data(**_CACHE)
+def _list_schools(build, allowed, district, phase, school_type) -> pd.DataFrame:
+    return db.run(build, schools_q.list_schools, allowed=allowed, district=district, phase=phase,
+                  school_type=school_type)
+
+
+def list_schools(
+    identity: Identity,
+    district: str | None = None,
+    phase: str | None = None,
+    school_type: str | None = None,
+) -> pd.DataFrame:
+    """The schools this user may see, optionally filtered."""
+    _require_names(identity)
+    return _list_schools(db.current_build(), _allowed_key(identity), district, phase, school_type)
+
+
+@st.cache_data(**_CACHE)
+def _filter_options(build, allowed) -> pd.DataFrame:
+    return db.run(build, schools_q.filter_options, allowed=allowed)
+
+
+def filter_options(identity: Identity) -> pd.DataFrame:
+    """Distinct district / phase / school_type among the schools this user may see."""
+    _require(identity)
+    return _filter_options(db.current_build(), _allowed_key(identity))
+
+
+@st.cache_data(**_CACHE)
+def _school_counts(build, allowed) -> pd.DataFrame:
+    return db.run(build, schools_q.school_counts, allowed=allowed)
+
+
+def school_counts(identity: Identity) -> pd.DataFrame:
+    """Schools and pupils by district and phase (no names): for briefing views."""
+    _require(identity)
+    return _school_counts(db.current_build(), _allowed_key(identity))
+
+
+@dataclass(frozen=True)
+class SchoolProfile:
+    school: dict
+    measures: pd.DataFrame  # latest year of each key stage; suppressed for governor/briefing
+
+
+@st.cache_data(**_CACHE)
+def _school_profile(build, allowed, urn) -> tuple[pd.DataFrame, pd.DataFrame]:
+    school = db.run(build, schools_q.school_profile, allowed=allowed, urn=urn)
+    measures = db.run(build, schools_q.latest_measures, allowed=allowed, urn=urn)
+    return school, measures
+
+
+def school_profile(identity: Identity, urn: int) -> SchoolProfile | None:
+    """One school, or None when it does not exist or this user may not see it (both audited)."""
+    _require_names(identity)
+    urn = int(urn)
+    school, measures = _school_profile(db.current_build(), _allowed_key(identity), urn)
+    if school.empty:
+        audit.record("view_school", identity.username, identity.role, urn, "not found or not permitted")
+        return None
+    if access.needs_suppression(identity):
+        measures = access.suppress(
+            measures, "cohort", ["value", "ci_lower", "ci_upper"],
+            group_col="pupil_group", by=["time_period", "key_stage", "measure"],
+        )
+    audit.record("view_school", identity.username, identity.role, urn)
+    return SchoolProfile(school.iloc[0].to_dict(), measures)
+
+
+def record_export(identity: Identity, what: str, urn: int | None = None, rows: int | None = None) -> None:
+    """Call from a download button's on_click: who exported what, when."""
+    _require(identity)
+    detail = what if rows is None else f"{what} ({rows} rows)"
+    audit.record("export", identity.username, identity.role, urn, detail)
+
+
+# --- soft intelligence (managers and officers only; never in a governor deployment) ----------
+
+
+def school_notes(identity: Identity, urn: int) -> pd.DataFrame:
+    """Notes, visits and concerns entered in the app for one school (decision 20)."""
+    _require_intelligence(identity)
+    urn = int(urn)
+    if identity.allowed_urns is not None and urn not in identity.allowed_urns:
+        raise PermissionError("Not one of this user's schools")
+    return pd.DataFrame(notes.notes_for([urn]))
+
+
+def add_school_note(identity: Identity, urn: int, kind: str, text: str, **kwargs) -> int:
+    _require_intelligence(identity)
+    return notes.add_note(int(urn), identity.username, kind, text, **kwargs)
+
+
+# --- administration --------------------------------------------------------------------------
+
+
+def list_users(identity: Identity) -> pd.DataFrame:
+    _require(identity, ADMIN)
+    rows = [
+        {"username": u.username, "display_name": u.display_name, "role": u.role,
+         "schools": ", ".join(str(x) for x in sorted(u.urns)), "active": u.active,
+         "demo": u.is_demo, "created_at": u.created_at}
+        for u in users.list_users()
+    ]
+    return pd.DataFrame(rows, columns=["username", "display_name", "role", "schools", "active",
+                                       "demo", "created_at"])
+
+
+def create_user(identity: Identity, username: str, display_name: str, role: str, password: str,
+                urns: list[int]) -> None:
+    _require(identity, ADMIN)
+    users.create_user(username, display_name, role, password, urns)
+    audit.record("admin_change", identity.username, identity.role, None,
+                 f"created {username} as {role} for schools {sorted(urns)}")
+
+
+def update_user(identity: Identity, username: str, role: str, urns: list[int], active: bool) -> None:
+    _require(identity, ADMIN)
+    if username == identity.username and (role != ADMIN or not active):
+        raise ValueError("You cannot remove your own administrator access")
+    users.set_role_and_schools(username, role, urns)
+    users.set_active(username, active)
+    audit.record("admin_change", identity.username, identity.role, None,
+                 f"{username}: role {role}, schools {sorted(urns)}, active {active}")
+
+
+def reset_password(identity: Identity, username: str, password: str) -> None:
+    _require(identity, ADMIN)
+    users.set_password(username, password)
+    audit.record("admin_change", identity.username, identity.role, None, f"reset password of {username}")
+
+
+def audit_entries(identity: Identity, username: str | None = None, action: str | None = None,
+                  urn: int | None = None, limit: int = 1000) -> pd.DataFrame:
+    _require(identity, ADMIN)
+    rows = audit.entries(username=username, action=action, urn=urn, limit=limit)
+    return pd.DataFrame(rows, columns=["at", "username", "role", "action", "urn", "detail"])
+
+
+def load_reports(identity: Identity, limit: int = 50) -> pd.DataFrame:
+    """The loader's reports (JSON lines in load_reports.jsonl beside the warehouse), newest first."""
+    _require(identity, ADMIN)
+    path = settings.warehouse_path().parent / "load_reports.jsonl"
+    if not path.exists():
+        return pd.DataFrame()
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    return pd.json_normalize(records[::-1][:limit], max_level=1)

@@ -1,0 +1,39 @@
+"""Safe rendering helpers: Streamlit renders Markdown in headings, st.markdown and st.table cells,
+so text from data (school names, notes) is escaped first. Never use unsafe_allow_html with data."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+# Every ASCII punctuation character CommonMark lets us escape, plus Streamlit's directive colon.
+_MD_SPECIAL = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+
+
+def escape_md(value: Any) -> str:
+    """Text that Markdown shows literally: no links, HTML, emphasis or Streamlit directives."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
+
+
+def escaped(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells and column names are Markdown-escaped (for st.table)."""
+    out = df.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map(escape_md)
+    out.columns = [escape_md(c) for c in out.columns]
+    return out
+
+
+def safe_table(df: pd.DataFrame, **kwargs) -> None:
+    """st.table with data escaped: an accessible HTML table (screen readers, projector)."""
+    st.table(escaped(df), **kwargs)
+
+
+def heading(text: Any, level: int = 2) -> None:
+    (st.header if level == 2 else st.subheader)(escape_md(text))
