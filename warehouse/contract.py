@@ -70,12 +70,17 @@ def check(con: duckdb.DuckDBPyConnection, include_model: bool | None = None) -> 
     if include_model is None:
         include_model = MODEL_ORDER.exists()
     _, tables = load_contract()
+    # A cursor of its own (so a caller's pending result survives), on the caller's current database.
+    db, schema = con.execute("SELECT current_database(), current_schema()").fetchone()
     cur = con.cursor()
+    cur.execute(f"USE {_q(db)}.{_q(schema)}")
     have = {
         r[0]: r[1]
         for r in cur.execute(
-            "SELECT table_name, 'table' FROM duckdb_tables() WHERE schema_name = current_schema() "
-            "UNION ALL SELECT view_name, 'view' FROM duckdb_views() WHERE schema_name = current_schema() AND NOT internal"
+            "SELECT table_name, 'table' FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
+            "UNION ALL SELECT view_name, 'view' FROM duckdb_views() "
+            "WHERE database_name = ? AND schema_name = ? AND NOT internal",
+            [db, schema, db, schema],
         ).fetchall()
     }
     failures: list[str] = []

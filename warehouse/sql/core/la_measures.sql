@@ -1,5 +1,8 @@
 -- la_measures: one row per (la_code, time_period, measure, pupil_group), decision 2 applied as in
 -- school_measures (an LA row appears in the LA's own file and in the national file of the same year).
+-- Census and absence publish LA rows per phase (national_scope state_funded_primary, _secondary,
+-- _special): each phase is a row of its own, so the full key includes national_scope (NULL for
+-- the all-school LA rows of KS2 and KS4).
 CREATE OR REPLACE TEMP TABLE _la_measures_ranked AS
 WITH source AS (
     SELECT m.*
@@ -19,6 +22,7 @@ renamed AS (
         s.ci_lower,
         s.ci_upper,
         s.cohort,
+        s.national_scope,
         s.source_file,
         s.source_field,
         s.source_line,
@@ -40,7 +44,7 @@ SELECT
         AND first_value(ci_upper) OVER key_window IS NOT DISTINCT FROM ci_upper AS agrees
 FROM renamed
 WINDOW key_window AS (
-    PARTITION BY la_code, time_period, measure, pupil_group
+    PARTITION BY la_code, time_period, measure, pupil_group, national_scope
     ORDER BY status_rank DESC, manifest_rank DESC, source_file DESC, source_line
 );
 
@@ -63,7 +67,7 @@ WITH source AS (
 
 lineage AS (
     SELECT
-        la_code, time_period, measure, pupil_group,
+        la_code, time_period, measure, pupil_group, national_scope,
         string_agg(DISTINCT source_file, '; ' ORDER BY source_file) AS source_files
     FROM source
     GROUP BY ALL
@@ -81,10 +85,13 @@ SELECT
     s.ci_upper,
     s.cohort,
     l.source_files AS source_file,
-    s.source_field
+    s.source_field,
+    s.national_scope
 FROM source AS s
-JOIN lineage AS l USING (la_code, time_period, measure, pupil_group)
+JOIN lineage AS l
+    ON l.la_code = s.la_code AND l.time_period = s.time_period AND l.measure = s.measure
+    AND l.pupil_group = s.pupil_group AND l.national_scope IS NOT DISTINCT FROM s.national_scope
 WHERE s.pick = 1
-ORDER BY s.la_code, s.time_period, s.measure, s.pupil_group;
+ORDER BY s.la_code, s.time_period, s.measure, s.pupil_group, s.national_scope;
 
 DROP TABLE _la_measures_ranked;

@@ -1,7 +1,9 @@
--- national_measures: one preferred row per (time_period, measure, pupil_group).
--- Scope: state_funded where published, else all_schools, else maintained (KS4 RECTYPE 7), else
--- whatever the file gave. Within the chosen scope, decision 2 as in school_measures: equal figures
--- from several files (every LA file repeats the national rows) are one row listing the files;
+-- national_measures: one preferred row per (time_period, measure, pupil_group) for the whole nation.
+-- Scope: state_funded where published, else all_schools, else maintained (KS4 RECTYPE 7).
+-- Census and absence publish national rows per phase only (national_scope state_funded_primary,
+-- _secondary, _special): each phase is a row of its own, so the full key is
+-- (time_period, measure, pupil_group, national_scope).
+-- Within the chosen scope, decision 2 as in school_measures: equal figures from several files (every LA file repeats the national rows) are one row listing the files;
 -- different figures keep final > revised > provisional, then the later file in the manifest, and
 -- the loser goes to rejects. Rows of the scopes not chosen are not rejects: they stay in stg_measures.
 CREATE OR REPLACE TEMP TABLE _national_measures_ranked AS
@@ -29,6 +31,8 @@ renamed AS (
         CASE s.national_scope
             WHEN 'state_funded' THEN 3 WHEN 'all_schools' THEN 2 WHEN 'maintained' THEN 1 ELSE 0
         END AS scope_rank,
+        CASE WHEN s.national_scope LIKE 'state\_funded\_%' ESCAPE '\' THEN s.national_scope ELSE 'whole' END
+            AS scope_family,
         CASE coalesce(s.file_status, f.file_status)
             WHEN 'final' THEN 3 WHEN 'revised' THEN 2 WHEN 'provisional' THEN 1 ELSE 0
         END AS status_rank,
@@ -40,7 +44,7 @@ renamed AS (
 preferred_scope AS (
     SELECT *
     FROM renamed
-    QUALIFY scope_rank = max(scope_rank) OVER (PARTITION BY time_period, measure, pupil_group)
+    QUALIFY scope_rank = max(scope_rank) OVER (PARTITION BY time_period, measure, pupil_group, scope_family)
 )
 
 SELECT
@@ -53,7 +57,7 @@ SELECT
         AND first_value(ci_upper) OVER key_window IS NOT DISTINCT FROM ci_upper AS agrees
 FROM preferred_scope
 WINDOW key_window AS (
-    PARTITION BY time_period, measure, pupil_group
+    PARTITION BY time_period, measure, pupil_group, scope_family
     ORDER BY status_rank DESC, manifest_rank DESC, source_file DESC, source_line
 );
 
@@ -76,7 +80,7 @@ WITH source AS (
 
 lineage AS (
     SELECT
-        time_period, measure, pupil_group,
+        time_period, measure, pupil_group, scope_family,
         string_agg(DISTINCT source_file, '; ' ORDER BY source_file) AS source_files
     FROM source
     GROUP BY ALL
@@ -96,8 +100,8 @@ SELECT
     l.source_files AS source_file,
     s.source_field
 FROM source AS s
-JOIN lineage AS l USING (time_period, measure, pupil_group)
+JOIN lineage AS l USING (time_period, measure, pupil_group, scope_family)
 WHERE s.pick = 1
-ORDER BY s.time_period, s.measure, s.pupil_group;
+ORDER BY s.time_period, s.measure, s.pupil_group, s.national_scope;
 
 DROP TABLE _national_measures_ranked;
