@@ -124,7 +124,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile, tolerance_m: float | 
     rej = Rejects(src.name)
     gdf = read_boundaries(src.path, tolerance_m)
     rows = []
-    for i, (name, kind_raw, la_raw, geom) in enumerate(zip(gdf["name"], gdf["kind_raw"], gdf["la_code"], gdf.geometry), start=1):
+    for i, (name, kind_raw, la_raw, geom) in enumerate(zip(gdf["name"], gdf["kind_raw"], gdf["la_code"], gdf.geometry, strict=True), start=1):
         result.rows_read += 1
         kind = _KINDS.get(str(kind_raw).strip().lower()) if kind_raw is not None else "district"
         la_code = None

@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 from etl.readers._rows import Rejects, decode_text, insert_rows, is_missing, parse_date, parse_urn
-from etl.readers.base import SourceFile, StageResult, has_columns
+from etl.readers.base import SourceFile, StageResult
 
 KIND = "intelligence"
 NEEDS_TIME_PERIOD = False

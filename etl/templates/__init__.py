@@ -54,7 +54,7 @@ def write_template(path: Path = TEMPLATE_PATH) -> Path:
             allowed = ", ".join(col.allowed) if col.allowed else {"date": "a date", "urn": "six digits"}.get(col.kind, "free text")
             readme.cell(row=row, column=4, value=allowed)
             readme.cell(row=row, column=5, value=col.help)
-    for letter, width in zip("ABCDE", (22, 16, 10, 60, 90)):
+    for letter, width in zip("ABCDE", (22, 16, 10, 60, 90), strict=True):
         readme.column_dimensions[letter].width = width
     readme.freeze_panes = "A10"
 
