@@ -181,7 +181,7 @@ def _stage_one(con, f: Found, report: LoadReport, settings: LoadSettings) -> Fil
         line.note = "; ".join(x for x in (line.note, "year taken from the file's content") if x)
     for t, n in res.tables.items():
         report.staged[t] = report.staged.get(t, 0) + n
-    if res.rows_read == 0 and not res.tables:
+    if res.rows_read == 0 and not any(res.tables.values()):
         raise LoadRefused(f"{src.name} ({f.kind} file): has a header but no data rows")
     share = res.rows_rejected / res.rows_read if res.rows_read else 0.0
     if share > settings.max_reject_share:

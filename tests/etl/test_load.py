@@ -1,0 +1,333 @@
+"""etl.load / python -m etl load: builds a new file, swaps the pointer only when everything passed,
+and leaves the previous warehouse serving on any failure (refusal, exception, SIGKILL)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from etl.load import LoadSettings, clean_old_builds, load
+from etl.report import LoadRefused
+from tests.etl import fake_reader
+from warehouse.connection import builds_dir, open_read_only, resolve_build
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = Path("/work/shared/data/real")
+QUIET = LoadSettings(progress=False, model=False)
+KS2 = "ks2/2018_850_ks2final.csv"
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def fake_folder(folder: Path, rows: dict[str, str]) -> Path:
+    """A source folder of fake-reader files: {name: body without header}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, body in rows.items():
+        (folder / name).write_text("URN,NAME,SCORE\n" + body)
+    return folder
+
+
+def fake_load(src: Path, warehouse: Path, **kw):
+    return load(src, warehouse, LoadSettings(progress=False, model=False, **kw), reader_for=fake_reader.reader_for)
+
+
+def query(warehouse: Path, sql: str):
+    con = open_read_only(resolve_build(warehouse))
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def state(warehouse: Path) -> tuple[str, str]:
+    """What is serving: the pointer's target and a checksum of that build."""
+    target = os.readlink(warehouse)
+    return target, hashlib.sha256(resolve_build(warehouse).read_bytes()).hexdigest()
+
+
+def real_subset(dst: Path, files=(KS2, "gias/20220420_gias.csv", "census/815_2019_census.csv")) -> Path:
+    if not REAL.is_dir():
+        pytest.skip(f"real published data not present at {REAL}")
+    lines = ["file,time_period,status"]
+    manifest = {r.split(",")[0]: r for r in (REAL / "manifest.csv").read_text().splitlines()[1:]}
+    for f in files:
+        (dst / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REAL / f, dst / f)
+        lines.append(manifest[f])
+    (dst / "manifest.csv").write_text("\n".join(lines) + "\n")
+    return dst
+
+
+@pytest.fixture
+def served(tmp_path) -> Path:
+    """A warehouse already serving a good build of the fake data."""
+    w = tmp_path / "data" / "warehouse.duckdb"
+    fake_load(fake_folder(tmp_path / "good", {"201819_scores.csv": "100001,A,50\n100002,B,60\n"}), w)
+    return w
+
+
+# --- the real published folder -------------------------------------------------------------------
+
+
+def test_real_folder_loads_with_counts_equal_to_the_source(tmp_path):
+    if not REAL.is_dir():
+        pytest.skip(f"real published data not present at {REAL}")
+    w = tmp_path / "warehouse.duckdb"
+    cmd = [sys.executable, "-m", "etl", "load", str(REAL), "--warehouse", str(w), "--no-progress"]
+    run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "OK" in run.stdout and "skipped dfe-metadata/ks2_meta.csv [metadata]" in run.stdout
+
+    import duckdb
+
+    src = duckdb.connect()
+    data = [REAL / line.split(",")[0] for line in (REAL / "manifest.csv").read_text().splitlines()[1:]]
+
+    def urns(path: Path) -> set[int]:
+        col = "URN"
+        rel = src.execute(
+            "SELECT * FROM read_csv(?, all_varchar=true, null_padding=true, strict_mode=false, header=true) LIMIT 0",
+            [str(path)],
+        )
+        names = [d[0] for d in rel.description]
+        col = next(n for n in names if n.strip().lstrip("\ufeff").upper() == "URN")
+        got = src.execute(
+            f'SELECT DISTINCT TRY_CAST(trim("{col}") AS INTEGER) FROM read_csv(?, all_varchar=true, '
+            "null_padding=true, strict_mode=false, header=true) WHERE TRY_CAST(trim(\"" + col + "\") AS INTEGER) IS NOT NULL",
+            [str(path)],
+        ).fetchall()
+        return {r[0] for r in got}
+
+    expected_schools = set().union(*(urns(p) for p in data))
+    got = {r[0] for r in query(w, "SELECT urn FROM schools")}
+    assert got == expected_schools
+    assert query(w, "SELECT count(*) FROM schools WHERE in_gias")[0][0] == len(urns(REAL / "gias/20220420_gias.csv"))
+
+    # a measure per school as published: KS2 2018/19 % meeting the expected standard (RECTYPE 1, 2)
+    pub = src.execute(
+        "SELECT count(*) FROM read_csv(?, all_varchar=true, null_padding=true, header=true) "
+        "WHERE RECTYPE IN ('1', '2') AND TRY_CAST(replace(PTRWM_EXP, '%', '') AS DOUBLE) IS NOT NULL",
+        [str(REAL / KS2)],
+    ).fetchone()[0]
+    loaded = query(
+        w,
+        "SELECT count(*) FROM school_measures WHERE measure = 'ks2_rwm_expected_pct' AND pupil_group = 'all' "
+        "AND time_period = 201819 AND value IS NOT NULL",
+    )[0][0]
+    assert loaded == pub > 250
+    # census: the LA file is a subset of the national one with equal values -> one row, both files
+    both = query(
+        w,
+        "SELECT count(*) FROM school_measures WHERE measure = 'pupils_on_roll' AND time_period = 201819 "
+        "AND source_file = 'census/815_2019_census.csv; census/england_census.csv'",
+    )[0][0]
+    assert both >= 380
+    nat = src.execute(
+        "SELECT count(*) FROM read_csv(?, all_varchar=true, header=true) WHERE TRY_CAST(URN AS INTEGER) IS NOT NULL "
+        "AND TRY_CAST(NOR AS DOUBLE) IS NOT NULL",
+        [str(REAL / "census/england_census.csv")],
+    ).fetchone()[0]
+    assert query(w, "SELECT count(*) FROM school_measures WHERE measure='pupils_on_roll' AND time_period=201819 AND value IS NOT NULL")[0][0] == nat
+
+
+# --- corrupted copies: refused, or good rows kept; the previous warehouse unchanged ---------------
+
+
+def test_bad_cell_keeps_good_rows_and_names_file_line_and_column(tmp_path):
+    src = real_subset(tmp_path / "src")
+    w = tmp_path / "wh" / "warehouse.duckdb"
+    load(src, w, QUIET)
+    before = state(w)
+    lines = (src / KS2).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    header = lines[0].rstrip("\r\n").split(",")
+    i = header.index("PTRWM_EXP")
+    row = lines[5].split(",")
+    row[i] = "seventy"
+    lines[5] = ",".join(row)
+    (src / KS2).write_text("\ufeff" + "".join(lines), encoding="utf-8")
+    report = load(src, w, QUIET)
+    assert state(w) != before  # the new build is serving
+    rej = query(w, f"SELECT line, column_name, value FROM rejects WHERE file_name = '{KS2}'")
+    assert (6, "PTRWM_EXP", "seventy") in rej
+    n = query(w, "SELECT count(*) FROM school_measures WHERE time_period = 201819 AND measure = 'ks2_rwm_expected_pct' AND pupil_group = 'all'")[0][0]
+    assert n > 250
+    assert any(f.file_name == KS2 and f.action == "loaded" for f in report.files)
+
+
+def test_missing_key_column_refuses_and_previous_warehouse_serves(tmp_path, capsys):
+    src = real_subset(tmp_path / "src")
+    w = tmp_path / "wh" / "warehouse.duckdb"
+    load(src, w, QUIET)
+    before = state(w)
+    text = (src / KS2).read_text(encoding="utf-8-sig").replace("URN,", "SCHOOLREF,", 1)
+    (src / KS2).write_text(text, encoding="utf-8")
+    from etl.__main__ import main
+
+    code = main(["load", str(src), "--warehouse", str(w), "--no-progress"])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert KS2 in err and "unchanged" in err
+    assert state(w) == before
+    assert len(list(builds_dir(w).glob("*.duckdb"))) == 1  # the half-built file is gone
+
+
+def test_truncated_files_refuse_naming_the_file(tmp_path):
+    src = real_subset(tmp_path / "src")
+    w = tmp_path / "wh" / "warehouse.duckdb"
+    load(src, w, QUIET)
+    before = state(w)
+    (src / KS2).write_bytes(b"")
+    with pytest.raises(LoadRefused, match=r"ks2/2018_850_ks2final\.csv: the file is empty"):
+        load(src, w, QUIET)
+    assert state(w) == before
+    header_only = (REAL / KS2).read_bytes().split(b"\n", 1)[0] + b"\n"
+    (src / KS2).write_bytes(header_only)
+    with pytest.raises(LoadRefused, match=r"ks2/2018_850_ks2final\.csv.*no data rows"):
+        load(src, w, QUIET)
+    assert state(w) == before
+
+
+def test_reject_share_above_the_setting_refuses(served, tmp_path):
+    before = state(served)
+    src = fake_folder(tmp_path / "bad", {"201819_scores.csv": "100001,A,50\n100002,B,x\n100003,C,y\n"})
+    with pytest.raises(LoadRefused) as e:
+        fake_load(src, served)
+    assert "201819_scores.csv" in str(e.value) and "2 of 3 rows rejected" in str(e.value)
+    assert "line 3 SCORE='x'" in str(e.value)
+    assert state(served) == before
+    fake_load(src, served, max_reject_share=0.9)  # allowed when the setting says so
+    assert query(served, "SELECT count(*) FROM rejects")[0][0] == 2
+
+
+def test_exception_mid_load_leaves_previous_warehouse(served, tmp_path, monkeypatch):
+    before = state(served)
+    src = fake_folder(tmp_path / "next", {"201718_a.csv": "100001,A,1\n", "201819_b.csv": "100001,A,2\n"})
+    calls = []
+    real_stage = fake_reader.stage
+
+    def flaky(con, s):
+        calls.append(s.name)
+        if len(calls) == 2:
+            raise MemoryError("simulated crash while staging")
+        return real_stage(con, s)
+
+    monkeypatch.setattr(fake_reader, "stage", flaky)
+    with pytest.raises(LoadRefused, match="201819_b.csv"):
+        fake_load(src, served)
+    assert state(served) == before
+    assert [p.name for p in builds_dir(served).iterdir()] == [Path(before[0]).name]
+    last = json.loads((served.parent / "load_reports.jsonl").read_text().splitlines()[-1])
+    assert last["ok"] is False and "simulated crash" in last["error"]
+
+
+def test_sigkill_mid_load_leaves_previous_warehouse_and_orphan_is_cleaned(served, tmp_path):
+    before = state(served)
+    src = fake_folder(tmp_path / "next", {"201819_b.csv": "100001,A,2\n"})
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from tests.etl import fake_reader\n"
+        "real = fake_reader.stage\n"
+        "def slow(con, s):\n"
+        "    r = real(con, s); print('staged', flush=True); time.sleep(60); return r\n"
+        "fake_reader.stage = slow\n"
+        "from etl.load import load, LoadSettings\n"
+        f"load(Path({str(src)!r}), Path({str(served)!r}), LoadSettings(progress=False, model=False), reader_for=fake_reader.reader_for)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "staged"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert state(served) == before
+    orphans = [p for p in builds_dir(served).glob("*.duckdb") if p.name != Path(before[0]).name]
+    assert len(orphans) == 1  # never pointed to
+    fake_load(src, served, build_grace_s=0)  # the next good load cleans the orphan up
+    assert not orphans[0].exists()
+    assert query(served, "SELECT value FROM school_measures")[0][0] == 2
+
+
+# --- readers during a reload, lineage, cleanup ----------------------------------------------------
+
+
+def test_connection_opened_before_reload_keeps_working_and_new_resolve_sees_new_data(served, tmp_path):
+    old = open_read_only(resolve_build(served))
+    assert old.execute("SELECT count(*) FROM school_measures").fetchone()[0] == 2
+    fake_load(fake_folder(tmp_path / "v2", {"201819_scores.csv": "100001,A,50\n100002,B,60\n100003,C,70\n"}), served)
+    assert old.execute("SELECT count(*) FROM school_measures").fetchone()[0] == 2  # its snapshot
+    old.close()
+    new = open_read_only(resolve_build(served))  # a new resolve: a new path, so no stale path cache
+    assert new.execute("SELECT count(*) FROM school_measures").fetchone()[0] == 3
+    new.close()
+
+
+def test_report_is_printed_stored_and_appended(tmp_path, capsys):
+    src = fake_folder(tmp_path / "s", {"201819_scores.csv": "100001,A,50\n"})
+    (src / "notes.csv").write_text("A,B\n1,2\n")
+    w = tmp_path / "w" / "warehouse.duckdb"
+    report = fake_load(src, w)
+    assert report.ok and report.tables["school_measures"] == 1
+    info = dict(query(w, "SELECT key, value FROM load_info"))
+    assert {"run_id", "started_at", "finished_at", "source_dir", "duration_s"} <= set(info)
+    assert info["run_id"] == report.run_id
+    files = query(w, "SELECT file_name, kind, action, time_period, n_rows FROM load_files ORDER BY 1")
+    assert files == [("201819_scores.csv", "fake", "loaded", 201819, 1), ("notes.csv", "unrecognised", "skipped", None, None)]
+    line = json.loads((w.parent / "load_reports.jsonl").read_text().splitlines()[-1])
+    assert line["run_id"] == report.run_id and line["ok"] and line["tables"]["schools"] == 1
+    text = report.text()
+    assert "skipped notes.csv [unrecognised]" in text and "school_measures" in text
+
+
+def test_old_builds_beyond_the_newest_three_removed_after_grace(tmp_path):
+    src = fake_folder(tmp_path / "s", {"201819_scores.csv": "100001,A,50\n"})
+    w = tmp_path / "w" / "warehouse.duckdb"
+    for _ in range(5):
+        fake_load(src, w)  # default grace: nothing old enough to delete yet
+    assert len(list(builds_dir(w).glob("*.duckdb"))) == 5
+    removed = clean_old_builds(w, keep=3, grace_s=0)
+    left = sorted(builds_dir(w).glob("*.duckdb"))
+    assert len(removed) == 2 and len(left) == 3 and resolve_build(w) in left
+    assert resolve_build(w) == left[-1]
+
+
+def test_decision_2_equal_values_merge_and_different_values_keep_final(tmp_path):
+    src = tmp_path / "s"
+    fake_folder(src, {"a.csv": "100001,A,50\n100002,B,60\n", "b.csv": "100001,A,50\n100002,B,61\n", "c.csv": "100002,B,62\n"})
+    (src / "manifest.csv").write_text(
+        "file,time_period,status\na.csv,201819,final\nb.csv,201819,provisional\nc.csv,201819,final\n"
+    )
+    w = tmp_path / "w" / "warehouse.duckdb"
+    fake_load(src, w)
+    rows = query(w, "SELECT urn, value, source_file, file_status FROM school_measures ORDER BY urn")
+    # equal figures: one row listing both files; different: final beats provisional, then the later file
+    assert rows == [(100001, 50.0, "a.csv; b.csv", "final"), (100002, 62.0, "c.csv", "final")]
+    rej = query(w, "SELECT file_name, reason FROM rejects ORDER BY file_name")
+    assert [r[0] for r in rej] == ["a.csv", "b.csv"]
+    assert all("c.csv" in r[1] for r in rej)
+
+
+def test_a_plain_file_at_the_warehouse_path_is_not_overwritten(tmp_path):
+    w = tmp_path / "warehouse.duckdb"
+    w.write_bytes(b"someone's own database")
+    with pytest.raises(LoadRefused, match="regular file"):
+        fake_load(fake_folder(tmp_path / "s", {"201819_x.csv": "100001,A,1\n"}), w)
+    assert w.read_bytes() == b"someone's own database"
+
+
+def test_fixture_warehouse_is_a_real_load(fixture_warehouse):
+    assert fixture_warehouse.is_symlink()
+    n = query(fixture_warehouse, "SELECT count(*) FROM schools WHERE la_code = 991")[0][0]
+    assert n >= 40
+    assert query(fixture_warehouse, "SELECT count(*) FROM school_measures")[0][0] > 1000
