@@ -67,9 +67,10 @@ def create_demo_users(warehouse: Path | None = None, store: Path | None = None,
 
 
 def demo_accounts_table(store: Path | None = None) -> pd.DataFrame:
+    """For the login page: no URNs or names, since anyone can see that page."""
     rows = [
         {"Username": u.username, "Role": ROLE_LABELS.get(u.role, u.role),
-         "Schools (URN)": ", ".join(str(x) for x in sorted(u.urns)) or "all",
+         "Schools": f"{len(u.urns)} named" if u.role == "governor" else "all",
          "Password": DEMO_PASSWORD}
         for u in users.list_users(store) if u.is_demo and u.active
     ]
@@ -84,7 +85,10 @@ def main() -> None:
     args = parser.parse_args()
     created = create_demo_users(args.warehouse, args.store, args.la_code)
     print(f"Created demo users: {', '.join(created) or 'none (all exist)'}; password {DEMO_PASSWORD!r}")
-    print(demo_accounts_table(args.store).to_string(index=False))
+    for user in users.list_users(args.store):
+        if user.is_demo:
+            schools = ", ".join(str(u) for u in sorted(user.urns)) or "all"
+            print(f"  {user.username:<11} {user.role:<9} schools: {schools}")
 
 
 if __name__ == "__main__":

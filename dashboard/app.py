@@ -1,0 +1,38 @@
+"""The dashboard's entry point, the only file given to `streamlit run`: navigation by role."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import access, auth  # noqa: E402
+
+PAGES_DIR = ROOT / "pages"
+
+
+def run() -> None:
+    st.set_page_config(page_title="School improvement", page_icon=":material/school:", layout="wide")
+    identity = auth.current_identity()
+    if identity is None:
+        # Signed out: the login page is the only page; any other URL path falls back to it.
+        login = st.Page(str(PAGES_DIR / "login.py"), title="Sign in", url_path="login", default=True)
+        st.navigation([login], position="hidden").run()
+        return
+    sections: dict[str, list[st.Page]] = {}
+    for i, spec in enumerate(access.pages_for(identity.role)):
+        page = st.Page(str(PAGES_DIR / spec.file), title=spec.title, icon=spec.icon or None,
+                       url_path=spec.id, default=(i == 0))
+        sections.setdefault(spec.section, []).append(page)
+    with st.sidebar:
+        st.caption(f"Signed in as {identity.display_name} ({access.ROLE_LABELS[identity.role]})")
+        auth.logout_button()
+    st.navigation(sections).run()
+
+
+run()

@@ -1,0 +1,81 @@
+"""Schools: the schools you may see, filtered by district, phase and type (filters in the URL)."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import access, auth, data_access, render
+
+identity = auth.require_identity("schools")
+st.title("Schools")
+
+if not access.may_name_schools(identity):
+    st.caption("Aggregate view: schools are not named on a briefing screen.")
+    render.safe_table(data_access.school_counts(identity), hide_index=True)
+    st.stop()
+
+FILTERS = [("district", "District"), ("phase", "Phase"), ("school_type", "Type")]
+options = data_access.filter_options(identity)
+chosen: dict[str, str | None] = {}
+for column, (param, label) in zip(st.columns(len(FILTERS)), FILTERS, strict=True):
+    choices = ["All", *sorted(options[param].dropna().unique())]
+    from_url = st.query_params.get(param)  # user input: only used if it is one of the choices
+    index = choices.index(from_url) if from_url in choices else 0
+    value = column.selectbox(label, choices, index=index, key=f"filter_{param}")
+    chosen[param] = None if value == "All" else value
+    if chosen[param] is None:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = value
+
+schools = data_access.list_schools(identity, **chosen)
+COLUMNS = {"urn": "URN", "name": "School", "district": "District", "phase": "Phase",
+           "school_type": "Type", "pupils": "Pupils", "pct_fsm": "% FSM (current)"}
+shown = schools[list(COLUMNS)].rename(columns=COLUMNS)
+st.caption(f"{len(shown)} schools")
+
+as_table = st.toggle("Show as table", key="as_table", value=st.query_params.get("view") == "table")
+if as_table:
+    st.query_params["view"] = "table"
+    render.safe_table(shown, hide_index=True)
+else:
+    st.query_params.pop("view", None)
+    st.dataframe(shown, hide_index=True, column_config={"URN": st.column_config.NumberColumn(format="%d")})
+
+st.download_button(
+    "Download these schools (CSV)", shown.to_csv(index=False), file_name="schools.csv",
+    mime="text/csv", key="download_schools",
+    on_click=data_access.record_export, args=(identity, "schools list", None, len(shown)),
+)
+
+st.subheader("One school")
+names = dict(zip(schools["urn"].astype(int), schools["name"], strict=True))
+raw_urn = st.query_params.get("urn")  # user input: parsed here, checked by data_access
+urn = int(raw_urn) if raw_urn and raw_urn.isdigit() else None
+st.session_state["open_urn"] = urn if urn in names else None  # the URL leads, the widget follows
+
+
+def _opened() -> None:
+    chosen = st.session_state["open_urn"]
+    if chosen is None:
+        st.query_params.pop("urn", None)
+    else:
+        st.query_params["urn"] = str(chosen)
+
+
+st.selectbox("Open a school", [None, *names], key="open_urn", on_change=_opened,
+             format_func=lambda u: "Choose a school" if u is None else f"{names.get(u, '')} ({u})")
+if urn is not None:
+    profile = data_access.school_profile(identity, urn)
+    if profile is None:
+        st.warning("That school is not available to you.")
+    else:
+        render.heading(profile.school["name"], level=3)
+        labels = {"urn": "URN", "la_name": "Local authority", "district": "District",
+                  "phase": "Phase", "school_type": "Type", "status": "Status", "pupils": "Pupils"}
+        facts = pd.DataFrame({"Fact": list(labels.values()),
+                              "Value": [str(profile.school[k]) for k in labels]})
+        render.safe_table(facts, hide_index=True)
+        if profile.measures.empty:
+            st.info("No published measures are loaded for this school.")
+        else:
+            render.safe_table(profile.measures.drop(columns=["urn"]), hide_index=True)

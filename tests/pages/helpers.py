@@ -1,0 +1,53 @@
+"""Driving the app in AppTest: sign in through the form, read everything a page shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+PASSWORD = "eastmoor-demo"
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(APP), default_timeout=30).run()
+
+
+def login(username: str, password: str = PASSWORD, at: AppTest | None = None) -> AppTest:
+    at = at or new_app()
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    at.button(key="FormSubmitter:login-Sign in").click().run()
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    """Every element's text and every table's cells, so a test can look for what must not show."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        value = getattr(node, "value", None) if not hasattr(node, "children") else None
+        if isinstance(value, pd.DataFrame):
+            parts.append(value.to_csv())
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)
+
+
+def shown_urns(at: AppTest) -> set[int]:
+    """URNs in every table and data frame on the page."""
+    urns: set[int] = set()
+    for element in [*at.dataframe, *at.table]:
+        df = element.value
+        for col in ("URN", "urn", "Value"):  # "Value": the one-school facts table
+            if col in df.columns:
+                digits = [str(v).replace("\\", "") for v in df[col]]
+                urns |= {int(d) for d in digits if d.isdigit() and len(d) == 6}
+    return urns
