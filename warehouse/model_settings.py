@@ -1,0 +1,548 @@
+"""The school model's settings: load and validate model_settings.toml, hand them to SQL, write the method page.
+
+Every weight, cut-off and rule threshold lives in ``warehouse/model_settings.toml`` as a table
+``{ value = ..., help = "..." }``. ``load()`` refuses a file with an unknown (misspelt), missing or
+mistyped key. ``apply(con)`` writes the ``model_settings`` table and one DuckDB variable per setting
+(``<section>_<key>``, read in SQL with ``getvariable('achievement_weight_attainment')``).
+``method_markdown()`` generates docs/method.md from the same values, so the docs never drift.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+SETTINGS_PATH = Path(__file__).with_name("model_settings.toml")
+METHOD_PATH = Path(__file__).resolve().parent.parent / "docs" / "method.md"
+
+# The schema: every key the file must hold, with its type. Anything else is an error.
+_STR, _INT, _FLOAT, _BOOL = "str", "int", "float", "bool"
+_STRS, _INTS = "list[str]", "list[int]"
+SCHEMA: dict[str, dict[str, str]] = {
+    "as_at": {"reference_date": _STR, "intelligence_window_months": _INT},
+    "distribution": {
+        "national_min_coverage": _FLOAT,
+        "national_min_las": _INT,
+        "min_cohort": _INT,
+        "excluded_phases": _STRS,
+    },
+    "achievement": {
+        "weight_attainment": _FLOAT,
+        "weight_progress": _FLOAT,
+        "progress_not_published_ks2": _INTS,
+        "progress_not_published_ks4": _INTS,
+    },
+    "bands": {
+        "n_bands": _INT,
+        "low_percentile": _FLOAT,
+        "require_significance": _BOOL,
+        "gap_margin_ks2": _FLOAT,
+        "gap_margin_ks4": _FLOAT,
+        "absence_low_percentile": _FLOAT,
+    },
+    "trend": {
+        "n_years": _INT,
+        "threshold_ks2_rwm_expected_pct": _FLOAT,
+        "threshold_ks4_attainment8": _FLOAT,
+        "threshold_ks2_progress": _FLOAT,
+        "threshold_ks4_progress8": _FLOAT,
+    },
+    "rules": {
+        "intensive_achievement_percentile": _FLOAT,
+        "intensive_consecutive_years": _INT,
+        "targeted_achievement_percentile": _FLOAT,
+        "persistent_absence_percentile": _FLOAT,
+        "concerns_complaints_min": _INT,
+        "headteacher_role_patterns": _STRS,
+        "closed_notice_statuses": _STRS,
+        "safeguarding_failed": _STRS,
+        "inadequate_categories": _STRS,
+        "report_card_urgent": _STR,
+        "report_card_needs_attention": _STR,
+    },
+    "actions": {
+        "academy_concern": _STR,
+        "intensive_maintained": _STR,
+        "targeted_maintained": _STR,
+        "universal": _STR,
+        "confidential_line": _STR,
+    },
+    "la_triggers": {
+        "red_margin_pct_points": _FLOAT,
+        "red_margin_concern_pct": _FLOAT,
+        "red_margin_attainment8": _FLOAT,
+        "red_margin_progress_ks2": _FLOAT,
+        "red_margin_progress8": _FLOAT,
+        "complaints_amber": _INT,
+        "complaints_red": _INT,
+        "ofsted_complaint_pattern": _STR,
+        "direction_threshold": _FLOAT,
+        "primary_phases": _STRS,
+        "secondary_phases": _STRS,
+    },
+}
+
+
+class SettingsError(ValueError):
+    """The settings file is wrong: unknown, missing or mistyped key, or an impossible value."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str
+    key: str
+    value: Any
+    help: str
+    type: str
+
+    @property
+    def name(self) -> str:
+        """The DuckDB variable / model_settings name: ``<section>_<key>``."""
+        return f"{self.section}_{self.key}"
+
+
+def _check_type(kind: str, value: Any) -> bool:
+    if kind == _STR:
+        return isinstance(value, str)
+    if kind == _BOOL:
+        return isinstance(value, bool)
+    if kind == _INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == _FLOAT:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == _STRS:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == _INTS:
+        return isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    raise AssertionError(kind)
+
+
+def parse(data: dict[str, Any], origin: str = "model_settings.toml") -> dict[str, Setting]:
+    """Validate parsed TOML against SCHEMA; return settings by name. Every problem is reported at once."""
+    errors: list[str] = []
+    out: dict[str, Setting] = {}
+    for section in data:
+        if section not in SCHEMA:
+            errors.append(f"unknown section [{section}] (known: {', '.join(SCHEMA)})")
+    for section, keys in SCHEMA.items():
+        given = data.get(section, {})
+        if not isinstance(given, dict):
+            errors.append(f"[{section}] must be a table")
+            continue
+        for key in given:
+            if key not in keys:
+                errors.append(f"unknown key {section}.{key} (misspelt? known: {', '.join(keys)})")
+        for key, kind in keys.items():
+            if key not in given:
+                errors.append(f"missing key {section}.{key}")
+                continue
+            entry = given[key]
+            if not isinstance(entry, dict) or set(entry) != {"value", "help"}:
+                errors.append(f"{section}.{key} must be {{ value = ..., help = \"...\" }}")
+                continue
+            if not isinstance(entry["help"], str) or not entry["help"].strip():
+                errors.append(f"{section}.{key} needs a line of help")
+            if not _check_type(kind, entry["value"]):
+                errors.append(f"{section}.{key} must be {kind}, got {entry['value']!r}")
+                continue
+            value = float(entry["value"]) if kind == _FLOAT else entry["value"]
+            out[f"{section}_{key}"] = Setting(section, key, value, entry["help"].strip(), kind)
+    if not errors:
+        errors.extend(_check_values(out))
+    if errors:
+        raise SettingsError(f"{origin}: " + "; ".join(errors))
+    return out
+
+
+def _check_values(s: dict[str, Setting]) -> list[str]:
+    errors = []
+    wa, wp = s["achievement_weight_attainment"].value, s["achievement_weight_progress"].value
+    if not math.isclose(wa + wp, 1.0) or wa < 0 or wp < 0:
+        errors.append(f"achievement weights must be >= 0 and add up to 1 (got {wa} + {wp})")
+    ref = s["as_at_reference_date"].value
+    if ref:
+        try:
+            dt.date.fromisoformat(ref)
+        except ValueError:
+            errors.append(f"as_at.reference_date must be YYYY-MM-DD or empty, got {ref!r}")
+    for name in ("bands_low_percentile", "rules_intensive_achievement_percentile",
+                 "rules_targeted_achievement_percentile", "rules_persistent_absence_percentile",
+                 "bands_absence_low_percentile"):
+        if not 0 < s[name].value <= 100:
+            errors.append(f"{name} must be in (0, 100]")
+    if s["bands_n_bands"].value < 2:
+        errors.append("bands.n_bands must be at least 2")
+    if s["trend_n_years"].value < 2:
+        errors.append("trend.n_years must be at least 2")
+    if not 0 < s["distribution_national_min_coverage"].value <= 1:
+        errors.append("distribution.national_min_coverage must be in (0, 1]")
+    return errors
+
+
+def load(path: Path | str = SETTINGS_PATH) -> dict[str, Setting]:
+    """Read and validate a settings file."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        try:
+            data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+    return parse(data, str(path))
+
+
+def _sql_literal(setting: Setting) -> str:
+    v = setting.value
+    if setting.type == _STR:
+        return "'" + v.replace("'", "''") + "'"
+    if setting.type == _BOOL:
+        return "TRUE" if v else "FALSE"
+    if setting.type == _INT:
+        return f"{int(v)}::INTEGER"
+    if setting.type == _FLOAT:
+        return f"{float(v)!r}::DOUBLE"
+    if setting.type == _STRS:
+        return "[" + ", ".join("'" + x.replace("'", "''") + "'" for x in v) + "]::VARCHAR[]"
+    if setting.type == _INTS:
+        return "[" + ", ".join(str(int(x)) for x in v) + "]::INTEGER[]"
+    raise AssertionError(setting.type)
+
+
+def latest_as_at(con: duckdb.DuckDBPyConnection, settings: dict[str, Setting]) -> dt.date:
+    """The as-at date of the latest year: the reference_date setting, else the load date, else today."""
+    ref = settings["as_at_reference_date"].value
+    if ref:
+        return dt.date.fromisoformat(ref)
+    has_info = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'load_info' AND schema_name = current_schema()"
+    ).fetchone()[0]
+    if has_info:
+        rows = con.execute(
+            "SELECT key, value FROM load_info WHERE key IN ('load_date', 'started')"
+        ).fetchall()
+        found = dict(rows)
+        for key in ("load_date", "started"):
+            if found.get(key):
+                try:
+                    return dt.date.fromisoformat(str(found[key])[:10])
+                except ValueError:
+                    pass
+    return dt.date.today()
+
+
+def apply(con: duckdb.DuckDBPyConnection, path: Path | str = SETTINGS_PATH,
+          settings: dict[str, Setting] | None = None) -> dict[str, Setting]:
+    """Write ``model_settings`` (name, section, key, value as JSON, type, help) and set one variable per setting.
+
+    Also sets ``as_at_latest_date`` (the as-at date used for the latest year, see method.md) and
+    records it in ``model_settings`` so every build says which date its categories used.
+    """
+    settings = settings if settings is not None else load(path)
+    con.execute(
+        "CREATE OR REPLACE TABLE model_settings (name VARCHAR PRIMARY KEY, section VARCHAR, key VARCHAR, "
+        "value_json VARCHAR, type VARCHAR, help VARCHAR)"
+    )
+    rows = [(s.name, s.section, s.key, json.dumps(s.value), s.type, s.help) for s in settings.values()]
+    latest = latest_as_at(con, settings)
+    rows.append(("as_at_latest_date", "as_at", "latest_date", json.dumps(latest.isoformat()), "date",
+                 "The as-at date actually used for the latest year of this build."))
+    con.executemany("INSERT INTO model_settings VALUES (?, ?, ?, ?, ?, ?)", rows)
+    for s in settings.values():
+        con.execute(f"SET VARIABLE {s.name} = {_sql_literal(s)}")
+    con.execute(f"SET VARIABLE as_at_latest_date = DATE '{latest.isoformat()}'")
+    return settings
+
+
+def run_model(con: duckdb.DuckDBPyConnection, path: Path | str = SETTINGS_PATH,
+              settings: dict[str, Setting] | None = None) -> None:
+    """Apply the settings and build every model table (warehouse/sql/model in order.txt order)."""
+    from warehouse.sql_files import run_folder
+
+    apply(con, path, settings)
+    run_folder(con, "model")
+
+
+# --------------------------------------------------------------------------------------------
+# The method page, generated from the settings.
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) if value else "(none)"
+    if value == "":
+        return "(empty)"
+    return str(value)
+
+
+# The worked example: five schools of one KS2 year in a national file (the same numbers as the tests'
+# scenario, tests/warehouse/model/scenario.py, 2018/19), computed here with the current settings.
+EXAMPLE_SCHOOLS = {  # name: (RWM expected %, (reading, writing, maths progress), mean upper CI limit)
+    "A": (50.0, (0.0, 0.0, 0.0), 2.0),
+    "B": (60.0, (-2.0, -4.0, -3.0), -1.0),
+    "C": (70.0, (1.0, 1.0, 1.0), 3.0),
+    "D": (80.0, (-1.0, -1.0, -1.0), 1.0),
+    "E": (90.0, (3.0, 3.0, 3.0), 5.0),
+}
+
+
+def worked_example(s: dict[str, Setting]) -> dict[str, dict[str, float]]:
+    """Scores, percentiles and bands of EXAMPLE_SCHOOLS, by the method the page describes."""
+    wa = s["achievement_weight_attainment"].value
+    wp = s["achievement_weight_progress"].value
+    nb = s["bands_n_bands"].value
+    att = {k: v[0] for k, v in EXAMPLE_SCHOOLS.items()}
+    prog = {k: sum(v[1]) / 3 for k, v in EXAMPLE_SCHOOLS.items()}
+
+    def z(values: dict[str, float]) -> dict[str, float]:
+        mean = sum(values.values()) / len(values)
+        sd = math.sqrt(sum((x - mean) ** 2 for x in values.values()) / len(values))
+        return {k: (x - mean) / sd for k, x in values.items()}
+
+    za, zp = z(att), z(prog)
+    ach = {k: wa * za[k] + wp * zp[k] for k in att}
+    out = {}
+    n = len(ach)
+    for k in ach:
+        rank = 1 + sum(1 for x in ach.values() if x < ach[k] - 1e-12)
+        pct = 100.0 * (rank - 1) / (n - 1)
+        prank = 1 + sum(1 for x in prog.values() if x < prog[k] - 1e-12)
+        ppct = 100.0 * (prank - 1) / (n - 1)
+        out[k] = {
+            "attainment": att[k], "progress": prog[k], "attainment_z": za[k], "progress_z": zp[k],
+            "achievement": ach[k], "percentile": pct, "band": min(nb, 1 + math.floor(pct * nb / 100)),
+            "progress_percentile": ppct, "ci_upper": EXAMPLE_SCHOOLS[k][2],
+        }
+    return out
+
+
+def _worked_example(s: dict[str, Setting]) -> str:
+    wa = s["achievement_weight_attainment"].value
+    wp = s["achievement_weight_progress"].value
+    nb = s["bands_n_bands"].value
+    ex = worked_example(s)
+    att = [v["attainment"] for v in ex.values()]
+    prog = [v["progress"] for v in ex.values()]
+    am, pm = sum(att) / 5, sum(prog) / 5
+    asd = math.sqrt(sum((x - am) ** 2 for x in att) / 5)
+    psd = math.sqrt(sum((x - pm) ** 2 for x in prog) / 5)
+    b = ex["B"]
+    lines = [
+        "Five schools make up the national file for one KS2 year (their cohorts add up to the national cohort).",
+        "",
+        "| school | RWM expected % | reading, writing, maths progress | progress (mean) | attainment z | progress z | achievement | percentile | band |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for k, v in ex.items():
+        r = ", ".join(f"{x:g}" for x in EXAMPLE_SCHOOLS[k][1])
+        lines.append(
+            f"| {k} | {v['attainment']:g} | {r} | {v['progress']:g} | {v['attainment_z']:.4f} | {v['progress_z']:.4f} "
+            f"| {v['achievement']:.4f} | {v['percentile']:g} | {v['band']} |"
+        )
+    lines += [
+        "",
+        f"Attainment: mean {am:g}, population standard deviation sqrt(((50-70)^2 + (60-70)^2 + 0 + (80-70)^2 + (90-70)^2) / 5) = {asd:.4f}.",
+        f"Progress: mean {pm:g}, standard deviation {psd:.4f}.",
+        "",
+        "School B:",
+        "",
+        f"- attainment z = (60 - {am:g}) / {asd:.4f} = {b['attainment_z']:.4f}",
+        f"- progress = (-2 - 4 - 3) / 3 = -3; progress z = (-3 - {pm:g}) / {psd:.4f} = {b['progress_z']:.4f}",
+        f"- achievement = {wa:g} x ({b['attainment_z']:.4f}) + {wp:g} x ({b['progress_z']:.4f}) = {b['achievement']:.4f}",
+        f"- lowest of the five, so rank 1 from the bottom: percentile = 100 x (1 - 1) / (5 - 1) = {b['percentile']:g},"
+        f" band = 1 + floor({b['percentile']:g} x {nb} / 100) = {b['band']}",
+        f"- progress -3 is the lowest (percentile {b['progress_percentile']:g}) and its upper confidence limit"
+        f" (-1 - 2 + 0) / 3 = {b['ci_upper']:g} is below 0: a progress concern (T4). With the same in the previous"
+        " year, rule I5 makes B intensive.",
+        "",
+        f"If B's progress were suppressed, or the year one without published progress, its achievement would be its"
+        f" attainment z alone, {b['attainment_z']:.4f}, labelled 'attainment only'.",
+    ]
+    return "\n".join(lines)
+
+
+def method_markdown(settings: dict[str, Setting] | None = None) -> str:
+    """The method page (docs/method.md), generated from the settings file."""
+    s = settings if settings is not None else load()
+
+    def v(name: str) -> str:
+        return _fmt(s[name].value)
+
+    lines = [
+        "# How the school model works",
+        "",
+        "<!-- Generated by warehouse/model_settings.py from warehouse/model_settings.toml. Do not edit by hand:",
+        "     run `python -c \"import warehouse.model_settings as m; m.write_method()\"`. A test checks it is current. -->",
+        "",
+        "Everything below that is a number or a list is a setting in `warehouse/model_settings.toml`;",
+        "the values shown are the ones this build uses.",
+        "",
+        "## 1. Standardised measures (table `standardised_measures`)",
+        "",
+        "- KS2 attainment: `ks2_rwm_expected_pct` (PTRWM_EXP, % meeting the expected standard in reading, writing",
+        "  and maths). KS2 progress: the mean of `ks2_reading_progress`, `ks2_writing_progress` and",
+        "  `ks2_maths_progress`, only when all three are published (if any is suppressed, progress is missing).",
+        "  Its confidence limits are the means of the three published limits (wider than the exact interval of",
+        "  a mean, so the model is cautious about calling a result significant).",
+        "- KS4 attainment: `ks4_attainment8` (ATT8SCR). KS4 progress: `ks4_progress8` (P8MEA, CI P8CILOW/P8CIUPP).",
+        "- Only all-pupil values of schools in the key stage's results are used. Schools whose phase is one of "
+        f"  {v('distribution_excluded_phases')} get no score (they are still categorised on inspection,",
+        "  intelligence and attendance). Schools with a cohort below "
+        f"{v('distribution_min_cohort')} pupils are not scored",
+        "  and are left out of the distribution (`scored` = false, `not_scored_reason` says why).",
+        "- **National distribution.** A key stage and year has one when the loaded schools' cohort adds up to at",
+        f"  least {v('distribution_national_min_coverage')} of the national row's cohort (or, when the national row has no cohort,",
+        f"  the schools come from at least {v('distribution_national_min_las')} local authorities). Then:",
+        "  z = (value - mean of the national schools) / (population standard deviation of the national schools),",
+        "  and `national_percentile` is filled.",
+        "- **Without a national school-level file** (decision 8), the centre is the published national figure",
+        "  (for progress, 0 = national average, when no national row exists) and the spread is the population",
+        "  standard deviation of the loaded schools; `national_percentile` is NULL and the rank is shown",
+        "  \"among N loaded schools\" (`distribution` = 'loaded').",
+        "- **Percentile** = 100 x (rank - 1) / (N - 1), with rank counted from the lowest score (tied schools share",
+        "  the lowest rank of the tie), over the national schools (or the loaded schools). A lone school has",
+        "  percentile NULL. `rank_among_loaded` counts from the highest score (1 = highest).",
+        "",
+        "## 2. Achievement score (table `achievement`)",
+        "",
+        f"- achievement = {v('achievement_weight_attainment')} x attainment z + {v('achievement_weight_progress')} x progress z",
+        "  (`method` = 'attainment and progress').",
+        "- Where progress is missing the score is the attainment z alone, `method` = 'attainment only', and",
+        "  `method_note` says why: progress not published for the year (KS2: "
+        f"{v('achievement_progress_not_published_ks2')}; KS4: {v('achievement_progress_not_published_ks4')}),",
+        "  or suppressed / not published for this school (with the code). Weights are never silently re-balanced:",
+        "  the label travels with the score into every view.",
+        "- `attainment_score` and `progress_score` are the published figures (percentage, Attainment 8 points,",
+        "  progress points); `attainment_z` and `progress_z` the standardised ones.",
+        "- National percentile, rank and band of the achievement score are computed as in section 1 among scored",
+        "  schools of the same key stage and year (attainment-only and full scores are ranked together; the",
+        "  method column says which is which).",
+        "",
+        "## 3. Bands (table `school_bands`)",
+        "",
+        f"- Band = 1 + floor(percentile x {v('bands_n_bands')} / 100), capped at {v('bands_n_bands')}: 1 is the lowest group. `band_basis` says",
+        "  'national' or 'among N loaded schools'.",
+        f"- achievement, attainment: flagged when the percentile is below {v('bands_low_percentile')}.",
+        f"- progress: flagged (a **progress concern**, decision 10) when the percentile is below {v('bands_low_percentile')} AND, where",
+        "  a confidence interval is published, its upper limit is below 0"
+        f" (require_significance = {v('bands_require_significance')}).",
+        "- attendance (overall absence) and persistent_absence: percentile of being worse (the school with the",
+        "  highest absence has percentile 0, so band 1 is the worst); flagged when below "
+        f"{v('bands_absence_low_percentile')}.",
+        "- inspection: band 1 = inadequate (grade 4, "
+        f"{v('rules_inadequate_categories')}, any report-card area '{v('rules_report_card_urgent')}', safeguarding not met),",
+        f"  2 = requires improvement or any area '{v('rules_report_card_needs_attention')}', 3 = neither; flagged when band <= 2.",
+        "- disadvantaged_gap: gap = school disadvantaged value - national non-disadvantaged value; national gap =",
+        "  national disadvantaged - national non-disadvantaged. Band 1 (flagged) when the school's gap is wider",
+        f"  than the national gap by at least {v('bands_gap_margin_ks2')} points (KS2) / {v('bands_gap_margin_ks4')} (KS4); 2 when wider; 3 otherwise.",
+        "- trend: band 1 'worse' (flagged), 2 'similar', 3 'better', from the attainment trend (section 5).",
+        "",
+        "## 4. Support category (tables `support_reasons`, `support_category`), decision 11",
+        "",
+        "Every rule that fires gives one reason with its figures. Intensive if any intensive rule fires, else",
+        "targeted if any targeted rule fires, else universal.",
+        "",
+        "| rule_id | level | source | fires when |",
+        "|---|---|---|---|",
+        "| I1_inadequate | intensive | inspection | latest graded inspection grade 4, or category of concern "
+        f"{v('rules_inadequate_categories')}, or (2024/25 era) any sub-judgement 4 |",
+        f"| I2_urgent_improvement | intensive | inspection | any area of the latest report card '{v('rules_report_card_urgent')}' |",
+        f"| I3_safeguarding | intensive | inspection | latest inspection's safeguarding is one of {v('rules_safeguarding_failed')} |",
+        "| I4_notice_of_concern | intensive | intelligence | a notice of concern open at the as-at date |",
+        f"| I5_low_achievement_progress | intensive | data | achievement percentile < {v('rules_intensive_achievement_percentile')} and a progress concern in each of the last {v('rules_intensive_consecutive_years')} published years of the school's data (consecutive published years of its key stage) |",
+        "| T1_requires_improvement | targeted | inspection | latest graded inspection grade 3 (or any 2024/25 sub-judgement 3) |",
+        f"| T2_needs_attention | targeted | inspection | any report-card area '{v('rules_report_card_needs_attention')}' |",
+        f"| T3_low_achievement | targeted | data | achievement percentile < {v('rules_targeted_achievement_percentile')} |",
+        "| T4_progress_concern | targeted | data | a progress concern this year |",
+        f"| T5_falling_attainment | targeted | data | attainment minus national fell in each step of the last {v('trend_n_years')} published years |",
+        f"| T6_persistent_absence | targeted | data | persistent absence in the worst {v('rules_persistent_absence_percentile')}% (percentile of being worse < cut-off) |",
+        f"| T7_headteacher_change | targeted | intelligence | a leadership change whose role matches {v('rules_headteacher_role_patterns')} in the {v('as_at_intelligence_window_months')} months to the as-at date |",
+        f"| T8_concerns_complaints | targeted | intelligence | at least {v('rules_concerns_complaints_min')} concerns and complaints together in the {v('as_at_intelligence_window_months')} months to the as-at date |",
+        "",
+        "- Rules I1-I3 and T1-T2 use the latest inspection that ended on or before the as-at date. 'Graded' means",
+        "  a legacy inspection with an overall grade, any 2024/25 inspection, or any report card; a later",
+        "  inspection of a new era supersedes an older grade (they are shown side by side, never converted).",
+        "- Reasons from the intelligence workbook carry `confidential` = TRUE; governors see only: "
+        f"\"{v('actions_confidential_line')}\" (decision 16).",
+        "- A notice of concern is open at the as-at date when it was issued on or before it and either its",
+        f"  status is not one of {v('rules_closed_notice_statuses')} or its review_date is on or after the as-at date.",
+        "- Recommended action: an academy or free school that is targeted or intensive gets",
+        f"  \"{v('actions_academy_concern')}\"; maintained schools get \"{v('actions_intensive_maintained')}\" (intensive)",
+        f"  or \"{v('actions_targeted_maintained')}\" (targeted); universal schools \"{v('actions_universal')}\"",
+        "",
+        "### The as-at date",
+        "",
+        "Each year is categorised as at the 31 August that ends it (2023/24 -> 2024-08-31), so results are",
+        "reproducible. The latest year in the build instead uses `as_at.reference_date` when set"
+        f" ({v('as_at_reference_date')}), else the load",
+        "date in `load_info`, else today; the date used is stored in `model_settings` (as_at_latest_date) and in",
+        "`support_category.as_at`.",
+        "",
+        "### Which years and schools",
+        "",
+        "A school gets a category for each year that has any school results loaded (KS2, KS4, census, absence) if it",
+        "has data that year or is open at the as-at date. Academy converters have a new URN (GIAS): the old URN keeps",
+        "its history and closes; the new URN starts with its own first published year, so its trend says 'not",
+        "enough published years' until it has them. Nothing is carried across URNs silently.",
+        "",
+        "## 5. Trends (table `trends`), decision 14",
+        "",
+        f"- For each school, key stage, year and component (attainment, progress): the last {v('trend_n_years')} published years of",
+        "  the school up to that year (no year exists for 2019/20 and 2020/21; `spans_covid_gap` marks a trend that",
+        "  reaches across it, and charts never draw a line across it).",
+        "- relative = school value - national value (progress is already relative: national = 0).",
+        "- change = relative in the last year - relative in the first. better when change >= threshold, worse when",
+        f"  <= -threshold, otherwise similar. Thresholds: KS2 RWM {v('trend_threshold_ks2_rwm_expected_pct')} points, Attainment 8 {v('trend_threshold_ks4_attainment8')},",
+        f"  KS2 progress {v('trend_threshold_ks2_progress')}, Progress 8 {v('trend_threshold_ks4_progress8')}. Fewer published years: direction NULL, 'not enough published years'.",
+        "- `falling_every_year` when relative fell at every step (used by rule T5).",
+        "- `category_transitions` counts schools by (previous category -> category) between consecutive model",
+        "  years per LA, so 'left intensive' and 'entered intensive' can be read off.",
+        "",
+        "## 6. Pupil groups (table `group_gaps`)",
+        "",
+        "Every KS2/KS4 measure for every pupil group published nationally; where a school has no row for a group the",
+        "value is NULL with note 'not published for this group'. 'Disadvantaged' is FSM6CLA1A (FSM in the last six",
+        "years or looked after). Gaps: school disadvantaged - national non-disadvantaged (the published",
+        "convention) and school disadvantaged - national disadvantaged.",
+        "",
+        "## 7. LA risk triggers (table `la_risk_triggers`)",
+        "",
+        "For each LA, phase (primary = KS2, secondary = KS4) and year: value, national value, rag, direction. Green:",
+        "at or better than national; amber: worse by less than the red margin; red: worse by at least it",
+        f"(percentages {v('la_triggers_red_margin_pct_points')} points; category of concern {v('la_triggers_red_margin_concern_pct')} points; Attainment 8 {v('la_triggers_red_margin_attainment8')};",
+        f"KS2 progress {v('la_triggers_red_margin_progress_ks2')}; Progress 8 {v('la_triggers_red_margin_progress8')}). Direction: change in (LA - national) since the previous published",
+        f"year; better/worse beyond {v('la_triggers_direction_threshold')}, else similar. Trigger 7 counts complaints made to Ofsted",
+        f"(amber from {v('la_triggers_complaints_amber')}, red from {v('la_triggers_complaints_red')}); trigger 8 (Secretary of State request) is not in the data.",
+        "Inspection triggers need inspections for all schools nationally to have a national value; otherwise the",
+        "national value is NULL and rag 'no national comparison'. Statistical neighbours (mean of the neighbours'",
+        "values) appear when `statistical_neighbours` is loaded.",
+        "",
+        "## Worked example",
+        "",
+        _worked_example(s),
+        "",
+        "## Every setting",
+        "",
+        "| setting | value | what it does |",
+        "|---|---|---|",
+    ]
+    for st in s.values():
+        lines.append(f"| `{st.section}.{st.key}` | {_fmt(st.value)} | {st.help} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_method(path: Path | str = METHOD_PATH) -> Path:
+    """Regenerate docs/method.md."""
+    path = Path(path)
+    path.write_text(method_markdown(), encoding="utf-8")
+    return path

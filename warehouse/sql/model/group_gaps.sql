@@ -1,0 +1,45 @@
+-- Every KS2/KS4 measure by pupil group where published nationally, with the national figure for the
+-- same group; for disadvantaged pupils (FSM6CLA1A) the gap to national non-disadvantaged pupils (the
+-- published convention) and to national disadvantaged pupils. A group the school has no row for says
+-- 'not published for this group' (decision 13). Method section 6.
+CREATE OR REPLACE TABLE group_gaps AS
+WITH school_all AS (
+    SELECT urn, la_code, time_period, key_stage, measure
+    FROM school_measures
+    WHERE pupil_group = 'all' AND key_stage IN ('ks2', 'ks4') AND urn IS NOT NULL
+),
+national_groups AS (
+    SELECT DISTINCT time_period, key_stage, measure, pupil_group
+    FROM national_measures
+    WHERE pupil_group <> 'all' AND key_stage IN ('ks2', 'ks4')
+),
+grid AS (
+    SELECT a.urn, a.la_code, a.time_period, a.key_stage, a.measure, g.pupil_group
+    FROM school_all a JOIN national_groups g USING (time_period, key_stage, measure)
+    UNION
+    SELECT urn, la_code, time_period, key_stage, measure, pupil_group
+    FROM school_measures
+    WHERE pupil_group <> 'all' AND key_stage IN ('ks2', 'ks4') AND urn IS NOT NULL
+),
+nat AS (
+    SELECT time_period, measure, pupil_group, value FROM national_measures
+)
+SELECT g.urn, g.la_code, g.time_period, g.key_stage, g.measure, g.pupil_group,
+       m.value, m.status_code, m.cohort,
+       ng.value AS national_value,
+       m.value - ng.value AS gap_vs_national_same_group,
+       nn.value AS national_non_disadvantaged,
+       nd.value AS national_disadvantaged,
+       CASE WHEN g.pupil_group = 'disadvantaged' THEN m.value - nn.value END AS gap_vs_national_non_disadvantaged,
+       CASE WHEN g.pupil_group = 'disadvantaged' THEN m.value - nd.value END AS gap_vs_national_disadvantaged,
+       CASE WHEN g.pupil_group = 'disadvantaged' THEN nd.value - nn.value END AS national_gap,
+       CASE WHEN m.urn IS NULL THEN 'not published for this group'
+            WHEN m.value IS NULL THEN 'suppressed or not published (' || coalesce(m.status_code, 'no value') || ')'
+       END AS note
+FROM grid g
+LEFT JOIN school_measures m
+       ON m.urn = g.urn AND m.time_period = g.time_period AND m.measure = g.measure AND m.pupil_group = g.pupil_group
+LEFT JOIN nat ng ON ng.time_period = g.time_period AND ng.measure = g.measure AND ng.pupil_group = g.pupil_group
+LEFT JOIN nat nn ON nn.time_period = g.time_period AND nn.measure = g.measure AND nn.pupil_group = 'non_disadvantaged'
+LEFT JOIN nat nd ON nd.time_period = g.time_period AND nd.measure = g.measure AND nd.pupil_group = 'disadvantaged'
+ORDER BY g.urn, g.time_period, g.measure, g.pupil_group;
