@@ -224,10 +224,10 @@ def latest_as_at(con: duckdb.DuckDBPyConnection, settings: dict[str, Setting]) -
     ).fetchone()[0]
     if has_info:
         rows = con.execute(
-            "SELECT key, value FROM load_info WHERE key IN ('load_date', 'started')"
+            "SELECT key, value FROM load_info WHERE key IN ('load_date', 'started_at', 'started')"
         ).fetchall()
         found = dict(rows)
-        for key in ("load_date", "started"):
+        for key in ("load_date", "started_at", "started"):
             if found.get(key):
                 try:
                     return dt.date.fromisoformat(str(found[key])[:10])
