@@ -31,7 +31,7 @@ schools = data_access.list_schools(identity, **chosen)
 COLUMNS = {"urn": "URN", "name": "School", "district": "District", "phase": "Phase",
            "school_type": "Type", "pupils": "Pupils", "pct_fsm": "% FSM (current)"}
 shown = schools[list(COLUMNS)].rename(columns=COLUMNS)
-st.caption(f"{len(shown)} schools")
+st.caption(f"{len(shown)} school{'' if len(shown) == 1 else 's'}")
 
 as_table = st.toggle("Show as table", key="as_table", value=st.query_params.get("view") == "table")
 if as_table:
@@ -47,7 +47,7 @@ st.download_button(
     on_click=data_access.record_export, args=(identity, "schools list", None, len(shown)),
 )
 
-st.subheader("One school")
+st.header("One school")
 names = dict(zip(schools["urn"].astype(int), schools["name"], strict=True))
 raw_urn = st.query_params.get("urn")  # user input: parsed here, checked by data_access
 urn = int(raw_urn) if raw_urn and raw_urn.isdigit() else None

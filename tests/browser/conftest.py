@@ -1,0 +1,109 @@
+"""Browser tests: serve the app with `streamlit run` on a free port against the tiny warehouse and a
+temporary store, and drive Debian's Chromium with Playwright (no browser download needed)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from dashboard import demo_users
+from tests.dashboard import tiny_warehouse
+from tests.dashboard.fixtures import dash_env, dash_warehouse  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def served_app(tmp_path_factory):
+    """Base URL of a running app; its warehouse and store paths are in .env."""
+    directory = tmp_path_factory.mktemp("served")
+    warehouse = tiny_warehouse.build(directory)
+    store = directory / "store.sqlite"
+    demo_users.create_demo_users(warehouse, store)
+    port = _free_port()
+    env = dict(os.environ, SID_WAREHOUSE=str(warehouse), SID_STORE_PATH=str(store),
+               SID_DEPLOYMENT="full", SID_BRIEFING_NAMES_SCHOOLS="false")
+    log = open(directory / "streamlit.log", "w")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((directory / "streamlit.log").read_text())
+            time.sleep(0.3)
+        yield type("Served", (), {"url": url, "store": store, "warehouse": warehouse})
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    yield pg
+    context.close()
+
+
+def wait_for_app(page, timeout: float = 20_000) -> None:
+    """Wait until the Streamlit script has finished its run (status widget gone)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=timeout)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout)
+    page.wait_for_timeout(300)  # let the last deltas paint
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=timeout)
+
+
+def sign_in(page, url: str, username: str, password: str = demo_users.DEMO_PASSWORD) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    wait_for_app(page)
+    page.get_by_role("heading", name="Schools").first.wait_for()
+    wait_for_app(page)
