@@ -69,12 +69,30 @@ class PageSpec:
 # Add a page here (and its file in pages/); navigation and the page guard read this list.
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("schools", "schools.py", "Schools", "Schools", frozenset(ROLES), ":material/school:"),
-    PageSpec("admin_users", "admin_users.py", "Users", "Administration", frozenset({ADMIN}),
-             ":material/group:"),
-    PageSpec("admin_audit", "admin_audit.py", "Audit log", "Administration", frozenset({ADMIN}),
-             ":material/policy:"),
-    PageSpec("admin_loads", "admin_loads.py", "Loads", "Administration", frozenset({ADMIN}),
-             ":material/upload_file:"),
+    PageSpec(
+        "admin_users",
+        "admin_users.py",
+        "Users",
+        "Administration",
+        frozenset({ADMIN}),
+        ":material/group:",
+    ),
+    PageSpec(
+        "admin_audit",
+        "admin_audit.py",
+        "Audit log",
+        "Administration",
+        frozenset({ADMIN}),
+        ":material/policy:",
+    ),
+    PageSpec(
+        "admin_loads",
+        "admin_loads.py",
+        "Loads",
+        "Administration",
+        frozenset({ADMIN}),
+        ":material/upload_file:",
+    ),
 )
 
 
@@ -154,8 +172,9 @@ def suppress(
                     shown = [r for r in rows if not hide.loc[r]]
                     if len(hidden) == 1 and shown:
                         # the smallest known count; unknown counts last
-                        smallest = min(shown, key=lambda r: (pd.isna(counts.loc[r]),
-                                                             counts.fillna(0).loc[r]))
+                        smallest = min(
+                            shown, key=lambda r: (pd.isna(counts.loc[r]), counts.fillna(0).loc[r])
+                        )
                         hide.loc[smallest] = True
                         changed = True
     for col in [count_col, *value_cols]:

@@ -17,17 +17,26 @@ PAGES_DIR = ROOT / "pages"
 
 
 def run() -> None:
-    st.set_page_config(page_title="School improvement", page_icon=":material/school:", layout="wide")
+    st.set_page_config(
+        page_title="School improvement", page_icon=":material/school:", layout="wide"
+    )
     identity = auth.current_identity()
     if identity is None:
         # Signed out: the login page is the only page; any other URL path falls back to it.
-        login = st.Page(str(PAGES_DIR / "login.py"), title="Sign in", url_path="login", default=True)
+        login = st.Page(
+            str(PAGES_DIR / "login.py"), title="Sign in", url_path="login", default=True
+        )
         st.navigation([login], position="hidden").run()
         return
     sections: dict[str, list[st.Page]] = {}
     for i, spec in enumerate(access.pages_for(identity.role)):
-        page = st.Page(str(PAGES_DIR / spec.file), title=spec.title, icon=spec.icon or None,
-                       url_path=spec.id, default=(i == 0))
+        page = st.Page(
+            str(PAGES_DIR / spec.file),
+            title=spec.title,
+            icon=spec.icon or None,
+            url_path=spec.id,
+            default=(i == 0),
+        )
         sections.setdefault(spec.section, []).append(page)
     with st.sidebar:
         st.caption(f"Signed in as {identity.display_name} ({access.ROLE_LABELS[identity.role]})")

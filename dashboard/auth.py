@@ -43,7 +43,9 @@ def login(username: str, password: str) -> Identity | None:
     too_many = audit.recent_failures(username, FAILURE_WINDOW_MINUTES) >= MAX_FAILURES
     user = users.verify_password(username, password or "")  # always runs: equal timing
     if user is None or too_many:
-        audit.record("login_failed", username, None, None, "too many attempts" if too_many else None)
+        audit.record(
+            "login_failed", username, None, None, "too many attempts" if too_many else None
+        )
         return None
     token = sessions.start(user.username)
     st.session_state[_KEY] = {"token": token, "issued_at": time.time()}
@@ -70,8 +72,9 @@ def login_form() -> None:
         st.info(notice)
     with st.form("login", clear_on_submit=True):
         username = st.text_input("Username", key="login_username", autocomplete="username")
-        password = st.text_input("Password", type="password", key="login_password",
-                                 autocomplete="current-password")
+        password = st.text_input(
+            "Password", type="password", key="login_password", autocomplete="current-password"
+        )
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         if login(username, password) is not None:

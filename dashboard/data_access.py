@@ -63,8 +63,14 @@ def _require_names(identity: Identity) -> None:
 
 @st.cache_data(**_CACHE)
 def _list_schools(build, allowed, district, phase, school_type) -> pd.DataFrame:
-    return db.run(build, schools_q.list_schools, allowed=allowed, district=district, phase=phase,
-                  school_type=school_type)
+    return db.run(
+        build,
+        schools_q.list_schools,
+        allowed=allowed,
+        district=district,
+        phase=phase,
+        school_type=school_type,
+    )
 
 
 def list_schools(
@@ -119,18 +125,25 @@ def school_profile(identity: Identity, urn: int) -> SchoolProfile | None:
     urn = int(urn)
     school, measures = _school_profile(db.current_build(), _allowed_key(identity), urn)
     if school.empty:
-        audit.record("view_school", identity.username, identity.role, urn, "not found or not permitted")
+        audit.record(
+            "view_school", identity.username, identity.role, urn, "not found or not permitted"
+        )
         return None
     if access.needs_suppression(identity):
         measures = access.suppress(
-            measures, "cohort", ["value", "ci_lower", "ci_upper"],
-            group_col="pupil_group", by=["time_period", "key_stage", "measure"],
+            measures,
+            "cohort",
+            ["value", "ci_lower", "ci_upper"],
+            group_col="pupil_group",
+            by=["time_period", "key_stage", "measure"],
         )
     audit.record("view_school", identity.username, identity.role, urn)
     return SchoolProfile(school.iloc[0].to_dict(), measures)
 
 
-def record_export(identity: Identity, what: str, urn: int | None = None, rows: int | None = None) -> None:
+def record_export(
+    identity: Identity, what: str, urn: int | None = None, rows: int | None = None
+) -> None:
     """Call from a download button's on_click: who exported what, when."""
     _require(identity)
     detail = what if rows is None else f"{what} ({rows} rows)"
@@ -160,41 +173,69 @@ def add_school_note(identity: Identity, urn: int, kind: str, text: str, **kwargs
 def list_users(identity: Identity) -> pd.DataFrame:
     _require(identity, ADMIN)
     rows = [
-        {"username": u.username, "display_name": u.display_name, "role": u.role,
-         "schools": ", ".join(str(x) for x in sorted(u.urns)), "active": u.active,
-         "demo": u.is_demo, "created_at": u.created_at}
+        {
+            "username": u.username,
+            "display_name": u.display_name,
+            "role": u.role,
+            "schools": ", ".join(str(x) for x in sorted(u.urns)),
+            "active": u.active,
+            "demo": u.is_demo,
+            "created_at": u.created_at,
+        }
         for u in users.list_users()
     ]
-    return pd.DataFrame(rows, columns=["username", "display_name", "role", "schools", "active",
-                                       "demo", "created_at"])
+    return pd.DataFrame(
+        rows,
+        columns=["username", "display_name", "role", "schools", "active", "demo", "created_at"],
+    )
 
 
-def create_user(identity: Identity, username: str, display_name: str, role: str, password: str,
-                urns: list[int]) -> None:
+def create_user(
+    identity: Identity, username: str, display_name: str, role: str, password: str, urns: list[int]
+) -> None:
     _require(identity, ADMIN)
     users.create_user(username, display_name, role, password, urns)
-    audit.record("admin_change", identity.username, identity.role, None,
-                 f"created {username} as {role} for schools {sorted(urns)}")
+    audit.record(
+        "admin_change",
+        identity.username,
+        identity.role,
+        None,
+        f"created {username} as {role} for schools {sorted(urns)}",
+    )
 
 
-def update_user(identity: Identity, username: str, role: str, urns: list[int], active: bool) -> None:
+def update_user(
+    identity: Identity, username: str, role: str, urns: list[int], active: bool
+) -> None:
     _require(identity, ADMIN)
     if username == identity.username and (role != ADMIN or not active):
         raise ValueError("You cannot remove your own administrator access")
     users.set_role_and_schools(username, role, urns)
     users.set_active(username, active)
-    audit.record("admin_change", identity.username, identity.role, None,
-                 f"{username}: role {role}, schools {sorted(urns)}, active {active}")
+    audit.record(
+        "admin_change",
+        identity.username,
+        identity.role,
+        None,
+        f"{username}: role {role}, schools {sorted(urns)}, active {active}",
+    )
 
 
 def reset_password(identity: Identity, username: str, password: str) -> None:
     _require(identity, ADMIN)
     users.set_password(username, password)
-    audit.record("admin_change", identity.username, identity.role, None, f"reset password of {username}")
+    audit.record(
+        "admin_change", identity.username, identity.role, None, f"reset password of {username}"
+    )
 
 
-def audit_entries(identity: Identity, username: str | None = None, action: str | None = None,
-                  urn: int | None = None, limit: int = 1000) -> pd.DataFrame:
+def audit_entries(
+    identity: Identity,
+    username: str | None = None,
+    action: str | None = None,
+    urn: int | None = None,
+    limit: int = 1000,
+) -> pd.DataFrame:
     _require(identity, ADMIN)
     rows = audit.entries(username=username, action=action, urn=urn, limit=limit)
     return pd.DataFrame(rows, columns=["at", "username", "role", "action", "urn", "detail"])

@@ -37,7 +37,9 @@ def pick_governor_schools(warehouse: Path, la_code: int = DEFAULT_LA) -> dict[st
         con.close()
     df = df[df["status"].fillna("Open").str.startswith("Open")].sort_values("urn")
     if len(df) < 4:
-        raise SystemExit(f"The warehouse {warehouse} holds fewer than 4 open schools of LA {la_code}")
+        raise SystemExit(
+            f"The warehouse {warehouse} holds fewer than 4 open schools of LA {la_code}"
+        )
     primaries = [int(u) for u in df.loc[df["phase"] == "Primary", "urn"]]
     secondaries = [int(u) for u in df.loc[df["phase"] == "Secondary", "urn"]]
     everyone = [int(u) for u in df["urn"]]
@@ -48,20 +50,28 @@ def pick_governor_schools(warehouse: Path, la_code: int = DEFAULT_LA) -> dict[st
     return {"governor1": [first], "governor2": [second], "federation": federation}
 
 
-def create_demo_users(warehouse: Path | None = None, store: Path | None = None,
-                      la_code: int = DEFAULT_LA) -> list[str]:
+def create_demo_users(
+    warehouse: Path | None = None, store: Path | None = None, la_code: int = DEFAULT_LA
+) -> list[str]:
     """Create whichever demo users are missing; returns the usernames created."""
     warehouse = Path(warehouse or settings.warehouse_path())
     governors = pick_governor_schools(warehouse, la_code)
     wanted = [(u, d, r, []) for u, d, r in FIXED] + [
         ("governor1", "Demo governor (one school)", "governor", governors["governor1"]),
         ("governor2", "Demo governor (one school)", "governor", governors["governor2"]),
-        ("federation", "Demo federation governor (two schools)", "governor", governors["federation"]),
+        (
+            "federation",
+            "Demo federation governor (two schools)",
+            "governor",
+            governors["federation"],
+        ),
     ]
     created = []
     for username, display, role, urns in wanted:
         if users.get_user(username, store) is None:
-            users.create_user(username, display, role, DEMO_PASSWORD, urns, is_demo=True, path=store)
+            users.create_user(
+                username, display, role, DEMO_PASSWORD, urns, is_demo=True, path=store
+            )
             created.append(username)
     return created
 
@@ -69,10 +79,14 @@ def create_demo_users(warehouse: Path | None = None, store: Path | None = None,
 def demo_accounts_table(store: Path | None = None) -> pd.DataFrame:
     """For the login page: no URNs or names, since anyone can see that page."""
     rows = [
-        {"Username": u.username, "Role": ROLE_LABELS.get(u.role, u.role),
-         "Schools": f"{len(u.urns)} named" if u.role == "governor" else "all",
-         "Password": DEMO_PASSWORD}
-        for u in users.list_users(store) if u.is_demo and u.active
+        {
+            "Username": u.username,
+            "Role": ROLE_LABELS.get(u.role, u.role),
+            "Schools": f"{len(u.urns)} named" if u.role == "governor" else "all",
+            "Password": DEMO_PASSWORD,
+        }
+        for u in users.list_users(store)
+        if u.is_demo and u.active
     ]
     return pd.DataFrame(rows)
 
@@ -84,7 +98,9 @@ def main() -> None:
     parser.add_argument("--la-code", type=int, default=DEFAULT_LA)
     args = parser.parse_args()
     created = create_demo_users(args.warehouse, args.store, args.la_code)
-    print(f"Created demo users: {', '.join(created) or 'none (all exist)'}; password {DEMO_PASSWORD!r}")
+    print(
+        f"Created demo users: {', '.join(created) or 'none (all exist)'}; password {DEMO_PASSWORD!r}"
+    )
     for user in users.list_users(args.store):
         if user.is_demo:
             schools = ", ".join(str(u) for u in sorted(user.urns)) or "all"

@@ -10,8 +10,9 @@ st.title("Audit log")
 
 left, middle, right = st.columns(3)
 username = left.text_input("Username", key="audit_username").strip() or None
-action = middle.selectbox("Action", [None, *ACTIONS], format_func=lambda a: a or "All",
-                          key="audit_action")
+action = middle.selectbox(
+    "Action", [None, *ACTIONS], format_func=lambda a: a or "All", key="audit_action"
+)
 urn_text = right.text_input("URN", key="audit_urn").strip()
 urn = int(urn_text) if urn_text.isdigit() else None
 
@@ -19,7 +20,11 @@ entries = data_access.audit_entries(identity, username=username, action=action, 
 st.caption(f"{len(entries)} entries, newest first (at most 1,000)")
 st.dataframe(entries, hide_index=True)
 st.download_button(
-    "Download the audit log (CSV)", entries.to_csv(index=False), file_name="audit_log.csv",
-    mime="text/csv", key="download_audit",
-    on_click=data_access.record_export, args=(identity, "audit log", None, len(entries)),
+    "Download the audit log (CSV)",
+    entries.to_csv(index=False),
+    file_name="audit_log.csv",
+    mime="text/csv",
+    key="download_audit",
+    on_click=data_access.record_export,
+    args=(identity, "audit log", None, len(entries)),
 )

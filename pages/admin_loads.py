@@ -6,8 +6,10 @@ from dashboard import auth, data_access
 
 identity = auth.require_identity("admin_loads")
 st.title("Loads")
-st.caption("Loads are started with `python -m etl load SOURCE_DIR --warehouse PATH`; "
-           "each writes a report line beside the warehouse.")
+st.caption(
+    "Loads are started with `python -m etl load SOURCE_DIR --warehouse PATH`; "
+    "each writes a report line beside the warehouse."
+)
 
 reports = data_access.load_reports(identity)
 if reports.empty:
@@ -15,7 +17,11 @@ if reports.empty:
 else:
     st.dataframe(reports, hide_index=True)
     st.download_button(
-        "Download load reports (CSV)", reports.to_csv(index=False), file_name="load_reports.csv",
-        mime="text/csv", key="download_loads",
-        on_click=data_access.record_export, args=(identity, "load reports", None, len(reports)),
+        "Download load reports (CSV)",
+        reports.to_csv(index=False),
+        file_name="load_reports.csv",
+        mime="text/csv",
+        key="download_loads",
+        on_click=data_access.record_export,
+        args=(identity, "load reports", None, len(reports)),
     )

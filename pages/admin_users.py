@@ -22,9 +22,12 @@ with st.expander("Add a user"), st.form("add_user", clear_on_submit=True):
     username = st.text_input("Username", key="new_username")
     display = st.text_input("Full name", key="new_display")
     role = st.selectbox("Role", access.ROLES, format_func=access.ROLE_LABELS.get, key="new_role")
-    urns = st.multiselect("Schools (governors only)", list(names), format_func=school_label,
-                          key="new_urns")
-    password = st.text_input("Password (at least 8 characters)", type="password", key="new_password")
+    urns = st.multiselect(
+        "Schools (governors only)", list(names), format_func=school_label, key="new_urns"
+    )
+    password = st.text_input(
+        "Password (at least 8 characters)", type="password", key="new_password"
+    )
     if st.form_submit_button("Add user"):
         try:
             data_access.create_user(identity, username, display or username, role, password, urns)
@@ -38,13 +41,24 @@ if not table.empty:
     row = table.set_index("username").loc[who]
     current = [int(u) for u in row["schools"].split(", ") if u]
     with st.form("edit_user"):
-        new_role = st.selectbox("Role", access.ROLES, index=access.ROLES.index(row["role"]),
-                                format_func=access.ROLE_LABELS.get, key="edit_role")
-        new_urns = st.multiselect("Schools (governors only)", sorted(set(names) | set(current)),
-                                  default=current, format_func=school_label, key="edit_urns")
+        new_role = st.selectbox(
+            "Role",
+            access.ROLES,
+            index=access.ROLES.index(row["role"]),
+            format_func=access.ROLE_LABELS.get,
+            key="edit_role",
+        )
+        new_urns = st.multiselect(
+            "Schools (governors only)",
+            sorted(set(names) | set(current)),
+            default=current,
+            format_func=school_label,
+            key="edit_urns",
+        )
         active = st.checkbox("Active (may sign in)", value=bool(row["active"]), key="edit_active")
-        new_password = st.text_input("New password (leave blank to keep)", type="password",
-                                     key="edit_password")
+        new_password = st.text_input(
+            "New password (leave blank to keep)", type="password", key="edit_password"
+        )
         if st.form_submit_button("Save changes"):
             try:
                 data_access.update_user(identity, who, new_role, new_urns, active)

@@ -28,8 +28,15 @@ for column, (param, label) in zip(st.columns(len(FILTERS)), FILTERS, strict=True
         st.query_params[param] = value
 
 schools = data_access.list_schools(identity, **chosen)
-COLUMNS = {"urn": "URN", "name": "School", "district": "District", "phase": "Phase",
-           "school_type": "Type", "pupils": "Pupils", "pct_fsm": "% FSM (current)"}
+COLUMNS = {
+    "urn": "URN",
+    "name": "School",
+    "district": "District",
+    "phase": "Phase",
+    "school_type": "Type",
+    "pupils": "Pupils",
+    "pct_fsm": "% FSM (current)",
+}
 shown = schools[list(COLUMNS)].rename(columns=COLUMNS)
 st.caption(f"{len(shown)} school{'' if len(shown) == 1 else 's'}")
 
@@ -39,12 +46,18 @@ if as_table:
     render.safe_table(shown, hide_index=True)
 else:
     st.query_params.pop("view", None)
-    st.dataframe(shown, hide_index=True, column_config={"URN": st.column_config.NumberColumn(format="%d")})
+    st.dataframe(
+        shown, hide_index=True, column_config={"URN": st.column_config.NumberColumn(format="%d")}
+    )
 
 st.download_button(
-    "Download these schools (CSV)", shown.to_csv(index=False), file_name="schools.csv",
-    mime="text/csv", key="download_schools",
-    on_click=data_access.record_export, args=(identity, "schools list", None, len(shown)),
+    "Download these schools (CSV)",
+    shown.to_csv(index=False),
+    file_name="schools.csv",
+    mime="text/csv",
+    key="download_schools",
+    on_click=data_access.record_export,
+    args=(identity, "schools list", None, len(shown)),
 )
 
 st.header("One school")
@@ -62,18 +75,31 @@ def _opened() -> None:
         st.query_params["urn"] = str(chosen)
 
 
-st.selectbox("Open a school", [None, *names], key="open_urn", on_change=_opened,
-             format_func=lambda u: "Choose a school" if u is None else f"{names.get(u, '')} ({u})")
+st.selectbox(
+    "Open a school",
+    [None, *names],
+    key="open_urn",
+    on_change=_opened,
+    format_func=lambda u: "Choose a school" if u is None else f"{names.get(u, '')} ({u})",
+)
 if urn is not None:
     profile = data_access.school_profile(identity, urn)
     if profile is None:
         st.warning("That school is not available to you.")
     else:
         render.heading(profile.school["name"], level=3)
-        labels = {"urn": "URN", "la_name": "Local authority", "district": "District",
-                  "phase": "Phase", "school_type": "Type", "status": "Status", "pupils": "Pupils"}
-        facts = pd.DataFrame({"Fact": list(labels.values()),
-                              "Value": [str(profile.school[k]) for k in labels]})
+        labels = {
+            "urn": "URN",
+            "la_name": "Local authority",
+            "district": "District",
+            "phase": "Phase",
+            "school_type": "Type",
+            "status": "Status",
+            "pupils": "Pupils",
+        }
+        facts = pd.DataFrame(
+            {"Fact": list(labels.values()), "Value": [str(profile.school[k]) for k in labels]}
+        )
         render.safe_table(facts, hide_index=True)
         if profile.measures.empty:
             st.info("No published measures are loaded for this school.")

@@ -83,7 +83,9 @@ def open_store(path: Path | None = None) -> sqlite3.Connection:
     """A new connection to the store (WAL mode, foreign keys on), schema created or migrated."""
     path = Path(path or settings.store_path())
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(path, timeout=10, isolation_level=None)  # autocommit; `transaction()` groups
+    con = sqlite3.connect(
+        path, timeout=10, isolation_level=None
+    )  # autocommit; `transaction()` groups
     con.row_factory = sqlite3.Row
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA foreign_keys=ON")

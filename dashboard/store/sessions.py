@@ -28,7 +28,9 @@ def start(username: str, *, path: Path | None = None, now: float | None = None) 
     return token
 
 
-def touch(token: str, max_idle_seconds: float, *, path: Path | None = None, now: float | None = None):
+def touch(
+    token: str, max_idle_seconds: float, *, path: Path | None = None, now: float | None = None
+):
     """The username of a live session (and mark it used), or None if unknown or idle too long."""
     if not isinstance(token, str) or not token:
         return None

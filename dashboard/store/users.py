@@ -75,11 +75,17 @@ def get_user(username: str, path: Path | None = None) -> User | None:
         if row is None:
             return None
         urns = frozenset(
-            r[0] for r in con.execute("SELECT urn FROM user_schools WHERE username = ?", (username,))
+            r[0]
+            for r in con.execute("SELECT urn FROM user_schools WHERE username = ?", (username,))
         )
     return User(
-        row["username"], row["display_name"], row["role"], bool(row["active"]),
-        bool(row["is_demo"]), row["created_at"], urns,
+        row["username"],
+        row["display_name"],
+        row["role"],
+        bool(row["active"]),
+        bool(row["is_demo"]),
+        row["created_at"],
+        urns,
     )
 
 
@@ -114,7 +120,8 @@ def set_password(username: str, password: str, *, path: Path | None = None) -> N
     _validate(username, ROLES[0], password)
     with connect(path) as con:
         con.execute(
-            "UPDATE users SET password_hash = ? WHERE username = ?", (hash_password(password), username)
+            "UPDATE users SET password_hash = ? WHERE username = ?",
+            (hash_password(password), username),
         )
 
 
@@ -126,7 +133,11 @@ def set_active(username: str, active: bool, *, path: Path | None = None) -> None
 
 
 def set_role_and_schools(
-    username: str, role: str, urns: frozenset[int] | set[int] | list[int], *, path: Path | None = None
+    username: str,
+    role: str,
+    urns: frozenset[int] | set[int] | list[int],
+    *,
+    path: Path | None = None,
 ) -> None:
     _validate(username, role, None)
     with connect(path) as con, transaction(con):
@@ -141,5 +152,7 @@ def set_role_and_schools(
 def only_demo_users(path: Path | None = None) -> bool:
     """True when the store has users and every one of them is a demo user."""
     with connect(path) as con:
-        total, demo = con.execute("SELECT count(*), coalesce(sum(is_demo), 0) FROM users").fetchone()
+        total, demo = con.execute(
+            "SELECT count(*), coalesce(sum(is_demo), 0) FROM users"
+        ).fetchone()
     return total > 0 and total == demo

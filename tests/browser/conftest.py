@@ -19,8 +19,16 @@ from tests.dashboard.fixtures import dash_env, dash_warehouse  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _free_port() -> int:
@@ -37,14 +45,32 @@ def served_app(tmp_path_factory):
     store = directory / "store.sqlite"
     demo_users.create_demo_users(warehouse, store)
     port = _free_port()
-    env = dict(os.environ, SID_WAREHOUSE=str(warehouse), SID_STORE_PATH=str(store),
-               SID_DEPLOYMENT="full", SID_BRIEFING_NAMES_SCHOOLS="false")
+    env = dict(
+        os.environ,
+        SID_WAREHOUSE=str(warehouse),
+        SID_STORE_PATH=str(store),
+        SID_DEPLOYMENT="full",
+        SID_BRIEFING_NAMES_SCHOOLS="false",
+    )
     log = open(directory / "streamlit.log", "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard/app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -90,12 +116,14 @@ def page(browser):
 
 def wait_for_app(page, timeout: float = 20_000) -> None:
     """Wait until the Streamlit script has finished its run (status widget gone)."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                           timeout=timeout)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
+    )
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout)
     page.wait_for_timeout(300)  # let the last deltas paint
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                           timeout=timeout)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
+    )
 
 
 def sign_in(page, url: str, username: str, password: str = demo_users.DEMO_PASSWORD) -> None:

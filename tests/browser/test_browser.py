@@ -33,8 +33,9 @@ def test_logged_out_sees_only_the_login_page(served_app, page):
 
 def navigate_in_session(page, path: str) -> None:
     """Change the page path / URL parameters inside the signed-in session (as back/forward do)."""
-    page.evaluate("p => { history.pushState({}, '', p); dispatchEvent(new PopStateEvent('popstate')); }",
-                  path)
+    page.evaluate(
+        "p => { history.pushState({}, '', p); dispatchEvent(new PopStateEvent('popstate')); }", path
+    )
     wait_for_app(page)
 
 
@@ -60,7 +61,12 @@ def test_governor_sees_only_their_schools(served_app, page, username):
     nav = page.locator('[data-testid="stSidebarNav"]')
     assert nav.count() == 0 or "Users" not in nav.inner_text()
     # page paths and URL parameters changed inside the signed-in session
-    for path in ["/admin_users", "/admin_audit", "/admin_loads", *[f"/schools?urn={u}" for u in others]]:
+    for path in [
+        "/admin_users",
+        "/admin_audit",
+        "/admin_loads",
+        *[f"/schools?urn={u}" for u in others],
+    ]:
         navigate_in_session(page, path)
         page.keyboard.press("Escape")  # close a "page not found" dialog if one is shown
         wait_for_app(page)

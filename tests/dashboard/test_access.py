@@ -30,8 +30,15 @@ def test_primary_suppression_only_without_group_column():
 def test_secondary_suppression_of_the_complement():
     # all 30 = disadvantaged 4 + non-disadvantaged 26: showing 26 and 30 reveals 4 (and its value:
     # 30*60 - 26*65.4 = 99.6 pupils-percent / 4 = 24.9%), so non-disadvantaged is hidden too.
-    df = frame([("all", 30, 60.0), ("disadvantaged", 4, 25.0), ("non_disadvantaged", 26, 65.4),
-                ("boys", 14, 57.0), ("girls", 16, 62.5)])
+    df = frame(
+        [
+            ("all", 30, 60.0),
+            ("disadvantaged", 4, 25.0),
+            ("non_disadvantaged", 26, 65.4),
+            ("boys", 14, 57.0),
+            ("girls", 16, 62.5),
+        ]
+    )
     out = suppress(df, "cohort", ["value"], 5, group_col="pupil_group", by=["measure"])
     assert hidden(out) == ["disadvantaged", "non_disadvantaged"]
     shown = out.set_index("pupil_group")
@@ -41,8 +48,14 @@ def test_secondary_suppression_of_the_complement():
 def test_secondary_hides_the_smallest_other_part_of_three():
     # prior low 3 + middle 20 + high 7 = 30: low hidden; hiding high (7, the smallest shown) means
     # total - middle = 10 = low + high, which no longer reveals either.
-    df = frame([("all", 30, 50.0), ("prior_low", 3, 10.0), ("prior_middle", 20, 50.0),
-                ("prior_high", 7, 80.0)])
+    df = frame(
+        [
+            ("all", 30, 50.0),
+            ("prior_low", 3, 10.0),
+            ("prior_middle", 20, 50.0),
+            ("prior_high", 7, 80.0),
+        ]
+    )
     out = suppress(df, "cohort", ["value"], 5, group_col="pupil_group", by=["measure"])
     assert hidden(out) == ["prior_high", "prior_low"]
 
@@ -69,10 +82,13 @@ def test_unknown_count_left_as_published_and_no_total_no_secondary():
 
 
 def test_secondary_stays_within_its_by_group():
-    df = pd.concat([
-        frame([("all", 30, 1.0), ("boys", 3, 1.0), ("girls", 27, 1.0)], "m1"),
-        frame([("all", 30, 1.0), ("boys", 15, 1.0), ("girls", 15, 1.0)], "m2"),
-    ], ignore_index=True)
+    df = pd.concat(
+        [
+            frame([("all", 30, 1.0), ("boys", 3, 1.0), ("girls", 27, 1.0)], "m1"),
+            frame([("all", 30, 1.0), ("boys", 15, 1.0), ("girls", 15, 1.0)], "m2"),
+        ],
+        ignore_index=True,
+    )
     out = suppress(df, "cohort", ["value"], 5, group_col="pupil_group", by=["measure"])
     assert list(out.loc[out["status_code"] == SUPPRESSED, "measure"]) == ["m1", "m1"]
 
@@ -105,8 +121,13 @@ def test_pages_for_roles():
 def test_intelligence_only_for_managers_and_officers_in_a_full_deployment(monkeypatch):
     monkeypatch.setenv("SID_DEPLOYMENT", "full")
     seen = {r: access.can_see_intelligence(identity_for("u", "U", r, [])) for r in access.ROLES}
-    assert seen == {"manager": True, "officer": True, "governor": False, "briefing": False,
-                    "admin": False}
+    assert seen == {
+        "manager": True,
+        "officer": True,
+        "governor": False,
+        "briefing": False,
+        "admin": False,
+    }
     monkeypatch.setenv("SID_DEPLOYMENT", "governor")
     assert not any(access.can_see_intelligence(identity_for("u", "U", r, [])) for r in access.ROLES)
 

@@ -62,7 +62,9 @@ def test_governors_get_small_cohorts_suppressed_managers_do_not(dash_env):
     assert (small["cohort"].dropna() > 5).all()
     if urn == 100001:  # disadvantaged 4 -> primary; non_disadvantaged 26 -> secondary
         assert set(measures.loc[measures["status_code"] == SUPPRESSED, "pupil_group"]) == {
-            "disadvantaged", "non_disadvantaged"}
+            "disadvantaged",
+            "non_disadvantaged",
+        }
     full = data_access.school_profile(who("manager"), 100001).measures
     assert SUPPRESSED not in set(full["status_code"].dropna())
     assert 4 in set(full["cohort"])
@@ -81,9 +83,13 @@ def test_briefing_sees_aggregates_and_names_only_when_the_setting_allows(dash_en
     assert SUPPRESSED in set(measures["status_code"])
 
 
-def test_intelligence_refused_to_governor_briefing_admin_and_in_a_governor_deployment(dash_env, monkeypatch):
+def test_intelligence_refused_to_governor_briefing_admin_and_in_a_governor_deployment(
+    dash_env, monkeypatch
+):
     notes.add_note(100001, "officer", "concern", "Confidential staffing worry")
-    assert list(data_access.school_notes(who("officer"), 100001)["text"]) == ["Confidential staffing worry"]
+    assert list(data_access.school_notes(who("officer"), 100001)["text"]) == [
+        "Confidential staffing worry"
+    ]
     for name in ("governor1", "federation", "briefing", "admin"):
         with pytest.raises(PermissionError):
             data_access.school_notes(who(name), 100001)
@@ -128,8 +134,12 @@ def test_exports_are_audited(dash_env):
 
 def test_load_reports_newest_first(dash_env):
     path = Path(dash_env["warehouse"]).parent / "load_reports.jsonl"
-    path.write_text(json.dumps({"run_id": "a", "rows": 1}) + "\nnot json\n"
-                    + json.dumps({"run_id": "b", "rows": 2}) + "\n")
+    path.write_text(
+        json.dumps({"run_id": "a", "rows": 1})
+        + "\nnot json\n"
+        + json.dumps({"run_id": "b", "rows": 2})
+        + "\n"
+    )
     try:
         assert list(data_access.load_reports(who("admin"))["run_id"]) == ["b", "a"]
     finally:

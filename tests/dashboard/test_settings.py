@@ -28,8 +28,12 @@ def test_defaults(monkeypatch):
 
 @pytest.mark.parametrize(
     "name,raw",
-    [("SID_DEPLOYMENT", "governors"), ("SID_SESSION_MINUTES", "soon"),
-     ("SID_BRIEFING_NAMES_SCHOOLS", "maybe"), ("SID_SUPPRESSION_THRESHOLD", "-1")],
+    [
+        ("SID_DEPLOYMENT", "governors"),
+        ("SID_SESSION_MINUTES", "soon"),
+        ("SID_BRIEFING_NAMES_SCHOOLS", "maybe"),
+        ("SID_SUPPRESSION_THRESHOLD", "-1"),
+    ],
 )
 def test_bad_values_refused(monkeypatch, name, raw):
     monkeypatch.setenv(name, raw)

@@ -17,9 +17,18 @@ def test_schema_created_in_wal_mode_and_reopen_is_idempotent(store):
         assert db.schema_version(con) == len(db.MIGRATIONS)
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"users", "user_schools", "sessions", "audit_log", "school_notes", "schema_version"} <= tables
+    assert {
+        "users",
+        "user_schools",
+        "sessions",
+        "audit_log",
+        "school_notes",
+        "schema_version",
+    } <= tables
     with db.connect(store) as con:
-        assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(db.MIGRATIONS)
+        assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(
+            db.MIGRATIONS
+        )
 
 
 def test_passwords_hashed_with_argon2_and_verified(store):

@@ -13,12 +13,34 @@ WESTMOOR = (992, "Westmoor")
 SCHOOLS = [
     (100001, "Ashby Primary School", EASTMOOR, "Northfield", "Primary", "Community school", 210),
     (100002, "Brook Lane Academy", EASTMOOR, "Southvale", "Secondary", "Academy converter", 900),
-    (100003, "Castle Hill Infants", EASTMOOR, "Northfield", "Primary", "Voluntary aided school", 90),
-    (100004, 'Dale "Federation" <i>Primary</i> & Nursery', EASTMOOR, "Southvale", "Primary",
-     "Community school", 180),
+    (
+        100003,
+        "Castle Hill Infants",
+        EASTMOOR,
+        "Northfield",
+        "Primary",
+        "Voluntary aided school",
+        90,
+    ),
+    (
+        100004,
+        'Dale "Federation" <i>Primary</i> & Nursery',
+        EASTMOOR,
+        "Southvale",
+        "Primary",
+        "Community school",
+        180,
+    ),
     (100005, "Elm Tree Primary", EASTMOOR, "Southvale", "Primary", "Community school", 150),
-    (100006, "Fenwick <script>alert(1)</script> School", EASTMOOR, "Northfield", "Secondary",
-     "Foundation school", 1100),
+    (
+        100006,
+        "Fenwick <script>alert(1)</script> School",
+        EASTMOOR,
+        "Northfield",
+        "Secondary",
+        "Foundation school",
+        1100,
+    ),
     (200001, "Grange Primary", WESTMOOR, "Westfield", "Primary", "Community school", 300),
 ]
 NAMES = {s[0]: s[1] for s in SCHOOLS}
@@ -56,8 +78,18 @@ def build(directory: Path, run_id: str = "run1", schools: list | None = None) ->
         "INSERT INTO schools VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'Open', NULL, NULL, 'EM1 1AA',"
         " NULL, NULL, ?, 20.0, TRUE)",
         [
-            (u, n, la[0], la[1], d, p, t, "Academies" if "Academy" in t else "Local authority maintained schools",
-             "Academy" in t, pupils)
+            (
+                u,
+                n,
+                la[0],
+                la[1],
+                d,
+                p,
+                t,
+                "Academies" if "Academy" in t else "Local authority maintained schools",
+                "Academy" in t,
+                pupils,
+            )
             for u, n, la, d, p, t, pupils in (SCHOOLS if schools is None else schools)
         ],
     )

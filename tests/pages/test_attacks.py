@@ -46,7 +46,9 @@ def test_widgets(governors):
     for username, allowed in governors.items():
         at = login(username)
         assert_only_own(at, allowed)
-        filters = [at.selectbox(key=f"filter_{p}").options for p in ("district", "phase", "school_type")]
+        filters = [
+            at.selectbox(key=f"filter_{p}").options for p in ("district", "phase", "school_type")
+        ]
         for combo in itertools.product(*filters):
             for key, value in zip(("district", "phase", "school_type"), combo, strict=True):
                 at.selectbox(key=f"filter_{key}").set_value(value)
@@ -61,20 +63,32 @@ def test_widgets(governors):
             assert_only_own(at, allowed)
             assert at.table, "the school's facts and measures are shown"
         assert set(at.selectbox(key="open_urn").options) <= {"Choose a school"} | {
-            f"{NAMES[u]} ({u})" for u in allowed}
+            f"{NAMES[u]} ({u})" for u in allowed
+        }
 
 
 def test_url_parameters(governors):
     for username, allowed in governors.items():
         at = login(username)
         for urn in sorted(set(NAMES) - allowed):
-            for value in (str(urn), f"{urn} ", f"0{urn}", f"{urn}.0", f"{sorted(allowed)[0]},{urn}"):
+            for value in (
+                str(urn),
+                f"{urn} ",
+                f"0{urn}",
+                f"{urn}.0",
+                f"{sorted(allowed)[0]},{urn}",
+            ):
                 at.query_params["urn"] = value
                 at.run()
                 assert_only_own(at, allowed)
         at.query_params.clear()
-        for key, value in [("district", "Westfield"), ("phase", "Secondary"), ("district", "' OR 1=1 --"),
-                           ("school_type", "Foundation school"), ("view", "table")]:
+        for key, value in [
+            ("district", "Westfield"),
+            ("phase", "Secondary"),
+            ("district", "' OR 1=1 --"),
+            ("school_type", "Foundation school"),
+            ("view", "table"),
+        ]:
             at.query_params[key] = value
             at.run()
             assert_only_own(at, allowed)
@@ -87,15 +101,25 @@ def test_session_state(governors):
         other = sorted(set(NAMES) - allowed)[0]
         # (AppTest cannot hold a widget value outside the widget's options, so widget keys are
         # tampered with through the widgets and the URL in the tests above.)
-        for key, value in [("role", "manager"), ("allowed_urns", None), ("identity", "manager"),
-                           ("urn", other), ("allowed", [other]), ("_sid_auth_notice", "x")]:
+        for key, value in [
+            ("role", "manager"),
+            ("allowed_urns", None),
+            ("identity", "manager"),
+            ("urn", other),
+            ("allowed", [other]),
+            ("_sid_auth_notice", "x"),
+        ]:
             at.session_state[key] = value
             at.run()
             assert_only_own(at, allowed)
         # an altered auth record is a signed-out session, never a wider one
-        for forged in [{"token": token, "username": "manager", "role": "manager",
-                        "allowed_urns": None} | {"token": token + "x"},
-                       {"username": "manager", "role": "manager"}, "manager", None]:
+        for forged in [
+            {"token": token, "username": "manager", "role": "manager", "allowed_urns": None}
+            | {"token": token + "x"},
+            {"username": "manager", "role": "manager"},
+            "manager",
+            None,
+        ]:
             at.session_state["_sid_auth"] = forged
             at.run()
             assert_only_own(at, allowed)

@@ -14,7 +14,6 @@ PAGES = {
 }
 
 
-
 @pytest.mark.parametrize("username", list(PAGES))
 def test_each_role_runs_each_of_its_pages(dash_env, username):
     at = login(username)
@@ -37,7 +36,10 @@ def test_logged_out_sees_only_the_login_page(dash_env):
     at = new_app()
     assert not at.exception
     assert [t.value for t in at.title] == ["School improvement dashboard"]
-    assert at.text_input(key="login_password").proto.type == at.text_input(key="login_password").proto.PASSWORD
+    assert (
+        at.text_input(key="login_password").proto.type
+        == at.text_input(key="login_password").proto.PASSWORD
+    )
     for page in ("schools", "admin_users", "admin_audit", "admin_loads"):
         with pytest.raises(ValueError):
             at.switch_page(f"../pages/{page}.py")

@@ -36,7 +36,9 @@ def list_schools(
 
 
 def filter_options(con: duckdb.DuckDBPyConnection, *, allowed: Allowed) -> pd.DataFrame:
-    return con.execute(load_sql("queries/school_filter_options"), {"allowed": _allowed(allowed)}).df()
+    return con.execute(
+        load_sql("queries/school_filter_options"), {"allowed": _allowed(allowed)}
+    ).df()
 
 
 def school_counts(con: duckdb.DuckDBPyConnection, *, allowed: Allowed) -> pd.DataFrame:
