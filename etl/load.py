@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,8 +68,8 @@ def _now() -> str:
 
 
 def new_run_id() -> str:
-    """Sortable and unique: UTC time then a random suffix."""
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+    """Sortable and unique: UTC time to the microsecond, then a random suffix."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + "-" + secrets.token_hex(3)
 
 
 def load(
@@ -93,17 +94,23 @@ def load(
                 "(the warehouse path is a symbolic link to builds/<run_id>.duckdb)"
             )
         with tempfile.TemporaryDirectory(prefix="etl-") as tmp:
-            found = discover(source_dir, Path(tmp), reader_for=reader_for)
+            with _timed(report, "discover"):
+                found = discover(source_dir, Path(tmp), reader_for=reader_for)
             report.notes += found.notes
             con = connection.open_build_for_writing(build)
             run_folder(con, "staging")
-            _stage_all(con, found, report, settings)
-            _write_load_files(con, report)
-            _write_load_info(con, report, t0, finished=False)
-            run_folder(con, "core")
+            with _timed(report, "stage"):
+                _stage_all(con, found, report, settings)
+                _trim_boundaries(con, report)
+                _write_load_files(con, report)
+                _write_load_info(con, report, t0, finished=False)
+            with _timed(report, "core"):
+                run_folder(con, "core")
             if settings.model:
-                _run_model(con)
-            _check_contract(con, include_model=settings.model)
+                with _timed(report, "model"):
+                    _run_model(con)
+            with _timed(report, "contract"):
+                _check_contract(con, include_model=settings.model)
             report.tables = _table_counts(con)
             report.rejects = dict(
                 con.execute("SELECT file_name, count(*) FROM rejects GROUP BY 1 ORDER BY 1").fetchall()
@@ -111,10 +118,12 @@ def load(
             report.finished_at = _now()
             report.duration_s = round(time.perf_counter() - t0, 2)
             _write_load_info(con, report, t0, finished=True)
-            con.execute("CHECKPOINT")
-            con.close()
-            con = None
-        _validate(build, run_id)
+            with _timed(report, "checkpoint"):
+                con.execute("CHECKPOINT")
+                con.close()
+                con = None
+        with _timed(report, "validate"):
+            _validate(build, run_id)
         connection.swap_pointer(warehouse, build)
         report.ok = True
     except BaseException as exc:
@@ -135,6 +144,16 @@ def load(
     report.append_to(warehouse)
     clean_old_builds(warehouse, settings.keep_builds, settings.build_grace_s)
     return report
+
+
+@contextmanager
+def _timed(report: LoadReport, name: str):
+    """Time one step of the load into report.timings."""
+    t = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.timings[name] = round(time.perf_counter() - t, 3)
 
 
 def _message(exc: BaseException) -> str:
@@ -186,8 +205,9 @@ def _stage_one(con, f: Found, report: LoadReport, settings: LoadSettings) -> Fil
     share = res.rows_rejected / res.rows_read if res.rows_read else 0.0
     if share > settings.max_reject_share:
         sample = con.execute(
-            "SELECT line, column_name, value, reason FROM rejects WHERE file_name = ? ORDER BY line LIMIT 3",
-            [src.name],
+            "SELECT line, column_name, value, reason FROM rejects "
+            "WHERE file_name = ? OR starts_with(file_name, ? || '[') ORDER BY line LIMIT 3",
+            [src.name, src.name],
         ).fetchall()
         shown = "; ".join(f"line {ln} {col}={val!r}: {why}" for ln, col, val, why in sample)
         raise LoadRefused(
@@ -196,6 +216,22 @@ def _stage_one(con, f: Found, report: LoadReport, settings: LoadSettings) -> Fil
             f"First problems: {shown}"
         )
     return line
+
+
+def _trim_boundaries(con, report: LoadReport) -> None:
+    """A national boundary file holds every district in England: keep those of the loaded schools
+    (the readers' keep_loaded_districts; nothing is dropped when no establishment names a district)."""
+    if not report.staged.get("stg_boundaries"):
+        return
+    try:
+        from etl.readers import boundaries
+    except ImportError:
+        return
+    keep = getattr(boundaries, "keep_loaded_districts", None)
+    if keep is not None:
+        dropped = keep(con)
+        if dropped:
+            report.notes.append(f"{dropped} district boundaries of other local authorities were not kept")
 
 
 def _write_load_files(con, report: LoadReport) -> None:

@@ -50,6 +50,7 @@ class LoadReport:
     tables: dict[str, int] = field(default_factory=dict)  # core/model table -> rows in the build
     rejects: dict[str, int] = field(default_factory=dict)  # file -> rows in `rejects`
     notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # step -> seconds
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), default=str, sort_keys=True)
@@ -94,6 +95,8 @@ class LoadReport:
         if self.rejects:
             lines.append("Rows rejected per file (see the rejects table for line, column and reason):")
             lines += [f"  {t:<60} {n:>8,}" for t, n in sorted(self.rejects.items())]
+        if self.timings:
+            lines.append("Time per step: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()))
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
 
