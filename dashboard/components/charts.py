@@ -1,0 +1,581 @@
+"""Altair chart builders with the accessible palette, and ``render_chart`` that every page uses.
+
+Each builder takes a DataFrame that is already restricted and suppressed, and returns an Altair
+chart: plain-words titles and axis labels, tooltips with formatted figures (codes such as "SUPP"
+shown as codes), shapes or dashes as well as colour. ``render_chart`` shows the chart with a "Show
+as table" toggle and a CSV download of exactly the data passed in.
+
+Trends never join across a gap in the years (decision 14: 2019/20 and 2020/21 have no published
+results): each contiguous run of years is its own line segment, and the gap years are shown, shaded
+and labelled. Maps draw GeoJSON with ``mark_geoshape``; no tile server is ever contacted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from dashboard.components import palette
+from dashboard.components.format import NO_DATA, fmt_kind, fmt_year, is_missing
+
+COVID_GAP_YEARS: tuple[int, ...] = (201920, 202021)  # decision 14: no published results
+SEGMENT = "segment"  # column added to trend data: one id per unbroken run of years per series
+YEAR_LABEL = "year"  # column added to trend data: "2018/19"
+DISPLAY = "figure"  # column added to chart data: the formatted value (or its code)
+DEFAULT_WIDTH = 640
+
+
+# ---------------------------------------------------------------- years and segments
+
+
+def next_year(time_period: int) -> int:
+    """The academic year after a DfE six-digit year: 201819 -> 201920."""
+    start = int(time_period) // 100 + 1
+    return start * 100 + (start + 1) % 100
+
+
+def year_range(first: int, last: int) -> list[int]:
+    """Every academic year from first to last inclusive (gap years included)."""
+    years, y = [], int(first)
+    while y <= int(last):
+        years.append(y)
+        y = next_year(y)
+    return years
+
+
+def add_segments(
+    df: pd.DataFrame,
+    *,
+    year: str = "time_period",
+    value: str = "value",
+    series: str | None = "series",
+) -> pd.DataFrame:
+    """A copy with a ``segment`` column: rows of one series share an id while the years run on.
+
+    A new segment starts whenever the next row of a series is not the next academic year (the COVID
+    gap, or any other missing year) or follows a row without a value (a suppressed year). Rows
+    without a value get no segment (None), so no line is drawn to or from them.
+    """
+    out = df.copy()
+    seg: dict[Any, str | None] = {}
+    groups = out.groupby(series, sort=False, dropna=False) if series else [("all", out)]
+    for key, g in groups:
+        n, prev = 0, None
+        for idx, row in g.sort_values(year).iterrows():
+            if is_missing(row[value]):
+                seg[idx], prev = None, None
+                continue
+            y = int(row[year])
+            if prev is None or y != next_year(prev):
+                n += 1
+            seg[idx], prev = f"{key} #{n}", y
+    out[SEGMENT] = pd.Series(seg, dtype="object").reindex(out.index)
+    return out
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _display(df: pd.DataFrame, value: str, status: str, kind: str) -> pd.Series:
+    statuses = df[status] if status in df.columns else [None] * len(df)
+    return pd.Series(
+        [fmt_kind(v, kind, s) for v, s in zip(df[value], statuses, strict=True)],
+        index=df.index,
+        dtype="object",
+    )
+
+
+def _title(title: str, subtitle: str | Sequence[str] | None = None) -> alt.Title:
+    return alt.Title(title, subtitle=subtitle or [], anchor="start")
+
+
+def _series_scales(domain: list[str]) -> dict[str, alt.Scale]:
+    n = len(domain)
+    cycle = lambda xs: [xs[i % len(xs)] for i in range(n)]  # noqa: E731
+    return {
+        "color": alt.Scale(domain=domain, range=cycle(palette.SERIES_COLOURS)),
+        "shape": alt.Scale(domain=domain, range=cycle(palette.SERIES_SHAPES)),
+        "dash": alt.Scale(domain=domain, range=cycle(palette.SERIES_DASHES)),
+    }
+
+
+def _unique(values: Any) -> list[str]:
+    return [str(v) for v in pd.unique(pd.Series(list(values), dtype="object").dropna())]
+
+
+# ---------------------------------------------------------------- builders
+
+
+def trend_chart(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    y_title: str,
+    kind: str = "number",
+    year: str = "time_period",
+    value: str = "value",
+    series: str = "series",
+    status: str = "status_code",
+    series_title: str = "Compared with",
+) -> alt.LayerChart:
+    """A line per series over academic years, broken at every gap in the years.
+
+    ``df``: one row per (series, year): ``series`` (e.g. "This school", "Local authority",
+    "National"), ``time_period`` (201819), ``value`` (NULL where suppressed) and optionally
+    ``status_code``. Gap years inside the range are shaded and labelled "No data (COVID-19)".
+    """
+    data = add_segments(df, year=year, value=value, series=series)
+    data[YEAR_LABEL] = data[year].map(fmt_year)
+    data[DISPLAY] = _display(data, value, status, kind)
+    data[series] = data[series].astype("object").astype(str)
+    years = data[year].dropna().astype(int)
+    domain_years = year_range(years.min(), years.max()) if len(years) else []
+    x_domain = [fmt_year(y) for y in domain_years]
+    scales = _series_scales(_unique(data[series]))
+    x = alt.X(
+        f"{YEAR_LABEL}:O",
+        title="Academic year",
+        sort=x_domain,
+        scale=alt.Scale(domain=x_domain),
+        axis=alt.Axis(labelAngle=0),
+    )
+    y = alt.Y(f"{value}:Q", title=y_title, scale=alt.Scale(zero=False))
+    tooltip = [
+        alt.Tooltip(f"{series}:N", title=series_title),
+        alt.Tooltip(f"{YEAR_LABEL}:O", title="Year"),
+        alt.Tooltip(f"{DISPLAY}:N", title=y_title),
+    ]
+    base = alt.Chart(data)
+    lines = (
+        base.transform_filter(f"datum.{SEGMENT} != null")
+        .mark_line(strokeWidth=3)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(f"{series}:N", scale=scales["color"], title=series_title),
+            strokeDash=alt.StrokeDash(f"{series}:N", scale=scales["dash"], title=series_title),
+            detail=alt.Detail(f"{SEGMENT}:N"),
+        )
+    )
+    points = (
+        base.transform_filter(f"isValid(datum['{value}'])")
+        .mark_point(filled=True, size=90, opacity=1)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(f"{series}:N", scale=scales["color"], title=series_title),
+            shape=alt.Shape(f"{series}:N", scale=scales["shape"], title=series_title),
+            tooltip=tooltip,
+        )
+    )
+    layers: list[alt.Chart] = []
+    gap = [fmt_year(y) for y in domain_years if y in COVID_GAP_YEARS]
+    subtitle = None
+    if gap:
+        gap_df = pd.DataFrame({YEAR_LABEL: gap, "note": "No data\n(COVID-19)"})
+        gap_base = alt.Chart(gap_df)
+        layers.append(
+            gap_base.mark_rect(color=palette.GAP_FILL).encode(
+                x=x, tooltip=[alt.Tooltip("note:N", title="Note")]
+            )
+        )
+        layers.append(
+            gap_base.mark_text(
+                baseline="top", dy=4, color="#000000", lineBreak="\n", fontSize=11
+            ).encode(x=x, y=alt.value(0), text="note:N")
+        )
+        subtitle = "No results were published for 2019/20 and 2020/21 (COVID-19): the lines do not join across them."
+    return alt.layer(*layers, lines, points).properties(
+        title=_title(title, subtitle), width=DEFAULT_WIDTH, height=320
+    )
+
+
+def comparison_bars(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    x_title: str,
+    kind: str = "number",
+    label: str = "label",
+    value: str = "value",
+    status: str = "status_code",
+) -> alt.LayerChart:
+    """Horizontal bars comparing e.g. "This school", "Local authority", "National".
+
+    Each bar's label on the axis carries its figure ("This school: +1.3", "This school: SUPP"), so
+    nothing depends on colour and a suppressed figure is named rather than drawn as zero.
+    """
+    data = df.copy()
+    data[label] = data[label].astype("object").astype(str)
+    data[DISPLAY] = _display(data, value, status, kind)
+    data["bar_label"] = data[label] + ": " + data[DISPLAY]
+    order = list(data["bar_label"])
+    scales = _series_scales(_unique(data[label]))
+    y = alt.Y("bar_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    bars = (
+        alt.Chart(data)
+        .mark_bar(stroke="#000000", strokeWidth=0.5)
+        .encode(
+            x=alt.X(f"{value}:Q", title=x_title),
+            y=y,
+            color=alt.Color(f"{label}:N", scale=scales["color"], legend=None),
+            tooltip=[
+                alt.Tooltip(f"{label}:N", title="Group"),
+                alt.Tooltip(f"{DISPLAY}:N", title=x_title),
+            ],
+        )
+    )
+    zero = (
+        alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=palette.GRID_GREY).encode(x="zero:Q")
+    )
+    return alt.layer(bars, zero).properties(
+        title=_title(title), width=DEFAULT_WIDTH, height=alt.Step(40)
+    )
+
+
+def distribution_chart(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    x_title: str,
+    value: str = "achievement_score",
+    kind: str = "z",
+    highlight: Any = None,
+    key: str = "urn",
+    name: str = "name",
+    bins: int = 20,
+) -> alt.LayerChart:
+    """A histogram of schools' scores, with one school marked by a dashed line and its name.
+
+    ``highlight`` is the ``key`` value (a URN) of the school to mark; None marks nothing.
+    """
+    data = df.copy()
+    data[DISPLAY] = _display(data, value, "status_code", kind)
+    hist = (
+        alt.Chart(data)
+        .transform_filter(f"isValid(datum['{value}'])")
+        .mark_bar(color=palette.OKABE_ITO["blue"], stroke=palette.WHITE, strokeWidth=0.5)
+        .encode(
+            x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=bins), title=x_title),
+            y=alt.Y("count():Q", title="Number of schools"),
+            tooltip=[
+                alt.Tooltip(f"{value}:Q", bin=alt.Bin(maxbins=bins), title=x_title),
+                alt.Tooltip("count():Q", title="Number of schools"),
+            ],
+        )
+    )
+    layers: list[alt.Chart] = [hist]
+    if highlight is not None:
+        mark = data[(data[key] == highlight) & data[value].notna()].copy()
+        if len(mark):
+            names = (
+                mark[name].astype(str)
+                if name in mark.columns
+                else pd.Series("This school", index=mark.index)
+            )
+            mark["marker"] = names + ": " + mark[DISPLAY]
+            marked = alt.Chart(mark)
+            layers.append(
+                marked.mark_rule(
+                    color=palette.OKABE_ITO["vermillion"], strokeWidth=3, strokeDash=[6, 3]
+                ).encode(x=f"{value}:Q", tooltip=[alt.Tooltip("marker:N", title="Marked school")])
+            )
+            layers.append(
+                marked.mark_text(
+                    align="left", dx=6, dy=-6, baseline="bottom", color="#000000", fontWeight="bold"
+                ).encode(x=f"{value}:Q", y=alt.value(12), text="marker:N")
+            )
+    return alt.layer(*layers).properties(title=_title(title), width=DEFAULT_WIDTH, height=300)
+
+
+def category_by_district_chart(
+    df: pd.DataFrame,
+    *,
+    title: str = "Schools by support category in each district",
+    district: str = "district",
+    category: str = "category",
+    count: str | None = "schools",
+) -> alt.LayerChart:
+    """Stacked horizontal bars: schools per support category in each district.
+
+    ``df`` has one row per (district, category) with a ``count`` column, or one row per school
+    (``count=None``). Each segment is labelled with its symbol and number ("▲ 3") and the legend
+    pairs colour with symbol and word, so the chart reads without colour.
+    """
+    data = df.copy()
+    data[category] = data[category].astype("object").astype(str).str.lower()
+    if count is None or count not in data.columns:
+        data = data.groupby([district, category], sort=False).size().reset_index(name="schools")
+        count = "schools"
+    order = list(palette.CATEGORIES)
+    data = data[data[category].isin(order)].copy()
+    data["_rank"] = data[category].map(order.index)
+    data = data.sort_values([district, "_rank"]).reset_index(drop=True)
+    data["start"] = data.groupby(district)[count].cumsum() - data[count]
+    data["end"] = data["start"] + data[count]
+    data["Support category"] = data[category].map(lambda c: palette.category(c).label)
+    data["segment_label"] = data.apply(
+        lambda r: f"{palette.category(r[category]).symbol} {int(r[count])}", axis=1
+    )
+    data = data.drop(columns="_rank")
+    labels = [palette.CATEGORIES[c].label for c in order]
+    fills = [palette.CATEGORIES[c].colour for c in order]
+    inks = [palette.CATEGORIES[c].text_on_colour for c in order]
+    y = alt.Y(f"{district}:N", title="District", sort="ascending")
+    tooltip = [
+        alt.Tooltip(f"{district}:N", title="District"),
+        alt.Tooltip("Support category:N"),
+        alt.Tooltip(f"{count}:Q", title="Schools"),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar(stroke=palette.WHITE, strokeWidth=1)
+        .encode(
+            x=alt.X("start:Q", title="Number of schools"),
+            x2="end:Q",
+            y=y,
+            color=alt.Color(
+                "Support category:N",
+                scale=alt.Scale(domain=labels, range=fills),
+                legend=alt.Legend(title="Support category", orient="bottom"),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    text = (
+        alt.Chart(data)
+        .transform_filter(f"datum['{count}'] > 0")
+        .transform_calculate(mid="(datum.start + datum.end) / 2")
+        .mark_text(fontWeight="bold")
+        .encode(
+            x="mid:Q",
+            y=y,
+            text="segment_label:N",
+            color=alt.Color(
+                "Support category:N", scale=alt.Scale(domain=labels, range=inks), legend=None
+            ),
+        )
+    )
+    return (
+        alt.layer(bars, text)
+        .resolve_scale(color="independent")
+        .properties(title=_title(title), width=DEFAULT_WIDTH, height=alt.Step(32))
+    )
+
+
+def features_from(boundaries: Any, *, name: str = "name", geojson: str = "geojson") -> list[dict]:
+    """GeoJSON features from GeoJSON text (a FeatureCollection, Feature or bare geometry), a list
+    of such texts, or a DataFrame of boundaries (``name`` and ``geojson`` columns, as the
+    ``boundaries`` table). Each feature gets ``properties.name`` when a name is known."""
+    if isinstance(boundaries, pd.DataFrame):
+        feats = []
+        for _, row in boundaries.iterrows():
+            for f in features_from(row[geojson]):
+                f = {**f, "properties": {**(f.get("properties") or {}), "name": row[name]}}
+                feats.append(f)
+        return feats
+    if isinstance(boundaries, (list, tuple)):
+        return [f for b in boundaries for f in features_from(b)]
+    obj = json.loads(boundaries) if isinstance(boundaries, (str, bytes)) else boundaries
+    kind = obj.get("type")
+    if kind == "FeatureCollection":
+        feats = list(obj.get("features", []))
+    elif kind == "Feature":
+        feats = [obj]
+    else:
+        feats = [{"type": "Feature", "properties": {}, "geometry": obj}]
+    return [{**f, "geometry": _rewind(f.get("geometry"))} for f in feats]
+
+
+def _signed_area(ring: list) -> float:
+    return (
+        sum(x1 * y2 - x2 * y1 for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:], strict=False))
+        / 2
+    )
+
+
+def _orient(ring: list, clockwise: bool) -> list:
+    return ring if (_signed_area(ring) < 0) == clockwise else ring[::-1]
+
+
+def _rewind(geometry: dict | None) -> dict | None:
+    """Rings in the winding Vega (d3-geo) expects: outer rings clockwise, holes anticlockwise.
+
+    GeoJSON (RFC 7946) says the opposite; drawn as is, d3 fills the whole globe except the district.
+    """
+    if not geometry:
+        return geometry
+    t = geometry.get("type")
+    poly = lambda rings: [_orient(r, i == 0) for i, r in enumerate(rings)]  # noqa: E731
+    if t == "Polygon":
+        return {**geometry, "coordinates": poly(geometry["coordinates"])}
+    if t == "MultiPolygon":
+        return {**geometry, "coordinates": [poly(p) for p in geometry["coordinates"]]}
+    if t == "GeometryCollection":
+        return {**geometry, "geometries": [_rewind(g) for g in geometry["geometries"]]}
+    return geometry
+
+
+def district_map(
+    boundaries: Any,
+    *,
+    title: str,
+    values: pd.DataFrame | None = None,
+    value: str = "value",
+    value_title: str = "Value",
+    kind: str = "number",
+    schools: pd.DataFrame | None = None,
+    district: str = "name",
+) -> alt.LayerChart:
+    """Districts drawn from GeoJSON (shaded by ``values`` if given) with schools as points.
+
+    ``values``: one row per district (``district`` column matching the boundary names, ``value``).
+    ``schools``: ``name``, ``latitude``, ``longitude``, ``category`` (universal / targeted /
+    intensive): each point's shape AND colour show the category. No tiles, no network.
+    """
+    feats = features_from(boundaries)
+    geo = alt.Chart(alt.Data(values=feats))
+    outline = {"stroke": "#000000", "strokeWidth": 1}
+    if values is not None and len(values):
+        vals = values.copy()
+        vals[DISPLAY] = _display(vals, value, "status_code", kind)
+        vals = vals[[district, value, DISPLAY]].rename(columns={district: "district_name"})
+        lookup = alt.LookupData(
+            data=alt.Data(values=json.loads(vals.to_json(orient="records"))),
+            key="district_name",
+            fields=[value, DISPLAY],
+        )
+        areas = (
+            geo.mark_geoshape(**outline)
+            .transform_lookup(lookup="properties.name", from_=lookup)
+            .encode(
+                fill=alt.Fill(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues")),
+                tooltip=[
+                    alt.Tooltip("properties.name:N", title="District"),
+                    alt.Tooltip(f"{DISPLAY}:N", title=value_title),
+                ],
+            )
+        )
+    else:
+        areas = geo.mark_geoshape(fill="#F2F2F2", **outline).encode(
+            tooltip=[alt.Tooltip("properties.name:N", title="District")]
+        )
+    layers: list[alt.Chart] = [areas]
+    if schools is not None and len(schools):
+        pts = schools.dropna(subset=["latitude", "longitude"]).copy()
+        pts["Support category"] = pts["category"].map(lambda c: palette.category(c).label)
+        labels = [e.label for e in palette.CATEGORIES.values()]
+        layers.append(
+            alt.Chart(pts)
+            .mark_point(filled=True, size=90, stroke="#000000", strokeWidth=0.8, opacity=1)
+            .encode(
+                longitude="longitude:Q",
+                latitude="latitude:Q",
+                color=alt.Color(
+                    "Support category:N",
+                    scale=alt.Scale(
+                        domain=labels, range=[e.colour for e in palette.CATEGORIES.values()]
+                    ),
+                    title="Support category",
+                ),
+                shape=alt.Shape(
+                    "Support category:N",
+                    scale=alt.Scale(
+                        domain=labels, range=[e.shape for e in palette.CATEGORIES.values()]
+                    ),
+                    title="Support category",
+                ),
+                tooltip=[alt.Tooltip("name:N", title="School"), alt.Tooltip("Support category:N")],
+            )
+        )
+    return (
+        alt.layer(*layers)
+        .project(type="mercator")
+        .properties(title=_title(title), width=DEFAULT_WIDTH, height=480)
+    )
+
+
+# ---------------------------------------------------------------- projector, images, rendering
+
+
+def projector(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with the projector theme's large fonts and thick marks (palette.PROJECTOR_THEME)."""
+    cfg = palette.PROJECTOR_THEME["altair"]
+    return (
+        chart.configure_title(**cfg["title"])
+        .configure_axis(**cfg["axis"])
+        .configure_legend(**cfg["legend"])
+        .configure_header(**cfg["header"])
+        .configure_line(**cfg["line"])
+        .configure_point(**cfg["point"])
+        .configure_text(**cfg["text"])
+    )
+
+
+def to_png(chart: alt.TopLevelMixin | dict, scale: float = 2) -> bytes:
+    """PNG bytes of a chart, rendered offline by vl-convert (no browser, no network)."""
+    import vl_convert as vlc
+
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    return vlc.vegalite_to_png(spec, scale=scale, allowed_base_urls=[])
+
+
+def render_chart(
+    chart: alt.TopLevelMixin,
+    data: pd.DataFrame,
+    key: str,
+    title: str,
+    *,
+    heading: bool = True,
+    description: str | None = None,
+) -> None:
+    """Show a chart with a "Show as table" toggle and a CSV download of ``data``.
+
+    Every chart on every page goes through here. ``data`` is exactly what the chart was built
+    from; the table and the download show that, nothing more. ``key`` must be unique on the page.
+    ``description`` is the alternative text for screen readers (defaults to the title).
+    """
+    import streamlit as st
+
+    from dashboard.components.exports import to_csv_bytes
+    from dashboard.components.safe import md_escape, safe_filename
+
+    if heading:
+        st.subheader(md_escape(title))
+    as_table = st.toggle(
+        "Show as table", key=f"{key}__table", help=f"See the figures behind: {md_escape(title)}"
+    )
+    if as_table:
+        st.dataframe(data, hide_index=True, key=f"{key}__df")
+    else:
+        st.altair_chart(chart, key=f"{key}__chart", alt=description or title)
+    st.download_button(
+        f"Download the data for {md_escape(title)} (CSV)",
+        data=to_csv_bytes(data),
+        file_name=safe_filename(title, ".csv"),
+        mime="text/csv",
+        key=f"{key}__csv",
+        on_click="ignore",
+    )
+
+
+__all__ = [
+    "COVID_GAP_YEARS",
+    "NO_DATA",
+    "add_segments",
+    "category_by_district_chart",
+    "comparison_bars",
+    "distribution_chart",
+    "district_map",
+    "features_from",
+    "next_year",
+    "projector",
+    "render_chart",
+    "to_png",
+    "trend_chart",
+    "year_range",
+]

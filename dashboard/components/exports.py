@@ -1,0 +1,143 @@
+"""Downloads: CSV and Excel bytes of a DataFrame, with a notes sheet saying where the data came from.
+
+Text cells that begin with "=", "+", "-" or "@" are written so a spreadsheet never runs them as a
+formula (a school name or note could be crafted to do that): in CSV they get a leading apostrophe,
+in Excel they are stored as text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_COLUMN_WIDTH = 60  # characters: wider columns wrap rather than push the sheet off screen
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def _defuse(v: Any) -> Any:
+    return "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+
+
+def _text_columns(df: pd.DataFrame) -> list:
+    return [
+        c
+        for c in df.columns
+        if not (
+            pd.api.types.is_numeric_dtype(df[c])
+            or pd.api.types.is_bool_dtype(df[c])
+            or pd.api.types.is_datetime64_any_dtype(df[c])
+        )
+    ]
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a byte-order mark (so Excel reads "£" and "’" right), no index column.
+
+    Missing values are empty cells; a status_code column, if present, says why.
+    """
+    out = df.copy()
+    for c in _text_columns(out):
+        out[c] = out[c].map(_defuse)
+    return out.to_csv(index=False).encode("utf-8-sig")
+
+
+def sheet_title(name: str) -> str:
+    """A valid Excel sheet name: at most 31 characters, none of []:*?/\\."""
+    return (_BAD_SHEET_CHARS.sub(" ", str(name)).strip() or "Data")[:31]
+
+
+def _cell(v: Any) -> Any:
+    if v is None:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        return str(v)
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        return v.item()  # numpy scalar -> Python
+    if isinstance(v, (int, float, str, bool, date, datetime)):
+        return v
+    return str(v)
+
+
+def to_excel_bytes(
+    df: pd.DataFrame,
+    sheet_name: str = "Data",
+    title: str | None = None,
+    notes: Iterable[str] | str | None = None,
+    *,
+    source: str | None = None,
+    data_date: str | date | None = None,
+) -> bytes:
+    """An .xlsx workbook: the data sheet (optional title row, bold header, filters, frozen header,
+    fitted column widths) and a "Notes" sheet with title, source, data date, when it was produced
+    and any notes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_title(sheet_name)
+    row = 1
+    if title:
+        ws.cell(row=1, column=1, value=str(title)).font = Font(bold=True, size=14)
+        ws.cell(row=1, column=1).data_type = "s"
+        row = 3
+    header_row = row
+    for j, col in enumerate(df.columns, start=1):
+        c = ws.cell(row=header_row, column=j, value=str(col))
+        c.data_type = "s"
+        c.font = Font(bold=True)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, record in enumerate(df.itertuples(index=False, name=None), start=header_row + 1):
+        for j, v in enumerate(record, start=1):
+            c = ws.cell(row=i, column=j, value=_cell(v))
+            if isinstance(c.value, str):
+                c.data_type = "s"  # never a formula, whatever the text starts with
+    widths = {}
+    for j, col in enumerate(df.columns, start=1):
+        lengths = [len(str(col))] + [
+            len(str(v)) for v in df.iloc[:, j - 1].tolist() if _cell(v) is not None
+        ]
+        widths[j] = min(MAX_COLUMN_WIDTH, max(lengths) + 2)
+        ws.column_dimensions[get_column_letter(j)].width = widths[j]
+    if len(df.columns):
+        last = get_column_letter(len(df.columns))
+        ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(len(df), 1)}"
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+
+    info = wb.create_sheet("Notes")
+    lines: list[tuple[str, str]] = [
+        ("Title", str(title or sheet_name)),
+        ("Source", str(source or "Not stated")),
+        ("Data date", str(data_date or "Not stated")),
+        ("Produced", datetime.now().strftime("%Y-%m-%d %H:%M")),
+        ("Rows", str(len(df))),
+        (
+            "Missing figures",
+            "An empty cell is a figure that was not published; where a status_code column is present it gives the reason (for example SUPP: suppressed to protect small groups).",
+        ),
+    ]
+    if isinstance(notes, str):
+        notes = [notes]
+    lines += [("Note", str(n)) for n in (notes or [])]
+    for i, (k, v) in enumerate(lines, start=1):
+        info.cell(row=i, column=1, value=k).font = Font(bold=True)
+        c = info.cell(row=i, column=2, value=v)
+        c.data_type = "s"
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    info.column_dimensions["A"].width = 18
+    info.column_dimensions["B"].width = 100
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,330 @@
+"""PDF documents (school profiles, briefing handouts) with fpdf2: headings, paragraphs, key-value
+tables, data tables and charts, a footer with the data date and source, and page numbers.
+
+Text is set in DejaVu Sans (fonts-dejavu-core), which has £, – ’ − and the symbols ▲ ▼ ● ◆ ✓ ✕. If
+the font is missing, the PDF core font Helvetica is used and text is first made safe for it
+(dashes and quotes become their plain forms, other characters outside Latin-1 become "?").
+Charts are drawn to PNG offline by vl-convert (``charts.to_png``).
+
+Sections are dataclasses (``Heading``, ``Paragraph``, ``KeyValues``, ``Table``, ``Chart``,
+``PageBreak``) or plain dicts: ``{"heading": str, "text": str | list[str], "key_values": mapping or
+pairs, "table": DataFrame, "chart": Altair chart or PNG bytes, "chart_alt": str}``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dashboard.components.format import is_missing
+
+DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+TABLE_HEADER_FILL = (0, 114, 178)  # Okabe-Ito blue; white text on it is 5.2:1
+MAX_TABLE_ROWS = 60  # a longer table belongs in the Excel download, not a printed profile
+
+_CORE_REPLACEMENTS = {
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2212": "-",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u25b2": "^",
+    "\u25bc": "v",
+    "\u25cf": "*",
+    "\u25c6": "*",
+    "\u2713": "",
+    "\u2715": "x",
+    "\u2022": "-",
+}
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1  # 1 section heading, 2 sub-heading
+
+
+@dataclass
+class Paragraph:
+    text: str
+
+
+@dataclass
+class KeyValues:
+    rows: Mapping[str, Any] | Sequence[tuple[str, Any]]
+
+
+@dataclass
+class Table:
+    data: pd.DataFrame
+    caption: str | None = None
+
+
+@dataclass
+class Chart:
+    chart: Any  # an Altair chart, a Vega-Lite dict, or PNG bytes
+    alt_text: str = "Chart"
+    width_share: float = 1.0  # fraction of the text width
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+Section = Heading | Paragraph | KeyValues | Table | Chart | PageBreak
+
+
+def sanitise_core(text: Any) -> str:
+    """Text the PDF core fonts can show (Latin-1), keeping £ and replacing typographic marks."""
+    s = "".join(_CORE_REPLACEMENTS.get(ch, ch) for ch in _text(text))
+    return s.encode("latin-1", errors="replace").decode("latin-1")
+
+
+def _text(v: Any) -> str:
+    return "" if is_missing(v) else str(v)
+
+
+def expand(sections: Iterable[Any]) -> list[Section]:
+    """Dataclass sections as they are; dict sections turned into dataclasses, in reading order."""
+    out: list[Section] = []
+    for s in sections:
+        if not isinstance(s, Mapping):
+            out.append(s)
+            continue
+        if s.get("page_break"):
+            out.append(PageBreak())
+        if s.get("heading"):
+            out.append(Heading(s["heading"], int(s.get("level", 1))))
+        texts = s.get("text") or []
+        for t in [texts] if isinstance(texts, str) else texts:
+            out.append(Paragraph(t))
+        if s.get("key_values"):
+            out.append(KeyValues(s["key_values"]))
+        if s.get("table") is not None:
+            out.append(Table(s["table"], s.get("table_caption")))
+        if s.get("chart") is not None:
+            out.append(Chart(s["chart"], s.get("chart_alt") or s.get("heading") or "Chart"))
+    return out
+
+
+class _Doc:
+    """An fpdf2 document with our fonts, sizes and footer."""
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        source: str,
+        data_date: Any,
+        landscape: bool,
+        body_pt: float,
+        font_dir: Path | None,
+        compress: bool,
+    ):
+        from fpdf import FPDF
+
+        footer_text = f"Source: {_text(source) or 'not stated'}. Data as at {_text(data_date) or 'not stated'}."
+        doc = self
+
+        class _PDF(FPDF):
+            def footer(self) -> None:
+                self.set_y(-12)
+                doc.font("", 8)
+                self.set_text_color(0, 0, 0)
+                self.cell(self.epw * 0.8, 6, doc.t(footer_text), align="L")
+                self.cell(self.epw * 0.2, 6, doc.t(f"Page {self.page_no()} of {{nb}}"), align="R")
+
+        self.pdf = _PDF(orientation="L" if landscape else "P", unit="mm", format="A4")
+        self.pdf.set_compression(compress)
+        self.pdf.set_auto_page_break(True, margin=18)
+        self.pdf.set_margins(15, 15, 15)
+        self.unicode = bool(font_dir) and all(
+            (Path(font_dir) / f).exists() for f in FONT_FILES.values()
+        )
+        if self.unicode:
+            for style, f in FONT_FILES.items():
+                self.pdf.add_font("DejaVu", style, str(Path(font_dir) / f))
+        self.family = "DejaVu" if self.unicode else "helvetica"
+        self.body_pt = body_pt
+        self.pdf.set_title(self.t(title))
+        self.pdf.set_lang("en-GB")
+        self.pdf.set_creator("School improvement dashboard")
+        self.pdf.add_page()
+
+    def t(self, text: Any) -> str:
+        return _text(text) if self.unicode else sanitise_core(text)
+
+    def font(self, style: str, size: float) -> None:
+        self.pdf.set_font(self.family, style, size)
+
+    def line_h(self, size: float) -> float:
+        return size * 0.5  # mm: 1.4 x the point size
+
+    def title(self, text: str) -> None:
+        size = self.body_pt * 1.8
+        self.font("B", size)
+        self.pdf.multi_cell(
+            0, self.line_h(size), self.t(text), align="L", new_x="LMARGIN", new_y="NEXT"
+        )
+        self.pdf.ln(self.body_pt * 0.3)
+
+    def add(self, s: Section) -> None:
+        p, size = self.pdf, self.body_pt
+        p.set_text_color(0, 0, 0)
+        if isinstance(s, PageBreak):
+            p.add_page()
+        elif isinstance(s, Heading):
+            hs = size * (1.4 if s.level <= 1 else 1.15)
+            if p.get_y() + 3 * self.line_h(hs) > p.page_break_trigger:
+                p.add_page()  # never a heading alone at the foot of a page
+            p.ln(size * 0.2)
+            self.font("B", hs)
+            p.multi_cell(
+                0, self.line_h(hs), self.t(s.text), align="L", new_x="LMARGIN", new_y="NEXT"
+            )
+            p.ln(size * 0.1)
+        elif isinstance(s, Paragraph):
+            self.font("", size)
+            p.multi_cell(
+                0, self.line_h(size), self.t(s.text), align="L", new_x="LMARGIN", new_y="NEXT"
+            )
+            p.ln(size * 0.2)
+        elif isinstance(s, KeyValues):
+            rows = list(s.rows.items()) if isinstance(s.rows, Mapping) else list(s.rows)
+            self._table([[k, v] for k, v in rows], header=None, col_widths=(2, 3), bold_first=True)
+        elif isinstance(s, Table):
+            df = s.data.head(MAX_TABLE_ROWS)
+            if s.caption:
+                self.font("B", size)
+                p.multi_cell(
+                    0,
+                    self.line_h(size),
+                    self.t(s.caption),
+                    align="L",
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                )
+            self._table(df.values.tolist(), header=[str(c) for c in df.columns])
+            if len(s.data) > MAX_TABLE_ROWS:
+                self.add(
+                    Paragraph(
+                        f"The first {MAX_TABLE_ROWS} of {len(s.data)} rows are shown; the download has them all."
+                    )
+                )
+        elif isinstance(s, Chart):
+            self._chart(s)
+        else:
+            raise TypeError(f"not a PDF section: {s!r}")
+
+    def _table(
+        self,
+        rows: list[list[Any]],
+        header: list[str] | None,
+        col_widths: Any = None,
+        bold_first: bool = False,
+    ) -> None:
+        from fpdf.fonts import FontFace
+
+        p, size = self.pdf, self.body_pt * 0.9
+        self.font("", size)
+        head = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=TABLE_HEADER_FILL)
+        with p.table(
+            col_widths=col_widths,
+            text_align="LEFT",
+            line_height=self.line_h(size),
+            first_row_as_headings=header is not None,
+            headings_style=head,
+            borders_layout="HORIZONTAL_LINES",
+        ) as table:
+            if header is not None:
+                r = table.row()
+                for h in header:
+                    r.cell(self.t(h))
+            for row in rows:
+                r = table.row()
+                for j, v in enumerate(row):
+                    style = FontFace(emphasis="BOLD") if bold_first and j == 0 else None
+                    r.cell(self.t(v), style=style)
+        p.ln(self.body_pt * 0.3)
+
+    def _chart(self, s: Chart) -> None:
+        from PIL import Image
+
+        from dashboard.components.charts import to_png
+
+        png = s.chart if isinstance(s.chart, (bytes, bytearray)) else to_png(s.chart, scale=2)
+        with Image.open(io.BytesIO(png)) as im:
+            w_px, h_px = im.size
+        p = self.pdf
+        w = p.epw * max(0.1, min(1.0, s.width_share))
+        h = w * h_px / w_px
+        room = p.page_break_trigger - p.t_margin
+        if h > room:  # a tall chart is scaled down to fit one page
+            w, h = w * room / h, room
+        if p.get_y() + h > p.page_break_trigger:
+            p.add_page()
+        p.image(io.BytesIO(png), x=p.l_margin, w=w, h=h, alt_text=self.t(s.alt_text))
+        p.ln(self.body_pt * 0.3)
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
+
+
+def render_pdf(
+    title: str,
+    sections: Iterable[Any],
+    *,
+    source: str = "",
+    data_date: str | date | None = None,
+    landscape: bool = False,
+    body_pt: float = 11,
+    font_dir: Path | str | None = DEJAVU_DIR,
+    compress: bool = True,
+    show_title: bool = True,
+) -> bytes:
+    """The general renderer behind ``profile_pdf`` and ``slides.briefing_pdf``."""
+    doc = _Doc(
+        title,
+        source=source,
+        data_date=data_date,
+        landscape=landscape,
+        body_pt=body_pt,
+        font_dir=Path(font_dir) if font_dir else None,
+        compress=compress,
+    )
+    if show_title:
+        doc.title(title)
+    for s in expand(sections):
+        doc.add(s)
+    return doc.output()
+
+
+def profile_pdf(
+    title: str,
+    sections: Iterable[Any],
+    *,
+    source: str = "",
+    data_date: str | date | None = None,
+    font_dir: Path | str | None = DEJAVU_DIR,
+    compress: bool = True,
+) -> bytes:
+    """A portrait A4 profile: the title, then each section; footer with source, data date, page n of N.
+
+    ``font_dir=None`` forces the core-font fallback; ``compress=False`` leaves content streams
+    readable (tests).
+    """
+    return render_pdf(
+        title, sections, source=source, data_date=data_date, font_dir=font_dir, compress=compress
+    )
