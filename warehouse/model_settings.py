@@ -400,8 +400,8 @@ def method_markdown(settings: dict[str, Setting] | None = None) -> str:
         f"{v('distribution_min_cohort')} pupils are not scored",
         "  and are left out of the distribution (`scored` = false, `not_scored_reason` says why).",
         "- **National distribution.** A key stage and year has one when the loaded schools' cohort adds up to at",
-        f"  least {v('distribution_national_min_coverage')} of the national row's cohort (or, when the national row has no cohort,",
-        f"  the schools come from at least {v('distribution_national_min_las')} local authorities). Then:",
+        f"  least {v('distribution_national_min_coverage')} of the national row's cohort, or the schools come from at least",
+        f"  {v('distribution_national_min_las')} local authorities. Then:",
         "  z = (value - mean of the national schools) / (population standard deviation of the national schools),",
         "  and `national_percentile` is filled.",
         "- **Without a national school-level file** (decision 8), the centre is the published national figure",
@@ -435,8 +435,10 @@ def method_markdown(settings: dict[str, Setting] | None = None) -> str:
         f"- progress: flagged (a **progress concern**, decision 10) when the percentile is below {v('bands_low_percentile')} AND, where",
         "  a confidence interval is published, its upper limit is below 0"
         f" (require_significance = {v('bands_require_significance')}).",
-        "- attendance (overall absence) and persistent_absence: percentile of being worse (the school with the",
-        "  highest absence has percentile 0, so band 1 is the worst); flagged when below "
+        "- attendance (overall absence) and persistent_absence: percentile of being worse within the school's phase",
+        "  group (primary, secondary, special, other; national figures are published by phase): the school with the",
+        "  highest absence has percentile 0, so band 1 is the worst; national when schools of at least",
+        f"  {v('distribution_national_min_las')} LAs are loaded, else among loaded schools; flagged when below "
         f"{v('bands_absence_low_percentile')}.",
         "- inspection: band 1 = inadequate (grade 4, "
         f"{v('rules_inadequate_categories')}, any report-card area '{v('rules_report_card_urgent')}', safeguarding not met),",

@@ -148,6 +148,6 @@ def test_group_gaps_both_comparisons_and_not_published(model):
 def test_absence_bands(model):
     # Persistent absence 2017/18: A 30 (worst, percentile 0), B 10, C 12, D 8, E 9. Only 5 schools: 'among loaded'.
     a = rows(model, "SELECT * FROM school_bands WHERE urn = ? AND heading = 'persistent_absence'", [sc.A])[0]
-    assert a["percentile"] == 0 and a["band"] == 1 and a["flagged"] and a["band_basis"] == "among 5 loaded schools"
+    assert a["percentile"] == 0 and a["band"] == 1 and a["flagged"] and a["band_basis"] == "among 5 loaded primary schools"
     c = rows(model, "SELECT * FROM school_bands WHERE urn = ? AND heading = 'persistent_absence'", [sc.C])[0]
     assert c["percentile"] == 25 and not c["flagged"]   # second worst: 100 * (2-1)/(5-1)

@@ -10,8 +10,8 @@ WITH school_all AS (
 ),
 national_groups AS (
     SELECT DISTINCT time_period, key_stage, measure, pupil_group
-    FROM national_measures
-    WHERE pupil_group <> 'all' AND key_stage IN ('ks2', 'ks4')
+    FROM national_reference
+    WHERE pupil_group <> 'all' AND key_stage IN ('ks2', 'ks4') AND phase_scope = 'all'
 ),
 grid AS (
     SELECT a.urn, a.la_code, a.time_period, a.key_stage, a.measure, g.pupil_group
@@ -22,7 +22,8 @@ grid AS (
     WHERE pupil_group <> 'all' AND key_stage IN ('ks2', 'ks4') AND urn IS NOT NULL
 ),
 nat AS (
-    SELECT time_period, measure, pupil_group, value FROM national_measures
+    SELECT time_period, measure, pupil_group, value FROM national_reference
+    WHERE key_stage IN ('ks2', 'ks4') AND phase_scope = 'all'
 )
 SELECT g.urn, g.la_code, g.time_period, g.key_stage, g.measure, g.pupil_group,
        m.value, m.status_code, m.cohort,

@@ -61,23 +61,23 @@ perf_la AS (
     SELECT d.la_code, CASE d.measure WHEN 'ks2_rwm_expected_pct' THEN 'primary' ELSE 'secondary' END,
            d.time_period, 'T6_disadvantaged_gap', d.value - nn.value
     FROM la_measures d
-    JOIN national_measures nn ON nn.time_period = d.time_period AND nn.measure = d.measure AND nn.pupil_group = 'non_disadvantaged'
+    JOIN national_reference nn ON nn.time_period = d.time_period AND nn.measure = d.measure AND nn.pupil_group = 'non_disadvantaged' AND nn.phase_scope = 'all'
     WHERE d.pupil_group = 'disadvantaged' AND d.measure IN ('ks2_rwm_expected_pct', 'ks4_attainment8')
 ),
 perf_nat AS (
     SELECT pm.phase, n.time_period, pm.trigger_id, n.value AS national_value
-    FROM national_measures n JOIN perf_measures pm USING (measure) WHERE n.pupil_group = 'all'
+    FROM national_reference n JOIN perf_measures pm USING (measure) WHERE n.pupil_group = 'all' AND n.phase_scope = 'all'
     UNION ALL
     SELECT 'primary', time_period, 'T5_progress', coalesce(CASE WHEN count(value) = 3 THEN avg(value) END, 0.0)
-    FROM national_measures
-    WHERE pupil_group = 'all' AND measure IN ('ks2_reading_progress', 'ks2_writing_progress', 'ks2_maths_progress')
+    FROM national_reference
+    WHERE pupil_group = 'all' AND phase_scope = 'all' AND measure IN ('ks2_reading_progress', 'ks2_writing_progress', 'ks2_maths_progress')
     GROUP BY ALL
     UNION ALL
     SELECT CASE d.measure WHEN 'ks2_rwm_expected_pct' THEN 'primary' ELSE 'secondary' END, d.time_period,
            'T6_disadvantaged_gap', d.value - nn.value
-    FROM national_measures d
-    JOIN national_measures nn ON nn.time_period = d.time_period AND nn.measure = d.measure AND nn.pupil_group = 'non_disadvantaged'
-    WHERE d.pupil_group = 'disadvantaged' AND d.measure IN ('ks2_rwm_expected_pct', 'ks4_attainment8')
+    FROM national_reference d
+    JOIN national_reference nn ON nn.time_period = d.time_period AND nn.measure = d.measure AND nn.pupil_group = 'non_disadvantaged' AND nn.phase_scope = 'all'
+    WHERE d.pupil_group = 'disadvantaged' AND d.phase_scope = 'all' AND d.measure IN ('ks2_rwm_expected_pct', 'ks4_attainment8')
 ),
 complaints_la AS (
     SELECT p.la_code, p.phase, p.time_period, 'T7_ofsted_complaints' AS trigger_id,

@@ -35,36 +35,48 @@ comp AS (
                   OR ci_upper IS NULL OR ci_upper < 0) AS flagged
     FROM standardised_measures WHERE scored AND loaded_percentile IS NOT NULL
 ),
+absence_rows AS (
+    -- Absence is compared within the school's phase group (primary, secondary, special, other), as DfE
+    -- publishes the national figures by phase: a secondary school is not "worst" for being secondary.
+    SELECT m.urn, m.la_code, m.time_period, m.measure, m.value,
+           CASE WHEN list_contains(getvariable('la_triggers_primary_phases'), s.phase) THEN 'primary'
+                WHEN list_contains(getvariable('la_triggers_secondary_phases'), s.phase) THEN 'secondary'
+                WHEN s.phase = 'Special' THEN 'special'
+                ELSE 'other' END AS phase_group
+    FROM school_measures m LEFT JOIN schools s USING (urn)
+    WHERE m.pupil_group = 'all' AND m.measure IN ('overall_absence_pct', 'persistent_absence_pct') AND m.value IS NOT NULL
+),
 absence_cov AS (
-    SELECT time_period, measure, count(DISTINCT la_code) >= getvariable('distribution_national_min_las') AS is_national
-    FROM school_measures
-    WHERE pupil_group = 'all' AND measure IN ('overall_absence_pct', 'persistent_absence_pct') AND value IS NOT NULL
-    GROUP BY ALL
+    SELECT time_period, measure, phase_group,
+           count(DISTINCT la_code) >= getvariable('distribution_national_min_las') AS is_national
+    FROM absence_rows GROUP BY ALL
 ),
 absence AS (
-    SELECT m.urn, m.time_period, m.measure, m.value, c.is_national, n.value AS national_value,
+    SELECT m.urn, m.time_period, m.measure, m.value, m.phase_group, c.is_national,
+           coalesce(np.value, na.value) AS national_value,
            count(*) OVER w_all AS n,
            rank() OVER w_worst AS rank_worst,
            CASE WHEN count(*) OVER w_all > 1
                 THEN 100.0 * (rank() OVER w_worst - 1) / (count(*) OVER w_all - 1) END AS pct_worse
-    FROM school_measures m
-    JOIN absence_cov c USING (time_period, measure)
-    LEFT JOIN national_measures n
-           ON n.time_period = m.time_period AND n.measure = m.measure AND n.pupil_group = 'all'
-    WHERE m.pupil_group = 'all' AND m.measure IN ('overall_absence_pct', 'persistent_absence_pct') AND m.value IS NOT NULL
-    WINDOW w_all AS (PARTITION BY m.time_period, m.measure),
-           w_worst AS (PARTITION BY m.time_period, m.measure ORDER BY m.value DESC)
+    FROM absence_rows m
+    JOIN absence_cov c USING (time_period, measure, phase_group)
+    LEFT JOIN national_reference np
+           ON np.time_period = m.time_period AND np.measure = m.measure AND np.pupil_group = 'all' AND np.phase_scope = m.phase_group
+    LEFT JOIN national_reference na
+           ON na.time_period = m.time_period AND na.measure = m.measure AND na.pupil_group = 'all' AND na.phase_scope = 'all'
+    WINDOW w_all AS (PARTITION BY m.time_period, m.measure, m.phase_group),
+           w_worst AS (PARTITION BY m.time_period, m.measure, m.phase_group ORDER BY m.value DESC)
 ),
 absence_bands AS (
     SELECT urn, time_period, 'absence' AS key_stage,
            CASE measure WHEN 'overall_absence_pct' THEN 'attendance' ELSE 'persistent_absence' END AS heading,
            least(getvariable('bands_n_bands'), 1 + CAST(floor(pct_worse * getvariable('bands_n_bands') / 100.0) AS INTEGER)) AS band,
            pct_worse AS pct,
-           CASE WHEN is_national THEN 'national' ELSE 'among ' || n || ' loaded schools' END AS band_basis,
+           CASE WHEN is_national THEN 'national (' || phase_group || ')' ELSE 'among ' || n || ' loaded ' || phase_group || ' schools' END AS band_basis,
            CASE measure WHEN 'overall_absence_pct' THEN 'Overall absence ' ELSE 'Persistent absence ' END
              || printf('%.1f', value) || '%'
              || CASE WHEN national_value IS NOT NULL THEN ' (national ' || printf('%.1f', national_value) || '%)' ELSE '' END
-             || ': ranked ' || rank_worst || ' of ' || n || ' by highest absence'
+             || ': ranked ' || rank_worst || ' of ' || n || ' ' || phase_group || ' schools by highest absence'
              || CASE WHEN is_national THEN ' nationally' ELSE ' among loaded schools' END
              || ' (percentile ' || printf('%.0f', pct_worse) || ', 0 = highest absence)'
              AS explanation,

@@ -36,15 +36,16 @@ cohorts AS (
 ),
 national_ks2_progress AS (
     SELECT time_period, CASE WHEN count(value) = 3 THEN avg(value) END AS value
-    FROM national_measures
-    WHERE pupil_group = 'all'
+    FROM national_reference
+    WHERE pupil_group = 'all' AND phase_scope = 'all'
       AND measure IN ('ks2_reading_progress', 'ks2_writing_progress', 'ks2_maths_progress')
     GROUP BY time_period
 ),
 national_values AS (
     SELECT time_period, key_stage, measure, value, cohort
-    FROM national_measures
-    WHERE pupil_group = 'all' AND measure IN ('ks2_rwm_expected_pct', 'ks4_attainment8', 'ks4_progress8')
+    FROM national_reference
+    WHERE pupil_group = 'all' AND phase_scope = 'all'
+      AND measure IN ('ks2_rwm_expected_pct', 'ks4_attainment8', 'ks4_progress8')
     UNION ALL
     SELECT time_period, 'ks2', 'ks2_progress_mean', value, NULL FROM national_ks2_progress
 ),
@@ -81,9 +82,8 @@ coverage AS (
 ),
 is_nat AS (
     SELECT key_stage, time_period,
-           CASE WHEN national_cohort > 0
-                THEN coalesce(school_pupils, 0) / national_cohort >= getvariable('distribution_national_min_coverage')
-                ELSE n_las >= getvariable('distribution_national_min_las') END AS is_national
+           coalesce(coalesce(school_pupils, 0) / nullif(national_cohort, 0) >= getvariable('distribution_national_min_coverage'), FALSE)
+             OR n_las >= getvariable('distribution_national_min_las') AS is_national
     FROM coverage
 ),
 scored AS (
