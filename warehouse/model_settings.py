@@ -120,7 +120,9 @@ def _check_type(kind: str, value: Any) -> bool:
     if kind == _STRS:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if kind == _INTS:
-        return isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        return isinstance(value, list) and all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        )
     raise AssertionError(kind)
 
 
@@ -145,7 +147,7 @@ def parse(data: dict[str, Any], origin: str = "model_settings.toml") -> dict[str
                 continue
             entry = given[key]
             if not isinstance(entry, dict) or set(entry) != {"value", "help"}:
-                errors.append(f"{section}.{key} must be {{ value = ..., help = \"...\" }}")
+                errors.append(f'{section}.{key} must be {{ value = ..., help = "..." }}')
                 continue
             if not isinstance(entry["help"], str) or not entry["help"].strip():
                 errors.append(f"{section}.{key} needs a line of help")
@@ -172,9 +174,13 @@ def _check_values(s: dict[str, Setting]) -> list[str]:
             dt.date.fromisoformat(ref)
         except ValueError:
             errors.append(f"as_at.reference_date must be YYYY-MM-DD or empty, got {ref!r}")
-    for name in ("bands_low_percentile", "rules_intensive_achievement_percentile",
-                 "rules_targeted_achievement_percentile", "rules_persistent_absence_percentile",
-                 "bands_absence_low_percentile"):
+    for name in (
+        "bands_low_percentile",
+        "rules_intensive_achievement_percentile",
+        "rules_targeted_achievement_percentile",
+        "rules_persistent_absence_percentile",
+        "bands_absence_low_percentile",
+    ):
         if not 0 < s[name].value <= 100:
             errors.append(f"{name} must be in (0, 100]")
     if s["bands_n_bands"].value < 2:
@@ -236,8 +242,11 @@ def latest_as_at(con: duckdb.DuckDBPyConnection, settings: dict[str, Setting]) -
     return dt.date.today()
 
 
-def apply(con: duckdb.DuckDBPyConnection, path: Path | str = SETTINGS_PATH,
-          settings: dict[str, Setting] | None = None) -> dict[str, Setting]:
+def apply(
+    con: duckdb.DuckDBPyConnection,
+    path: Path | str = SETTINGS_PATH,
+    settings: dict[str, Setting] | None = None,
+) -> dict[str, Setting]:
     """Write ``model_settings`` (name, section, key, value as JSON, type, help) and set one variable per setting.
 
     Also sets ``as_at_latest_date`` (the as-at date used for the latest year, see method.md) and
@@ -248,10 +257,20 @@ def apply(con: duckdb.DuckDBPyConnection, path: Path | str = SETTINGS_PATH,
         "CREATE OR REPLACE TABLE model_settings (name VARCHAR PRIMARY KEY, section VARCHAR, key VARCHAR, "
         "value_json VARCHAR, type VARCHAR, help VARCHAR)"
     )
-    rows = [(s.name, s.section, s.key, json.dumps(s.value), s.type, s.help) for s in settings.values()]
+    rows = [
+        (s.name, s.section, s.key, json.dumps(s.value), s.type, s.help) for s in settings.values()
+    ]
     latest = latest_as_at(con, settings)
-    rows.append(("as_at_latest_date", "as_at", "latest_date", json.dumps(latest.isoformat()), "date",
-                 "The as-at date actually used for the latest year of this build."))
+    rows.append(
+        (
+            "as_at_latest_date",
+            "as_at",
+            "latest_date",
+            json.dumps(latest.isoformat()),
+            "date",
+            "The as-at date actually used for the latest year of this build.",
+        )
+    )
     con.executemany("INSERT INTO model_settings VALUES (?, ?, ?, ?, ?, ?)", rows)
     for s in settings.values():
         con.execute(f"SET VARIABLE {s.name} = {_sql_literal(s)}")
@@ -259,8 +278,11 @@ def apply(con: duckdb.DuckDBPyConnection, path: Path | str = SETTINGS_PATH,
     return settings
 
 
-def run_model(con: duckdb.DuckDBPyConnection, path: Path | str = SETTINGS_PATH,
-              settings: dict[str, Setting] | None = None) -> None:
+def run_model(
+    con: duckdb.DuckDBPyConnection,
+    path: Path | str = SETTINGS_PATH,
+    settings: dict[str, Setting] | None = None,
+) -> None:
     """Apply the settings and build every model table (warehouse/sql/model in order.txt order)."""
     from warehouse.sql_files import run_folder
 
@@ -318,9 +340,15 @@ def worked_example(s: dict[str, Setting]) -> dict[str, dict[str, float]]:
         prank = 1 + sum(1 for x in prog.values() if x < prog[k] - 1e-12)
         ppct = 100.0 * (prank - 1) / (n - 1)
         out[k] = {
-            "attainment": att[k], "progress": prog[k], "attainment_z": za[k], "progress_z": zp[k],
-            "achievement": ach[k], "percentile": pct, "band": min(nb, 1 + math.floor(pct * nb / 100)),
-            "progress_percentile": ppct, "ci_upper": EXAMPLE_SCHOOLS[k][2],
+            "attainment": att[k],
+            "progress": prog[k],
+            "attainment_z": za[k],
+            "progress_z": zp[k],
+            "achievement": ach[k],
+            "percentile": pct,
+            "band": min(nb, 1 + math.floor(pct * nb / 100)),
+            "progress_percentile": ppct,
+            "ci_upper": EXAMPLE_SCHOOLS[k][2],
         }
     return out
 
@@ -381,7 +409,7 @@ def method_markdown(settings: dict[str, Setting] | None = None) -> str:
         "# How the school model works",
         "",
         "<!-- Generated by warehouse/model_settings.py from warehouse/model_settings.toml. Do not edit by hand:",
-        "     run `python -c \"import warehouse.model_settings as m; m.write_method()\"`. A test checks it is current. -->",
+        '     run `python -c "import warehouse.model_settings as m; m.write_method()"`. A test checks it is current. -->',
         "",
         "Everything below that is a number or a list is a setting in `warehouse/model_settings.toml`;",
         "the values shown are the ones this build uses.",
@@ -474,12 +502,12 @@ def method_markdown(settings: dict[str, Setting] | None = None) -> str:
         "  a legacy inspection with an overall grade, any 2024/25 inspection, or any report card; a later",
         "  inspection of a new era supersedes an older grade (they are shown side by side, never converted).",
         "- Reasons from the intelligence workbook carry `confidential` = TRUE; governors see only: "
-        f"\"{v('actions_confidential_line')}\" (decision 16).",
+        f'"{v("actions_confidential_line")}" (decision 16).',
         "- A notice of concern is open at the as-at date when it was issued on or before it and either its",
         f"  status is not one of {v('rules_closed_notice_statuses')} or its review_date is on or after the as-at date.",
         "- Recommended action: an academy or free school that is targeted or intensive gets",
-        f"  \"{v('actions_academy_concern')}\"; maintained schools get \"{v('actions_intensive_maintained')}\" (intensive)",
-        f"  or \"{v('actions_targeted_maintained')}\" (targeted); universal schools \"{v('actions_universal')}\"",
+        f'  "{v("actions_academy_concern")}"; maintained schools get "{v("actions_intensive_maintained")}" (intensive)',
+        f'  or "{v("actions_targeted_maintained")}" (targeted); universal schools "{v("actions_universal")}"',
         "",
         "### The as-at date",
         "",

@@ -32,4 +32,4 @@ def rows(con, sql, params=None):
     cur = con.cursor()
     res = cur.execute(sql, params or [])
     cols = [d[0] for d in res.description]
-    return [dict(zip(cols, r)) for r in res.fetchall()]
+    return [dict(zip(cols, r, strict=True)) for r in res.fetchall()]

@@ -50,17 +50,53 @@ def create_core(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(CORE_DDL)
 
 
-def school(con, urn, name, phase="Primary", is_academy=False, status="Open", open_date=None, close_date=None,
-           pupils=200, la_code=LA, in_gias=True, school_type="Community school"):
+def school(
+    con,
+    urn,
+    name,
+    phase="Primary",
+    is_academy=False,
+    status="Open",
+    open_date=None,
+    close_date=None,
+    pupils=200,
+    la_code=LA,
+    in_gias=True,
+    school_type="Community school",
+):
     con.execute(
         "INSERT INTO schools (urn, name, la_code, la_name, phase, school_type, is_academy, status, open_date, "
         "close_date, pupils, in_gias) VALUES (?, ?, ?, 'Testshire', ?, ?, ?, ?, ?, ?, ?, ?)",
-        [urn, name, la_code, phase, school_type, is_academy, status, open_date and D(open_date),
-         close_date and D(close_date), pupils, in_gias],
+        [
+            urn,
+            name,
+            la_code,
+            phase,
+            school_type,
+            is_academy,
+            status,
+            open_date and D(open_date),
+            close_date and D(close_date),
+            pupils,
+            in_gias,
+        ],
     )
 
 
-def measure(con, urn, tp, ks, measure_, value, group="all", status=None, lo=None, hi=None, cohort=None, la_code=LA):
+def measure(
+    con,
+    urn,
+    tp,
+    ks,
+    measure_,
+    value,
+    group="all",
+    status=None,
+    lo=None,
+    hi=None,
+    cohort=None,
+    la_code=LA,
+):
     con.execute(
         "INSERT INTO school_measures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'fixture.csv', 'FIELD', 'final')",
         [urn, la_code, tp, ks, measure_, group, value, status, lo, hi, cohort],
@@ -87,8 +123,8 @@ def ks2(con, urn, tp, rwm, progress=None, cis=None, cohort=30, statuses=None):
     if progress is None:
         return
     names = ["ks2_reading_progress", "ks2_writing_progress", "ks2_maths_progress"]
-    for i, (name, val) in enumerate(zip(names, progress)):
-        lo, hi = (cis[i] if cis else (None, None))
+    for i, (name, val) in enumerate(zip(names, progress, strict=True)):
+        lo, hi = cis[i] if cis else (None, None)
         status = statuses[i] if statuses else None
         measure(con, urn, tp, "ks2", name, val, status=status, lo=lo, hi=hi, cohort=cohort)
 
@@ -96,10 +132,23 @@ def ks2(con, urn, tp, rwm, progress=None, cis=None, cohort=30, statuses=None):
 def ks4(con, urn, tp, att8, p8=None, ci=(None, None), cohort=100, p8_status=None):
     measure(con, urn, tp, "ks4", "ks4_attainment8", att8, cohort=cohort)
     if p8 is not None or p8_status is not None:
-        measure(con, urn, tp, "ks4", "ks4_progress8", p8, status=p8_status, lo=ci[0], hi=ci[1], cohort=cohort)
+        measure(
+            con,
+            urn,
+            tp,
+            "ks4",
+            "ks4_progress8",
+            p8,
+            status=p8_status,
+            lo=ci[0],
+            hi=ci[1],
+            cohort=cohort,
+        )
 
 
-def inspection(con, urn, insp_id, era, end, overall=None, category=None, safeguarding=None, judgements=()):
+def inspection(
+    con, urn, insp_id, era, end, overall=None, category=None, safeguarding=None, judgements=()
+):
     con.execute(
         "INSERT INTO inspections VALUES (?, ?, ?, 'S5', ?, ?, NULL, ?, ?, ?, 'ofsted.csv', 1)",
         [urn, insp_id, era, D(end), D(end), overall, category, safeguarding],

@@ -12,10 +12,14 @@ from warehouse.contract import check
 def built(request):
     try:
         fixture_warehouse = request.getfixturevalue("fixture_warehouse")
-    except Exception as exc:  # the shared fixture's load is refused while readers are still being written
+    except (
+        Exception
+    ) as exc:  # the shared fixture's load is refused while readers are still being written
         if type(exc).__name__ != "LoadRefused":
             raise
-        pytest.skip(f"fixture warehouse not loadable yet: {str(exc).splitlines()[1] if chr(10) in str(exc) else exc}")
+        pytest.skip(
+            f"fixture warehouse not loadable yet: {str(exc).splitlines()[1] if chr(10) in str(exc) else exc}"
+        )
     con = open_read_only(resolve_build(fixture_warehouse))
     have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     if "support_category" not in have:
@@ -40,12 +44,17 @@ def test_attainment_only_years_are_labelled(built):
 
 
 def test_every_non_universal_school_has_a_reason(built):
-    assert built.execute(
-        "SELECT count(*) FROM support_category WHERE category <> 'universal' AND len(reasons) = 0"
-    ).fetchone()[0] == 0
+    assert (
+        built.execute(
+            "SELECT count(*) FROM support_category WHERE category <> 'universal' AND len(reasons) = 0"
+        ).fetchone()[0]
+        == 0
+    )
     assert built.execute("SELECT count(*) FROM support_category").fetchone()[0] > 0
 
 
 def test_scores_exist(built):
-    n = built.execute("SELECT count(*) FROM achievement WHERE achievement_score IS NOT NULL").fetchone()[0]
+    n = built.execute(
+        "SELECT count(*) FROM achievement WHERE achievement_score IS NOT NULL"
+    ).fetchone()[0]
     assert n > 0

@@ -11,7 +11,12 @@ from tests.warehouse.model.conftest import rows
 
 
 def rule_ids(con, urn, tp):
-    return {r["rule_id"] for r in rows(con, "SELECT rule_id FROM support_reasons WHERE urn = ? AND time_period = ?", [urn, tp])}
+    return {
+        r["rule_id"]
+        for r in rows(
+            con, "SELECT rule_id FROM support_reasons WHERE urn = ? AND time_period = ?", [urn, tp]
+        )
+    }
 
 
 def category(con, urn, tp):
@@ -61,40 +66,74 @@ def test_rule_fires_and_does_not(model, rule, fires, does_not):
 
 
 def test_category_levels(model):
-    assert category(model, sc.B, 201819)["category"] == "intensive"       # I5
-    assert category(model, sc.B, 201617)["category"] == "targeted"        # T3 + T4 only: one year of data
-    assert category(model, sc.D_, 201819)["category"] == "targeted"       # T5
+    assert category(model, sc.B, 201819)["category"] == "intensive"  # I5
+    assert category(model, sc.B, 201617)["category"] == "targeted"  # T3 + T4 only: one year of data
+    assert category(model, sc.D_, 201819)["category"] == "targeted"  # T5
     assert category(model, sc.C, 201819)["category"] == "universal"
-    assert category(model, sc.SPECIAL, 201819)["category"] == "intensive"  # no score, categorised on inspection
+    assert (
+        category(model, sc.SPECIAL, 201819)["category"] == "intensive"
+    )  # no score, categorised on inspection
 
 
 def test_every_non_universal_school_has_a_reason_and_universal_none(model):
-    bad = rows(model, "SELECT * FROM support_category WHERE (category <> 'universal') <> (len(reasons) > 0)")
+    bad = rows(
+        model,
+        "SELECT * FROM support_category WHERE (category <> 'universal') <> (len(reasons) > 0)",
+    )
     assert bad == []
-    n = rows(model, "SELECT count(*) AS n FROM support_category WHERE category <> 'universal'")[0]["n"]
+    n = rows(model, "SELECT count(*) AS n FROM support_category WHERE category <> 'universal'")[0][
+        "n"
+    ]
     assert n >= 10
 
 
 def test_reasons_carry_the_figures(model):
-    [r] = rows(model, "SELECT reason FROM support_reasons WHERE urn = ? AND time_period = 201819 AND rule_id = 'I5_low_achievement_progress'", [sc.B])
-    assert "2017/18: achievement percentile 0 nationally, progress -3.0 (upper confidence limit -1.0)" in r["reason"]
+    [r] = rows(
+        model,
+        "SELECT reason FROM support_reasons WHERE urn = ? AND time_period = 201819 AND rule_id = 'I5_low_achievement_progress'",
+        [sc.B],
+    )
+    assert (
+        "2017/18: achievement percentile 0 nationally, progress -3.0 (upper confidence limit -1.0)"
+        in r["reason"]
+    )
     assert "2018/19" in r["reason"] and "2 published years running" in r["reason"]
-    [r] = rows(model, "SELECT reason FROM support_reasons WHERE urn = ? AND time_period = 201819 AND rule_id = 'T5_falling_attainment'", [sc.D_])
+    [r] = rows(
+        model,
+        "SELECT reason FROM support_reasons WHERE urn = ? AND time_period = 201819 AND rule_id = 'T5_falling_attainment'",
+        [sc.D_],
+    )
     assert "+26.0, +21.0, +16.0 (2016/17, 2017/18, 2018/19)" in r["reason"]
-    [r] = rows(model, "SELECT reason FROM support_reasons WHERE urn = ? AND time_period = 202324 AND rule_id = 'T7_headteacher_change'", [sc.C])
-    assert r["reason"] == "Headteacher changed in the last 12 months to 2024-12-31 (Headteacher new 2024-06-01)"
+    [r] = rows(
+        model,
+        "SELECT reason FROM support_reasons WHERE urn = ? AND time_period = 202324 AND rule_id = 'T7_headteacher_change'",
+        [sc.C],
+    )
+    assert (
+        r["reason"]
+        == "Headteacher changed in the last 12 months to 2024-12-31 (Headteacher new 2024-06-01)"
+    )
 
 
 def test_attainment_only_label_travels_into_reasons(model):
     # 2023/24 A: RWM 40, lowest of six -> T3, and the reason says attainment only and why.
-    [r] = rows(model, "SELECT reason FROM support_reasons WHERE urn = ? AND time_period = 202324 AND rule_id = 'T3_low_achievement'", [sc.A])
+    [r] = rows(
+        model,
+        "SELECT reason FROM support_reasons WHERE urn = ? AND time_period = 202324 AND rule_id = 'T3_low_achievement'",
+        [sc.A],
+    )
     assert "(attainment only; progress not published for 2023/24)" in r["reason"]
 
 
 def test_intelligence_reasons_are_confidential_and_hidden_from_governors(model, settings):
     reasons = rows(model, "SELECT * FROM support_reasons")
     assert all(r["confidential"] == (r["source"] == "intelligence") for r in reasons)
-    assert {r["source"] for r in reasons if r["rule_id"] in ("I4_notice_of_concern", "T7_headteacher_change", "T8_concerns_complaints")} == {"intelligence"}
+    assert {
+        r["source"]
+        for r in reasons
+        if r["rule_id"]
+        in ("I4_notice_of_concern", "T7_headteacher_change", "T8_concerns_complaints")
+    } == {"intelligence"}
     c = category(model, sc.C, 202324)
     assert c["governor_reasons"] == [settings["actions_confidential_line"].value]
     assert not any("Headteacher" in g for g in c["governor_reasons"])
@@ -111,16 +150,38 @@ def test_academy_action_is_raise_with_dfe(model, settings):
 def test_converter_history_is_per_urn(model):
     # The predecessor (closed 2019-08-31) is categorised 2016/17 and 2017/18 only; the academy (opened
     # 2019-09-01) from 2022/23. Its one year of KS2 data gives no trend.
-    pred = {r["time_period"] for r in rows(model, "SELECT time_period FROM support_category WHERE urn = ?", [sc.PREDECESSOR])}
+    pred = {
+        r["time_period"]
+        for r in rows(
+            model, "SELECT time_period FROM support_category WHERE urn = ?", [sc.PREDECESSOR]
+        )
+    }
     assert pred == {201617, 201718}
-    conv = {r["time_period"] for r in rows(model, "SELECT time_period FROM support_category WHERE urn = ?", [sc.CONVERTER])}
+    conv = {
+        r["time_period"]
+        for r in rows(
+            model, "SELECT time_period FROM support_category WHERE urn = ?", [sc.CONVERTER]
+        )
+    }
     assert conv == {202223, 202324}
-    [t] = rows(model, "SELECT * FROM trends WHERE urn = ? AND component = 'attainment'", [sc.CONVERTER])
+    [t] = rows(
+        model, "SELECT * FROM trends WHERE urn = ? AND component = 'attainment'", [sc.CONVERTER]
+    )
     assert t["direction"] is None and t["explanation"] == "not enough published years (1 of 3)"
 
 
 def test_as_at_dates(model):
     y = {r["time_period"]: str(r["as_at"]) for r in rows(model, "SELECT * FROM model_years")}
-    assert y == {201617: "2017-08-31", 201718: "2018-08-31", 201819: "2019-08-31",
-                 202223: "2023-08-31", 202324: "2024-12-31"}
-    assert rows(model, "SELECT value_json FROM model_settings WHERE name = 'as_at_latest_date'")[0]["value_json"] == '"2024-12-31"'
+    assert y == {
+        201617: "2017-08-31",
+        201718: "2018-08-31",
+        201819: "2019-08-31",
+        202223: "2023-08-31",
+        202324: "2024-12-31",
+    }
+    assert (
+        rows(model, "SELECT value_json FROM model_settings WHERE name = 'as_at_latest_date'")[0][
+            "value_json"
+        ]
+        == '"2024-12-31"'
+    )

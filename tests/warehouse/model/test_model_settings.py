@@ -20,7 +20,10 @@ def test_settings_file_is_valid_and_every_setting_has_help():
     s = ms.load()
     assert len(s) == sum(len(v) for v in ms.SCHEMA.values())
     assert all(x.help for x in s.values())
-    assert s["achievement_weight_attainment"].value == 0.6 and s["achievement_weight_progress"].value == 0.4
+    assert (
+        s["achievement_weight_attainment"].value == 0.6
+        and s["achievement_weight_progress"].value == 0.4
+    )
 
 
 def test_misspelt_key_is_an_error():
@@ -56,7 +59,9 @@ def test_apply_sets_variables_and_table():
     con = open_in_memory()
     ms.apply(con)
     assert con.execute("SELECT getvariable('achievement_weight_progress')").fetchone()[0] == 0.4
-    assert con.execute("SELECT getvariable('achievement_progress_not_published_ks2')").fetchone()[0] == [202324, 202425]
+    assert con.execute("SELECT getvariable('achievement_progress_not_published_ks2')").fetchone()[
+        0
+    ] == [202324, 202425]
     n = con.execute("SELECT count(*) FROM model_settings").fetchone()[0]
     assert n == len(ms.load()) + 1  # plus as_at_latest_date
 

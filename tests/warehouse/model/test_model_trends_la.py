@@ -9,8 +9,11 @@ from tests.warehouse.model.conftest import rows
 
 
 def trend(con, urn, tp, component="attainment", ks="ks2"):
-    [r] = rows(con, "SELECT * FROM trends WHERE urn = ? AND time_period = ? AND component = ? AND key_stage = ?",
-               [urn, tp, component, ks])
+    [r] = rows(
+        con,
+        "SELECT * FROM trends WHERE urn = ? AND time_period = ? AND component = ? AND key_stage = ?",
+        [urn, tp, component, ks],
+    )
     return r
 
 
@@ -22,8 +25,8 @@ def test_trend_worse_relative_to_national(model):
 
 
 def test_trend_similar_and_too_few_years(model):
-    assert trend(model, sc.A, 201819)["direction"] == "similar"        # -14 three times
-    t = trend(model, sc.A, 201718)                                     # only 2016/17 and 2017/18
+    assert trend(model, sc.A, 201819)["direction"] == "similar"  # -14 three times
+    t = trend(model, sc.A, 201718)  # only 2016/17 and 2017/18
     assert t["direction"] is None and t["n_years"] == 2
 
 
@@ -41,33 +44,54 @@ def test_progress_trend_is_relative_to_zero(model):
 
 
 def test_category_transitions(model):
-    t = rows(model, "SELECT * FROM category_transitions WHERE la_code = 900 AND time_period = 201718")
+    t = rows(
+        model, "SELECT * FROM category_transitions WHERE la_code = 900 AND time_period = 201718"
+    )
     # B: targeted (2016/17) -> intensive (2017/18); A: universal -> targeted (persistent absence)
-    into_intensive = [r for r in t if r["to_category"] == "intensive" and r["from_category"] != "intensive"]
+    into_intensive = [
+        r for r in t if r["to_category"] == "intensive" and r["from_category"] != "intensive"
+    ]
     assert into_intensive[0]["urns"] == [sc.B] and into_intensive[0]["n_schools"] == 1
     # 2022/23: B leaves intensive (no results that year), the converter appears as 'not categorised' -> ...
-    t = rows(model, "SELECT * FROM category_transitions WHERE la_code = 900 AND time_period = 202223")
+    t = rows(
+        model, "SELECT * FROM category_transitions WHERE la_code = 900 AND time_period = 202223"
+    )
     left = [r for r in t if r["from_category"] == "intensive" and r["to_category"] != "intensive"]
     assert [u for r in left for u in r["urns"]] == [sc.B]
     new = [r for r in t if r["from_category"] == "not categorised"]
     assert new[0]["urns"] == [sc.CONVERTER]
     # the predecessor stopped being categorised after 2017/18
-    t = rows(model, "SELECT * FROM category_transitions WHERE la_code = 900 AND time_period = 201819 AND to_category = 'not categorised'")
+    t = rows(
+        model,
+        "SELECT * FROM category_transitions WHERE la_code = 900 AND time_period = 201819 AND to_category = 'not categorised'",
+    )
     assert t[0]["urns"] == [sc.PREDECESSOR]
 
 
 def trig(con, trigger_id, tp, phase="primary", la=900):
-    [r] = rows(con, "SELECT * FROM la_risk_triggers WHERE la_code = ? AND phase = ? AND time_period = ? AND trigger_id = ?",
-               [la, phase, tp, trigger_id])
+    [r] = rows(
+        con,
+        "SELECT * FROM la_risk_triggers WHERE la_code = ? AND phase = ? AND time_period = ? AND trigger_id = ?",
+        [la, phase, tp, trigger_id],
+    )
     return r
 
 
 def test_la_attainment_trigger_rag_direction_neighbours(model):
     r = trig(model, "T4_attainment", 201819)
     # LA 62 vs national 64: worse by 2 < 5 -> amber. 2017/18: 60 vs 64 (-4) -> now -2: +2 >= 0.5 -> better.
-    assert (r["value"], r["national_value"], r["rag"], r["direction"]) == (62.0, 64.0, "amber", "better")
+    assert (r["value"], r["national_value"], r["rag"], r["direction"]) == (
+        62.0,
+        64.0,
+        "amber",
+        "better",
+    )
     # neighbour LA 901: 66 -> 62 - 66 = -4 -> amber against neighbours
-    assert r["neighbours_value"] == 66.0 and r["rag_vs_neighbours"] == "amber" and r["neighbours_note"] is None
+    assert (
+        r["neighbours_value"] == 66.0
+        and r["rag_vs_neighbours"] == "amber"
+        and r["neighbours_note"] is None
+    )
 
 
 def test_la_disadvantaged_gap_trigger(model):
@@ -77,7 +101,9 @@ def test_la_disadvantaged_gap_trigger(model):
 
 
 def test_la_complaints_and_secretary_of_state(model):
-    assert trig(model, "T7_ofsted_complaints", 202324)["value"] == 1.0      # E's complaint made to Ofsted
+    assert (
+        trig(model, "T7_ofsted_complaints", 202324)["value"] == 1.0
+    )  # E's complaint made to Ofsted
     assert trig(model, "T7_ofsted_complaints", 202324)["rag"] == "amber"
     assert trig(model, "T8_secretary_of_state", 202324)["rag"] == "not assessed"
 
