@@ -24,13 +24,16 @@ def _clean(s: pd.Series) -> pd.Series:
 def num(x: np.ndarray, dp: int = 1) -> pd.Series:
     """Shortest decimal form as DfE writes it: 1.50 -> 1.5, 2.0 -> 2, -0.0 -> 0. NaN -> ''."""
     x = np.asarray(x, dtype=float)
-    out = pd.Series([""] * len(x), dtype=object)
+    out = np.full(len(x), "", dtype=object)
     ok = ~np.isnan(x)
     if ok.any():
         r = np.round(x[ok], dp) + 0.0
-        s = pd.Series(r).map(lambda v: (f"{v:.{dp}f}".rstrip("0").rstrip(".") if dp else f"{v:.0f}"))
-        out[ok] = _clean(s).to_numpy()
-    return out
+        t = np.char.mod(f"%.{dp}f", r)
+        if dp:
+            t = np.char.rstrip(np.char.rstrip(t, "0"), ".")
+        t = np.where(t == "-0", "0", t)
+        out[ok] = t.astype(object)
+    return pd.Series(out, dtype=object)
 
 
 def integer(x: np.ndarray) -> pd.Series:

@@ -415,6 +415,7 @@ def _identity(d: pd.DataFrame, c: cm.County, tp: int) -> dict[str, pd.Series]:
     k = len(d)
     succ = {int(p): int(u) for u, p in zip(c.schools["urn"], c.schools["predecessor"]) if p == p}
     names = dict(zip(c.schools["urn"].astype(int), c.schools["name"]))
+    opened = dict(zip(c.schools["urn"].astype(int), c.schools["open_date"]))
     url = d["urn"].astype(int)
     year_end = cm.academic_year_end(tp)
     closed = d["close_date"].map(lambda x: x is not None and x == x and x.year <= year_end)
@@ -434,8 +435,7 @@ def _identity(d: pd.DataFrame, c: cm.County, tp: int) -> dict[str, pd.Series]:
         "PCON_NAME": pd.Series(d["pcon_name"].to_numpy()),
         "URN_AC": pd.Series([str(succ.get(u, 0)) for u in url]),
         "SCHNAME_AC": pd.Series([names.get(succ[u], "") if u in succ else "" for u in url]),
-        "OPEN_AC": pd.Series([c.schools.loc[c.schools["urn"] == succ[u], "open_date"].iloc[0].strftime("%d/%m/%Y")
-                              if u in succ else "" for u in url]),
+        "OPEN_AC": pd.Series([opened[succ[u]].strftime("%d/%m/%Y") if u in succ else "" for u in url]),
         "NFTYPE": pd.Series(d["nftype"].to_numpy()),
         "ICLOSE": pd.Series(np.where(closed.to_numpy(), "1", "0")),
         "RELDENOM": pd.Series(d["religious"].to_numpy()),
@@ -495,7 +495,8 @@ def write(c: cm.County, out_dir: Path, rolls: dict) -> list[tuple[str, int]]:
         allschools = allschools.sort_values(["_la", "_rt", "_es"], kind="stable")
         # LA rows
         L = len(y.la_codes)
-        la_sen = np.array([s.loc[s["la_code"] == k, "sen_share"].mean() for k in y.la_codes])
+        sen_by_la = s.groupby("la_code")["sen_share"].mean()
+        la_sen = sen_by_la.reindex(y.la_codes).to_numpy()
         laprior = [_align_units(prev1, "la", y.la_codes, set()), _align_units(prev2, "la", y.la_codes, set())]
         la_meas = _measures(y.la, laprior, y.published, L, y.nat, national=False, school_level=False,
                             extra={"_sen": la_sen})
@@ -504,9 +505,11 @@ def write(c: cm.County, out_dir: Path, rolls: dict) -> list[tuple[str, int]]:
         la_ident["RECTYPE"] = pd.Series(["3"] * L)
         la_ident["LEA"] = pd.Series([str(k) for k in y.la_codes])
         la_ident["SCHNAME"] = pd.Series([la_names[int(k)] for k in y.la_codes])
-        la_roll = {k: sum(v for u, v in roll.items() if u in set(s.loc[s["la_code"] == k, "urn"]))
-                   for k in y.la_codes}
-        la_meas["TOTPUPS"] = integer(np.array([la_roll[k] for k in y.la_codes], dtype=float))
+        urn_la = dict(zip(s["urn"].astype(int), s["la_code"].astype(int)))
+        la_roll: dict[int, int] = {}
+        for u, v in roll.items():
+            la_roll[urn_la[u]] = la_roll.get(urn_la[u], 0) + v
+        la_meas["TOTPUPS"] = integer(np.array([la_roll.get(int(k), 0) for k in y.la_codes], dtype=float))
         la_meas["TPUPYEAR"] = integer(y.la[("n", "all")])
         la_df = _frame(la_ident, la_meas, L)
         # national rows 4 (all schools) and 5 (state-funded): the same pupils here (independent rows are NA)
