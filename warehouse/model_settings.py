@@ -226,7 +226,8 @@ def latest_as_at(con: duckdb.DuckDBPyConnection, settings: dict[str, Setting]) -
     if ref:
         return dt.date.fromisoformat(ref)
     has_info = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'load_info' AND schema_name = current_schema()"
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'load_info' AND schema_name = current_schema() "
+        "AND database_name = current_database()"
     ).fetchone()[0]
     if has_info:
         rows = con.execute(
@@ -439,6 +440,8 @@ def method_markdown(settings: dict[str, Setting] | None = None) -> str:
         "- **Percentile** = 100 x (rank - 1) / (N - 1), with rank counted from the lowest score (tied schools share",
         "  the lowest rank of the tie), over the national schools (or the loaded schools). A lone school has",
         "  percentile NULL. `rank_among_loaded` counts from the highest score (1 = highest).",
+        "- To reproduce a score by hand, `standardised_measures` holds each school's value, the centre and spread",
+        "  used, and N: z = (value - centre) / spread.",
         "",
         "## 2. Achievement score (table `achievement`)",
         "",
