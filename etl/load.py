@@ -176,6 +176,7 @@ def _stage_all(con, found: Discovery, report: LoadReport, settings: LoadSettings
 
 def _stage_one(con, f: Found, report: LoadReport, settings: LoadSettings) -> FileLine:
     src = f.src
+    t = time.perf_counter()
     try:
         res = f.reader.stage(con, src)
     except LoadRefused:
@@ -195,6 +196,7 @@ def _stage_one(con, f: Found, report: LoadReport, settings: LoadSettings) -> Fil
         n_columns=len(src.header) or None,
         rows_rejected=res.rows_rejected,
         tables=dict(res.tables),
+        seconds=round(time.perf_counter() - t, 3),
     )
     if f.year_from == "content":
         line.note = "; ".join(x for x in (line.note, "year taken from the file's content") if x)

@@ -32,6 +32,7 @@ class FileLine:
     n_columns: int | None = None
     rows_rejected: int = 0
     tables: dict[str, int] = field(default_factory=dict)
+    seconds: float | None = None  # time the reader took
 
 
 @dataclass
@@ -82,7 +83,7 @@ class LoadReport:
             status = f" {f.file_status}" if f.file_status else ""
             lines.append(
                 f"  loaded  {f.file_name} [{f.kind}{year}{status}] {f.n_rows or 0} rows read, "
-                f"{f.rows_rejected} rejected{(' - ' + f.note) if f.note else ''}"
+                f"{f.rows_rejected} rejected, {f.seconds or 0:.1f} s{(' - ' + f.note) if f.note else ''}"
             )
         for f in skipped:
             lines.append(f"  skipped {f.file_name} [{f.kind or 'unrecognised'}]: {f.note}")

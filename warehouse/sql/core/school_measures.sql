@@ -4,16 +4,23 @@
 --   * different figures: final > revised > provisional > unstated, then the later file in the
 --     manifest (unlisted files count as earliest), then the file name; each loser goes to rejects
 --     with both file names.
+-- Most keys are published once: only keys published more than once go through the ranking
+-- (a national-size load has millions of rows, and ranking every one of them costs seconds).
+
+CREATE OR REPLACE TEMP TABLE _school_measures_multi AS
+SELECT urn, time_period, measure, pupil_group
+FROM stg_measures
+WHERE level = 'school' AND urn IS NOT NULL
+GROUP BY ALL
+HAVING count(*) > 1;
+
 CREATE OR REPLACE TEMP TABLE _school_measures_ranked AS
 WITH source AS (
     SELECT m.*
     FROM stg_measures AS m
-    WHERE m.level = 'school' AND m.urn IS NOT NULL
-),
-
-in_file_counts AS (
-    SELECT *, count(*) OVER (PARTITION BY urn, time_period, measure, pupil_group, source_file) AS n_in_file
-    FROM source
+    SEMI JOIN _school_measures_multi AS k
+        ON k.urn = m.urn AND k.time_period = m.time_period AND k.measure = m.measure AND k.pupil_group = m.pupil_group
+    WHERE m.level = 'school'
 ),
 
 renamed AS (
@@ -33,12 +40,12 @@ renamed AS (
         s.source_field,
         s.source_line,
         coalesce(s.file_status, f.file_status) AS file_status,
-        s.n_in_file,
+        count(*) OVER (PARTITION BY s.urn, s.time_period, s.measure, s.pupil_group, s.source_file) AS n_in_file,
         CASE coalesce(s.file_status, f.file_status)
             WHEN 'final' THEN 3 WHEN 'revised' THEN 2 WHEN 'provisional' THEN 1 ELSE 0
         END AS status_rank,
         coalesce(f.manifest_order, -1) AS manifest_rank
-    FROM in_file_counts AS s
+    FROM source AS s
     LEFT JOIN load_files AS f ON f.file_name = s.source_file
 )
 
@@ -58,6 +65,14 @@ WINDOW key_window AS (
 );
 
 INSERT INTO rejects (file_name, line, column_name, value, reason)
+WITH source AS (
+    SELECT m.*
+    FROM stg_measures AS m
+    SEMI JOIN _school_measures_multi AS k
+        ON k.urn = m.urn AND k.time_period = m.time_period AND k.measure = m.measure AND k.pupil_group = m.pupil_group
+    WHERE m.level = 'school'
+)
+
 SELECT
     source_file,
     source_line,
@@ -65,8 +80,7 @@ SELECT
     coalesce(CAST(value AS VARCHAR), status_code),
     'two rows for school ' || urn || ' (' || measure || ', ' || pupil_group || ', ' || time_period
         || ') in one file: broken input, both rows rejected'
-FROM stg_measures AS m
-WHERE m.level = 'school' AND m.urn IS NOT NULL
+FROM source
 QUALIFY count(*) OVER (PARTITION BY urn, time_period, measure, pupil_group, source_file) > 1;
 
 INSERT INTO rejects (file_name, line, column_name, value, reason)
@@ -82,7 +96,30 @@ FROM _school_measures_ranked
 WHERE NOT agrees;
 
 CREATE OR REPLACE TABLE school_measures AS
-WITH source AS (
+WITH single AS (
+    SELECT
+        m.urn,
+        m.la_code,
+        m.time_period,
+        m.source_kind AS key_stage,
+        m.measure,
+        m.pupil_group,
+        m.value,
+        m.status_code,
+        m.ci_lower,
+        m.ci_upper,
+        m.cohort,
+        m.source_file,
+        m.source_field,
+        coalesce(m.file_status, f.file_status) AS file_status
+    FROM stg_measures AS m
+    ANTI JOIN _school_measures_multi AS k
+        ON k.urn = m.urn AND k.time_period = m.time_period AND k.measure = m.measure AND k.pupil_group = m.pupil_group
+    LEFT JOIN load_files AS f ON f.file_name = m.source_file
+    WHERE m.level = 'school' AND m.urn IS NOT NULL
+),
+
+agreeing AS (
     SELECT * FROM _school_measures_ranked WHERE agrees
 ),
 
@@ -90,28 +127,35 @@ lineage AS (
     SELECT
         urn, time_period, measure, pupil_group,
         string_agg(DISTINCT source_file, '; ' ORDER BY source_file) AS source_files
-    FROM source
+    FROM agreeing
     GROUP BY ALL
+),
+
+merged AS (
+    SELECT
+        a.urn,
+        a.la_code,
+        a.time_period,
+        a.key_stage,
+        a.measure,
+        a.pupil_group,
+        a.value,
+        a.status_code,
+        a.ci_lower,
+        a.ci_upper,
+        a.cohort,
+        l.source_files AS source_file,
+        a.source_field,
+        a.file_status
+    FROM agreeing AS a
+    JOIN lineage AS l USING (urn, time_period, measure, pupil_group)
+    WHERE a.pick = 1
 )
 
-SELECT
-    s.urn,
-    s.la_code,
-    s.time_period,
-    s.key_stage,
-    s.measure,
-    s.pupil_group,
-    s.value,
-    s.status_code,
-    s.ci_lower,
-    s.ci_upper,
-    s.cohort,
-    l.source_files AS source_file,
-    s.source_field,
-    s.file_status
-FROM source AS s
-JOIN lineage AS l USING (urn, time_period, measure, pupil_group)
-WHERE s.pick = 1
-ORDER BY s.urn, s.time_period, s.measure, s.pupil_group;
+SELECT * FROM single
+UNION ALL
+SELECT * FROM merged
+ORDER BY urn, time_period, measure, pupil_group;
 
 DROP TABLE _school_measures_ranked;
+DROP TABLE _school_measures_multi;

@@ -1,0 +1,197 @@
+"""Benchmark of the ETL load: how long a load takes, rows per second and peak memory, compared in
+the same run with DuckDB's own raw read of the same CSV files (the floor: every cell as text).
+
+    python benchmarks/etl_load.py                     default county (400 schools) + national size
+    python benchmarks/etl_load.py --skip-national     default county only
+    python benchmarks/etl_load.py --national-schools 22000 --keep /tmp/bench
+
+Scenarios:
+  county    the default bundle: generate(n_schools=400, national_schools=3000), then load it.
+  national  a national-size set: about 22,000 schools x every generated year (n_schools small,
+            national_schools ~22,000), then load it.
+Each measurement runs in a fresh child process so its peak memory (getrusage ru_maxrss, which
+includes DuckDB's native memory; tracemalloc sees Python objects only) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def child_generate(out: Path, n_schools: int, national: int, seed: int) -> dict:
+    from etl.generate import generate
+
+    t = time.perf_counter()
+    generate(out, n_schools=n_schools, national_schools=national, seed=seed)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    return {
+        "seconds": time.perf_counter() - t,
+        "files": len(files),
+        "mb": sum(p.stat().st_size for p in files) / 1e6,
+    }
+
+
+def child_load(source: Path, warehouse: Path, model: bool, max_reject_share: float) -> dict:
+    from etl.load import LoadSettings, load
+
+    tracemalloc.start()
+    t = time.perf_counter()
+    settings = LoadSettings(progress=False, model=model, build_grace_s=0, max_reject_share=max_reject_share)
+    report = load(source, warehouse, settings)
+    seconds = time.perf_counter() - t
+    _, py_peak = tracemalloc.get_traced_memory()
+    rows = sum(f.n_rows or 0 for f in report.files if f.action == "loaded")
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "rows_per_s": rows / seconds,
+        "peak_rss_mb": _peak_mb(),
+        "python_peak_mb": py_peak / 1e6,
+        "timings": report.timings,
+        "school_measures": report.tables.get("school_measures", 0),
+        "schools": report.tables.get("schools", 0),
+        "build_mb": Path(report.build).stat().st_size / 1e6,
+    }
+
+
+def child_raw(source: Path) -> dict:
+    """DuckDB alone: read_csv(all_varchar, null_padding) of every CSV, counting rows (the floor)."""
+    import duckdb
+
+    from etl.readers.csv_source import sniff_encoding, to_utf8
+
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    tracemalloc.start()
+    t = time.perf_counter()
+    rows = 0
+    tmp = tempfile.mkdtemp(prefix="raw-")
+    for p in sorted(source.rglob("*.csv")):
+        if p.name == "manifest.csv" or p.name.endswith("_meta.csv"):
+            continue
+        # DuckDB reads no Windows-1252 offline: transcode first, as the ETL does (timed too)
+        text = to_utf8(p, sniff_encoding(p), Path(tmp) / str(rows))
+        rows += con.execute(
+            "SELECT count(*) FROM read_csv(?, all_varchar = true, null_padding = true, strict_mode = false, header = true)",
+            [str(text)],
+        ).fetchone()[0]
+    seconds = time.perf_counter() - t
+    _, py_peak = tracemalloc.get_traced_memory()
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "rows_per_s": rows / seconds,
+        "peak_rss_mb": _peak_mb(),
+        "python_peak_mb": py_peak / 1e6,
+    }
+
+
+def _run_child(*args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark step {args[0]} failed:\n{out.stderr[-4000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def scenario(name: str, work: Path, n_schools: int, national: int, seed: int, model: bool, share: float) -> dict:
+    src, wh = work / name / "source", work / name / "warehouse.duckdb"
+    if (src / "manifest.csv").exists():  # --keep: reuse the generated folder
+        gen = {"seconds": 0.0, "files": sum(1 for p in src.rglob("*") if p.is_file()), "mb": 0.0}
+    else:
+        gen = _run_child("generate", str(src), str(n_schools), str(national), str(seed))
+    raw = _run_child("raw", str(src))
+    etl = _run_child("load", str(src), str(wh), "1" if model else "0", str(share))
+    return {"name": name, "n_schools": n_schools, "national": national, "generate": gen, "raw": raw, "load": etl}
+
+
+def print_table(results: list[dict]) -> None:
+    head = f"{'scenario':<10} {'what':<22} {'seconds':>8} {'rows':>11} {'rows/s':>10} {'peak RSS MB':>12} {'py peak MB':>11}"
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        label = f"{r['name']}"
+        g = r["generate"]
+        print(f"{label:<10} {'generate (source)':<22} {g['seconds']:8.1f} {'':>11} {'':>10} {'':>12} {'':>11}  {g['files']} files, {g['mb']:.0f} MB")
+        for key, what in (("raw", "DuckDB read_csv only"), ("load", "etl load (full)")):
+            m = r[key]
+            print(
+                f"{'':<10} {what:<22} {m['seconds']:8.1f} {m['rows']:>11,} {m['rows_per_s']:>10,.0f} "
+                f"{m['peak_rss_mb']:>12,.0f} {m['python_peak_mb']:>11,.1f}"
+            )
+        ld = r["load"]
+        steps = ", ".join(f"{k} {v:.1f}" for k, v in ld["timings"].items())
+        ratio = ld["seconds"] / r["raw"]["seconds"] if r["raw"]["seconds"] else float("nan")
+        print(f"{'':<10} steps (s): {steps}")
+        print(
+            f"{'':<10} load / raw read = {ratio:.1f}x; schools {ld['schools']:,}, school_measures "
+            f"{ld['school_measures']:,}, build {ld['build_mb']:.0f} MB"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--child":
+        kind, *rest = argv[1:]
+        if kind == "generate":
+            res = child_generate(Path(rest[0]), int(rest[1]), int(rest[2]), int(rest[3]))
+        elif kind == "raw":
+            res = child_raw(Path(rest[0]))
+        else:
+            res = child_load(Path(rest[0]), Path(rest[1]), rest[2] == "1", float(rest[3]))
+        print(json.dumps(res))
+        return 0
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--skip-national", action="store_true", help="only the default county")
+    p.add_argument("--skip-county", action="store_true", help="only the national size")
+    p.add_argument("--county-schools", type=int, default=400)
+    p.add_argument("--county-national", type=int, default=3000, help="national schools in the default bundle")
+    p.add_argument("--national-schools", type=int, default=22000)
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--no-model", action="store_true", help="load the core tables only")
+    p.add_argument("--max-reject-share", type=float, default=0.05, help="as python -m etl load")
+    p.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
+    p.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = p.parse_args(argv)
+    tmp = None
+    if args.keep:
+        work = args.keep
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="etl-bench-")
+        work = Path(tmp.name)
+    results = []
+    try:
+        if not args.skip_county:
+            results.append(scenario("county", work, args.county_schools, args.county_national, args.seed, not args.no_model, args.max_reject_share))
+        if not args.skip_national:
+            results.append(scenario("national", work, 30, args.national_schools, args.seed, not args.no_model, args.max_reject_share))
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    print(f"ETL load benchmark ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
+    print_table(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
