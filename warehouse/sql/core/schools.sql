@@ -26,14 +26,21 @@ in_gias AS (
 ),
 
 named AS (
-    SELECT n.*
+    -- each attribute from the newest file that gives it (a census file names no phase, KS2 does)
+    SELECT
+        n.urn,
+        arg_max(n.name, (coalesce(n.time_period, 0), coalesce(f.manifest_order, -1), n.source_file))
+            FILTER (WHERE nullif(trim(n.name), '') IS NOT NULL) AS name,
+        arg_max(n.la_code, (coalesce(n.time_period, 0), coalesce(f.manifest_order, -1), n.source_file))
+            FILTER (WHERE n.la_code IS NOT NULL) AS la_code,
+        arg_max(n.school_type, (coalesce(n.time_period, 0), coalesce(f.manifest_order, -1), n.source_file))
+            FILTER (WHERE nullif(trim(n.school_type), '') IS NOT NULL) AS school_type,
+        arg_max(n.phase, (coalesce(n.time_period, 0), coalesce(f.manifest_order, -1), n.source_file))
+            FILTER (WHERE nullif(trim(n.phase), '') IS NOT NULL) AS phase
     FROM stg_named_schools AS n
     LEFT JOIN load_files AS f ON f.file_name = n.source_file
     WHERE n.urn NOT IN (SELECT urn FROM establishments)
-    QUALIFY row_number() OVER (
-        PARTITION BY n.urn
-        ORDER BY n.time_period DESC NULLS LAST, coalesce(f.manifest_order, -1) DESC, n.source_file DESC
-    ) = 1
+    GROUP BY n.urn
 ),
 
 la_names AS (
@@ -107,6 +114,10 @@ phased AS (
             WHEN lower(trim(r.phase)) = 'special' THEN 'Special'
             WHEN lower(trim(r.phase)) = 'alternative provision' THEN 'Alternative provision'
             WHEN lower(trim(r.phase)) = 'not applicable' THEN 'Not applicable'
+            -- no phase stated: the census SCHOOLTYPE says it ("State-funded primary", ...)
+            WHEN r.school_type ILIKE '%nursery%' THEN 'Nursery'
+            WHEN r.school_type ILIKE '%primary%' THEN 'Primary'
+            WHEN r.school_type ILIKE '%secondary%' THEN 'Secondary'
             ELSE 'Unknown'
         END AS phase_normalised
     FROM renamed AS r
@@ -134,7 +145,7 @@ SELECT
 FROM phased AS p
 LEFT JOIN latest_census AS c USING (urn)
 UNION ALL BY NAME
--- Schools that only a measure names (a reader wrote a figure without naming the school): kept.
+-- Schools that only a measure or an inspection names (a reader did not name the school): kept.
 SELECT
     m.urn,
     CAST(NULL AS VARCHAR) AS name,
@@ -154,7 +165,11 @@ SELECT
     CAST(NULL AS INTEGER) AS pupils,
     CAST(NULL AS DOUBLE) AS pct_fsm,
     FALSE AS in_gias
-FROM school_measures AS m
+FROM (
+    SELECT urn, la_code FROM school_measures
+    UNION ALL
+    SELECT urn, NULL FROM stg_inspections
+) AS m
 WHERE m.urn NOT IN (SELECT urn FROM stg_establishments)
     AND m.urn NOT IN (SELECT urn FROM stg_named_schools)
 GROUP BY m.urn
