@@ -16,7 +16,7 @@ The pattern (follow it for every new function):
    allowed URNs as a tuple (``_allowed_key``) and the filters. The cache is shared by all users,
    so anything that changes the rows must be in the key. Never cache the public function.
 5. After the cache: suppress for governor/briefing (``access.suppress``), and audit
-   (view_school, export) outside any cached function so every view is logged.
+   (``audit.record_view``, export) outside any cached function so every view is logged.
 """
 
 from __future__ import annotations
@@ -125,9 +125,7 @@ def school_profile(identity: Identity, urn: int) -> SchoolProfile | None:
     urn = int(urn)
     school, measures = _school_profile(db.current_build(), _allowed_key(identity), urn)
     if school.empty:
-        audit.record(
-            "view_school", identity.username, identity.role, urn, "not found or not permitted"
-        )
+        audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
         return None
     if access.needs_suppression(identity):
         measures = access.suppress(
@@ -137,7 +135,7 @@ def school_profile(identity: Identity, urn: int) -> SchoolProfile | None:
             group_col="pupil_group",
             by=["time_period", "key_stage", "measure"],
         )
-    audit.record("view_school", identity.username, identity.role, urn)
+    audit.record_view(identity.username, identity.role, urn)
     return SchoolProfile(school.iloc[0].to_dict(), measures)
 
 

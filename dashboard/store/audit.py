@@ -35,6 +35,27 @@ def record(
         )
 
 
+VIEW_REPEAT_MINUTES = 10  # reruns of the same view within this time are one audit entry
+
+
+def record_view(
+    username: str, role: str, urn: int, detail: str | None = None, *, path: Path | None = None
+) -> None:
+    """Audit a school view once per user, school and outcome per VIEW_REPEAT_MINUTES (every
+    widget change reruns the page; the log should say who looked at what, not count reruns)."""
+    since = (datetime.now(UTC) - timedelta(minutes=VIEW_REPEAT_MINUTES)).isoformat(
+        timespec="seconds"
+    )
+    with connect(path) as con:
+        seen = con.execute(
+            "SELECT 1 FROM audit_log WHERE action = 'view_school' AND username = ? AND urn = ?"
+            " AND detail IS ? AND at >= ? LIMIT 1",
+            (username, int(urn), detail, since),
+        ).fetchone()
+    if seen is None:
+        record("view_school", username, role, urn, detail, path=path)
+
+
 def entries(
     *,
     username: str | None = None,

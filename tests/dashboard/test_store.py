@@ -102,3 +102,12 @@ def test_notes_kept_per_school(store):
     assert notes.notes_for([], path=store) == []
     with pytest.raises(ValueError):
         notes.add_note(1, "officer", "gossip", "x", path=store)
+
+
+def test_repeated_views_are_one_entry(store):
+    for _ in range(3):
+        audit.record_view("a", "governor", 1, path=store)
+    audit.record_view("a", "governor", 2, "not found or not permitted", path=store)
+    audit.record_view("a", "governor", 2, "not found or not permitted", path=store)
+    audit.record_view("b", "governor", 1, path=store)
+    assert len(audit.entries(action="view_school", path=store)) == 3
