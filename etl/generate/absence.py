@@ -36,6 +36,11 @@ def write(c: cm.County, out_dir: Path, rolls: dict) -> list[tuple[str, int]]:
         tot = np.clip(lv[band, 0] * np.exp(0.22 * z), 1.0, 40)
         pa = np.clip(lv[band, 1] * np.exp(0.42 * z), 0.0, 90)
         nor = np.array([roll[int(u)] for u in d["urn"]])
+        for k in range(3):  # rescale so the pupil-weighted national figures hit the published levels
+            m = band == k
+            if m.any():
+                tot[m] *= lv[k, 0] / np.average(tot[m], weights=nor[m])
+                pa[m] = np.clip(pa[m] * lv[k, 1] / np.average(pa[m], weights=nor[m]), 0, 90)
         pa_s = num(pa, 1)
         pa_s[nor < 20] = "SUPP"
         df = pd.DataFrame({"LA": d["la_code"].astype(str), "ESTAB": d["estab"].astype(str),

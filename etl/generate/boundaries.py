@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from pyproj import Transformer
 from shapely.geometry import MultiPoint, Point, Polygon, mapping
 from shapely.ops import transform, voronoi_diagram
@@ -107,10 +106,6 @@ def build(c: cm.County) -> None:
     s["alphaind"] = alpha
 
 
-def _round(geom):
-    return json.loads(json.dumps(mapping(geom)), parse_float=lambda v: round(float(v), 6))
-
-
 def write(c: cm.County, out_dir: Path) -> str:
     tr = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
     to_wgs = lambda g: transform(tr.transform, g)  # noqa: E731
@@ -156,7 +151,3 @@ def statistical_neighbours(c: cm.County, out_dir: Path) -> str:
     lines = ["la_code,neighbour_la_code,rank"] + [f"{cm.LA_CODE},{int(k)},{i + 1}" for i, k in enumerate(top)]
     (out_dir / "statistical_neighbours.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return "statistical_neighbours.csv"
-
-
-def _unused(_: pd.DataFrame) -> None:  # pragma: no cover
-    return None

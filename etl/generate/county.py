@@ -302,8 +302,8 @@ def _latent(rng: np.random.Generator, df: pd.DataFrame) -> pd.DataFrame:
     A successor academy inherits its predecessor's latent values (same pupils, same building)."""
     n = len(df)
     dep = df["dep"].to_numpy()
-    df["intake"] = -0.30 * dep + rng.normal(0, 0.22, n)  # KS1/KS2 prior attainment mean (pupil sd 1)
-    df["va"] = -0.5 * dep + rng.normal(0, 2.2, n)  # value added in KS2 progress points
+    df["intake"] = -0.22 * dep + rng.normal(0, 0.15, n)  # KS1/KS2 prior attainment mean (pupil sd 1)
+    df["va"] = -0.4 * dep + rng.normal(0, 1.4, n)  # value added in KS2 progress points
     u = rng.random(n)
     slope = np.where(u < 0.15, rng.normal(0.6, 0.2, n), np.where(u > 0.85, rng.normal(-0.6, 0.2, n), 0.0))
     df["trend"] = slope  # progress points per year (persistent improvers and decliners)

@@ -39,7 +39,7 @@ SUPP_MAX = 10
 
 def cohort_sizes(df: pd.DataFrame, tp: int, seed: int) -> np.ndarray:
     rng = rng_for(seed, "ks2cohort", tp)
-    div = df["kind"].map({"primary": 7.0, "junior": 4.0, "all-through": 14.0, "special": 15.0}).to_numpy()
+    div = df["kind"].map({"primary": 7.0, "junior": 4.0, "all-through": 14.0, "special": 10.0}).to_numpy()
     lam = np.where(np.isnan(div), 0, df["pupils"].to_numpy() / np.where(np.isnan(div), 1, div))
     return np.maximum(rng.poisson(lam), 1)
 
@@ -56,15 +56,16 @@ def simulate(c: cm.County, tp: int) -> dict:
     special = (d["kind"] == "special").to_numpy()[idx]
     yr = cm.academic_year_end(tp) - 2022
     va_y = d["va"].to_numpy() + d["trend"].to_numpy() * yr + rng.normal(0, 0.9, S)
-    subj_dev = rng.normal(0, 1.0, (S, 3))
+    subj_dev = rng.normal(0, 1.4, (S, 3))
     girl = rng.random(N) < 0.49
     dis = rng.random(N) < np.clip(d["fsm_pct"].to_numpy() * 1.3 / 100, 0.02, 0.9)[idx]
     eal = rng.random(N) < d["eal_share"].to_numpy()[idx]
     mobile = rng.random(N) < 0.07
-    a = d["intake"].to_numpy()[idx] + rng.normal(0, 0.95, N) - 0.35 * dis - 2.6 * special + 0.08 * girl
-    noprior = rng.random(N) < np.where(special, 0.3, 0.03 + 0.08 * eal)
-    base = va_y[idx] - 0.8 * dis
-    noise = rng.normal(0, 5.2, (N, 3))
+    a = d["intake"].to_numpy()[idx] + rng.normal(0, 0.95, N) - 0.5 * dis - 2.6 * special + 0.08 * girl
+    special_gap = rng.beta(2.0, 3.0, S)[idx]  # share of a special school's pupils without a KS1 result
+    noprior = rng.random(N) < np.where(special, special_gap, 0.03 + 0.08 * eal)
+    base = va_y[idx] - 1.3 * dis
+    noise = rng.normal(0, 7.0, (N, 3))
     prog_true = np.stack([
         base + subj_dev[idx, 0] + 0.4 * girl - 0.3 * eal,
         base + subj_dev[idx, 1] + 1.2 * girl + 0.6 * eal,
@@ -218,7 +219,7 @@ def column(col: str, agg: dict, prior: list[dict | None], published: bool, rows:
                 return pd.Series(["0"] * rows, dtype=object)
         v = _suppress(num(a[(base + bound, g)], 1), a[("nprog", g)], empty_if_zero="NA")
         if school_level:
-            v[(a["cov"] < 0.5) & (a[("nprog", g)] > SUPP_MAX)] = "LOWCOV"
+            v[(a["cov"] < 0.5) & (a[("n", "all")] > SUPP_MAX)] = "LOWCOV"
         return v
     m = _AVG.match(col)
     if m:

@@ -16,7 +16,6 @@ added, TAVENT*) are left empty.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -46,12 +45,12 @@ def simulate(c: cm.County, tp: int) -> dict:
     idx = np.repeat(np.arange(S), n)
     special = (d["kind"] == "special").to_numpy()[idx]
     yr = cm.academic_year_end(tp) - 2022
-    va4 = d["va"].to_numpy() / 2.2 * 0.42 + d["trend"].to_numpy() * 0.12 * yr + rng.normal(0, 0.12, S)
+    va4 = d["va"].to_numpy() / 1.45 * 0.45 + d["trend"].to_numpy() * 0.12 * yr + rng.normal(0, 0.12, S)
     girl = rng.random(N) < 0.49
     dis = rng.random(N) < np.clip(d["fsm_pct"].to_numpy() * 1.2 / 100, 0.02, 0.9)[idx]
     eal = rng.random(N) < d["eal_share"].to_numpy()[idx]
     mobile = rng.random(N) < 0.05
-    a = d["intake"].to_numpy()[idx] + rng.normal(0, 0.95, N) - 0.35 * dis - 2.4 * special
+    a = 1.8 * d["intake"].to_numpy()[idx] + rng.normal(0, 0.95, N) - 0.35 * dis - 2.4 * special
     noprior = rng.random(N) < np.where(special, 0.25, 0.04 + 0.1 * eal)
     p8true = va4[idx] + rng.normal(0, 1.1, N) - 0.45 * dis + 0.3 * eal + 0.2 * girl - 0.8 * special
     raw = 47.0 + 13.0 * a + 10.0 * p8true
@@ -391,5 +390,3 @@ def write(c: cm.County, out_dir: Path, rolls: dict) -> list[tuple[str, int]]:
         written.append((name, tp))
     return written
 
-
-_unused = re

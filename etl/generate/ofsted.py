@@ -103,8 +103,8 @@ def plan(c: cm.County) -> dict[int, dict]:
         elif u < 0.45 and closed is None:
             insp_no += int(rng.integers(1, 40))
             start = _rand_date(rng, ERA_C_START, date(2026, 7, 15))
-            base = np.clip(np.round(np.array([2.6, 2.5, 2.6, 2.4, 2.3, 2.4, 2.4, 2.4]) + (g - 2) * 0.8
-                                    + rng.normal(0, 0.5, 8)), 0, 4).astype(int)
+            base = np.clip(np.round(np.array([2.0, 1.9, 2.0, 1.8, 1.8, 1.8, 1.8, 1.9]) + (g - 2) * 0.7
+                                    + rng.normal(0, 0.45, 8)), 0, 4).astype(int)
             h["c"] = dict(no=str(insp_no), start=start, pub=start + timedelta(days=35), grades=base,
                           safeguarding="Met")
         out[urn] = h

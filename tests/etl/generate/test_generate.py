@@ -144,3 +144,24 @@ def test_no_urn_collides_with_real_files(tiny):
             i = rows[0].index("URN")
             ours.update(r[i] for r in rows[1:] if len(r) > i and r[i].isdigit())
     assert ours and not (ours & real)
+
+
+def test_report_cards_and_intelligence(tiny, tmp_path):
+    text = next((tiny / "ofsted").glob("*31_Aug_2026.csv")).read_bytes().decode("cp1252")
+    assert "Safeguarding standards" in text.splitlines()[0]
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tiny / "intelligence.xlsx", read_only=True)
+    assert set(wb.sheetnames) == {"leadership_changes", "complaints", "concerns", "visits", "notices_of_concern",
+                                  "dfe_concerns"}
+    head = [c.value for c in next(wb["concerns"].iter_rows(max_row=1))]
+    assert head == ["urn", "raised_date", "concern_type", "severity", "status", "notes"]
+
+
+def test_default_county_report_cards_have_the_hard_cases(tmp_path):
+    out = generate(tmp_path / "mid", n_schools=400, national_schools=300, seed=2026)
+    text = next((out / "ofsted").glob("*31_Aug_2026.csv")).read_bytes().decode("cp1252")
+    eastmoor = [line for line in text.splitlines() if ",Eastmoor," in line]
+    joined = "\n".join(eastmoor)
+    assert "Needs attention" in joined and "Urgent improvement" in joined
+    assert joined.count("Not met") == 1
