@@ -1,6 +1,8 @@
 """The ONE data-access layer: every page reads data through these functions, and nothing else.
 
-The pattern (follow it for every new function):
+Area modules sit beside this one (``dashboard/data_access/<area>.py``: manager, governor,
+briefing) and use the same guards from ``dashboard/data_access/core.py``; pages import them as
+``from dashboard.data_access import manager``. The pattern (follow it for every new function):
 
 1. The first argument is the signed-in ``Identity`` (from ``auth.require_identity()``); it is
    rebuilt from the store on every rerun, so widgets, URL parameters and session state can
@@ -29,34 +31,15 @@ import streamlit as st
 
 from dashboard import access, db, settings
 from dashboard.access import ADMIN, Identity
+from dashboard.data_access.core import (  # noqa: F401  (re-exported for pages)
+    CACHE as _CACHE,
+)
+from dashboard.data_access.core import allowed_key as _allowed_key
+from dashboard.data_access.core import require as _require
+from dashboard.data_access.core import require_intelligence as _require_intelligence
+from dashboard.data_access.core import require_names as _require_names
 from dashboard.store import audit, notes, users
 from warehouse.queries import schools as schools_q
-
-_CACHE = {"show_spinner": False, "ttl": 3600, "max_entries": 256}
-
-
-def _allowed_key(identity: Identity) -> tuple[int, ...] | None:
-    return None if identity.allowed_urns is None else tuple(sorted(identity.allowed_urns))
-
-
-def _require(identity: Identity, *roles: str) -> None:
-    if not isinstance(identity, Identity):
-        raise PermissionError("Not signed in")
-    if roles and identity.role not in roles:
-        raise PermissionError(f"The {identity.role} role may not do this")
-
-
-def _require_intelligence(identity: Identity) -> None:
-    _require(identity)
-    if not access.can_see_intelligence(identity):
-        raise PermissionError("Soft intelligence is not available to this role or deployment")
-
-
-def _require_names(identity: Identity) -> None:
-    _require(identity)
-    if not access.may_name_schools(identity):
-        raise PermissionError("This role sees aggregates only, not named schools")
-
 
 # --- schools -------------------------------------------------------------------------------
 
