@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from . import county as cm
-from .census import SCHOOLTYPE
 from .fmt import num, rng_for, write_rows, year_folder
 from .headers import ABSENCE_HEADER
 

@@ -56,7 +56,7 @@ def build(c: cm.County) -> None:
     pcon_code = [""] * n
     pcon_name = [""] * n
     la_index = {int(k): i for i, k in enumerate(c.las["la_code"])}
-    area = dict(zip(c.las["la_code"].astype(int), c.las["postcode_area"]))
+    area = dict(zip(c.las["la_code"].astype(int), c.las["postcode_area"], strict=False))
     used: set[str] = set()
     pred = s["predecessor"].to_numpy()
     by_urn = {int(u): i for i, u in enumerate(s["urn"])}

@@ -32,15 +32,15 @@ def on_roll(c: cm.County) -> dict[int, dict[int, int]]:
         yr = cm.academic_year_end(tp)
         factor = 1 + 0.012 * (yr - 2026) * np.sign(rng.normal(0, 1, len(s))) + rng.normal(0, 0.025, len(s))
         jan = pd.Timestamp(yr, 1, 15).date()
-        open_ = s["open_date"].map(lambda x: x is None or x != x or x <= jan).to_numpy()
-        shut = s["close_date"].map(lambda x: x is not None and x == x and x < jan).to_numpy()
+        open_ = s["open_date"].map(lambda x, jan=jan: x is None or x != x or x <= jan).to_numpy()
+        shut = s["close_date"].map(lambda x, jan=jan: x is not None and x == x and x < jan).to_numpy()
         ok = open_ & ~shut
         nor = np.maximum(np.round(s["pupils"].to_numpy() * factor), 8).astype(int)
         new = s["no_results"].to_numpy() & ok
         # new schools grow in from one year group
         opened = s["open_date"].map(lambda x: x.year if (x is not None and x == x) else 0).to_numpy()
         nor = np.where(new, np.maximum(np.round(nor * np.clip(yr - opened, 0.5, 7) / 3), 10), nor).astype(int)
-        out[tp] = {int(u): int(v) for u, v, k in zip(s["urn"], nor, ok) if k}
+        out[tp] = {int(u): int(v) for u, v, k in zip(s["urn"], nor, ok, strict=False) if k}
     return out
 
 

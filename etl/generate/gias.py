@@ -42,7 +42,7 @@ def write(c: cm.County, out_dir: Path, rolls: dict, ofsted_latest: dict[int, tup
     for _, r in d.iterrows():
         row = [""] * len(GIAS_HEADER)
 
-        def put(col, val):
+        def put(col, val, row=row):
             row[idx[col]] = "" if val is None else str(val)
 
         urn = int(r["urn"])

@@ -191,7 +191,6 @@ def _suppress(values: pd.Series, n: np.ndarray, *, empty_if_zero: str = "") -> p
 def column(col: str, agg: dict, prior: list[dict | None], published: bool, rows: int, *, national: bool,
            school_level: bool) -> pd.Series | None:
     """The formatted values of one measure column; None when the column is not a measure column."""
-    n_all = agg[("n", "all")]
     m = _PT.match(col)
     if m:
         base, g, suf = m.group(1), m.group(2) or "all", m.group(3)
@@ -414,9 +413,9 @@ def _identity(d: pd.DataFrame, c: cm.County, tp: int) -> dict[str, pd.Series]:
     from .gias import telephone  # shared invented numbering
 
     k = len(d)
-    succ = {int(p): int(u) for u, p in zip(c.schools["urn"], c.schools["predecessor"]) if p == p}
-    names = dict(zip(c.schools["urn"].astype(int), c.schools["name"]))
-    opened = dict(zip(c.schools["urn"].astype(int), c.schools["open_date"]))
+    succ = {int(p): int(u) for u, p in zip(c.schools["urn"], c.schools["predecessor"], strict=False) if p == p}
+    names = dict(zip(c.schools["urn"].astype(int), c.schools["name"], strict=False))
+    opened = dict(zip(c.schools["urn"].astype(int), c.schools["open_date"], strict=False))
     url = d["urn"].astype(int)
     year_end = cm.academic_year_end(tp)
     closed = d["close_date"].map(lambda x: x is not None and x == x and x.year <= year_end)
@@ -440,7 +439,7 @@ def _identity(d: pd.DataFrame, c: cm.County, tp: int) -> dict[str, pd.Series]:
         "NFTYPE": pd.Series(d["nftype"].to_numpy()),
         "ICLOSE": pd.Series(np.where(closed.to_numpy(), "1", "0")),
         "RELDENOM": pd.Series(d["religious"].to_numpy()),
-        "AGERANGE": pd.Series([f"{lo}-{hi}" for lo, hi in zip(d["age_low"], d["age_high"])]),
+        "AGERANGE": pd.Series([f"{lo}-{hi}" for lo, hi in zip(d["age_low"], d["age_high"], strict=False)]),
         "CONFEXAM": pd.Series([""] * k), "TAB15": pd.Series(["0"] * k), "TAB1618": pd.Series(["0"] * k),
     }
 
@@ -501,12 +500,12 @@ def write(c: cm.County, out_dir: Path, rolls: dict) -> list[tuple[str, int]]:
         laprior = [_align_units(prev1, "la", y.la_codes, set()), _align_units(prev2, "la", y.la_codes, set())]
         la_meas = _measures(y.la, laprior, y.published, L, y.nat, national=False, school_level=False,
                             extra={"_sen": la_sen})
-        la_names = dict(zip(c.las["la_code"], c.las["la_name"]))
+        la_names = dict(zip(c.las["la_code"], c.las["la_name"], strict=False))
         la_ident = {col: pd.Series([" "] * L) for col in _IDENT}
         la_ident["RECTYPE"] = pd.Series(["3"] * L)
         la_ident["LEA"] = pd.Series([str(k) for k in y.la_codes])
         la_ident["SCHNAME"] = pd.Series([la_names[int(k)] for k in y.la_codes])
-        urn_la = dict(zip(s["urn"].astype(int), s["la_code"].astype(int)))
+        urn_la = dict(zip(s["urn"].astype(int), s["la_code"].astype(int), strict=False))
         la_roll: dict[int, int] = {}
         for u, v in roll.items():
             la_roll[urn_la[u]] = la_roll.get(urn_la[u], 0) + v

@@ -337,7 +337,7 @@ def _identity(d: pd.DataFrame, roll: dict) -> dict[str, pd.Series]:
         "ADMPOL_2017": pd.Series(np.where(d["kind"] == "special", "NOT APPLICABLE", "OTHER NON SEL")),
         "EGENDER": pd.Series(["MIXED"] * k), "FEEDER": pd.Series(["0"] * k), "TABKS2": pd.Series(["0"] * k),
         "TAB1618": pd.Series(np.where(d["age_high"] >= 18, "1", "0")),
-        "AGERANGE": pd.Series([f"{lo}-{hi}" for lo, hi in zip(d["age_low"], d["age_high"])]),
+        "AGERANGE": pd.Series([f"{lo}-{hi}" for lo, hi in zip(d["age_low"], d["age_high"], strict=False)]),
         "CONFEXAM": pd.Series([""] * k), "TOTPUPS": integer(pupils.astype(float)),
         "NUMBOYS": integer(boys.astype(float)), "NUMGIRLS": integer((pupils - boys).astype(float)),
     }

@@ -246,7 +246,7 @@ def _write(path: Path, header, rows) -> None:
 def write(c: cm.County, out_dir: Path, rolls: dict) -> tuple[list[tuple[str, int]], dict]:
     hist = plan(c)
     s = c.schools
-    la_names = dict(zip(c.las["la_code"].astype(int), c.las["la_name"]))
+    la_names = dict(zip(c.las["la_code"].astype(int), c.las["la_name"], strict=False))
     files = []
     for era, header, tp in (("a", OFSTED_ERA_A_HEADER, 202324), ("b", OFSTED_ERA_B_HEADER, 202425),
                             ("c", OFSTED_ERA_C_HEADER, 202526)):

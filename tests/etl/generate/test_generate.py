@@ -87,7 +87,7 @@ def test_tiny_county_has_eight_districts_and_every_phase(tiny):
     rows = _rows(tiny / "edubasealldata20251101.csv", "utf-8")
     h = rows[0]
     assert len(h) == 111
-    data = [dict(zip(h, r)) for r in rows[1:]]
+    data = [dict(zip(h, r, strict=False)) for r in rows[1:]]
     assert len({d["DistrictAdministrative (name)"] for d in data}) == 8
     phases = {d["PhaseOfEducation (name)"] for d in data}
     assert {"Primary", "Secondary", "All-through", "Nursery", "16 plus", "Not applicable"} <= phases
