@@ -4,22 +4,29 @@
 --   * different figures: final > revised > provisional > unstated, then the later file in the
 --     manifest (unlisted files count as earliest), then the file name; each loser goes to rejects
 --     with both file names.
--- Most keys are published once: only keys published more than once go through the ranking
--- (a national-size load has millions of rows, and ranking every one of them costs seconds).
+-- Most schools are published once a year per kind of file: only (urn, time_period, source_kind)
+-- that two files publish, or that one file publishes on two lines, go through the ranking (a national-size load has millions
+-- of rows, and ranking every one costs seconds).
 
 CREATE OR REPLACE TEMP TABLE _school_measures_multi AS
-SELECT urn, time_period, measure, pupil_group
-FROM stg_measures
-WHERE level = 'school' AND urn IS NOT NULL
+WITH per_file AS (
+    SELECT urn, time_period, source_kind, source_file, min(source_line) <> max(source_line) AS two_lines
+    FROM stg_measures
+    WHERE level = 'school' AND urn IS NOT NULL
+    GROUP BY ALL
+)
+
+SELECT urn, time_period, source_kind
+FROM per_file
 GROUP BY ALL
-HAVING count(*) > 1;
+HAVING count(*) > 1 OR bool_or(two_lines);
 
 CREATE OR REPLACE TEMP TABLE _school_measures_ranked AS
 WITH source AS (
     SELECT m.*
     FROM stg_measures AS m
     SEMI JOIN _school_measures_multi AS k
-        ON k.urn = m.urn AND k.time_period = m.time_period AND k.measure = m.measure AND k.pupil_group = m.pupil_group
+        ON k.urn = m.urn AND k.time_period = m.time_period AND k.source_kind = m.source_kind
     WHERE m.level = 'school'
 ),
 
@@ -69,7 +76,7 @@ WITH source AS (
     SELECT m.*
     FROM stg_measures AS m
     SEMI JOIN _school_measures_multi AS k
-        ON k.urn = m.urn AND k.time_period = m.time_period AND k.measure = m.measure AND k.pupil_group = m.pupil_group
+        ON k.urn = m.urn AND k.time_period = m.time_period AND k.source_kind = m.source_kind
     WHERE m.level = 'school'
 )
 
@@ -114,7 +121,7 @@ WITH single AS (
         coalesce(m.file_status, f.file_status) AS file_status
     FROM stg_measures AS m
     ANTI JOIN _school_measures_multi AS k
-        ON k.urn = m.urn AND k.time_period = m.time_period AND k.measure = m.measure AND k.pupil_group = m.pupil_group
+        ON k.urn = m.urn AND k.time_period = m.time_period AND k.source_kind = m.source_kind
     LEFT JOIN load_files AS f ON f.file_name = m.source_file
     WHERE m.level = 'school' AND m.urn IS NOT NULL
 ),
@@ -155,7 +162,7 @@ merged AS (
 SELECT * FROM single
 UNION ALL
 SELECT * FROM merged
-ORDER BY urn, time_period, measure, pupil_group;
+ORDER BY urn, time_period;
 
 DROP TABLE _school_measures_ranked;
 DROP TABLE _school_measures_multi;
