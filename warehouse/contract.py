@@ -104,6 +104,7 @@ def _check_table(cur, t: Table, have: dict) -> list[str]:
         out.append(f"{t.name}: columns missing: {', '.join(missing)}")
     if extra:
         out.append(f"{t.name}: columns not in the contract: {', '.join(extra)}")
+    conds: list[tuple[str, str, str]] = []  # (column, what, SQL condition of a failing row)
     for col, spec in cols_spec.items():
         if col not in actual:
             continue
@@ -111,21 +112,24 @@ def _check_table(cur, t: Table, have: dict) -> list[str]:
         want = spec.get("type")
         if want and not _same_type(str(want), actual[col]):
             out.append(f"{t.name}.{col}: type {actual[col]}, contract says {want}")
-        conds = []
         if spec.get("not_null"):
-            conds.append(("is NULL", f"{_q(col)} IS NULL"))
+            conds.append((col, "is NULL", f"{_q(col)} IS NULL"))
         if spec.get("accepted_values") is not None:
             vals = ", ".join(_lit(v) for v in spec["accepted_values"])
-            conds.append(("has a value not accepted", f"{_q(col)} IS NOT NULL AND {_q(col)} NOT IN ({vals})"))
+            conds.append((col, "has a value not accepted", f"{_q(col)} IS NOT NULL AND {_q(col)} NOT IN ({vals})"))
         rng = spec.get("range") or {}
         if "min" in rng:
-            conds.append((f"is below {rng['min']}", f"{_q(col)} < {_lit(rng['min'])}"))
+            conds.append((col, f"is below {rng['min']}", f"{_q(col)} < {_lit(rng['min'])}"))
         if "max" in rng:
-            conds.append((f"is above {rng['max']}", f"{_q(col)} > {_lit(rng['max'])}"))
-        for what, cond in conds:
-            n, sample = cur.execute(
-                f"SELECT count(*), any_value(CAST({_q(col)} AS VARCHAR)) FROM {_q(t.name)} WHERE {cond}"
-            ).fetchone()
+            conds.append((col, f"is above {rng['max']}", f"{_q(col)} > {_lit(rng['max'])}"))
+    if conds:  # every column check of a table in one scan
+        parts = []
+        for col, _, cond in conds:
+            parts.append(f"count_if({cond})")
+            parts.append(f"any_value(CAST({_q(col)} AS VARCHAR)) FILTER (WHERE {cond})")
+        got = cur.execute(f"SELECT {', '.join(parts)} FROM {_q(t.name)}").fetchone()
+        for i, (col, what, _) in enumerate(conds):
+            n, sample = got[2 * i], got[2 * i + 1]
             if n:
                 out.append(f"{t.name}.{col} {what} in {n} rows (e.g. {sample!r})")
     unique = t.spec.get("unique")
