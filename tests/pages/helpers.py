@@ -15,11 +15,16 @@ def new_app() -> AppTest:
     return AppTest.from_file(str(APP), default_timeout=30).run()
 
 
-def login(username: str, password: str = PASSWORD, at: AppTest | None = None) -> AppTest:
+def login(
+    username: str, password: str = PASSWORD, at: AppTest | None = None, page: str | None = None
+) -> AppTest:
+    """Sign in through the form; then open ``page`` (a file stem in pages/) if given."""
     at = at or new_app()
     at.text_input(key="login_username").input(username)
     at.text_input(key="login_password").input(password)
     at.button(key="FormSubmitter:login-Sign in").click().run()
+    if page is not None:
+        at.switch_page(f"../pages/{page}.py").run()
     return at
 
 

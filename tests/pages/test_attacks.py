@@ -44,7 +44,7 @@ def test_there_are_governors_including_a_federation(governors):
 
 def test_widgets(governors):
     for username, allowed in governors.items():
-        at = login(username)
+        at = login(username, page="schools")
         assert_only_own(at, allowed)
         filters = [
             at.selectbox(key=f"filter_{p}").options for p in ("district", "phase", "school_type")
@@ -69,7 +69,7 @@ def test_widgets(governors):
 
 def test_url_parameters(governors):
     for username, allowed in governors.items():
-        at = login(username)
+        at = login(username, page="schools")
         for urn in sorted(set(NAMES) - allowed):
             for value in (
                 str(urn),
@@ -96,7 +96,7 @@ def test_url_parameters(governors):
 
 def test_session_state(governors):
     for username, allowed in governors.items():
-        at = login(username)
+        at = login(username, page="schools")
         token = at.session_state["_sid_auth"]["token"]
         other = sorted(set(NAMES) - allowed)[0]
         # (AppTest cannot hold a widget value outside the widget's options, so widget keys are
@@ -128,7 +128,7 @@ def test_session_state(governors):
 
 def test_page_paths(governors):
     for username, allowed in governors.items():
-        at = login(username)
+        at = login(username, page="schools")
         for page in ("admin_users", "admin_audit", "admin_loads", "login", "nonexistent"):
             with pytest.raises(ValueError):
                 at.switch_page(f"../pages/{page}.py")

@@ -52,10 +52,15 @@ def test_login_page_lists_demo_accounts_while_only_demo_users_exist(dash_env):
     assert "Demo accounts" in text and PASSWORD in text and "governor1" in text
 
 
+def signed_in(at) -> bool:
+    """Signed in = the sidebar offers "Sign out" (the home page differs by role)."""
+    return any(b.key == "logout" for b in at.button)
+
+
 def test_wrong_password_is_refused_and_audited(dash_env):
     at = login("manager", "not the password")
     assert at.error and "Wrong username or password" in at.error[0].value
-    assert not at.dataframe
+    assert not signed_in(at)
     assert audit.entries(action="login_failed")[0]["username"] == "manager"
 
 
@@ -63,16 +68,16 @@ def test_too_many_failures_lock_the_username(dash_env):
     for _ in range(10):
         audit.record("login_failed", "officer", None)
     at = login("officer")
-    assert at.error and not at.dataframe
+    assert at.error and not signed_in(at)
 
 
 def test_session_expires_after_inactivity(dash_env):
     at = login("manager")
-    assert at.dataframe
+    assert signed_in(at)
     with db.connect() as con:
         con.execute("UPDATE sessions SET last_seen = last_seen - 61 * 60")
     at.run()
-    assert not at.dataframe and "session has ended" in page_text(at)
+    assert not signed_in(at) and "session has ended" in page_text(at)
 
 
 def test_session_minutes_setting_is_used(dash_env, monkeypatch):
@@ -81,13 +86,13 @@ def test_session_minutes_setting_is_used(dash_env, monkeypatch):
     with db.connect() as con:
         con.execute("UPDATE sessions SET last_seen = last_seen - 90")
     at.run()
-    assert not at.dataframe
+    assert not signed_in(at)
 
 
 def test_logout_clears_the_session(dash_env):
     at = login("governor2")
     at.button(key="logout").click().run()
-    assert not at.exception and not at.dataframe
+    assert not at.exception and not signed_in(at)
     assert "signed out" in page_text(at)
     assert "_sid_auth" not in at.session_state
     with db.connect() as con:
@@ -99,10 +104,10 @@ def test_deactivated_user_is_signed_out_on_the_next_rerun(dash_env):
     from dashboard.store import users
 
     at = login("officer")
-    assert at.dataframe
+    assert signed_in(at)
     users.set_active("officer", False)
     at.run()
-    assert not at.dataframe
+    assert not signed_in(at)
 
 
 def test_session_state_holds_only_a_token(dash_env):
