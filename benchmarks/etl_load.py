@@ -53,7 +53,9 @@ def child_load(source: Path, warehouse: Path, model: bool, max_reject_share: flo
 
     tracemalloc.start()
     t = time.perf_counter()
-    settings = LoadSettings(progress=False, model=model, build_grace_s=0, max_reject_share=max_reject_share)
+    settings = LoadSettings(
+        progress=False, model=model, build_grace_s=0, max_reject_share=max_reject_share
+    )
     report = load(source, warehouse, settings)
     seconds = time.perf_counter() - t
     _, py_peak = tracemalloc.get_traced_memory()
@@ -77,7 +79,9 @@ def child_raw(source: Path) -> dict:
 
     from etl.readers.csv_source import sniff_encoding, to_utf8
 
-    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    con = duckdb.connect(
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
     tracemalloc.start()
     t = time.perf_counter()
     rows = 0
@@ -104,14 +108,20 @@ def child_raw(source: Path) -> dict:
 
 def _run_child(*args: str) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, __file__, "--child", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if out.returncode != 0:
         raise SystemExit(f"benchmark step {args[0]} failed:\n{out.stderr[-4000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def scenario(name: str, work: Path, n_schools: int, national: int, seed: int, model: bool, share: float) -> dict:
+def scenario(
+    name: str, work: Path, n_schools: int, national: int, seed: int, model: bool, share: float
+) -> dict:
     src, wh = work / name / "source", work / name / "warehouse.duckdb"
     if (src / "manifest.csv").exists():  # --keep: reuse the generated folder
         gen = {"seconds": 0.0, "files": sum(1 for p in src.rglob("*") if p.is_file()), "mb": 0.0}
@@ -119,7 +129,14 @@ def scenario(name: str, work: Path, n_schools: int, national: int, seed: int, mo
         gen = _run_child("generate", str(src), str(n_schools), str(national), str(seed))
     raw = _run_child("raw", str(src))
     etl = _run_child("load", str(src), str(wh), "1" if model else "0", str(share))
-    return {"name": name, "n_schools": n_schools, "national": national, "generate": gen, "raw": raw, "load": etl}
+    return {
+        "name": name,
+        "n_schools": n_schools,
+        "national": national,
+        "generate": gen,
+        "raw": raw,
+        "load": etl,
+    }
 
 
 def print_table(results: list[dict]) -> None:
@@ -129,7 +146,9 @@ def print_table(results: list[dict]) -> None:
     for r in results:
         label = f"{r['name']}"
         g = r["generate"]
-        print(f"{label:<10} {'generate (source)':<22} {g['seconds']:8.1f} {'':>11} {'':>10} {'':>12} {'':>11}  {g['files']} files, {g['mb']:.0f} MB")
+        print(
+            f"{label:<10} {'generate (source)':<22} {g['seconds']:8.1f} {'':>11} {'':>10} {'':>12} {'':>11}  {g['files']} files, {g['mb']:.0f} MB"
+        )
         for key, what in (("raw", "DuckDB read_csv only"), ("load", "etl load (full)")):
             m = r[key]
             print(
@@ -162,12 +181,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--skip-national", action="store_true", help="only the default county")
     p.add_argument("--skip-county", action="store_true", help="only the national size")
     p.add_argument("--county-schools", type=int, default=400)
-    p.add_argument("--county-national", type=int, default=3000, help="national schools in the default bundle")
+    p.add_argument(
+        "--county-national", type=int, default=3000, help="national schools in the default bundle"
+    )
     p.add_argument("--national-schools", type=int, default=22000)
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--no-model", action="store_true", help="load the core tables only")
     p.add_argument("--max-reject-share", type=float, default=0.05, help="as python -m etl load")
-    p.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
+    p.add_argument(
+        "--keep", type=Path, help="work in this folder and keep it (default: a temp folder)"
+    )
     p.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = p.parse_args(argv)
     tmp = None
@@ -180,9 +203,29 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         if not args.skip_county:
-            results.append(scenario("county", work, args.county_schools, args.county_national, args.seed, not args.no_model, args.max_reject_share))
+            results.append(
+                scenario(
+                    "county",
+                    work,
+                    args.county_schools,
+                    args.county_national,
+                    args.seed,
+                    not args.no_model,
+                    args.max_reject_share,
+                )
+            )
         if not args.skip_national:
-            results.append(scenario("national", work, 30, args.national_schools, args.seed, not args.no_model, args.max_reject_share))
+            results.append(
+                scenario(
+                    "national",
+                    work,
+                    30,
+                    args.national_schools,
+                    args.seed,
+                    not args.no_model,
+                    args.max_reject_share,
+                )
+            )
     finally:
         if tmp is not None:
             tmp.cleanup()

@@ -19,8 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     defaults = LoadSettings()
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("load", help="load a source folder into a new warehouse build and switch to it")
-    p.add_argument("source_dir", type=Path, help="folder of published files (and optional manifest.csv)")
+    p = sub.add_parser(
+        "load", help="load a source folder into a new warehouse build and switch to it"
+    )
+    p.add_argument(
+        "source_dir", type=Path, help="folder of published files (and optional manifest.csv)"
+    )
     p.add_argument(
         "--warehouse",
         type=Path,

@@ -15,7 +15,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from etl.manifest import MANIFEST_NAME, Manifest, ManifestError, missing_year_message, read_manifest, resolve_time_period
+from etl.manifest import (
+    MANIFEST_NAME,
+    Manifest,
+    ManifestError,
+    missing_year_message,
+    read_manifest,
+    resolve_time_period,
+)
 from etl.readers.base import SourceFile
 from etl.readers.csv_source import read_header, sniff_encoding, to_utf8
 from etl.report import LoadRefused
@@ -24,9 +31,13 @@ BINARY_SUFFIXES = {".xlsx", ".xlsm", ".geojson", ".gpkg"}
 GEOMETRY_SUFFIXES = {".geojson", ".gpkg", ".shp"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 # Documentation that travels with downloads (decision 4): recognised by name, skipped, never loaded.
-_DOC_NAME = re.compile(r"(^readme|^licen[cs]e|^provenance|\.(md|pdf|docx?|html?|rtf|json|yml|yaml|zip|odt)$)", re.I)
+_DOC_NAME = re.compile(
+    r"(^readme|^licen[cs]e|^provenance|\.(md|pdf|docx?|html?|rtf|json|yml|yaml|zip|odt)$)", re.I
+)
 # DfE field lists and abbreviation workbooks beside the data (decision 4).
-_META_NAME = re.compile(r"(_meta(_[a-z]+)?\.(csv|xlsx)$|^abbreviations\.xlsx$|meta_methodology\.csv$)", re.I)
+_META_NAME = re.compile(
+    r"(_meta(_[a-z]+)?\.(csv|xlsx)$|^abbreviations\.xlsx$|meta_methodology\.csv$)", re.I
+)
 _STATUS_IN_NAME = re.compile(r"(final|revised|provisional)", re.I)
 
 ReaderFor = Callable[[tuple[str, ...]], Any]
@@ -148,12 +159,19 @@ def discover(source_dir: Path, workdir: Path, reader_for: ReaderFor | None = Non
     unused = manifest.unused([p.relative_to(source_dir).as_posix() for p in paths])
     out.notes += [f"manifest.csv line {e.line} ({e.pattern}) matches no file" for e in unused]
     if problems:
-        raise LoadRefused("The load was refused; nothing changed:\n" + "\n".join(f"- {p}" for p in problems))
+        raise LoadRefused(
+            "The load was refused; nothing changed:\n" + "\n".join(f"- {p}" for p in problems)
+        )
     return out
 
 
 def _one(
-    path: Path, name: str, source_dir: Path, workdir: Path, manifest: Manifest, reader_for: ReaderFor
+    path: Path,
+    name: str,
+    source_dir: Path,
+    workdir: Path,
+    manifest: Manifest,
+    reader_for: ReaderFor,
 ) -> Found | Skipped:
     suffix = path.suffix.lower()
     if name == MANIFEST_NAME:
@@ -164,7 +182,9 @@ def _one(
     try:
         size = path.stat().st_size
         if size == 0:
-            raise LoadRefused(f"{name}: the file is empty (0 bytes); replace it or remove it from the folder")
+            raise LoadRefused(
+                f"{name}: the file is empty (0 bytes); replace it or remove it from the folder"
+            )
         encoding = "binary" if suffix in BINARY_SUFFIXES else sniff_encoding(path)
         if suffix in GEOMETRY_SUFFIXES:
             header: tuple[str, ...] = ()
@@ -190,16 +210,26 @@ def _one(
     kind = getattr(reader, "KIND", None)
     if reader is None:
         if _META_NAME.search(path.name):
-            return Skipped(name, "metadata", "DfE field list or abbreviations, not data", encoding, len(header))
+            return Skipped(
+                name, "metadata", "DfE field list or abbreviations, not data", encoding, len(header)
+            )
         if listed:
             shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
             raise LoadRefused(
                 f"{name}: listed in manifest.csv but its header matches no known format "
                 f"(a key column such as URN may be missing or renamed). Header starts: {shown}"
             )
-        return Skipped(name, "unrecognised", "no reader recognises its header; not loaded", encoding, len(header))
+        return Skipped(
+            name,
+            "unrecognised",
+            "no reader recognises its header; not loaded",
+            encoding,
+            len(header),
+        )
     if kind == "metadata":
-        return Skipped(name, "metadata", "DfE field list or abbreviations, not data", encoding, len(header))
+        return Skipped(
+            name, "metadata", "DfE field list or abbreviations, not data", encoding, len(header)
+        )
 
     time_period, status, order, how = resolve_time_period(name, manifest)
     status = status or status_from_name(name)

@@ -113,7 +113,9 @@ def load(
                 _check_contract(con, include_model=settings.model)
             report.tables = _table_counts(con)
             report.rejects = dict(
-                con.execute("SELECT file_name, count(*) FROM rejects GROUP BY 1 ORDER BY 1").fetchall()
+                con.execute(
+                    "SELECT file_name, count(*) FROM rejects GROUP BY 1 ORDER BY 1"
+                ).fetchall()
             )
             report.finished_at = _now()
             report.duration_s = round(time.perf_counter() - t0, 2)
@@ -166,8 +168,18 @@ def _message(exc: BaseException) -> str:
 
 def _stage_all(con, found: Discovery, report: LoadReport, settings: LoadSettings) -> None:
     for s in found.skipped:
-        report.files.append(FileLine(s.name, s.kind, "skipped", s.reason, encoding=s.encoding, n_columns=s.n_columns))
-    bar = tqdm(found.found, desc="Loading files", unit="file", file=sys.stderr, disable=not settings.progress)
+        report.files.append(
+            FileLine(
+                s.name, s.kind, "skipped", s.reason, encoding=s.encoding, n_columns=s.n_columns
+            )
+        )
+    bar = tqdm(
+        found.found,
+        desc="Loading files",
+        unit="file",
+        file=sys.stderr,
+        disable=not settings.progress,
+    )
     for f in bar:
         bar.set_postfix_str(f.src.name[-40:])
         report.files.append(_stage_one(con, f, report, settings))
@@ -233,12 +245,25 @@ def _trim_boundaries(con, report: LoadReport) -> None:
     if keep is not None:
         dropped = keep(con)
         if dropped:
-            report.notes.append(f"{dropped} district boundaries of other local authorities were not kept")
+            report.notes.append(
+                f"{dropped} district boundaries of other local authorities were not kept"
+            )
 
 
 def _write_load_files(con, report: LoadReport) -> None:
     rows = [
-        (f.file_name, f.kind, f.time_period, f.file_status, f.manifest_order, f.encoding, f.n_rows, f.n_columns, f.action, f.note or None)
+        (
+            f.file_name,
+            f.kind,
+            f.time_period,
+            f.file_status,
+            f.manifest_order,
+            f.encoding,
+            f.n_rows,
+            f.n_columns,
+            f.action,
+            f.note or None,
+        )
         for f in report.files
     ]
     if rows:
@@ -255,7 +280,8 @@ def _write_load_info(con, report: LoadReport, t0: float, finished: bool) -> None
         "storage_version": connection.STORAGE_VERSION,
     }
     con.executemany(
-        "INSERT OR REPLACE INTO load_info VALUES (?, ?)", [(k, v) for k, v in info.items() if v is not None]
+        "INSERT OR REPLACE INTO load_info VALUES (?, ?)",
+        [(k, v) for k, v in info.items() if v is not None],
     )
 
 
@@ -285,12 +311,19 @@ def _check_contract(con, include_model: bool) -> None:
 
 
 def _table_counts(con) -> dict[str, int]:
-    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
+    have = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary"
+        ).fetchall()
+    }
     out = {}
     for t in (*CORE_TABLES, "rejects"):
         if t in have:
             out[t] = con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-    model = sorted(have - set(out) - {"load_files", "load_info"} - {t for t in have if t.startswith("stg_")})
+    model = sorted(
+        have - set(out) - {"load_files", "load_info"} - {t for t in have if t.startswith("stg_")}
+    )
     for t in model:
         out[t] = con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
     return out
@@ -330,7 +363,9 @@ def clean_old_builds(warehouse: Path, keep: int = 3, grace_s: float = 3600.0) ->
     if not bdir.is_dir():
         return []
     current = Path(warehouse).resolve() if Path(warehouse).exists() else None
-    builds = sorted(bdir.glob("*.duckdb"), key=lambda p: p.name, reverse=True)  # run ids sort by time
+    builds = sorted(
+        bdir.glob("*.duckdb"), key=lambda p: p.name, reverse=True
+    )  # run ids sort by time
     # Keep the newest builds of successful loads; an orphan of a killed load never counts.
     ok_runs = {r.get("run_id") for r in recent_reports(warehouse, n=10_000) if r.get("ok")}
     keep_set = set([b for b in builds if b.stem in ok_runs][:keep])
@@ -360,8 +395,9 @@ def run_cli(source_dir: Path, warehouse: Path, settings: LoadSettings) -> int:
         print(f"Load refused; {warehouse} is unchanged.\n{exc}", file=sys.stderr)
         return 2
     except Exception as exc:
-        print(f"Load failed; {warehouse} is unchanged.\n{type(exc).__name__}: {exc}", file=sys.stderr)
+        print(
+            f"Load failed; {warehouse} is unchanged.\n{type(exc).__name__}: {exc}", file=sys.stderr
+        )
         return 1
     print(report.text())
     return 0
-

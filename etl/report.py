@@ -94,10 +94,14 @@ class LoadReport:
             lines.append("Rows in the warehouse:")
             lines += [f"  {t:<32} {n:>10,}" for t, n in self.tables.items()]
         if self.rejects:
-            lines.append("Rows rejected per file (see the rejects table for line, column and reason):")
+            lines.append(
+                "Rows rejected per file (see the rejects table for line, column and reason):"
+            )
             lines += [f"  {t:<60} {n:>8,}" for t, n in sorted(self.rejects.items())]
         if self.timings:
-            lines.append("Time per step: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()))
+            lines.append(
+                "Time per step: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items())
+            )
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
 

@@ -116,7 +116,13 @@ def _check_table(cur, t: Table, have: dict) -> list[str]:
             conds.append((col, "is NULL", f"{_q(col)} IS NULL"))
         if spec.get("accepted_values") is not None:
             vals = ", ".join(_lit(v) for v in spec["accepted_values"])
-            conds.append((col, "has a value not accepted", f"{_q(col)} IS NOT NULL AND {_q(col)} NOT IN ({vals})"))
+            conds.append(
+                (
+                    col,
+                    "has a value not accepted",
+                    f"{_q(col)} IS NOT NULL AND {_q(col)} NOT IN ({vals})",
+                )
+            )
         rng = spec.get("range") or {}
         if "min" in rng:
             conds.append((col, f"is below {rng['min']}", f"{_q(col)} < {_lit(rng['min'])}"))
@@ -143,7 +149,9 @@ def _check_table(cur, t: Table, have: dict) -> list[str]:
             out.append(f"{t.name}: {n} duplicate keys on ({', '.join(unique)}), e.g. {sample}")
     for chk in t.spec.get("checks") or []:
         try:
-            n = cur.execute(f"SELECT count(*) FROM {_q(t.name)} WHERE {chk['fails_when']}").fetchone()[0]
+            n = cur.execute(
+                f"SELECT count(*) FROM {_q(t.name)} WHERE {chk['fails_when']}"
+            ).fetchone()[0]
         except duckdb.Error as exc:
             out.append(f"{t.name}: check '{chk['name']}' could not run: {exc}")
             continue
@@ -152,7 +160,14 @@ def _check_table(cur, t: Table, have: dict) -> list[str]:
     return out
 
 
-_ALIASES = {"INT": "INTEGER", "INT4": "INTEGER", "FLOAT8": "DOUBLE", "STRING": "VARCHAR", "TEXT": "VARCHAR", "BOOL": "BOOLEAN"}
+_ALIASES = {
+    "INT": "INTEGER",
+    "INT4": "INTEGER",
+    "FLOAT8": "DOUBLE",
+    "STRING": "VARCHAR",
+    "TEXT": "VARCHAR",
+    "BOOL": "BOOLEAN",
+}
 
 
 def _same_type(want: str, got: str) -> bool:
@@ -199,8 +214,11 @@ def markdown() -> str:
     lines += ["", "## Tables", ""]
     lines += [f"- [`{t.name}`](#{t.name}){' (model)' if t.model else ''}" for t in tables]
     if not any(t.model for t in tables):
-        lines += ["", "Model tables (achievement, bands, support category, ...) are declared in "
-                  "`warehouse/contract_model.yml` once the model is built."]
+        lines += [
+            "",
+            "Model tables (achievement, bands, support category, ...) are declared in "
+            "`warehouse/contract_model.yml` once the model is built.",
+        ]
     for t in tables:
         s = t.spec
         lines += ["", f"### {t.name}", ""]
@@ -211,7 +229,9 @@ def markdown() -> str:
         if s.get("unique"):
             lines.append(f"- Unique key: `({', '.join(s['unique'])})`")
         for chk in s.get("checks") or []:
-            lines.append(f"- Check: {_md_cell(chk['name'])} (no row may match `{_md_cell(chk['fails_when'])}`)")
+            lines.append(
+                f"- Check: {_md_cell(chk['name'])} (no row may match `{_md_cell(chk['fails_when'])}`)"
+            )
         lines += ["", "| column | type | description | checks |", "|---|---|---|---|"]
         for col, cs in (s.get("columns") or {}).items():
             cs = cs or {}
@@ -230,9 +250,15 @@ def markdown() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m warehouse.contract", description=__doc__.splitlines()[0])
-    parser.add_argument("--markdown", action="store_true", help=f"write {DOC_PATH.relative_to(HERE.parent)}")
-    parser.add_argument("--check", type=Path, metavar="BUILD", help="run the checks on a build (read-only)")
+    parser = argparse.ArgumentParser(
+        prog="python -m warehouse.contract", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--markdown", action="store_true", help=f"write {DOC_PATH.relative_to(HERE.parent)}"
+    )
+    parser.add_argument(
+        "--check", type=Path, metavar="BUILD", help="run the checks on a build (read-only)"
+    )
     args = parser.parse_args(argv)
     if args.markdown:
         DOC_PATH.write_text(markdown(), encoding="utf-8")

@@ -24,18 +24,24 @@ def stage(con, src: SourceFile) -> StageResult:
         [src.name],
     ).fetchone()[0]
     res.rows_rejected = bad
-    res.add("stg_named_schools", con.execute(
-        "INSERT INTO stg_named_schools SELECT CAST(URN AS INTEGER), NAME, 999, NULL, 'Primary', ?, ? FROM _fake_raw",
-        [src.time_period, src.name],
-    ).fetchone()[0])
-    res.add("stg_measures", con.execute(
-        """INSERT INTO stg_measures (level, urn, la_code, time_period, source_kind, measure, pupil_group, value,
+    res.add(
+        "stg_named_schools",
+        con.execute(
+            "INSERT INTO stg_named_schools SELECT CAST(URN AS INTEGER), NAME, 999, NULL, 'Primary', ?, ? FROM _fake_raw",
+            [src.time_period, src.name],
+        ).fetchone()[0],
+    )
+    res.add(
+        "stg_measures",
+        con.execute(
+            """INSERT INTO stg_measures (level, urn, la_code, time_period, source_kind, measure, pupil_group, value,
                                      source_file, source_field, source_line, file_status)
            SELECT 'school', CAST(URN AS INTEGER), 999, ?, 'ks2', 'ks2_rwm_expected_pct', 'all',
                   CAST("SCORE" AS DOUBLE), ?, 'SCORE', __line, ?
            FROM _fake_raw WHERE TRY_CAST("SCORE" AS DOUBLE) IS NOT NULL""",
-        [src.time_period, src.name, src.file_status],
-    ).fetchone()[0])
+            [src.time_period, src.name, src.file_status],
+        ).fetchone()[0],
+    )
     con.execute("DROP TABLE _fake_raw")
     return res
 

@@ -30,11 +30,18 @@ def run(src: Path, tmp_path: Path):
 
 
 def test_year_and_status_from_manifest_beat_the_name(src, tmp_path):
-    write(src, "manifest.csv", "file,time_period,status\nscores/2016_scores.csv,201617,provisional\n")
+    write(
+        src, "manifest.csv", "file,time_period,status\nscores/2016_scores.csv,201617,provisional\n"
+    )
     write(src, "scores/2016_scores.csv", "URN,NAME,SCORE\n100001,A,50\n")
     d = run(src, tmp_path)
     [f] = d.found
-    assert (f.src.time_period, f.src.file_status, f.src.manifest_order, f.year_from) == (201617, "provisional", 1, "manifest")
+    assert (f.src.time_period, f.src.file_status, f.src.manifest_order, f.year_from) == (
+        201617,
+        "provisional",
+        1,
+        "manifest",
+    )
     assert f.kind == "fake" and f.src.header == fake_reader.HEADER
     assert [s.kind for s in d.skipped] == ["manifest"]
 
@@ -60,7 +67,11 @@ def test_metadata_and_documentation_skipped_unrecognised_named(src, tmp_path):
     write(src, "201819_scores.csv", "URN,NAME,SCORE\n100001,A,50\n")
     d = run(src, tmp_path)
     kinds = {s.name: s.kind for s in d.skipped}
-    assert kinds == {"ks2_meta.csv": "metadata", "README.md": "documentation", "other.csv": "unrecognised"}
+    assert kinds == {
+        "ks2_meta.csv": "metadata",
+        "README.md": "documentation",
+        "other.csv": "unrecognised",
+    }
     assert [f.src.name for f in d.found] == ["201819_scores.csv"]
 
 
@@ -92,7 +103,11 @@ def test_cp1252_is_transcoded_to_a_utf8_copy(src, tmp_path):
 def test_utf8_bom_header_is_clean(src, tmp_path):
     write(src, "201819_scores.csv", "\ufeffURN,NAME,SCORE\r\n100001,A,50\r\n")
     [f] = run(src, tmp_path).found
-    assert f.src.encoding == "utf-8-sig" and f.src.header == fake_reader.HEADER and f.src.text_path == f.src.path
+    assert (
+        f.src.encoding == "utf-8-sig"
+        and f.src.header == fake_reader.HEADER
+        and f.src.text_path == f.src.path
+    )
 
 
 def test_xlsx_header_is_its_sheet_names(src, tmp_path):

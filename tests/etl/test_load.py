@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -38,7 +37,12 @@ def fake_folder(folder: Path, rows: dict[str, str]) -> Path:
 
 
 def fake_load(src: Path, warehouse: Path, **kw):
-    return load(src, warehouse, LoadSettings(progress=False, model=False, **kw), reader_for=fake_reader.reader_for)
+    return load(
+        src,
+        warehouse,
+        LoadSettings(progress=False, model=False, **kw),
+        reader_for=fake_reader.reader_for,
+    )
 
 
 def query(warehouse: Path, sql: str):
@@ -55,7 +59,9 @@ def state(warehouse: Path) -> tuple[str, str]:
     return target, hashlib.sha256(resolve_build(warehouse).read_bytes()).hexdigest()
 
 
-def real_subset(dst: Path, files=(KS2, "gias/20220420_gias.csv", "census/815_2019_census.csv")) -> Path:
+def real_subset(
+    dst: Path, files=(KS2, "gias/20220420_gias.csv", "census/815_2019_census.csv")
+) -> Path:
     if not REAL.is_dir():
         pytest.skip(f"real published data not present at {REAL}")
     lines = ["file,time_period,status"]
@@ -72,7 +78,9 @@ def real_subset(dst: Path, files=(KS2, "gias/20220420_gias.csv", "census/815_201
 def served(tmp_path) -> Path:
     """A warehouse already serving a good build of the fake data."""
     w = tmp_path / "data" / "warehouse.duckdb"
-    fake_load(fake_folder(tmp_path / "good", {"201819_scores.csv": "100001,A,50\n100002,B,60\n"}), w)
+    fake_load(
+        fake_folder(tmp_path / "good", {"201819_scores.csv": "100001,A,50\n100002,B,60\n"}), w
+    )
     return w
 
 
@@ -91,7 +99,9 @@ def test_real_folder_loads_with_counts_equal_to_the_source(tmp_path):
     import duckdb
 
     src = duckdb.connect()
-    data = [REAL / line.split(",")[0] for line in (REAL / "manifest.csv").read_text().splitlines()[1:]]
+    data = [
+        REAL / line.split(",")[0] for line in (REAL / "manifest.csv").read_text().splitlines()[1:]
+    ]
 
     def urns(path: Path) -> set[int]:
         col = "URN"
@@ -103,7 +113,9 @@ def test_real_folder_loads_with_counts_equal_to_the_source(tmp_path):
         col = next(n for n in names if n.strip().lstrip("\ufeff").upper() == "URN")
         got = src.execute(
             f'SELECT DISTINCT TRY_CAST(trim("{col}") AS INTEGER) FROM read_csv(?, all_varchar=true, '
-            "null_padding=true, strict_mode=false, header=true) WHERE TRY_CAST(trim(\"" + col + "\") AS INTEGER) IS NOT NULL",
+            'null_padding=true, strict_mode=false, header=true) WHERE TRY_CAST(trim("'
+            + col
+            + '") AS INTEGER) IS NOT NULL',
             [str(path)],
         ).fetchall()
         return {r[0] for r in got}
@@ -111,7 +123,9 @@ def test_real_folder_loads_with_counts_equal_to_the_source(tmp_path):
     expected_schools = set().union(*(urns(p) for p in data))
     got = {r[0] for r in query(w, "SELECT urn FROM schools")}
     assert got == expected_schools
-    assert query(w, "SELECT count(*) FROM schools WHERE in_gias")[0][0] == len(urns(REAL / "gias/20220420_gias.csv"))
+    assert query(w, "SELECT count(*) FROM schools WHERE in_gias")[0][0] == len(
+        urns(REAL / "gias/20220420_gias.csv")
+    )
 
     # a measure per school as published: KS2 2018/19 % meeting the expected standard (RECTYPE 1, 2)
     pub = src.execute(
@@ -137,7 +151,13 @@ def test_real_folder_loads_with_counts_equal_to_the_source(tmp_path):
         "AND TRY_CAST(NOR AS DOUBLE) IS NOT NULL",
         [str(REAL / "census/england_census.csv")],
     ).fetchone()[0]
-    assert query(w, "SELECT count(*) FROM school_measures WHERE measure='pupils_on_roll' AND time_period=201819 AND value IS NOT NULL")[0][0] == nat
+    assert (
+        query(
+            w,
+            "SELECT count(*) FROM school_measures WHERE measure='pupils_on_roll' AND time_period=201819 AND value IS NOT NULL",
+        )[0][0]
+        == nat
+    )
 
 
 # --- corrupted copies: refused, or good rows kept; the previous warehouse unchanged ---------------
@@ -159,7 +179,10 @@ def test_bad_cell_keeps_good_rows_and_names_file_line_and_column(tmp_path):
     assert state(w) != before  # the new build is serving
     rej = query(w, f"SELECT line, column_name, value FROM rejects WHERE file_name = '{KS2}'")
     assert (6, "PTRWM_EXP", "seventy") in rej
-    n = query(w, "SELECT count(*) FROM school_measures WHERE time_period = 201819 AND measure = 'ks2_rwm_expected_pct' AND pupil_group = 'all'")[0][0]
+    n = query(
+        w,
+        "SELECT count(*) FROM school_measures WHERE time_period = 201819 AND measure = 'ks2_rwm_expected_pct' AND pupil_group = 'all'",
+    )[0][0]
     assert n > 250
     assert any(f.file_name == KS2 and f.action == "loaded" for f in report.files)
 
@@ -199,7 +222,9 @@ def test_truncated_files_refuse_naming_the_file(tmp_path):
 
 def test_reject_share_above_the_setting_refuses(served, tmp_path):
     before = state(served)
-    src = fake_folder(tmp_path / "bad", {"201819_scores.csv": "100001,A,50\n100002,B,x\n100003,C,y\n"})
+    src = fake_folder(
+        tmp_path / "bad", {"201819_scores.csv": "100001,A,50\n100002,B,x\n100003,C,y\n"}
+    )
     with pytest.raises(LoadRefused) as e:
         fake_load(src, served)
     assert "201819_scores.csv" in str(e.value) and "2 of 3 rows rejected" in str(e.value)
@@ -211,7 +236,9 @@ def test_reject_share_above_the_setting_refuses(served, tmp_path):
 
 def test_exception_mid_load_leaves_previous_warehouse(served, tmp_path, monkeypatch):
     before = state(served)
-    src = fake_folder(tmp_path / "next", {"201718_a.csv": "100001,A,1\n", "201819_b.csv": "100001,A,2\n"})
+    src = fake_folder(
+        tmp_path / "next", {"201718_a.csv": "100001,A,1\n", "201819_b.csv": "100001,A,2\n"}
+    )
     calls = []
     real_stage = fake_reader.stage
 
@@ -244,7 +271,9 @@ def test_sigkill_mid_load_leaves_previous_warehouse_and_orphan_is_cleaned(served
         "from etl.load import load, LoadSettings\n"
         f"load(Path({str(src)!r}), Path({str(served)!r}), LoadSettings(progress=False, model=False), reader_for=fake_reader.reader_for)\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout.readline().strip() == "staged"
         os.kill(proc.pid, signal.SIGKILL)
@@ -262,10 +291,17 @@ def test_sigkill_mid_load_leaves_previous_warehouse_and_orphan_is_cleaned(served
 # --- readers during a reload, lineage, cleanup ----------------------------------------------------
 
 
-def test_connection_opened_before_reload_keeps_working_and_new_resolve_sees_new_data(served, tmp_path):
+def test_connection_opened_before_reload_keeps_working_and_new_resolve_sees_new_data(
+    served, tmp_path
+):
     old = open_read_only(resolve_build(served))
     assert old.execute("SELECT count(*) FROM school_measures").fetchone()[0] == 2
-    fake_load(fake_folder(tmp_path / "v2", {"201819_scores.csv": "100001,A,50\n100002,B,60\n100003,C,70\n"}), served)
+    fake_load(
+        fake_folder(
+            tmp_path / "v2", {"201819_scores.csv": "100001,A,50\n100002,B,60\n100003,C,70\n"}
+        ),
+        served,
+    )
     assert old.execute("SELECT count(*) FROM school_measures").fetchone()[0] == 2  # its snapshot
     old.close()
     new = open_read_only(resolve_build(served))  # a new resolve: a new path, so no stale path cache
@@ -282,8 +318,13 @@ def test_report_is_printed_stored_and_appended(tmp_path, capsys):
     info = dict(query(w, "SELECT key, value FROM load_info"))
     assert {"run_id", "started_at", "finished_at", "source_dir", "duration_s"} <= set(info)
     assert info["run_id"] == report.run_id
-    files = query(w, "SELECT file_name, kind, action, time_period, n_rows FROM load_files ORDER BY 1")
-    assert files == [("201819_scores.csv", "fake", "loaded", 201819, 1), ("notes.csv", "unrecognised", "skipped", None, None)]
+    files = query(
+        w, "SELECT file_name, kind, action, time_period, n_rows FROM load_files ORDER BY 1"
+    )
+    assert files == [
+        ("201819_scores.csv", "fake", "loaded", 201819, 1),
+        ("notes.csv", "unrecognised", "skipped", None, None),
+    ]
     line = json.loads((w.parent / "load_reports.jsonl").read_text().splitlines()[-1])
     assert line["run_id"] == report.run_id and line["ok"] and line["tables"]["schools"] == 1
     text = report.text()
@@ -304,7 +345,14 @@ def test_old_builds_beyond_the_newest_three_removed_after_grace(tmp_path):
 
 def test_decision_2_equal_values_merge_and_different_values_keep_final(tmp_path):
     src = tmp_path / "s"
-    fake_folder(src, {"a.csv": "100001,A,50\n100002,B,60\n", "b.csv": "100001,A,50\n100002,B,61\n", "c.csv": "100002,B,62\n"})
+    fake_folder(
+        src,
+        {
+            "a.csv": "100001,A,50\n100002,B,60\n",
+            "b.csv": "100001,A,50\n100002,B,61\n",
+            "c.csv": "100002,B,62\n",
+        },
+    )
     (src / "manifest.csv").write_text(
         "file,time_period,status\na.csv,201819,final\nb.csv,201819,provisional\nc.csv,201819,final\n"
     )

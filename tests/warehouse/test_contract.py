@@ -32,14 +32,22 @@ def broken(fixture_warehouse, tmp_path):
 
 def test_contract_fails_on_broken_tables(broken):
     urn = broken.execute("SELECT min(urn) FROM schools").fetchone()[0]
-    broken.execute("INSERT INTO schools SELECT * FROM schools WHERE urn = ?", [urn])  # duplicate key
-    broken.execute("UPDATE schools SET phase = 'Big school' WHERE urn = (SELECT max(urn) FROM schools)")
-    broken.execute("UPDATE school_measures SET value = 140 WHERE rowid = (SELECT min(rowid) FROM school_measures WHERE measure = 'fsm_pct')")
-    broken.execute("UPDATE school_measures SET time_period = NULL WHERE rowid = (SELECT max(rowid) FROM school_measures)")
+    broken.execute(
+        "INSERT INTO schools SELECT * FROM schools WHERE urn = ?", [urn]
+    )  # duplicate key
+    broken.execute(
+        "UPDATE schools SET phase = 'Big school' WHERE urn = (SELECT max(urn) FROM schools)"
+    )
+    broken.execute(
+        "UPDATE school_measures SET value = 140 WHERE rowid = (SELECT min(rowid) FROM school_measures WHERE measure = 'fsm_pct')"
+    )
+    broken.execute(
+        "UPDATE school_measures SET time_period = NULL WHERE rowid = (SELECT max(rowid) FROM school_measures)"
+    )
     broken.execute("ALTER TABLE boundaries ADD COLUMN extra INTEGER")
     broken.execute("DROP TABLE statistical_neighbours")
     text = "\n".join(contract.check(broken))
-    assert f"schools: 1 duplicate keys on (urn)" in text
+    assert "schools: 1 duplicate keys on (urn)" in text
     assert "schools.phase has a value not accepted in 1 rows (e.g. 'Big school')" in text
     assert "school_measures: check 'percentages are 0-100' fails in 1 rows" in text
     assert "school_measures.time_period is NULL in 1 rows" in text
