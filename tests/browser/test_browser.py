@@ -2,10 +2,14 @@
 school (also through the URL), escaped names, and an axe scan of the schools page."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from dashboard.store import users
-from tests.browser.conftest import sign_in, wait_for_app
+from tests.browser.conftest import (
+    axe_serious_violations,
+    navigate_in_session,
+    sign_in,
+    wait_for_app,
+)
 from tests.dashboard.tiny_warehouse import NAMES
 
 pytestmark = pytest.mark.browser
@@ -31,14 +35,6 @@ def test_logged_out_sees_only_the_login_page(served_app, page):
         assert page.locator('[data-testid="stSidebarNav"]').count() == 0
 
 
-def navigate_in_session(page, path: str) -> None:
-    """Change the page path / URL parameters inside the signed-in session (as back/forward do)."""
-    page.evaluate(
-        "p => { history.pushState({}, '', p); dispatchEvent(new PopStateEvent('popstate')); }", path
-    )
-    wait_for_app(page)
-
-
 def assert_only_own(page, own: set[int]) -> None:
     text = body_text(page)
     for urn, name in NAMES.items():
@@ -51,7 +47,12 @@ def test_governor_sees_only_their_schools(served_app, page, username):
     own = set(users.get_user(username, served_app.store).urns)
     others = sorted(set(NAMES) - own)
     # another school's URN and district in the URL before signing in (they survive the sign-in)
-    sign_in(page, f"{served_app.url}/?urn={others[0]}&district=Westfield", username)
+    sign_in(
+        page,
+        f"{served_app.url}/?urn={others[0]}&district=Westfield",
+        username,
+        then=f"/schools?urn={others[0]}&district=Westfield",
+    )
     assert "That school is not available to you." in body_text(page)
     assert_only_own(page, own)
     show_as_table(page)
@@ -75,18 +76,17 @@ def test_governor_sees_only_their_schools(served_app, page, username):
 
 
 def test_names_are_shown_escaped_never_as_html(served_app, page):
-    sign_in(page, served_app.url, "manager")
+    sign_in(page, served_app.url, "manager", then="/schools")
     show_as_table(page)
     assert "Fenwick <script>alert(1)</script> School" in body_text(page)
     assert page.locator("table script").count() == 0 and page.locator("table i").count() == 0
 
 
 def test_axe_finds_no_serious_or_critical_violations_on_the_schools_page(served_app, page):
-    sign_in(page, served_app.url, "federation")
+    sign_in(page, served_app.url, "federation", then="/schools")
     show_as_table(page)
-    results = Axe().run(page)
-    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not bad, results.generate_report()
+    bad, report = axe_serious_violations(page)
+    assert not bad, report
 
 
 def test_in_session_navigation_works_for_the_roles_that_may(served_app, page):
