@@ -73,33 +73,11 @@ class Discovery:
     manifest: Manifest | None = None
 
 
-# Readers tried after the registry's own list when the registry does not list them yet
-# (etl/readers/registry.py is the place to list them; this keeps loads working meanwhile).
-_LATER_READERS = ("ofsted", "intelligence", "neighbours", "boundaries")
-
-
 def default_reader_for() -> ReaderFor:
     """The readers' registry (etl/readers/registry.py), which recognises a file by its header."""
-    import importlib
-
     from etl.readers import registry
 
-    listed = set(getattr(registry, "READERS", ()))
-    extra = []
-    for name in _LATER_READERS:
-        try:
-            mod = importlib.import_module(f"etl.readers.{name}")
-        except ImportError:
-            continue
-        if mod not in listed and hasattr(mod, "recognise"):
-            extra.append(mod)
-    if not extra:
-        return registry.reader_for
-
-    def reader_for(header):
-        return registry.reader_for(header) or next((m for m in extra if m.recognise(header)), None)
-
-    return reader_for
+    return registry.reader_for
 
 
 def _geometry_reader(path: Path) -> Any:

@@ -32,6 +32,5 @@ def fixture_warehouse(fixture_source, tmp_path_factory) -> Path:
     from etl.load import LoadSettings, load
 
     warehouse = tmp_path_factory.mktemp("fixture_warehouse") / "warehouse.duckdb"
-    # A 40-school county has few workbook rows, so a couple of bad ones are a large share: allow it.
-    load(fixture_source, warehouse, LoadSettings(progress=False, max_reject_share=0.25))
+    load(fixture_source, warehouse, LoadSettings(progress=False))
     return warehouse

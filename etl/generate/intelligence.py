@@ -51,15 +51,15 @@ def records(c: cm.County) -> dict[str, list[tuple]]:
         w = weak[i]
         if rng.random() < 0.12:
             out["leadership_changes"].append((urn, _ago(rng, 5, 360), "headteacher",
-                                              ("new_appointment", "interim", "acting")[rng.integers(3)],
+                                              ("new_permanent", "interim", "acting")[rng.integers(3)],
                                               "New headteacher in post; induction offered"))
         if rng.random() < 0.10:
             out["leadership_changes"].append((urn, _ago(rng, 380, 1400), ("headteacher", "chair_of_governors",
                                                                             "deputy_headteacher")[rng.integers(3)],
-                                              "new_appointment", "Earlier change, settled"))
+                                              "new_permanent", "Earlier change, settled"))
         for _ in range(rng.poisson(0.25 + 0.35 * max(w, 0))):
             out["complaints"].append((urn, _ago(rng, 3, 700), ("council", "ofsted")[int(rng.random() < 0.3)],
-                                      ("SEND provision", "bullying", "communication", "exclusions", "admissions",
+                                      ("send", "bullying", "communication", "exclusions", "admissions",
                                        "safeguarding")[rng.integers(6)],
                                       ("open", "closed")[int(rng.random() < 0.65)], "Parent complaint logged"))
         for _ in range(rng.poisson(0.15 + 0.45 * max(w, 0))):

@@ -490,8 +490,10 @@ def write(c: cm.County, out_dir: Path, rolls: dict) -> list[tuple[str, int]]:
         ind_meas["TOTPUPS"] = integer(ind["pupils"].to_numpy(dtype=float))
         ind_df = _frame(ind_ident, ind_meas, len(ind))
         allschools = pd.concat([schools_df, ind_df], ignore_index=True)
-        allschools = allschools.assign(_la=allschools["LEA"].astype(int), _es=allschools["ESTAB"].astype(int),
-                                       _rt=allschools["RECTYPE"].astype(int))
+        # one concat, not three inserts: the frame has ~300 columns and inserts fragment it
+        allschools = pd.concat([allschools, pd.DataFrame({
+            "_la": allschools["LEA"].astype(int), "_es": allschools["ESTAB"].astype(int),
+            "_rt": allschools["RECTYPE"].astype(int)})], axis=1)
         allschools = allschools.sort_values(["_la", "_rt", "_es"], kind="stable")
         # LA rows
         L = len(y.la_codes)

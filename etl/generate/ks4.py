@@ -366,8 +366,9 @@ def write(c: cm.County, out_dir: Path, rolls: dict) -> list[tuple[str, int]]:
         ident["NFTYPE"] = pd.Series(["IND"] * len(ind))
         ind_df = _frame(ident, {c_: pd.Series(["NA"] * len(ind)) for c_ in cols if c_ not in ident}, len(ind))
         allsch = pd.concat([sch, ind_df], ignore_index=True)
-        allsch = allsch.assign(_la=allsch["LEA"].astype(int), _rt=allsch["RECTYPE"].astype(int),
-                               _es=allsch["ESTAB"].astype(int)).sort_values(["_la", "_rt", "_es"], kind="stable")
+        allsch = pd.concat([allsch, pd.DataFrame({
+            "_la": allsch["LEA"].astype(int), "_rt": allsch["RECTYPE"].astype(int),
+            "_es": allsch["ESTAB"].astype(int)})], axis=1).sort_values(["_la", "_rt", "_es"], kind="stable")
         L = len(y.la_codes)
         la_meas = measures(y.la, [_align(p1, "la", y.la_codes), _align(p2, "la", y.la_codes)], y.published, L,
                            y.nat, aggregate_row=True)

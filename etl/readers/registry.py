@@ -1,6 +1,6 @@
 """The readers the loader tries, in order; the first whose recognise(header) is True reads the file.
 
-Order matters only where headers could overlap: metadata first (field lists mention data columns
+Order matters only where headers could overlap: the intelligence workbook, then metadata (field lists mention data columns
 only as values, never as headers, but it is cheap to rule them out), then establishments, then the
 performance, census and absence files.
 """
@@ -9,9 +9,22 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from etl.readers import absence, census, gias, ks2, ks4, metadata, spine
+from etl.readers import (
+    absence,
+    boundaries,
+    census,
+    gias,
+    intelligence,
+    ks2,
+    ks4,
+    metadata,
+    neighbours,
+    ofsted,
+    spine,
+)
 
 READERS: list[ModuleType] = [
+    intelligence,  # before metadata: a workbook's README sheet would otherwise look like documentation
     metadata,
     gias,
     spine,
@@ -19,7 +32,9 @@ READERS: list[ModuleType] = [
     ks4,
     census,
     absence,
-    # --- other readers append here (ofsted, intelligence, boundaries, neighbours) -----------------
+    ofsted,
+    neighbours,
+    boundaries,  # geometry files are found by content (recognise_path); its recognise() is for headers
 ]
 
 
