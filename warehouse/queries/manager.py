@@ -1,0 +1,126 @@
+"""The improvement manager's workspace: county context, schools with their model rows, reasons,
+workbook intelligence, LA/national series, and one school's history (SQL in queries/manager_*.sql)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from warehouse.sql_files import load_sql
+
+Allowed = Sequence[int] | None  # the caller's URNs; None: every school
+
+
+def _allowed(allowed: Allowed) -> list[int] | None:
+    return None if allowed is None else [int(u) for u in allowed]
+
+
+def _df(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
+    return con.execute(load_sql(f"queries/{name}"), params).df()
+
+
+def context(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The county (la_code, la_name) with every model year and its as-at date."""
+    return _df(con, "manager_context")
+
+
+def model_settings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return _df(con, "manager_settings")
+
+
+def schools(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    allowed: Allowed,
+    la_code: int,
+    time_period: int,
+    pupil_group: str,
+) -> pd.DataFrame:
+    return _df(
+        con,
+        "manager_schools",
+        allowed=_allowed(allowed),
+        la_code=int(la_code),
+        time_period=int(time_period),
+        pupil_group=pupil_group,
+    )
+
+
+def reasons(
+    con: duckdb.DuckDBPyConnection, *, allowed: Allowed, la_code: int, time_period: int
+) -> pd.DataFrame:
+    return _df(
+        con,
+        "manager_reasons",
+        allowed=_allowed(allowed),
+        la_code=int(la_code),
+        time_period=int(time_period),
+    )
+
+
+def intelligence(
+    con: duckdb.DuckDBPyConnection, *, allowed: Allowed, la_code: int | None, urn: int | None
+) -> pd.DataFrame:
+    return _df(
+        con,
+        "manager_intelligence",
+        allowed=_allowed(allowed),
+        la_code=None if la_code is None else int(la_code),
+        urn=None if urn is None else int(urn),
+    )
+
+
+def area_series(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    la_code: int,
+    measures: Sequence[str],
+    pupil_group: str,
+    phase_scope: str = "primary",
+) -> pd.DataFrame:
+    return _df(
+        con,
+        "manager_area_series",
+        la_code=int(la_code),
+        measures=list(measures),
+        pupil_group=pupil_group,
+        phase_scope=phase_scope,
+    )
+
+
+def school_series(
+    con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int, pupil_group: str
+) -> pd.DataFrame:
+    return _df(
+        con,
+        "manager_school_series",
+        allowed=_allowed(allowed),
+        urn=int(urn),
+        pupil_group=pupil_group,
+    )
+
+
+def school_model(con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int) -> pd.DataFrame:
+    return _df(con, "manager_school_model", allowed=_allowed(allowed), urn=int(urn))
+
+
+def school_gaps(
+    con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int, time_period: int
+) -> pd.DataFrame:
+    return _df(
+        con,
+        "manager_school_gaps",
+        allowed=_allowed(allowed),
+        urn=int(urn),
+        time_period=int(time_period),
+    )
+
+
+def inspections(con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int) -> pd.DataFrame:
+    return _df(con, "manager_inspections", allowed=_allowed(allowed), urn=int(urn))
+
+
+def boundaries(con: duckdb.DuckDBPyConnection, *, la_code: int) -> pd.DataFrame:
+    return _df(con, "manager_boundaries", la_code=int(la_code))
