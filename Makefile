@@ -22,12 +22,14 @@ browser-deps:
 
 setup: $(BIN)/activate browser-deps
 
-# Generate the bundled fictional county (deterministic) and load it, only when no warehouse exists yet.
+# Generate the bundled fictional county (deterministic) and load it, only when no warehouse exists
+# yet; then make sure the demo users exist (never overwrites real users).
 default-data: $(BIN)/activate
 	@if [ ! -e $(WAREHOUSE) ]; then \
 	  $(BIN)/python -m etl.generate $(SOURCE) && \
 	  $(BIN)/python -m etl load $(SOURCE) --warehouse $(WAREHOUSE); \
 	fi
+	SID_WAREHOUSE=$(WAREHOUSE) $(BIN)/python -m dashboard.demo_users
 
 etl: $(BIN)/activate
 	$(BIN)/python -m etl load $(SOURCE) --warehouse $(WAREHOUSE)
