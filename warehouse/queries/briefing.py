@@ -1,0 +1,62 @@
+"""Briefing and district comparison: aggregates of an area (a district or the whole county), no names.
+
+``named_intensive`` is the one query that names schools; the data-access layer calls it only for
+roles that may name schools. Every value is bound as a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from warehouse.sql_files import load_sql
+
+Allowed = Sequence[int] | None  # the caller's URNs; None: every school
+
+
+def _allowed(allowed: Allowed) -> list[int] | None:
+    return None if allowed is None else [int(u) for u in allowed]
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
+    return con.execute(load_sql(f"queries/{name}"), params).df()
+
+
+def areas(con: duckdb.DuckDBPyConnection, *, allowed: Allowed) -> pd.DataFrame:
+    """The home LA and its districts (la_code, la_name, district, schools)."""
+    return _run(con, "briefing_areas", allowed=_allowed(allowed))
+
+
+def glance(
+    con: duckdb.DuckDBPyConnection, *, allowed: Allowed, district: str | None
+) -> pd.DataFrame:
+    """Open schools, pupils and % FSM by phase in the area."""
+    return _run(con, "briefing_glance", allowed=_allowed(allowed), district=district)
+
+
+def measures(
+    con: duckdb.DuckDBPyConnection, *, allowed: Allowed, district: str | None
+) -> pd.DataFrame:
+    """Headline measures of the area per year with county and national figures."""
+    return _run(con, "briefing_measures", allowed=_allowed(allowed), district=district)
+
+
+def categories(
+    con: duckdb.DuckDBPyConnection, *, allowed: Allowed, district: str | None
+) -> pd.DataFrame:
+    """Schools per support category, per year and district."""
+    return _run(con, "briefing_categories", allowed=_allowed(allowed), district=district)
+
+
+def named_intensive(
+    con: duckdb.DuckDBPyConnection, *, allowed: Allowed, district: str | None
+) -> pd.DataFrame:
+    """Schools in intensive support for published-data or inspection reasons (names)."""
+    return _run(con, "briefing_named_intensive", allowed=_allowed(allowed), district=district)
+
+
+def district_averages(con: duckdb.DuckDBPyConnection, *, allowed: Allowed) -> pd.DataFrame:
+    """Each district's average per year for the headline measures."""
+    return _run(con, "districts_averages", allowed=_allowed(allowed))

@@ -1,0 +1,29 @@
+-- Each district's average per year for the headline measures (cohort-weighted mean of its schools'
+-- published figures; absence pupil-weighted), for the spread between districts. Aggregates only.
+WITH home AS (
+    SELECT coalesce(
+        (SELECT min(la_code) FROM boundaries WHERE kind = 'county'),
+        (SELECT la_code FROM schools WHERE district IS NOT NULL GROUP BY la_code ORDER BY count(*) DESC LIMIT 1)
+    ) AS la_code
+),
+wanted AS (
+    SELECT * FROM (VALUES ('ks2_rwm_expected_pct'), ('ks4_attainment8'), ('ks4_progress8'),
+                          ('overall_absence_pct'), ('persistent_absence_pct')) t(measure)
+),
+rows_ AS (
+    SELECT s.district, m.time_period, m.measure, m.value, m.cohort, coalesce(m.cohort, s.pupils) AS weight
+    FROM school_measures m
+    JOIN schools s ON s.urn = m.urn
+    JOIN home h ON s.la_code = h.la_code
+    JOIN wanted w ON w.measure = m.measure
+    WHERE m.pupil_group = 'all' AND s.district IS NOT NULL
+      AND ($allowed::INTEGER[] IS NULL OR list_contains($allowed::INTEGER[], s.urn))
+)
+SELECT district, time_period, measure,
+       sum(value * weight) FILTER (WHERE value IS NOT NULL AND weight > 0)
+         / nullif(sum(weight) FILTER (WHERE value IS NOT NULL AND weight > 0), 0) AS value,
+       CAST(sum(cohort) FILTER (WHERE value IS NOT NULL) AS BIGINT) AS cohort,
+       count(*) FILTER (WHERE value IS NOT NULL) AS schools
+FROM rows_
+GROUP BY ALL
+ORDER BY measure, time_period, district
