@@ -89,8 +89,12 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(sql)
 
 
-def parse_cell(con: duckdb.DuckDBPyConnection, text: str | None) -> tuple[float | None, str | None, bool]:
+def parse_cell(
+    con: duckdb.DuckDBPyConnection, text: str | None
+) -> tuple[float | None, str | None, bool]:
     """(value, status, invalid) for one cell, through the same macros (tests and one-off use)."""
     install_macros(con)
-    return con.execute("SELECT parse_value(?::VARCHAR), parse_status(?::VARCHAR), is_invalid(?::VARCHAR)",
-                       [text, text, text]).fetchone()
+    return con.execute(
+        "SELECT parse_value(?::VARCHAR), parse_status(?::VARCHAR), is_invalid(?::VARCHAR)",
+        [text, text, text],
+    ).fetchone()

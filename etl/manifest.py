@@ -55,7 +55,11 @@ class Manifest:
     def unused(self, names: list[str]) -> list[ManifestEntry]:
         """Manifest rows that match none of ``names`` (worth a line in the load report)."""
         normed = [_norm(n) for n in names]
-        return [e for e in self.entries if not any(_norm(e.pattern) == n or _glob_match(n, _norm(e.pattern)) for n in normed)]
+        return [
+            e
+            for e in self.entries
+            if not any(_norm(e.pattern) == n or _glob_match(n, _norm(e.pattern)) for n in normed)
+        ]
 
 
 def _norm(name: str) -> str:
@@ -65,7 +69,8 @@ def _norm(name: str) -> str:
 def _glob_match(name: str, pattern: str) -> bool:
     # fnmatch's * crosses "/": good enough and what people expect from "ks2/*.csv" or "*_ks2final.csv"
     return fnmatch.fnmatchcase(name.lower(), pattern.lower()) or (
-        "/" not in pattern and fnmatch.fnmatchcase(PurePosixPath(name).name.lower(), pattern.lower())
+        "/" not in pattern
+        and fnmatch.fnmatchcase(PurePosixPath(name).name.lower(), pattern.lower())
     )
 
 
@@ -82,7 +87,9 @@ def parse_time_period(text: str) -> int | None:
     end = int(m.group(2))
     end2 = end % 100
     if (start + 1) % 100 != end2 or (len(m.group(2)) == 4 and end != start + 1):
-        raise ValueError(f"{text!r} is not an academic year: {start}/{m.group(2)} are not consecutive years")
+        raise ValueError(
+            f"{text!r} is not an academic year: {start}/{m.group(2)} are not consecutive years"
+        )
     return start * 100 + end2
 
 
@@ -98,13 +105,16 @@ def read_manifest(folder: Path) -> Manifest:
     header = [h.strip().lower() for h in rows[0]]
     for col in ("file", "time_period"):
         if col not in header:
-            raise ManifestError(f"{path}: the first line must name the columns file,time_period,status (found {','.join(rows[0])})")
+            raise ManifestError(
+                f"{path}: the first line must name the columns file,time_period,status (found {','.join(rows[0])})"
+            )
     fi, ti = header.index("file"), header.index("time_period")
     si = header.index("status") if "status" in header else None
     entries = []
     for lineno, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
             continue
+
         def cell(i: int | None, row: list[str] = row) -> str:
             return row[i].strip() if i is not None and i < len(row) else ""
 
@@ -117,7 +127,9 @@ def read_manifest(folder: Path) -> Manifest:
             raise ManifestError(f"{path} line {lineno} ({pattern}): {exc}") from None
         status = cell(si).lower() or None
         if status is not None and status not in STATUSES:
-            raise ManifestError(f"{path} line {lineno} ({pattern}): status {status!r} must be one of {', '.join(STATUSES)} or blank")
+            raise ManifestError(
+                f"{path} line {lineno} ({pattern}): status {status!r} must be one of {', '.join(STATUSES)} or blank"
+            )
         entries.append(ManifestEntry(pattern, tp, status, len(entries) + 1, lineno))
     return Manifest(tuple(entries), path)
 
@@ -166,7 +178,9 @@ def missing_year_message(name: str, kind: str | None = None, status_hint: str = 
     )
 
 
-def resolve_time_period(name: str, manifest: Manifest) -> tuple[int | None, str | None, int | None, str]:
+def resolve_time_period(
+    name: str, manifest: Manifest
+) -> tuple[int | None, str | None, int | None, str]:
     """(time_period, status, manifest_order, how) from the manifest, else the name. ``how`` is
     'manifest', 'name' or 'unknown' (then try the reader's infer_time_period, else refuse)."""
     e = manifest.lookup(name)

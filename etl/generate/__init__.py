@@ -16,7 +16,9 @@ from .fmt import write_rows
 __all__ = ["generate"]
 
 
-def generate(out_dir: Path, n_schools: int = 400, national_schools: int = 3000, seed: int = 2026) -> Path:
+def generate(
+    out_dir: Path, n_schools: int = 400, national_schools: int = 3000, seed: int = 2026
+) -> Path:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     c = cm.build(n_schools, national_schools, seed)
@@ -31,6 +33,7 @@ def generate(out_dir: Path, n_schools: int = 400, national_schools: int = 3000, 
     files += [(f, tp, "final") for f, tp in ks2.write(c, out_dir, rolls)]
     try:
         from . import ks4  # noqa: PLC0415
+
         files += [(f, tp, "final") for f, tp in ks4.write(c, out_dir, rolls)]
     except ImportError:
         pass
@@ -38,28 +41,52 @@ def generate(out_dir: Path, n_schools: int = 400, national_schools: int = 3000, 
     files += [(f, tp, "final") for f, tp in absence.write(c, out_dir, rolls)]
     try:
         from . import intelligence  # noqa: PLC0415
+
         files.append((intelligence.write(c, out_dir), 202627, ""))
     except ImportError:
         pass
     boundaries.write(c, out_dir)
     boundaries.statistical_neighbours(c, out_dir)
     _metadata(out_dir)
-    write_rows(out_dir / "manifest.csv", ["file", "time_period", "status"],
-               [[f, str(tp), st] for f, tp, st in files], bom=False, crlf=False, short_rows=False)
+    write_rows(
+        out_dir / "manifest.csv",
+        ["file", "time_period", "status"],
+        [[f, str(tp), st] for f, tp, st in files],
+        bom=False,
+        crlf=False,
+        short_rows=False,
+    )
     _readme(out_dir, c, n_schools, national_schools, seed, files)
     return out_dir
 
 
 def _metadata(out_dir: Path) -> None:
     """One DfE-style field list beside the data, so the loader's 'skip metadata files' path is exercised."""
-    rows = [["RECTYPE", "Record type (1=mainstream school; 2=special school; 3=local authority; 4=England (all "
-             "schools); 5=England (state-funded schools))", "", "Numeric"],
-            ["URN", "School unique reference number", "", "Numeric"],
-            ["PTRWM_EXP", "Percentage of pupils reaching the expected standard in reading, writing and maths", "",
-             "Percentage"],
-            ["READPROG", "Reading progress measure", "", "Numeric"]]
-    write_rows(out_dir / "2022-2023" / "ks2_meta.csv", ["Metafile heading", "Metafile description", "Unit",
-                                                         "Format"], rows, bom=False, crlf=True, short_rows=False)
+    rows = [
+        [
+            "RECTYPE",
+            "Record type (1=mainstream school; 2=special school; 3=local authority; 4=England (all "
+            "schools); 5=England (state-funded schools))",
+            "",
+            "Numeric",
+        ],
+        ["URN", "School unique reference number", "", "Numeric"],
+        [
+            "PTRWM_EXP",
+            "Percentage of pupils reaching the expected standard in reading, writing and maths",
+            "",
+            "Percentage",
+        ],
+        ["READPROG", "Reading progress measure", "", "Numeric"],
+    ]
+    write_rows(
+        out_dir / "2022-2023" / "ks2_meta.csv",
+        ["Metafile heading", "Metafile description", "Unit", "Format"],
+        rows,
+        bom=False,
+        crlf=True,
+        short_rows=False,
+    )
 
 
 def _readme(out_dir, c, n, m, seed, files) -> None:

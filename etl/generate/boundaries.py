@@ -26,8 +26,12 @@ _INWARD = "ABDEFGHJLNPQRSTUWXYZ"
 
 def _blob(rng: np.random.Generator, centre, radius, k=72) -> Polygon:
     th = np.linspace(0, 2 * np.pi, k, endpoint=False)
-    r = radius * (1 + 0.14 * np.sin(2 * th + rng.uniform(0, 6.3)) + 0.09 * np.sin(3 * th + rng.uniform(0, 6.3))
-                  + 0.05 * np.sin(7 * th + rng.uniform(0, 6.3)))
+    r = radius * (
+        1
+        + 0.14 * np.sin(2 * th + rng.uniform(0, 6.3))
+        + 0.09 * np.sin(3 * th + rng.uniform(0, 6.3))
+        + 0.05 * np.sin(7 * th + rng.uniform(0, 6.3))
+    )
     r = r * (1 + rng.normal(0, 0.015, k))
     return Polygon(np.c_[centre[0] + r * np.cos(th), centre[1] + 0.8 * r * np.sin(th)]).buffer(0)
 
@@ -111,10 +115,20 @@ def write(c: cm.County, out_dir: Path) -> str:
     to_wgs = lambda g: transform(tr.transform, g)  # noqa: E731
     feats = []
     for name, poly in c.geometry["districts"].items():
-        feats.append({"type": "Feature", "properties": {"name": name, "kind": "district", "la_code": cm.LA_CODE},
-                      "geometry": _geo(to_wgs(poly.simplify(80)))})
-    feats.append({"type": "Feature", "properties": {"name": cm.LA_NAME, "kind": "county", "la_code": cm.LA_CODE},
-                  "geometry": _geo(to_wgs(c.geometry["county"].simplify(80)))})
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"name": name, "kind": "district", "la_code": cm.LA_CODE},
+                "geometry": _geo(to_wgs(poly.simplify(80))),
+            }
+        )
+    feats.append(
+        {
+            "type": "Feature",
+            "properties": {"name": cm.LA_NAME, "kind": "county", "la_code": cm.LA_CODE},
+            "geometry": _geo(to_wgs(c.geometry["county"].simplify(80))),
+        }
+    )
     fc = {"type": "FeatureCollection", "features": feats}
     path = out_dir / "boundaries.geojson"
     path.write_text(json.dumps(fc, separators=(",", ":")) + "\n", encoding="utf-8")
@@ -146,8 +160,12 @@ def statistical_neighbours(c: cm.County, out_dir: Path) -> str:
     prof = s.groupby("la_code").agg(dep=("dep", "mean"), fsm=("fsm_pct", "mean"))
     me = prof.loc[cm.LA_CODE]
     others = prof.drop(index=cm.LA_CODE)
-    dist = ((others["dep"] - me["dep"]) ** 2 + ((others["fsm"] - me["fsm"]) / 10) ** 2).sort_values(kind="stable")
+    dist = ((others["dep"] - me["dep"]) ** 2 + ((others["fsm"] - me["fsm"]) / 10) ** 2).sort_values(
+        kind="stable"
+    )
     top = dist.index[:10]
-    lines = ["la_code,neighbour_la_code,rank"] + [f"{cm.LA_CODE},{int(k)},{i + 1}" for i, k in enumerate(top)]
+    lines = ["la_code,neighbour_la_code,rank"] + [
+        f"{cm.LA_CODE},{int(k)},{i + 1}" for i, k in enumerate(top)
+    ]
     (out_dir / "statistical_neighbours.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return "statistical_neighbours.csv"

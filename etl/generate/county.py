@@ -38,36 +38,206 @@ DISTRICTS = (
 )
 # invented national LAs: codes not used by any real English LA (real codes stop at 941 apart from 991-999 unused)
 NATIONAL_LA_NAMES = (
-    "Westholm", "Northcrag", "Sedgemoor Vale", "Ravensmere", "Kettlewick", "Oxbarrow", "Pellingford",
-    "Quarnmoor", "Thistlebury", "Umbercliff", "Varrowdale", "Wendlecombe", "Yarrowfield", "Zennor Reach",
-    "Ambleworth", "Blackmere", "Caldwick", "Dornwold", "Eskerby", "Farrowhurst", "Glenmarrow", "Hartwold",
-    "Inglemere", "Jarrowby", "Kestermoor", "Lindenhurst", "Marrowdene", "Nethercombe", "Orrinshaw",
-    "Pendlemoor", "Quillsby", "Rossendene", "Starrowfield", "Tarnwick", "Ulverdene", "Vennermoor",
-    "Wickenhurst", "Yelverdale", "Ashwickham", "Brambledene", "Cotterwold", "Duncrest", "Embermoor",
-    "Foxbarrow", "Greywold", "Hethermoor", "Ivydene Vale", "Juniper Reach", "Kingswold Marsh", "Larkmoor",
-    "Mistledene", "Nettlecombe Vale", "Oakhaven Wold", "Pipersmere", "Quenby Marsh", "Ribbledene",
+    "Westholm",
+    "Northcrag",
+    "Sedgemoor Vale",
+    "Ravensmere",
+    "Kettlewick",
+    "Oxbarrow",
+    "Pellingford",
+    "Quarnmoor",
+    "Thistlebury",
+    "Umbercliff",
+    "Varrowdale",
+    "Wendlecombe",
+    "Yarrowfield",
+    "Zennor Reach",
+    "Ambleworth",
+    "Blackmere",
+    "Caldwick",
+    "Dornwold",
+    "Eskerby",
+    "Farrowhurst",
+    "Glenmarrow",
+    "Hartwold",
+    "Inglemere",
+    "Jarrowby",
+    "Kestermoor",
+    "Lindenhurst",
+    "Marrowdene",
+    "Nethercombe",
+    "Orrinshaw",
+    "Pendlemoor",
+    "Quillsby",
+    "Rossendene",
+    "Starrowfield",
+    "Tarnwick",
+    "Ulverdene",
+    "Vennermoor",
+    "Wickenhurst",
+    "Yelverdale",
+    "Ashwickham",
+    "Brambledene",
+    "Cotterwold",
+    "Duncrest",
+    "Embermoor",
+    "Foxbarrow",
+    "Greywold",
+    "Hethermoor",
+    "Ivydene Vale",
+    "Juniper Reach",
+    "Kingswold Marsh",
+    "Larkmoor",
+    "Mistledene",
+    "Nettlecombe Vale",
+    "Oakhaven Wold",
+    "Pipersmere",
+    "Quenby Marsh",
+    "Ribbledene",
     "Sallowmere",
 )
 NATIONAL_LA_CODES = tuple(list(range(992, 1000)) + list(range(942, 991)))
 
 _PREFIX = (
-    "Ast", "Brin", "Cor", "Dun", "Elv", "Fenn", "Gors", "Holl", "Ister", "Kel", "Lorn", "Marr", "Nether",
-    "Orr", "Penn", "Quen", "Ross", "Sedd", "Tarr", "Ulver", "Venn", "Wick", "Yarr", "Zell", "Ambl", "Brack",
-    "Caul", "Dorn", "Esk", "Farr", "Glen", "Hart", "Ingle", "Jarr", "Kest", "Lind",
+    "Ast",
+    "Brin",
+    "Cor",
+    "Dun",
+    "Elv",
+    "Fenn",
+    "Gors",
+    "Holl",
+    "Ister",
+    "Kel",
+    "Lorn",
+    "Marr",
+    "Nether",
+    "Orr",
+    "Penn",
+    "Quen",
+    "Ross",
+    "Sedd",
+    "Tarr",
+    "Ulver",
+    "Venn",
+    "Wick",
+    "Yarr",
+    "Zell",
+    "Ambl",
+    "Brack",
+    "Caul",
+    "Dorn",
+    "Esk",
+    "Farr",
+    "Glen",
+    "Hart",
+    "Ingle",
+    "Jarr",
+    "Kest",
+    "Lind",
 )
 _SUFFIX = (
-    "ingham", "over", "wick", "mere", "combe", "dene", "holt", "thorpe", "by", "stow", "hurst", "wold",
-    "field", "moor", "bridge", "marsh", "ridge", "worth", "leigh", "brook",
+    "ingham",
+    "over",
+    "wick",
+    "mere",
+    "combe",
+    "dene",
+    "holt",
+    "thorpe",
+    "by",
+    "stow",
+    "hurst",
+    "wold",
+    "field",
+    "moor",
+    "bridge",
+    "marsh",
+    "ridge",
+    "worth",
+    "leigh",
+    "brook",
 )
-_SAINTS = ("St Aldwyn's", "St Brannoc's", "St Cedd's", "St Elwin's", "St Hild's", "St Oswy's", "St Wenna's",
-           "St Piran's", "St Teilo's", "St Erbin's", "Holy Trinity", "St Merryn's", "Christ Church", "St Fagan's")
-_FIRST = ("Alex", "Sam", "Jordan", "Priya", "Amir", "Claire", "David", "Fiona", "Gareth", "Helen", "Imran",
-          "Joanne", "Kieran", "Laura", "Martin", "Nadia", "Owen", "Paula", "Rachel", "Simon", "Tariq",
-          "Una", "Victor", "Wendy", "Yusuf", "Zoe", "Beth", "Colin", "Deepa", "Elaine")
-_LAST = ("Ashcroft", "Barrowby", "Caddick", "Dunmore", "Eversley", "Fairbairn", "Gillow", "Hembry",
-         "Ingledew", "Jessop", "Kettering", "Lomax", "Merridew", "Norland", "Ormerod", "Pennick", "Quarrie",
-         "Rudge", "Saltmarsh", "Tolley", "Upcott", "Vellacott", "Wragg", "Yeadon", "Aspinall", "Brocklehurst",
-         "Chadderton", "Dimmock", "Entwistle", "Foulkes")
+_SAINTS = (
+    "St Aldwyn's",
+    "St Brannoc's",
+    "St Cedd's",
+    "St Elwin's",
+    "St Hild's",
+    "St Oswy's",
+    "St Wenna's",
+    "St Piran's",
+    "St Teilo's",
+    "St Erbin's",
+    "Holy Trinity",
+    "St Merryn's",
+    "Christ Church",
+    "St Fagan's",
+)
+_FIRST = (
+    "Alex",
+    "Sam",
+    "Jordan",
+    "Priya",
+    "Amir",
+    "Claire",
+    "David",
+    "Fiona",
+    "Gareth",
+    "Helen",
+    "Imran",
+    "Joanne",
+    "Kieran",
+    "Laura",
+    "Martin",
+    "Nadia",
+    "Owen",
+    "Paula",
+    "Rachel",
+    "Simon",
+    "Tariq",
+    "Una",
+    "Victor",
+    "Wendy",
+    "Yusuf",
+    "Zoe",
+    "Beth",
+    "Colin",
+    "Deepa",
+    "Elaine",
+)
+_LAST = (
+    "Ashcroft",
+    "Barrowby",
+    "Caddick",
+    "Dunmore",
+    "Eversley",
+    "Fairbairn",
+    "Gillow",
+    "Hembry",
+    "Ingledew",
+    "Jessop",
+    "Kettering",
+    "Lomax",
+    "Merridew",
+    "Norland",
+    "Ormerod",
+    "Pennick",
+    "Quarrie",
+    "Rudge",
+    "Saltmarsh",
+    "Tolley",
+    "Upcott",
+    "Vellacott",
+    "Wragg",
+    "Yeadon",
+    "Aspinall",
+    "Brocklehurst",
+    "Chadderton",
+    "Dimmock",
+    "Entwistle",
+    "Foulkes",
+)
 
 
 @dataclass
@@ -89,7 +259,9 @@ def _town_names(rng: np.random.Generator, n: int) -> list[str]:
         s = _SUFFIX[rng.integers(len(_SUFFIX))]
         name = p + s
         if rng.random() < 0.12:
-            name = ("Upper ", "Lower ", "Great ", "Little ", "East ", "West ")[rng.integers(6)] + name
+            name = ("Upper ", "Lower ", "Great ", "Little ", "East ", "West ")[
+                rng.integers(6)
+            ] + name
         if name not in seen:
             seen.add(name)
             names.append(name)
@@ -134,11 +306,18 @@ def _types_for(kind: str, academy: bool, rng: np.random.Generator) -> tuple[str,
         return ("Other independent school", "Independent schools", "IND")
     if kind == "special":
         if academy:
-            return (("Academy special converter", "Academies", "ACCS") if u < 0.6 else
-                    ("Academy special sponsor led", "Academies", "ACS") if u < 0.85 else
-                    ("Free schools special", "Free Schools", "FSS"))
-        return ("Community special school", "Special schools", "CYS") if u < 0.85 else (
-            "Foundation special school", "Special schools", "FDS")
+            return (
+                ("Academy special converter", "Academies", "ACCS")
+                if u < 0.6
+                else ("Academy special sponsor led", "Academies", "ACS")
+                if u < 0.85
+                else ("Free schools special", "Free Schools", "FSS")
+            )
+        return (
+            ("Community special school", "Special schools", "CYS")
+            if u < 0.85
+            else ("Foundation special school", "Special schools", "FDS")
+        )
     if kind == "nursery":
         return ("Local authority nursery school", "Local authority maintained schools", "NUR")
     if kind == "pru":
@@ -146,8 +325,11 @@ def _types_for(kind: str, academy: bool, rng: np.random.Generator) -> tuple[str,
             return ("Academy alternative provision converter", "Academies", "ACAP")
         return ("Pupil referral unit", "Local authority maintained schools", "PRU")
     if kind == "16plus":
-        return ("Academy 16-19 converter", "Academies", "AC1619") if u < 0.5 else (
-            "Free schools 16 to 19", "Free Schools", "F1619")
+        return (
+            ("Academy 16-19 converter", "Academies", "AC1619")
+            if u < 0.5
+            else ("Free schools 16 to 19", "Free Schools", "F1619")
+        )
     if academy:
         if u < 0.62:
             return ("Academy converter", "Academies", "ACC")
@@ -167,12 +349,18 @@ def _school_name(town: str, kind: str, nftype: str, rng: np.random.Generator) ->
     """(name, religious character)."""
     faith = nftype in ("VA", "VC") or (nftype in ("ACC", "AC") and rng.random() < 0.15)
     if kind in ("primary", "infant", "junior"):
-        label = {"primary": "Primary School", "infant": "Infant School", "junior": "Junior School"}[kind]
+        label = {"primary": "Primary School", "infant": "Infant School", "junior": "Junior School"}[
+            kind
+        ]
         if faith:
             if rng.random() < 0.75:
                 saint = _SAINTS[rng.integers(len(_SAINTS))]
-                return f"{town} {saint} Church of England {label}" if rng.random() < 0.3 else \
-                    f"{saint} CofE {label}, {town}".replace(",", ""), "Church of England"
+                return (
+                    f"{town} {saint} Church of England {label}"
+                    if rng.random() < 0.3
+                    else f"{saint} CofE {label}, {town}".replace(",", ""),
+                    "Church of England",
+                )
             return f"{_SAINTS[rng.integers(len(_SAINTS))]} Catholic {label}", "Roman Catholic"
         if nftype in ("AC", "ACC", "F"):
             return (f"{town} {label.replace(' School', '')} Academy", "Does not apply")
@@ -180,34 +368,78 @@ def _school_name(town: str, kind: str, nftype: str, rng: np.random.Generator) ->
     if kind == "secondary":
         if faith:
             return f"{_SAINTS[rng.integers(len(_SAINTS))]} Catholic High School", "Roman Catholic"
-        return (f"{town} Academy" if nftype in ("AC", "ACC", "F") else
-                f"{town} {('High School', 'School', 'Community College')[rng.integers(3)]}"), "Does not apply"
+        return (
+            f"{town} Academy"
+            if nftype in ("AC", "ACC", "F")
+            else f"{town} {('High School', 'School', 'Community College')[rng.integers(3)]}"
+        ), "Does not apply"
     if kind == "all-through":
         return f"{town} All-Through Academy", "Does not apply"
     if kind == "special":
-        return f"{town} {('Special School', 'Learning Centre', 'School')[rng.integers(3)]}", "Does not apply"
+        return (
+            f"{town} {('Special School', 'Learning Centre', 'School')[rng.integers(3)]}",
+            "Does not apply",
+        )
     if kind == "nursery":
         return f"{town} Nursery School", "Does not apply"
     if kind == "pru":
-        return f"{town} {('Pupil Referral Unit', 'Alternative Provision Academy')[int(nftype == 'ACAP')]}", \
-            "Does not apply"
+        return (
+            f"{town} {('Pupil Referral Unit', 'Alternative Provision Academy')[int(nftype == 'ACAP')]}",
+            "Does not apply",
+        )
     if kind == "independent":
-        return f"{town} {('Preparatory School', 'College', 'House School')[rng.integers(3)]}", "Does not apply"
+        return (
+            f"{town} {('Preparatory School', 'College', 'House School')[rng.integers(3)]}",
+            "Does not apply",
+        )
     return f"{town} Sixth Form College", "Does not apply"
 
 
-def _make_la_schools(rng, la_code, la_name, n, districts, area, urn_start, convert=True, succ_start=0):
+def _make_la_schools(
+    rng, la_code, la_name, n, districts, area, urn_start, convert=True, succ_start=0
+):
     counts = _kind_counts(n)
     kinds: list[str] = []
-    for k in ("primary", "infant", "junior", "secondary", "all-through", "special", "nursery", "pru", "16plus", "independent"):
+    for k in (
+        "primary",
+        "infant",
+        "junior",
+        "secondary",
+        "all-through",
+        "special",
+        "nursery",
+        "pru",
+        "16plus",
+        "independent",
+    ):
         kinds += [k] * counts[k]
     kinds = [kinds[i] for i in rng.permutation(len(kinds))]
     towns = _town_names(rng, len(kinds) + 8)
-    academy_p = {"primary": 0.38, "infant": 0.30, "junior": 0.40, "secondary": 0.82, "all-through": 1.0,
-                 "special": 0.42, "nursery": 0.0, "pru": 0.3, "16plus": 1.0, "independent": 0.0}
+    academy_p = {
+        "primary": 0.38,
+        "infant": 0.30,
+        "junior": 0.40,
+        "secondary": 0.82,
+        "all-through": 1.0,
+        "special": 0.42,
+        "nursery": 0.0,
+        "pru": 0.3,
+        "16plus": 1.0,
+        "independent": 0.0,
+    }
     rows = []
-    estab_next = {"primary": 2001, "infant": 2001, "junior": 2001, "secondary": 4001, "all-through": 4501,
-                  "special": 7001, "nursery": 1001, "pru": 1101, "16plus": 8001, "independent": 6001}
+    estab_next = {
+        "primary": 2001,
+        "infant": 2001,
+        "junior": 2001,
+        "secondary": 4001,
+        "all-through": 4501,
+        "special": 7001,
+        "nursery": 1001,
+        "pru": 1101,
+        "16plus": 8001,
+        "independent": 6001,
+    }
     district_deprivation = {d: rng.normal(0, 0.45) for d in districts}
     for i, kind in enumerate(kinds):
         phase, lo, hi, mu, sd = _KINDS[kind]
@@ -226,14 +458,37 @@ def _make_la_schools(rng, la_code, la_name, n, districts, area, urn_start, conve
         fsm = float(np.clip(22 + 10 * dep + rng.normal(0, 3), 2, 70))
         if kind in ("special", "pru"):
             fsm = float(np.clip(fsm + 18, 5, 80))
-        rows.append(dict(
-            urn=urn_start + i, la_code=la_code, la_name=la_name, estab=estab, name=name, kind=kind,
-            phase=phase, age_low=lo, age_high=hi, type_name=tname, type_group=tgroup, nftype=nftype,
-            is_academy=is_acad, religious=relig, district=district, town=town, pupils=pupils,
-            fsm_pct=round(fsm, 1), dep=dep, status="Open", open_date=None, close_date=None,
-            reason_open="Not applicable", reason_close="Not applicable", linked="", no_results=False,
-            postcode_area=area,
-        ))
+        rows.append(
+            dict(
+                urn=urn_start + i,
+                la_code=la_code,
+                la_name=la_name,
+                estab=estab,
+                name=name,
+                kind=kind,
+                phase=phase,
+                age_low=lo,
+                age_high=hi,
+                type_name=tname,
+                type_group=tgroup,
+                nftype=nftype,
+                is_academy=is_acad,
+                religious=relig,
+                district=district,
+                town=town,
+                pupils=pupils,
+                fsm_pct=round(fsm, 1),
+                dep=dep,
+                status="Open",
+                open_date=None,
+                close_date=None,
+                reason_open="Not applicable",
+                reason_close="Not applicable",
+                linked="",
+                no_results=False,
+                postcode_area=area,
+            )
+        )
     df = pd.DataFrame(rows)
     # open dates: academies opened on conversion, others long-standing (blank as in GIAS)
     acad_idx = np.flatnonzero(df["is_academy"].to_numpy())
@@ -248,21 +503,29 @@ def _make_la_schools(rng, la_code, la_name, n, districts, area, urn_start, conve
     n_new = max(1, round(0.01 * n_all))
     n_closed = max(1, round(0.015 * n_all))
     n_conv = max(1, round(0.04 * n_all)) if convert else 0
-    mainstream = np.flatnonzero(df["kind"].isin(["primary", "secondary", "infant", "junior"]).to_numpy())
+    mainstream = np.flatnonzero(
+        df["kind"].isin(["primary", "secondary", "infant", "junior"]).to_numpy()
+    )
     picks = rng.permutation(mainstream)
     new_idx = picks[:n_new]
-    closed_idx = picks[n_new:n_new + n_closed]
-    maint = [j for j in picks[n_new + n_closed:] if not df.at[j, "is_academy"]]
+    closed_idx = picks[n_new : n_new + n_closed]
+    maint = [j for j in picks[n_new + n_closed :] if not df.at[j, "is_academy"]]
     conv_idx = maint[:n_conv]
     for j in new_idx:
         y = int((2024, 2025)[rng.integers(2)])
         df.at[j, "open_date"] = date(y, 9, 1)
-        df.at[j, "type_name"], df.at[j, "type_group"], df.at[j, "nftype"] = "Free schools", "Free Schools", "F"
+        df.at[j, "type_name"], df.at[j, "type_group"], df.at[j, "nftype"] = (
+            "Free schools",
+            "Free Schools",
+            "F",
+        )
         df.at[j, "is_academy"] = True
         df.at[j, "reason_open"] = "New Provision"
         df.at[j, "no_results"] = True
         df.at[j, "pupils"] = int(df.at[j, "pupils"] * (0.25 if y == 2025 else 0.45))
-        df.at[j, "name"] = df.at[j, "town"] + (" Free School" if df.at[j, "kind"] != "secondary" else " Academy")
+        df.at[j, "name"] = df.at[j, "town"] + (
+            " Free School" if df.at[j, "kind"] != "secondary" else " Academy"
+        )
     for j in closed_idx:
         y = int((2021, 2023, 2025)[rng.integers(3)])
         df.at[j, "status"] = "Closed"
@@ -278,9 +541,17 @@ def _make_la_schools(rng, la_code, la_name, n, districts, area, urn_start, conve
         df.at[j, "reason_close"] = "Academy Converter"
         df.at[j, "linked"] = f"{next_urn} Successor"
         kind = new["kind"]
-        new.update(urn=next_urn, open_date=conv, reason_open="Academy Converter", is_academy=True,
-                   type_name="Academy converter", type_group="Academies", nftype="ACC",
-                   linked=f"{df.at[j, 'urn']} Predecessor", estab=new["estab"] + 0)
+        new.update(
+            urn=next_urn,
+            open_date=conv,
+            reason_open="Academy Converter",
+            is_academy=True,
+            type_name="Academy converter",
+            type_group="Academies",
+            nftype="ACC",
+            linked=f"{df.at[j, 'urn']} Predecessor",
+            estab=new["estab"] + 0,
+        )
         if kind in ("primary", "infant", "junior"):
             label = {"primary": "Primary", "infant": "Infant", "junior": "Junior"}[kind]
             new["name"] = f"{new['town']} {label} Academy"
@@ -302,10 +573,14 @@ def _latent(rng: np.random.Generator, df: pd.DataFrame) -> pd.DataFrame:
     A successor academy inherits its predecessor's latent values (same pupils, same building)."""
     n = len(df)
     dep = df["dep"].to_numpy()
-    df["intake"] = -0.22 * dep + rng.normal(0, 0.15, n)  # KS1/KS2 prior attainment mean (pupil sd 1)
+    df["intake"] = -0.22 * dep + rng.normal(
+        0, 0.15, n
+    )  # KS1/KS2 prior attainment mean (pupil sd 1)
     df["va"] = -0.4 * dep + rng.normal(0, 1.4, n)  # value added in KS2 progress points
     u = rng.random(n)
-    slope = np.where(u < 0.15, rng.normal(0.6, 0.2, n), np.where(u > 0.85, rng.normal(-0.6, 0.2, n), 0.0))
+    slope = np.where(
+        u < 0.15, rng.normal(0.6, 0.2, n), np.where(u > 0.85, rng.normal(-0.6, 0.2, n), 0.0)
+    )
     df["trend"] = slope  # progress points per year (persistent improvers and decliners)
     df["absence_z"] = 0.55 * dep + rng.normal(0, 0.8, n)
     df["ebacc_policy"] = rng.normal(0, 0.8, n)
@@ -317,10 +592,24 @@ def _latent(rng: np.random.Generator, df: pd.DataFrame) -> pd.DataFrame:
     for i, p in enumerate(pred):
         if p == p:  # not NaN
             k = by_urn[int(p)]
-            for c in ("dep", "intake", "va", "trend", "absence_z", "ebacc_policy", "eal_share", "sen_share", "fsm_pct", "district", "town",
-                      "quality"):
+            for c in (
+                "dep",
+                "intake",
+                "va",
+                "trend",
+                "absence_z",
+                "ebacc_policy",
+                "eal_share",
+                "sen_share",
+                "fsm_pct",
+                "district",
+                "town",
+                "quality",
+            ):
                 df.at[i, c] = df.at[k, c]
-            df.at[i, "quality"] = df.at[k, "quality"] + 0.3  # conversions often follow a fresh start
+            df.at[i, "quality"] = (
+                df.at[k, "quality"] + 0.3
+            )  # conversions often follow a fresh start
     return df
 
 
@@ -328,7 +617,9 @@ def build(n_schools: int = 400, national_schools: int = 3000, seed: int = 2026) 
     rng = np.random.default_rng(seed)
     if n_schools > 3900 or national_schools > 88000:
         raise ValueError("at most 3,900 county schools and 88,000 national schools (URN ranges)")
-    county = _make_la_schools(rng, LA_CODE, LA_NAME, n_schools, DISTRICTS, "EM", 991001, succ_start=995001)
+    county = _make_la_schools(
+        rng, LA_CODE, LA_NAME, n_schools, DISTRICTS, "EM", 991001, succ_start=995001
+    )
     n_las = int(np.clip(round(national_schools / 380), 8, len(NATIONAL_LA_CODES)))
     sizes = rng.multinomial(national_schools, np.full(n_las, 1 / n_las))
     frames = [county]
@@ -336,7 +627,9 @@ def build(n_schools: int = 400, national_schools: int = 3000, seed: int = 2026) 
     urn = 900001
     for k in range(n_las):
         code, name = NATIONAL_LA_CODES[k], NATIONAL_LA_NAMES[k]
-        area = ("X", "Q", "V")[k // 22] + "ABCDEFGHJKLMNOPRSTUWYZ"[k % 22]  # no real area starts X, Q or V
+        area = ("X", "Q", "V")[k // 22] + "ABCDEFGHJKLMNOPRSTUWYZ"[
+            k % 22
+        ]  # no real area starts X, Q or V
         las.append(dict(la_code=code, la_name=name, postcode_area=area))
         m = int(max(sizes[k], 12))
         la_districts = tuple(f"{name} {s}" for s in ("North", "South", "East", "West", "Central"))
@@ -357,8 +650,18 @@ def _people(rng: np.random.Generator, df: pd.DataFrame) -> pd.DataFrame:
     df["head_title"] = np.array(["Mr", "Mrs", "Ms", "Dr", "Miss"])[rng.integers(0, 5, n)]
     df["head_first"] = np.array(_FIRST)[rng.integers(0, len(_FIRST), n)]
     df["head_last"] = np.array(_LAST)[rng.integers(0, len(_LAST), n)]
-    streets = ("School Lane", "Church Road", "Mill Street", "Station Road", "Moor Lane", "Chapel Walk",
-               "Orchard Way", "Green Lane", "Brook Road", "High Street")
+    streets = (
+        "School Lane",
+        "Church Road",
+        "Mill Street",
+        "Station Road",
+        "Moor Lane",
+        "Chapel Walk",
+        "Orchard Way",
+        "Green Lane",
+        "Brook Road",
+        "High Street",
+    )
     df["street"] = np.array(streets)[rng.integers(0, len(streets), n)]
     return df
 

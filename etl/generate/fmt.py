@@ -13,7 +13,9 @@ BOM = "\ufeff"
 
 def rng_for(seed: int, *keys: int | str) -> np.random.Generator:
     """An independent deterministic stream per (seed, purpose, year): order of calls never matters."""
-    ints = [seed] + [k if isinstance(k, int) else sum((i + 1) * ord(c) for i, c in enumerate(k)) for k in keys]
+    ints = [seed] + [
+        k if isinstance(k, int) else sum((i + 1) * ord(c) for i, c in enumerate(k)) for k in keys
+    ]
     return np.random.default_rng(ints)
 
 
@@ -56,9 +58,18 @@ def ddmmyyyy(d, sep: str = "-") -> str:
     return d.strftime(f"%d{sep}%m{sep}%Y")
 
 
-def write_rows(path: Path, header: list[str] | tuple[str, ...], rows: list[list[str]], *, bom: bool = True,
-               crlf: bool = True, short_rows: bool = True, encoding: str = "utf-8", quote_all: bool = False,
-               trailer: str = "") -> None:
+def write_rows(
+    path: Path,
+    header: list[str] | tuple[str, ...],
+    rows: list[list[str]],
+    *,
+    bom: bool = True,
+    crlf: bool = True,
+    short_rows: bool = True,
+    encoding: str = "utf-8",
+    quote_all: bool = False,
+    trailer: str = "",
+) -> None:
     """Write a CSV the DfE way: no quoting (values never hold commas), rows stop after the last non-empty cell."""
     nl = "\r\n" if crlf else "\n"
     out = [(BOM if bom else "") + ",".join(header)]

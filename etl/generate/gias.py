@@ -18,7 +18,15 @@ from .headers import GIAS_HEADER
 
 EXTRACT_DATE = date(2025, 11, 1)
 FILE_NAME = "edubasealldata20251101.csv"
-_UNQUOTED = {"URN", "StatutoryLowAge", "StatutoryHighAge", "SchoolCapacity", "UKPRN", "Easting", "Northing"}
+_UNQUOTED = {
+    "URN",
+    "StatutoryLowAge",
+    "StatutoryHighAge",
+    "SchoolCapacity",
+    "UKPRN",
+    "Easting",
+    "Northing",
+}
 
 
 def telephone(urn: int) -> str:
@@ -30,7 +38,9 @@ def _q(v: str) -> str:
     return '"' + v.replace('"', '""') + '"'
 
 
-def write(c: cm.County, out_dir: Path, rolls: dict, ofsted_latest: dict[int, tuple[str, date | None]]) -> str:
+def write(
+    c: cm.County, out_dir: Path, rolls: dict, ofsted_latest: dict[int, tuple[str, date | None]]
+) -> str:
     s = c.schools
     rng = rng_for(c.seed, "gias")
     roll = rolls[cm.YEARS[-1]]
@@ -62,15 +72,26 @@ def write(c: cm.County, out_dir: Path, rolls: dict, ofsted_latest: dict[int, tup
         put("StatutoryLowAge", r["age_low"])
         put("StatutoryHighAge", r["age_high"])
         put("Boarders (name)", "No boarders")
-        put("NurseryProvision (name)", "Has Nursery Classes" if r["kind"] in ("nursery",) or
-            (r["kind"] == "primary" and urn % 3 == 0) else "No Nursery Classes")
-        put("OfficialSixthForm (name)", "Has a sixth form" if r["kind"] in ("secondary", "all-through", "16plus")
-            and urn % 2 == 0 else "Does not have a sixth form")
+        put(
+            "NurseryProvision (name)",
+            "Has Nursery Classes"
+            if r["kind"] in ("nursery",) or (r["kind"] == "primary" and urn % 3 == 0)
+            else "No Nursery Classes",
+        )
+        put(
+            "OfficialSixthForm (name)",
+            "Has a sixth form"
+            if r["kind"] in ("secondary", "all-through", "16plus") and urn % 2 == 0
+            else "Does not have a sixth form",
+        )
         put("Gender (name)", "Mixed")
         put("ReligiousCharacter (name)", r["religious"])
         put("ReligiousEthos (name)", "Does not apply")
         put("Diocese (name)", "Not applicable")
-        put("AdmissionsPolicy (name)", "Not applicable" if r["kind"] != "secondary" else "Non-selective")
+        put(
+            "AdmissionsPolicy (name)",
+            "Not applicable" if r["kind"] != "secondary" else "Non-selective",
+        )
         open_now = r["status"] == "Open"
         pupils = roll.get(urn)
         put("SchoolCapacity", int(round(r["pupils"] * 1.1 / 10) * 10) if open_now else "")
@@ -83,9 +104,14 @@ def write(c: cm.County, out_dir: Path, rolls: dict, ofsted_latest: dict[int, tup
             put("NumberOfGirls", pupils - boys)
             put("PercentageFSM", f"{r['fsm_pct']:.1f}")
             put("FSM", int(round(pupils * r["fsm_pct"] / 100)))
-        put("TrustSchoolFlag (name)", "Supported by a multi-academy trust" if r["is_academy"] else "Not applicable")
-        put("SchoolSponsorFlag (name)", "Linked to a sponsor" if r["type_name"] == "Academy sponsor led"
-            else "Not applicable")
+        put(
+            "TrustSchoolFlag (name)",
+            "Supported by a multi-academy trust" if r["is_academy"] else "Not applicable",
+        )
+        put(
+            "SchoolSponsorFlag (name)",
+            "Linked to a sponsor" if r["type_name"] == "Academy sponsor led" else "Not applicable",
+        )
         put("FederationFlag (name)", "Not under a federation")
         put("UKPRN", 10090000 + urn % 100000)
         put("FurtherEducationType (name)", "Not applicable")
@@ -108,8 +134,10 @@ def write(c: cm.County, out_dir: Path, rolls: dict, ofsted_latest: dict[int, tup
         put("GOR (name)", "East Midlands")
         put("DistrictAdministrative (name)", r["district"])
         put("ParliamentaryConstituency (name)", r["pcon_name"])
-        put("UrbanRural (name)", "(England/Wales) Urban city and town" if urn % 3 else
-            "(England/Wales) Rural village")
+        put(
+            "UrbanRural (name)",
+            "(England/Wales) Urban city and town" if urn % 3 else "(England/Wales) Rural village",
+        )
         put("GSSLACode (name)", "E10099991")
         put("Easting", int(r["easting"]))
         put("Northing", int(r["northing"]))

@@ -29,8 +29,15 @@ SHEETS = {
     "notices_of_concern": ("urn", "issued_date", "review_date", "status", "reason"),
     "dfe_concerns": ("urn", "raised_date", "raised_with", "summary", "status"),
 }
-OFFICERS = ("Hannah Quillfeather", "Robert Ashdown-Vale", "Meera Castellane", "Tom Brindley-Shaw",
-            "Gwen Okonkwo-Hart", "Patrick Dunmarrow", "Sofia Renwickham")
+OFFICERS = (
+    "Hannah Quillfeather",
+    "Robert Ashdown-Vale",
+    "Meera Castellane",
+    "Tom Brindley-Shaw",
+    "Gwen Okonkwo-Hart",
+    "Patrick Dunmarrow",
+    "Sofia Renwickham",
+)
 _FIXED = datetime(2026, 9, 1, 8, 0, 0)
 
 
@@ -50,48 +57,118 @@ def records(c: cm.County) -> dict[str, list[tuple]]:
         urn = int(r["urn"])
         w = weak[i]
         if rng.random() < 0.12:
-            out["leadership_changes"].append((urn, _ago(rng, 5, 360), "headteacher",
-                                              ("new_permanent", "interim", "acting")[rng.integers(3)],
-                                              "New headteacher in post; induction offered"))
+            out["leadership_changes"].append(
+                (
+                    urn,
+                    _ago(rng, 5, 360),
+                    "headteacher",
+                    ("new_permanent", "interim", "acting")[rng.integers(3)],
+                    "New headteacher in post; induction offered",
+                )
+            )
         if rng.random() < 0.10:
-            out["leadership_changes"].append((urn, _ago(rng, 380, 1400), ("headteacher", "chair_of_governors",
-                                                                            "deputy_headteacher")[rng.integers(3)],
-                                              "new_permanent", "Earlier change, settled"))
+            out["leadership_changes"].append(
+                (
+                    urn,
+                    _ago(rng, 380, 1400),
+                    ("headteacher", "chair_of_governors", "deputy_headteacher")[rng.integers(3)],
+                    "new_permanent",
+                    "Earlier change, settled",
+                )
+            )
         for _ in range(rng.poisson(0.25 + 0.35 * max(w, 0))):
-            out["complaints"].append((urn, _ago(rng, 3, 700), ("council", "ofsted")[int(rng.random() < 0.3)],
-                                      ("send", "bullying", "communication", "exclusions", "admissions",
-                                       "safeguarding")[rng.integers(6)],
-                                      ("open", "closed")[int(rng.random() < 0.65)], "Parent complaint logged"))
+            out["complaints"].append(
+                (
+                    urn,
+                    _ago(rng, 3, 700),
+                    ("council", "ofsted")[int(rng.random() < 0.3)],
+                    (
+                        "send",
+                        "bullying",
+                        "communication",
+                        "exclusions",
+                        "admissions",
+                        "safeguarding",
+                    )[rng.integers(6)],
+                    ("open", "closed")[int(rng.random() < 0.65)],
+                    "Parent complaint logged",
+                )
+            )
         for _ in range(rng.poisson(0.15 + 0.45 * max(w, 0))):
             sev = ("low", "medium", "high")[int(np.clip(rng.normal(0.6 + 0.5 * w, 0.7), 0, 2.49))]
-            out["concerns"].append((urn, _ago(rng, 3, 600), ("finance", "hr", "governance", "safeguarding",
-                                                             "school_leaders")[rng.integers(5)], sev,
-                                    ("open", "closed")[int(rng.random() < 0.5)], "Raised by a council service"))
+            out["concerns"].append(
+                (
+                    urn,
+                    _ago(rng, 3, 600),
+                    ("finance", "hr", "governance", "safeguarding", "school_leaders")[
+                        rng.integers(5)
+                    ],
+                    sev,
+                    ("open", "closed")[int(rng.random() < 0.5)],
+                    "Raised by a council service",
+                )
+            )
         if rng.random() < 0.6:
             for _ in range(1 + int(rng.integers(0, 3))):
                 rag = "red" if w > 1.4 else "amber" if w > 0.4 else "green"
                 if rng.random() < 0.2:
                     rag = ("green", "amber")[rng.integers(2)]
-                out["visits"].append((urn, _ago(rng, 3, 500), OFFICERS[rng.integers(len(OFFICERS))],
-                                      ("Annual review", "Support visit", "Monitoring visit", "Pre-inspection support",
-                                       "Data conversation")[rng.integers(5)],
-                                      {"green": "Secure; universal offer", "amber": "Some areas to improve; follow-up "
-                                       "agreed", "red": "Significant concerns; support plan"}[rag], rag))
+                out["visits"].append(
+                    (
+                        urn,
+                        _ago(rng, 3, 500),
+                        OFFICERS[rng.integers(len(OFFICERS))],
+                        (
+                            "Annual review",
+                            "Support visit",
+                            "Monitoring visit",
+                            "Pre-inspection support",
+                            "Data conversation",
+                        )[rng.integers(5)],
+                        {
+                            "green": "Secure; universal offer",
+                            "amber": "Some areas to improve; follow-up agreed",
+                            "red": "Significant concerns; support plan",
+                        }[rag],
+                        rag,
+                    )
+                )
     maint = d[~d["is_academy"]].copy()
     maint["w"] = weak[maint.index]
     acad = d[d["is_academy"]].copy()
     acad["w"] = weak[acad.index]
-    for k, (_, r) in enumerate(maint.sort_values("w", ascending=False, kind="stable").head(7).iterrows()):
+    for k, (_, r) in enumerate(
+        maint.sort_values("w", ascending=False, kind="stable").head(7).iterrows()
+    ):
         issued = _ago(rng, 20, 200)
         status = ("open", "open", "open", "open", "escalated", "closed", "closed")[k]
-        out["notices_of_concern"].append((int(r["urn"]), issued, issued + timedelta(weeks=7), status,
-                                          ("Standards below national and falling", "Leadership capacity",
-                                           "Governance weaknesses", "Safeguarding culture",
-                                           "Financial deficit recovery")[k % 5]))
-    for k, (_, r) in enumerate(acad.sort_values("w", ascending=False, kind="stable").head(5).iterrows()):
-        out["dfe_concerns"].append((int(r["urn"]), _ago(rng, 10, 300), ("DfE", "RSC", "Regions Group")[k % 3],
-                                    "Concern about standards and leadership shared with the trust",
-                                    ("open", "closed")[int(k >= 3)]))
+        out["notices_of_concern"].append(
+            (
+                int(r["urn"]),
+                issued,
+                issued + timedelta(weeks=7),
+                status,
+                (
+                    "Standards below national and falling",
+                    "Leadership capacity",
+                    "Governance weaknesses",
+                    "Safeguarding culture",
+                    "Financial deficit recovery",
+                )[k % 5],
+            )
+        )
+    for k, (_, r) in enumerate(
+        acad.sort_values("w", ascending=False, kind="stable").head(5).iterrows()
+    ):
+        out["dfe_concerns"].append(
+            (
+                int(r["urn"]),
+                _ago(rng, 10, 300),
+                ("DfE", "RSC", "Regions Group")[k % 3],
+                "Concern about standards and leadership shared with the trust",
+                ("open", "closed")[int(k >= 3)],
+            )
+        )
     for k in out:
         out[k].sort(key=lambda t: (t[1], t[0]))
     return out
@@ -132,7 +209,9 @@ def _deterministic_zip(data: bytes, path: Path) -> None:
                 text = body.decode("utf-8")
                 import re
 
-                text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*", r"\g<1>2026-09-01T08:00:00Z", text)
+                text = re.sub(
+                    r"(<dcterms:(created|modified)[^>]*>)[^<]*", r"\g<1>2026-09-01T08:00:00Z", text
+                )
                 body = text.encode("utf-8")
             zi = zipfile.ZipInfo(info.filename, date_time=(2026, 9, 1, 8, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED

@@ -29,17 +29,35 @@ from .fmt import integer, num, pct, rng_for, write_rows
 from .headers import KS2_HEADER
 
 GROUPS = ("all", "B", "G", "L", "M", "H", "FSM6CLA1A", "NotFSM6CLA1A", "EAL", "MOBN")
-PROGRESS_PUBLISHED = {201617: True, 201718: True, 201819: True, 202122: True, 202223: True,
-                      202324: False, 202425: False}
-RWM_TARGET = {201617: 0.61, 201718: 0.64, 201819: 0.65, 202122: 0.59, 202223: 0.60, 202324: 0.61,
-              202425: 0.62}
+PROGRESS_PUBLISHED = {
+    201617: True,
+    201718: True,
+    201819: True,
+    202122: True,
+    202223: True,
+    202324: False,
+    202425: False,
+}
+RWM_TARGET = {
+    201617: 0.61,
+    201718: 0.64,
+    201819: 0.65,
+    202122: 0.59,
+    202223: 0.60,
+    202324: 0.61,
+    202425: 0.62,
+}
 KS2_KINDS = ("primary", "junior", "all-through", "special")
 SUPP_MAX = 10
 
 
 def cohort_sizes(df: pd.DataFrame, tp: int, seed: int) -> np.ndarray:
     rng = rng_for(seed, "ks2cohort", tp)
-    div = df["kind"].map({"primary": 7.0, "junior": 4.0, "all-through": 14.0, "special": 10.0}).to_numpy()
+    div = (
+        df["kind"]
+        .map({"primary": 7.0, "junior": 4.0, "all-through": 14.0, "special": 10.0})
+        .to_numpy()
+    )
     lam = np.where(np.isnan(div), 0, df["pupils"].to_numpy() / np.where(np.isnan(div), 1, div))
     return np.maximum(rng.poisson(lam), 1)
 
@@ -61,18 +79,34 @@ def simulate(c: cm.County, tp: int) -> dict:
     dis = rng.random(N) < np.clip(d["fsm_pct"].to_numpy() * 1.3 / 100, 0.02, 0.9)[idx]
     eal = rng.random(N) < d["eal_share"].to_numpy()[idx]
     mobile = rng.random(N) < 0.07
-    a = d["intake"].to_numpy()[idx] + rng.normal(0, 0.95, N) - 0.5 * dis - 2.6 * special + 0.08 * girl
-    special_gap = rng.beta(2.0, 3.0, S)[idx]  # share of a special school's pupils without a KS1 result
+    a = (
+        d["intake"].to_numpy()[idx]
+        + rng.normal(0, 0.95, N)
+        - 0.5 * dis
+        - 2.6 * special
+        + 0.08 * girl
+    )
+    special_gap = rng.beta(2.0, 3.0, S)[
+        idx
+    ]  # share of a special school's pupils without a KS1 result
     noprior = rng.random(N) < np.where(special, special_gap, 0.03 + 0.08 * eal)
     base = va_y[idx] - 1.3 * dis
     noise = rng.normal(0, 7.0, (N, 3))
-    prog_true = np.stack([
-        base + subj_dev[idx, 0] + 0.4 * girl - 0.3 * eal,
-        base + subj_dev[idx, 1] + 1.2 * girl + 0.6 * eal,
-        base + subj_dev[idx, 2] - 0.6 * girl + 1.6 * eal,
-    ], axis=1) + noise
+    prog_true = (
+        np.stack(
+            [
+                base + subj_dev[idx, 0] + 0.4 * girl - 0.3 * eal,
+                base + subj_dev[idx, 1] + 1.2 * girl + 0.6 * eal,
+                base + subj_dev[idx, 2] - 0.6 * girl + 1.6 * eal,
+            ],
+            axis=1,
+        )
+        + noise
+    )
     raw = 103.0 + 5.3 * a[:, None] + prog_true  # reading, writing (continuous TA scale), maths
-    gps_raw = 104.0 + 5.8 * a + 0.5 * prog_true[:, 0] + 0.4 * prog_true[:, 1] + rng.normal(0, 2.5, N)
+    gps_raw = (
+        104.0 + 5.8 * a + 0.5 * prog_true[:, 0] + 0.4 * prog_true[:, 1] + rng.normal(0, 2.5, N)
+    )
     absent = rng.random(N) < 0.006
 
     def scores(shift):
@@ -83,20 +117,34 @@ def simulate(c: cm.County, tp: int) -> dict:
     for _ in range(30):  # calibrate the national share meeting the expected standard in RWM
         mid = (lo + hi) / 2
         sc = scores(mid)
-        rate = np.mean((sc[:, 0] >= 100) & (sc[:, 1] >= 101) & (sc[:, 2] >= 100) & ~absent & ~special)
+        rate = np.mean(
+            (sc[:, 0] >= 100) & (sc[:, 1] >= 101) & (sc[:, 2] >= 100) & ~absent & ~special
+        )
         lo, hi = (mid, hi) if rate < RWM_TARGET[tp] else (lo, mid)
     shift = (lo + hi) / 2
     sc = scores(shift)
     gps = np.clip(np.round(gps_raw + shift), 80, 120)
-    exp = {"READ": (sc[:, 0] >= 100) & ~absent, "WRITTA": sc[:, 1] >= 101, "MAT": (sc[:, 2] >= 100) & ~absent,
-           "GPS": (gps >= 100) & ~absent}
-    high = {"READ": (sc[:, 0] >= 110) & ~absent, "WRITTA": sc[:, 1] >= 112, "MAT": (sc[:, 2] >= 110) & ~absent,
-            "GPS": (gps >= 110) & ~absent}
+    exp = {
+        "READ": (sc[:, 0] >= 100) & ~absent,
+        "WRITTA": sc[:, 1] >= 101,
+        "MAT": (sc[:, 2] >= 100) & ~absent,
+        "GPS": (gps >= 100) & ~absent,
+    }
+    high = {
+        "READ": (sc[:, 0] >= 110) & ~absent,
+        "WRITTA": sc[:, 1] >= 112,
+        "MAT": (sc[:, 2] >= 110) & ~absent,
+        "GPS": (gps >= 110) & ~absent,
+    }
     exp["RWM"] = exp["READ"] & exp["WRITTA"] & exp["MAT"]
     high["RWM"] = high["READ"] & high["WRITTA"] & high["MAT"]
     # progress as the DfE computes it: score minus the national mean of pupils with the same KS1 prior
     has_prior = ~noprior & ~absent
-    edges = np.quantile(a[has_prior], np.linspace(0, 1, 25)[1:-1]) if has_prior.any() else np.array([0.0])
+    edges = (
+        np.quantile(a[has_prior], np.linspace(0, 1, 25)[1:-1])
+        if has_prior.any()
+        else np.array([0.0])
+    )
     pag = np.digitize(a, edges)
     cont = np.stack([raw[:, 0] + shift, raw[:, 1] + shift, raw[:, 2] + shift], axis=1)
     prog = np.full((N, 3), np.nan)
@@ -106,13 +154,42 @@ def simulate(c: cm.County, tp: int) -> dict:
         prog[has_prior, k] = cont[has_prior, k] - (m / np.maximum(cnt, 1))[pag[has_prior]]
     sd_nat = np.nanstd(prog, axis=0)
     prior_grp = np.where(noprior, "NA", np.where(a < -1.34, "L", np.where(a > 0.41, "H", "M")))
-    masks = {"all": np.ones(N, bool), "B": ~girl, "G": girl, "L": prior_grp == "L", "M": prior_grp == "M",
-             "H": prior_grp == "H", "FSM6CLA1A": dis, "NotFSM6CLA1A": ~dis, "EAL": eal, "MOBN": ~mobile}
-    scaled = {"READ": np.where(absent, np.nan, sc[:, 0]), "MAT": np.where(absent, np.nan, sc[:, 2]),
-              "GPS": np.where(absent, np.nan, gps)}
-    return dict(tp=tp, sel=sel, S=S, idx=idx, masks=masks, exp=exp, high=high, scaled=scaled, prog=prog,
-                sd_nat=sd_nat, has_prior=has_prior, absent=absent, ks1=16.0 + 2.6 * a, noprior=noprior,
-                prior_grp=prior_grp, sci=(a + rng.normal(0, 0.7, N)) > -1.2, ad=np.zeros(N, bool))
+    masks = {
+        "all": np.ones(N, bool),
+        "B": ~girl,
+        "G": girl,
+        "L": prior_grp == "L",
+        "M": prior_grp == "M",
+        "H": prior_grp == "H",
+        "FSM6CLA1A": dis,
+        "NotFSM6CLA1A": ~dis,
+        "EAL": eal,
+        "MOBN": ~mobile,
+    }
+    scaled = {
+        "READ": np.where(absent, np.nan, sc[:, 0]),
+        "MAT": np.where(absent, np.nan, sc[:, 2]),
+        "GPS": np.where(absent, np.nan, gps),
+    }
+    return dict(
+        tp=tp,
+        sel=sel,
+        S=S,
+        idx=idx,
+        masks=masks,
+        exp=exp,
+        high=high,
+        scaled=scaled,
+        prog=prog,
+        sd_nat=sd_nat,
+        has_prior=has_prior,
+        absent=absent,
+        ks1=16.0 + 2.6 * a,
+        noprior=noprior,
+        prior_grp=prior_grp,
+        sci=(a + rng.normal(0, 0.7, N)) > -1.2,
+        ad=np.zeros(N, bool),
+    )
 
 
 def aggregate(sim: dict, keys: np.ndarray, K: int) -> dict:
@@ -131,13 +208,15 @@ def aggregate(sim: dict, keys: np.ndarray, K: int) -> dict:
             out[(f"PT{subj}_HIGH", g)] = cnt(gm & sim["high"][subj]) / np.where(ng > 0, ng, np.nan)
         for subj, v in sim["scaled"].items():
             ok = gm & ~np.isnan(v)
-            out[(f"{subj}_AVERAGE", g)] = np.bincount(unit, weights=np.where(ok, v, 0), minlength=K) / np.where(
-                cnt(ok) > 0, cnt(ok), np.nan)
+            out[(f"{subj}_AVERAGE", g)] = np.bincount(
+                unit, weights=np.where(ok, v, 0), minlength=K
+            ) / np.where(cnt(ok) > 0, cnt(ok), np.nan)
         for k, name in enumerate(("READPROG", "WRITPROG", "MATPROG")):
             ok = gm & sim["has_prior"]
             npr = cnt(ok)
-            mean = np.bincount(unit, weights=np.where(ok, sim["prog"][:, k], 0), minlength=K) / np.where(
-                npr > 0, npr, np.nan)
+            mean = np.bincount(
+                unit, weights=np.where(ok, sim["prog"][:, k], 0), minlength=K
+            ) / np.where(npr > 0, npr, np.nan)
             half = 1.96 * sim["sd_nat"][k] / np.sqrt(np.where(npr > 0, npr, np.nan))
             out[(name, g)] = mean
             out[(name + "_LOWER", g)] = mean - half
@@ -146,8 +225,9 @@ def aggregate(sim: dict, keys: np.ndarray, K: int) -> dict:
     alln = out[("n", "all")]
     den = np.where(alln > 0, alln, np.nan)
     out["cov"] = cnt(sim["has_prior"]) / den
-    out["ks1avg"] = np.bincount(unit, weights=np.where(sim["noprior"], 0, sim["ks1"]), minlength=K) / np.maximum(
-        cnt(~sim["noprior"]), 1)
+    out["ks1avg"] = np.bincount(
+        unit, weights=np.where(sim["noprior"], 0, sim["ks1"]), minlength=K
+    ) / np.maximum(cnt(~sim["noprior"]), 1)
     for gname in ("L", "M", "H", "NA"):
         out[("TKS1GROUP", gname)] = cnt(sim["prior_grp"] == gname)
     out["read_at"] = cnt(sim["absent"]) / den
@@ -156,11 +236,17 @@ def aggregate(sim: dict, keys: np.ndarray, K: int) -> dict:
     return out
 
 
-_PT = re.compile(r"^(PT(?:RWM|READ|GPS|MAT|WRITTA)_(?:EXP|HIGH))(?:_(B|G|L|M|H|FSM6CLA1A|NotFSM6CLA1A|EAL|MOBN))?"
-                 r"(?:_(18|17|3YR))?$")
-_PROG = re.compile(r"^((?:READ|WRIT|MAT)PROG)(?:_(B|G|L|M|H|FSM6CLA1A|NotFSM6CLA1A|EAL|MOBN))?(_LOWER|_UPPER)?"
-                   r"(?:_(LOWER|UPPER))?(?:_(18|17))?$")
-_AVG = re.compile(r"^((?:READ|MAT|GPS)_AVERAGE)(?:_(B|G|L|M|H|FSM6CLA1A|NotFSM6CLA1A|EAL|MOBN))?(?:_(18|17|3YR))?$")
+_PT = re.compile(
+    r"^(PT(?:RWM|READ|GPS|MAT|WRITTA)_(?:EXP|HIGH))(?:_(B|G|L|M|H|FSM6CLA1A|NotFSM6CLA1A|EAL|MOBN))?"
+    r"(?:_(18|17|3YR))?$"
+)
+_PROG = re.compile(
+    r"^((?:READ|WRIT|MAT)PROG)(?:_(B|G|L|M|H|FSM6CLA1A|NotFSM6CLA1A|EAL|MOBN))?(_LOWER|_UPPER)?"
+    r"(?:_(LOWER|UPPER))?(?:_(18|17))?$"
+)
+_AVG = re.compile(
+    r"^((?:READ|MAT|GPS)_AVERAGE)(?:_(B|G|L|M|H|FSM6CLA1A|NotFSM6CLA1A|EAL|MOBN))?(?:_(18|17|3YR))?$"
+)
 
 
 class Year:
@@ -188,8 +274,16 @@ def _suppress(values: pd.Series, n: np.ndarray, *, empty_if_zero: str = "") -> p
     return v
 
 
-def column(col: str, agg: dict, prior: list[dict | None], published: bool, rows: int, *, national: bool,
-           school_level: bool) -> pd.Series | None:
+def column(
+    col: str,
+    agg: dict,
+    prior: list[dict | None],
+    published: bool,
+    rows: int,
+    *,
+    national: bool,
+    school_level: bool,
+) -> pd.Series | None:
     """The formatted values of one measure column; None when the column is not a measure column."""
     m = _PT.match(col)
     if m:
@@ -251,8 +345,15 @@ def _descr(lower, upper, score, published, n):
     out = np.full(len(score), "", dtype=object)
     if not published:
         return pd.Series(out)
-    band = np.where((lower > 0) & (score >= 3.5), "5", np.where(lower > 0, "4", np.where(
-        (upper < 0) & (score <= -3.5), "1", np.where(upper < 0, "2", "3"))))
+    band = np.where(
+        (lower > 0) & (score >= 3.5),
+        "5",
+        np.where(
+            lower > 0,
+            "4",
+            np.where((upper < 0) & (score <= -3.5), "1", np.where(upper < 0, "2", "3")),
+        ),
+    )
     ok = ~np.isnan(score) & (n > SUPP_MAX)
     out[ok] = band[ok]
     return pd.Series(out)
@@ -277,17 +378,24 @@ def _align(prev: Year | None, urns: np.ndarray, new_urns: set[int]) -> dict | No
 
 
 def _slice(agg: dict, i: int) -> dict:
-    return {k: (np.asarray(v)[i:i + 1] if not isinstance(v, bool) else v) for k, v in agg.items()}
+    return {k: (np.asarray(v)[i : i + 1] if not isinstance(v, bool) else v) for k, v in agg.items()}
 
 
-def _align_units(prev: Year | None, level: str, keys: np.ndarray, new_urns: set[int]) -> dict | None:
+def _align_units(
+    prev: Year | None, level: str, keys: np.ndarray, new_urns: set[int]
+) -> dict | None:
     if prev is None:
         return None
     if level == "school":
         return _align(prev, keys, new_urns)
     src = prev.la if level == "la" else prev.nat
     if level == "la":
-        pos = np.array([int(np.searchsorted(prev.la_codes, k)) if k in set(prev.la_codes) else -1 for k in keys])
+        pos = np.array(
+            [
+                int(np.searchsorted(prev.la_codes, k)) if k in set(prev.la_codes) else -1
+                for k in keys
+            ]
+        )
     else:
         pos = np.zeros(len(keys), dtype=np.int64)
     out = {"published": prev.published}
@@ -302,13 +410,45 @@ def _align_units(prev: Year | None, level: str, keys: np.ndarray, new_urns: set[
     return out
 
 
-_IDENT = ("RECTYPE", "ALPHAIND", "LEA", "ESTAB", "URN", "SCHNAME", "ADDRESS1", "ADDRESS2", "ADDRESS3", "TOWN",
-          "PCODE", "TELNUM", "PCON_CODE", "PCON_NAME", "URN_AC", "SCHNAME_AC", "OPEN_AC", "NFTYPE", "ICLOSE",
-          "RELDENOM", "AGERANGE", "CONFEXAM", "TAB15", "TAB1618")
+_IDENT = (
+    "RECTYPE",
+    "ALPHAIND",
+    "LEA",
+    "ESTAB",
+    "URN",
+    "SCHNAME",
+    "ADDRESS1",
+    "ADDRESS2",
+    "ADDRESS3",
+    "TOWN",
+    "PCODE",
+    "TELNUM",
+    "PCON_CODE",
+    "PCON_NAME",
+    "URN_AC",
+    "SCHNAME_AC",
+    "OPEN_AC",
+    "NFTYPE",
+    "ICLOSE",
+    "RELDENOM",
+    "AGERANGE",
+    "CONFEXAM",
+    "TAB15",
+    "TAB1618",
+)
 
 
-def _measures(agg: dict, prior: list, published: bool, rows: int, nat_ref: dict, *, national: bool,
-              school_level: bool, extra: dict[str, pd.Series]) -> dict[str, pd.Series]:
+def _measures(
+    agg: dict,
+    prior: list,
+    published: bool,
+    rows: int,
+    nat_ref: dict,
+    *,
+    national: bool,
+    school_level: bool,
+    extra: dict[str, pd.Series],
+) -> dict[str, pd.Series]:
     cols: dict[str, pd.Series] = {}
     n = agg[("n", "all")]
     den = np.where(n > 0, n, np.nan)
@@ -322,8 +462,12 @@ def _measures(agg: dict, prior: list, published: bool, rows: int, nat_ref: dict,
     for g in ("L", "M", "H", "NA"):
         f[f"TKS1GROUP_{g}"] = integer(agg[("TKS1GROUP", g)])
         f[f"PTKS1GROUP_{g}"] = pct(agg[("TKS1GROUP", g)] / den)
-    for g, t in (("FSM6CLA1A", "FSM6CLA1A"), ("NotFSM6CLA1A", "NotFSM6CLA1A"), ("EAL", "EALGRP2"),
-                 ("MOBN", "MOBN")):
+    for g, t in (
+        ("FSM6CLA1A", "FSM6CLA1A"),
+        ("NotFSM6CLA1A", "NotFSM6CLA1A"),
+        ("EAL", "EALGRP2"),
+        ("MOBN", "MOBN"),
+    ):
         f[f"T{t}"] = integer(agg[("n", g)])
         f[f"PT{t}"] = pct(agg[("n", g)] / den)
     eng = n - agg[("n", "EAL")]
@@ -354,25 +498,40 @@ def _measures(agg: dict, prior: list, published: bool, rows: int, nat_ref: dict,
     nd = nat_ref
     for m in ("EXP", "HIGH"):
         gap = (agg[(f"PTRWM_{m}", "FSM6CLA1A")] - nd[(f"PTRWM_{m}", "NotFSM6CLA1A")][0]) * 100
-        f[f"DIFFN_RWM_{m}"] = _suppress(integer(np.zeros(rows) if national else gap), agg[("n", "FSM6CLA1A")])
+        f[f"DIFFN_RWM_{m}"] = _suppress(
+            integer(np.zeros(rows) if national else gap), agg[("n", "FSM6CLA1A")]
+        )
     for p in ("READPROG", "WRITPROG", "MATPROG"):
         if not published:
             f[f"DIFFN_{p}"] = pd.Series(["NP"] * rows, dtype=object)
         else:
             gap = agg[(p, "FSM6CLA1A")] - nd[(p, "NotFSM6CLA1A")][0]
-            f[f"DIFFN_{p}"] = _suppress(num(gap, 1), agg[("nprog", "FSM6CLA1A")], empty_if_zero="NA")
-        f[f"{p}_UNADJUSTED"] = (_suppress(num(agg[(p, "all")], 1), agg[("nprog", "all")])
-                                if published and not national else pd.Series([""] * rows, dtype=object))
+            f[f"DIFFN_{p}"] = _suppress(
+                num(gap, 1), agg[("nprog", "FSM6CLA1A")], empty_if_zero="NA"
+            )
+        f[f"{p}_UNADJUSTED"] = (
+            _suppress(num(agg[(p, "all")], 1), agg[("nprog", "all")])
+            if published and not national
+            else pd.Series([""] * rows, dtype=object)
+        )
         for suf, a in (("", agg), ("_18", prior[0]), ("_17", prior[1])):
             name = f"{p}_DESCR{suf}"
             if a is None:
                 f[name] = pd.Series([""] * rows, dtype=object)
             elif national:
-                f[name] = pd.Series([" "] * rows, dtype=object) if suf == "" else pd.Series([""] * rows,
-                                                                                              dtype=object)
+                f[name] = (
+                    pd.Series([" "] * rows, dtype=object)
+                    if suf == ""
+                    else pd.Series([""] * rows, dtype=object)
+                )
             else:
-                f[name] = _descr(a[(p + "_LOWER", "all")], a[(p + "_UPPER", "all")], a[(p, "all")],
-                                 a.get("published", published), a[("nprog", "all")])
+                f[name] = _descr(
+                    a[(p + "_LOWER", "all")],
+                    a[(p + "_UPPER", "all")],
+                    a[(p, "all")],
+                    a.get("published", published),
+                    a[("nprog", "all")],
+                )
     for suf, a in (("_18", prior[0]), ("_17", prior[1])):
         if a is None:
             continue
@@ -389,8 +548,15 @@ def _measures(agg: dict, prior: list, published: bool, rows: int, nat_ref: dict,
             continue
         if col in _IDENT or col in ("TOTPUPS", "TPUPYEAR"):
             continue
-        v = column(col, {**agg, "published": published}, prior, published, rows, national=national,
-                   school_level=school_level)
+        v = column(
+            col,
+            {**agg, "published": published},
+            prior,
+            published,
+            rows,
+            national=national,
+            school_level=school_level,
+        )
         if v is None:
             v = pd.Series([""] * rows, dtype=object)
         cols[col] = v.reset_index(drop=True)
@@ -413,7 +579,11 @@ def _identity(d: pd.DataFrame, c: cm.County, tp: int) -> dict[str, pd.Series]:
     from .gias import telephone  # shared invented numbering
 
     k = len(d)
-    succ = {int(p): int(u) for u, p in zip(c.schools["urn"], c.schools["predecessor"], strict=False) if p == p}
+    succ = {
+        int(p): int(u)
+        for u, p in zip(c.schools["urn"], c.schools["predecessor"], strict=False)
+        if p == p
+    }
     names = dict(zip(c.schools["urn"].astype(int), c.schools["name"], strict=False))
     opened = dict(zip(c.schools["urn"].astype(int), c.schools["open_date"], strict=False))
     url = d["urn"].astype(int)
@@ -427,7 +597,8 @@ def _identity(d: pd.DataFrame, c: cm.County, tp: int) -> dict[str, pd.Series]:
         "URN": pd.Series(url.astype(str).to_numpy()),
         "SCHNAME": pd.Series(d["name"].to_numpy()),
         "ADDRESS1": pd.Series(d["street"].to_numpy()),
-        "ADDRESS2": pd.Series([""] * k), "ADDRESS3": pd.Series([""] * k),
+        "ADDRESS2": pd.Series([""] * k),
+        "ADDRESS3": pd.Series([""] * k),
         "TOWN": pd.Series(d["town"].to_numpy()),
         "PCODE": pd.Series(d["postcode"].to_numpy()),
         "TELNUM": pd.Series([telephone(u) for u in url]),
@@ -435,12 +606,18 @@ def _identity(d: pd.DataFrame, c: cm.County, tp: int) -> dict[str, pd.Series]:
         "PCON_NAME": pd.Series(d["pcon_name"].to_numpy()),
         "URN_AC": pd.Series([str(succ.get(u, 0)) for u in url]),
         "SCHNAME_AC": pd.Series([names.get(succ[u], "") if u in succ else "" for u in url]),
-        "OPEN_AC": pd.Series([opened[succ[u]].strftime("%d/%m/%Y") if u in succ else "" for u in url]),
+        "OPEN_AC": pd.Series(
+            [opened[succ[u]].strftime("%d/%m/%Y") if u in succ else "" for u in url]
+        ),
         "NFTYPE": pd.Series(d["nftype"].to_numpy()),
         "ICLOSE": pd.Series(np.where(closed.to_numpy(), "1", "0")),
         "RELDENOM": pd.Series(d["religious"].to_numpy()),
-        "AGERANGE": pd.Series([f"{lo}-{hi}" for lo, hi in zip(d["age_low"], d["age_high"], strict=False)]),
-        "CONFEXAM": pd.Series([""] * k), "TAB15": pd.Series(["0"] * k), "TAB1618": pd.Series(["0"] * k),
+        "AGERANGE": pd.Series(
+            [f"{lo}-{hi}" for lo, hi in zip(d["age_low"], d["age_high"], strict=False)]
+        ),
+        "CONFEXAM": pd.Series([""] * k),
+        "TAB15": pd.Series(["0"] * k),
+        "TAB1618": pd.Series(["0"] * k),
     }
 
 
@@ -457,7 +634,10 @@ def _frame(ident: dict, meas: dict, rows: int) -> pd.DataFrame:
 
 
 def _agg_rows(agg: dict, sel: np.ndarray) -> dict:
-    return {k: (np.asarray(v)[sel] if not isinstance(v, (bool, np.bool_)) else v) for k, v in agg.items()}
+    return {
+        k: (np.asarray(v)[sel] if not isinstance(v, (bool, np.bool_)) else v)
+        for k, v in agg.items()
+    }
 
 
 def write(c: cm.County, out_dir: Path, rolls: dict) -> list[tuple[str, int]]:
@@ -473,13 +653,22 @@ def write(c: cm.County, out_dir: Path, rolls: dict) -> list[tuple[str, int]]:
             continue
         d = s.iloc[y.sim["sel"]].reset_index(drop=True)
         S = len(d)
-        new_urns = set(int(u) for u in s.loc[s["open_date"].map(lambda x: x is not None and x == x), "urn"])
-        prior = [_align_units(prev1, "school", y.urns, new_urns), _align_units(prev2, "school", y.urns, new_urns)]
+        new_urns = set(
+            int(u) for u in s.loc[s["open_date"].map(lambda x: x is not None and x == x), "urn"]
+        )
+        prior = [
+            _align_units(prev1, "school", y.urns, new_urns),
+            _align_units(prev2, "school", y.urns, new_urns),
+        ]
         roll = rolls[tp]
         extra = {"_sen": d["sen_share"].to_numpy()}
-        meas = _measures(y.school, prior, y.published, S, y.nat, national=False, school_level=True, extra=extra)
+        meas = _measures(
+            y.school, prior, y.published, S, y.nat, national=False, school_level=True, extra=extra
+        )
         ident = _identity(d, c, tp)
-        meas["TOTPUPS"] = integer(np.array([roll.get(int(u), np.nan) for u in d["urn"]], dtype=float))
+        meas["TOTPUPS"] = integer(
+            np.array([roll.get(int(u), np.nan) for u in d["urn"]], dtype=float)
+        )
         meas["TPUPYEAR"] = integer(y.school[("n", "all")])
         schools_df = _frame(ident, meas, S)
         # independent schools: in the tables with every measure NA
@@ -491,17 +680,38 @@ def write(c: cm.County, out_dir: Path, rolls: dict) -> list[tuple[str, int]]:
         ind_df = _frame(ind_ident, ind_meas, len(ind))
         allschools = pd.concat([schools_df, ind_df], ignore_index=True)
         # one concat, not three inserts: the frame has ~300 columns and inserts fragment it
-        allschools = pd.concat([allschools, pd.DataFrame({
-            "_la": allschools["LEA"].astype(int), "_es": allschools["ESTAB"].astype(int),
-            "_rt": allschools["RECTYPE"].astype(int)})], axis=1)
+        allschools = pd.concat(
+            [
+                allschools,
+                pd.DataFrame(
+                    {
+                        "_la": allschools["LEA"].astype(int),
+                        "_es": allschools["ESTAB"].astype(int),
+                        "_rt": allschools["RECTYPE"].astype(int),
+                    }
+                ),
+            ],
+            axis=1,
+        )
         allschools = allschools.sort_values(["_la", "_rt", "_es"], kind="stable")
         # LA rows
         L = len(y.la_codes)
         sen_by_la = s.groupby("la_code")["sen_share"].mean()
         la_sen = sen_by_la.reindex(y.la_codes).to_numpy()
-        laprior = [_align_units(prev1, "la", y.la_codes, set()), _align_units(prev2, "la", y.la_codes, set())]
-        la_meas = _measures(y.la, laprior, y.published, L, y.nat, national=False, school_level=False,
-                            extra={"_sen": la_sen})
+        laprior = [
+            _align_units(prev1, "la", y.la_codes, set()),
+            _align_units(prev2, "la", y.la_codes, set()),
+        ]
+        la_meas = _measures(
+            y.la,
+            laprior,
+            y.published,
+            L,
+            y.nat,
+            national=False,
+            school_level=False,
+            extra={"_sen": la_sen},
+        )
         la_names = dict(zip(c.las["la_code"], c.las["la_name"], strict=False))
         la_ident = {col: pd.Series([" "] * L) for col in _IDENT}
         la_ident["RECTYPE"] = pd.Series(["3"] * L)
@@ -511,13 +721,26 @@ def write(c: cm.County, out_dir: Path, rolls: dict) -> list[tuple[str, int]]:
         la_roll: dict[int, int] = {}
         for u, v in roll.items():
             la_roll[urn_la[u]] = la_roll.get(urn_la[u], 0) + v
-        la_meas["TOTPUPS"] = integer(np.array([la_roll.get(int(k), 0) for k in y.la_codes], dtype=float))
+        la_meas["TOTPUPS"] = integer(
+            np.array([la_roll.get(int(k), 0) for k in y.la_codes], dtype=float)
+        )
         la_meas["TPUPYEAR"] = integer(y.la[("n", "all")])
         la_df = _frame(la_ident, la_meas, L)
         # national rows 4 (all schools) and 5 (state-funded): the same pupils here (independent rows are NA)
-        natprior = [_align_units(prev1, "nat", np.zeros(1), set()), _align_units(prev2, "nat", np.zeros(1), set())]
-        nat_meas = _measures(y.nat, natprior, y.published, 1, y.nat, national=True, school_level=False,
-                             extra={"_sen": np.array([s["sen_share"].mean()])})
+        natprior = [
+            _align_units(prev1, "nat", np.zeros(1), set()),
+            _align_units(prev2, "nat", np.zeros(1), set()),
+        ]
+        nat_meas = _measures(
+            y.nat,
+            natprior,
+            y.published,
+            1,
+            y.nat,
+            national=True,
+            school_level=False,
+            extra={"_sen": np.array([s["sen_share"].mean()])},
+        )
         nat_meas["TOTPUPS"] = integer(np.array([float(sum(roll.values()))]))
         nat_meas["TPUPYEAR"] = integer(y.nat[("n", "all")])
         nat_rows = []

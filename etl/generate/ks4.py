@@ -26,12 +26,27 @@ from .fmt import integer, num, rng_for, write_rows, year_folder
 from .headers import KS4_HEADER
 
 KS4_KINDS = ("secondary", "all-through", "special")
-A8_TARGET = {201617: 46.4, 201718: 46.5, 201819: 46.7, 202122: 48.8, 202223: 46.3, 202324: 45.9, 202425: 45.9}
-P8_PUBLISHED = {201617: True, 201718: True, 201819: True, 202122: True, 202223: True, 202324: True,
-                202425: False}
+A8_TARGET = {
+    201617: 46.4,
+    201718: 46.5,
+    201819: 46.7,
+    202122: 48.8,
+    202223: 46.3,
+    202324: 45.9,
+    202425: 45.9,
+}
+P8_PUBLISHED = {
+    201617: True,
+    201718: True,
+    201819: True,
+    202122: True,
+    202223: True,
+    202324: True,
+    202425: False,
+}
 GROUPS = ("", "FSM6CLA1A", "NFSM6CLA1A", "LO", "AV", "HI", "EAL", "GIRLS", "BOYS", "NMOB")
 SUPP_MAX = 5
-IDENT = KS4_HEADER[:KS4_HEADER.index("TOTPUPS")]
+IDENT = KS4_HEADER[: KS4_HEADER.index("TOTPUPS")]
 
 
 def simulate(c: cm.County, tp: int) -> dict:
@@ -45,7 +60,11 @@ def simulate(c: cm.County, tp: int) -> dict:
     idx = np.repeat(np.arange(S), n)
     special = (d["kind"] == "special").to_numpy()[idx]
     yr = cm.academic_year_end(tp) - 2022
-    va4 = d["va"].to_numpy() / 1.45 * 0.45 + d["trend"].to_numpy() * 0.12 * yr + rng.normal(0, 0.12, S)
+    va4 = (
+        d["va"].to_numpy() / 1.45 * 0.45
+        + d["trend"].to_numpy() * 0.12 * yr
+        + rng.normal(0, 0.12, S)
+    )
     girl = rng.random(N) < 0.49
     dis = rng.random(N) < np.clip(d["fsm_pct"].to_numpy() * 1.2 / 100, 0.02, 0.9)[idx]
     eal = rng.random(N) < d["eal_share"].to_numpy()[idx]
@@ -62,8 +81,16 @@ def simulate(c: cm.County, tp: int) -> dict:
         lo, hi = (mid, hi) if m < A8_TARGET[tp] else (lo, mid)
     shift = (lo + hi) / 2
     a8 = np.clip(np.round(raw + shift, 1), 0, 87)
-    ge = np.clip(np.round(4.6 + 1.55 * a + 0.08 * (a8 - 47 - 13 * a) + 0.4 * girl + rng.normal(0, 0.9, N)), 0, 9)
-    gm = np.clip(np.round(4.5 + 1.6 * a + 0.08 * (a8 - 47 - 13 * a) + 0.15 * ~girl + rng.normal(0, 0.9, N)), 0, 9)
+    ge = np.clip(
+        np.round(4.6 + 1.55 * a + 0.08 * (a8 - 47 - 13 * a) + 0.4 * girl + rng.normal(0, 0.9, N)),
+        0,
+        9,
+    )
+    gm = np.clip(
+        np.round(4.5 + 1.6 * a + 0.08 * (a8 - 47 - 13 * a) + 0.15 * ~girl + rng.normal(0, 0.9, N)),
+        0,
+        9,
+    )
     policy = d["ebacc_policy"].to_numpy()[idx]
     entered = rng.random(N) < 1 / (1 + np.exp(-(-0.7 + 0.9 * a + policy - 2.0 * special)))
     ebaps = np.clip(a8 / 10.5 - 0.35 + rng.normal(0, 0.35, N), 0, 9)
@@ -73,19 +100,45 @@ def simulate(c: cm.County, tp: int) -> dict:
     has_prior = ~noprior
     edges = np.quantile(a[has_prior], np.linspace(0, 1, 35)[1:-1])
     pag = np.digitize(a, edges)
-    mean_by = np.bincount(pag[has_prior], weights=a8[has_prior], minlength=len(edges) + 1) / np.maximum(
-        np.bincount(pag[has_prior], minlength=len(edges) + 1), 1)
+    mean_by = np.bincount(
+        pag[has_prior], weights=a8[has_prior], minlength=len(edges) + 1
+    ) / np.maximum(np.bincount(pag[has_prior], minlength=len(edges) + 1), 1)
     p8 = np.where(has_prior, (a8 - mean_by[pag]) / 10.0, np.nan)
     p8 = p8 - np.nanmean(p8[main])  # 0 = national average of mainstream state-funded pupils
     elems = {"ENG": 0.22, "MAT": 0.21, "EBAC": 0.29, "OPEN": 0.28}
     el = {k: a8 * w + rng.normal(0, 0.6, N) * (a8 > 0) for k, w in elems.items()}
     prior_band = np.where(noprior, "", np.where(a < -1.0, "LO", np.where(a > 0.55, "HI", "AV")))
-    masks = {"": np.ones(N, bool), "FSM6CLA1A": dis, "NFSM6CLA1A": ~dis, "LO": prior_band == "LO",
-             "AV": prior_band == "AV", "HI": prior_band == "HI", "EAL": eal, "GIRLS": girl, "BOYS": ~girl,
-             "NMOB": ~mobile}
-    return dict(sel=sel, S=S, idx=idx, masks=masks, a8=a8, p8=p8, ge=ge, gm=gm, entered=entered, ebaps=ebaps,
-                eb94=eb94, eb95=eb95, el=el, has_prior=has_prior, ks2aps=np.clip(28.5 + 3.6 * a, 10, 39),
-                sd=float(np.nanstd(p8)), maintained=~d["is_academy"].to_numpy())
+    masks = {
+        "": np.ones(N, bool),
+        "FSM6CLA1A": dis,
+        "NFSM6CLA1A": ~dis,
+        "LO": prior_band == "LO",
+        "AV": prior_band == "AV",
+        "HI": prior_band == "HI",
+        "EAL": eal,
+        "GIRLS": girl,
+        "BOYS": ~girl,
+        "NMOB": ~mobile,
+    }
+    return dict(
+        sel=sel,
+        S=S,
+        idx=idx,
+        masks=masks,
+        a8=a8,
+        p8=p8,
+        ge=ge,
+        gm=gm,
+        entered=entered,
+        ebaps=ebaps,
+        eb94=eb94,
+        eb95=eb95,
+        el=el,
+        has_prior=has_prior,
+        ks2aps=np.clip(28.5 + 3.6 * a, 10, 39),
+        sd=float(np.nanstd(p8)),
+        maintained=~d["is_academy"].to_numpy(),
+    )
 
 
 def aggregate(sim: dict, keys: np.ndarray, K: int) -> dict:
@@ -97,7 +150,9 @@ def aggregate(sim: dict, keys: np.ndarray, K: int) -> dict:
 
     def mean(m, v):
         c = cnt(m)
-        return np.bincount(unit, weights=np.where(m, v, 0.0), minlength=K) / np.where(c > 0, c, np.nan)
+        return np.bincount(unit, weights=np.where(m, v, 0.0), minlength=K) / np.where(
+            c > 0, c, np.nan
+        )
 
     for g, gm in sim["masks"].items():
         n = cnt(gm)
@@ -110,7 +165,12 @@ def aggregate(sim: dict, keys: np.ndarray, K: int) -> dict:
         npr = cnt(ok)
         p = mean(ok, np.nan_to_num(sim["p8"]))
         half = 1.96 * sim["sd"] / np.sqrt(np.where(npr > 0, npr, np.nan))
-        out[("P8", g)], out[("P8LO", g)], out[("P8HI", g)], out[("P8PUP", g)] = p, p - half, p + half, npr
+        out[("P8", g)], out[("P8LO", g)], out[("P8HI", g)], out[("P8PUP", g)] = (
+            p,
+            p - half,
+            p + half,
+            npr,
+        )
         out[("B94", g)] = cnt(gm & (sim["ge"] >= 4) & (sim["gm"] >= 4)) / np.where(n > 0, n, np.nan)
         out[("B95", g)] = cnt(gm & (sim["ge"] >= 5) & (sim["gm"] >= 5)) / np.where(n > 0, n, np.nan)
         out[("EBAPS", g)] = mean(gm, sim["ebaps"])
@@ -144,8 +204,15 @@ def _supp(v: pd.Series, n: np.ndarray) -> pd.Series:
 _GRP = "FSM6CLA1A|NFSM6CLA1A|LO|AV|HI|EAL|GIRLS|BOYS|NMOB"
 
 
-def measures(agg: dict, prior: list[dict | None], published: bool, rows: int, nat: dict, *, aggregate_row: bool
-             ) -> dict[str, pd.Series]:
+def measures(
+    agg: dict,
+    prior: list[dict | None],
+    published: bool,
+    rows: int,
+    nat: dict,
+    *,
+    aggregate_row: bool,
+) -> dict[str, pd.Series]:
     """prior[0] = previous published year (`_17` columns), prior[1] = the one before (`_16`)."""
     f: dict[str, pd.Series] = {}
     n = agg[("n", "")]
@@ -163,8 +230,15 @@ def measures(agg: dict, prior: list[dict | None], published: bool, rows: int, na
     f["GPUP"] = integer(agg[("n", "GIRLS")])
     f["PGPUP"] = P(agg[("n", "GIRLS")] / den)
     f["KS2APS"] = num(agg["ks2aps"], 1)
-    for g, t in (("LO", "PRIORLO"), ("AV", "PRIORAV"), ("HI", "PRIORHI"), ("FSM6CLA1A", "FSM6CLA1A"),
-                 ("NFSM6CLA1A", "NOTFSM6CLA1A"), ("EAL", "EALGRP2"), ("NMOB", "NMOB")):
+    for g, t in (
+        ("LO", "PRIORLO"),
+        ("AV", "PRIORAV"),
+        ("HI", "PRIORHI"),
+        ("FSM6CLA1A", "FSM6CLA1A"),
+        ("NFSM6CLA1A", "NOTFSM6CLA1A"),
+        ("EAL", "EALGRP2"),
+        ("NMOB", "NMOB"),
+    ):
         f[f"T{t}"] = integer(agg[("n", g)])
         f[f"PT{t}"] = P(agg[("n", g)] / den)
     eng = n - agg[("n", "EAL")]
@@ -218,7 +292,9 @@ def measures(agg: dict, prior: list[dict | None], published: bool, rows: int, na
         f[f"{a}_95"] = _supp(P(agg[("B95", g)]), agg[("n", g)])
     for g in ("LO", "AV", "HI"):
         for t in ("94", "95"):
-            f[f"TBASICS{g}_{t}"] = integer(np.round(np.nan_to_num(agg[(f"B{t}", g)]) * agg[("n", g)]))
+            f[f"TBASICS{g}_{t}"] = integer(
+                np.round(np.nan_to_num(agg[(f"B{t}", g)]) * agg[("n", g)])
+            )
             f[f"PTBASICS{g}_{t}"] = _supp(P(agg[(f"B{t}", g)]), agg[("n", g)])
     for t in ("94", "95"):
         f[f"PBL2BASICS_{t}"] = _supp(P(agg[(f"B{t}", "BOYS")]), agg[("n", "BOYS")])
@@ -226,15 +302,30 @@ def measures(agg: dict, prior: list[dict | None], published: bool, rows: int, na
         f[f"PTL2BASICSEAL_{t}"] = _supp(P(agg[(f"B{t}", "EAL")]), agg[("n", "EAL")])
         f[f"PTL2BASICSNMOB_{t}"] = _supp(P(agg[(f"B{t}", "NMOB")]), agg[("n", "NMOB")])
     dis = agg[("n", "FSM6CLA1A")]
-    f["DIFFN_ATT8"] = _supp(num(agg[("ATT8", "FSM6CLA1A")] - nat[("ATT8", "NFSM6CLA1A")][0], 1), dis)
-    f["DIFFN_P8MEA"] = np_(_supp(num(agg[("P8", "FSM6CLA1A")] - nat[("P8", "NFSM6CLA1A")][0], 2),
-                                 agg[("P8PUP", "FSM6CLA1A")]))
+    f["DIFFN_ATT8"] = _supp(
+        num(agg[("ATT8", "FSM6CLA1A")] - nat[("ATT8", "NFSM6CLA1A")][0], 1), dis
+    )
+    f["DIFFN_P8MEA"] = np_(
+        _supp(
+            num(agg[("P8", "FSM6CLA1A")] - nat[("P8", "NFSM6CLA1A")][0], 2),
+            agg[("P8PUP", "FSM6CLA1A")],
+        )
+    )
     lower, upper, score = agg[("P8LO", "")], agg[("P8HI", "")], agg[("P8", "")]
-    band = np.where((lower > 0) & (score >= 0.5), "1", np.where(lower > 0, "2", np.where(
-        (upper < 0) & (score <= -0.5), "5", np.where(upper < 0, "4", "3"))))
+    band = np.where(
+        (lower > 0) & (score >= 0.5),
+        "1",
+        np.where(
+            lower > 0,
+            "2",
+            np.where((upper < 0) & (score <= -0.5), "5", np.where(upper < 0, "4", "3")),
+        ),
+    )
     band = pd.Series(band, dtype=object)
     band[np.isnan(score) | (agg[("P8PUP", "")] <= SUPP_MAX)] = ""
-    f["P8_BANDING"] = band if published and not aggregate_row else pd.Series([""] * rows, dtype=object)
+    f["P8_BANDING"] = (
+        band if published and not aggregate_row else pd.Series([""] * rows, dtype=object)
+    )
     # prior years: _17 = previous published year, _16 = the one before
     for suf, p in (("_17", prior[0]), ("_16", prior[1])):
         if p is None:
@@ -261,7 +352,9 @@ def measures(agg: dict, prior: list[dict | None], published: bool, rows: int, na
     small = (n > 0) & (n <= SUPP_MAX)
     if small.any():
         for k in list(f):
-            if k.startswith(("T", "PT", "B", "G", "PB", "PG", "KS2")) and not k.startswith(("TOTATT8", "TOTEBACC")):
+            if k.startswith(("T", "PT", "B", "G", "PB", "PG", "KS2")) and not k.startswith(
+                ("TOTATT8", "TOTEBACC")
+            ):
                 continue
             v = f[k].copy()
             v[small & (v != "") & (v != "NP")] = "SUPP"
@@ -302,7 +395,9 @@ def _align(prev: Year | None, level: str, keys) -> dict | None:
     out = {"published": prev.published}
     for k, v in src.items():
         arr = np.asarray(v, dtype=float)
-        res = np.full(len(keys), 0.0 if (isinstance(k, tuple) and k[0] in ("n", "P8PUP")) else np.nan)
+        res = np.full(
+            len(keys), 0.0 if (isinstance(k, tuple) and k[0] in ("n", "P8PUP")) else np.nan
+        )
         res[have] = arr[pos[have]]
         out[k] = res
     return out
@@ -312,7 +407,9 @@ def _frame(ident: dict, meas: dict, rows: int) -> pd.DataFrame:
     data = {}
     for col in KS4_HEADER:
         src = ident.get(col, meas.get(col))
-        data[col] = src.reset_index(drop=True) if src is not None else pd.Series([""] * rows, dtype=object)
+        data[col] = (
+            src.reset_index(drop=True) if src is not None else pd.Series([""] * rows, dtype=object)
+        )
     return pd.DataFrame(data, columns=list(KS4_HEADER))
 
 
@@ -326,20 +423,36 @@ def _identity(d: pd.DataFrame, roll: dict) -> dict[str, pd.Series]:
     return {
         "RECTYPE": pd.Series(np.where(d["kind"] == "special", "2", "1")),
         "ALPHAIND": pd.Series(d["alphaind"].astype(str).to_numpy()),
-        "LEA": pd.Series(d["la_code"].astype(str).to_numpy()), "ESTAB": pd.Series(d["estab"].astype(str).to_numpy()),
-        "URN": pd.Series(urn.astype(str).to_numpy()), "SCHNAME": pd.Series(d["name"].to_numpy()),
-        "SCHNAME_AC": pd.Series([""] * k), "ADDRESS1": pd.Series(d["street"].to_numpy()),
-        "ADDRESS2": pd.Series([""] * k), "ADDRESS3": pd.Series([""] * k), "TOWN": pd.Series(d["town"].to_numpy()),
-        "PCODE": pd.Series(d["postcode"].to_numpy()), "TELNUM": pd.Series([telephone(u) for u in urn]),
-        "CONTFLAG": pd.Series(["0"] * k), "ICLOSE": pd.Series(["0"] * k),
-        "NFTYPE": pd.Series(d["nftype"].to_numpy()), "RELDENOM": pd.Series(d["religious"].to_numpy()),
+        "LEA": pd.Series(d["la_code"].astype(str).to_numpy()),
+        "ESTAB": pd.Series(d["estab"].astype(str).to_numpy()),
+        "URN": pd.Series(urn.astype(str).to_numpy()),
+        "SCHNAME": pd.Series(d["name"].to_numpy()),
+        "SCHNAME_AC": pd.Series([""] * k),
+        "ADDRESS1": pd.Series(d["street"].to_numpy()),
+        "ADDRESS2": pd.Series([""] * k),
+        "ADDRESS3": pd.Series([""] * k),
+        "TOWN": pd.Series(d["town"].to_numpy()),
+        "PCODE": pd.Series(d["postcode"].to_numpy()),
+        "TELNUM": pd.Series([telephone(u) for u in urn]),
+        "CONTFLAG": pd.Series(["0"] * k),
+        "ICLOSE": pd.Series(["0"] * k),
+        "NFTYPE": pd.Series(d["nftype"].to_numpy()),
+        "RELDENOM": pd.Series(d["religious"].to_numpy()),
         "ADMPOL": pd.Series(np.where(d["kind"] == "special", "NSE", "COMP")),
-        "ADMPOL_2017": pd.Series(np.where(d["kind"] == "special", "NOT APPLICABLE", "OTHER NON SEL")),
-        "EGENDER": pd.Series(["MIXED"] * k), "FEEDER": pd.Series(["0"] * k), "TABKS2": pd.Series(["0"] * k),
+        "ADMPOL_2017": pd.Series(
+            np.where(d["kind"] == "special", "NOT APPLICABLE", "OTHER NON SEL")
+        ),
+        "EGENDER": pd.Series(["MIXED"] * k),
+        "FEEDER": pd.Series(["0"] * k),
+        "TABKS2": pd.Series(["0"] * k),
         "TAB1618": pd.Series(np.where(d["age_high"] >= 18, "1", "0")),
-        "AGERANGE": pd.Series([f"{lo}-{hi}" for lo, hi in zip(d["age_low"], d["age_high"], strict=False)]),
-        "CONFEXAM": pd.Series([""] * k), "TOTPUPS": integer(pupils.astype(float)),
-        "NUMBOYS": integer(boys.astype(float)), "NUMGIRLS": integer((pupils - boys).astype(float)),
+        "AGERANGE": pd.Series(
+            [f"{lo}-{hi}" for lo, hi in zip(d["age_low"], d["age_high"], strict=False)]
+        ),
+        "CONFEXAM": pd.Series([""] * k),
+        "TOTPUPS": integer(pupils.astype(float)),
+        "NUMBOYS": integer(boys.astype(float)),
+        "NUMGIRLS": integer((pupils - boys).astype(float)),
     }
 
 
@@ -358,20 +471,44 @@ def write(c: cm.County, out_dir: Path, rolls: dict) -> list[tuple[str, int]]:
         roll = rolls[tp]
         d = s.iloc[y.sim["sel"]].reset_index(drop=True)
         S = len(d)
-        meas = measures(y.school, [_align(p1, "school", y.urns), _align(p2, "school", y.urns)], y.published, S,
-                        y.nat, aggregate_row=False)
+        meas = measures(
+            y.school,
+            [_align(p1, "school", y.urns), _align(p2, "school", y.urns)],
+            y.published,
+            S,
+            y.nat,
+            aggregate_row=False,
+        )
         sch = _frame(_identity(d, roll), meas, S)
         ind = s[(s["kind"] == "independent") & cm.holds_results(s, tp)].reset_index(drop=True)
         ident = _identity(ind, roll)
         ident["NFTYPE"] = pd.Series(["IND"] * len(ind))
-        ind_df = _frame(ident, {c_: pd.Series(["NA"] * len(ind)) for c_ in cols if c_ not in ident}, len(ind))
+        ind_df = _frame(
+            ident, {c_: pd.Series(["NA"] * len(ind)) for c_ in cols if c_ not in ident}, len(ind)
+        )
         allsch = pd.concat([sch, ind_df], ignore_index=True)
-        allsch = pd.concat([allsch, pd.DataFrame({
-            "_la": allsch["LEA"].astype(int), "_rt": allsch["RECTYPE"].astype(int),
-            "_es": allsch["ESTAB"].astype(int)})], axis=1).sort_values(["_la", "_rt", "_es"], kind="stable")
+        allsch = pd.concat(
+            [
+                allsch,
+                pd.DataFrame(
+                    {
+                        "_la": allsch["LEA"].astype(int),
+                        "_rt": allsch["RECTYPE"].astype(int),
+                        "_es": allsch["ESTAB"].astype(int),
+                    }
+                ),
+            ],
+            axis=1,
+        ).sort_values(["_la", "_rt", "_es"], kind="stable")
         L = len(y.la_codes)
-        la_meas = measures(y.la, [_align(p1, "la", y.la_codes), _align(p2, "la", y.la_codes)], y.published, L,
-                           y.nat, aggregate_row=True)
+        la_meas = measures(
+            y.la,
+            [_align(p1, "la", y.la_codes), _align(p2, "la", y.la_codes)],
+            y.published,
+            L,
+            y.nat,
+            aggregate_row=True,
+        )
         la_ident = {"RECTYPE": pd.Series(["4"] * L), "LEA": pd.Series([str(k) for k in y.la_codes])}
         la_df = _frame(la_ident, la_meas, L)
         nat_rows = []
@@ -383,11 +520,19 @@ def write(c: cm.County, out_dir: Path, rolls: dict) -> list[tuple[str, int]]:
         folder = year_folder(tp)
         mine = allsch[allsch["_la"] == cm.LA_CODE][cols]
         name = f"{folder}/{cm.LA_CODE}_ks4final.csv"
-        write_rows(out_dir / name, KS4_HEADER,
-                   pd.concat([mine, la_df[la_df["LEA"] == str(cm.LA_CODE)], nat_df])[cols].to_numpy().tolist())
+        write_rows(
+            out_dir / name,
+            KS4_HEADER,
+            pd.concat([mine, la_df[la_df["LEA"] == str(cm.LA_CODE)], nat_df])[cols]
+            .to_numpy()
+            .tolist(),
+        )
         written.append((name, tp))
         name = f"{folder}/england_ks4final.csv"
-        write_rows(out_dir / name, KS4_HEADER, pd.concat([allsch[cols], la_df, nat_df])[cols].to_numpy().tolist())
+        write_rows(
+            out_dir / name,
+            KS4_HEADER,
+            pd.concat([allsch[cols], la_df, nat_df])[cols].to_numpy().tolist(),
+        )
         written.append((name, tp))
     return written
-

@@ -26,20 +26,43 @@ from .fmt import rng_for
 from .headers import OFSTED_ERA_A_HEADER, OFSTED_ERA_B_HEADER, OFSTED_ERA_C_HEADER
 
 RATING = {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inadequate"}
-CARD = ("Exceptional", "Strong standard", "Expected standard", "Needs attention", "Urgent improvement")
-TYPE = {"Community school": "Community School", "Voluntary aided school": "Voluntary Aided School",
-        "Voluntary controlled school": "Voluntary Controlled School", "Foundation school": "Foundation School",
-        "Academy converter": "Academy Converter", "Academy sponsor led": "Academy Sponsor Led",
-        "Free schools": "Free School", "Community special school": "Community Special School",
-        "Foundation special school": "Foundation Special School",
-        "Academy special converter": "Academy Special Converter",
-        "Academy special sponsor led": "Academy Special Sponsor Led", "Free schools special": "Free Special School",
-        "Local authority nursery school": "LA Nursery School", "Pupil referral unit": "Pupil Referral Unit",
-        "Academy alternative provision converter": "Academy Alternative Provision Converter",
-        "Academy 16-19 converter": "Academy 16-19 Converter", "Free schools 16 to 19": "Free School 16-19"}
-PHASE = {"primary": "Primary", "infant": "Primary", "junior": "Primary", "secondary": "Secondary",
-         "all-through": "Secondary", "special": "Special", "nursery": "Nursery", "pru": "PRU",
-         "16plus": "Secondary"}
+CARD = (
+    "Exceptional",
+    "Strong standard",
+    "Expected standard",
+    "Needs attention",
+    "Urgent improvement",
+)
+TYPE = {
+    "Community school": "Community School",
+    "Voluntary aided school": "Voluntary Aided School",
+    "Voluntary controlled school": "Voluntary Controlled School",
+    "Foundation school": "Foundation School",
+    "Academy converter": "Academy Converter",
+    "Academy sponsor led": "Academy Sponsor Led",
+    "Free schools": "Free School",
+    "Community special school": "Community Special School",
+    "Foundation special school": "Foundation Special School",
+    "Academy special converter": "Academy Special Converter",
+    "Academy special sponsor led": "Academy Special Sponsor Led",
+    "Free schools special": "Free Special School",
+    "Local authority nursery school": "LA Nursery School",
+    "Pupil referral unit": "Pupil Referral Unit",
+    "Academy alternative provision converter": "Academy Alternative Provision Converter",
+    "Academy 16-19 converter": "Academy 16-19 Converter",
+    "Free schools 16 to 19": "Free School 16-19",
+}
+PHASE = {
+    "primary": "Primary",
+    "infant": "Primary",
+    "junior": "Primary",
+    "secondary": "Secondary",
+    "all-through": "Secondary",
+    "special": "Special",
+    "nursery": "Nursery",
+    "pru": "PRU",
+    "16plus": "Secondary",
+}
 ERA_B_START = date(2024, 9, 1)
 ERA_C_START = date(2025, 11, 10)
 AS_AT = {"a": date(2024, 8, 31), "b": date(2025, 8, 31), "c": date(2026, 8, 31)}
@@ -81,15 +104,25 @@ def plan(c: cm.County) -> dict[int, dict]:
             start = _rand_date(rng, lo if g < 3 else max(lo, date(2021, 9, 1)), hi)
             subs = np.clip(g + rng.choice([-1, 0, 0, 0, 0, 1], 4), 1, 4)
             subs[0] = g if g >= 3 else subs[0]
-            h["legacy"] = dict(no=str(insp_no), start=start, end=start + timedelta(days=1),
-                               pub=start + timedelta(days=int(rng.integers(18, 40))), overall=g, subs=subs,
-                               cat=("SM" if rng.random() < 0.4 else "SWK") if g == 4 else "",
-                               safeguarding="No" if (g == 4 and rng.random() < 0.5) else "Yes")
+            h["legacy"] = dict(
+                no=str(insp_no),
+                start=start,
+                end=start + timedelta(days=1),
+                pub=start + timedelta(days=int(rng.integers(18, 40))),
+                overall=g,
+                subs=subs,
+                cat=("SM" if rng.random() < 0.4 else "SWK") if g == 4 else "",
+                safeguarding="No" if (g == 4 and rng.random() < 0.5) else "Yes",
+            )
             if rng.random() < 0.8:
                 pstart = start - timedelta(days=int(rng.integers(900, 1800)))
                 pg = int(np.clip(g + rng.choice([-1, 0, 0, 1]), 1, 4))
-                h["prev"] = dict(no=str(insp_no - 7000000), start=pstart, pub=pstart + timedelta(days=30),
-                                 overall=pg)
+                h["prev"] = dict(
+                    no=str(insp_no - 7000000),
+                    start=pstart,
+                    pub=pstart + timedelta(days=30),
+                    overall=pg,
+                )
         u = rng.random()
         closed = r["close_date"] if r["close_date"] == r["close_date"] else None
         if u < 0.22 and closed is None:
@@ -97,20 +130,39 @@ def plan(c: cm.County) -> dict[int, dict]:
             start = _rand_date(rng, ERA_B_START, date(2025, 7, 10))
             gb = int(np.clip(g + rng.choice([-1, 0, 0, 1]), 1, 4))
             subs = np.clip(gb + rng.choice([-1, 0, 0, 0, 1], 4), 1, 4)
-            h["b"] = dict(no=str(insp_no), start=start, pub=start + timedelta(days=30), subs=subs,
-                          cat=("SM" if gb == 4 and rng.random() < 0.5 else "SWK" if gb == 4 else ""),
-                          safeguarding="Yes")
+            h["b"] = dict(
+                no=str(insp_no),
+                start=start,
+                pub=start + timedelta(days=30),
+                subs=subs,
+                cat=("SM" if gb == 4 and rng.random() < 0.5 else "SWK" if gb == 4 else ""),
+                safeguarding="Yes",
+            )
         elif u < 0.45 and closed is None:
             insp_no += int(rng.integers(1, 40))
             start = _rand_date(rng, ERA_C_START, date(2026, 7, 15))
-            base = np.clip(np.round(np.array([2.0, 1.9, 2.0, 1.8, 1.8, 1.8, 1.8, 1.9]) + (g - 2) * 0.7
-                                    + rng.normal(0, 0.45, 8)), 0, 4).astype(int)
-            h["c"] = dict(no=str(insp_no), start=start, pub=start + timedelta(days=35), grades=base,
-                          safeguarding="Met")
+            base = np.clip(
+                np.round(
+                    np.array([2.0, 1.9, 2.0, 1.8, 1.8, 1.8, 1.8, 1.9])
+                    + (g - 2) * 0.7
+                    + rng.normal(0, 0.45, 8)
+                ),
+                0,
+                4,
+            ).astype(int)
+            h["c"] = dict(
+                no=str(insp_no),
+                start=start,
+                pub=start + timedelta(days=35),
+                grades=base,
+                safeguarding="Met",
+            )
         out[urn] = h
     # Eastmoor: make sure the report-card era has a few "Needs attention", a few "Urgent improvement" and one
     # safeguarding "Not met" (the weakest school inspected since Nov 2025)
-    mine = [u for u in s.loc[s["la_code"] == cm.LA_CODE, "urn"].astype(int) if u in out and out[u]["c"]]
+    mine = [
+        u for u in s.loc[s["la_code"] == cm.LA_CODE, "urn"].astype(int) if u in out and out[u]["c"]
+    ]
     mine.sort(key=lambda u: float(s.loc[s["urn"] == u, "quality"].iloc[0]))
     for k, u in enumerate(mine[:6]):
         gr = out[u]["c"]["grades"]
@@ -137,22 +189,36 @@ def latest_for_gias(history: dict[int, dict]) -> dict[int, tuple[str, date | Non
 def _common(r, la_names) -> dict:
     return {
         "Web link": f"http://www.ofsted.gov.uk/inspection-reports/find-inspection-report/provider/ELS/{r['urn']}",
-        "URN": str(r["urn"]), "LAESTAB": f"{r['la_code']}{r['estab']:04d}", "School name": r["name"],
-        "Ofsted phase": PHASE[r["kind"]], "Type of education": TYPE.get(r["type_name"], r["type_name"]),
-        "School open date": _d(r["open_date"]) if r["open_date"] == r["open_date"] and r["open_date"] else "",
+        "URN": str(r["urn"]),
+        "LAESTAB": f"{r['la_code']}{r['estab']:04d}",
+        "School name": r["name"],
+        "Ofsted phase": PHASE[r["kind"]],
+        "Type of education": TYPE.get(r["type_name"], r["type_name"]),
+        "School open date": _d(r["open_date"])
+        if r["open_date"] == r["open_date"] and r["open_date"]
+        else "",
         "Admissions policy": "Non-selective" if r["kind"] == "secondary" else "Not applicable",
-        "Sixth form": "Has a sixth form" if r["kind"] in ("all-through", "16plus") else "Does not have a sixth form",
-        "Designated religious character": r["religious"], "Religious ethos": "Does not apply",
+        "Sixth form": "Has a sixth form"
+        if r["kind"] in ("all-through", "16plus")
+        else "Does not have a sixth form",
+        "Designated religious character": r["religious"],
+        "Religious ethos": "Does not apply",
         "Faith grouping": "Christian" if r["religious"] != "Does not apply" else "Non-faith",
-        "Ofsted region": "East Midlands and East of England", "Region": "East Midlands",
-        "Local authority": la_names[int(r["la_code"])], "Parliamentary constituency": r["pcon_name"],
+        "Ofsted region": "East Midlands and East of England",
+        "Region": "East Midlands",
+        "Local authority": la_names[int(r["la_code"])],
+        "Parliamentary constituency": r["pcon_name"],
         "Postcode": r["postcode"],
-        "The income deprivation affecting children index (IDACI) quintile": str(int(np.clip(
-            3 + round(r["dep"] * 1.2), 1, 5))),
-        "Total number of pupils": str(int(r["pupils"])), "Statutory lowest age": str(r["age_low"]),
+        "The income deprivation affecting children index (IDACI) quintile": str(
+            int(np.clip(3 + round(r["dep"] * 1.2), 1, 5))
+        ),
+        "Total number of pupils": str(int(r["pupils"])),
+        "Statutory lowest age": str(r["age_low"]),
         "Statutory highest age": str(r["age_high"]),
         "Multi-academy trust UID": str(17000 + int(r["urn"]) % 97) if r["is_academy"] else "",
-        "Multi-academy trust name": (f"The {r['district'].split()[0]} Learning Trust" if r["is_academy"] else ""),
+        "Multi-academy trust name": (
+            f"The {r['district'].split()[0]} Learning Trust" if r["is_academy"] else ""
+        ),
     }
 
 
@@ -180,14 +246,22 @@ def _legacy_block(h, r, prefix="") -> dict:
     v["School type at time of latest graded inspection"] = TYPE.get(r["type_name"], r["type_name"])
     v["Overall effectiveness"] = str(lg["overall"])
     v["Category of concern"] = lg["cat"]
-    for k, name in enumerate(("Quality of education", "Behaviour and attitudes", "Personal development",
-                              "Effectiveness of leadership and management")):
+    for k, name in enumerate(
+        (
+            "Quality of education",
+            "Behaviour and attitudes",
+            "Personal development",
+            "Effectiveness of leadership and management",
+        )
+    ):
         v[name] = str(lg["subs"][k])
     v["Safeguarding is effective?"] = lg["safeguarding"]
-    v["Early years provision (where applicable)"] = str(lg["subs"][0]) if r["kind"] in (
-        "primary", "infant", "nursery", "all-through") else "9"
-    v["Sixth form provision (where applicable)"] = str(lg["subs"][0]) if r["kind"] in (
-        "all-through", "16plus") else "9"
+    v["Early years provision (where applicable)"] = (
+        str(lg["subs"][0]) if r["kind"] in ("primary", "infant", "nursery", "all-through") else "9"
+    )
+    v["Sixth form provision (where applicable)"] = (
+        str(lg["subs"][0]) if r["kind"] in ("all-through", "16plus") else "9"
+    )
     p = h["prev"]
     if p:
         v["Previous graded inspection number"] = p["no"]
@@ -198,18 +272,28 @@ def _legacy_block(h, r, prefix="") -> dict:
         v["URN at time of previous graded inspection"] = str(r["urn"])
         v["LAESTAB at time of previous graded inspection"] = f"{r['la_code']}{r['estab']:04d}"
         v["School name at time of previous graded inspection"] = r["name"]
-        v["School type at time of previous graded inspection"] = TYPE.get(r["type_name"], r["type_name"])
+        v["School type at time of previous graded inspection"] = TYPE.get(
+            r["type_name"], r["type_name"]
+        )
         v["Previous graded inspection overall effectiveness"] = str(p["overall"])
         v["Previous category of concern"] = "NULL"
-        for name in ("Previous quality of education", "Previous behaviour and attitudes",
-                     "Previous personal development", "Previous effectiveness of leadership and management"):
+        for name in (
+            "Previous quality of education",
+            "Previous behaviour and attitudes",
+            "Previous personal development",
+            "Previous effectiveness of leadership and management",
+        ):
             v[name] = str(p["overall"])
         v["Previous safeguarding is effective?"] = "Yes"
         v["Previous early years provision (where applicable)"] = "9"
         v["Previous sixth form provision (where applicable)"] = "9"
     else:
-        for name in ("Previous graded inspection number", "Previous inspection start date",
-                     "Previous publication date", "Previous category of concern"):
+        for name in (
+            "Previous graded inspection number",
+            "Previous inspection start date",
+            "Previous publication date",
+            "Previous category of concern",
+        ):
             v[name] = "NULL"
     return v
 
@@ -225,8 +309,14 @@ def _era_b_block(h, r) -> dict:
     v["Publication date"] = _d(b["pub"])
     v["Overall effectiveness"] = "Not judged"
     v["Category of concern"] = b["cat"]
-    for k, name in enumerate(("Quality of education", "Behaviour and attitudes", "Personal development",
-                              "Effectiveness of leadership and management")):
+    for k, name in enumerate(
+        (
+            "Quality of education",
+            "Behaviour and attitudes",
+            "Personal development",
+            "Effectiveness of leadership and management",
+        )
+    ):
         v[name] = str(b["subs"][k])
     v["Safeguarding is effective?"] = b["safeguarding"]
     return v
@@ -248,8 +338,11 @@ def write(c: cm.County, out_dir: Path, rolls: dict) -> tuple[list[tuple[str, int
     s = c.schools
     la_names = dict(zip(c.las["la_code"].astype(int), c.las["la_name"], strict=False))
     files = []
-    for era, header, tp in (("a", OFSTED_ERA_A_HEADER, 202324), ("b", OFSTED_ERA_B_HEADER, 202425),
-                            ("c", OFSTED_ERA_C_HEADER, 202526)):
+    for era, header, tp in (
+        ("a", OFSTED_ERA_A_HEADER, 202324),
+        ("b", OFSTED_ERA_B_HEADER, 202425),
+        ("c", OFSTED_ERA_C_HEADER, 202526),
+    ):
         at = AS_AT[era]
         rows = []
         for _, r in s.iterrows():
@@ -279,12 +372,31 @@ def write(c: cm.County, out_dir: Path, rolls: dict) -> tuple[list[tuple[str, int
 
 def _era_c(v: dict, h: dict, r) -> dict:
     out = {k: v[k] for k in list(v)[:25] if k in v}
-    for k in ("Web Link (opens in new window)", "URN", "LAESTAB", "School name", "Ofsted phase",
-              "Type of education", "School open date", "Admissions policy", "Sixth form",
-              "Designated religious character", "Religious ethos", "Faith grouping", "Ofsted region", "Region",
-              "Local authority", "Parliamentary constituency", "Postcode", "Multi-academy trust UID",
-              "Multi-academy trust name", "The income deprivation affecting children index (IDACI) quintile",
-              "Total number of pupils", "Statutory lowest age", "Statutory highest age"):
+    for k in (
+        "Web Link (opens in new window)",
+        "URN",
+        "LAESTAB",
+        "School name",
+        "Ofsted phase",
+        "Type of education",
+        "School open date",
+        "Admissions policy",
+        "Sixth form",
+        "Designated religious character",
+        "Religious ethos",
+        "Faith grouping",
+        "Ofsted region",
+        "Region",
+        "Local authority",
+        "Parliamentary constituency",
+        "Postcode",
+        "Multi-academy trust UID",
+        "Multi-academy trust name",
+        "The income deprivation affecting children index (IDACI) quintile",
+        "Total number of pupils",
+        "Statutory lowest age",
+        "Statutory highest age",
+    ):
         out[k] = v.get(k, "")
     # the last graded (OEIF) inspection: 2024/25 one if any, else legacy
     b, lg = h["b"], h["legacy"]
@@ -306,14 +418,24 @@ def _era_c(v: dict, h: dict, r) -> dict:
         out["Inspection type of latest OEIF graded inspection"] = "S5 Inspection"
         out["Inspection type grouping of latest OEIF graded inspection"] = "S5 Inspection"
         out["Event type grouping of latest OEIF graded inspection"] = "Schools - S5"
-        out["Does the latest OEIF graded inspection relate to the URN of the current school?"] = "Yes"
+        out["Does the latest OEIF graded inspection relate to the URN of the current school?"] = (
+            "Yes"
+        )
         out["URN at time of latest OEIF graded inspection"] = str(r["urn"])
         out["LAESTAB at time of latest OEIF graded inspection"] = f"{r['la_code']}{r['estab']:04d}"
         out["School name at time of latest OEIF graded inspection"] = r["name"]
-        out["School type at time of latest OEIF graded inspection"] = TYPE.get(r["type_name"], r["type_name"])
+        out["School type at time of latest OEIF graded inspection"] = TYPE.get(
+            r["type_name"], r["type_name"]
+        )
         out["Latest OEIF category of concern"] = cat
-        for k, name in enumerate(("quality of education", "behaviour and attitudes", "personal development",
-                                  "effectiveness of leadership and management")):
+        for k, name in enumerate(
+            (
+                "quality of education",
+                "behaviour and attitudes",
+                "personal development",
+                "effectiveness of leadership and management",
+            )
+        ):
             out[f"Latest OEIF {name}"] = str(subs[k])
         out["Latest OEIF  safeguarding is effective?"] = sg
         out["Latest OEIF early years provision (where applicable)"] = "9"
@@ -330,16 +452,22 @@ def _era_c(v: dict, h: dict, r) -> dict:
         out["URN at time of latest full inspection"] = str(r["urn"])
         out["LAESTAB at time of latest full inspection"] = f"{r['la_code']}{r['estab']:04d}"
         out["School name at time of latest full inspection"] = r["name"]
-        out["School type at time of latest full inspection"] = TYPE.get(r["type_name"], r["type_name"])
+        out["School type at time of latest full inspection"] = TYPE.get(
+            r["type_name"], r["type_name"]
+        )
         gd = _d(rc["start"] + timedelta(days=2))
         out["Safeguarding standards"] = rc["safeguarding"]
         out["Safeguarding standards - date of grade"] = gd
-        areas = (("Inclusion", "Inclusion"), ("Curriculum and teaching", "Curriculum and teaching"),
-                 ("Achievement", "Achievement"), ("Attendance and behaviour", "Attendance and behaviour"),
-                 ("Personal development and wellbeing", "Personal development and wellbeing"),
-                 ("Early years (where applicable)", "Early years"),
-                 ("Post-16 provision (where applicable)", "Post-16 provision"),
-                 ("Leadership and governance", "Leadership and governance"))
+        areas = (
+            ("Inclusion", "Inclusion"),
+            ("Curriculum and teaching", "Curriculum and teaching"),
+            ("Achievement", "Achievement"),
+            ("Attendance and behaviour", "Attendance and behaviour"),
+            ("Personal development and wellbeing", "Personal development and wellbeing"),
+            ("Early years (where applicable)", "Early years"),
+            ("Post-16 provision (where applicable)", "Post-16 provision"),
+            ("Leadership and governance", "Leadership and governance"),
+        )
         for k, (col, dcol) in enumerate(areas):
             if k == 5 and r["kind"] not in ("primary", "infant", "nursery", "all-through"):
                 continue
@@ -350,5 +478,6 @@ def _era_c(v: dict, h: dict, r) -> dict:
         if rc["safeguarding"] == "Not met" or (rc["grades"] == 4).sum() >= 2:
             out["Category of concern"] = "SM" if rc["safeguarding"] == "Not met" else "SWK"
     out["Most recent category of concern"] = out.get("Category of concern", "") or (
-        (lg or {}).get("cat", "") if not b else b["cat"])
+        (lg or {}).get("cat", "") if not b else b["cat"]
+    )
     return out

@@ -35,7 +35,9 @@ class Field:
     upper: str | None = None
     cohort: str | None = None  # column holding the number of pupils the figure covers
     expr: str | None = None  # optional SQL (over quoted raw columns) replacing the column's text
-    needs: tuple[str, ...] = ()  # extra columns expr needs (all must exist, else the field is skipped)
+    needs: tuple[
+        str, ...
+    ] = ()  # extra columns expr needs (all must exist, else the field is skipped)
 
 
 def groups(
@@ -116,7 +118,18 @@ def present_fields(fields: Iterable[Field], cols: dict[str, str]) -> list[Field]
             return cols.get(n.lower()) if n else None
 
         name = f.field if f.expr is not None else cols[f.field.lower()]
-        out.append(Field(name, f.measure, f.pupil_group, res(f.lower), res(f.upper), res(f.cohort), f.expr, f.needs))
+        out.append(
+            Field(
+                name,
+                f.measure,
+                f.pupil_group,
+                res(f.lower),
+                res(f.upper),
+                res(f.cohort),
+                f.expr,
+                f.needs,
+            )
+        )
     return out
 
 
@@ -209,11 +222,16 @@ def stage_dfe(
     for f in use:
         v = f.expr if f.expr else q(f.field)
         parts = [
-            ("f", "?", f.field), ("m", "?", f.measure), ("g", "?", f.pupil_group),
+            ("f", "?", f.field),
+            ("m", "?", f.measure),
+            ("g", "?", f.pupil_group),
             ("v", f"CAST({v} AS VARCHAR)", None),
-            ("lf", "?", f.lower), ("lo", q(f.lower) if f.lower else "NULL::VARCHAR", None),
-            ("uf", "?", f.upper), ("hi", q(f.upper) if f.upper else "NULL::VARCHAR", None),
-            ("cf", "?", f.cohort), ("co", q(f.cohort) if f.cohort else "NULL::VARCHAR", None),
+            ("lf", "?", f.lower),
+            ("lo", q(f.lower) if f.lower else "NULL::VARCHAR", None),
+            ("uf", "?", f.upper),
+            ("hi", q(f.upper) if f.upper else "NULL::VARCHAR", None),
+            ("cf", "?", f.cohort),
+            ("co", q(f.cohort) if f.cohort else "NULL::VARCHAR", None),
         ]
         items = []
         for key, sql, param in parts:
@@ -247,7 +265,9 @@ def stage_dfe(
     ).fetchone()[0]
     if cell_rejects:
         res.add("rejects", cell_rejects)
-        res.notes.append(f"{src.name}: {cell_rejects} cells were neither a number nor a known code (see rejects)")
+        res.notes.append(
+            f"{src.name}: {cell_rejects} cells were neither a number nor a known code (see rejects)"
+        )
     written = con.execute(
         f"""INSERT INTO stg_measures (level, urn, la_code, time_period, source_kind, measure, pupil_group, value,
                                       status_code, ci_lower, ci_upper, cohort, national_scope, source_file,

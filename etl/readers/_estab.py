@@ -9,7 +9,9 @@ import numpy as np
 from etl.readers._dfe import q
 
 
-def reject_bad_urns(con: duckdb.DuckDBPyConnection, raw: str, urn_col: str, file_name: str) -> tuple[str, int]:
+def reject_bad_urns(
+    con: duckdb.DuckDBPyConnection, raw: str, urn_col: str, file_name: str
+) -> tuple[str, int]:
     """Creates TEMP table ``<raw>_ok`` (__line, urn) of loadable rows; rejects the rest. Returns (table, n_rejected)."""
     ok = raw + "_ok"
     con.execute(
@@ -51,7 +53,9 @@ def add_lat_lon(con: duckdb.DuckDBPyConnection, file_name: str) -> int:
     if len(rows["source_line"]) == 0:
         return 0
     tr = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-    lon, lat = tr.transform(np.asarray(rows["easting"], dtype=float), np.asarray(rows["northing"], dtype=float))
+    lon, lat = tr.transform(
+        np.asarray(rows["easting"], dtype=float), np.asarray(rows["northing"], dtype=float)
+    )
     import pandas as pd
 
     df = pd.DataFrame({"source_line": np.asarray(rows["source_line"]), "lat": lat, "lon": lon})

@@ -141,10 +141,24 @@ class Rejects:
         self.rows: list[dict] = []
         self.lines: set[tuple[str, int | None]] = set()
 
-    def add(self, line: int | None, column: str | None, value: object, reason: str, *, file_name: str | None = None) -> None:
+    def add(
+        self,
+        line: int | None,
+        column: str | None,
+        value: object,
+        reason: str,
+        *,
+        file_name: str | None = None,
+    ) -> None:
         name = file_name or self.file_name
         self.rows.append(
-            {"file_name": name, "line": line, "column_name": column, "value": _text(value), "reason": reason}
+            {
+                "file_name": name,
+                "line": line,
+                "column_name": column,
+                "value": _text(value),
+                "reason": reason,
+            }
         )
         self.lines.add((name, line))
 

@@ -25,7 +25,8 @@ FIELDS: list[Field] = [
 
 def recognise(header) -> bool:
     return has_columns(header, "URN", "PERCTOT") or (
-        has_columns(header, "URN") and (has_columns(header, "PPERSABS10") or has_columns(header, "PPERSABS15"))
+        has_columns(header, "URN")
+        and (has_columns(header, "PPERSABS10") or has_columns(header, "PPERSABS15"))
     )
 
 
@@ -33,7 +34,10 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
     lower = {h.lower() for h in src.header}
     fields = FIELDS if "ppersabs10" not in lower else [f for f in FIELDS if f.field != "PPERSABS15"]
     return stage_dfe(
-        con, src, kind=KIND, fields=fields,
+        con,
+        src,
+        kind=KIND,
+        fields=fields,
         spec=lambda cols: aggregate_spec(cols, name_cols=("SCHNAME",), type_cols=("SCHOOLTYPE",)),
         phase=None,
     )

@@ -35,8 +35,15 @@ NEEDS_TIME_PERIOD = False
 SIMPLIFY_TOLERANCE_M = float(os.environ.get("SID_BOUNDARY_TOLERANCE_M", "50"))
 _FEATURE_COLLECTION = re.compile(rb'"type"\s*:\s*"FeatureCollection"')
 _KINDS = {
-    "lad": "district", "district": "district", "ltla": "district", "non-metropolitan district": "district",
-    "cty": "county", "county": "county", "ctyua": "county", "utla": "county", "cua": "county",
+    "lad": "district",
+    "district": "district",
+    "ltla": "district",
+    "non-metropolitan district": "district",
+    "cty": "county",
+    "county": "county",
+    "ctyua": "county",
+    "utla": "county",
+    "cua": "county",
 }
 
 
@@ -93,12 +100,18 @@ def read_boundaries(path: Path, tolerance_m: float | None = None):
     out = out[out.geometry.notna() & ~out.geometry.is_empty]
     if tolerance > 0:
         projected = out.to_crs(27700)
-        geoms = projected.geometry.make_valid() if not projected.geometry.is_valid.all() else projected.geometry
+        geoms = (
+            projected.geometry.make_valid()
+            if not projected.geometry.is_valid.all()
+            else projected.geometry
+        )
         try:
             simplified = shapely.coverage_simplify(geoms.values, tolerance)
         except Exception:  # not a clean coverage (overlaps): simplify each shape on its own
             simplified = shapely.simplify(geoms.values, tolerance, preserve_topology=True)
-        projected = projected.set_geometry(gpd.GeoSeries(simplified, index=projected.index, crs=27700))
+        projected = projected.set_geometry(
+            gpd.GeoSeries(simplified, index=projected.index, crs=27700)
+        )
         out = projected.to_crs(4326)
     elif out.crs.to_epsg() != 4326:
         out = out.to_crs(4326)
@@ -116,7 +129,9 @@ def _kind_from_columns(columns: Iterable[str]) -> str | None:
     return None
 
 
-def stage(con: duckdb.DuckDBPyConnection, src: SourceFile, tolerance_m: float | None = None) -> StageResult:
+def stage(
+    con: duckdb.DuckDBPyConnection, src: SourceFile, tolerance_m: float | None = None
+) -> StageResult:
     """One stg_boundaries row per feature; a feature with no name or an unknown kind is rejected."""
     import shapely
 
@@ -124,16 +139,25 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile, tolerance_m: float | 
     rej = Rejects(src.name)
     gdf = read_boundaries(src.path, tolerance_m)
     rows = []
-    for i, (name, kind_raw, la_raw, geom) in enumerate(zip(gdf["name"], gdf["kind_raw"], gdf["la_code"], gdf.geometry, strict=True), start=1):
+    for i, (name, kind_raw, la_raw, geom) in enumerate(
+        zip(gdf["name"], gdf["kind_raw"], gdf["la_code"], gdf.geometry, strict=True), start=1
+    ):
         result.rows_read += 1
         kind = _KINDS.get(str(kind_raw).strip().lower()) if kind_raw is not None else "district"
         la_code = None
         try:
             la_code = parse_int(la_raw) if la_raw is not None else None
         except ValueError:
-            rej.add(i, "la_code", la_raw, "la_code is not a DfE three-digit LA code; stored without it")
+            rej.add(
+                i, "la_code", la_raw, "la_code is not a DfE three-digit LA code; stored without it"
+            )
         if name is None or str(name).strip() == "" or kind is None:
-            rej.add(i, "name" if not name else "kind", name if not name else kind_raw, "feature needs a name and a kind (district or county)")
+            rej.add(
+                i,
+                "name" if not name else "kind",
+                name if not name else kind_raw,
+                "feature needs a name and a kind (district or county)",
+            )
             result.rows_rejected += 1
             continue
         rows.append(
@@ -149,7 +173,9 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile, tolerance_m: float | 
     n = rej.write(con)
     if n:
         result.add("rejects", n)
-    result.notes.append(f"{len(rows)} boundaries, simplified at {SIMPLIFY_TOLERANCE_M if tolerance_m is None else tolerance_m} m")
+    result.notes.append(
+        f"{len(rows)} boundaries, simplified at {SIMPLIFY_TOLERANCE_M if tolerance_m is None else tolerance_m} m"
+    )
     return result
 
 
@@ -172,5 +198,10 @@ def keep_districts(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> int:
 def keep_loaded_districts(con: duckdb.DuckDBPyConnection) -> int:
     """``keep_districts`` with the districts named by stg_establishments (GIAS DistrictAdministrative).
     Does nothing when no establishment names a district, so a load without GIAS keeps every map."""
-    names = [r[0] for r in con.execute("SELECT DISTINCT district FROM stg_establishments WHERE district IS NOT NULL").fetchall()]
+    names = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT district FROM stg_establishments WHERE district IS NOT NULL"
+        ).fetchall()
+    ]
     return keep_districts(con, names) if names else 0

@@ -27,20 +27,32 @@ _FSM_FROM_COUNTS = (
 FIELDS: list[Field] = [
     Field("NOR", "pupils_on_roll", cohort="NOR"),
     Field("PNUMFSM", "fsm_pct", cohort="NOR"),
-    Field("NUMFSM/NOR*100", "fsm_pct", cohort="NOR", expr=_FSM_FROM_COUNTS, needs=("NUMFSM", "NOR")),
+    Field(
+        "NUMFSM/NOR*100", "fsm_pct", cohort="NOR", expr=_FSM_FROM_COUNTS, needs=("NUMFSM", "NOR")
+    ),
     Field("PNUMFSMEVER", "fsm6_pct", cohort="NOR"),
     Field("PSENELK", "sen_support_pct", cohort="NOR"),
     Field("PSENELSE", "ehcp_pct", cohort="NOR"),
     Field("PNUMEAL", "eal_pct", cohort="NOR"),
 ]
 
-PHASE_SCOPES = {"PRI": "state_funded_primary", "SEC": "state_funded_secondary", "SPE": "state_funded_special"}
+PHASE_SCOPES = {
+    "PRI": "state_funded_primary",
+    "SEC": "state_funded_secondary",
+    "SPE": "state_funded_special",
+}
 
 
 def recognise(header) -> bool:
-    return has_columns(header, "URN", "LA", "ESTAB", "NOR") and (
-        has_columns(header, "PNUMFSMEVER") or has_columns(header, "PSENELK") or has_columns(header, "PNUMEAL")
-    ) and not has_columns(header, "RECTYPE")
+    return (
+        has_columns(header, "URN", "LA", "ESTAB", "NOR")
+        and (
+            has_columns(header, "PNUMFSMEVER")
+            or has_columns(header, "PSENELK")
+            or has_columns(header, "PNUMEAL")
+        )
+        and not has_columns(header, "RECTYPE")
+    )
 
 
 def fields_for(cols: dict[str, str]) -> list[Field]:
@@ -50,10 +62,16 @@ def fields_for(cols: dict[str, str]) -> list[Field]:
     return [f for f in FIELDS if f.field != "PNUMFSM"]
 
 
-def aggregate_spec(cols: dict[str, str], *, name_cols: tuple[str, ...], type_cols: tuple[str, ...]) -> RowSpec:
+def aggregate_spec(
+    cols: dict[str, str], *, name_cols: tuple[str, ...], type_cols: tuple[str, ...]
+) -> RowSpec:
     """Row classification shared with absence: NAT / LA in the URN column (census) or in the LA
     column (absence); the phase code PRI/SEC/SPE in whichever column holds it."""
-    urn, la, estab = col_or_null(cols, "URN"), col_or_null(cols, "LA", "LEA"), col_or_null(cols, "ESTAB")
+    urn, la, estab = (
+        col_or_null(cols, "URN"),
+        col_or_null(cols, "LA", "LEA"),
+        col_or_null(cols, "ESTAB"),
+    )
     agg = f"CASE WHEN upper({urn}) IN ('NAT', 'LA') THEN upper({urn}) WHEN upper({la}) IN ('NAT', 'LA') THEN upper({la}) END"
     phase = f"coalesce(CASE upper({estab}) {_whens()} END, CASE upper({urn}) {_whens()} END)"
     return RowSpec(
@@ -74,7 +92,10 @@ def _whens() -> str:
 def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
     lower = {h.lower(): h for h in src.header}
     return stage_dfe(
-        con, src, kind=KIND, fields=fields_for(lower),
+        con,
+        src,
+        kind=KIND,
+        fields=fields_for(lower),
         spec=lambda cols: aggregate_spec(cols, name_cols=("SCHNAME",), type_cols=("SCHOOLTYPE",)),
         phase=None,
     )

@@ -45,7 +45,12 @@ def to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
 
 def read_header(path: Path, encoding: str) -> tuple[tuple[str, ...], str]:
     """The header cells and the delimiter (tab or comma, whichever splits the first line more)."""
-    with open(path, encoding="utf-8-sig" if encoding.startswith("utf-8") else encoding, errors="replace", newline="") as fh:
+    with open(
+        path,
+        encoding="utf-8-sig" if encoding.startswith("utf-8") else encoding,
+        errors="replace",
+        newline="",
+    ) as fh:
         first = fh.readline()
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     cells = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
@@ -53,7 +58,11 @@ def read_header(path: Path, encoding: str) -> tuple[tuple[str, ...], str]:
 
 
 def read_raw(
-    con: duckdb.DuckDBPyConnection, text_path: Path, table: str, header: tuple[str, ...], delimiter: str = ","
+    con: duckdb.DuckDBPyConnection,
+    text_path: Path,
+    table: str,
+    header: tuple[str, ...],
+    delimiter: str = ",",
 ) -> int:
     """Create TEMP table ``table`` with every column as VARCHAR (named as the header) plus
     ``__line`` (the 1-based line number in the file, header = 1). Returns the row count.

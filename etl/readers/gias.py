@@ -20,7 +20,9 @@ from etl.readers.base import SourceFile, StageResult, has_columns
 from etl.readers.csv_source import read_raw
 
 KIND = "gias"
-NEEDS_TIME_PERIOD = False  # establishments have no academic year; infer_time_period gives the extract's
+NEEDS_TIME_PERIOD = (
+    False  # establishments have no academic year; infer_time_period gives the extract's
+)
 
 # stg_establishments column -> GIAS column(s), first present wins (older extracts drop "(name)")
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -48,12 +50,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 DATE_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
 ACADEMY_GROUPS = ("academies", "free schools")
 # types outside those groups that are academies or free schools (special / AP / 16-19 academies, UTCs, studio schools)
-ACADEMY_TYPE_PATTERNS = ("%academy%", "free school%", "university technical college%", "studio school%", "city technology college%")
+ACADEMY_TYPE_PATTERNS = (
+    "%academy%",
+    "free school%",
+    "university technical college%",
+    "studio school%",
+    "city technology college%",
+)
 
 
 def recognise(header) -> bool:
     return has_columns(header, "URN", "EstablishmentName") and (
-        has_columns(header, "TypeOfEstablishment (name)") or has_columns(header, "TypeOfEstablishment")
+        has_columns(header, "TypeOfEstablishment (name)")
+        or has_columns(header, "TypeOfEstablishment")
     )
 
 
@@ -126,7 +135,11 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
     ext = extract_date(src)
     res.time_period = academic_year(ext) if ext else None
     c = {k: _col(cols, k) for k in COLUMNS}
-    group_l, type_l, phase = f"lower({c['establishment_group']})", f"lower({c['school_type']})", c["phase"]
+    group_l, type_l, phase = (
+        f"lower({c['establishment_group']})",
+        f"lower({c['school_type']})",
+        c["phase"],
+    )
     academy_types = " OR ".join(f"{type_l} LIKE '{p}'" for p in ACADEMY_TYPE_PATTERNS)
     is_academy = (
         f"CASE WHEN {c['establishment_group']} IS NULL AND {c['school_type']} IS NULL THEN NULL "
@@ -143,19 +156,21 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
         f"""INSERT INTO stg_establishments (urn, name, la_code, la_name, district, phase, school_type,
                 establishment_group, is_academy, status, open_date, close_date, postcode, easting, northing,
                 pupils, pct_fsm, ofsted_rating, ofsted_last_insp, extract_date, source_file, source_line)
-            SELECT ok.urn, {c['name']}, TRY_CAST({c['la_code']} AS INTEGER), {c['la_name']}, {c['district']},
-                   {phase_sql}, {c['school_type']}, {c['establishment_group']}, {is_academy}, {c['status']},
-                   {_date(c['open_date'])}, {_date(c['close_date'])}, {c['postcode']},
-                   parse_value({c['easting']}), parse_value({c['northing']}),
-                   TRY_CAST(round(parse_value({c['pupils']})) AS INTEGER), parse_value({c['pct_fsm']}),
-                   {c['ofsted_rating']}, {_date(c['ofsted_last_insp'])}, ?::DATE, ?, r.__line
+            SELECT ok.urn, {c["name"]}, TRY_CAST({c["la_code"]} AS INTEGER), {c["la_name"]}, {c["district"]},
+                   {phase_sql}, {c["school_type"]}, {c["establishment_group"]}, {is_academy}, {c["status"]},
+                   {_date(c["open_date"])}, {_date(c["close_date"])}, {c["postcode"]},
+                   parse_value({c["easting"]}), parse_value({c["northing"]}),
+                   TRY_CAST(round(parse_value({c["pupils"]})) AS INTEGER), parse_value({c["pct_fsm"]}),
+                   {c["ofsted_rating"]}, {_date(c["ofsted_last_insp"])}, ?::DATE, ?, r.__line
             FROM {q(raw)} r JOIN {q(ok)} ok ON r.__line = ok.__line
             ORDER BY r.__line""",
         [ext, src.name],
     ).fetchone()[0]
     res.add("stg_establishments", n)
     located = add_lat_lon(con, src.name)
-    res.notes.append(f"{src.name}: extract date {ext or 'unknown'}; {located} of {n} establishments located")
+    res.notes.append(
+        f"{src.name}: extract date {ext or 'unknown'}; {located} of {n} establishments located"
+    )
     con.execute(f"DROP TABLE IF EXISTS {q(ok)}")
     con.execute(f"DROP TABLE IF EXISTS {q(raw)}")
     return res

@@ -59,7 +59,9 @@ class Sheet:
         return self.columns[1].name
 
 
-_URN = Column("urn", "urn", True, help="The school's unique reference number (six digits, as in GIAS).")
+_URN = Column(
+    "urn", "urn", True, help="The school's unique reference number (six digits, as in GIAS)."
+)
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet(
@@ -67,9 +69,34 @@ SHEETS: tuple[Sheet, ...] = (
         "Changes of headteacher and other senior leaders (a headteacher change in the last 12 months makes a school targeted).",
         (
             _URN,
-            Column("change_date", "date", True, help="Date the change took effect (or was announced, if the start date is not known)."),
-            Column("role", "choice", True, ("headteacher", "executive_headteacher", "head_of_school", "deputy_headteacher", "chair_of_governors", "trust_ceo", "other"), "Whose post changed."),
-            Column("change_type", "choice", True, ("new_permanent", "interim", "acting", "departure", "other"), "new_permanent: a substantive appointment; interim or acting: a temporary one; departure: the post holder left and no one is yet in post."),
+            Column(
+                "change_date",
+                "date",
+                True,
+                help="Date the change took effect (or was announced, if the start date is not known).",
+            ),
+            Column(
+                "role",
+                "choice",
+                True,
+                (
+                    "headteacher",
+                    "executive_headteacher",
+                    "head_of_school",
+                    "deputy_headteacher",
+                    "chair_of_governors",
+                    "trust_ceo",
+                    "other",
+                ),
+                "Whose post changed.",
+            ),
+            Column(
+                "change_type",
+                "choice",
+                True,
+                ("new_permanent", "interim", "acting", "departure", "other"),
+                "new_permanent: a substantive appointment; interim or acting: a temporary one; departure: the post holder left and no one is yet in post.",
+            ),
             Column("notes", "text", help="Free text. Confidential: never shown to governors."),
         ),
     ),
@@ -80,8 +107,31 @@ SHEETS: tuple[Sheet, ...] = (
             _URN,
             Column("received_date", "date", True, help="Date the complaint was received."),
             Column("made_to", "choice", True, ("council", "ofsted"), "Who received it."),
-            Column("category", "choice", False, ("safeguarding", "send", "behaviour", "bullying", "teaching", "leadership", "communication", "admissions", "exclusions", "other"), "Main subject of the complaint."),
-            Column("status", "choice", False, ("open", "closed", "upheld", "not_upheld", "withdrawn"), "Where it stands."),
+            Column(
+                "category",
+                "choice",
+                False,
+                (
+                    "safeguarding",
+                    "send",
+                    "behaviour",
+                    "bullying",
+                    "teaching",
+                    "leadership",
+                    "communication",
+                    "admissions",
+                    "exclusions",
+                    "other",
+                ),
+                "Main subject of the complaint.",
+            ),
+            Column(
+                "status",
+                "choice",
+                False,
+                ("open", "closed", "upheld", "not_upheld", "withdrawn"),
+                "Where it stands.",
+            ),
             Column("notes", "text", help="Free text. Confidential."),
         ),
     ),
@@ -91,8 +141,16 @@ SHEETS: tuple[Sheet, ...] = (
         (
             _URN,
             Column("raised_date", "date", True, help="Date the concern was raised."),
-            Column("concern_type", "choice", True, ("finance", "hr", "governance", "safeguarding", "school_leaders"), "Which team (or the school's own leaders) raised it."),
-            Column("severity", "choice", False, ("low", "medium", "high"), "The raising team's view."),
+            Column(
+                "concern_type",
+                "choice",
+                True,
+                ("finance", "hr", "governance", "safeguarding", "school_leaders"),
+                "Which team (or the school's own leaders) raised it.",
+            ),
+            Column(
+                "severity", "choice", False, ("low", "medium", "high"), "The raising team's view."
+            ),
             Column("status", "choice", False, ("open", "closed"), "Open until the team closes it."),
             Column("notes", "text", help="Free text. Confidential."),
         ),
@@ -104,9 +162,19 @@ SHEETS: tuple[Sheet, ...] = (
             _URN,
             Column("visit_date", "date", True, help="Date of the visit."),
             Column("officer", "text", help="Who visited (name or role)."),
-            Column("purpose", "text", help="Why, e.g. annual review, data conversation, follow-up of a notice of concern."),
+            Column(
+                "purpose",
+                "text",
+                help="Why, e.g. annual review, data conversation, follow-up of a notice of concern.",
+            ),
             Column("outcome", "text", help="What was agreed or found."),
-            Column("rag", "choice", False, ("red", "amber", "green"), "The officer's rating after the visit."),
+            Column(
+                "rag",
+                "choice",
+                False,
+                ("red", "amber", "green"),
+                "The officer's rating after the visit.",
+            ),
         ),
     ),
     Sheet(
@@ -115,8 +183,16 @@ SHEETS: tuple[Sheet, ...] = (
         (
             _URN,
             Column("issued_date", "date", True, help="Date the notice was issued."),
-            Column("review_date", "date", help="Date of the agreed review (usually 6-8 weeks later)."),
-            Column("status", "choice", True, ("open", "closed", "escalated"), "escalated: passed to formal powers (maintained schools) or to the DfE (academies)."),
+            Column(
+                "review_date", "date", help="Date of the agreed review (usually 6-8 weeks later)."
+            ),
+            Column(
+                "status",
+                "choice",
+                True,
+                ("open", "closed", "escalated"),
+                "escalated: passed to formal powers (maintained schools) or to the DfE (academies).",
+            ),
             Column("reason", "text", help="Why the notice was issued."),
         ),
     ),
@@ -126,9 +202,21 @@ SHEETS: tuple[Sheet, ...] = (
         (
             _URN,
             Column("raised_date", "date", True, help="Date the concern was raised."),
-            Column("raised_with", "choice", True, ("DfE", "RSC", "Regions Group"), "Who it was raised with (RSC: Regional Schools Commissioner, now the DfE Regions Group)."),
+            Column(
+                "raised_with",
+                "choice",
+                True,
+                ("DfE", "RSC", "Regions Group"),
+                "Who it was raised with (RSC: Regional Schools Commissioner, now the DfE Regions Group).",
+            ),
             Column("summary", "text", help="What was raised. Confidential."),
-            Column("status", "choice", False, ("open", "closed"), "Open until the DfE has responded and the council closes it."),
+            Column(
+                "status",
+                "choice",
+                False,
+                ("open", "closed"),
+                "Open until the DfE has responded and the council closes it.",
+            ),
         ),
     ),
 )
@@ -208,7 +296,12 @@ def _csv_rows(path: Path) -> list[tuple[int, tuple]]:
 
 
 def _stage_sheet(
-    con: duckdb.DuckDBPyConnection, sheet: Sheet, rows: list[tuple[int, tuple]], file_name: str, rej: Rejects, result: StageResult
+    con: duckdb.DuckDBPyConnection,
+    sheet: Sheet,
+    rows: list[tuple[int, tuple]],
+    file_name: str,
+    rej: Rejects,
+    result: StageResult,
 ) -> None:
     if not rows:
         return
@@ -216,14 +309,25 @@ def _stage_sheet(
     index = {h: i for i, h in reversed(list(enumerate(header))) if h}
     absent = [c.name for c in sheet.columns if c.required and c.name not in index]
     if absent:
-        rej.add(None, ", ".join(absent), None, f"sheet {sheet.name} has no column {', '.join(absent)}: sheet not loaded", file_name=file_name)
+        rej.add(
+            None,
+            ", ".join(absent),
+            None,
+            f"sheet {sheet.name} has no column {', '.join(absent)}: sheet not loaded",
+            file_name=file_name,
+        )
         return
     unknown = [h for h in header if h and h not in {c.name for c in sheet.columns}]
     if unknown:
         result.notes.append(f"{file_name}: columns ignored: {', '.join(unknown)}")
     out = []
     for line, cells in rows[1:]:
-        raw = {c.name: (cells[index[c.name]] if c.name in index and index[c.name] < len(cells) else None) for c in sheet.columns}
+        raw = {
+            c.name: (
+                cells[index[c.name]] if c.name in index and index[c.name] < len(cells) else None
+            )
+            for c in sheet.columns
+        }
         if all(is_missing(v) for v in raw.values()):
             continue  # blank rows (Excel keeps formatted empty rows)
         result.rows_read += 1

@@ -42,7 +42,14 @@ ALL_ONLY = GROUPS[:1]
 # The field mapping. P8's confidence limits are P8CILOW/P8CIUPP with the group suffix.
 FIELDS: list[Field] = [
     *groups("ATT8SCR", "ks4_attainment8", GROUPS, cohorts=COHORTS),
-    *groups("P8MEA", "ks4_progress8", GROUPS, lower="P8CILOW{sfx}", upper="P8CIUPP{sfx}", cohorts=COHORTS),
+    *groups(
+        "P8MEA",
+        "ks4_progress8",
+        GROUPS,
+        lower="P8CILOW{sfx}",
+        upper="P8CIUPP{sfx}",
+        cohorts=COHORTS,
+    ),
     *groups("PTL2BASICS_94", "ks4_basics_94_pct", ALL_ONLY, cohorts=COHORTS),
     *groups("PTL2BASICS_95", "ks4_basics_95_pct", ALL_ONLY, cohorts=COHORTS),
     *groups("EBACCAPS", "ks4_ebacc_aps", GROUPS, cohorts=COHORTS),
@@ -63,7 +70,13 @@ def recognise(header) -> bool:
 
 
 def _case(expr: str, mapping: dict[str, str]) -> str:
-    return "CASE " + expr + " " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in mapping.items()) + " END"
+    return (
+        "CASE "
+        + expr
+        + " "
+        + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in mapping.items())
+        + " END"
+    )
 
 
 def row_spec(cols: dict[str, str]) -> RowSpec:

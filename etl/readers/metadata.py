@@ -22,7 +22,10 @@ NEEDS_TIME_PERIOD = False
 _META_HEADERS: tuple[tuple[str, ...], ...] = (
     ("Column", "FieldName", "Label/Description"),  # ks2_meta.csv (to 2017)
     ("Column", "Field Name", "Label/Description"),  # ks2_meta.csv (2018 on)
-    ("Metafile heading", "Metafile description"),  # ks4 / ks5 meta (csv has a leading Column; xlsx not)
+    (
+        "Metafile heading",
+        "Metafile description",
+    ),  # ks4 / ks5 meta (csv has a leading Column; xlsx not)
     ("Field Number", "Field Reference", "Field Name"),  # census_meta.csv
     ("Variable", "Label", "Type", "Description"),  # pupdestprovisional_meta.csv
     ("LEA", "LA Name", "REGION", "REGION NAME"),  # la_and_region_codes_meta.csv
@@ -34,7 +37,10 @@ _FIRST_CELL = re.compile(
     r"average point score|progress 8|this file|notes?\b)",
     re.I,
 )
-_NAME = re.compile(r"(_meta\.(csv|xlsx?)$|^meta[_.]|abbreviations\.xlsx?$|^readme(\.[a-z]+)?$|\.md$|\.txt$|\.pdf$|\.docx?$)", re.I)
+_NAME = re.compile(
+    r"(_meta\.(csv|xlsx?)$|^meta[_.]|abbreviations\.xlsx?$|^readme(\.[a-z]+)?$|\.md$|\.txt$|\.pdf$|\.docx?$)",
+    re.I,
+)
 
 
 def recognise(header) -> bool:
@@ -42,7 +48,12 @@ def recognise(header) -> bool:
     if any(has_columns(header, *cols) for cols in _META_HEADERS):
         return True
     # one-cell text headers: notes, titles of abbreviation sheets, methodology files
-    return len(cells) <= 2 and bool(cells) and bool(_FIRST_CELL.search(cells[0])) and not has_columns(header, "URN")
+    return (
+        len(cells) <= 2
+        and bool(cells)
+        and bool(_FIRST_CELL.search(cells[0]))
+        and not has_columns(header, "URN")
+    )
 
 
 def is_metadata_name(name: str) -> bool:
@@ -52,5 +63,7 @@ def is_metadata_name(name: str) -> bool:
 
 def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
     res = StageResult()
-    res.notes.append(f"{src.name}: DfE metadata (field list, code list or notes), not data: skipped")
+    res.notes.append(
+        f"{src.name}: DfE metadata (field list, code list or notes), not data: skipped"
+    )
     return res

@@ -47,14 +47,20 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
     rej = Rejects(src.name)
     text = decode_text(src.path)
     first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if first.count("\t") > first.count(",") else ",")
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter="\t" if first.count("\t") > first.count(",") else ",",
+    )
     header = [_key(h.replace("\ufeff", "")) for h in next(reader, [])]
     index = {h: i for i, h in enumerate(header)}
     rows, seen = [], set()
     line = reader.line_num + 1
     for cells in reader:
         this_line, line = line, reader.line_num + 1
-        cell = {c: (cells[index[c]].strip() if c in index and index[c] < len(cells) else "") for c in COLUMNS}
+        cell = {
+            c: (cells[index[c]].strip() if c in index and index[c] < len(cells) else "")
+            for c in COLUMNS
+        }
         if all(is_missing(v) for v in cell.values()):
             continue
         result.rows_read += 1
@@ -71,10 +77,20 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
                 rej.add(this_line, col, cell[col], str(exc))
                 bad = True
         if not bad and rec["la_code"] == rec["neighbour_la_code"]:
-            rej.add(this_line, "neighbour_la_code", cell["neighbour_la_code"], "an LA cannot be its own neighbour")
+            rej.add(
+                this_line,
+                "neighbour_la_code",
+                cell["neighbour_la_code"],
+                "an LA cannot be its own neighbour",
+            )
             bad = True
         if not bad and (rec["la_code"], rec["neighbour_la_code"]) in seen:
-            rej.add(this_line, "neighbour_la_code", cell["neighbour_la_code"], "pair listed twice; the first row is kept")
+            rej.add(
+                this_line,
+                "neighbour_la_code",
+                cell["neighbour_la_code"],
+                "pair listed twice; the first row is kept",
+            )
             bad = True
         if bad:
             result.rows_rejected += 1

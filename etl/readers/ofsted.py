@@ -54,7 +54,13 @@ NEEDS_TIME_PERIOD = False
 
 FOUR_POINT = "four_point"
 REPORT_CARD = "report_card_five_point"
-REPORT_CARD_GRADES = ("Exceptional", "Strong standard", "Expected standard", "Needs attention", "Urgent improvement")
+REPORT_CARD_GRADES = (
+    "Exceptional",
+    "Strong standard",
+    "Expected standard",
+    "Needs attention",
+    "Urgent improvement",
+)
 SAFEGUARDING_STANDARDS = ("Met", "Not met")
 NEW_FRAMEWORK_START = dt.date(2024, 9, 1)  # no overall effectiveness grade from this date
 
@@ -109,7 +115,11 @@ def _prefixed(areas: tuple[tuple[str, str], ...], prefix: str) -> tuple[tuple[st
 
 CURRENT_GRADED = Block(
     kind="graded",
-    inspection_id=("Inspection number of latest graded inspection", "Inspection number of latest full inspection", "Inspection number"),
+    inspection_id=(
+        "Inspection number of latest graded inspection",
+        "Inspection number of latest full inspection",
+        "Inspection number",
+    ),
     start=("Inspection start date",),
     end=("Inspection end date",),
     publication=("Publication date",),
@@ -121,11 +131,19 @@ CURRENT_GRADED = Block(
 )
 PREVIOUS_GRADED = Block(
     kind="graded",
-    inspection_id=("Previous graded inspection number", "Previous full inspection number", "Previous inspection number"),
+    inspection_id=(
+        "Previous graded inspection number",
+        "Previous full inspection number",
+        "Previous inspection number",
+    ),
     start=("Previous inspection start date",),
     end=("Previous inspection end date",),
     publication=("Previous publication date",),
-    overall=("Previous graded inspection overall effectiveness", "Previous full inspection overall effectiveness", "Previous overall effectiveness"),
+    overall=(
+        "Previous graded inspection overall effectiveness",
+        "Previous full inspection overall effectiveness",
+        "Previous overall effectiveness",
+    ),
     category=("Previous category of concern",),
     safeguarding=("Previous safeguarding is effective?",),
     areas=_prefixed(_EIF_AREAS, "Previous "),
@@ -192,13 +210,33 @@ class Layout:
 
 # Most specific first: the report-card files also contain "Category of concern" etc.
 LAYOUTS: tuple[Layout, ...] = (
-    Layout("era_c", ("URN", "Safeguarding standards", "Inclusion", "Latest OEIF overall effectiveness"), (REPORT_CARD_LATEST, OEIF_LATEST)),
+    Layout(
+        "era_c",
+        ("URN", "Safeguarding standards", "Inclusion", "Latest OEIF overall effectiveness"),
+        (REPORT_CARD_LATEST, OEIF_LATEST),
+    ),
     Layout("era_c_in_year", ("URN", "Safeguarding standards", "Inclusion"), (REPORT_CARD_LATEST,)),
-    Layout("official_statistics", ("URN", "Overall effectiveness", "Outcomes for pupils", "Inspection start date"), (CIF_CURRENT, CIF_PREVIOUS)),
-    Layout("era_a", ("URN", "Web link", "Inspection end date", "Overall effectiveness", "Quality of education"), (CURRENT_GRADED, PREVIOUS_GRADED)),
-    Layout("era_b", ("URN", "Web link (opens in new window)", "Overall effectiveness", "Quality of education"), (CURRENT_GRADED, PREVIOUS_GRADED)),
+    Layout(
+        "official_statistics",
+        ("URN", "Overall effectiveness", "Outcomes for pupils", "Inspection start date"),
+        (CIF_CURRENT, CIF_PREVIOUS),
+    ),
+    Layout(
+        "era_a",
+        ("URN", "Web link", "Inspection end date", "Overall effectiveness", "Quality of education"),
+        (CURRENT_GRADED, PREVIOUS_GRADED),
+    ),
+    Layout(
+        "era_b",
+        ("URN", "Web link (opens in new window)", "Overall effectiveness", "Quality of education"),
+        (CURRENT_GRADED, PREVIOUS_GRADED),
+    ),
     # any other EIF-era MI file (e.g. a re-saved one without the web link column)
-    Layout("eif", ("URN", "Overall effectiveness", "Quality of education", "Inspection start date"), (CURRENT_GRADED, PREVIOUS_GRADED)),
+    Layout(
+        "eif",
+        ("URN", "Overall effectiveness", "Quality of education", "Inspection start date"),
+        (CURRENT_GRADED, PREVIOUS_GRADED),
+    ),
 )
 
 
@@ -258,7 +296,11 @@ class _Row:
 
 def _dates(row: _Row, block: Block, line: int, rej: Rejects) -> dict[str, dt.date | None]:
     out = {}
-    for key, names in (("start", block.start), ("end", block.end), ("publication", block.publication)):
+    for key, names in (
+        ("start", block.start),
+        ("end", block.end),
+        ("publication", block.publication),
+    ):
         value = row.get(names)
         try:
             out[key] = parse_date(value)
@@ -350,7 +392,11 @@ def _stage_block(
         if value is None:
             continue
         try:
-            grade = _canonical(value, REPORT_CARD_GRADES) if scale == REPORT_CARD else _four_point(value)
+            grade = (
+                _canonical(value, REPORT_CARD_GRADES)
+                if scale == REPORT_CARD
+                else _four_point(value)
+            )
         except ValueError as exc:
             rej.add(line, row.column((col,)), value, str(exc))
             continue
@@ -451,10 +497,14 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
     for s in schools:
         s["time_period"] = time_period
     result.add("stg_inspections", insert_rows(con, "stg_inspections", inspections))
-    result.add("stg_inspection_judgements", insert_rows(con, "stg_inspection_judgements", judgements))
+    result.add(
+        "stg_inspection_judgements", insert_rows(con, "stg_inspection_judgements", judgements)
+    )
     result.add("stg_named_schools", insert_rows(con, "stg_named_schools", schools))
     n_rejects = rej.write(con)
     if n_rejects:
         result.add("rejects", n_rejects)
-    result.notes.append(f"Ofsted layout {layout_name}: {len(inspections)} inspections from {result.rows_read} schools")
+    result.notes.append(
+        f"Ofsted layout {layout_name}: {len(inspections)} inspections from {result.rows_read} schools"
+    )
     return result

@@ -33,9 +33,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 def recognise(header) -> bool:
-    return has_columns(header, "URN", "LAESTAB", "SCHNAME") and (
-        has_columns(header, "ISPRIMARY") or has_columns(header, "MINORGROUP")
-    ) and not has_columns(header, "RECTYPE")
+    return (
+        has_columns(header, "URN", "LAESTAB", "SCHNAME")
+        and (has_columns(header, "ISPRIMARY") or has_columns(header, "MINORGROUP"))
+        and not has_columns(header, "RECTYPE")
+    )
 
 
 def _col(cols: dict[str, str], key: str) -> str:
@@ -76,8 +78,8 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
     n = con.execute(
         f"""INSERT INTO stg_establishments (urn, name, la_code, phase, school_type, establishment_group, is_academy,
                 open_date, close_date, postcode, source_file, source_line)
-            SELECT ok.urn, {c['name']}, TRY_CAST({c['la_code']} AS INTEGER), {phase}, {c['type']}, {c['group']},
-                   {is_academy}, {_date(c['open_date'])}, {_date(c['close_date'])}, {c['postcode']}, ?, r.__line
+            SELECT ok.urn, {c["name"]}, TRY_CAST({c["la_code"]} AS INTEGER), {phase}, {c["type"]}, {c["group"]},
+                   {is_academy}, {_date(c["open_date"])}, {_date(c["close_date"])}, {c["postcode"]}, ?, r.__line
             FROM {q(raw)} r JOIN {q(ok)} ok ON r.__line = ok.__line ORDER BY r.__line""",
         [src.name],
     ).fetchone()[0]

@@ -31,17 +31,34 @@ def write_template(path: Path = TEMPLATE_PATH) -> Path:
     readme.title = "README"
     lines = [
         (TEMPLATE_TITLE, True),
-        ("CONFIDENTIAL: this workbook holds the council's soft intelligence about schools. Governors never see it.", False),
-        ("One sheet per kind of record; keep the sheet names and the header row. One row per record.", False),
-        ("Dates: type them as dates (dd/mm/yyyy) or yyyy-mm-dd. URN: the six-digit school URN from GIAS.", False),
-        ("Columns with a drop-down list accept only those values. A row with a bad date, URN or value is not loaded;", False),
-        ("the load report names the sheet, row and column so it can be corrected. Blank rows are ignored.", False),
+        (
+            "CONFIDENTIAL: this workbook holds the council's soft intelligence about schools. Governors never see it.",
+            False,
+        ),
+        (
+            "One sheet per kind of record; keep the sheet names and the header row. One row per record.",
+            False,
+        ),
+        (
+            "Dates: type them as dates (dd/mm/yyyy) or yyyy-mm-dd. URN: the six-digit school URN from GIAS.",
+            False,
+        ),
+        (
+            "Columns with a drop-down list accept only those values. A row with a bad date, URN or value is not loaded;",
+            False,
+        ),
+        (
+            "the load report names the sheet, row and column so it can be corrected. Blank rows are ignored.",
+            False,
+        ),
         ("Full description: docs/intelligence-workbook.md.", False),
     ]
     for i, (text, bold) in enumerate(lines, start=1):
         readme.cell(row=i, column=1, value=text).font = Font(bold=bold)
     row = 9
-    for c, title in enumerate(("sheet", "column", "required", "allowed values", "meaning"), start=1):
+    for c, title in enumerate(
+        ("sheet", "column", "required", "allowed values", "meaning"), start=1
+    ):
         readme.cell(row=row, column=c, value=title).font = Font(bold=True)
     for sheet in SHEETS:
         row += 1
@@ -51,7 +68,11 @@ def write_template(path: Path = TEMPLATE_PATH) -> Path:
             row += 1
             readme.cell(row=row, column=2, value=col.name)
             readme.cell(row=row, column=3, value="yes" if col.required else "no")
-            allowed = ", ".join(col.allowed) if col.allowed else {"date": "a date", "urn": "six digits"}.get(col.kind, "free text")
+            allowed = (
+                ", ".join(col.allowed)
+                if col.allowed
+                else {"date": "a date", "urn": "six digits"}.get(col.kind, "free text")
+            )
             readme.cell(row=row, column=4, value=allowed)
             readme.cell(row=row, column=5, value=col.help)
     for letter, width in zip("ABCDE", (22, 16, 10, 60, 90), strict=True):
@@ -68,13 +89,31 @@ def write_template(path: Path = TEMPLATE_PATH) -> Path:
             ws.column_dimensions[letter].width = 40 if col.kind == "text" else 20
             rng = f"{letter}2:{letter}{_ROWS_VALIDATED + 1}"
             if col.kind == "date":
-                dv = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=not col.required)
+                dv = DataValidation(
+                    type="date",
+                    operator="greaterThan",
+                    formula1="DATE(2000,1,1)",
+                    allow_blank=not col.required,
+                )
                 dv.error, dv.errorTitle = "Enter a date (dd/mm/yyyy).", "Not a date"
             elif col.kind == "choice":
-                dv = DataValidation(type="list", formula1='"' + ",".join(col.allowed) + '"', allow_blank=not col.required)
-                dv.error, dv.errorTitle = "Choose one of: " + ", ".join(col.allowed), "Not an allowed value"
+                dv = DataValidation(
+                    type="list",
+                    formula1='"' + ",".join(col.allowed) + '"',
+                    allow_blank=not col.required,
+                )
+                dv.error, dv.errorTitle = (
+                    "Choose one of: " + ", ".join(col.allowed),
+                    "Not an allowed value",
+                )
             elif col.kind == "urn":
-                dv = DataValidation(type="whole", operator="between", formula1="100000", formula2="999999", allow_blank=False)
+                dv = DataValidation(
+                    type="whole",
+                    operator="between",
+                    formula1="100000",
+                    formula2="999999",
+                    allow_blank=False,
+                )
                 dv.error, dv.errorTitle = "A URN has six digits.", "Not a URN"
             else:
                 continue

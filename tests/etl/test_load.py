@@ -384,5 +384,7 @@ def test_fixture_warehouse_is_a_real_load(fixture_warehouse):
 def test_builds_are_written_in_the_pinned_storage_version(served):
     from warehouse.connection import STORAGE_VERSION
 
-    [(tags,)] = query(served, "SELECT tags FROM duckdb_databases() WHERE NOT internal AND database_name <> 'temp'")
+    [(tags,)] = query(
+        served, "SELECT tags FROM duckdb_databases() WHERE NOT internal AND database_name <> 'temp'"
+    )
     assert tags["storage_version"].startswith(STORAGE_VERSION)  # readable by DuckDB 1.0+ tools

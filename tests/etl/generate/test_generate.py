@@ -21,8 +21,11 @@ def tiny(tmp_path_factory) -> Path:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _rows(path: Path, encoding: str = "utf-8-sig") -> list[list[str]]:
@@ -93,7 +96,9 @@ def test_tiny_county_has_eight_districts_and_every_phase(tiny):
     assert {"Primary", "Secondary", "All-through", "Nursery", "16 plus", "Not applicable"} <= phases
     types = {d["TypeOfEstablishment (name)"] for d in data}
     assert any("special" in t.lower() for t in types)
-    assert any(t in ("Pupil referral unit", "Academy alternative provision converter") for t in types)
+    assert any(
+        t in ("Pupil referral unit", "Academy alternative provision converter") for t in types
+    )
     assert any("Successor" in d["Linked establishments"] for d in data)
     geo = json.loads((tiny / "boundaries.geojson").read_text())
     kinds = [f["properties"]["kind"] for f in geo["features"]]
@@ -152,8 +157,14 @@ def test_report_cards_and_intelligence(tiny, tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(tiny / "intelligence.xlsx", read_only=True)
-    assert set(wb.sheetnames) == {"leadership_changes", "complaints", "concerns", "visits", "notices_of_concern",
-                                  "dfe_concerns"}
+    assert set(wb.sheetnames) == {
+        "leadership_changes",
+        "complaints",
+        "concerns",
+        "visits",
+        "notices_of_concern",
+        "dfe_concerns",
+    }
     head = [c.value for c in next(wb["concerns"].iter_rows(max_row=1))]
     assert head == ["urn", "raised_date", "concern_type", "severity", "status", "notes"]
 

@@ -25,7 +25,10 @@ def real_dir() -> Path:
 
 @pytest.fixture
 def con():
-    c = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    c = duckdb.connect(
+        ":memory:",
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    )
     c.execute(SCHEMA.read_text())
     yield c
     c.close()
@@ -36,10 +39,20 @@ def make_src(folder: Path, rel: str, workdir: Path | None = None, **over) -> Sou
     path = folder / rel
     enc = csv_source.sniff_encoding(path)
     text = csv_source.to_utf8(path, enc, workdir or path.parent)
-    header, delim = csv_source.read_header(text if enc == "cp1252" else path, "utf-8" if enc == "cp1252" else enc)
+    header, delim = csv_source.read_header(
+        text if enc == "cp1252" else path, "utf-8" if enc == "cp1252" else enc
+    )
     entry = read_manifest(REAL).lookup(rel) if REAL.is_dir() else None
-    kw = dict(path=path, name=rel, text_path=text, encoding=enc, header=header, delimiter=delim,
-              time_period=entry.time_period if entry else None, file_status=entry.status if entry else None)
+    kw = dict(
+        path=path,
+        name=rel,
+        text_path=text,
+        encoding=enc,
+        header=header,
+        delimiter=delim,
+        time_period=entry.time_period if entry else None,
+        file_status=entry.status if entry else None,
+    )
     kw.update(over)
     return SourceFile(**kw)
 

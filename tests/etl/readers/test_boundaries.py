@@ -32,7 +32,10 @@ def binary_source(path: Path, name: str) -> SourceFile:
 
 
 def shapes(con):
-    return {n: shapely.geometry.shape(json.loads(g)) for n, g in con.execute("SELECT name, geojson FROM stg_boundaries").fetchall()}
+    return {
+        n: shapely.geometry.shape(json.loads(g))
+        for n, g in con.execute("SELECT name, geojson FROM stg_boundaries").fetchall()
+    }
 
 
 def test_real_geojson_loads_all_districts_simplified_and_valid(con):
@@ -42,11 +45,15 @@ def test_real_geojson_loads_all_districts_simplified_and_valid(con):
     assert res.tables["stg_boundaries"] == len(raw["features"]) == 296
     names = sorted(f["properties"]["name"] for f in raw["features"])
     assert sorted(r[0] for r in con.execute("SELECT name FROM stg_boundaries").fetchall()) == names
-    assert con.execute("SELECT DISTINCT kind FROM stg_boundaries").fetchall() == [("district",)]  # LAD -> district
+    assert con.execute("SELECT DISTINCT kind FROM stg_boundaries").fetchall() == [
+        ("district",)
+    ]  # LAD -> district
 
     got = shapes(con)
     assert all(g.is_valid and not g.is_empty for g in got.values())
-    raw_coords = sum(shapely.get_num_coordinates(shapely.geometry.shape(f["geometry"])) for f in raw["features"])
+    raw_coords = sum(
+        shapely.get_num_coordinates(shapely.geometry.shape(f["geometry"])) for f in raw["features"]
+    )
     assert sum(shapely.get_num_coordinates(g) for g in got.values()) < raw_coords
     total = con.execute("SELECT sum(length(geojson)) FROM stg_boundaries").fetchone()[0]
     assert total < sum(len(json.dumps(f["geometry"])) for f in raw["features"])
@@ -60,17 +67,39 @@ def test_real_geojson_loads_all_districts_simplified_and_valid(con):
 
 def test_keep_only_the_loaded_districts(con):
     boundaries.stage(con, binary_source(REAL, "b.geojson"))
-    hampshire = ["Basingstoke and Deane", "New Forest", "Test Valley", "Havant", "East Hampshire", "Winchester",
-                 "Rushmoor", "Fareham", "Eastleigh", "Hart", "Gosport"]
-    con.execute("INSERT INTO stg_establishments (urn, district, source_file) SELECT 100000 + i, d, 'gias.csv' "
-                "FROM (SELECT unnest(?) AS d, generate_subscripts(?, 1) AS i)", [hampshire, hampshire])
+    hampshire = [
+        "Basingstoke and Deane",
+        "New Forest",
+        "Test Valley",
+        "Havant",
+        "East Hampshire",
+        "Winchester",
+        "Rushmoor",
+        "Fareham",
+        "Eastleigh",
+        "Hart",
+        "Gosport",
+    ]
+    con.execute(
+        "INSERT INTO stg_establishments (urn, district, source_file) SELECT 100000 + i, d, 'gias.csv' "
+        "FROM (SELECT unnest(?) AS d, generate_subscripts(?, 1) AS i)",
+        [hampshire, hampshire],
+    )
     deleted = boundaries.keep_loaded_districts(con)
     assert deleted == 296 - 11
-    assert sorted(r[0] for r in con.execute("SELECT name FROM stg_boundaries").fetchall()) == sorted(hampshire)
+    assert sorted(
+        r[0] for r in con.execute("SELECT name FROM stg_boundaries").fetchall()
+    ) == sorted(hampshire)
 
 
 def test_geopackage_in_british_national_grid_is_reprojected(con, tmp_path):
-    gdf = gpd.read_file(REAL).head(5).rename(columns={"name": "LAD24NM"}).drop(columns="kind").to_crs(27700)
+    gdf = (
+        gpd.read_file(REAL)
+        .head(5)
+        .rename(columns={"name": "LAD24NM"})
+        .drop(columns="kind")
+        .to_crs(27700)
+    )
     gdf["LAD24CD"] = ["E06000001", "E06000002", "E06000003", "E06000004", "E06000005"]
     path = tmp_path / "districts.gpkg"
     gdf.to_file(path, driver="GPKG")

@@ -16,14 +16,18 @@ def test_gias_all_rows_including_ragged(con, real_dir):
     header, rows = raw_rows(real_dir / REL)
     ragged = [r for r in rows if len(r) > len(header)]
     assert len(rows) == 520 and len(ragged) == 24
-    assert res.rows_read == 520 and res.rows_rejected == 0 and res.tables["stg_establishments"] == 520
+    assert (
+        res.rows_read == 520 and res.rows_rejected == 0 and res.tables["stg_establishments"] == 520
+    )
     urns = {r[0] for r in con.execute("SELECT urn FROM stg_establishments").fetchall()}
     assert {int(r[0]) for r in ragged} <= urns
     h = {n: i for i, n in enumerate(header)}
     for r in rows[:60] + ragged:
         e = con.execute(
             "SELECT name, district, status, pupils, pct_fsm, ofsted_rating, ofsted_last_insp, close_date, postcode, extract_date "
-            "FROM stg_establishments WHERE urn = ?", [int(r[0])]).fetchone()
+            "FROM stg_establishments WHERE urn = ?",
+            [int(r[0])],
+        ).fetchone()
         assert e[0] == r[h["EstablishmentName"]]
         assert e[1] == (r[h["DistrictAdministrative (name)"]] or None)
         assert e[2] == r[h["EstablishmentStatus (name)"]]
@@ -35,13 +39,24 @@ def test_gias_all_rows_including_ragged(con, real_dir):
         assert e[7] == (dt.datetime.strptime(c, "%d-%m-%Y").date() if c else None)
         assert e[9] == dt.date(2022, 4, 20)
     # coordinates: Hampshire lies within these WGS84 bounds
-    lat = con.execute("SELECT min(latitude), max(latitude), min(longitude), max(longitude), count(latitude) FROM stg_establishments").fetchone()
+    lat = con.execute(
+        "SELECT min(latitude), max(latitude), min(longitude), max(longitude), count(latitude) FROM stg_establishments"
+    ).fetchone()
     assert 50.6 < lat[0] < lat[1] < 51.5 and -2.0 < lat[2] < lat[3] < -0.6
     assert lat[4] == sum(1 for r in rows if r[h["Easting"]] and r[h["Northing"]])
     # academies: the Academies and Free Schools groups
-    n_acad = sum(1 for r in rows if r[h["EstablishmentTypeGroup (name)"]] in ("Academies", "Free Schools"))
-    assert con.execute("SELECT count(*) FROM stg_establishments WHERE is_academy").fetchone()[0] == n_acad == 32
-    assert con.execute("SELECT count(*) FROM stg_establishments WHERE district IS NULL").fetchone()[0] == 11
+    n_acad = sum(
+        1 for r in rows if r[h["EstablishmentTypeGroup (name)"]] in ("Academies", "Free Schools")
+    )
+    assert (
+        con.execute("SELECT count(*) FROM stg_establishments WHERE is_academy").fetchone()[0]
+        == n_acad
+        == 32
+    )
+    assert (
+        con.execute("SELECT count(*) FROM stg_establishments WHERE district IS NULL").fetchone()[0]
+        == 11
+    )
 
 
 def test_gias_cp1252_reads_identically(con, real_dir, tmp_path):
@@ -55,7 +70,9 @@ def test_gias_cp1252_reads_identically(con, real_dir, tmp_path):
     assert src.encoding == "cp1252"
     gias.stage(con, src)
     a = con.execute("SELECT * EXCLUDE (name) FROM stg_establishments ORDER BY urn").fetchall()
-    got = con.execute("SELECT name FROM stg_establishments WHERE urn = ?", [int(rows[5][0])]).fetchone()[0]
+    got = con.execute(
+        "SELECT name FROM stg_establishments WHERE urn = ?", [int(rows[5][0])]
+    ).fetchone()[0]
     assert got == curly
     con.execute("DELETE FROM stg_establishments")
     gias.stage(con, make_src(real_dir, REL))
@@ -65,15 +82,20 @@ def test_gias_cp1252_reads_identically(con, real_dir, tmp_path):
 
 def test_gias_bad_and_duplicate_urn(con, tmp_path):
     hdr = '"URN","EstablishmentName","TypeOfEstablishment (name)","EstablishmentTypeGroup (name)","PhaseOfEducation (name)","OpenDate","LastChangedDate","Easting","Northing"\n'
-    body = ('"1001","A","Academy special converter","Special schools","Not applicable","01-09-2015","02-03-2021","",""\n'
-            '"x9","B","Community school","Local authority maintained schools","Primary","","","",""\n'
-            '"1001","A again","Community school","Local authority maintained schools","Primary","","05-06-2021","",""\n')
+    body = (
+        '"1001","A","Academy special converter","Special schools","Not applicable","01-09-2015","02-03-2021","",""\n'
+        '"x9","B","Community school","Local authority maintained schools","Primary","","","",""\n'
+        '"1001","A again","Community school","Local authority maintained schools","Primary","","05-06-2021","",""\n'
+    )
     (tmp_path / "edubasealldata.csv").write_text(hdr + body)
     src = make_src(tmp_path, "edubasealldata.csv")
     res = gias.stage(con, src)
-    assert res.rows_rejected == 2 and res.time_period == 202021  # newest LastChangedDate, 5 June 2021
-    assert con.execute("SELECT urn, name, phase, is_academy, open_date FROM stg_establishments").fetchall() == [
-        (1001, "A", "Special", True, dt.date(2015, 9, 1))]
+    assert (
+        res.rows_rejected == 2 and res.time_period == 202021
+    )  # newest LastChangedDate, 5 June 2021
+    assert con.execute(
+        "SELECT urn, name, phase, is_academy, open_date FROM stg_establishments"
+    ).fetchall() == [(1001, "A", "Special", True, dt.date(2015, 9, 1))]
     reasons = [r[0] for r in con.execute("SELECT reason FROM rejects ORDER BY line").fetchall()]
     assert "whole number" in reasons[0] and "more than once" in reasons[1]
 
@@ -87,12 +109,22 @@ def test_spine(con, real_dir):
         rows = list(csv.DictReader(fh))
     assert res.rows_read == res.tables["stg_establishments"] == len(rows) == 413
     for r in rows[:80]:
-        e = con.execute("SELECT name, la_code, school_type, phase, is_academy, close_date FROM stg_establishments WHERE urn=?",
-                        [int(r["URN"])]).fetchone()
+        e = con.execute(
+            "SELECT name, la_code, school_type, phase, is_academy, close_date FROM stg_establishments WHERE urn=?",
+            [int(r["URN"])],
+        ).fetchone()
         assert e[:3] == (r["SCHNAME"], int(r["LA"]), r["NFTYPE"])
         if r["MINORGROUP"] != "Special School":
-            want = {("1", "1"): "All-through", ("1", "0"): "Primary", ("0", "1"): "Secondary"}.get((r["ISPRIMARY"], r["ISSECONDARY"]))
+            want = {("1", "1"): "All-through", ("1", "0"): "Primary", ("0", "1"): "Secondary"}.get(
+                (r["ISPRIMARY"], r["ISSECONDARY"])
+            )
             if want:
                 assert e[3] == want
-        assert e[4] == (r["MINORGROUP"] == "Academy" or "academy" in r["NFTYPE"].lower() or r["NFTYPE"].lower().startswith("free school"))
-        assert e[5] == (dt.datetime.strptime(r["CLOSEDATE"], "%Y%m%d").date() if r["CLOSEDATE"] else None)
+        assert e[4] == (
+            r["MINORGROUP"] == "Academy"
+            or "academy" in r["NFTYPE"].lower()
+            or r["NFTYPE"].lower().startswith("free school")
+        )
+        assert e[5] == (
+            dt.datetime.strptime(r["CLOSEDATE"], "%Y%m%d").date() if r["CLOSEDATE"] else None
+        )

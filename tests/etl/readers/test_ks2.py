@@ -25,20 +25,32 @@ def test_counts_levels_and_cells(con, real_dir, rel):
     by_type = Counter(r["RECTYPE"] for r in rows)
     named = con.execute("SELECT count(*), count(DISTINCT urn) FROM stg_named_schools").fetchone()
     assert named == (by_type["1"] + by_type["2"],) * 2
-    levels = dict(con.execute("SELECT level, count(DISTINCT source_line) FROM stg_measures GROUP BY 1").fetchall())
+    levels = dict(
+        con.execute(
+            "SELECT level, count(DISTINCT source_line) FROM stg_measures GROUP BY 1"
+        ).fetchall()
+    )
     assert levels["la"] == by_type["3"] and levels["national"] == by_type["4"] + by_type["5"]
-    scopes = dict(con.execute(
-        "SELECT national_scope, max(source_line) FROM stg_measures WHERE level='national' GROUP BY 1").fetchall())
+    scopes = dict(
+        con.execute(
+            "SELECT national_scope, max(source_line) FROM stg_measures WHERE level='national' GROUP BY 1"
+        ).fetchall()
+    )
     for r in rows:
         if r["RECTYPE"] in ("4", "5"):
             assert scopes[{"4": "all_schools", "5": "state_funded"}[r["RECTYPE"]]] == r["__line"]
     # specific cells: every all-pupils PTRWM_EXP and READPROG (with CI) of the first 40 schools
     checked = 0
     for r in [r for r in rows if r["RECTYPE"] == "1"][:40]:
-        for f, lo, hi in (("PTRWM_EXP", None, None), ("READPROG", "READPROG_LOWER", "READPROG_UPPER")):
+        for f, lo, hi in (
+            ("PTRWM_EXP", None, None),
+            ("READPROG", "READPROG_LOWER", "READPROG_UPPER"),
+        ):
             got = con.execute(
                 "SELECT value, status_code, ci_lower, ci_upper, cohort, source_line FROM stg_measures "
-                "WHERE urn = ? AND source_field = ?", [int(r["URN"]), f]).fetchall()
+                "WHERE urn = ? AND source_field = ?",
+                [int(r["URN"]), f],
+            ).fetchall()
             if not r[f].strip():
                 assert got == []
                 continue
@@ -63,15 +75,31 @@ def test_codes_kept_and_prior_years_never_read(con, real_dir, rel):
         for f in fields:
             if r[f].strip() in ("SUPP", "LOWCOV", "NE", "NA", "NEW", "NP"):
                 want[r[f].strip()] += 1
-    got = dict(con.execute(
-        "SELECT status_code, count(*) FROM stg_measures WHERE status_code IS NOT NULL GROUP BY 1").fetchall())
+    got = dict(
+        con.execute(
+            "SELECT status_code, count(*) FROM stg_measures WHERE status_code IS NOT NULL GROUP BY 1"
+        ).fetchall()
+    )
     assert got == dict(want)
-    assert con.execute("SELECT count(*) FROM stg_measures WHERE status_code IS NOT NULL AND value IS NOT NULL").fetchone()[0] == 0
-    assert con.execute(
-        "SELECT count(*) FROM stg_measures WHERE regexp_matches(source_field, '_(16|17|18|3YR)$')").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM stg_measures WHERE status_code IS NOT NULL AND value IS NOT NULL"
+        ).fetchone()[0]
+        == 0
+    )
+    assert (
+        con.execute(
+            "SELECT count(*) FROM stg_measures WHERE regexp_matches(source_field, '_(16|17|18|3YR)$')"
+        ).fetchone()[0]
+        == 0
+    )
     # percentages are plain numbers (the % dropped)
-    assert con.execute(
-        "SELECT min(value), max(value) FROM stg_measures WHERE measure = 'ks2_rwm_expected_pct'").fetchone()[1] <= 100
+    assert (
+        con.execute(
+            "SELECT min(value), max(value) FROM stg_measures WHERE measure = 'ks2_rwm_expected_pct'"
+        ).fetchone()[1]
+        <= 100
+    )
 
 
 def test_lowcov_2017(con, real_dir):
@@ -90,23 +118,38 @@ def test_short_rows_padded(con, real_dir):
     for line, r in short:
         if r[0] not in ("1", "2"):
             continue
-        got = dict(con.execute("SELECT source_field, value FROM stg_measures WHERE source_line = ?", [line]).fetchall())
+        got = dict(
+            con.execute(
+                "SELECT source_field, value FROM stg_measures WHERE source_line = ?", [line]
+            ).fetchall()
+        )
         for f in got:
             assert header.index(f) < len(r)  # nothing invented past the row's end
-        assert con.execute("SELECT count(*) FROM stg_named_schools WHERE urn = ?", [int(r[4])]).fetchone()[0] == 1
+        assert (
+            con.execute(
+                "SELECT count(*) FROM stg_named_schools WHERE urn = ?", [int(r[4])]
+            ).fetchone()[0]
+            == 1
+        )
 
 
 def test_handmade_short_row(con, tmp_path):
     p = tmp_path / "short.csv"
-    p.write_text("RECTYPE,LEA,URN,SCHNAME,TELIG,PTRWM_EXP,READPROG,READPROG_LOWER,READPROG_UPPER\n"
-                 "1,850,100001,Short School,30,72%\n1,850,100002,Full School,20,SUPP,1.5,0.1,2.9\n")
+    p.write_text(
+        "RECTYPE,LEA,URN,SCHNAME,TELIG,PTRWM_EXP,READPROG,READPROG_LOWER,READPROG_UPPER\n"
+        "1,850,100001,Short School,30,72%\n1,850,100002,Full School,20,SUPP,1.5,0.1,2.9\n"
+    )
     src = make_src(tmp_path, "short.csv", time_period=201819)
     res = ks2.stage(con, src)
     assert res.rows_read == 2
-    rows = con.execute("SELECT urn, source_field, value, status_code, ci_lower, ci_upper FROM stg_measures ORDER BY 1, 2").fetchall()
+    rows = con.execute(
+        "SELECT urn, source_field, value, status_code, ci_lower, ci_upper FROM stg_measures ORDER BY 1, 2"
+    ).fetchall()
     assert rows == [
-        (100001, "PTRWM_EXP", 72.0, None, None, None), (100001, "TELIG", 30.0, None, None, None),
-        (100002, "PTRWM_EXP", None, "SUPP", None, None), (100002, "READPROG", 1.5, None, 0.1, 2.9),
+        (100001, "PTRWM_EXP", 72.0, None, None, None),
+        (100001, "TELIG", 30.0, None, None, None),
+        (100002, "PTRWM_EXP", None, "SUPP", None, None),
+        (100002, "READPROG", 1.5, None, 0.1, 2.9),
         (100002, "TELIG", 20.0, None, None, None),
     ]
 
@@ -121,21 +164,44 @@ def test_bad_urn_duplicate_and_invalid_cell_rejected(con, real_dir, tmp_path):
     a_urn = a[iu]
     a[iu] = "12AB"
     b[ip] = "abc"
-    out = [lines[0], ",".join(a) + "\n", ",".join(b) + "\n", *lines[3:], lines[3]]  # line 3 repeated at the end
+    out = [
+        lines[0],
+        ",".join(a) + "\n",
+        ",".join(b) + "\n",
+        *lines[3:],
+        lines[3],
+    ]  # line 3 repeated at the end
     (tmp_path / "ks2").mkdir()
     (tmp_path / rel).write_text("".join(out), encoding="utf-8")
     src = make_src(tmp_path, rel)
     res = ks2.stage(con, src)
-    rej = con.execute("SELECT line, column_name, value, reason FROM rejects ORDER BY line, column_name").fetchall()
+    rej = con.execute(
+        "SELECT line, column_name, value, reason FROM rejects ORDER BY line, column_name"
+    ).fetchall()
     assert (2, "URN", "12AB") == rej[0][:3] and "whole number" in rej[0][3]
     assert (3, "PTRWM_EXP", "abc") == rej[1][:3]
     assert rej[-1][0] == len(out) and "more than once" in rej[-1][3] and "line 4" in rej[-1][3]
     assert res.rows_rejected == 2
     assert con.execute("SELECT count(*) FROM stg_measures WHERE source_line = 2").fetchone()[0] == 0
-    assert con.execute("SELECT count(*) FROM stg_named_schools WHERE urn = ?", [int(a_urn)]).fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM stg_named_schools WHERE urn = ?", [int(a_urn)]
+        ).fetchone()[0]
+        == 0
+    )
     # the row with the bad cell still loads its other measures
-    assert con.execute("SELECT count(*) FROM stg_measures WHERE source_line = 3 AND source_field <> 'PTRWM_EXP'").fetchone()[0] > 0
-    assert con.execute("SELECT count(*) FROM stg_measures WHERE source_line = 3 AND source_field = 'PTRWM_EXP'").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM stg_measures WHERE source_line = 3 AND source_field <> 'PTRWM_EXP'"
+        ).fetchone()[0]
+        > 0
+    )
+    assert (
+        con.execute(
+            "SELECT count(*) FROM stg_measures WHERE source_line = 3 AND source_field = 'PTRWM_EXP'"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_cp1252_copy_reads_identically(con, real_dir, tmp_path):
@@ -157,8 +223,12 @@ def test_cp1252_copy_reads_identically(con, real_dir, tmp_path):
     first = con.execute("SELECT * FROM stg_measures LIMIT ?", [n // 2]).fetchall()
     second = con.execute("SELECT * FROM stg_measures OFFSET ?", [n // 2]).fetchall()
     assert sorted(first, key=repr) == sorted(second, key=repr)
-    names = [r[0] for r in con.execute(
-        "SELECT name FROM stg_named_schools WHERE urn = ?", [int(rows[0][header.index("URN")])]).fetchall()]
+    names = [
+        r[0]
+        for r in con.execute(
+            "SELECT name FROM stg_named_schools WHERE urn = ?", [int(rows[0][header.index("URN")])]
+        ).fetchall()
+    ]
     assert names == [curly, name]
 
 

@@ -47,8 +47,16 @@ def test_all_dfe_metadata_recognised(real_dir):
         assert metadata.is_metadata_name(p.name)
 
 
-@pytest.mark.parametrize("name, yes", [("ks2_meta.csv", True), ("README", True), ("readme.txt", True),
-                                       ("abbreviations.xlsx", True), ("2016_850_ks2final.csv", False)])
+@pytest.mark.parametrize(
+    "name, yes",
+    [
+        ("ks2_meta.csv", True),
+        ("README", True),
+        ("readme.txt", True),
+        ("abbreviations.xlsx", True),
+        ("2016_850_ks2final.csv", False),
+    ],
+)
 def test_metadata_names(name, yes):
     assert metadata.is_metadata_name(name) is yes
 
@@ -63,4 +71,8 @@ def test_metadata_stage_writes_nothing(con, real_dir):
 
 def test_unknown_header():
     assert registry.reader_for(("a", "b", "c")) is None
-    assert all(hasattr(m, k) for m in registry.READERS for k in ("KIND", "NEEDS_TIME_PERIOD", "recognise", "stage"))
+    assert all(
+        hasattr(m, k)
+        for m in registry.READERS
+        for k in ("KIND", "NEEDS_TIME_PERIOD", "recognise", "stage")
+    )

@@ -29,10 +29,20 @@ def test_neighbours_load_and_bad_rows_rejected(con, tmp_path):
     )
     header = ("la_code", "neighbour_la_code", "rank")
     assert neighbours.recognise(header) and not neighbours.recognise(("URN", "LA"))
-    src = SourceFile(path=path, name="statistical_neighbours.csv", text_path=path, encoding="utf-8-sig", header=header)
+    src = SourceFile(
+        path=path,
+        name="statistical_neighbours.csv",
+        text_path=path,
+        encoding="utf-8-sig",
+        header=header,
+    )
     res = neighbours.stage(con, src)
-    assert con.execute("SELECT la_code, neighbour_la_code, rank FROM stg_statistical_neighbours ORDER BY 2").fetchall() == [
-        (850, 860, 1), (850, 881, None), (850, 936, 2)]
+    assert con.execute(
+        "SELECT la_code, neighbour_la_code, rank FROM stg_statistical_neighbours ORDER BY 2"
+    ).fetchall() == [(850, 860, 1), (850, 881, None), (850, 936, 2)]
     assert con.execute("SELECT line, column_name, value FROM rejects ORDER BY line").fetchall() == [
-        (4, "neighbour_la_code", "85"), (5, "neighbour_la_code", "850"), (6, "neighbour_la_code", "860")]
+        (4, "neighbour_la_code", "85"),
+        (5, "neighbour_la_code", "850"),
+        (6, "neighbour_la_code", "860"),
+    ]
     assert res.rows_read == 6 and res.rows_rejected == 3

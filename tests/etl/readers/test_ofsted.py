@@ -17,8 +17,13 @@ from warehouse.connection import open_in_memory
 REPO = Path(__file__).resolve().parents[3]
 SHARED = Path("/work/shared/data")
 FORMATS = SHARED / "formats" / "ofsted"
-OXON = SHARED / "real" / "ofsted" / (
-    "maintained-schools-and-academies-inspections-and-outcomes-as-at-31-december-2017-oxfordshire.csv"
+OXON = (
+    SHARED
+    / "real"
+    / "ofsted"
+    / (
+        "maintained-schools-and-academies-inspections-and-outcomes-as-at-31-december-2017-oxfordshire.csv"
+    )
 )
 
 
@@ -35,13 +40,21 @@ def source(path: Path, tmp_path: Path, name: str | None = None) -> SourceFile:
     enc = sniff_encoding(path)
     header, delim = read_header(path, enc)
     return SourceFile(
-        path=path, name=name or path.name, text_path=to_utf8(path, enc, tmp_path / "utf8"),
-        encoding=enc, header=header, delimiter=delim,
+        path=path,
+        name=name or path.name,
+        text_path=to_utf8(path, enc, tmp_path / "utf8"),
+        encoding=enc,
+        header=header,
+        delimiter=delim,
     )
 
 
 def published_header(file: str) -> list[str]:
-    lines = [ln for ln in (FORMATS / file).read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    lines = [
+        ln
+        for ln in (FORMATS / file).read_text(encoding="utf-8").splitlines()
+        if ln and not ln.startswith("#")
+    ]
     if file.endswith(".tsv"):
         return [ln.split("\t")[1] for ln in lines]
     return lines
@@ -63,7 +76,9 @@ def write_fixture(path: Path, header: list[str], rows: list[dict], delimiter: st
 # ---------------------------------------------------------------- the real Oxfordshire file
 def test_real_oxfordshire_loads_every_row_and_grade(con, tmp_path):
     src = source(OXON, tmp_path, "ofsted/oxon.csv")
-    assert ofsted.recognise(src.header) and ofsted.layout_for(src.header).name == "official_statistics"
+    assert (
+        ofsted.recognise(src.header) and ofsted.layout_for(src.header).name == "official_statistics"
+    )
     with open(OXON, encoding="utf-8-sig", newline="") as fh:
         raw = list(csv.DictReader(fh))
     res = ofsted.stage(con, src)
@@ -73,15 +88,22 @@ def test_real_oxfordshire_loads_every_row_and_grade(con, tmp_path):
     n_previous = sum(r["Previous inspection number"] not in missing for r in raw)
     assert res.rows_read == len(raw)
     assert con.execute("SELECT count(*) FROM stg_named_schools").fetchone()[0] == len(raw)
-    assert con.execute("SELECT count(*) FROM stg_inspections").fetchone()[0] == n_current + n_previous
+    assert (
+        con.execute("SELECT count(*) FROM stg_inspections").fetchone()[0] == n_current + n_previous
+    )
     assert con.execute("SELECT DISTINCT era FROM stg_inspections").fetchall() == [("legacy",)]
 
     got = {
         (urn, iid): oe
-        for urn, iid, oe in con.execute("SELECT urn, inspection_id, overall_effectiveness FROM stg_inspections").fetchall()
+        for urn, iid, oe in con.execute(
+            "SELECT urn, inspection_id, overall_effectiveness FROM stg_inspections"
+        ).fetchall()
     }
     for r in raw:
-        for iid, oe in (("Inspection number", "Overall effectiveness"), ("Previous inspection number", "Previous overall effectiveness")):
+        for iid, oe in (
+            ("Inspection number", "Overall effectiveness"),
+            ("Previous inspection number", "Previous overall effectiveness"),
+        ):
             if r[iid] not in missing:
                 want = int(r[oe]) if r[oe] not in missing else None
                 assert got[(int(r["URN"]), r[iid])] == want
@@ -89,9 +111,13 @@ def test_real_oxfordshire_loads_every_row_and_grade(con, tmp_path):
     # every judgement cell 1-4 is a row with the same grade; 9 and NULL are not; others are rejects
     judged = {
         (urn, field): grade
-        for urn, field, grade in con.execute("SELECT urn, source_field, grade FROM stg_inspection_judgements").fetchall()
+        for urn, field, grade in con.execute(
+            "SELECT urn, source_field, grade FROM stg_inspection_judgements"
+        ).fetchall()
     }
-    area_cols = [c for c, _ in ofsted._CIF_AREAS] + ["Previous " + c[0].lower() + c[1:] for c, _ in ofsted._CIF_AREAS]
+    area_cols = [c for c, _ in ofsted._CIF_AREAS] + [
+        "Previous " + c[0].lower() + c[1:] for c, _ in ofsted._CIF_AREAS
+    ]
     n_other = 0
     for r in raw:
         for col in area_cols:
@@ -102,10 +128,16 @@ def test_real_oxfordshire_loads_every_row_and_grade(con, tmp_path):
                 assert key not in judged
                 n_other += r[col] not in missing | {"9"}
     assert judged == {}
-    rejects = con.execute("SELECT count(*), count(DISTINCT value) FROM rejects WHERE file_name = 'ofsted/oxon.csv'").fetchone()
+    rejects = con.execute(
+        "SELECT count(*), count(DISTINCT value) FROM rejects WHERE file_name = 'ofsted/oxon.csv'"
+    ).fetchone()
     assert rejects[0] == n_other
 
-    cats = dict(con.execute("SELECT category_of_concern, count(*) FROM stg_inspections WHERE category_of_concern IS NOT NULL GROUP BY 1").fetchall())
+    cats = dict(
+        con.execute(
+            "SELECT category_of_concern, count(*) FROM stg_inspections WHERE category_of_concern IS NOT NULL GROUP BY 1"
+        ).fetchall()
+    )
     want = {}
     for r in raw:
         for col in ("Category of concern", "Previous category of concern"):
@@ -114,28 +146,60 @@ def test_real_oxfordshire_loads_every_row_and_grade(con, tmp_path):
     assert cats == want
     latest = max(
         dt.datetime.strptime(r[c], "%d/%m/%Y").date()
-        for r in raw for c in ("Inspection end date", "Previous inspection end date") if r[c] not in missing
+        for r in raw
+        for c in ("Inspection end date", "Previous inspection end date")
+        if r[c] not in missing
     )
-    assert ofsted.infer_time_period(src) == (latest.year if latest.month >= 9 else latest.year - 1) * 100 + (latest.year + (latest.month >= 9)) % 100
+    assert (
+        ofsted.infer_time_period(src)
+        == (latest.year if latest.month >= 9 else latest.year - 1) * 100
+        + (latest.year + (latest.month >= 9)) % 100
+    )
 
 
 # ---------------------------------------------------------------- era a (to August 2024)
 def test_era_a_graded_and_previous_inspection(con, tmp_path):
     header = published_header("era_a_latest_inspections_c2024-04.tsv")
     rows = [
-        {"URN": "100001", "LAESTAB": "8502001", "School name": "St Mary’s C of E Primary", "Type of education": "Voluntary Aided School",
-         "Inspection number of latest graded inspection": "10230001", "Inspection type": "S5 Inspection",
-         "Inspection start date": "07/03/2023", "Inspection end date": "08/03/2023", "Publication date": "20/04/2023",
-         "Overall effectiveness": "2", "Category of concern": "", "Quality of education": "2", "Behaviour and attitudes": "1",
-         "Personal development": "2", "Effectiveness of leadership and management": "2", "Safeguarding is effective?": "Yes",
-         "Early years provision (where applicable)": "9", "Sixth form provision (where applicable)": "NULL",
-         "Previous graded inspection number": "ITS400001", "Previous inspection start date": "01/02/2017",
-         "Previous inspection end date": "02/02/2017", "Previous graded inspection overall effectiveness": "3",
-         "Previous quality of education": "9", "Previous effectiveness of leadership and management": "3",
-         "Previous safeguarding is effective?": "9"},
-        {"URN": "100002", "LAESTAB": "8502002", "School name": "Oak Academy", "Inspection number of latest graded inspection": "10230002",
-         "Inspection start date": "12/06/2024", "Inspection end date": "32/06/2024", "Overall effectiveness": "4",
-         "Category of concern": "SM", "Quality of education": "4", "Safeguarding is effective?": "No"},
+        {
+            "URN": "100001",
+            "LAESTAB": "8502001",
+            "School name": "St Mary’s C of E Primary",
+            "Type of education": "Voluntary Aided School",
+            "Inspection number of latest graded inspection": "10230001",
+            "Inspection type": "S5 Inspection",
+            "Inspection start date": "07/03/2023",
+            "Inspection end date": "08/03/2023",
+            "Publication date": "20/04/2023",
+            "Overall effectiveness": "2",
+            "Category of concern": "",
+            "Quality of education": "2",
+            "Behaviour and attitudes": "1",
+            "Personal development": "2",
+            "Effectiveness of leadership and management": "2",
+            "Safeguarding is effective?": "Yes",
+            "Early years provision (where applicable)": "9",
+            "Sixth form provision (where applicable)": "NULL",
+            "Previous graded inspection number": "ITS400001",
+            "Previous inspection start date": "01/02/2017",
+            "Previous inspection end date": "02/02/2017",
+            "Previous graded inspection overall effectiveness": "3",
+            "Previous quality of education": "9",
+            "Previous effectiveness of leadership and management": "3",
+            "Previous safeguarding is effective?": "9",
+        },
+        {
+            "URN": "100002",
+            "LAESTAB": "8502002",
+            "School name": "Oak Academy",
+            "Inspection number of latest graded inspection": "10230002",
+            "Inspection start date": "12/06/2024",
+            "Inspection end date": "32/06/2024",
+            "Overall effectiveness": "4",
+            "Category of concern": "SM",
+            "Quality of education": "4",
+            "Safeguarding is effective?": "No",
+        },
     ]
     src = source(write_fixture(tmp_path / "mi_a.tsv", header, rows, "\t"), tmp_path)
     assert src.encoding == "cp1252" and ofsted.layout_for(src.header).name == "era_a"
@@ -148,14 +212,31 @@ def test_era_a_graded_and_previous_inspection(con, tmp_path):
     assert insp == [
         (100001, "10230001", "legacy", 2, None, "Yes", dt.date(2023, 3, 8)),
         (100001, "ITS400001", "legacy", 3, None, None, dt.date(2017, 2, 2)),
-        (100002, "10230002", "legacy", 4, "SM", "No", dt.date(2024, 6, 12)),  # bad end date: start date kept
+        (
+            100002,
+            "10230002",
+            "legacy",
+            4,
+            "SM",
+            "No",
+            dt.date(2024, 6, 12),
+        ),  # bad end date: start date kept
     ]
-    j = con.execute("SELECT inspection_id, area, grade, grade_scale FROM stg_inspection_judgements ORDER BY 1, 2").fetchall()
+    j = con.execute(
+        "SELECT inspection_id, area, grade, grade_scale FROM stg_inspection_judgements ORDER BY 1, 2"
+    ).fetchall()
     assert ("10230001", "behaviour_and_attitudes", "1", "four_point") in j
-    assert not [x for x in j if x[1] in ("early_years", "sixth_form")]  # 9 and NULL are not judgements
+    assert not [
+        x for x in j if x[1] in ("early_years", "sixth_form")
+    ]  # 9 and NULL are not judgements
     assert ("ITS400001", "leadership_and_management", "3", "four_point") in j
-    assert con.execute("SELECT line, column_name, value FROM rejects").fetchall() == [(3, "Inspection end date", "32/06/2024")]
-    assert con.execute("SELECT name FROM stg_named_schools WHERE urn = 100001").fetchone()[0] == "St Mary’s C of E Primary"
+    assert con.execute("SELECT line, column_name, value FROM rejects").fetchall() == [
+        (3, "Inspection end date", "32/06/2024")
+    ]
+    assert (
+        con.execute("SELECT name FROM stg_named_schools WHERE urn = 100001").fetchone()[0]
+        == "St Mary’s C of E Primary"
+    )
     assert ofsted.infer_time_period(src) == 202324
 
 
@@ -164,29 +245,59 @@ def test_era_b_not_judged_is_sub_judgements_without_overall(con, tmp_path):
     header = published_header("era_b_latest_inspections_as_at_31_Mar_2025.tsv")
     assert len(header) == 74
     rows = [
-        {"URN": "100010", "School name": "King’s Lane Primary", "Inspection number of latest graded inspection": "10340010",
-         "Inspection start date": "15/10/2024", "Publication date": "20/11/2024", "Overall effectiveness": "Not judged",
-         "Quality of education": "3", "Behaviour and attitudes": "2", "Personal development": "2",
-         "Effectiveness of leadership and management": "3", "Safeguarding is effective?": "Yes",
-         "Early years provision (where applicable)": "2", "Sixth form provision (where applicable)": "9",
-         "Previous graded inspection number": "10100010", "Previous inspection start date": "05/03/2019",
-         "Previous graded inspection overall effectiveness": "2", "Previous quality of education": "2"},
-        {"URN": "100005", "School name": "Thomas Coram Centre", "Inspection number of latest graded inspection": "ITS425578",
-         "Inspection start date": "05/06/2014", "Overall effectiveness": "1", "Quality of education": "9",
-         "Effectiveness of leadership and management": "1", "Safeguarding is effective?": "9"},
+        {
+            "URN": "100010",
+            "School name": "King’s Lane Primary",
+            "Inspection number of latest graded inspection": "10340010",
+            "Inspection start date": "15/10/2024",
+            "Publication date": "20/11/2024",
+            "Overall effectiveness": "Not judged",
+            "Quality of education": "3",
+            "Behaviour and attitudes": "2",
+            "Personal development": "2",
+            "Effectiveness of leadership and management": "3",
+            "Safeguarding is effective?": "Yes",
+            "Early years provision (where applicable)": "2",
+            "Sixth form provision (where applicable)": "9",
+            "Previous graded inspection number": "10100010",
+            "Previous inspection start date": "05/03/2019",
+            "Previous graded inspection overall effectiveness": "2",
+            "Previous quality of education": "2",
+        },
+        {
+            "URN": "100005",
+            "School name": "Thomas Coram Centre",
+            "Inspection number of latest graded inspection": "ITS425578",
+            "Inspection start date": "05/06/2014",
+            "Overall effectiveness": "1",
+            "Quality of education": "9",
+            "Effectiveness of leadership and management": "1",
+            "Safeguarding is effective?": "9",
+        },
     ]
     src = source(write_fixture(tmp_path / "mi_b.csv", header, rows, ","), tmp_path)
     assert ofsted.layout_for(src.header).name == "era_b"
     ofsted.stage(con, src)
-    insp = con.execute("SELECT inspection_id, era, overall_effectiveness, safeguarding FROM stg_inspections ORDER BY 1").fetchall()
+    insp = con.execute(
+        "SELECT inspection_id, era, overall_effectiveness, safeguarding FROM stg_inspections ORDER BY 1"
+    ).fetchall()
     assert insp == [
         ("10100010", "legacy", 2, None),
         ("10340010", "sub_judgements_2024", None, "Yes"),
         ("ITS425578", "legacy", 1, None),
     ]
-    j = dict(con.execute("SELECT area, grade FROM stg_inspection_judgements WHERE inspection_id = '10340010'").fetchall())
-    assert j == {"quality_of_education": "3", "behaviour_and_attitudes": "2", "personal_development": "2",
-                 "leadership_and_management": "3", "early_years": "2"}
+    j = dict(
+        con.execute(
+            "SELECT area, grade FROM stg_inspection_judgements WHERE inspection_id = '10340010'"
+        ).fetchall()
+    )
+    assert j == {
+        "quality_of_education": "3",
+        "behaviour_and_attitudes": "2",
+        "personal_development": "2",
+        "leadership_and_management": "3",
+        "early_years": "2",
+    }
     assert con.execute("SELECT count(*) FROM rejects").fetchone()[0] == 0
     assert ofsted.infer_time_period(src) == 202425
 
@@ -195,57 +306,117 @@ def test_era_b_not_judged_is_sub_judgements_without_overall(con, tmp_path):
 def test_era_c_report_card_kept_area_by_area_and_oeif_block_separate(con, tmp_path):
     header = published_header("era_c_D2_most_recent_inspections_2025-26.txt")
     assert len(header) == 85
-    card = {"Inclusion": "Strong standard", "Curriculum and teaching": "Expected standard", "Achievement": "Needs attention",
-            "Attendance and behaviour": "Expected standard", "Personal development and wellbeing": "Exceptional",
-            "Early years (where applicable)": "", "Post-16 provision (where applicable)": "NULL",
-            "Leadership and governance": "Urgent improvement"}
+    card = {
+        "Inclusion": "Strong standard",
+        "Curriculum and teaching": "Expected standard",
+        "Achievement": "Needs attention",
+        "Attendance and behaviour": "Expected standard",
+        "Personal development and wellbeing": "Exceptional",
+        "Early years (where applicable)": "",
+        "Post-16 provision (where applicable)": "NULL",
+        "Leadership and governance": "Urgent improvement",
+    }
     rows = [
-        {"URN": "100020", "School name": "St Anne’s Catholic Primary", "Inspection number of latest full inspection": "10400020",
-         "Inspection type": "S5 Inspection", "Inspection start date": "02/12/2025", "Publication date": "15/01/2026",
-         "Safeguarding standards": "Met", **card, "Safeguarding standards - date of grade": "02/12/2025",
-         "Inspection number of latest OEIF graded inspection": "10200020",
-         "Inspection start date of latest OEIF graded inspection": "10/01/2022", "Latest OEIF overall effectiveness": "3",
-         "Latest OEIF quality of education": "3", "Latest OEIF  safeguarding is effective?": "Yes",
-         "Latest OEIF category of concern": ""},
-        {"URN": "100021", "School name": "Hill Top School", "Inspection number of latest full inspection": "10300021",
-         "Inspection start date": "10/01/2025",
-         "Inspection number of latest OEIF graded inspection": "10300021",
-         "Inspection start date of latest OEIF graded inspection": "10/01/2025", "Latest OEIF overall effectiveness": "Not judged",
-         "Latest OEIF quality of education": "2", "Latest OEIF  safeguarding is effective?": "Yes"},
-        {"URN": "100022", "School name": "Bad Card School", "Inspection number of latest full inspection": "10400022",
-         "Inspection start date": "03/02/2026", "Safeguarding standards": "Not met", "Inclusion": "Good"},
+        {
+            "URN": "100020",
+            "School name": "St Anne’s Catholic Primary",
+            "Inspection number of latest full inspection": "10400020",
+            "Inspection type": "S5 Inspection",
+            "Inspection start date": "02/12/2025",
+            "Publication date": "15/01/2026",
+            "Safeguarding standards": "Met",
+            **card,
+            "Safeguarding standards - date of grade": "02/12/2025",
+            "Inspection number of latest OEIF graded inspection": "10200020",
+            "Inspection start date of latest OEIF graded inspection": "10/01/2022",
+            "Latest OEIF overall effectiveness": "3",
+            "Latest OEIF quality of education": "3",
+            "Latest OEIF  safeguarding is effective?": "Yes",
+            "Latest OEIF category of concern": "",
+        },
+        {
+            "URN": "100021",
+            "School name": "Hill Top School",
+            "Inspection number of latest full inspection": "10300021",
+            "Inspection start date": "10/01/2025",
+            "Inspection number of latest OEIF graded inspection": "10300021",
+            "Inspection start date of latest OEIF graded inspection": "10/01/2025",
+            "Latest OEIF overall effectiveness": "Not judged",
+            "Latest OEIF quality of education": "2",
+            "Latest OEIF  safeguarding is effective?": "Yes",
+        },
+        {
+            "URN": "100022",
+            "School name": "Bad Card School",
+            "Inspection number of latest full inspection": "10400022",
+            "Inspection start date": "03/02/2026",
+            "Safeguarding standards": "Not met",
+            "Inclusion": "Good",
+        },
     ]
     src = source(write_fixture(tmp_path / "mi_c.csv", header, rows, ","), tmp_path)
     assert ofsted.layout_for(src.header).name == "era_c"
     ofsted.stage(con, src)
-    insp = con.execute("SELECT urn, inspection_id, era, overall_effectiveness, safeguarding FROM stg_inspections ORDER BY 1, 2").fetchall()
+    insp = con.execute(
+        "SELECT urn, inspection_id, era, overall_effectiveness, safeguarding FROM stg_inspections ORDER BY 1, 2"
+    ).fetchall()
     assert insp == [
         (100020, "10200020", "legacy", 3, "Yes"),
         (100020, "10400020", "report_card", None, "Met"),
-        (100021, "10300021", "sub_judgements_2024", None, "Yes"),  # no report card yet: only the OEIF block
+        (
+            100021,
+            "10300021",
+            "sub_judgements_2024",
+            None,
+            "Yes",
+        ),  # no report card yet: only the OEIF block
         (100022, "10400022", "report_card", None, "Not met"),
     ]
     # report cards never carry an overall grade, and each area is its own row with the published words
-    assert con.execute("SELECT count(*) FROM stg_inspections WHERE era = 'report_card' AND overall_effectiveness IS NOT NULL").fetchone()[0] == 0
-    rc = dict(con.execute(
-        "SELECT source_field, grade FROM stg_inspection_judgements WHERE inspection_id = '10400020' AND grade_scale = 'report_card_five_point'"
-    ).fetchall())
+    assert (
+        con.execute(
+            "SELECT count(*) FROM stg_inspections WHERE era = 'report_card' AND overall_effectiveness IS NOT NULL"
+        ).fetchone()[0]
+        == 0
+    )
+    rc = dict(
+        con.execute(
+            "SELECT source_field, grade FROM stg_inspection_judgements WHERE inspection_id = '10400020' AND grade_scale = 'report_card_five_point'"
+        ).fetchall()
+    )
     assert rc == {k: v for k, v in card.items() if v not in ("", "NULL")}
-    assert con.execute("SELECT DISTINCT grade_scale FROM stg_inspection_judgements WHERE era = 'report_card'").fetchall() == [("report_card_five_point",)]
-    assert con.execute("SELECT line, column_name, value FROM rejects").fetchall() == [(4, "Inclusion", "Good")]
+    assert con.execute(
+        "SELECT DISTINCT grade_scale FROM stg_inspection_judgements WHERE era = 'report_card'"
+    ).fetchall() == [("report_card_five_point",)]
+    assert con.execute("SELECT line, column_name, value FROM rejects").fetchall() == [
+        (4, "Inclusion", "Good")
+    ]
     assert ofsted.infer_time_period(src) == 202526
 
 
 def test_era_c_in_year_sheet(con, tmp_path):
     header = published_header("era_c_D1_in_year_inspections_2025-26.txt")
-    rows = [{"URN": "100030", "School name": "Fen’s End", "Inspection number": "10400030", "Inspection start date": "20/11/2025",
-             "Safeguarding standards": "Met", "Achievement": "Strong standard", "Inclusion": "expected standard"}]
+    rows = [
+        {
+            "URN": "100030",
+            "School name": "Fen’s End",
+            "Inspection number": "10400030",
+            "Inspection start date": "20/11/2025",
+            "Safeguarding standards": "Met",
+            "Achievement": "Strong standard",
+            "Inclusion": "expected standard",
+        }
+    ]
     src = source(write_fixture(tmp_path / "d1.csv", header, rows, ","), tmp_path)
     assert ofsted.layout_for(src.header).name == "era_c_in_year"
     ofsted.stage(con, src)
-    assert con.execute("SELECT era, overall_effectiveness FROM stg_inspections").fetchall() == [("report_card", None)]
+    assert con.execute("SELECT era, overall_effectiveness FROM stg_inspections").fetchall() == [
+        ("report_card", None)
+    ]
     assert dict(con.execute("SELECT area, grade FROM stg_inspection_judgements").fetchall()) == {
-        "achievement": "Strong standard", "inclusion": "Expected standard"}
+        "achievement": "Strong standard",
+        "inclusion": "Expected standard",
+    }
 
 
 def test_not_recognised_as_ofsted():
