@@ -1,0 +1,280 @@
+"""Data access for the governor's school profile (issue 5), following the package pattern.
+
+Every function takes the signed-in Identity first, checks the role, reads through a cached private
+function keyed by the build, the caller's allowed URNs and the URN (rows restricted in the SQL of
+warehouse/sql/queries/governor_*.sql), and suppresses small groups for governors after the cache.
+
+Confidential intelligence never reaches a governor: the support reasons come from
+``support_category.governor_reasons`` (confidential ones already one generic line), and the app's
+combined category (decision 12, dashboard/support.py) is computed from the rules that fired, the
+DATES of workbook complaints and concerns and the KIND and DATE of app-entered notes; any
+intelligence reason it adds becomes the same single line. No note text is ever read here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import access, db, settings, support
+from dashboard.access import GOVERNOR, MANAGER, OFFICER, SUPPRESSED, Identity
+from dashboard.data_access.core import CACHE, allowed_key, require
+from dashboard.store import audit, notes
+from warehouse.queries import governor as q
+
+ROLES = (GOVERNOR, MANAGER, OFFICER)
+SOURCE = (
+    "Department for Education performance tables (Key Stage 2 and 4), school census and pupil "
+    "absence statistics; Get Information About Schools; Ofsted inspection outcomes. Open "
+    "Government Licence v3.0. Support category: the council's school model."
+)
+ACHIEVEMENT_VALUES = [
+    "attainment_score",
+    "progress_score",
+    "progress_ci_lower",
+    "progress_ci_upper",
+    "achievement_score",
+    "national_percentile",
+    "loaded_percentile",
+    "rank_among_loaded",
+    "achievement_band",
+]
+GAP_VALUES = [
+    "value",
+    "gap_vs_national_same_group",
+    "gap_vs_national_non_disadvantaged",
+    "gap_vs_national_disadvantaged",
+]
+
+
+@dataclass(frozen=True)
+class Support:
+    time_period: int
+    category: str
+    reasons: list[str]  # what a governor may read (confidential: one generic line)
+    recommended_action: str
+    as_at: object
+    app_entries_counted: bool  # the category includes entries made in the app (decision 12)
+
+
+@dataclass(frozen=True)
+class GovernorProfile:
+    school: dict
+    measures: pd.DataFrame  # every year and group, LA and national beside; suppressed
+    achievement: pd.DataFrame
+    group_gaps: pd.DataFrame  # groups only (no 'all' rows); suppressed
+    trends: pd.DataFrame
+    inspections: pd.DataFrame  # one row per judgement, eras side by side
+    support: Support | None
+    data_date: str
+    source: str = SOURCE
+    notes: list[str] = field(default_factory=list)
+
+
+def my_schools(identity: Identity) -> pd.DataFrame:
+    """urn and name of the schools this user may open (a federation governor: several)."""
+    from dashboard import data_access
+
+    require(identity, *ROLES)
+    return data_access.list_schools(identity)[["urn", "name"]]
+
+
+@st.cache_data(**CACHE)
+def _profile_frames(build: str, allowed, urn: int) -> dict[str, pd.DataFrame]:
+    out = {
+        name: db.run(build, fn, allowed=allowed, urn=urn)
+        for name, fn in [
+            ("school", q.school),
+            ("measures", q.measures),
+            ("achievement", q.achievement),
+            ("group_gaps", q.group_gaps),
+            ("trends", q.trends),
+            ("inspections", q.inspections),
+            ("support", q.support),
+        ]
+    }
+    out["info"] = db.run(build, q.data_info)
+    out["settings"] = db.run(build, q.model_settings)
+    latest = out["support"]["time_period"].max() if len(out["support"]) else None
+    out["reasons"] = (
+        db.run(build, q.support_reasons, allowed=allowed, urn=urn, time_period=int(latest))
+        if latest is not None and not pd.isna(latest)
+        else pd.DataFrame()
+    )
+    return out
+
+
+@st.cache_data(**CACHE)
+def _workbook_event_dates(build: str, allowed, urn: int) -> pd.DataFrame:
+    return db.run(build, q.workbook_event_dates, allowed=allowed, urn=urn)
+
+
+def _small_cohort_years(achievement: pd.DataFrame, threshold: int) -> set[tuple[str, int]]:
+    cohort = pd.to_numeric(achievement["cohort"], errors="coerce")
+    small = achievement[cohort.notna() & (cohort <= threshold)]
+    return {(k, int(t)) for k, t in zip(small["key_stage"], small["time_period"], strict=True)}
+
+
+def _suppress(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Small groups hidden with THE suppression function (decision 17)."""
+    threshold = settings.suppression_threshold()
+    m = access.suppress(
+        frames["measures"],
+        "cohort",
+        ["value", "ci_lower", "ci_upper"],
+        group_col="pupil_group",
+        by=["time_period", "key_stage", "measure"],
+    )
+    g = access.suppress(
+        frames["group_gaps"],
+        "cohort",
+        GAP_VALUES,
+        group_col="pupil_group",
+        by=["time_period", "measure"],
+    )
+    # A group hidden in the measures (secondary suppression there) is hidden here too.
+    hidden = set(
+        map(
+            tuple,
+            m.loc[m["status_code"] == SUPPRESSED, ["time_period", "measure", "pupil_group"]].values,
+        )
+    )
+    keys = list(zip(g["time_period"], g["measure"], g["pupil_group"], strict=True))
+    also = pd.Series([k in hidden for k in keys], index=g.index, dtype=bool)
+    for col in [*GAP_VALUES, "cohort"]:
+        g[col] = g[col].where(~also)
+    g["status_code"] = g["status_code"].astype("object").where(~also, SUPPRESSED)
+    a = access.suppress(frames["achievement"], "cohort", ACHIEVEMENT_VALUES, code_col="method_note")
+    t = frames["trends"].copy()
+    small = _small_cohort_years(frames["achievement"], threshold)
+    if len(t):
+        bad = [
+            any((k, int(y)) in small for y in _as_list(years))
+            for k, years in zip(t["key_stage"], t["years"], strict=True)
+        ]
+        bad = pd.Series(bad, index=t.index, dtype=bool)
+        for col in ["value", "relative", "change", "direction", "relatives", "explanation"]:
+            t[col] = t[col].astype("object").where(~bad)
+        t.loc[bad, "explanation"] = SUPPRESSED
+    return {**frames, "measures": m, "group_gaps": g, "achievement": a, "trends": t}
+
+
+def _as_list(value) -> list:
+    return [] if value is None or (isinstance(value, float) and pd.isna(value)) else list(value)
+
+
+def _setting(settings_df: pd.DataFrame, name: str, default):
+    row = settings_df[settings_df["name"] == name]
+    return json.loads(row["value_json"].iloc[0]) if len(row) else default
+
+
+def _support(identity: Identity, frames: dict[str, pd.DataFrame], build: str, allowed, urn: int):
+    """The latest year's category: the app's combination (decision 12), governor reasons only."""
+    sup = frames["support"]
+    if sup.empty:
+        return None
+    latest = sup.iloc[-1]
+    cfg = frames["settings"]
+    line = _setting(cfg, "actions_confidential_line", "")
+    given = [str(r) for r in _as_list(latest["governor_reasons"])]
+    open_reasons = [r for r in given if r != line]
+    confidential = line in given
+    category, action, counted = latest["category"], latest["recommended_action"], False
+    if settings.deployment() == "full":  # a governor deployment queries no intelligence at all
+        reasons = frames["reasons"]
+        app = pd.DataFrame(notes.notes_for([urn]), columns=["urn", "kind", "date"])
+        app = app[["urn", "kind", "date"]] if len(app) else app  # kind and date only, never text
+        actions = {
+            k.removeprefix("actions_"): _setting(cfg, k, "")
+            for k in cfg["name"]
+            if k.startswith("actions_")
+        }
+        reference = (
+            pd.Timestamp(latest["as_at"]).date() if latest["as_at"] is not None else date.today()
+        )
+        combined, all_reasons = support.combine(
+            pd.DataFrame(
+                [
+                    {
+                        "urn": urn,
+                        "category": latest["category"],
+                        "academy": bool(latest["is_academy"]),
+                        "recommended_action": latest["recommended_action"],
+                    }
+                ]
+            ),
+            reasons.assign(origin="warehouse")
+            if len(reasons)
+            else pd.DataFrame(columns=support.REASON_COLUMNS),
+            app,
+            _workbook_event_dates(build, allowed, urn),
+            reference=reference,
+            actions=actions,
+            window_months=int(_setting(cfg, "as_at_intelligence_window_months", 12)),
+            min_events=int(_setting(cfg, "rules_concerns_complaints_min", 2)),
+        )
+        row = combined.iloc[0]
+        category, action, counted = (
+            row["category"],
+            row["recommended_action"],
+            bool(row["app_entries"]),
+        )
+        shown = all_reasons[all_reasons["source"] != "intelligence"]
+        open_reasons = [r for r in shown["reason"] if isinstance(r, str)]
+        confidential = bool((all_reasons["source"] == "intelligence").any())
+    reasons_out = open_reasons + ([line] if confidential and line else [])
+    return Support(
+        int(latest["time_period"]),
+        str(category),
+        reasons_out,
+        str(action),
+        latest["as_at"],
+        counted,
+    )
+
+
+def _data_date(info: pd.DataFrame) -> str:
+    if info.empty:
+        return "not recorded"
+    row = info.iloc[0]
+    raw = row.get("load_date") or row.get("finished_at")
+    return str(raw)[:10] if raw else "not recorded"
+
+
+def school_profile(identity: Identity, urn: int) -> GovernorProfile | None:
+    """Everything the profile shows for one school, or None if not found or not permitted (audited)."""
+    require(identity, *ROLES)
+    urn = int(urn)
+    if identity.allowed_urns is not None and urn not in identity.allowed_urns:
+        audit.record_view(identity.username, identity.role, urn, "not permitted")
+        return None
+    build, allowed = db.current_build(), allowed_key(identity)
+    frames = _profile_frames(build, allowed, urn)
+    if frames["school"].empty:
+        audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
+        return None
+    if access.needs_suppression(identity):
+        frames = _suppress(frames)
+    gaps = frames["group_gaps"]
+    profile = GovernorProfile(
+        school=frames["school"].iloc[0].to_dict(),
+        measures=frames["measures"],
+        achievement=frames["achievement"],
+        group_gaps=gaps[gaps["pupil_group"] != "all"].reset_index(drop=True),
+        trends=frames["trends"],
+        inspections=frames["inspections"],
+        support=_support(identity, frames, build, allowed, urn),
+        data_date=_data_date(frames["info"]),
+    )
+    audit.record_view(identity.username, identity.role, urn)
+    return profile
+
+
+def record_pdf_export(identity: Identity, urn: int) -> None:
+    """Download button on_click: the profile PDF was exported."""
+    require(identity, *ROLES)
+    audit.record("export", identity.username, identity.role, int(urn), "school profile (PDF)")
