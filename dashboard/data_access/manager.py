@@ -1,0 +1,385 @@
+"""The improvement manager's workspace (overview, priority list, school drill-down): managers and officers.
+
+Follows the package pattern: role guard first, cached read-only queries keyed by build, allowed URNs
+and plain filter values, then (outside the cache) the combination with the operational store's
+entries (decision 12, dashboard/support.py), filters and audit. Managers see the full reasons,
+confidential ones included; nothing here is offered to governor or briefing roles.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import access, db, support
+from dashboard.access import MANAGER, OFFICER, Identity
+from dashboard.data_access.core import CACHE, allowed_key, require, require_intelligence
+from dashboard.store import audit, notes
+from warehouse.queries import manager as q
+
+ROLES = (MANAGER, OFFICER)
+PUPIL_GROUPS = {
+    "all": "All pupils",
+    "disadvantaged": "Disadvantaged (FSM6CLA1A: free school meals in the last six years, or looked after)",
+    "non_disadvantaged": "Non-disadvantaged",
+    "send": "SEND (context only: census)",
+    "eal": "English as an additional language",
+    "boys": "Boys",
+    "girls": "Girls",
+    "prior_low": "Low prior attainment",
+    "prior_middle": "Middle prior attainment",
+    "prior_high": "High prior attainment",
+}
+SEND_NOTE = (
+    "The performance tables publish no SEND breakdown: SEND is shown as context from the school census "
+    "(% SEN support, % with an EHC plan), not as results for SEND pupils."
+)
+NOT_PUBLISHED = "not published for this group"
+HEADLINE = {  # key stage -> (attainment, progress) measures shown against national
+    "ks2": [
+        "ks2_rwm_expected_pct",
+        "ks2_reading_progress",
+        "ks2_writing_progress",
+        "ks2_maths_progress",
+    ],
+    "ks4": ["ks4_attainment8", "ks4_progress8", "ks4_basics_94_pct"],
+    "absence": ["overall_absence_pct", "persistent_absence_pct"],
+}
+TYPE_GROUPS = ("Maintained", "Academy or free school", "Special", "Independent", "Other")
+INTELLIGENCE_KINDS = {
+    "complaint": "Complaint",
+    "concern": "Concern",
+    "visit": "Visit",
+    "note": "Note",
+    "notice_of_concern": "Notice of concern",
+    "dfe_concern": "Concern raised with DfE/RSC",
+    "leadership_change": "Leadership change",
+}
+OPEN_WORDS = ("open", "escalated", "ongoing", "active")
+
+
+def _guard(identity: Identity) -> None:
+    require(identity, *ROLES)
+
+
+def type_group(row) -> str:
+    """The school type filter's groups: the LA's powers differ for maintained schools and academies."""
+    group = str(row.get("establishment_group") or "")
+    if str(row.get("phase") or "") == "Special" or "special" in group.lower():
+        return "Special"
+    if bool(row.get("is_academy")) or group in ("Academies", "Free Schools"):
+        return "Academy or free school"
+    if "maintained" in group.lower():
+        return "Maintained"
+    if "independent" in group.lower():
+        return "Independent"
+    return "Other"
+
+
+# --- cached queries -------------------------------------------------------------------------
+
+
+@st.cache_data(**CACHE)
+def _context(build) -> tuple[pd.DataFrame, dict]:
+    ctx = db.run(build, q.context)
+    settings = db.run(build, q.model_settings)
+    values = {
+        k: json.loads(v) for k, v in zip(settings["key"], settings["value_json"], strict=True)
+    }
+    return ctx, values
+
+
+@st.cache_data(**CACHE)
+def _schools(
+    build, allowed, la_code, time_period, pupil_group
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    group = "all" if pupil_group == "send" else pupil_group
+    df = db.run(
+        build,
+        q.schools,
+        allowed=allowed,
+        la_code=la_code,
+        time_period=time_period,
+        pupil_group=group,
+    )
+    df["type_group"] = [type_group(r) for r in df.to_dict("records")]
+    reasons = db.run(build, q.reasons, allowed=allowed, la_code=la_code, time_period=time_period)
+    return df, reasons
+
+
+@st.cache_data(**CACHE)
+def _workbook(build, allowed, la_code, urn) -> pd.DataFrame:
+    if not db.has_table(build, "visits"):  # a governor deployment's warehouse holds no intelligence
+        return pd.DataFrame(columns=["urn", "kind", "date", "status", "detail", "rag", "source"])
+    return db.run(build, q.intelligence, allowed=allowed, la_code=la_code, urn=urn)
+
+
+@st.cache_data(**CACHE)
+def _area_series(build, la_code, measures, pupil_group, phase_scope) -> pd.DataFrame:
+    return db.run(
+        build,
+        q.area_series,
+        la_code=la_code,
+        measures=list(measures),
+        pupil_group=pupil_group,
+        phase_scope=phase_scope,
+    )
+
+
+@st.cache_data(**CACHE)
+def _boundaries(build, la_code) -> pd.DataFrame:
+    return db.run(build, q.boundaries, la_code=la_code)
+
+
+@st.cache_data(**CACHE)
+def _school_pieces(build, allowed, urn, pupil_group, time_period) -> dict[str, pd.DataFrame]:
+    group = "all" if pupil_group == "send" else pupil_group
+    return {
+        "series": db.run(build, q.school_series, allowed=allowed, urn=urn, pupil_group=group),
+        "census": db.run(build, q.school_series, allowed=allowed, urn=urn, pupil_group="all"),
+        "model": db.run(build, q.school_model, allowed=allowed, urn=urn),
+        "gaps": db.run(build, q.school_gaps, allowed=allowed, urn=urn, time_period=time_period),
+        "inspections": db.run(build, q.inspections, allowed=allowed, urn=urn),
+    }
+
+
+# --- context and filters --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    la_code: int
+    la_name: str
+    years: pd.DataFrame  # time_period, year_label, is_latest, as_at, previous_time_period
+    settings: dict
+
+    @property
+    def latest(self) -> int:
+        return int(self.years["time_period"].max())
+
+    def previous(self, time_period: int) -> int | None:
+        row = self.years[self.years["time_period"] == int(time_period)]
+        prev = row["previous_time_period"].iloc[0] if len(row) else None
+        return None if prev is None or pd.isna(prev) else int(prev)
+
+    def as_at(self, time_period: int) -> date:
+        row = self.years[self.years["time_period"] == int(time_period)]
+        return pd.Timestamp(row["as_at"].iloc[0]).date()
+
+
+def context(identity: Identity) -> Context | None:
+    """The county (from the build), its model years and the model settings; None if nothing loaded."""
+    _guard(identity)
+    ctx, values = _context(db.current_build())
+    if ctx.empty:
+        return None
+    return Context(int(ctx["la_code"].iloc[0]), str(ctx["la_name"].iloc[0]), ctx, values)
+
+
+def filter_options(identity: Identity, ctx: Context) -> dict[str, list]:
+    """Values each filter accepts (also the only values accepted from the URL)."""
+    df, _ = _schools(db.current_build(), allowed_key(identity), ctx.la_code, ctx.latest, "all")
+    return {
+        "district": sorted(df["district"].dropna().unique()),
+        "phase": sorted(df["phase"].dropna().unique()),
+        "school_type": [t for t in TYPE_GROUPS if t in set(df["type_group"])],
+        "category": ["intensive", "targeted", "universal", "not categorised"],
+        "group": list(PUPIL_GROUPS),
+        "year": [int(y) for y in ctx.years["time_period"]],
+    }
+
+
+def _filter(df: pd.DataFrame, f: dict) -> pd.DataFrame:
+    keep = pd.Series(True, index=df.index)
+    for column, key in (
+        ("district", "district"),
+        ("phase", "phase"),
+        ("type_group", "school_type"),
+        ("category", "category"),
+    ):
+        if f.get(key):
+            keep &= df[column] == f[key]
+    return df[keep]
+
+
+# --- schools with the combined category -------------------------------------------------------
+
+
+def _app_notes(urns: list[int] | None) -> pd.DataFrame:
+    rows = notes.notes_for(urns)
+    return pd.DataFrame(rows, columns=["id", "urn", "at", "author", "kind", "date", "text", "rag"])
+
+
+def schools(
+    identity: Identity, ctx: Context, time_period: int, pupil_group: str = "all"
+) -> pd.DataFrame:
+    """Every school of the county in a year with the category shown in the app (decision 12: app
+    entries count in the latest year), full reasons and, for managers, workbook intelligence."""
+    _guard(identity)
+    build = db.current_build()
+    df, reasons = _schools(build, allowed_key(identity), ctx.la_code, int(time_period), pupil_group)
+    intel_ok = access.can_see_intelligence(identity)
+    if not intel_ok:
+        reasons = reasons[~reasons["confidential"].astype(bool)]
+    workbook = _workbook(build, allowed_key(identity), ctx.la_code, None) if intel_ok else None
+    app = _app_notes(None if identity.allowed_urns is None else sorted(identity.allowed_urns))
+    app = app[app["urn"].isin(df["urn"])] if intel_ok else app.iloc[0:0]
+    latest = int(time_period) == ctx.latest
+    rules = ctx.settings
+    out, _ = support.combine(
+        df,
+        reasons,
+        app if latest else app.iloc[0:0],
+        workbook if workbook is not None else pd.DataFrame(columns=["urn", "kind", "date"]),
+        reference=max(ctx.as_at(time_period), date.today()) if latest else ctx.as_at(time_period),
+        actions={k: rules.get(k, "") for k in support_action_keys()},
+        window_months=int(rules.get("intelligence_window_months", 12)),
+        min_events=int(rules.get("concerns_complaints_min", 2)),
+    )
+    if intel_ok:
+        out = out.merge(_intel_summary(workbook, app, ctx.as_at(time_period)), on="urn", how="left")
+    return out
+
+
+def support_action_keys() -> tuple[str, ...]:
+    return ("universal", "academy_concern", "intensive_maintained", "targeted_maintained")
+
+
+def _intel_summary(workbook: pd.DataFrame, app: pd.DataFrame, as_at: date) -> pd.DataFrame:
+    """Per school: open workbook complaints/concerns/notices (+ app concerns and notices in the last
+    12 months) and the date of the last visit from either source."""
+    wb = workbook.copy()
+    wb["open"] = wb["status"].fillna("").str.lower().isin(OPEN_WORDS)
+    opened = wb[
+        wb["open"] & wb["kind"].isin(["complaint", "concern", "notice_of_concern", "dfe_concern"])
+    ]
+    counts = opened.groupby("urn").size().rename("open_wb")
+    recent_app = app[
+        app["kind"].isin(["concern", "notice_of_concern", "dfe_concern"])
+        & support.in_window(app["date"], max(as_at, date.today()), 12)
+    ]
+    app_counts = recent_app.groupby("urn").size().rename("open_app")
+    visits = pd.concat(
+        [
+            wb.loc[wb["kind"] == "visit", ["urn", "date"]],
+            app.loc[app["kind"] == "visit", ["urn", "date"]],
+        ]
+    )
+    visits["date"] = pd.to_datetime(visits["date"], errors="coerce")
+    last = visits.groupby("urn")["date"].max().rename("last_visit")
+    out = pd.concat([counts, app_counts, last], axis=1)
+    out["open_intelligence"] = out["open_wb"].fillna(0).astype(int) + out["open_app"].fillna(
+        0
+    ).astype(int)
+    out.index.name = "urn"
+    return out[["open_intelligence", "last_visit"]].reset_index()
+
+
+# --- overview ---------------------------------------------------------------------------------
+
+
+def overview_counts(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
+    """Schools by district, phase and support category: this year, the previous year and the change."""
+    year = int(f["year"])
+    now = _filter(schools(identity, ctx, year), {**f, "category": f.get("category")})
+    cur = now.groupby(["district", "phase", "category"]).size().rename("schools")
+    prev_year = ctx.previous(year)
+    if prev_year is not None:
+        before = _filter(schools(identity, ctx, prev_year), f)
+        prev = before.groupby(["district", "phase", "category"]).size().rename("last_year")
+    else:
+        prev = pd.Series(dtype="int64", name="last_year")
+    out = pd.concat([cur, prev], axis=1).fillna(0).astype(int).reset_index()
+    out.columns = ["district", "phase", "category", "schools", "last_year"]
+    out["change"] = out["schools"] - out["last_year"]
+    return out.sort_values(["district", "phase", "category"]).reset_index(drop=True)
+
+
+def achievement_distribution(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
+    """Achievement scores of the filtered schools (with method, so 'attainment only' is labelled)."""
+    df = _filter(schools(identity, ctx, int(f["year"])), f)
+    cols = ["urn", "name", "district", "phase", "key_stage", "achievement_score", "method",
+            "method_note", "national_percentile", "rank_among_loaded", "n_loaded", "band_basis"]  # fmt: skip
+    return df[df["achievement_score"].notna()][cols].reset_index(drop=True)
+
+
+def county_vs_national(identity: Identity, ctx: Context, measures: list[str], pupil_group: str,
+                       phase_scope: str = "primary") -> pd.DataFrame:  # fmt: skip
+    """LA and national figures of ``measures`` for one pupil group over every year (aggregates)."""
+    _guard(identity)
+    group = "all" if pupil_group == "send" else pupil_group
+    return _area_series(db.current_build(), ctx.la_code, tuple(measures), group, phase_scope)
+
+
+def district_map_data(identity: Identity, ctx: Context, f: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """(district boundaries, % of schools targeted or intensive per district, school points)."""
+    df = _filter(schools(identity, ctx, int(f["year"])), {**f, "district": None})
+    shares = (
+        df.assign(needs=df["category"].isin(["targeted", "intensive"]))
+        .groupby("district")
+        .agg(schools=("urn", "size"), needs_support=("needs", "sum"))
+        .reset_index()
+    )
+    shares["value"] = 100 * shares["needs_support"] / shares["schools"]
+    points = df[df["category"].isin(["universal", "targeted", "intensive"])]
+    points = points[["urn", "name", "district", "category", "latitude", "longitude"]]
+    return _boundaries(db.current_build(), ctx.la_code), shares, points.reset_index(drop=True)
+
+
+# --- priority list ----------------------------------------------------------------------------
+
+
+def priority_list(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
+    """Schools ranked for attention (support.priority_order) with the columns the page shows."""
+    df = _filter(schools(identity, ctx, int(f["year"]), f.get("group") or "all"), f)
+    return support.priority_order(df)
+
+
+# --- one school -------------------------------------------------------------------------------
+
+
+def school_pieces(identity: Identity, ctx: Context, urn: int, pupil_group: str, time_period: int
+                  ) -> dict[str, pd.DataFrame] | None:  # fmt: skip
+    """One school's history: series (this group), census, model rows, group gaps, inspections;
+    None (audited) when the school is not one this user may see."""
+    _guard(identity)
+    urn = int(urn)
+    pieces = _school_pieces(
+        db.current_build(), allowed_key(identity), urn, pupil_group, int(time_period)
+    )
+    if pieces["model"].empty and pieces["series"].empty and pieces["inspections"].empty:
+        audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
+        return None
+    audit.record_view(identity.username, identity.role, urn)
+    return pieces
+
+
+def intelligence_timeline(identity: Identity, ctx: Context, urn: int) -> pd.DataFrame:
+    """Workbook records and app entries for one school, newest first, each marked with its source
+    (decision 20: both shown, nothing merged)."""
+    require_intelligence(identity)
+    urn = int(urn)
+    if identity.allowed_urns is not None and urn not in identity.allowed_urns:
+        raise PermissionError("Not one of this user's schools")
+    wb = _workbook(db.current_build(), allowed_key(identity), None, urn).copy()
+    wb["source"] = "Council workbook"
+    app = _app_notes([urn])
+    app = pd.DataFrame(
+        {
+            "urn": app["urn"],
+            "kind": app["kind"],
+            "date": app["date"],
+            "status": None,
+            "detail": app["text"],
+            "rag": app["rag"],
+            "source": "Entered in the app by " + app["author"].astype(str),
+        }
+    )
+    out = pd.concat([wb, app], ignore_index=True)
+    out["date"] = pd.to_datetime(out["date"], errors="coerce")
+    out["kind"] = out["kind"].map(INTELLIGENCE_KINDS).fillna(out["kind"])
+    return out.sort_values("date", ascending=False, kind="stable").reset_index(drop=True)
