@@ -49,8 +49,8 @@ def compare(measure_name: str, value: Any, other: Any) -> str | None:
 
 def missing_words(status: Any) -> str:
     """Why a figure is not shown, in words."""
-    if status == SUPPRESSED or status == "SUPP":
-        return "not shown because the group is too small (5 pupils or fewer) (SUPP)"
+    if status == SUPPRESSED:
+        return "not shown because the group is too small (SUPP: small group)"
     code = None if is_missing(status) else str(status)
     if code in CODE_MEANINGS:
         return f"not shown ({code}: {CODE_MEANINGS[code][0].lower() + CODE_MEANINGS[code][1:]})"
