@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from . import county as cm
 from .fmt import rng_for
@@ -183,7 +184,7 @@ def write(c: cm.County, out_dir: Path) -> str:
         for row in rows:
             ws.append(list(row))
         for cell in ws[1]:
-            cell.font = cell.font.copy(bold=True)
+            cell.font = Font(bold=True)
         for col in ws.iter_cols(min_row=2):
             for cell in col:
                 if isinstance(cell.value, date):
