@@ -102,6 +102,25 @@ def compare(measure: str, value: Any, reference: Any, against: str) -> str:
     return f"{symbol} {word}: {size} {units(measure)} {side} {against}"
 
 
+def summary(verdicts: list[tuple[str, str]], area: str) -> str:
+    """One sentence from (measure, "better" | "worse" | "in line with national") pairs."""
+    words = {w for _, w in verdicts}
+    if words == {"better"}:
+        return f"▲ {area} is better than national on every headline measure."
+    if words == {"worse"}:
+        return f"▼ {area} is worse than national on every headline measure."
+    better = [m for m, w in verdicts if w == "better"]
+    worse = [m for m, w in verdicts if w == "worse"]
+    parts = []
+    if better:
+        parts.append("▲ better than national on " + " and ".join(better).lower())
+    if worse:
+        parts.append("▼ worse than national on " + " and ".join(worse).lower())
+    if not parts:
+        return f"● {area} is in line with national."
+    return f"{area}: " + "; ".join(parts) + "."
+
+
 def _row(df: pd.DataFrame, **where: Any) -> pd.Series | None:
     sel = df
     for k, v in where.items():
@@ -166,6 +185,7 @@ def comparison_slide(area: str, county_name: str | None, measures: pd.DataFrame)
     """The area against the county (for a district) and national on the headline measures."""
     county = county_name is None
     metrics: list[Metric] = []
+    verdicts: list[tuple[str, str]] = []
     chart = data = None
     year = None
     for m in ("ks2_rwm_expected_pct", "ks4_attainment8"):
@@ -175,6 +195,7 @@ def comparison_slide(area: str, county_name: str | None, measures: pd.DataFrame)
         row = _row(measures, measure=m, pupil_group="all", scope="all", time_period=y)
         value = area_value(row, county)
         note = compare(m, value, row["national_value"], "national")
+        verdicts.append((label(m), note.split(":")[0].split(" ", 1)[-1]))
         if not county:
             note += "; " + compare(m, value, row["county_value"], county_name)
         metrics.append(
@@ -191,11 +212,7 @@ def comparison_slide(area: str, county_name: str | None, measures: pd.DataFrame)
                 data, title=f"{label(m)}, {fmt_year(y)}", x_title="Pupils (%)", kind="pct"
             )
     against = "national" if county else f"{county_name} and national"
-    message = (
-        f"How {area} compares with {against} in the latest published year."
-        if metrics
-        else f"No published results are loaded for {area}."
-    )
+    message = summary(verdicts, area) if metrics else f"No published results are loaded for {area}."
     return BriefingSlide(
         title=f"{area} against {against}",
         message=message,
@@ -373,7 +390,7 @@ def categories_slide(
         if prev is not None:
             d = n - int(before.get(key, 0))
             note = (
-                f"{'+' if d > 0 else ''}{d} since {fmt_year(prev)}"
+                f"{format_number(d, sign=True)} since {fmt_year(prev)}"
                 if d
                 else f"same as {fmt_year(prev)}"
             )
@@ -382,7 +399,6 @@ def categories_slide(
             (
                 enc.label,
                 fmt_count(n),
-                fmt_count(int(before.get(key, 0))) if prev is not None else "no data",
             )
         )
     total = int(now.sum())
@@ -406,11 +422,8 @@ def categories_slide(
     if county:
         data = categories[categories["time_period"] == y][["district", "category", "schools"]]
         chart = charts.category_by_district_chart(data)
-    else:
-        table = pd.DataFrame(
-            rows,
-            columns=["Support category", fmt_year(y), fmt_year(prev) if prev else "Previous year"],
-        )
+    elif prev is None:  # with a previous year the metrics carry the counts and the change
+        table = pd.DataFrame(rows, columns=["Support category", fmt_year(y)])
     return BriefingSlide(
         title=title,
         message=message,
