@@ -1,0 +1,99 @@
+"""District comparison: is the spread between districts narrowing? The range and interquartile range
+of district averages per year for each headline measure, with a chart and a table. Aggregates only."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import auth, render
+from dashboard.components import charts
+from dashboard.components.format import direction_words, fmt_year, format_number
+from dashboard.components.measures import label
+from dashboard.data_access import briefing
+
+identity = auth.require_identity("districts")
+st.title("District comparison")
+st.write(
+    "Each district's average is the cohort-weighted mean of its schools' published figures "
+    "(absence weighted by pupils). A smaller spread between districts means inequality is narrowing."
+)
+
+averages = briefing.district_averages(identity)
+if averages.empty:
+    st.info("No district results are loaded.")
+    st.stop()
+measures = [
+    m
+    for m in pd.unique(averages["measure"])
+    if averages.loc[averages["measure"] == m, "value"].notna().any()
+]
+raw = st.query_params.get("measure")  # user input: only a listed measure is used
+chosen = st.selectbox(
+    "Measure",
+    measures,
+    index=measures.index(raw) if raw in measures else 0,
+    format_func=label,
+    key="districts_measure",
+)
+st.query_params["measure"] = chosen
+
+rows = averages[(averages["measure"] == chosen) & averages["value"].notna()]
+spread = (
+    rows.groupby("time_period")["value"]
+    .agg(
+        districts="count",
+        lowest="min",
+        highest="max",
+        q1=lambda v: v.quantile(0.25),
+        q3=lambda v: v.quantile(0.75),
+    )
+    .reset_index()
+)
+spread["range"] = spread["highest"] - spread["lowest"]
+spread["iqr"] = spread["q3"] - spread["q1"]
+
+if len(spread) >= 2:
+    first, last = spread.iloc[0], spread.iloc[-1]
+    word, symbol = direction_words(first["range"] - last["range"], True, 0.05)
+    verdict = {"better": "narrowing", "worse": "widening"}.get(word, "about the same")
+    st.header(
+        f"{symbol} The gap between districts is {verdict}: "
+        f"{format_number(first['range'], decimals=1)} in {fmt_year(first['time_period'])}, "
+        f"{format_number(last['range'], decimals=1)} in {fmt_year(last['time_period'])}."
+    )
+
+long = pd.concat(
+    [
+        spread[["time_period", "range"]]
+        .rename(columns={"range": "value"})
+        .assign(series="Range (highest - lowest district)"),
+        spread[["time_period", "iqr"]]
+        .rename(columns={"iqr": "value"})
+        .assign(series="Interquartile range"),
+    ]
+)
+chart = charts.trend_chart(
+    long,
+    title=f"Spread between districts: {label(chosen)}",
+    y_title="Spread",
+    kind="number",
+    series_title="Spread",
+)
+charts.render_chart(chart, long, "districts_spread", f"Spread between districts: {label(chosen)}")
+
+st.subheader("Spread by year")
+table = pd.DataFrame(
+    {
+        "Year": spread["time_period"].map(fmt_year),
+        "Districts": spread["districts"],
+        "Lowest district": spread["lowest"].map(lambda v: format_number(v, decimals=1)),
+        "Highest district": spread["highest"].map(lambda v: format_number(v, decimals=1)),
+        "Range": spread["range"].map(lambda v: format_number(v, decimals=1)),
+        "Interquartile range": spread["iqr"].map(lambda v: format_number(v, decimals=1)),
+    }
+)
+render.safe_table(table, hide_index=True)
+
+st.subheader("Each district's average")
+wide = rows.pivot_table(index="district", columns="time_period", values="value").round(1)
+wide.columns = [fmt_year(c) for c in wide.columns]
+render.safe_table(wide.reset_index().rename(columns={"district": "District"}), hide_index=True)
