@@ -392,11 +392,15 @@ def sections(profile, *, with_charts: bool = True) -> list:
     return out
 
 
-def build_pdf(profile, *, compress: bool = True, with_charts: bool = True) -> bytes:
+def build_pdf(
+    profile, *, compress: bool = True, with_charts: bool = True, font_dir: Any = pdf.DEJAVU_DIR
+) -> bytes:
+    """The profile as a PDF; ``compress=False, font_dir=None`` leave its text readable (tests)."""
     return pdf.profile_pdf(
         f"{profile.school['name']}: school profile",
         sections(profile, with_charts=with_charts),
         source=profile.source,
         data_date=profile.data_date,
         compress=compress,
+        font_dir=font_dir,
     )

@@ -1,0 +1,206 @@
+"""The governor's profile (issue 5) on the fixture county built by the real ETL and model: each
+governor sees only their own school(s), nothing confidential, no small group as a number, the
+warehouse's own figures, and a PDF with the same headline numbers."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from dashboard import access, demo_users, profile_pdf
+from dashboard.access import GOVERNOR, identity_for
+from dashboard.components.format import fmt_measure
+from dashboard.data_access import governor
+from dashboard.store import notes, users
+from tests.pages.helpers import login, page_text
+from warehouse.connection import open_read_only, resolve_build
+
+NOTE_TEXT = "Zanzibar-quokka confidential note about the head"
+LINE = (
+    "The council also took into account information it holds in confidence; your school "
+    "improvement adviser can discuss it with you"
+)
+
+
+@pytest.fixture
+def county(fixture_warehouse, tmp_path, monkeypatch):
+    store = tmp_path / "store.sqlite"
+    for name, value in [
+        ("SID_WAREHOUSE", str(fixture_warehouse)),
+        ("SID_STORE_PATH", str(store)),
+        ("SID_DEPLOYMENT", "full"),
+        ("SID_BRIEFING_NAMES_SCHOOLS", "false"),
+    ]:
+        monkeypatch.setenv(name, value)
+    demo_users.create_demo_users(fixture_warehouse, store)
+    con = open_read_only(resolve_build(fixture_warehouse))
+    try:
+        schools = con.execute("SELECT urn, name FROM schools").df()
+        yield {
+            "con": con,
+            "names": dict(zip(schools["urn"].astype(int), schools["name"], strict=True)),
+        }
+    finally:
+        con.close()
+
+
+def _governors() -> list:
+    return [
+        identity_for(u.username, u.display_name, u.role, u.urns)
+        for u in users.list_users()
+        if u.role == GOVERNOR
+    ]
+
+
+def _tables(at) -> list[pd.DataFrame]:
+    return [t.value for t in at.table] + [d.value for d in at.dataframe]
+
+
+def _clean(v) -> str:
+    return str(v).replace("\\", "")
+
+
+def test_each_governor_sees_only_their_schools_and_other_urns_are_refused(county):
+    names = county["names"]
+    govs = _governors()
+    assert len(govs) == 3 and any(len(g.allowed_urns) == 2 for g in govs)
+    for gov in govs:
+        at = login(gov.username)  # the governor's home page is the profile
+        assert not at.exception
+        own = sorted(gov.allowed_urns)
+        assert _clean(at.title[0].value) == names[own[0]]
+        if len(own) > 1:
+            assert at.selectbox(key="profile_urn").options == [f"{names[u]} ({u})" for u in own]
+        others = sorted(set(names) - gov.allowed_urns)
+        for other in [None, *others[:3]]:
+            if other is not None:
+                at.query_params["urn"] = str(other)
+                at.run()
+                assert at.warning, "a refused URN says so"
+                assert at.query_params["urn"] == [str(own[0])] or at.query_params["urn"] == str(
+                    own[0]
+                )
+            assert not at.exception
+            text = _clean(page_text(at))
+            for u in others:
+                assert str(u) not in text
+                if not any(names[u] in names[o] for o in own):
+                    assert names[u] not in text
+        with pytest.raises(PermissionError):
+            governor.my_schools(identity_for("b", "B", access.BRIEFING, []))
+        assert governor.school_profile(gov, others[0]) is None
+
+
+def test_no_soft_intelligence_only_the_single_confidential_line(county):
+    gov = next(g for g in _governors() if len(g.allowed_urns) == 1)
+    urn = next(iter(gov.allowed_urns))
+    soon = date.today() - timedelta(days=3)
+    for kind in ("concern", "concern", "notice_of_concern", "note", "visit"):
+        notes.add_note(urn, "officer", kind, f"{NOTE_TEXT} ({kind})", on=soon)
+    con = county["con"]
+    workbook = pd.concat(
+        [
+            con.execute("SELECT concern_type AS what, raised_date AS d, notes FROM concerns").df(),
+            con.execute("SELECT category AS what, received_date AS d, notes FROM complaints").df(),
+        ]
+    )
+    assert len(workbook), "the fixture county's workbook holds concerns and complaints"
+    at = login(gov.username)
+    assert not at.exception
+    text = _clean(page_text(at))
+    assert NOTE_TEXT not in text and "Zanzibar" not in text
+    assert text.count(LINE) == 1  # app-entered concerns and a notice: one generic line, no detail
+    assert "entered in the app" not in text and "Notice of concern issued" not in text
+    for row in workbook.itertuples():
+        if isinstance(row.notes, str) and len(row.notes) > 12:
+            assert row.notes not in text
+        if not pd.isna(row.d):
+            d = pd.Timestamp(row.d)
+            assert d.strftime("%Y-%m-%d") not in text and d.strftime("%d %B %Y") not in text
+    profile = governor.school_profile(gov, urn)
+    assert profile.support.category == "intensive" and profile.support.reasons[-1] == LINE
+    assert not any(NOTE_TEXT in r for r in profile.support.reasons)
+
+
+def test_small_groups_suppressed_and_figures_match_the_warehouse(county):
+    con = county["con"]
+    threshold = 5
+    for gov in _governors():
+        at = login(gov.username)
+        urn = sorted(gov.allowed_urns)[0]
+        for df in _tables(at):
+            if "Pupils" in df.columns:
+                counts = pd.to_numeric(
+                    df["Pupils"].map(_clean).str.replace(",", ""), errors="coerce"
+                )
+                assert (counts.dropna() > threshold).all(), df
+        measures = con.execute(
+            "SELECT * FROM school_measures WHERE urn = ? AND pupil_group = 'all'", [urn]
+        ).df()
+        shown = {
+            _clean(r["Measure"]): _clean(r["School"])
+            for df in _tables(at)
+            if "Measure" in df.columns
+            for _, r in df.iterrows()
+        }
+        checked = 0
+        for ks in ("ks2", "ks4", "census", "absence"):
+            m = measures[measures["key_stage"] == ks]
+            if m.empty:
+                continue
+            latest = m[m["time_period"] == m["time_period"].max()]
+            for r in latest.itertuples():
+                from dashboard.components.measures import label
+
+                if label(r.measure) in shown and (
+                    ks in ("census", "absence") or r.measure in profile_pdf.HEADLINES[ks]
+                ):
+                    want = fmt_measure(r.measure, r.value, r.status_code)
+                    if not pd.isna(r.cohort) and r.cohort <= threshold:
+                        want = access.SUPPRESSED
+                    assert shown[label(r.measure)] == want, (r.measure, urn)
+                    checked += 1
+        assert checked >= 8
+
+
+def _streams(b: bytes) -> bytes:
+    out = []
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", b, flags=re.S):
+        try:
+            out.append(zlib.decompress(m.group(1)))
+        except zlib.error:
+            out.append(m.group(1))
+    return b"\n".join(out)
+
+
+def test_pdf_has_the_pages_headline_numbers(county):
+    gov = next(g for g in _governors() if len(g.allowed_urns) == 1)
+    urn = next(iter(gov.allowed_urns))
+    at = login(gov.username)
+    assert at.get("download_button")  # the page offers the PDF
+    profile = governor.school_profile(gov, urn)
+    b = profile_pdf.build_pdf(profile, compress=False, font_dir=None)
+    assert b.startswith(b"%PDF")
+    content = _streams(b)
+    page = _clean(page_text(at))
+    ks = profile_pdf.key_stages(profile)[0]
+    table = profile_pdf.headline_table(profile, ks)
+    for figure in table["School"].head(3):
+        assert figure.replace("\u2212", "-").encode("latin-1") in content
+        assert figure in page
+    assert f"Data as at {profile.data_date}".encode() in content
+    assert profile.school["name"].encode("latin-1") in content
+    assert NOTE_TEXT.encode() not in content
+
+
+@pytest.mark.parametrize("role_user", ["manager", "officer", "briefing", "admin", "governor1"])
+def test_method_page_for_every_role(county, role_user):
+    at = login(role_user, page="method")
+    assert not at.exception
+    text = page_text(at)
+    assert "How the school model works" in text
+    assert at.get("download_button")
