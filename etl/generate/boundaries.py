@@ -12,9 +12,10 @@ import json
 from pathlib import Path
 
 import numpy as np
+import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPoint, Point, Polygon, mapping
-from shapely.ops import transform, voronoi_diagram
+from shapely.ops import voronoi_diagram
 
 from . import county as cm
 from .fmt import rng_for
@@ -112,7 +113,10 @@ def build(c: cm.County) -> None:
 
 def write(c: cm.County, out_dir: Path) -> str:
     tr = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-    to_wgs = lambda g: transform(tr.transform, g)  # noqa: E731
+
+    def to_wgs(g):
+        return shapely.transform(g, lambda x, y: tr.transform(x, y), interleaved=False)
+
     feats = []
     for name, poly in c.geometry["districts"].items():
         feats.append(
