@@ -263,7 +263,7 @@ def trend_slide(area: str, county_name: str | None, measures: pd.DataFrame) -> B
             metrics.append(
                 Metric(
                     f"Difference from national, {fmt_year(y)}",
-                    format_number(g, decimals=1, sign=True, suffix=" points"),
+                    format_number(g, decimals=1, sign=True, suffix=" " + units(m)),
                 )
             )
     else:
