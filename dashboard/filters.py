@@ -14,7 +14,10 @@ from typing import Any
 
 import streamlit as st
 
-ALL = None  # the "every value" choice of an optional filter
+ALL = None  # the "every value" choice of an optional filter, as returned to pages
+_ALL_TOKEN = (
+    "__all__"  # the same choice inside the widget (a None value would show as "no selection")
+)
 
 
 @dataclass(frozen=True)
@@ -26,22 +29,23 @@ class Filter:
     optional: bool = True  # offer "All"
     format: Callable[[Any], str] = field(default=str)
     help: str | None = None
+    all_label: str = "All"
 
     @property
     def choices(self) -> list[Any]:
-        return [ALL, *self.options] if self.optional else list(self.options)
+        return [_ALL_TOKEN, *self.options] if self.optional else list(self.options)
 
     def parse(self, raw: str | None) -> Any:
         """The option whose text form is ``raw`` (URL values are strings), else the default."""
         if raw is None:
             return self.default
         for option in self.choices:
-            if option is not ALL and str(option) == raw:
+            if option != _ALL_TOKEN and str(option) == raw:
                 return option
         return self.default
 
     def label_of(self, value: Any) -> str:
-        return "All" if value is ALL else self.format(value)
+        return self.all_label if value is ALL or value == _ALL_TOKEN else self.format(value)
 
 
 def key(f: Filter, prefix: str) -> str:
@@ -65,7 +69,7 @@ def write(values: dict[str, Any], filters: Sequence[Filter]) -> None:
 
 def _changed(f: Filter, prefix: str) -> None:
     value = st.session_state[key(f, prefix)]
-    write({f.param: value}, [f])
+    write({f.param: ALL if value == _ALL_TOKEN else value}, [f])
 
 
 def filter_bar(
@@ -79,7 +83,8 @@ def filter_bar(
         row = filters[start : start + columns]
         for col, f in zip(target.columns(columns), row, strict=False):
             k = key(f, prefix)
-            st.session_state[k] = values[f.param]  # the URL leads, the widget follows
+            value = values[f.param]
+            st.session_state[k] = _ALL_TOKEN if value is ALL else value  # the URL leads
             col.selectbox(
                 f.label,
                 f.choices,
@@ -94,7 +99,7 @@ def filter_bar(
 
 def describe(values: dict[str, Any], filters: Sequence[Filter]) -> str:
     """One line naming the chosen filters (for captions and export notes)."""
-    parts = [f"{f.label}: {f.label_of(values.get(f.param))}" for f in filters]
+    parts = [f"{f.label}: {f.label_of(values.get(f.param, f.default))}" for f in filters]
     return "; ".join(parts)
 
 

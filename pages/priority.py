@@ -84,9 +84,11 @@ st.subheader("Open a school")
 names = dict(zip(table["URN"], table["School"], strict=True))
 chosen = st.selectbox(
     "School to open in the drill-down",
-    [None, *names],
+    list(names),
+    index=None,
+    placeholder="Choose a school",
     key="priority_open",
-    format_func=lambda u: "Choose a school" if u is None else f"{names[u]} ({u})",
+    format_func=lambda u: f"{names[u]} ({u})",
 )
 if chosen is not None:
     st.page_link(

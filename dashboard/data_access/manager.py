@@ -383,3 +383,57 @@ def intelligence_timeline(identity: Identity, ctx: Context, urn: int) -> pd.Data
     out["date"] = pd.to_datetime(out["date"], errors="coerce")
     out["kind"] = out["kind"].map(INTELLIGENCE_KINDS).fillna(out["kind"])
     return out.sort_values("date", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def school_trend_data(
+    identity: Identity,
+    ctx: Context,
+    series: pd.DataFrame,
+    measure: str,
+    pupil_group: str,
+    scope: str,
+) -> pd.DataFrame:
+    """One measure over time: this school, the local authority and national, for one pupil group."""
+    area = county_vs_national(identity, ctx, [measure], pupil_group, scope)
+    own = series[series["measure"] == measure]
+    cols = ["series", "time_period", "measure", "pupil_group", "value", "status_code"]
+    return pd.concat([own[cols], area[cols]], ignore_index=True)
+
+
+def inspection_history(pieces: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(graded inspections before report cards, report cards): each as published, never converted."""
+    ins = pieces["inspections"].copy()
+    ins["date"] = pd.to_datetime(ins["inspection_end"]).dt.date.astype(str)
+    ins["area"] = ins["area"].fillna("overall").str.replace("_", " ")
+    ins["grade"] = ins["grade"].astype("object")
+    legacy = ins[ins["era"] != "report_card"]
+    cards = ins[ins["era"] == "report_card"]
+
+    def shape(df: pd.DataFrame, era_words: bool) -> pd.DataFrame:
+        out = df[["date", "era", "inspection_type", "area", "grade", "safeguarding"]].copy()
+        out["era"] = out["era"].map(support.ERA_WORDS).fillna(out["era"])
+        if era_words:
+            out["grade"] = [
+                f"{g} ({support.GRADE_WORDS.get(int(g), '')})" if str(g).isdigit() else g
+                for g in out["grade"]
+            ]
+        return out.rename(
+            columns={
+                "date": "Inspection ended",
+                "era": "Framework",
+                "inspection_type": "Type",
+                "area": "Area",
+                "grade": "Grade as published",
+                "safeguarding": "Safeguarding",
+            }
+        ).reset_index(drop=True)
+
+    return shape(legacy, True), shape(cards, False)
+
+
+def add_note(identity: Identity, urn: int, kind: str, text: str, on: date, rag: str | None) -> int:
+    """A visit, note, concern or notice entered by a manager (kept in the operational store)."""
+    require_intelligence(identity)
+    from dashboard import data_access
+
+    return data_access.add_school_note(identity, int(urn), kind, text, on=on, rag=rag)
