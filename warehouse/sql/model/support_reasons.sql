@@ -13,13 +13,13 @@ r_inspection AS (
                           || CASE upper(trim(category_of_concern)) WHEN 'SM' THEN 'Special Measures' WHEN 'SWK' THEN 'Serious Weaknesses'
                                   ELSE category_of_concern END
                      ELSE '' END
-             || CASE WHEN len(grade4_areas) > 0 THEN 'graded 4 (inadequate) in ' || array_to_string(grade4_areas, ', ') ELSE '' END
+             || CASE WHEN len(grade4_areas) > 0 THEN 'graded 4 (inadequate) in ' || array_to_string(list_transform(grade4_areas, lambda a: replace(a, '_', ' ')), ', ') ELSE '' END
              AS reason, 'inspection' AS source
     FROM insp WHERE inadequate
     UNION ALL
     SELECT urn, time_period, NULL, 'I2_urgent_improvement', 'intensive',
            'Latest report card (' || CAST(graded_inspection_end AS VARCHAR) || '): "' || getvariable('rules_report_card_urgent')
-             || '" in ' || array_to_string(urgent_areas, ', '), 'inspection'
+             || '" in ' || array_to_string(list_transform(urgent_areas, lambda a: replace(a, '_', ' ')), ', '), 'inspection'
     FROM insp WHERE len(urgent_areas) > 0
     UNION ALL
     SELECT urn, time_period, NULL, 'I3_safeguarding', 'intensive',
@@ -29,13 +29,13 @@ r_inspection AS (
     UNION ALL
     SELECT urn, time_period, NULL, 'T1_requires_improvement', 'targeted',
            'Latest graded inspection (' || CAST(graded_inspection_end AS VARCHAR) || ') judged requires improvement'
-             || CASE WHEN era = 'legacy' THEN ' (grade 3)' ELSE ': graded 3 in ' || array_to_string(grade3_areas, ', ') END,
+             || CASE WHEN era = 'legacy' THEN ' (grade 3)' ELSE ': graded 3 in ' || array_to_string(list_transform(grade3_areas, lambda a: replace(a, '_', ' ')), ', ') END,
            'inspection'
     FROM insp WHERE requires_improvement AND NOT inadequate
     UNION ALL
     SELECT urn, time_period, NULL, 'T2_needs_attention', 'targeted',
            'Latest report card (' || CAST(graded_inspection_end AS VARCHAR) || '): "' || getvariable('rules_report_card_needs_attention')
-             || '" in ' || array_to_string(needs_attention_areas, ', '), 'inspection'
+             || '" in ' || array_to_string(list_transform(needs_attention_areas, lambda a: replace(a, '_', ' ')), ', '), 'inspection'
     FROM insp WHERE len(needs_attention_areas) > 0
 ),
 notices AS (
