@@ -191,9 +191,14 @@ def priority_order(df: pd.DataFrame) -> pd.DataFrame:
     """Schools ranked for attention: category (intensive first), more reasons first, then the lowest
     achievement percentile (national, else among loaded schools), then name."""
     out = df.copy()
-    pct = out.get("national_percentile")
-    loaded = 100 * (1 - (out["rank_among_loaded"] - 1) / (out["n_loaded"] - 1).clip(lower=1))
-    out["_pct"] = (pct if pct is not None else loaded).fillna(loaded).fillna(101)
+    rank = pd.to_numeric(out["rank_among_loaded"], errors="coerce").astype("float64")
+    n = pd.to_numeric(out["n_loaded"], errors="coerce").astype("float64")
+    loaded = 100 * (1 - (rank - 1) / (n - 1).clip(lower=1))
+    if "national_percentile" in out:
+        pct = pd.to_numeric(out["national_percentile"], errors="coerce").astype("float64")
+    else:
+        pct = loaded
+    out["_pct"] = pct.fillna(loaded).fillna(101.0)
     out["_cat"] = out["category"].map(CATEGORY_ORDER).fillna(4)
     out = out.sort_values(
         ["_cat", "n_reasons", "_pct", "name"], ascending=[True, False, True, True], kind="stable"

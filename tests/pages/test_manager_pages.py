@@ -1,0 +1,198 @@
+"""AppTest: the improvement manager's pages (overview, priority list, drill-down) on the fixture county
+built by the real ETL: each renders for manager and officer, each filter changes what is shown, the URL
+reopens the same view, other roles cannot open them, and the visit plan exports the numbers shown."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from dashboard import demo_users
+from dashboard.store import notes
+from tests.pages.helpers import login, page_text
+
+PAGES = ("overview", "priority", "school")
+FILTERS = ("district", "phase", "school_type", "category", "group", "year")
+
+
+@pytest.fixture
+def county(request, tmp_path, monkeypatch):
+    warehouse = request.getfixturevalue("fixture_warehouse")
+    store = tmp_path / "store.sqlite"
+    for name, value in [
+        ("SID_WAREHOUSE", str(warehouse)),
+        ("SID_STORE_PATH", str(store)),
+        ("SID_DEPLOYMENT", "full"),
+        ("SID_BRIEFING_NAMES_SCHOOLS", "false"),
+    ]:
+        monkeypatch.setenv(name, value)
+    demo_users.create_demo_users(warehouse, store)
+    return {"warehouse": warehouse, "store": store}
+
+
+def open_page(page: str, username: str = "manager", **params):
+    at = login(username)
+    for k, v in params.items():
+        at.query_params[k] = str(v)
+    at.switch_page(f"../pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def priority_table(at) -> pd.DataFrame:
+    assert len(at.dataframe) == 1
+    return at.dataframe[0].value
+
+
+def first_school(county) -> int:
+    at = open_page("priority")
+    return int(priority_table(at)["URN"].iloc[0])
+
+
+@pytest.mark.parametrize("username", ["manager", "officer"])
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_renders_without_exception(county, username, page):
+    params = {"urn": first_school(county)} if page == "school" else {}
+    at = open_page(page, username, **params)
+    assert at.title and at.title[0].value
+    charts = at.get("vega_lite_chart")
+    if page != "priority":
+        assert len(charts) >= 2, page
+
+
+@pytest.mark.parametrize("username", ["governor1", "briefing"])
+def test_other_roles_cannot_open_the_manager_pages(county, username):
+    at = login(username)
+    for page in PAGES:
+        with pytest.raises(ValueError, match="navigation page"):
+            at.switch_page(f"../pages/{page}.py")
+
+
+def option_values(param: str) -> list:
+    from dashboard.access import identity_for
+    from dashboard.data_access import manager
+
+    identity = identity_for("manager", "M", "manager", [])
+    return manager.filter_options(identity, manager.context(identity))[param]
+
+
+@pytest.mark.parametrize("param", FILTERS)
+def test_each_filter_changes_the_priority_list_and_the_url(county, param):
+    at = open_page("priority")
+    before = priority_table(at)
+    current = at.selectbox(key=f"filter_{param}").value
+    for value in option_values(param):
+        if value == current:
+            continue
+        at.selectbox(key=f"filter_{param}").set_value(value).run()
+        assert not at.exception, at.exception
+        if not priority_table(at).equals(before):
+            break
+    else:
+        pytest.fail(f"no value of {param} changed the list")
+    assert at.query_params[param] == [str(value)] or at.query_params[param] == str(value)
+
+
+@pytest.mark.parametrize("param", ["district", "phase", "group", "year"])
+def test_each_filter_changes_the_overview(county, param):
+    at = open_page("overview")
+    before = page_text(at)
+    current = at.selectbox(key=f"filter_{param}").value
+    value = next(v for v in option_values(param) if v != current)
+    at.selectbox(key=f"filter_{param}").set_value(value).run()
+    assert not at.exception, at.exception
+    assert page_text(at) != before
+
+
+def test_drill_down_group_and_year_filters_change_what_is_shown(county):
+    urn = first_school(county)
+    at = open_page("school", urn=urn)
+    before = page_text(at)
+    at.selectbox(key="filter_group").set_value("send").run()
+    assert "SEND is shown as context" in page_text(at)
+    assert page_text(at) != before
+    years = option_values("year")
+    at.selectbox(key="filter_year").set_value(years[0]).run()
+    assert not at.exception
+    assert str(years[0])[:4] in page_text(at)
+
+
+def test_url_reopens_the_same_view(county):
+    district = option_values("district")[1]
+    first = open_page("priority")
+    first.selectbox(key="filter_district").set_value(district).run()
+    first.selectbox(key="filter_group").set_value("disadvantaged").run()
+    params = {k: first.query_params[k] for k in first.query_params}
+    params = {k: (v[0] if isinstance(v, list) else v) for k, v in params.items()}
+    assert params == {"district": district, "group": "disadvantaged"}
+    again = open_page("priority", **params)
+    assert again.selectbox(key="filter_district").value == district
+    assert again.selectbox(key="filter_group").value == "disadvantaged"
+    pd.testing.assert_frame_equal(priority_table(again), priority_table(first))
+
+
+def test_url_values_not_among_the_options_are_ignored(county):
+    at = open_page("priority", district="<script>", year="1999", group="nobody")
+    assert at.selectbox(key="filter_district").value == "__all__"
+    assert at.selectbox(key="filter_group").value == "all"
+    assert "district" not in at.query_params and "group" not in at.query_params
+
+
+def test_visit_plan_exports_re_read_give_the_numbers_shown(county):
+    from openpyxl import load_workbook
+
+    from dashboard.components import exports
+
+    at = open_page("priority")
+    shown = priority_table(at)
+    excel = load_workbook(io.BytesIO(exports.to_excel_bytes(shown, "Visit plan", "Visit plan")))
+    rows = list(excel["Visit plan"].iter_rows(min_row=3, values_only=True))
+    assert list(rows[0]) == list(shown.columns)
+    for col in ("URN", "Rank", "Achievement score", "Persistent absence %", "Open intelligence"):
+        j = list(shown.columns).index(col)
+        got = [r[j] for r in rows[1:]]
+        want = [None if pd.isna(v) else v for v in shown[col]]
+        assert got == want, col
+    csv = pd.read_csv(io.BytesIO(exports.to_csv_bytes(shown)))
+    assert list(csv["URN"]) == list(shown["URN"])
+    assert (
+        csv["Achievement score"].round(2).equals(shown["Achievement score"].astype(float).round(2))
+    )
+
+
+def test_visit_plan_download_buttons_are_offered(county):
+    at = open_page("priority")
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the visit plan (Excel)" in labels and "Download the visit plan (CSV)" in labels
+
+
+def test_a_notice_entered_in_the_app_makes_the_school_intensive_on_the_next_rerun(county):
+    at = open_page("priority")
+    table = priority_table(at)
+    universal = table[table["Category"].str.contains("Universal") & (table["Type"] == "Maintained")]
+    urn = int(universal["URN"].iloc[0])
+    school = open_page("school", urn=urn)
+    kinds = school.selectbox(key="note_kind").options
+    assert "Notice of concern" in kinds and "Concern raised with DfE/RSC" not in kinds
+    school.selectbox(key="note_kind").set_value("notice_of_concern")
+    school.text_area(key="note_text").input("Notice issued after the visit")
+    school.button(key="FormSubmitter:add_note-Save").click().run()
+    assert not school.exception
+    assert [n["kind"] for n in notes.notes_for([urn], path=county["store"])] == [
+        "notice_of_concern"
+    ]
+    after = open_page("priority")
+    row = priority_table(after).set_index("URN").loc[urn]
+    assert "Intensive" in row["Category"] and "entered in the app" in row["Reasons"]
+    assert row["Changed by app entries"] == "yes"
+    timeline = page_text(open_page("school", urn=urn))
+    assert "Entered in the app by manager" in timeline
+
+
+def test_school_page_offers_dfe_concern_not_notice_for_an_academy(county):
+    at = open_page("priority", school_type="Academy or free school")
+    urn = int(priority_table(at)["URN"].iloc[0])
+    kinds = open_page("school", urn=urn).selectbox(key="note_kind").options
+    assert "Concern raised with DfE/RSC" in kinds and "Notice of concern" not in kinds
