@@ -62,13 +62,28 @@ class BriefingSlide:
         return lines + list(self.bullets)
 
 
+def for_projector(chart: Any) -> Any:
+    """charts.projector plus black axis, legend and title text (Vega's default grey is under 7:1)
+    and room for long district names; whole-number ticks. Used on screen and in the deck."""
+    out = charts.projector(chart)
+    cfg = out.config
+    for part in (cfg.axis, cfg.legend):
+        part.labelColor = part.titleColor = palette.PROJECTOR_THEME["text"]
+        part.labelLimit = 420
+    cfg.axis.tickMinStep = 1
+    cfg.title.color = cfg.title.subtitleColor = palette.PROJECTOR_THEME["text"]
+    cfg.title.limit = 0
+    cfg.title.subtitleFontSize = 20
+    return out
+
+
 def to_deck(slides: list[BriefingSlide]) -> list[Slide]:
     """The same slides for components.slides (pptx and pdf)."""
     return [
         Slide(
             title=s.title,
             bullets=s.points()[:5],
-            chart=s.chart,
+            chart=None if s.chart is None else for_projector(s.chart).to_dict(),
             chart_alt=s.chart_alt,
             table=s.table,
         )
@@ -235,7 +250,7 @@ def trend_slide(area: str, county_name: str | None, measures: pd.DataFrame) -> B
         & (measures["pupil_group"] == "all")
         & (measures["scope"] == "all")
     ].sort_values("time_period")
-    title = f"{area}: {label(m).lower()} over time"
+    title = f"{area}: results over time"
     if rows.empty:
         return BriefingSlide(title=title, message="No published KS2 results are loaded.")
     series = []
@@ -258,18 +273,19 @@ def trend_slide(area: str, county_name: str | None, measures: pd.DataFrame) -> B
     if len(gaps) >= 2:
         (y0, g0), (y1, g1) = gaps[0], gaps[-1]
         word, symbol = direction_words(g1 - g0, True, 0.5)
-        message = f"{symbol} {word.capitalize()} against national since {fmt_year(y0)}."
-        for y, g in ((y0, g0), (y1, g1)):
-            metrics.append(
-                Metric(
-                    f"Difference from national, {fmt_year(y)}",
-                    format_number(g, decimals=1, sign=True, suffix=" " + units(m)),
-                )
-            )
+        message = (
+            f"{symbol} {word.capitalize()} against national: "
+            f"{format_number(g0, decimals=1, sign=True)} {units(m)} in {fmt_year(y0)}, "
+            f"{format_number(g1, decimals=1, sign=True)} in {fmt_year(y1)}."
+        )
     else:
         message = "Not enough published years to describe a trend."
     chart = charts.trend_chart(
-        data, title=label(m), y_title="Pupils (%)", kind="pct", series_title="Area"
+        data,
+        title=f"{label(m)} (% of pupils)",
+        y_title="Pupils (%)",
+        kind="pct",
+        series_title="Area",
     )
     return BriefingSlide(
         title=title,
@@ -335,7 +351,7 @@ def gaps_slide(area: str, county_name: str | None, measures: pd.DataFrame) -> Br
     message = "Disadvantaged pupils (free school meals in the last six years, or looked after) against all other pupils."
     table = pd.DataFrame(table_rows, columns=["Pupils", area, "National"]) if table_rows else None
     return BriefingSlide(
-        title=f"{area}: gaps for disadvantaged pupils",
+        title=f"{area}: disadvantaged pupils",
         message=message if table_rows else "No results by pupil group are loaded.",
         metrics=metrics,
         table=table,
@@ -370,7 +386,7 @@ def attendance_slide(area: str, measures: pd.DataFrame) -> BriefingSlide:
 def categories_slide(
     area: str, county: bool, categories: pd.DataFrame, named: pd.DataFrame | None = None
 ) -> BriefingSlide:
-    title = f"{area}: where schools sit across support categories"
+    title = f"{area}: support categories"
     if categories.empty:
         return BriefingSlide(title=title, message="No support categories are loaded.")
     years = sorted(categories["time_period"].unique())

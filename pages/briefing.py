@@ -20,7 +20,8 @@ PROJECTOR_CSS = """<style>
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] td,
 [data-testid="stMain"] th { font-size: 1.6rem !important; color: #000000 !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.6rem !important; color: #000000 !important; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] * {
   font-size: 3.2rem !important; color: #000000 !important; font-weight: 700 !important; }
 [data-testid="stMain"] button p { font-size: 1.4rem !important; }
 </style>"""
@@ -40,7 +41,7 @@ def _area_changed() -> None:
     st.query_params["slide"] = "1"
 
 
-st.selectbox(
+st.sidebar.selectbox(
     "Briefing for",
     choices,
     key="briefing_area",
@@ -107,7 +108,7 @@ for bullet in slide.bullets:
     st.markdown(f"**{md_escape(bullet)}**")
 if slide.chart is not None:
     charts.render_chart(
-        charts.projector(slide.chart),
+        briefing_slides.for_projector(slide.chart),
         slide.chart_data,
         f"slide{number}",
         slide.title,
