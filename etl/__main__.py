@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from etl.governor_copy import make_governor_copy
 from etl.load import LoadSettings, run_cli
 from warehouse.connection import default_warehouse_path
 
@@ -50,7 +51,21 @@ def main(argv: list[str] | None = None) -> int:
         help="never delete a build younger than this, so open dashboard sessions finish (default %(default)s)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    g = sub.add_parser(
+        "governor-copy",
+        help="copy the current warehouse without any soft intelligence, for a governor deployment",
+    )
+    g.add_argument(
+        "--warehouse", type=Path, default=default_warehouse_path(), help="the full warehouse"
+    )
+    g.add_argument(
+        "--to", type=Path, required=True, help="the governor deployment's warehouse pointer"
+    )
     args = parser.parse_args(argv)
+    if args.command == "governor-copy":
+        build = make_governor_copy(args.warehouse, args.to)
+        print(f"{args.to} now points at {build} (no soft intelligence)")
+        return 0
     settings = LoadSettings(
         max_reject_share=args.max_reject_share,
         keep_builds=args.keep_builds,
