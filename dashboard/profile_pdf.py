@@ -22,6 +22,7 @@ from dashboard.components.format import (
     is_missing,
 )
 from dashboard.components.measures import label
+from dashboard.components.measures import measure as measure_info
 from dashboard.components.text import explain
 
 HEADLINES = {
@@ -44,6 +45,16 @@ HEADLINES = {
         "ks4_ebacc_entry_pct",
     ],
 }
+HEADLINE_COLUMNS = [
+    "Measure",
+    "School",
+    "Local authority",
+    "National",
+    "Compared with national",
+    "What it means",
+]
+LATEST_COLUMNS = ["Measure", "Year", "School", "Local authority", "National", "What it means"]
+N_TREND_YEARS = 5  # the issue: trends over up to five published years
 KEY_STAGE_NAMES = {"ks2": "End of primary school (Key Stage 2)", "ks4": "GCSE (Key Stage 4)"}
 ATTAINMENT = {"ks2": "ks2_rwm_expected_pct", "ks4": "ks4_attainment8"}
 CONTEXT = ["pupils_on_roll", "fsm_pct", "fsm6_pct", "sen_support_pct", "ehcp_pct", "eal_pct"]
@@ -80,6 +91,27 @@ CONCERNS = {
     "NTI": "notice to improve",
     "RSI": "requires significant improvement",
 }
+
+
+CONTEXT_NOTE = "These figures describe the pupils; they are not a judgement of the school."
+SUPPORT_NOTE = (
+    "Reasons from published data and inspections are given in the same words the council's staff "
+    "see. Information the council holds in confidence is not shown here."
+)
+
+
+def scope_note(profile) -> str:
+    """Which national and LA population the attendance and context figures compare with."""
+    scopes = profile.measures.loc[
+        profile.measures["key_stage"].isin(["census", "absence"]), "national_scope"
+    ].dropna()
+    if scopes.empty:
+        return "National figures are for all state-funded schools in England."
+    phase = str(scopes.iloc[0]).replace("state_funded_", "").replace("_", " ")
+    return (
+        f"Attendance and context are compared with state-funded {phase} schools: the local "
+        f"authority's and England's figures for schools of this phase."
+    )
 
 
 def key_stages(profile) -> list[str]:
@@ -119,13 +151,14 @@ def headline_table(profile, key_stage: str) -> pd.DataFrame:
                 "What it means": explain(name),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
 
 
 def series(profile, measure: str, group: str = "all") -> pd.DataFrame:
     """This school, LA and national over the published years (for trend_chart and its table)."""
     m = profile.measures
     r = m[(m["measure"] == measure) & (m["pupil_group"] == group)].sort_values("time_period")
+    r = r[r["time_period"].isin(sorted(r["time_period"].unique())[-N_TREND_YEARS:])]
     parts = [
         pd.DataFrame(
             {
@@ -142,8 +175,7 @@ def series(profile, measure: str, group: str = "all") -> pd.DataFrame:
         ]
         if r[v].notna().any() or name == "This school"
     ]
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return out.tail(3 * 5 if len(parts) == 3 else len(out))
+    return pd.concat(parts, ignore_index=True)
 
 
 def series_table(data: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -170,7 +202,7 @@ def trend_chart(profile, measure: str):
         data,
         title=label(measure),
         y_title=label(measure),
-        kind="pct" if measure.endswith("_pct") and measure.startswith("ks") else "number",
+        kind=measure_info(measure).kind,
     )
     return chart, data
 
@@ -203,7 +235,7 @@ def achievement_table(profile) -> pd.DataFrame:
         rows.append(
             {
                 "Year": fmt_year(r.time_period),
-                "Key stage": r.key_stage.upper(),
+                "Key stage": "Key Stage 2" if r.key_stage == "ks2" else "Key Stage 4",
                 "Achievement score": fmt_measure("achievement_score", r.achievement_score),
                 "How it was made": r.method,
                 "Note": r.method_note if isinstance(r.method_note, str) else "",
@@ -268,7 +300,7 @@ def latest_rows(profile, names: list[str]) -> pd.DataFrame:
                 "What it means": explain(name),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=LATEST_COLUMNS)
 
 
 def _outcome(r: pd.Series) -> str:
@@ -337,7 +369,7 @@ def sections(profile, *, with_charts: bool = True) -> list:
     out: list = [
         pdf.KeyValues(
             [
-                ("URN", str(s["urn"])),
+                ("Unique reference number (URN)", str(s["urn"])),
                 ("Local authority", s.get("la_name") or ""),
                 ("Phase", s.get("phase") or ""),
                 ("Type", s.get("school_type") or ""),
@@ -385,6 +417,7 @@ def sections(profile, *, with_charts: bool = True) -> list:
             pdf.Paragraph(profile_text.category(sup.category, len(sup.reasons)) + "."),
             *[pdf.Paragraph(f"- {r}") for r in sup.reasons],
             pdf.Paragraph(f"Recommended action: {sup.recommended_action}"),
+            pdf.Paragraph(SUPPORT_NOTE),
         ]
     note = codes_note(profile)
     if note:

@@ -37,7 +37,7 @@ school = profile.school
 st.title(md_escape(school["name"]))
 st.caption(
     md_escape(
-        f"URN {urn} · {school.get('phase') or ''} · {school.get('school_type') or ''} · "
+        f"Unique reference number (URN) {urn} · {school.get('phase') or ''} · {school.get('school_type') or ''} · "
         f"{school.get('la_name') or ''}. Data as at {profile.data_date}."
     )
 )
@@ -74,6 +74,7 @@ if len(profile.achievement):
     render.safe_table(profile_pdf.achievement_table(profile), hide_index=True)
 
 st.header("Attendance")
+st.caption(profile_pdf.scope_note(profile))
 render.safe_table(profile_pdf.latest_rows(profile, profile_pdf.ABSENCE), hide_index=True)
 if (profile.measures["measure"] == "persistent_absence_pct").any():
     chart, data = profile_pdf.trend_chart(profile, "persistent_absence_pct")
@@ -86,7 +87,7 @@ if (profile.measures["measure"] == "persistent_absence_pct").any():
     )
 
 st.header("Context")
-st.caption("These figures describe the pupils; they are not a judgement of the school.")
+st.caption(profile_pdf.CONTEXT_NOTE)
 render.safe_table(profile_pdf.latest_rows(profile, profile_pdf.CONTEXT), hide_index=True)
 
 st.header("Inspections")
@@ -106,7 +107,7 @@ if sup is not None:
     )
     st.markdown("\n".join(f"- {md_escape(r)}" for r in sup.reasons))
     st.markdown(f"**Recommended action:** {md_escape(sup.recommended_action)}")
-    st.caption("These are the reasons the council's own staff see, in the same words.")
+    st.caption(profile_pdf.SUPPORT_NOTE)
 
 note = profile_pdf.codes_note(profile)
 if note:

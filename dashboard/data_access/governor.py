@@ -83,34 +83,34 @@ def my_schools(identity: Identity) -> pd.DataFrame:
     return data_access.list_schools(identity)[["urn", "name"]]
 
 
+def _run(build: str, have: frozenset[str], name: str, **kwargs) -> pd.DataFrame:
+    """Run query ``name`` of warehouse/queries/governor.py, or an empty frame when the build lacks
+    a table it reads (a partial or older warehouse: the profile shows what there is)."""
+    if not set(q.NEEDS[name]) <= have:
+        return pd.DataFrame(columns=q.COLUMNS[name])
+    return db.run(build, getattr(q, name), **kwargs)
+
+
 @st.cache_data(**CACHE)
 def _profile_frames(build: str, allowed, urn: int) -> dict[str, pd.DataFrame]:
-    out = {
-        name: db.run(build, fn, allowed=allowed, urn=urn)
-        for name, fn in [
-            ("school", q.school),
-            ("measures", q.measures),
-            ("achievement", q.achievement),
-            ("group_gaps", q.group_gaps),
-            ("trends", q.trends),
-            ("inspections", q.inspections),
-            ("support", q.support),
-        ]
-    }
-    out["info"] = db.run(build, q.data_info)
-    out["settings"] = db.run(build, q.model_settings)
+    have = db.run(build, q.tables)
+    names = ["school", "measures", "achievement", "group_gaps", "trends", "inspections", "support"]
+    out = {name: _run(build, have, name, allowed=allowed, urn=urn) for name in names}
+    out["info"] = _run(build, have, "data_info")
+    out["settings"] = _run(build, have, "settings_rows")
     latest = out["support"]["time_period"].max() if len(out["support"]) else None
     out["reasons"] = (
-        db.run(build, q.support_reasons, allowed=allowed, urn=urn, time_period=int(latest))
+        _run(build, have, "support_reasons", allowed=allowed, urn=urn, time_period=int(latest))
         if latest is not None and not pd.isna(latest)
-        else pd.DataFrame()
+        else pd.DataFrame(columns=q.COLUMNS["support_reasons"])
     )
     return out
 
 
 @st.cache_data(**CACHE)
 def _workbook_event_dates(build: str, allowed, urn: int) -> pd.DataFrame:
-    return db.run(build, q.workbook_event_dates, allowed=allowed, urn=urn)
+    have = db.run(build, q.tables)
+    return _run(build, have, "workbook_event_dates", allowed=allowed, urn=urn)
 
 
 def _small_cohort_years(achievement: pd.DataFrame, threshold: int) -> set[tuple[str, int]]:

@@ -67,5 +67,66 @@ def workbook_event_dates(
     return _one_school(con, "governor_workbook_event_dates", allowed, urn)
 
 
-def model_settings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def settings_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(load_sql("queries/governor_model_settings")).df()
+
+
+# The tables each query reads: a build without them (an older or partial warehouse) gets an empty
+# frame with these columns instead of an error, so the profile shows what there is.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "school": ("schools",),
+    "measures": (
+        "schools",
+        "school_measures",
+        "la_measures",
+        "national_reference",
+        "model_settings",
+    ),
+    "achievement": ("achievement",),
+    "group_gaps": ("group_gaps", "school_measures"),
+    "trends": ("trends",),
+    "inspections": ("inspections", "inspection_judgements"),
+    "support": ("support_category",),
+    "support_reasons": ("support_reasons",),
+    "workbook_event_dates": ("complaints", "concerns"),
+    "settings_rows": ("model_settings",),
+    "data_info": ("load_info", "model_years"),
+}
+COLUMNS: dict[str, list[str]] = {
+    "school": ["urn", "name", "la_code", "la_name", "district", "phase", "school_type",
+               "establishment_group", "is_academy", "status", "open_date", "postcode", "pupils",
+               "pct_fsm"],
+    "measures": ["urn", "time_period", "key_stage", "measure", "pupil_group", "value",
+                 "status_code", "ci_lower", "ci_upper", "cohort", "la_value", "la_status_code",
+                 "national_value", "national_status_code", "national_scope", "source_file",
+                 "source_field"],
+    "achievement": ["urn", "time_period", "key_stage", "attainment_measure", "attainment_score",
+                    "progress_measure", "progress_score", "progress_ci_lower",
+                    "progress_ci_upper", "achievement_score", "method", "method_note", "cohort",
+                    "national_percentile", "loaded_percentile", "rank_among_loaded", "n_loaded",
+                    "achievement_band", "band_basis"],
+    "group_gaps": ["urn", "time_period", "key_stage", "measure", "pupil_group", "value",
+                   "status_code", "cohort", "national_value", "gap_vs_national_same_group",
+                   "national_non_disadvantaged", "national_disadvantaged",
+                   "gap_vs_national_non_disadvantaged", "gap_vs_national_disadvantaged",
+                   "national_gap", "note"],
+    "trends": ["urn", "time_period", "key_stage", "component", "measure", "value",
+               "national_value", "relative", "years", "relatives", "n_years", "change",
+               "direction", "spans_covid_gap", "explanation"],
+    "inspections": ["urn", "inspection_id", "era", "inspection_type", "inspection_start",
+                    "inspection_end", "publication_date", "overall_effectiveness",
+                    "category_of_concern", "safeguarding", "area", "grade", "grade_scale"],
+    "support": ["urn", "time_period", "category", "governor_reasons", "is_academy",
+                "recommended_action", "as_at"],
+    "support_reasons": ["urn", "time_period", "rule_id", "level", "source", "confidential",
+                        "reason"],
+    "workbook_event_dates": ["urn", "kind", "date"],
+    "settings_rows": ["name", "value_json"],
+    "data_info": ["load_date", "finished_at", "latest_time_period", "as_at"],
+}  # fmt: skip
+
+
+def tables(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The tables and views the build holds."""
+    rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    return frozenset(r[0] for r in rows)
