@@ -410,32 +410,8 @@ def _align_units(
     return out
 
 
-_IDENT = (
-    "RECTYPE",
-    "ALPHAIND",
-    "LEA",
-    "ESTAB",
-    "URN",
-    "SCHNAME",
-    "ADDRESS1",
-    "ADDRESS2",
-    "ADDRESS3",
-    "TOWN",
-    "PCODE",
-    "TELNUM",
-    "PCON_CODE",
-    "PCON_NAME",
-    "URN_AC",
-    "SCHNAME_AC",
-    "OPEN_AC",
-    "NFTYPE",
-    "ICLOSE",
-    "RELDENOM",
-    "AGERANGE",
-    "CONFEXAM",
-    "TAB15",
-    "TAB1618",
-)
+# The identifying columns that open every KS2 row (RECTYPE ... TAB1618), as published.
+_IDENT = KS2_HEADER[: KS2_HEADER.index("TAB1618") + 1]
 
 
 def _measures(
