@@ -28,6 +28,12 @@ PROJECTOR_CSS = """<style>
 
 identity = auth.require_identity("briefing")
 st.html(PROJECTOR_CSS)
+if not briefing.loaded(identity):
+    st.title("Briefing")
+    st.info(
+        "The model tables are not in this warehouse: run a load with the ETL (python -m etl load)."
+    )
+    st.stop()
 
 areas = briefing.areas(identity)
 la_name = str(areas["la_name"].iloc[0]) if len(areas) else "The county"

@@ -17,6 +17,11 @@ st.write(
     "(absence weighted by pupils). A smaller spread between districts means inequality is narrowing."
 )
 
+if not briefing.loaded(identity):
+    st.info(
+        "The model tables are not in this warehouse: run a load with the ETL (python -m etl load)."
+    )
+    st.stop()
 averages = briefing.district_averages(identity)
 if averages.empty:
     st.info("No district results are loaded.")
@@ -53,13 +58,17 @@ spread["iqr"] = spread["q3"] - spread["q1"]
 
 if len(spread) >= 2:
     first, last = spread.iloc[0], spread.iloc[-1]
-    word, symbol = direction_words(first["range"] - last["range"], True, 0.05)
-    verdict = {"better": "narrowing", "worse": "widening"}.get(word, "about the same")
-    st.header(
-        f"{symbol} The gap between districts is {verdict}: "
-        f"{format_number(first['range'], decimals=1)} in {fmt_year(first['time_period'])}, "
-        f"{format_number(last['range'], decimals=1)} in {fmt_year(last['time_period'])}."
-    )
+    for column, what in (
+        ("range", "The gap between the highest and lowest district"),
+        ("iqr", "The spread of the middle half of districts (interquartile range)"),
+    ):
+        word, symbol = direction_words(first[column] - last[column], True, 0.05)
+        verdict = {"better": "narrowing", "worse": "widening"}.get(word, "about the same")
+        st.header(
+            f"{symbol} {what} is {verdict}: {format_number(first[column], decimals=1)} in "
+            f"{fmt_year(first['time_period'])}, {format_number(last[column], decimals=1)} in "
+            f"{fmt_year(last['time_period'])}."
+        )
 
 long = pd.concat(
     [

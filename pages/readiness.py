@@ -13,6 +13,11 @@ from dashboard.data_access import readiness
 identity = auth.require_identity("readiness")
 st.title("Inspection readiness")
 
+if not readiness.loaded(identity):
+    st.info(
+        "The model tables are not in this warehouse: run a load with the ETL (python -m etl load)."
+    )
+    st.stop()
 triggers = readiness.triggers(identity)
 if triggers.empty:
     st.info("No LA risk triggers are loaded.")

@@ -16,6 +16,20 @@ from dashboard.data_access.core import CACHE, allowed_key, require, require_name
 from warehouse.queries import briefing as briefing_q
 
 ROLES = (BRIEFING, MANAGER, OFFICER)
+TABLES = (
+    "boundaries",
+    "model_settings",
+    "national_reference",
+    "support_category",
+    "support_reasons",
+)
+
+
+def loaded(identity: Identity) -> bool:
+    """Whether the build holds the model tables these views read (a bare warehouse does not)."""
+    require(identity, *ROLES)
+    build = db.current_build()
+    return all(db.has_table(build, t) for t in TABLES)
 
 
 @st.cache_data(**CACHE)

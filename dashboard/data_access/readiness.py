@@ -23,6 +23,20 @@ from warehouse.queries import readiness as readiness_q
 
 ROLES = (MANAGER, OFFICER, ADMIN)
 INTELLIGENCE_TRIGGERS = frozenset({"T7_ofsted_complaints"})
+TABLES = (
+    "boundaries",
+    "la_risk_triggers",
+    "category_transitions",
+    "support_category",
+    "model_settings",
+)
+
+
+def loaded(identity: Identity) -> bool:
+    """Whether the build holds the model tables this view reads (a bare warehouse does not)."""
+    require(identity, *ROLES)
+    build = db.current_build()
+    return all(db.has_table(build, t) for t in TABLES)
 
 
 @st.cache_data(**CACHE)
