@@ -15,7 +15,7 @@ from dashboard import access, demo_users, profile_pdf
 from dashboard.access import GOVERNOR, identity_for
 from dashboard.components.format import fmt_measure
 from dashboard.data_access import governor
-from dashboard.store import notes, users
+from dashboard.store import audit, notes, users
 from tests.pages.helpers import login, page_text
 from warehouse.connection import open_read_only, resolve_build
 
@@ -93,6 +93,9 @@ def test_each_governor_sees_only_their_schools_and_other_urns_are_refused(county
         with pytest.raises(PermissionError):
             governor.my_schools(identity_for("b", "B", access.BRIEFING, []))
         assert governor.school_profile(gov, others[0]) is None
+        seen = audit.entries(username=gov.username, action="view_school")
+        assert {e["urn"] for e in seen if e["detail"] is None} <= gov.allowed_urns
+        assert any(e["urn"] == others[0] and e["detail"] for e in seen)  # refusals are audited
 
 
 def test_no_soft_intelligence_only_the_single_confidential_line(county):
@@ -204,3 +207,26 @@ def test_method_page_for_every_role(county, role_user):
     text = page_text(at)
     assert "How the school model works" in text
     assert at.get("download_button")
+
+
+def test_every_governor_query_refuses_other_schools_in_sql(county):
+    from warehouse.queries import governor as q
+
+    con = county["con"]
+    own, other = sorted(county["names"])[:2]
+    for name in [
+        "school",
+        "measures",
+        "achievement",
+        "group_gaps",
+        "trends",
+        "inspections",
+        "support",
+    ]:
+        fn = getattr(q, name)
+        assert len(fn(con, allowed=[own], urn=own)) > 0 or name == "inspections", name
+        assert fn(con, allowed=[own], urn=other).empty, name
+    assert q.support_reasons(con, allowed=[own], urn=other, time_period=202425).empty
+    assert q.workbook_event_dates(con, allowed=[own], urn=other).empty
+    reasons = q.support_reasons(con, allowed=None, urn=own, time_period=202425)
+    assert reasons.loc[reasons["confidential"], "reason"].isna().all()
