@@ -343,8 +343,8 @@ def gaps_slide(area: str, county_name: str | None, measures: pd.DataFrame) -> Br
             text = {"better": "narrower than", "worse": "wider than"}.get(word, "about the same as")
             metrics.append(
                 Metric(
-                    f"{short} gap, {fmt_year(y)}",
-                    f"{format_number(gap, decimals=1, sign=True)} {units(m)}",
+                    f"{short} gap, {fmt_year(y)} ({units(m)})",
+                    format_number(gap, decimals=1, sign=True),
                     f"{symbol} {word}: {text} national ({format_number(nat_gap, decimals=1, sign=True)})",
                 )
             )

@@ -90,7 +90,8 @@ def test_trend_compares_the_gap_to_national_first_and_last_year():
 def test_gaps_and_suppressed_groups_show_the_code():
     s = bs.gaps_slide("Northdale", "Eastmoor", measures_frame())
     # 50 - 75 = -25 in Northdale; 45 - 70 = -25 nationally: the same
-    assert s.metrics[0].value == "−25.0 percentage points"
+    assert s.metrics[0].value == "−25.0"
+    assert s.metrics[0].label == "KS2 RWM gap, 2024/25 (percentage points)"
     assert s.metrics[0].note.startswith("● no clear change")
     cells = s.table.to_csv()
     assert SUPPRESSED in cells  # KS4 groups are suppressed: the code, never a number
