@@ -187,7 +187,8 @@ def what_stands_out(
     out: list[str] = []
     for m in ("ks2_rwm_expected_pct", "ks4_attainment8", "ks4_progress8"):
         row = _latest(measures, measure=m, pupil_group="all") if len(measures) else None
-        if row is not None:
+        if row is not None and not (m == "ks4_progress8" and is_missing(row["value"])):
+            # (a missing Progress 8 is said once, by progress_note below)
             out.append(
                 f"{fmt_year(row['time_period'])}. "
                 + headline(

@@ -101,10 +101,8 @@ else:
 sup = profile.support
 if sup is not None:
     st.header(f"Support from the council ({fmt_year(sup.time_period)})")
-    st.markdown(
-        md_escape(profile_text.category(sup.category, len(sup.reasons))) + ".",
-        help=explain(sup.category),
-    )
+    sentence = profile_text.category(sup.category, len(sup.reasons))
+    st.markdown(md_escape(sentence) + ".", help=explain(sup.category))
     st.markdown("\n".join(f"- {md_escape(r)}" for r in sup.reasons))
     st.markdown(f"**Recommended action:** {md_escape(sup.recommended_action)}")
     st.caption(profile_pdf.SUPPORT_NOTE)

@@ -230,3 +230,29 @@ def test_every_governor_query_refuses_other_schools_in_sql(county):
     assert q.workbook_event_dates(con, allowed=[own], urn=other).empty
     reasons = q.support_reasons(con, allowed=None, urn=own, time_period=202425)
     assert reasons.loc[reasons["confidential"], "reason"].isna().all()
+
+
+def test_federation_governor_picks_between_their_schools(county):
+    names = county["names"]
+    fed = next(g for g in _governors() if len(g.allowed_urns) == 2)
+    first, second = sorted(fed.allowed_urns)
+    at = login(fed.username)
+    at.selectbox(key="profile_urn").set_value(second).run()
+    assert not at.exception
+    assert _clean(at.title[0].value) == names[second]
+    assert at.query_params["urn"] in ([str(second)], str(second))
+
+
+def test_governor_deployment_reads_no_intelligence(county, monkeypatch):
+    from warehouse.queries import governor as q
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("intelligence read in a governor deployment")
+
+    monkeypatch.setenv("SID_DEPLOYMENT", "governor")
+    monkeypatch.setattr(notes, "notes_for", refuse)
+    monkeypatch.setattr(q, "workbook_event_dates", refuse)
+    gov = next(g for g in _governors() if len(g.allowed_urns) == 1)
+    profile = governor.school_profile(gov, next(iter(gov.allowed_urns)))
+    assert profile is not None and profile.support is not None
+    assert not profile.support.app_entries_counted
