@@ -196,3 +196,22 @@ def test_school_page_offers_dfe_concern_not_notice_for_an_academy(county):
     urn = int(priority_table(at)["URN"].iloc[0])
     kinds = open_page("school", urn=urn).selectbox(key="note_kind").options
     assert "Concern raised with DfE/RSC" in kinds and "Notice of concern" not in kinds
+
+
+@pytest.mark.parametrize("role", ["governor", "briefing", "admin"])
+def test_data_functions_refuse_other_roles(county, role):
+    from dashboard.access import identity_for
+    from dashboard.data_access import manager
+
+    boss = identity_for("manager", "M", "manager", [])
+    ctx = manager.context(boss)
+    other = identity_for("x", "X", role, [ctx.years["time_period"].iloc[0]])
+    for call in (
+        lambda: manager.context(other),
+        lambda: manager.schools(other, ctx, ctx.latest),
+        lambda: manager.priority_list(other, ctx, {"year": ctx.latest}),
+        lambda: manager.intelligence_timeline(other, ctx, 1),
+        lambda: manager.add_note(other, 1, "note", "x", None, None),
+    ):
+        with pytest.raises(PermissionError):
+            call()
