@@ -369,17 +369,15 @@ def attendance_slide(area: str, measures: pd.DataFrame) -> BriefingSlide:
             r = _row(measures, measure=m, pupil_group="all", scope=scope, time_period=y)
             shown = fmt_measure(m, r["value"], _status(r))
             note = compare(m, r["value"], r["national_value"], "national")
-            name = f"{label(m)}, {scope} ({fmt_year(y)})"
-            rows.append((f"{label(m)}, {scope}", shown, fmt_measure(m, r["national_value"])))
-            metrics.append(Metric(name, shown, note))
-    table = pd.DataFrame(rows, columns=["Measure", area, "National"]) if rows else None
+            rows.append(y)
+            metrics.append(Metric(f"{label(m)}, {scope}", shown, note))
+    years = ", ".join(sorted({fmt_year(y) for y in rows}))
     return BriefingSlide(
         title=f"{area}: attendance",
-        message="Absence against national schools of the same phase; lower is better."
+        message=f"Absence in {years} against national schools of the same phase; lower is better."
         if rows
         else "No absence figures are loaded.",
-        metrics=metrics,
-        table=table,
+        metrics=metrics,  # the metrics carry every figure: no second copy as a table
     )
 
 

@@ -20,6 +20,8 @@ PROJECTOR_CSS = """<style>
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] td,
 [data-testid="stMain"] th { font-size: 1.6rem !important; color: #000000 !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.6rem !important; color: #000000 !important; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMain"] [data-testid="stMetricValue"],
 [data-testid="stMain"] [data-testid="stMetricValue"] * {
   font-size: 3.2rem !important; color: #000000 !important; font-weight: 700 !important; }
