@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import profile_text
+from dashboard import profile_text, settings
+from dashboard.access import SUPPRESSED
 from dashboard.components import charts, pdf
 from dashboard.components.format import (
     code_legend,
@@ -357,10 +358,19 @@ def summary(profile, la_label: str | None = None) -> list[str]:
 
 
 def codes_note(profile) -> str | None:
-    legend = code_legend(
-        list(profile.measures["status_code"]) + list(profile.group_gaps["status_code"])
+    """What each code on the profile means (our own small-group code included)."""
+    codes = list(profile.measures["status_code"]) + list(profile.group_gaps["status_code"])
+    ours = (
+        f"hidden here because the group has {settings.suppression_threshold()} pupils or fewer, "
+        "or because its size could be worked out from the other groups"
     )
+    legend = [(c, ours if c == SUPPRESSED else m) for c, m in code_legend(codes)]
     return "; ".join(f"{c}: {m}" for c, m in legend) or None
+
+
+def plain_action(action: str) -> str:
+    """The recommended action with its one acronym spelled out."""
+    return str(action).replace("the DfE", "the Department for Education (DfE)")
 
 
 def sections(profile, *, with_charts: bool = True) -> list:
@@ -398,6 +408,7 @@ def sections(profile, *, with_charts: bool = True) -> list:
         out.append(pdf.Table(achievement_table(profile)))
     out += [
         pdf.Heading("Attendance"),
+        pdf.Paragraph(scope_note(profile)),
         pdf.Table(latest_rows(profile, ABSENCE).drop(columns="What it means")),
     ]
     if with_charts and (profile.measures["measure"] == "persistent_absence_pct").any():
@@ -405,6 +416,7 @@ def sections(profile, *, with_charts: bool = True) -> list:
         out.append(pdf.Chart(chart, "Trend of persistent absence: school and national"))
     out += [
         pdf.Heading("Context"),
+        pdf.Paragraph(CONTEXT_NOTE),
         pdf.Table(latest_rows(profile, CONTEXT).drop(columns="What it means")),
     ]
     insp = inspections_table(profile)
@@ -416,12 +428,21 @@ def sections(profile, *, with_charts: bool = True) -> list:
             pdf.Heading(f"Support category ({fmt_year(sup.time_period)})"),
             pdf.Paragraph(profile_text.category(sup.category, len(sup.reasons)) + "."),
             *[pdf.Paragraph(f"- {r}") for r in sup.reasons],
-            pdf.Paragraph(f"Recommended action: {sup.recommended_action}"),
+            pdf.Paragraph(f"Recommended action: {plain_action(sup.recommended_action)}"),
             pdf.Paragraph(SUPPORT_NOTE),
         ]
     note = codes_note(profile)
     if note:
         out += [pdf.Heading("Codes used", 2), pdf.Paragraph(note)]
+    shown = [m for ks in key_stages(profile) for m in HEADLINES[ks]] + ABSENCE + CONTEXT
+    out += [
+        pdf.Heading("What the measures mean", 2),
+        pdf.KeyValues(
+            [(label(m), explain(m)) for m in shown if (profile.measures["measure"] == m).any()]
+        ),
+        pdf.Heading("Source", 2),
+        pdf.Paragraph(f"{profile.source}. Data as at {profile.data_date}."),
+    ]
     return out
 
 
@@ -432,7 +453,7 @@ def build_pdf(
     return pdf.profile_pdf(
         f"{profile.school['name']}: school profile",
         sections(profile, with_charts=with_charts),
-        source=profile.source,
+        source=profile.short_source,
         data_date=profile.data_date,
         compress=compress,
         font_dir=font_dir,

@@ -104,13 +104,15 @@ if sup is not None:
     sentence = profile_text.category(sup.category, len(sup.reasons))
     st.markdown(md_escape(sentence) + ".", help=explain(sup.category))
     st.markdown("\n".join(f"- {md_escape(r)}" for r in sup.reasons))
-    st.markdown(f"**Recommended action:** {md_escape(sup.recommended_action)}")
+    st.markdown(
+        f"**Recommended action:** {md_escape(profile_pdf.plain_action(sup.recommended_action))}"
+    )
     st.caption(profile_pdf.SUPPORT_NOTE)
 
 note = profile_pdf.codes_note(profile)
 if note:
     st.caption(md_escape(f"Codes: {note}"))
-st.caption(md_escape(f"Source: {profile.source} Data as at {profile.data_date}."))
+st.caption(md_escape(f"Source: {profile.source}. Data as at {profile.data_date}."))
 
 st.download_button(
     "Download this profile (PDF, for printing)",

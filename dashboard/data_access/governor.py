@@ -29,9 +29,11 @@ from warehouse.queries import governor as q
 ROLES = (GOVERNOR, MANAGER, OFFICER)
 SOURCE = (
     "Department for Education performance tables (Key Stage 2 and 4), school census and pupil "
-    "absence statistics; Get Information About Schools; Ofsted inspection outcomes. Open "
-    "Government Licence v3.0. Support category: the council's school model."
+    "absence statistics; Get Information About Schools; Ofsted inspection outcomes; all under the "
+    "Open Government Licence v3.0. Support category: the council's school model"
 )
+# The PDF's footer line has room for about 90 characters; the full SOURCE is on its last page.
+SHORT_SOURCE = "Department for Education, Ofsted, the council (see last page)"
 ACHIEVEMENT_VALUES = [
     "attainment_score",
     "progress_score",
@@ -72,6 +74,7 @@ class GovernorProfile:
     support: Support | None
     data_date: str
     source: str = SOURCE
+    short_source: str = SHORT_SOURCE
     notes: list[str] = field(default_factory=list)
 
 

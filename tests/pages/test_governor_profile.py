@@ -198,6 +198,11 @@ def test_pdf_has_the_pages_headline_numbers(county):
     assert f"Data as at {profile.data_date}".encode() in content
     assert profile.school["name"].encode("latin-1") in content
     assert NOTE_TEXT.encode() not in content
+    for line in profile_pdf.summary(profile):  # the same 'what stands out' as the page
+        start = line[:24].replace("\u2212", "-")
+        assert start.encode("latin-1") in content.replace(b"\\(", b"(").replace(b"\\)", b")")
+        assert line[:24] in page
+    assert b"Code not recognised" not in content
 
 
 @pytest.mark.parametrize("role_user", ["manager", "officer", "briefing", "admin", "governor1"])
