@@ -68,7 +68,72 @@ class PageSpec:
 
 # Add a page here (and its file in pages/); navigation and the page guard read this list.
 PAGES: tuple[PageSpec, ...] = (
+    # The first page a role may see is its home page.
+    PageSpec(
+        "overview",
+        "overview.py",
+        "County overview",
+        "Improvement",
+        frozenset({MANAGER, OFFICER}),
+        ":material/dashboard:",
+    ),
+    PageSpec(
+        "priority",
+        "priority.py",
+        "Priority list",
+        "Improvement",
+        frozenset({MANAGER, OFFICER}),
+        ":material/format_list_numbered:",
+    ),
+    PageSpec(
+        "school",
+        "school.py",
+        "School drill-down",
+        "Improvement",
+        frozenset({MANAGER, OFFICER}),
+        ":material/search:",
+    ),
+    PageSpec(
+        "profile",
+        "profile.py",
+        "Our school",
+        "Your school",
+        frozenset({GOVERNOR}),
+        ":material/account_balance:",
+    ),
+    PageSpec(
+        "briefing",
+        "briefing.py",
+        "Briefing",
+        "Briefing",
+        frozenset({BRIEFING, MANAGER, OFFICER}),
+        ":material/slideshow:",
+    ),
+    PageSpec(
+        "readiness",
+        "readiness.py",
+        "Inspection readiness",
+        "Local authority",
+        frozenset({MANAGER, OFFICER, ADMIN}),
+        ":material/fact_check:",
+    ),
+    PageSpec(
+        "districts",
+        "districts.py",
+        "District comparison",
+        "Local authority",
+        frozenset({MANAGER, OFFICER, BRIEFING}),
+        ":material/compare_arrows:",
+    ),
     PageSpec("schools", "schools.py", "Schools", "Schools", frozenset(ROLES), ":material/school:"),
+    PageSpec(
+        "method",
+        "method.py",
+        "How schools are banded",
+        "About",
+        frozenset(ROLES),
+        ":material/menu_book:",
+    ),
     PageSpec(
         "admin_users",
         "admin_users.py",
