@@ -10,7 +10,7 @@ identity = auth.require_identity("overview")
 st.title("County overview")
 ctx = manager.context(identity)
 if ctx is None:
-    st.info("No school results are loaded yet.")
+    st.info("The school model is not loaded in this warehouse yet: run a load that builds it.")
     st.stop()
 specs = filters.manager_filters(
     manager.filter_options(identity, ctx), manager.PUPIL_GROUPS, latest=ctx.latest

@@ -14,7 +14,7 @@ identity = auth.require_identity("school")
 st.title("School drill-down")
 ctx = manager.context(identity)
 if ctx is None:
-    st.info("No school results are loaded yet.")
+    st.info("The school model is not loaded in this warehouse yet: run a load that builds it.")
     st.stop()
 options = manager.filter_options(identity, ctx)
 specs = filters.manager_filters(

@@ -21,12 +21,31 @@ def _df(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
     return con.execute(load_sql(f"queries/{name}"), params).df()
 
 
+MODEL_TABLES = ("model_years", "support_category", "support_reasons", "achievement", "trends",
+                "school_inspection_status", "school_bands", "group_gaps", "national_reference")  # fmt: skip
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+
+
 def context(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The county (la_code, la_name) with every model year and its as-at date."""
-    return _df(con, "manager_context")
+    """The county (la_code, la_name) with every model year and its as-at date; empty when the
+    build holds no model tables (a bare warehouse)."""
+    tables = _tables(con)
+    if not set(MODEL_TABLES) <= tables:
+        return pd.DataFrame(columns=["la_code", "la_name", "time_period", "year_label", "is_latest",
+                                     "as_at", "previous_time_period"])  # fmt: skip
+    county = _df(con, "manager_county_boundary") if "boundaries" in tables else pd.DataFrame()
+    county_la = None if county.empty else int(county["la_code"].iloc[0])
+    return _df(con, "manager_context", county_la=county_la)
 
 
 def model_settings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    if "model_settings" not in _tables(con):
+        return pd.DataFrame(columns=["key", "value_json"])
     return _df(con, "manager_settings")
 
 
@@ -123,4 +142,6 @@ def inspections(con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int) -
 
 
 def boundaries(con: duckdb.DuckDBPyConnection, *, la_code: int) -> pd.DataFrame:
+    if "boundaries" not in _tables(con):
+        return pd.DataFrame(columns=["name", "kind", "la_code", "geojson"])
     return _df(con, "manager_boundaries", la_code=int(la_code))
