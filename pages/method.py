@@ -13,6 +13,9 @@ identity = auth.require_identity("method")
 # but never hand HTML to st.markdown (it would show as text; no unsafe_allow_html anywhere).
 method = model_settings.method_markdown()
 shown = re.sub(r"<!--.*?-->\s*", "", method, flags=re.S)
+shown = re.sub(r"\A# .*\n", "", shown.lstrip())  # the page title below replaces the document's
+
+st.title("How schools are banded")
 
 st.caption(
     "Every weight, cut-off and rule below is read from the model's settings file, so this page "

@@ -17,8 +17,14 @@ import duckdb
 # (DuckDB 1.x CLI, DBeaver, R/Python clients still on 1.x) can open them. See docs/data-contract.md.
 STORAGE_VERSION = "v1.0.0"
 
-# Extensions are never downloaded: council networks and this machine have no internet.
-_OFFLINE_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# Extensions are never downloaded: council networks and this machine have no internet. Replacement
+# scans are off: otherwise a query naming a table the build lacks silently reads a Python variable
+# of that name from the calling frame instead of failing.
+_OFFLINE_CONFIG = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "python_enable_replacements": False,
+}
 
 
 def default_warehouse_path() -> Path:

@@ -112,7 +112,16 @@ def test_identity_and_roles():
 
 def test_pages_for_roles():
     ids = {r: [p.id for p in access.pages_for(r)] for r in access.ROLES}
-    assert ids[access.ADMIN] == ["schools", "admin_users", "admin_audit", "admin_loads"]
+    assert ids[access.ADMIN] == [
+        "readiness",
+        "schools",
+        "method",
+        "admin_users",
+        "admin_audit",
+        "admin_loads",
+    ]
+    assert ids[access.GOVERNOR] == ["profile", "schools", "method"]
+    assert ids[access.BRIEFING] == ["briefing", "districts", "schools", "method"]
     for role in (access.GOVERNOR, access.BRIEFING, access.MANAGER, access.OFFICER):
         assert not any(i.startswith("admin") for i in ids[role])
     assert access.can_see_page(None, "schools") is False

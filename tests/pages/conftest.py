@@ -1,3 +1,19 @@
-"""Fixtures for these tests: a tiny warehouse and a store with the demo users."""
+"""Fixtures for these tests: a tiny hand-made warehouse (attack markers) or the fixture county
+built by the real ETL and model, each with a fresh store holding the demo users."""
 
+import pytest
+
+from dashboard import demo_users
 from tests.dashboard.fixtures import dash_env, dash_warehouse  # noqa: F401
+
+
+@pytest.fixture
+def county_env(fixture_warehouse, tmp_path, monkeypatch):
+    """Settings pointing at the fixture county (real ETL + model) and a fresh store of demo users."""
+    store = tmp_path / "store.sqlite"
+    monkeypatch.setenv("SID_WAREHOUSE", str(fixture_warehouse))
+    monkeypatch.setenv("SID_STORE_PATH", str(store))
+    monkeypatch.setenv("SID_DEPLOYMENT", "full")
+    monkeypatch.setenv("SID_BRIEFING_NAMES_SCHOOLS", "false")
+    demo_users.create_demo_users(fixture_warehouse, store)
+    return {"warehouse": fixture_warehouse, "store": store}
