@@ -40,8 +40,9 @@ run: $(BIN)/activate default-data
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-bench: $(BIN)/activate
+bench: $(BIN)/activate default-data
 	$(BIN)/python benchmarks/etl_load.py
+	$(BIN)/python benchmarks/pages.py --warehouse $(WAREHOUSE)
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
