@@ -10,7 +10,7 @@ from warehouse import model_settings
 identity = auth.require_identity("method")
 
 # The generated text says how to regenerate it inside an HTML comment: keep that in the download,
-# but never hand HTML to st.markdown (it would show as text; no unsafe_allow_html anywhere).
+# but never hand HTML to st.markdown (raw HTML is never rendered here).
 method = model_settings.method_markdown()
 shown = re.sub(r"<!--.*?-->\s*", "", method, flags=re.S)
 shown = re.sub(r"\A# .*\n", "", shown.lstrip())  # the page title below replaces the document's
