@@ -158,6 +158,16 @@ def test_real_folder_loads_with_counts_equal_to_the_source(tmp_path):
         )[0][0]
         == nat
     )
+    # the council served: Hampshire, the only LA whose GIAS rows are loaded with districts
+    assert query(w, "SELECT la_code, chosen_by FROM home_la") == [
+        (850, "most GIAS schools with a district")
+    ]
+
+
+def test_home_la_of_the_default_county_is_its_county_boundary(fixture_warehouse):
+    assert query(fixture_warehouse, "SELECT la_code, la_name, chosen_by FROM home_la") == [
+        (991, "Eastmoor", "county boundary")
+    ]
 
 
 # --- corrupted copies: refused, or good rows kept; the previous warehouse unchanged ---------------

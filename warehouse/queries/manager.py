@@ -38,9 +38,7 @@ def context(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     if not set(MODEL_TABLES) <= tables:
         return pd.DataFrame(columns=["la_code", "la_name", "time_period", "year_label", "is_latest",
                                      "as_at", "previous_time_period"])  # fmt: skip
-    county = _df(con, "manager_county_boundary") if "boundaries" in tables else pd.DataFrame()
-    county_la = None if county.empty else int(county["la_code"].iloc[0])
-    return _df(con, "manager_context", county_la=county_la)
+    return _df(con, "manager_context")
 
 
 def model_settings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -1,11 +1,6 @@
 -- The home local authority (the county boundary's LA, else the LA whose schools carry districts) and
 -- its districts, with the number of schools in each: the areas a briefing can be about. No school names.
-WITH home AS (
-    SELECT coalesce(
-        (SELECT min(la_code) FROM boundaries WHERE kind = 'county'),
-        (SELECT la_code FROM schools WHERE district IS NOT NULL GROUP BY la_code ORDER BY count(*) DESC LIMIT 1)
-    ) AS la_code
-)
+WITH home AS (SELECT la_code FROM home_la)
 SELECT s.la_code, any_value(s.la_name) AS la_name, s.district, count(*) AS schools
 FROM schools s JOIN home h ON s.la_code = h.la_code
 WHERE s.district IS NOT NULL

@@ -1,11 +1,6 @@
 -- An area at a glance (a district, or the whole home LA when $district is NULL): open schools, pupils
 -- and the pupil-weighted share eligible for free school meals, by phase. Aggregates only.
-WITH home AS (
-    SELECT coalesce(
-        (SELECT min(la_code) FROM boundaries WHERE kind = 'county'),
-        (SELECT la_code FROM schools WHERE district IS NOT NULL GROUP BY la_code ORDER BY count(*) DESC LIMIT 1)
-    ) AS la_code
-)
+WITH home AS (SELECT la_code FROM home_la)
 SELECT coalesce(s.phase, 'Unknown') AS phase, count(*) AS schools, sum(s.pupils) AS pupils,
        sum(s.pupils * s.pct_fsm) FILTER (WHERE s.pct_fsm IS NOT NULL)
          / nullif(sum(s.pupils) FILTER (WHERE s.pct_fsm IS NOT NULL), 0) AS pct_fsm

@@ -3,12 +3,7 @@
 -- county's published figure and the national one. scope: 'all' for KS2/KS4; 'primary' / 'secondary'
 -- for absence (national absence is published per phase). cohort: pupils behind the figure (NULL when
 -- not published), for suppression. Aggregates only: no URN leaves this query.
-WITH home AS (
-    SELECT coalesce(
-        (SELECT min(la_code) FROM boundaries WHERE kind = 'county'),
-        (SELECT la_code FROM schools WHERE district IS NOT NULL GROUP BY la_code ORDER BY count(*) DESC LIMIT 1)
-    ) AS la_code
-),
+WITH home AS (SELECT la_code FROM home_la),
 phase_lists AS (
     SELECT
         (SELECT from_json(value_json, '["VARCHAR"]') FROM model_settings WHERE name = 'la_triggers_primary_phases') AS primary_phases,

@@ -1,12 +1,7 @@
 -- Schools of an area in intensive support in the latest model year FOR PUBLISHED DATA OR INSPECTION
 -- REASONS ONLY (never intelligence: a school whose intensive reasons are all confidential is not named).
 -- Only for roles that may name schools (the data-access layer checks).
-WITH home AS (
-    SELECT coalesce(
-        (SELECT min(la_code) FROM boundaries WHERE kind = 'county'),
-        (SELECT la_code FROM schools WHERE district IS NOT NULL GROUP BY la_code ORDER BY count(*) DESC LIMIT 1)
-    ) AS la_code
-)
+WITH home AS (SELECT la_code FROM home_la)
 SELECT DISTINCT s.urn, s.name, s.district, s.phase
 FROM support_reasons r
 JOIN schools s ON s.urn = r.urn

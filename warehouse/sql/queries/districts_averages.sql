@@ -1,11 +1,6 @@
 -- Each district's average per year for the headline measures (cohort-weighted mean of its schools'
 -- published figures; absence pupil-weighted), for the spread between districts. Aggregates only.
-WITH home AS (
-    SELECT coalesce(
-        (SELECT min(la_code) FROM boundaries WHERE kind = 'county'),
-        (SELECT la_code FROM schools WHERE district IS NOT NULL GROUP BY la_code ORDER BY count(*) DESC LIMIT 1)
-    ) AS la_code
-),
+WITH home AS (SELECT la_code FROM home_la),
 wanted AS (
     SELECT * FROM (VALUES ('ks2_rwm_expected_pct'), ('ks4_attainment8'), ('ks4_progress8'),
                           ('overall_absence_pct'), ('persistent_absence_pct')) t(measure)

@@ -1,12 +1,7 @@
 -- The home LA's schools causing concern (intensive and targeted) in a model year ($time_period; NULL:
 -- the latest), with the category, the reasons, the reasons fit for roles without intelligence
 -- (governor_reasons) and the recommended action. The data-access layer picks which reasons to show.
-WITH home AS (
-    SELECT coalesce(
-        (SELECT min(la_code) FROM boundaries WHERE kind = 'county'),
-        (SELECT la_code FROM schools WHERE district IS NOT NULL GROUP BY la_code ORDER BY count(*) DESC LIMIT 1)
-    ) AS la_code
-)
+WITH home AS (SELECT la_code FROM home_la)
 SELECT c.urn, s.name, s.district, s.phase, c.time_period, c.category, c.is_academy,
        c.recommended_action, c.reasons, c.governor_reasons
 FROM support_category c

@@ -3,12 +3,7 @@
 -- the school's figure and the national one where the trigger is a measure; detail says it in words.
 -- Trigger 7 (complaints to Ofsted) reads the council's intelligence: the data-access layer lets only
 -- intelligence roles ask for it. Rules as la_risk_triggers (docs/method.md section 7).
-WITH home AS (
-    SELECT coalesce(
-        (SELECT min(la_code) FROM boundaries WHERE kind = 'county'),
-        (SELECT la_code FROM schools WHERE district IS NOT NULL GROUP BY la_code ORDER BY count(*) DESC LIMIT 1)
-    ) AS la_code
-),
+WITH home AS (SELECT la_code FROM home_la),
 phase_lists AS (
     SELECT
         (SELECT from_json(value_json, '["VARCHAR"]') FROM model_settings WHERE name = 'la_triggers_primary_phases') AS primary_phases,

@@ -1,11 +1,6 @@
 -- The home LA's risk triggers (la_risk_triggers) for every phase and model year: value, national,
 -- red/amber/green, direction of travel and statistical neighbours.
-WITH home AS (
-    SELECT coalesce(
-        (SELECT min(la_code) FROM boundaries WHERE kind = 'county'),
-        (SELECT la_code FROM schools WHERE district IS NOT NULL GROUP BY la_code ORDER BY count(*) DESC LIMIT 1)
-    ) AS la_code
-)
+WITH home AS (SELECT la_code FROM home_la)
 SELECT t.la_code, t.phase, t.time_period, t.trigger_no, t.trigger_id, t.trigger_name, t.value,
        t.national_value, t.rag, t.rule, t.direction, t.previous_time_period, t.neighbours_value,
        t.n_neighbours, t.rag_vs_neighbours, t.neighbours_note
