@@ -453,7 +453,13 @@ def district_map(
             geo.mark_geoshape(**outline)
             .transform_lookup(lookup="properties.name", from_=lookup)
             .encode(
-                fill=alt.Fill(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues")),
+                fill=alt.Fill(
+                    f"{value}:Q",
+                    title=value_title,
+                    # light to mid grey: the coloured school points (black-edged) stay visible on
+                    # every district, which a blue ramp under blue 'universal' points did not allow
+                    scale=alt.Scale(range=["#FFFFFF", "#8C8C8C"]),
+                ),
                 tooltip=[
                     alt.Tooltip("properties.name:N", title="District"),
                     alt.Tooltip(f"{DISPLAY}:N", title=value_title),
