@@ -28,10 +28,12 @@ FIXED = [  # username, display name, role
 ]
 
 
-def pick_governor_schools(warehouse: Path, la_code: int = DEFAULT_LA) -> dict[str, list[int]]:
-    """governor1: first primary; governor2: first secondary; federation: the next two primaries."""
+def pick_governor_schools(warehouse: Path, la_code: int | None = None) -> dict[str, list[int]]:
+    """governor1: first primary; governor2: first secondary; federation: the next two primaries,
+    all of the council the warehouse serves (home_la) unless ``la_code`` says otherwise."""
     con = open_read_only(resolve_build(warehouse))
     try:
+        la_code = la_code or schools_q.home_la(con) or DEFAULT_LA
         df = schools_q.list_schools(con, allowed=None, la_code=la_code)
     finally:
         con.close()
@@ -51,7 +53,7 @@ def pick_governor_schools(warehouse: Path, la_code: int = DEFAULT_LA) -> dict[st
 
 
 def create_demo_users(
-    warehouse: Path | None = None, store: Path | None = None, la_code: int = DEFAULT_LA
+    warehouse: Path | None = None, store: Path | None = None, la_code: int | None = None
 ) -> list[str]:
     """Create whichever demo users are missing; returns the usernames created."""
     warehouse = Path(warehouse or settings.warehouse_path())
@@ -95,7 +97,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=None, help="default: SID_WAREHOUSE")
     parser.add_argument("--store", type=Path, default=None, help="default: SID_STORE_PATH")
-    parser.add_argument("--la-code", type=int, default=DEFAULT_LA)
+    parser.add_argument("--la-code", type=int, default=None, help="default: the warehouse's home_la")
     args = parser.parse_args()
     created = create_demo_users(args.warehouse, args.store, args.la_code)
     print(

@@ -19,6 +19,7 @@ from tests.dashboard import tiny_warehouse
 from tests.dashboard.fixtures import dash_env, dash_warehouse  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
+REAL_DATA = ROOT.parent / "shared" / "data" / "real"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -39,7 +40,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _serve(directory: Path, warehouse: Path):
+def _serve(directory: Path, warehouse: Path):  # demo governors: schools of the warehouse's home_la
     """Run `streamlit run dashboard/app.py` against ``warehouse`` with demo users in a new store."""
     store = directory / "store.sqlite"
     demo_users.create_demo_users(warehouse, store)
@@ -107,6 +108,20 @@ def served_county(tmp_path_factory, fixture_warehouse):
     """The app on the fixture county built by the real ETL and model (tests/conftest.py)."""
     directory = tmp_path_factory.mktemp("served_county")
     with _serve(directory, fixture_warehouse) as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def served_real(tmp_path_factory):
+    """The app on the REAL published files of ../shared/data/real, loaded by the real ETL."""
+    from etl.load import LoadSettings, load
+
+    if not REAL_DATA.is_dir():
+        pytest.skip(f"real published data not present at {REAL_DATA}")
+    directory = tmp_path_factory.mktemp("served_real")
+    warehouse = directory / "warehouse.duckdb"
+    load(REAL_DATA, warehouse, LoadSettings(progress=False))
+    with _serve(directory, warehouse) as served:
         yield served
 
 

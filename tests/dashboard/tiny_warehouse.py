@@ -93,6 +93,10 @@ def build(directory: Path, run_id: str = "run1", schools: list | None = None) ->
             for u, n, la, d, p, t, pupils in (SCHOOLS if schools is None else schools)
         ],
     )
+    con.execute(  # the council served: the LA most of the tiny schools belong to
+        """CREATE TABLE home_la AS SELECT la_code, any_value(la_name) AS la_name,
+        'most schools' AS chosen_by FROM schools GROUP BY la_code ORDER BY count(*) DESC LIMIT 1"""
+    )
     con.execute(
         """CREATE TABLE school_measures (urn INTEGER, la_code INTEGER, time_period INTEGER,
         key_stage VARCHAR, measure VARCHAR, pupil_group VARCHAR, value DOUBLE, status_code VARCHAR,

@@ -53,3 +53,9 @@ def school_profile(con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int
 def latest_measures(con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int) -> pd.DataFrame:
     params = {"allowed": _allowed(allowed), "urn": int(urn)}
     return con.execute(load_sql("queries/school_latest_measures"), params).df()
+
+
+def home_la(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The LA code of the council the warehouse serves (None in a build without home_la)."""
+    row = con.execute(load_sql("queries/home_la")).fetchone()
+    return None if row is None else int(row[0])
