@@ -97,7 +97,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=None, help="default: SID_WAREHOUSE")
     parser.add_argument("--store", type=Path, default=None, help="default: SID_STORE_PATH")
-    parser.add_argument("--la-code", type=int, default=None, help="default: the warehouse's home_la")
+    parser.add_argument(
+        "--la-code", type=int, default=None, help="default: the warehouse's home_la"
+    )
     args = parser.parse_args()
     created = create_demo_users(args.warehouse, args.store, args.la_code)
     print(

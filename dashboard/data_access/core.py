@@ -32,5 +32,3 @@ def require_names(identity: Identity) -> None:
     require(identity)
     if not access.may_name_schools(identity):
         raise PermissionError("This role sees aggregates only, not named schools")
-
-
