@@ -1,30 +1,17 @@
 """The governor attacks again, on the team's warehouse built by the real ETL from the generated
-county (tests/conftest.py `fixture_warehouse`); skipped while that fixture cannot be built."""
+county (tests/conftest.py `fixture_warehouse`, through tests/pages/conftest.py `county_env`)."""
 
 import pandas as pd
 import pytest
 
-from dashboard import data_access, demo_users
+from dashboard import data_access
 from dashboard.access import GOVERNOR, SUPPRESSED, identity_for
 from dashboard.store import users
 from tests.pages.helpers import login, page_text, shown_urns
 
 
 @pytest.fixture
-def real_env(request, tmp_path, monkeypatch):
-    try:
-        warehouse = request.getfixturevalue("fixture_warehouse")
-    except Exception as exc:  # noqa: BLE001 - the ETL is still being built by others
-        pytest.skip(f"fixture_warehouse unavailable: {str(exc).splitlines()[0]}")
-    store = tmp_path / "store.sqlite"
-    for name, value in [
-        ("SID_WAREHOUSE", str(warehouse)),
-        ("SID_STORE_PATH", str(store)),
-        ("SID_DEPLOYMENT", "full"),
-        ("SID_BRIEFING_NAMES_SCHOOLS", "false"),
-    ]:
-        monkeypatch.setenv(name, value)
-    demo_users.create_demo_users(warehouse, store)
+def real_env(county_env):
     manager = identity_for("manager", "M", "manager", [])
     everyone = data_access.list_schools(manager)
     govs = [

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from dashboard import briefing_slides, demo_users
+from dashboard import briefing_slides
 from dashboard.access import identity_for
 from dashboard.components import slides
 from dashboard.data_access import briefing, readiness
@@ -13,17 +13,8 @@ from tests.pages.helpers import login, page_text
 
 
 @pytest.fixture
-def county_env(request, tmp_path, monkeypatch):
-    warehouse = request.getfixturevalue("fixture_warehouse")
-    store = tmp_path / "store.sqlite"
-    for name, value in [
-        ("SID_WAREHOUSE", str(warehouse)),
-        ("SID_STORE_PATH", str(store)),
-        ("SID_DEPLOYMENT", "full"),
-        ("SID_BRIEFING_NAMES_SCHOOLS", "false"),
-    ]:
-        monkeypatch.setenv(name, value)
-    demo_users.create_demo_users(warehouse, store)
+def county_env(county_env):
+    """The shared fixture county (tests/pages/conftest.py), as the list of its schools."""
     manager = identity_for("manager", "M", "manager", [])
     from dashboard import data_access
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from dashboard import access, demo_users, profile_pdf
+from dashboard import access, profile_pdf
 from dashboard.access import GOVERNOR, identity_for
 from dashboard.components.format import fmt_measure
 from dashboard.data_access import governor
@@ -27,16 +27,7 @@ LINE = (
 
 
 @pytest.fixture
-def county(fixture_warehouse, tmp_path, monkeypatch):
-    store = tmp_path / "store.sqlite"
-    for name, value in [
-        ("SID_WAREHOUSE", str(fixture_warehouse)),
-        ("SID_STORE_PATH", str(store)),
-        ("SID_DEPLOYMENT", "full"),
-        ("SID_BRIEFING_NAMES_SCHOOLS", "false"),
-    ]:
-        monkeypatch.setenv(name, value)
-    demo_users.create_demo_users(fixture_warehouse, store)
+def county(county_env, fixture_warehouse):  # noqa: ARG001 (county_env sets the environment)
     con = open_read_only(resolve_build(fixture_warehouse))
     try:
         schools = con.execute("SELECT urn, name FROM schools").df()

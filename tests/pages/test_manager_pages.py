@@ -9,7 +9,6 @@ import io
 import pandas as pd
 import pytest
 
-from dashboard import demo_users
 from dashboard.store import notes
 from tests.pages.helpers import login, page_text
 
@@ -18,18 +17,9 @@ FILTERS = ("district", "phase", "school_type", "category", "group", "year")
 
 
 @pytest.fixture
-def county(request, tmp_path, monkeypatch):
-    warehouse = request.getfixturevalue("fixture_warehouse")
-    store = tmp_path / "store.sqlite"
-    for name, value in [
-        ("SID_WAREHOUSE", str(warehouse)),
-        ("SID_STORE_PATH", str(store)),
-        ("SID_DEPLOYMENT", "full"),
-        ("SID_BRIEFING_NAMES_SCHOOLS", "false"),
-    ]:
-        monkeypatch.setenv(name, value)
-    demo_users.create_demo_users(warehouse, store)
-    return {"warehouse": warehouse, "store": store}
+def county(county_env):
+    """The shared fixture county (tests/pages/conftest.py): warehouse and store paths."""
+    return county_env
 
 
 def open_page(page: str, username: str = "manager", **params):
