@@ -98,6 +98,7 @@ else:
         }
     )
     shown["URN"] = shown["URN"].astype(str)
+    shown[["Figure", "National"]] = shown[["Figure", "National"]].map(figure)
     render.safe_table(shown, hide_index=True)
 
 st.header("Schools causing concern")

@@ -29,8 +29,13 @@ insp_la AS (
     FROM inspected GROUP BY ALL
 ),
 insp_national_ok AS (
-    SELECT time_period, count(DISTINCT la_code) >= getvariable('distribution_national_min_las') AS ok
-    FROM inspected GROUP BY ALL
+    -- national: inspections from enough LAs, or covering most schools the build holds that year
+    SELECT time_period,
+           count(DISTINCT la_code) FILTER (WHERE graded_inspection_end IS NOT NULL)
+               >= getvariable('distribution_national_min_las')
+           OR count(DISTINCT urn) FILTER (WHERE graded_inspection_end IS NOT NULL)
+               >= getvariable('la_triggers_national_inspection_min_share') * count(DISTINCT urn) AS ok
+    FROM phased WHERE phase IS NOT NULL GROUP BY ALL
 ),
 insp_nat AS (
     SELECT g.phase, g.time_period, 'T1_pupils_in_good_schools' AS trigger_id,
@@ -68,10 +73,11 @@ perf_nat AS (
     SELECT pm.phase, n.time_period, pm.trigger_id, n.value AS national_value
     FROM national_reference n JOIN perf_measures pm USING (measure) WHERE n.pupil_group = 'all' AND n.phase_scope = 'all'
     UNION ALL
-    SELECT 'primary', time_period, 'T5_progress', coalesce(CASE WHEN count(value) = 3 THEN avg(value) END, 0.0)
-    FROM national_reference
-    WHERE pupil_group = 'all' AND phase_scope = 'all' AND measure IN ('ks2_reading_progress', 'ks2_writing_progress', 'ks2_maths_progress')
-    GROUP BY ALL
+    -- KS2 progress scores are relative to national by construction: national is 0 in every year they
+    -- were published (the national rows usually leave them blank, decision 8)
+    SELECT 'primary', time_period, 'T5_progress', 0.0
+    FROM model_years
+    WHERE NOT list_contains(getvariable('achievement_progress_not_published_ks2'), time_period)
     UNION ALL
     SELECT CASE d.measure WHEN 'ks2_rwm_expected_pct' THEN 'primary' ELSE 'secondary' END, d.time_period,
            'T6_disadvantaged_gap', d.value - nn.value
@@ -156,6 +162,10 @@ SELECT la_code, phase, time_period, trigger_no, trigger_id, trigger_name, value,
          WHEN trigger_id = 'T7_ofsted_complaints' THEN
            CASE WHEN value >= getvariable('la_triggers_complaints_red') THEN 'red'
                 WHEN value >= getvariable('la_triggers_complaints_amber') THEN 'amber' ELSE 'green' END
+         WHEN value IS NULL AND trigger_id = 'T5_progress'
+              AND list_contains(CASE phase WHEN 'primary' THEN getvariable('achievement_progress_not_published_ks2')
+                                           ELSE getvariable('achievement_progress_not_published_ks4') END,
+                                time_period) THEN 'not published'
          WHEN value IS NULL THEN 'no data'
          WHEN national_value IS NULL THEN 'no national comparison'
          WHEN better_by >= 0 THEN 'green'
