@@ -4,15 +4,19 @@ The ETL's ``support_reasons`` (loaded data plus the council's workbook) are kept
 operational store (dashboard/store/notes.py) add reasons at query time, so a note counts on the next rerun:
 
 - an app-entered notice of concern dated within the intelligence window (12 months) before the reference
-  date is an open notice: an intensive reason naming it as entered in the app, with its date (the store
-  has no way to close a notice, so the window bounds it);
+  date counts while it is open: an intensive reason naming it as entered in the app, with its date. Once
+  closed in the app (after its review meeting: status 'closed') it no longer counts; the window still
+  bounds a notice nobody closes;
+- an app-entered headteacher change dated within the window counts toward the targeted rule "headteacher
+  changed in the last 12 months": a reason naming it as entered in the app, with its date (the latest
+  if several), unless the warehouse already gives that reason (T7) for the school;
 - app-entered concerns in the window count toward the targeted rule "two or more concerns or complaints"
   together with the workbook's complaints and concerns in the same window; the rule's reason is restated
   with both counts (replacing the ETL's own T8 reason when there is one);
-- the store has no headteacher-change kind (KINDS: visit, note, concern, notice_of_concern, dfe_concern),
-  so headteacher changes come from the workbook only; visits, notes and DfE/RSC concerns do not change
-  the category (as in the model, where dfe_concerns feed no rule).
+- visits, notes and DfE/RSC concerns do not change the category (as in the model, where dfe_concerns
+  feed no rule).
 
+All these reasons have source 'intelligence', so a governor sees them only as the single confidential line.
 App entries concern now, so they are combined into the latest model year only. Pure functions over
 DataFrames: no Streamlit, no database.
 """
@@ -25,6 +29,8 @@ import pandas as pd
 
 CATEGORY_ORDER = {"intensive": 0, "targeted": 1, "universal": 2, "not categorised": 3}
 APP_NOTICE_RULE = "I4_notice_of_concern_app"
+APP_HEAD_RULE = "T7_headteacher_change_app"
+T7 = "T7_headteacher_change"
 T8 = "T8_concerns_complaints"
 REASON_COLUMNS = ["urn", "rule_id", "level", "reason", "source", "origin"]
 
@@ -59,14 +65,17 @@ def app_reasons(
 ) -> tuple[pd.DataFrame, set[int]]:
     """Reasons that app entries add, and the URNs whose ETL T8 reason they replace.
 
-    ``app_notes``: urn, kind, date (store rows). ``workbook_events``: urn, kind ('complaint' |
-    'concern' | ...), date (the workbook timeline). ``warehouse_reasons``: urn, rule_id, ...
+    ``app_notes``: urn, kind, date and optionally status (store rows; without a status column every
+    notice is open). ``workbook_events``: urn, kind ('complaint' | 'concern' | ...), date (the
+    workbook timeline). ``warehouse_reasons``: urn, rule_id, ...
     """
     rows: list[dict] = []
     replaced: set[int] = set()
     notes = app_notes if len(app_notes) else pd.DataFrame(columns=["urn", "kind", "date"])
-    notes = notes.assign(_in=in_window(notes["date"], reference, window_months))
-    for r in notes[(notes["kind"] == "notice_of_concern") & notes["_in"]].itertuples():
+    closed = notes["status"].eq("closed") if "status" in notes else False
+    notes = notes.assign(_in=in_window(notes["date"], reference, window_months), _closed=closed)
+    open_notices = notes[(notes["kind"] == "notice_of_concern") & notes["_in"] & ~notes["_closed"]]
+    for r in open_notices.itertuples():
         rows.append(
             {
                 "urn": int(r.urn),
@@ -74,6 +83,27 @@ def app_reasons(
                 "level": "intensive",
                 "reason": f"Notice of concern issued {_dates(pd.Series([r.date]))[0]}"
                 " (entered in the app; open)",
+                "source": "intelligence",
+                "origin": "app",
+            }
+        )
+    given_t7 = set(
+        warehouse_reasons.loc[warehouse_reasons["rule_id"] == T7, "urn"].astype(int)
+        if len(warehouse_reasons)
+        else []
+    )
+    heads = notes[(notes["kind"] == "headteacher_change") & notes["_in"]]
+    heads = heads.assign(_d=_dates(heads["date"])).groupby("urn")["_d"].max()
+    for urn, when in heads.items():
+        if int(urn) in given_t7:
+            continue
+        rows.append(
+            {
+                "urn": int(urn),
+                "rule_id": APP_HEAD_RULE,
+                "level": "targeted",
+                "reason": f"Headteacher changed {when} (entered in the app), within the "
+                f"{window_months} months to {reference}",
                 "source": "intelligence",
                 "origin": "app",
             }

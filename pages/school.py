@@ -1,5 +1,6 @@
 """School drill-down: measures over time against LA and national, groups, attendance, inspections,
-soft intelligence (both sources, each marked) and a form to record a visit, note or concern."""
+soft intelligence (both sources, each marked; open app notices can be closed) and a form to record
+a visit, note, concern, notice or headteacher change."""
 
 from datetime import date
 
@@ -129,9 +130,16 @@ else:
     render.safe_table(
         timeline[["date", "kind", "status", "rag", "detail", "source"]], hide_index=True
     )
+    for note_id, label in manager.closable_notes(timeline):
+        words, close = st.columns([5, 1])
+        words.caption(md_escape(label))
+        if close.button("Close", key=f"close_note_{note_id}", help="After its review meeting"):
+            manager.close_note(identity, urn, note_id)
+            st.rerun()
 
 st.subheader("Record a visit, note or concern")
-kinds = ["visit", "note", "concern", "dfe_concern" if row["academy"] else "notice_of_concern"]
+kinds = ["visit", "note", "concern", "dfe_concern" if row["academy"] else "notice_of_concern",
+         "headteacher_change"]  # fmt: skip
 with st.form("add_note", clear_on_submit=True):
     kind = st.selectbox("What", kinds, format_func=manager.INTELLIGENCE_KINDS.get, key="note_kind")
     on = st.date_input("Date", value=date.today(), max_value=date.today(), key="note_date")

@@ -148,6 +148,28 @@ def add_school_note(identity: Identity, urn: int, kind: str, text: str, **kwargs
     return notes.add_note(int(urn), identity.username, kind, text, **kwargs)
 
 
+def close_school_note(identity: Identity, urn: int, note_id: int) -> None:
+    """Close an app-entered notice of concern or DfE/RSC concern of this school (audited).
+
+    The note must belong to ``urn`` and ``urn`` to this user's schools: an id alone is never
+    trusted. ValueError when the note cannot be closed (other kinds, already closed)."""
+    _require_intelligence(identity)
+    urn = int(urn)
+    if identity.allowed_urns is not None and urn not in identity.allowed_urns:
+        raise PermissionError("Not one of this user's schools")
+    note = notes.get_note(int(note_id))
+    if note is None or int(note["urn"]) != urn:
+        raise PermissionError("No such note for this school")
+    closed = notes.close_note(int(note_id), identity.username)
+    audit.record(
+        "admin_change",
+        identity.username,
+        identity.role,
+        urn,
+        f"closed app note {closed['id']} ({closed['kind']} of {closed['date']})",
+    )
+
+
 # --- administration --------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ warehouse/sql/queries/governor_*.sql), and suppresses small groups for governors
 Confidential intelligence never reaches a governor: the support reasons come from
 ``support_category.governor_reasons`` (confidential ones already one generic line), and the app's
 combined category (decision 12, dashboard/support.py) is computed from the rules that fired, the
-DATES of workbook complaints and concerns and the KIND and DATE of app-entered notes; any
+DATES of workbook complaints and concerns and the KIND, DATE and STATUS of app-entered notes; any
 intelligence reason it adds becomes the same single line. No note text is ever read here.
 """
 
@@ -189,8 +189,8 @@ def _support(identity: Identity, frames: dict[str, pd.DataFrame], build: str, al
     category, action, counted = latest["category"], latest["recommended_action"], False
     if settings.deployment() == "full":  # a governor deployment queries no intelligence at all
         reasons = frames["reasons"]
-        app = pd.DataFrame(notes.notes_for([urn]), columns=["urn", "kind", "date"])
-        app = app[["urn", "kind", "date"]] if len(app) else app  # kind and date only, never text
+        # kind, date and open/closed only, never text
+        app = pd.DataFrame(notes.notes_for([urn]), columns=["urn", "kind", "date", "status"])
         actions = {
             k.removeprefix("actions_"): _setting(cfg, k, "")
             for k in cfg["name"]

@@ -58,6 +58,7 @@ INTELLIGENCE_KINDS = {
     "notice_of_concern": "Notice of concern",
     "dfe_concern": "Concern raised with DfE/RSC",
     "leadership_change": "Leadership change",
+    "headteacher_change": "Headteacher change",
 }
 OPEN_WORDS = ("open", "escalated", "ongoing", "active")
 
@@ -211,7 +212,8 @@ def _filter(df: pd.DataFrame, f: dict) -> pd.DataFrame:
 
 def _app_notes(urns: list[int] | None) -> pd.DataFrame:
     rows = notes.notes_for(urns)
-    return pd.DataFrame(rows, columns=["id", "urn", "at", "author", "kind", "date", "text", "rag"])
+    cols = ["id", "urn", "at", "author", "kind", "date", "text", "rag", "status", "closed_at"]
+    return pd.DataFrame(rows, columns=[*cols, "closed_by"])
 
 
 def schools(
@@ -260,6 +262,7 @@ def _intel_summary(workbook: pd.DataFrame, app: pd.DataFrame, as_at: date) -> pd
     counts = opened.groupby("urn").size().rename("open_wb")
     recent_app = app[
         app["kind"].isin(["concern", "notice_of_concern", "dfe_concern"])
+        & app["status"].ne("closed")
         & support.in_window(app["date"], max(as_at, date.today()), 12)
     ]
     app_counts = recent_app.groupby("urn").size().rename("open_app")
@@ -370,10 +373,14 @@ def intelligence_timeline(identity: Identity, ctx: Context, urn: int) -> pd.Data
     app = _app_notes([urn])
     app = pd.DataFrame(
         {
+            "note_id": app["id"],
             "urn": app["urn"],
             "kind": app["kind"],
             "date": app["date"],
-            "status": None,
+            "status": [
+                s if s != "closed" else f"closed {str(at)[:10]} by {by}"
+                for s, at, by in zip(app["status"], app["closed_at"], app["closed_by"], strict=True)
+            ],
             "detail": app["text"],
             "rag": app["rag"],
             "source": "Entered in the app by " + app["author"].astype(str),
@@ -437,3 +444,23 @@ def add_note(identity: Identity, urn: int, kind: str, text: str, on: date, rag: 
     from dashboard import data_access
 
     return data_access.add_school_note(identity, int(urn), kind, text, on=on, rag=rag)
+
+
+def closable_notes(timeline: pd.DataFrame) -> list[tuple[int, str]]:
+    """(note id, label) of each OPEN notice or DfE/RSC concern entered in the app, from
+    ``intelligence_timeline``: what the drill-down offers a Close button for."""
+    if "note_id" not in timeline:
+        return []
+    open_ = timeline[timeline["note_id"].notna() & timeline["status"].eq("open")]
+    return [
+        (int(r.note_id), f"{r.kind} of {pd.Timestamp(r.date).date()} (entered in the app): open")
+        for r in open_.itertuples()
+    ]
+
+
+def close_note(identity: Identity, urn: int, note_id: int) -> None:
+    """Close a notice of concern (or DfE/RSC concern) entered in the app, after its review."""
+    require_intelligence(identity)
+    from dashboard import data_access
+
+    data_access.close_school_note(identity, int(urn), int(note_id))

@@ -57,6 +57,33 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX school_notes_urn ON school_notes(urn);
     """,
+    # 2: notices of concern (and DfE/RSC concerns) can be closed; headteacher changes can be
+    # entered. SQLite cannot change a CHECK, so school_notes is rebuilt with its rows and ids.
+    """
+    CREATE TABLE school_notes_v2 (
+        id        INTEGER PRIMARY KEY,
+        urn       INTEGER NOT NULL,
+        at        TEXT NOT NULL,
+        author    TEXT NOT NULL,
+        kind      TEXT NOT NULL CHECK (kind IN
+                  ('visit','note','concern','notice_of_concern','dfe_concern','headteacher_change')),
+        date      TEXT,
+        text      TEXT NOT NULL,
+        rag       TEXT CHECK (rag IS NULL OR rag IN ('red','amber','green')),
+        status    TEXT CHECK (status IS NULL OR status IN ('open','closed')),
+        closed_at TEXT,
+        closed_by TEXT,
+        CHECK ((status IS NOT NULL) = (kind IN ('notice_of_concern','dfe_concern'))),
+        CHECK ((coalesce(status, '') = 'closed') = (closed_at IS NOT NULL AND closed_by IS NOT NULL))
+    );
+    INSERT INTO school_notes_v2 (id, urn, at, author, kind, date, text, rag, status)
+        SELECT id, urn, at, author, kind, date, text, rag,
+               CASE WHEN kind IN ('notice_of_concern','dfe_concern') THEN 'open' END
+        FROM school_notes;
+    DROP TABLE school_notes;
+    ALTER TABLE school_notes_v2 RENAME TO school_notes;
+    CREATE INDEX school_notes_urn ON school_notes(urn);
+    """,
 )
 
 

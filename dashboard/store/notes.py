@@ -9,9 +9,10 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from dashboard.store.db import connect
+from dashboard.store.db import connect, transaction
 
-KINDS = ("visit", "note", "concern", "notice_of_concern", "dfe_concern")
+KINDS = ("visit", "note", "concern", "notice_of_concern", "dfe_concern", "headteacher_change")
+CLOSABLE = ("notice_of_concern", "dfe_concern")  # status 'open' until closed; NULL for other kinds
 RAGS = ("red", "amber", "green")
 
 
@@ -33,8 +34,8 @@ def add_note(
         raise ValueError("A note needs some text")
     with connect(path) as con:
         cur = con.execute(
-            "INSERT INTO school_notes (urn, at, author, kind, date, text, rag)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO school_notes (urn, at, author, kind, date, text, rag, status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 int(urn),
                 datetime.now(UTC).isoformat(timespec="seconds"),
@@ -43,9 +44,38 @@ def add_note(
                 (on or date.today()).isoformat(),
                 text,
                 rag,
+                "open" if kind in CLOSABLE else None,
             ),
         )
         return int(cur.lastrowid)
+
+
+def get_note(note_id: int, *, path: Path | None = None) -> dict | None:
+    """One note by id, or None."""
+    with connect(path) as con:
+        row = con.execute("SELECT * FROM school_notes WHERE id = ?", (int(note_id),)).fetchone()
+    return None if row is None else dict(row)
+
+
+def close_note(note_id: int, by: str, path: Path | None = None) -> dict:
+    """Close an open notice of concern or DfE/RSC concern (after its review meeting); the closed
+    row. Other kinds cannot be closed, and closing twice is an error (ValueError); an unknown id
+    is a LookupError."""
+    with connect(path) as con, transaction(con):
+        row = con.execute("SELECT * FROM school_notes WHERE id = ?", (int(note_id),)).fetchone()
+        if row is None:
+            raise LookupError(f"No note {note_id}")
+        if row["kind"] not in CLOSABLE:
+            raise ValueError(f"A {row['kind']} cannot be closed; only {', '.join(CLOSABLE)}")
+        if row["status"] != "open":
+            raise ValueError(f"Note {note_id} is already closed")
+        con.execute(
+            "UPDATE school_notes SET status = 'closed', closed_at = ?, closed_by = ?"
+            " WHERE id = ? AND status = 'open'",
+            (datetime.now(UTC).isoformat(timespec="seconds"), by, int(note_id)),
+        )
+        closed = con.execute("SELECT * FROM school_notes WHERE id = ?", (int(note_id),)).fetchone()
+    return dict(closed)
 
 
 def notes_for(urns: list[int] | None, *, path: Path | None = None) -> list[dict]:

@@ -111,3 +111,52 @@ def test_repeated_views_are_one_entry(store):
     audit.record_view("a", "governor", 2, "not found or not permitted", path=store)
     audit.record_view("b", "governor", 1, path=store)
     assert len(audit.entries(action="view_school", path=store)) == 3
+
+
+def _old_store(path) -> None:
+    """A store as shipped before migration 2 (school_notes without status), holding two notes."""
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    for statement in db.MIGRATIONS[0].split(";"):
+        if statement.strip():
+            con.execute(statement)
+    con.execute("INSERT INTO schema_version VALUES (1)")
+    con.execute(
+        "INSERT INTO school_notes (id, urn, at, author, kind, date, text, rag) VALUES"
+        " (7, 1, '2026-01-01T09:00:00+00:00', 'o', 'notice_of_concern', '2026-01-01', 'N', NULL),"
+        " (8, 1, '2026-01-02T09:00:00+00:00', 'o', 'visit', '2026-01-02', 'V', 'green')"
+    )
+    con.close()
+
+
+def test_migration_2_keeps_old_notes_and_opens_their_notices(store):
+    _old_store(store)
+    with db.connect(store) as con:
+        assert db.schema_version(con) == len(db.MIGRATIONS) == 2
+        index = con.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()
+        assert "school_notes_urn" in {r[0] for r in index}
+    got = {n["id"]: n for n in notes.notes_for([1], path=store)}
+    assert (got[7]["kind"], got[7]["text"], got[7]["status"]) == ("notice_of_concern", "N", "open")
+    assert (got[8]["kind"], got[8]["rag"], got[8]["status"]) == ("visit", "green", None)
+    assert got[7]["closed_at"] is None and got[7]["closed_by"] is None
+    new = notes.add_note(1, "o", "headteacher_change", "New head from January", path=store)
+    assert notes.get_note(new, path=store)["status"] is None  # only notices have a status
+    closed = notes.close_note(7, "manager", path=store)
+    assert closed["status"] == "closed" and closed["closed_by"] == "manager" and closed["closed_at"]
+
+
+def test_only_open_notices_and_dfe_concerns_can_be_closed_once(store):
+    notice = notes.add_note(1, "o", "notice_of_concern", "Notice", path=store)
+    dfe = notes.add_note(2, "o", "dfe_concern", "Raised with the RSC", path=store)
+    visit = notes.add_note(1, "o", "visit", "Visit", path=store)
+    assert notes.get_note(notice, path=store)["status"] == "open"
+    notes.close_note(notice, "m", path=store)
+    with pytest.raises(ValueError, match="already closed"):
+        notes.close_note(notice, "m", path=store)
+    assert notes.close_note(dfe, "m", path=store)["status"] == "closed"
+    with pytest.raises(ValueError, match="cannot be closed"):
+        notes.close_note(visit, "m", path=store)
+    with pytest.raises(LookupError):
+        notes.close_note(9999, "m", path=store)
+    with db.connect(store) as con, pytest.raises(sqlite3.IntegrityError):  # the schema agrees
+        con.execute("UPDATE school_notes SET status = 'closed' WHERE id = ?", (visit,))

@@ -153,3 +153,72 @@ def test_priority_order_category_then_reasons_then_percentile():
 def test_window_edges():
     s = pd.Series(["2025-11-24", "2025-11-23", "2026-11-23", "2026-11-24", None])
     assert list(support.in_window(s, REF, 12)) == [True, False, True, False, False]
+
+
+def notes_with_status(*rows):
+    return pd.DataFrame(rows, columns=["urn", "kind", "date", "status"])
+
+
+def test_open_app_notice_is_intensive_and_a_closed_one_no_longer_counts():
+    s = schools((2, "B", "universal", False, "U"))
+    open_, _ = run(s, reasons(), notes_with_status((2, "notice_of_concern", "2026-11-01", "open")))
+    assert open_.iloc[0]["category"] == "intensive" and open_.iloc[0]["recommended_action"] == "IM"
+    closed, rs = run(
+        s, reasons(), notes_with_status((2, "notice_of_concern", "2026-11-01", "closed"))
+    )
+    row = closed.iloc[0]
+    assert row["category"] == "universal" and row["recommended_action"] == "U"
+    assert row["reasons"] == [] and not row["app_entries"] and rs.empty
+
+
+def test_closed_notice_leaves_a_second_open_one_counting():
+    out, _ = run(
+        schools((2, "B", "universal", False, "U")),
+        reasons(),
+        notes_with_status(
+            (2, "notice_of_concern", "2026-03-01", "closed"),
+            (2, "notice_of_concern", "2026-10-01", "open"),
+        ),
+    )
+    assert out.iloc[0]["reasons"] == [
+        "Notice of concern issued 2026-10-01 (entered in the app; open)"
+    ]
+
+
+def test_app_headteacher_change_in_the_window_is_a_targeted_reason():
+    out, rs = run(
+        schools((7, "G", "universal", False, "U")),
+        reasons(),
+        notes_with_status(
+            (7, "headteacher_change", "2026-01-05", None),
+            (7, "headteacher_change", "2026-09-01", None),  # the latest one is named
+        ),
+    )
+    row = out.iloc[0]
+    assert row["category"] == "targeted" and row["recommended_action"] == "TM"
+    assert row["app_entries"]
+    assert row["reasons"] == [
+        "Headteacher changed 2026-09-01 (entered in the app), within the 12 months to 2026-11-23"
+    ]
+    assert list(rs["rule_id"]) == ["T7_headteacher_change_app"]
+    assert list(rs["source"]) == ["intelligence"]  # governors: only the confidential line
+
+
+def test_app_headteacher_change_outside_the_window_adds_nothing():
+    out, rs = run(
+        schools((7, "G", "universal", False, "U")),
+        reasons(),
+        notes((7, "headteacher_change", "2025-11-23")),  # exactly 12 months before: outside
+    )
+    assert out.iloc[0]["category"] == "universal" and out.iloc[0]["reasons"] == []
+    assert not out.iloc[0]["app_entries"] and rs.empty
+
+
+def test_app_headteacher_change_is_not_repeated_when_the_warehouse_gives_t7():
+    t7 = "Headteacher changed in the last 12 months to 2026-08-31 (headteacher 2026-04-01)"
+    out, _ = run(
+        schools((8, "H", "targeted", False, "TM")),
+        reasons((8, "T7_headteacher_change", "targeted", t7, "intelligence")),
+        notes((8, "headteacher_change", "2026-10-01")),
+    )
+    assert out.iloc[0]["reasons"] == [t7] and not out.iloc[0]["app_entries"]

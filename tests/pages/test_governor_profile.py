@@ -252,3 +252,16 @@ def test_governor_deployment_reads_no_intelligence(county, monkeypatch):
     profile = governor.school_profile(gov, next(iter(gov.allowed_urns)))
     assert profile is not None and profile.support is not None
     assert not profile.support.app_entries_counted
+
+
+def test_app_headteacher_change_reaches_a_governor_only_as_the_confidential_line(county):
+    gov = next(g for g in _governors() if len(g.allowed_urns) == 1)
+    urn = next(iter(gov.allowed_urns))
+    before = governor.school_profile(gov, urn).support
+    notes.add_note(urn, "officer", "headteacher_change", NOTE_TEXT, on=date.today())
+    after = governor.school_profile(gov, urn).support
+    assert after.category in ("targeted", "intensive") and after.reasons.count(LINE) == 1
+    assert after.app_entries_counted or before.category != "universal"
+    assert not any("Headteacher changed" in r or NOTE_TEXT in r for r in after.reasons)
+    text = _clean(page_text(login(gov.username)))
+    assert "entered in the app" not in text and "Zanzibar" not in text and text.count(LINE) == 1

@@ -205,3 +205,66 @@ def test_data_functions_refuse_other_roles(county, role):
     ):
         with pytest.raises(PermissionError):
             call()
+
+
+def test_closing_an_app_notice_in_the_drill_down_ends_its_intensive_reason(county):
+    from dashboard.store import audit
+
+    table = priority_table(open_page("priority"))
+    universal = table[table["Category"].str.contains("Universal") & (table["Type"] == "Maintained")]
+    urn = int(universal["URN"].iloc[0])
+    note_id = notes.add_note(urn, "officer", "notice_of_concern", "Notice", path=county["store"])
+    other = notes.add_note(urn, "officer", "visit", "Visit", path=county["store"])
+    row = priority_table(open_page("priority")).set_index("URN").loc[urn]
+    assert "Intensive" in row["Category"]
+    school = open_page("school", urn=urn)
+    assert [b.key for b in school.button if b.key.startswith("close_note_")] == [
+        f"close_note_{note_id}"  # only the open notice, not the visit
+    ]
+    school.button(key=f"close_note_{note_id}").click().run()
+    assert not school.exception, school.exception
+    assert not [b for b in school.button if b.key.startswith("close_note_")]
+    assert "closed" in page_text(school) and "by manager" in page_text(school)
+    closed = notes.get_note(note_id, path=county["store"])
+    assert (closed["status"], closed["closed_by"]) == ("closed", "manager")
+    assert notes.get_note(other, path=county["store"])["status"] is None
+    row = priority_table(open_page("priority")).set_index("URN").loc[urn]
+    assert "Universal" in row["Category"] and "Notice of concern" not in row["Reasons"]
+    logged = audit.entries(action="admin_change", urn=urn, path=county["store"])
+    assert logged and f"closed app note {note_id}" in logged[0]["detail"]
+
+
+def test_a_note_is_closed_only_through_its_own_school_and_never_by_a_governor(county):
+    from dashboard import data_access
+    from dashboard.access import identity_for
+    from dashboard.data_access import manager
+
+    boss = identity_for("manager", "M", "manager", [])
+    urns = sorted(int(u) for u in data_access.list_schools(boss)["urn"])[:2]
+    note_id = notes.add_note(urns[0], "officer", "notice_of_concern", "N", path=county["store"])
+    governor = identity_for("governor1", "G", "governor", [urns[0]])
+    with pytest.raises(PermissionError):
+        data_access.close_school_note(governor, urns[0], note_id)
+    with pytest.raises(PermissionError):
+        manager.close_note(governor, urns[0], note_id)
+    with pytest.raises(PermissionError):  # the id alone is not trusted: it belongs to urns[0]
+        data_access.close_school_note(boss, urns[1], note_id)
+    assert notes.get_note(note_id, path=county["store"])["status"] == "open"
+    data_access.close_school_note(boss, urns[0], note_id)
+    with pytest.raises(ValueError, match="already closed"):
+        data_access.close_school_note(boss, urns[0], note_id)
+
+
+def test_headteacher_change_is_offered_and_counts_on_the_next_rerun(county):
+    table = priority_table(open_page("priority"))
+    universal = table[table["Category"].str.contains("Universal")]
+    urn = int(universal["URN"].iloc[0])
+    school = open_page("school", urn=urn)
+    assert "Headteacher change" in school.selectbox(key="note_kind").options
+    school.selectbox(key="note_kind").set_value("headteacher_change")
+    school.text_area(key="note_text").input("New head started")
+    school.button(key="FormSubmitter:add_note-Save").click().run()
+    assert not school.exception
+    row = priority_table(open_page("priority")).set_index("URN").loc[urn]
+    assert "Targeted" in row["Category"] and "(entered in the app)" in row["Reasons"]
+    assert "Headteacher changed" in row["Reasons"]
