@@ -2,12 +2,12 @@
 national and statistical neighbours; the schools behind a trigger; schools causing concern and how
 schools moved between support categories. Year, phase and trigger live in the URL."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import access, auth, render
+from dashboard import readiness_tables as tables
 from dashboard.components import palette
-from dashboard.components.format import fmt_year, format_number, is_missing
+from dashboard.components.format import fmt_year
 from dashboard.data_access import readiness
 
 identity = auth.require_identity("readiness")
@@ -27,41 +27,10 @@ raw = st.query_params.get("year", "")  # user input: only a loaded year is used
 year = int(raw) if raw.isdigit() and int(raw) in years else years[0]
 year = st.selectbox("Year", years, index=years.index(year), format_func=fmt_year, key="ready_year")
 st.query_params["year"] = str(year)
-DIRECTION = {"better": "▲ better", "worse": "▼ worse", "similar": "● similar"}
-
-
-def rag_words(value) -> str:
-    if isinstance(value, str):
-        return palette.rag(value).label if value in palette.RAG else value
-    return "no comparison"
-
-
-def figure(v) -> str:
-    return "no data" if is_missing(v) else format_number(v, decimals=1)
-
-
 for phase in ("primary", "secondary"):
     rows = triggers[(triggers["time_period"] == year) & (triggers["phase"] == phase)]
     st.header(f"{phase.capitalize()} schools, {fmt_year(year)}")
-    note = rows["neighbours_note"].dropna()
-    table = pd.DataFrame(
-        {
-            "Trigger": rows["trigger_no"].astype(str) + ". " + rows["trigger_name"].astype(str),
-            "Rating": rows["rag"].map(rag_words),
-            "LA": rows["value"].map(figure),
-            "National": rows["national_value"].map(figure),
-            "Statistical neighbours": rows["neighbours_value"].map(figure)
-            if note.empty
-            else "statistical neighbours not loaded",
-            "Against neighbours": rows["rag_vs_neighbours"].map(rag_words)
-            if note.empty
-            else "not loaded",
-            "Direction of travel": rows["direction"].map(
-                lambda d: DIRECTION.get(d, "not comparable")
-            ),
-            "Rule": rows["rule"],
-        }
-    )
+    table = tables.trigger_table(rows)
     render.safe_table(table, hide_index=True)
 
 st.header("The schools behind a trigger")
@@ -86,19 +55,7 @@ else:
     st.query_params["trigger"], st.query_params["phase"] = trigger, phase
     behind = readiness.trigger_schools(identity, trigger, phase, year)
     st.subheader(f"{len(behind)} {phase} school{'' if len(behind) == 1 else 's'}: {names[trigger]}")
-    shown = behind.rename(
-        columns={
-            "urn": "URN",
-            "name": "School",
-            "district": "District",
-            "phase": "Phase",
-            "value": "Figure",
-            "national_value": "National",
-            "detail": "Why",
-        }
-    )
-    shown["URN"] = shown["URN"].astype(str)
-    shown[["Figure", "National"]] = shown[["Figure", "National"]].map(figure)
+    shown = tables.schools_behind(behind)
     render.safe_table(shown, hide_index=True)
 
 st.header("Schools causing concern")
@@ -106,17 +63,7 @@ concern = readiness.schools_causing_concern(identity, year)
 for key in ("intensive", "targeted"):
     part = concern[concern["category"] == key]
     st.subheader(f"{palette.category(key).label}: {len(part)} schools")
-    table = part[["urn", "name", "district", "phase", "recommended_action", "reasons"]].rename(
-        columns={
-            "urn": "URN",
-            "name": "School",
-            "district": "District",
-            "phase": "Phase",
-            "recommended_action": "Recommended action",
-            "reasons": "Reasons",
-        }
-    )
-    table["URN"] = table["URN"].astype(str)
+    table = tables.concern_table(part)
     st.dataframe(render.escaped(table), hide_index=True, key=f"concern_{key}")
 if not access.can_see_intelligence(identity):
     st.info(
@@ -128,31 +75,7 @@ moves = readiness.transitions(identity)
 if moves.empty:
     st.info("Only one model year is loaded: no movements yet.")
 else:
-    entered = moves[(moves["to_category"] == "intensive") & (moves["from_category"] != "intensive")]
-    left_ = moves[(moves["from_category"] == "intensive") & (moves["to_category"] != "intensive")]
-    summary = pd.DataFrame({"Year": [fmt_year(y) for y in sorted(moves["time_period"].unique())]})
-    summary["▲ Entered intensive"] = [
-        int(entered[entered["time_period"] == y]["n_schools"].sum())
-        for y in sorted(moves["time_period"].unique())
-    ]
-    summary["Left intensive"] = [
-        int(left_[left_["time_period"] == y]["n_schools"].sum())
-        for y in sorted(moves["time_period"].unique())
-    ]
-    render.safe_table(summary, hide_index=True)
-    latest = moves[(moves["time_period"] == moves["time_period"].max()) & moves["changed"]]
-    st.subheader(f"Every movement into {fmt_year(latest['time_period'].max())}")
-    render.safe_table(
-        pd.DataFrame(
-            {
-                "From": latest["from_category"].map(
-                    lambda c: palette.category(c).label if c in palette.CATEGORIES else c
-                ),
-                "To": latest["to_category"].map(
-                    lambda c: palette.category(c).label if c in palette.CATEGORIES else c
-                ),
-                "Schools": latest["n_schools"].astype(int),
-            }
-        ),
-        hide_index=True,
-    )
+    render.safe_table(tables.intensive_movements(moves), hide_index=True)
+    latest_year = fmt_year(moves["time_period"].max())
+    st.subheader(f"Every movement into {latest_year}")
+    render.safe_table(tables.latest_movements(moves), hide_index=True)
