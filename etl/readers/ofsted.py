@@ -25,6 +25,12 @@ names its school in stg_named_schools (decision 3), inspected or not.
 The MI files publish no inspection end date after August 2024: ``inspection_end`` then holds the start
 date, so every inspection has a date to order by (the published start date is in ``inspection_start``).
 The report card's per-area "date of grade" has no staging column yet and is not stored.
+
+Set-based (engineering notes: read with DuckDB, no Python row loops): the file is read into a TEMP
+VARCHAR table (csv_source.read_raw, with __line), every cell is parsed by TEMP ``ofs_*`` SQL macros that
+follow the _rows rules exactly (Python's whitespace, ``NULL``/nan/none, Unicode digits, dd/mm/yyyy and
+ISO dates), each block becomes one SELECT, and the tables are written with INSERT ... SELECT in file
+order. Only the wording of the (few) rejected cells' reasons comes from the _rows parsers in Python.
 """
 
 from __future__ import annotations
@@ -32,22 +38,25 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
+import pandas as pd
 
 from etl.readers._rows import (
     Rejects,
     academic_year,
     decode_text,
-    insert_rows,
-    is_missing,
     parse_date,
     parse_int,
     parse_urn,
 )
 from etl.readers.base import SourceFile, StageResult, has_columns
+from etl.readers.csv_source import _unique, read_raw
+from warehouse.connection import open_in_memory
 
 KIND = "ofsted"
 NEEDS_TIME_PERIOD = False
@@ -257,59 +266,6 @@ def _norm(name: str) -> str:
     return " ".join(name.lower().split())
 
 
-def _read(src: SourceFile) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line, cells) of every row, read from the original bytes (cp1252 or UTF-8, tab or comma)."""
-    text = decode_text(src.path)
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.replace("\ufeff", "").strip() for h in next(reader, [])]
-    rows: list[tuple[int, list[str]]] = []
-    line = reader.line_num + 1
-    for cells in reader:
-        rows.append((line, cells))
-        line = reader.line_num + 1
-    return header, rows
-
-
-class _Row:
-    """Cell access by (candidate) column name for one row."""
-
-    def __init__(self, index: dict[str, int], cells: list[str]) -> None:
-        self.index = index
-        self.cells = cells
-
-    def column(self, names: tuple[str, ...]) -> str | None:
-        for n in names:
-            if _norm(n) in self.index:
-                return n
-        return None
-
-    def get(self, names: tuple[str, ...]) -> str | None:
-        for n in names:
-            i = self.index.get(_norm(n))
-            if i is not None:
-                v = self.cells[i].strip() if i < len(self.cells) else ""
-                return None if is_missing(v) else v
-        return None
-
-
-def _dates(row: _Row, block: Block, line: int, rej: Rejects) -> dict[str, dt.date | None]:
-    out = {}
-    for key, names in (
-        ("start", block.start),
-        ("end", block.end),
-        ("publication", block.publication),
-    ):
-        value = row.get(names)
-        try:
-            out[key] = parse_date(value)
-        except ValueError as exc:
-            rej.add(line, row.column(names), value, str(exc))
-            out[key] = None
-    return out
-
-
 def _four_point(value: str) -> str | None:
     """'2' or '2.0' -> '2'; '9' (not applicable) -> None; ValueError for anything else."""
     n = parse_int(value)
@@ -327,184 +283,365 @@ def _canonical(value: str, allowed: tuple[str, ...]) -> str:
     raise ValueError(f"not one of {', '.join(allowed)}: {value!r}")
 
 
-def _stage_block(
-    row: _Row, block: Block, urn: int, line: int, src: SourceFile, rej: Rejects
-) -> tuple[dict | None, list[dict]]:
-    """One inspection (or None when the block is empty for this row) and its judgements."""
-    inspection_id = row.get(block.inspection_id)
-    area_values = [(col, area, row.get((col,))) for col, area in block.areas]
-    overall_raw = row.get(block.overall) if block.overall else None
-    safeguarding_raw = row.get(block.safeguarding) if block.safeguarding else None
-    start_raw = row.get(block.start)
-    if block.kind == "report_card":
-        # The D2 "latest full inspection" is an OEIF one until the school has a report card: its
-        # areas are then empty and the OEIF block holds the inspection.
-        if not any(v for _, _, v in area_values) and safeguarding_raw is None:
-            return None, []
-    elif inspection_id is None and start_raw is None and overall_raw is None:
-        return None, []
+# ---------------------------------------------------------------- set-based SQL
+# The cell rules of _rows (Python's str.strip/split whitespace, Unicode decimal digits as int() reads
+# them, dd/mm/yyyy and ISO dates) as TEMP macros, so every cell is parsed inside DuckDB.
+_WS = (  # what str.strip and str.split treat as white space
+    r"[\x{09}-\x{0D}\x{1C}-\x{20}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}"
+    r"\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]"
+)
+_ND = "".join(c for c in map(chr, range(0x80, 0x110000)) if unicodedata.category(c) == "Nd")
+_ND_ASCII = "".join(str(unicodedata.decimal(c)) for c in _ND)
+_DMY_RE = r"([0-9]{1,2})[/-]([0-9]{1,2})[/-]([0-9]{4})"
+_ISO_RE = r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?"
 
-    dates = _dates(row, block, line, rej)
-    overall: int | None = None
-    if block.kind == "report_card":
-        era, scale = "report_card", REPORT_CARD
-    else:
-        scale = FOUR_POINT
-        not_judged = overall_raw is not None and _norm(overall_raw) == "not judged"
-        if overall_raw is not None and not not_judged:
-            try:
-                g = _four_point(overall_raw)
-                overall = int(g) if g else None
-            except ValueError as exc:
-                rej.add(line, row.column(block.overall), overall_raw, str(exc))
-        late = dates["start"] is not None and dates["start"] >= NEW_FRAMEWORK_START
-        era = "sub_judgements_2024" if overall is None and (not_judged or late) else "legacy"
 
-    safeguarding = None
-    if safeguarding_raw is not None:
-        col = row.column(block.safeguarding)
-        try:
-            if block.kind == "report_card":
-                safeguarding = _canonical(safeguarding_raw, SAFEGUARDING_STANDARDS)
-            elif safeguarding_raw.strip() not in ("9", "9.0"):
-                safeguarding = _canonical(safeguarding_raw, ("Yes", "No"))
-        except ValueError as exc:
-            rej.add(line, col, safeguarding_raw, str(exc))
+def _lit(s: str | None) -> str:
+    return "NULL" if s is None else "'" + s.replace("'", "''") + "'"
 
-    category = row.get(block.category) if block.category else None
-    end = dates["end"] or dates["start"]
-    inspection = {
-        "urn": urn,
-        "inspection_id": inspection_id,
-        "era": era,
-        "inspection_type": row.get(block.inspection_type) if block.inspection_type else None,
-        "inspection_start": dates["start"],
-        "inspection_end": end,
-        "publication_date": dates["publication"],
-        "overall_effectiveness": overall,
-        "category_of_concern": category.upper() if category else None,
-        "safeguarding": safeguarding,
-        "source_file": src.name,
-        "source_line": line,
-    }
-    judgements = []
-    for col, area, value in area_values:
-        if value is None:
-            continue
-        try:
-            grade = (
-                _canonical(value, REPORT_CARD_GRADES)
-                if scale == REPORT_CARD
-                else _four_point(value)
-            )
-        except ValueError as exc:
-            rej.add(line, row.column((col,)), value, str(exc))
-            continue
-        if grade is None:
-            continue
-        judgements.append(
-            {
-                "urn": urn,
-                "inspection_id": inspection_id,
-                "inspection_end": end,
-                "era": era,
-                "area": area,
-                "grade": grade,
-                "grade_scale": scale,
-                "source_file": src.name,
-                "source_field": row.column((col,)),
-            }
+
+def _macros() -> list[str]:
+    return [
+        f"CREATE OR REPLACE TEMP MACRO ofs_strip(x) AS regexp_replace(x, '^{_WS}+|{_WS}+$', '', 'g')",
+        # a cell as _Row.get saw it: stripped text, NULL when empty / NULL / nan / none
+        """CREATE OR REPLACE TEMP MACRO ofs_cell(x) AS
+           CASE WHEN x IS NULL OR lower(ofs_strip(x)) IN ('', 'null', 'nan', 'none') THEN NULL
+                ELSE ofs_strip(x) END""",
+        f"CREATE OR REPLACE TEMP MACRO ofs_norm(s) AS lower(regexp_replace(s, '{_WS}+', ' ', 'g'))",
+        # translate is slow with ~700 digits: only non-ASCII text (more bytes than characters) needs it
+        f"""CREATE OR REPLACE TEMP MACRO ofs_digits(s) AS
+           CASE WHEN strlen(s) = length(s) THEN s ELSE translate(s, {_lit(_ND)}, {_lit(_ND_ASCII)}) END""",
+        # parse_int: a whole number (or n.0); NULL when not one
+        r"""CREATE OR REPLACE TEMP MACRO ofs_int(s) AS
+           CASE WHEN regexp_full_match(ofs_digits(s), '[+-]?[0-9]+(\.0+)?')
+                THEN TRY_CAST(split_part(ofs_digits(s), '.', 1) AS HUGEINT) END""",
+        """CREATE OR REPLACE TEMP MACRO ofs_ymd(y, m, d) AS
+           CASE WHEN CAST(y AS INTEGER) >= 1
+                THEN TRY_CAST(y || '-' || lpad(m, 2, '0') || '-' || lpad(d, 2, '0') AS DATE) END""",
+        "CREATE OR REPLACE TEMP MACRO ofs_ymd_struct(p) AS CASE WHEN p.y <> '' THEN ofs_ymd(p.y, p.m, p.d) END",
+        # parse_date: NULL when missing or not a date (the caller tells the two apart)
+        f"""CREATE OR REPLACE TEMP MACRO ofs_date(s) AS
+           coalesce(ofs_ymd_struct(regexp_extract(ofs_digits(s), '^{_DMY_RE}$', ['d', 'm', 'y'])),
+                    ofs_ymd_struct(regexp_extract(ofs_digits(s), '^{_ISO_RE}$', ['y', 'm', 'd'])))""",
+    ]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class _Columns:
+    """Candidate column names resolved against one file's header, as _Row did: the first candidate
+    present in the header wins (even when its cell is empty)."""
+
+    def __init__(self, header: Sequence[str]) -> None:
+        self.raw_names = _unique(tuple(header))
+        self.index: dict[str, int] = {}
+        for i, h in enumerate(header):
+            self.index.setdefault(_norm(h), i)
+
+    def column(self, names: tuple[str, ...]) -> str | None:
+        for n in names:
+            if _norm(n) in self.index:
+                return n
+        return None
+
+    def cell(self, names: tuple[str, ...], table: str = "r") -> str:
+        """SQL for the cell as _Row.get returned it (stripped text or NULL)."""
+        for n in names:
+            i = self.index.get(_norm(n))
+            if i is not None:
+                return f"ofs_cell({table}.{_q(self.raw_names[i])})"
+        return "NULL::VARCHAR"
+
+
+_counter = itertools.count(1)
+
+
+def _line_count(text: str) -> int:
+    """Physical lines as csv.reader counts them (\\r\\n, \\r and \\n all end a line)."""
+    n = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return n + (1 if text and not text.endswith(("\n", "\r")) else 0)
+
+
+def _read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, table: str) -> None:
+    """TEMP table ``table``: __line plus every header column as VARCHAR.
+
+    DuckDB reads the file (csv_source.read_raw). Its __line is the record number, which is the
+    physical line whenever every record is one line; DuckDB also skips empty lines. When the file
+    has a cell with a line break or an empty line, the record count says so and the file is parsed
+    by the csv module instead (only the cells are kept, no per-cell work), so lines stay the file's.
+    """
+    n = read_raw(con, src.text_path, table, src.header, src.delimiter)
+    text = decode_text(src.path)
+    if n + 1 == _line_count(text):
+        return
+    names = _unique(tuple(src.header))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=src.delimiter)
+    next(reader, None)
+    lines, cells = [], []
+    line = reader.line_num + 1
+    width = len(names)
+    for row in reader:
+        lines.append(line)
+        cells.append((row + [None] * width)[:width])
+        line = reader.line_num + 1
+    frame = pd.DataFrame(cells, columns=names, dtype="object") if cells else None
+    view = f"__ofsted_rows_{next(_counter)}"
+    con.execute(f"DELETE FROM {_q(table)}")
+    if frame is None:
+        return
+    frame.insert(0, "__line", lines)
+    con.register(view, frame)
+    try:
+        cols = ", ".join(f"CAST({_q(c)} AS VARCHAR)" for c in names)
+        con.execute(
+            f"INSERT INTO {_q(table)} SELECT CAST(__line AS INTEGER), {cols} FROM {_q(view)}"
         )
-    return inspection, judgements
+    finally:
+        con.unregister(view)
 
 
-def _school_rows(src: SourceFile):
-    header, rows = _read(src)
-    layout = layout_for(header)
+def _layout(src: SourceFile) -> Layout:
+    layout = layout_for(src.header)
     if layout is None:
         raise ValueError(f"{src.name}: not an Ofsted layout this reader knows")
-    index: dict[str, int] = {}
-    for i, h in enumerate(header):
-        index.setdefault(_norm(h), i)
-    for line, cells in rows:
-        yield layout, line, _Row(index, cells)
+    return layout
+
+
+_AREA_TYPE = "STRUCT(ai INTEGER, field VARCHAR, area VARCHAR, v VARCHAR)[]"
+
+
+def _block_select(block: Block, k: int, cols: _Columns) -> str:
+    """One row per (school row, block): the block's cells, parsed, and what _stage_block decided."""
+    rc = block.kind == "report_card"
+    present_areas = [
+        (i, col, area)
+        for i, (col, area) in enumerate(block.areas)
+        if cols.column((col,)) is not None
+    ]
+    area_cells = "".join(f", {cols.cell((col,))} AS av{i}" for i, col, _ in present_areas)
+    areas = [
+        f"struct_pack(ai := {i}, field := {_lit(col)}, area := {_lit(area)}, v := av{i})"
+        for i, col, area in present_areas
+    ]
+    area_list = f"[{', '.join(areas)}]" if areas else f"CAST([] AS {_AREA_TYPE})"
+    if rc:
+        present = (
+            "("
+            + " OR ".join(
+                [f"av{i} IS NOT NULL" for i, _, _ in present_areas] + ["sg_raw IS NOT NULL"]
+            )
+            + ")"
+        )
+        overall = "NULL::INTEGER"
+        overall_bad = "false"
+        era = "'report_card'"
+        sg = "CASE ofs_norm(sg_raw) WHEN 'met' THEN 'Met' WHEN 'not met' THEN 'Not met' END"
+        sg_bad = f"sg_raw IS NOT NULL AND ({sg}) IS NULL"
+        sg_kind = "met"
+    else:
+        present = "(iid IS NOT NULL OR start_raw IS NOT NULL OR ov_raw IS NOT NULL)"
+        judged = "(ov_raw IS NOT NULL AND ofs_norm(ov_raw) <> 'not judged')"
+        overall = f"CASE WHEN {judged} AND ofs_int(ov_raw) IN (1, 2, 3, 4) THEN ofs_int(ov_raw) END"
+        overall_bad = f"({judged} AND coalesce(ofs_int(ov_raw) NOT IN (1, 2, 3, 4, 9), true))"
+        era = (
+            f"CASE WHEN ({overall}) IS NULL AND (coalesce(ofs_norm(ov_raw) = 'not judged', false)"
+            f" OR coalesce(start_d >= DATE '{NEW_FRAMEWORK_START.isoformat()}', false))"
+            " THEN 'sub_judgements_2024' ELSE 'legacy' END"
+        )
+        yn = "CASE ofs_norm(sg_raw) WHEN 'yes' THEN 'Yes' WHEN 'no' THEN 'No' END"
+        sg = f"CASE WHEN sg_raw IN ('9', '9.0') THEN NULL ELSE {yn} END"
+        sg_bad = f"sg_raw IS NOT NULL AND sg_raw NOT IN ('9', '9.0') AND ({yn}) IS NULL"
+        sg_kind = "yes_no"
+    return f"""
+        SELECT line, blk, urn, iid, itype, start_raw, end_raw, pub_raw, ov_raw, sg_raw, {area_list} AS areas,
+               start_d, end_d, pub_d, coalesce(end_d, start_d) AS end_,
+               ({overall}) AS overall, {overall_bad} AS overall_bad,
+               ({era}) AS era, upper(cat_raw) AS category,
+               ({sg}) AS safeguarding, ({sg_bad}) AS sg_bad,
+               {_lit(block.kind)} AS kind, {_lit(sg_kind)} AS sg_kind,
+               {_lit(cols.column(block.start))} AS start_col, {_lit(cols.column(block.end))} AS end_col,
+               {_lit(cols.column(block.publication))} AS pub_col,
+               {_lit(cols.column(block.overall))} AS ov_col,
+               {_lit(cols.column(block.safeguarding))} AS sg_col
+        FROM (
+            SELECT *, ofs_date(start_raw) AS start_d, ofs_date(end_raw) AS end_d,
+                   ofs_date(pub_raw) AS pub_d
+            FROM (
+                SELECT r.__line AS line, {k} AS blk, u.urn,
+                       {cols.cell(block.inspection_id)} AS iid,
+                       {cols.cell(block.inspection_type)} AS itype,
+                       {cols.cell(block.start)} AS start_raw,
+                       {cols.cell(block.end)} AS end_raw,
+                       {cols.cell(block.publication)} AS pub_raw,
+                       {cols.cell(block.overall)} AS ov_raw,
+                       {cols.cell(block.category)} AS cat_raw,
+                       {cols.cell(block.safeguarding)} AS sg_raw{area_cells}
+                FROM {{raw}} r JOIN {{urns}} u ON u.line = r.__line
+                WHERE u.urn IS NOT NULL
+            )
+        )
+        WHERE {present}"""
+
+
+def _reason(kind: str, value: str) -> str:
+    """The reject reason the Python parsers give for ``value`` (only rejected cells come here)."""
+    check = {
+        "urn": parse_urn,
+        "date": parse_date,
+        "four_point": _four_point,
+        "met": lambda v: _canonical(v, SAFEGUARDING_STANDARDS),
+        "yes_no": lambda v: _canonical(v, ("Yes", "No")),
+        "report_card": lambda v: _canonical(v, REPORT_CARD_GRADES),
+    }[kind]
+    try:
+        check(value)
+    except ValueError as exc:
+        return str(exc)
+    return f"not a valid {kind.replace('_', ' ')} value: {value!r}"
 
 
 def infer_time_period(src: SourceFile) -> int | None:
     """The academic year of the latest inspection date in the file: Ofsted files carry no year in their
     name that means the same thing twice ("as at 31 March 2025" is 2024/25 data), so the dates decide."""
-    latest: dt.date | None = None
-    for layout, _line, row in _school_rows(src):
-        for block in layout.blocks:
-            for names in (block.start, block.end):
-                try:
-                    d = parse_date(row.get(names))
-                except ValueError:
-                    continue
-                if d and (latest is None or d > latest):
-                    latest = d
+    layout = _layout(src)
+    cols = _Columns(src.header)
+    con = open_in_memory()
+    try:
+        for sql in _macros():
+            con.execute(sql)
+        _read_raw(con, src, "raw")
+        dates = [
+            f"ofs_date({cols.cell(names)})"
+            for block in layout.blocks
+            for names in (block.start, block.end)
+            if cols.column(names) is not None
+        ]
+        if not dates:
+            return None
+        latest = con.execute(f"SELECT max(greatest({', '.join(dates)})) FROM raw r").fetchone()[0]
+    finally:
+        con.close()
     return academic_year(latest) if latest else None
 
 
 def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
     """Write every inspection of every row; a bad cell is rejected on its own so the inspection still loads."""
+    layout = _layout(src)
+    cols = _Columns(src.header)
     result = StageResult()
-    rej = Rejects(src.name)
-    inspections: list[dict] = []
-    judgements: list[dict] = []
-    schools: list[dict] = []
-    time_period = src.time_period
-    layout_name = None
-    latest: dt.date | None = None
-    for layout, line, row in _school_rows(src):
-        layout_name = layout.name
-        urn_raw = row.get(("URN",))
-        if urn_raw is None:
-            continue  # blank rows at the end of Ofsted files
-        result.rows_read += 1
-        try:
-            urn = parse_urn(urn_raw)
-        except ValueError as exc:
-            rej.add(line, "URN", urn_raw, str(exc))
-            result.rows_rejected += 1
-            continue
-        for block in layout.blocks:
-            inspection, judged = _stage_block(row, block, urn, line, src, rej)
-            if inspection is None:
-                continue
-            inspections.append(inspection)
-            judgements.extend(judged)
-            for d in (inspection["inspection_start"], inspection["inspection_end"]):
-                if d and (latest is None or d > latest):
-                    latest = d
-        laestab = row.get(("LAESTAB",))
-        la_code = None
-        if laestab and laestab.split(".")[0].isdigit() and len(laestab.split(".")[0]) == 7:
-            la_code = int(laestab[:3])
-        schools.append(
-            {
-                "urn": urn,
-                "name": row.get(("School name",)),
-                "la_code": la_code,
-                "school_type": row.get(layout.school_type),
-                "phase": None,
-                "source_file": src.name,
-            }
+    for sql in _macros():
+        con.execute(sql)
+    n = next(_counter)
+    raw, urns, blocks = f"__ofsted_raw_{n}", f"__ofsted_urns_{n}", f"__ofsted_blocks_{n}"
+    judged = f"__ofsted_judged_{n}"
+    _read_raw(con, src, raw)
+    try:
+        la = cols.cell(("LAESTAB",))
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {_q(urns)} AS
+            SELECT line, urn_raw, name, school_type, CASE WHEN n BETWEEN 100000 AND 999999 THEN n END AS urn,
+                   CASE WHEN regexp_full_match(ofs_digits(split_part(laestab, '.', 1)), '[0-9]{{7}}')
+                        THEN CAST(left(ofs_digits(laestab), 3) AS INTEGER) END AS la_code
+            FROM (
+                SELECT r.__line AS line, {cols.cell(("URN",))} AS urn_raw,
+                       ofs_int({cols.cell(("URN",))}) AS n,
+                       {la} AS laestab, {cols.cell(("School name",))} AS name,
+                       {cols.cell(layout.school_type)} AS school_type
+                FROM {_q(raw)} r
+            )
+            WHERE urn_raw IS NOT NULL
+            """
         )
-    if time_period is None and latest is not None:
-        time_period = academic_year(latest)
-        result.time_period = time_period
-    for s in schools:
-        s["time_period"] = time_period
-    result.add("stg_inspections", insert_rows(con, "stg_inspections", inspections))
-    result.add(
-        "stg_inspection_judgements", insert_rows(con, "stg_inspection_judgements", judgements)
-    )
-    result.add("stg_named_schools", insert_rows(con, "stg_named_schools", schools))
+        selects = [
+            _block_select(b, k, cols).format(raw=_q(raw), urns=_q(urns))
+            for k, b in enumerate(layout.blocks)
+        ]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {_q(blocks)} AS {' UNION ALL '.join(selects)}")
+        result.rows_read, result.rows_rejected, any_rows = con.execute(
+            f"SELECT (SELECT count(*) FROM {_q(urns)}), "
+            f"(SELECT count(*) FROM {_q(urns)} WHERE urn IS NULL), "
+            f"(SELECT count(*) > 0 FROM {_q(raw)})"
+        ).fetchone()
+
+        time_period = src.time_period
+        if time_period is None:
+            latest = con.execute(
+                f"SELECT max(greatest(start_d, end_)) FROM {_q(blocks)}"
+            ).fetchone()[0]
+            if latest is not None:
+                time_period = academic_year(latest)
+                result.time_period = time_period
+
+        n_insp = con.execute(
+            f"""INSERT INTO stg_inspections (urn, inspection_id, era, inspection_type, inspection_start,
+                    inspection_end, publication_date, overall_effectiveness, category_of_concern,
+                    safeguarding, source_file, source_line)
+                SELECT urn, iid, era, itype, start_d, end_, pub_d, overall, category, safeguarding, ?, line
+                FROM {_q(blocks)} ORDER BY line, blk""",
+            [src.name],
+        ).fetchone()[0]
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {_q(judged)} AS
+            SELECT line, blk, a.ai AS ai, urn, iid, end_, era, kind, a.area AS area,
+                   a.field AS field, a.v AS v,
+                   CASE WHEN kind = 'report_card' THEN
+                        CASE ofs_norm(a.v) {" ".join(f"WHEN {_lit(_norm(g))} THEN {_lit(g)}" for g in REPORT_CARD_GRADES)} END
+                   WHEN ofs_int(a.v) IN (1, 2, 3, 4) THEN CAST(ofs_int(a.v) AS VARCHAR) END AS grade,
+                   CASE WHEN kind = 'report_card' THEN 'report_card'
+                        WHEN ofs_int(a.v) = 9 THEN NULL ELSE 'four_point' END AS bad_kind
+            FROM (SELECT *, unnest(areas) AS a FROM {_q(blocks)})
+            WHERE a.v IS NOT NULL"""
+        )
+        n_judged = con.execute(
+            f"""INSERT INTO stg_inspection_judgements (urn, inspection_id, inspection_end, era, area, grade,
+                    grade_scale, source_file, source_field)
+                SELECT urn, iid, end_, era, area, grade,
+                       CASE WHEN kind = 'report_card' THEN ? ELSE ? END, ?, field
+                FROM {_q(judged)} WHERE grade IS NOT NULL ORDER BY line, blk, ai""",
+            [REPORT_CARD, FOUR_POINT, src.name],
+        ).fetchone()[0]
+        n_named = con.execute(
+            f"""INSERT INTO stg_named_schools (urn, name, la_code, school_type, phase, time_period, source_file)
+                SELECT urn, name, la_code, school_type, NULL, ?, ? FROM {_q(urns)}
+                WHERE urn IS NOT NULL ORDER BY line""",
+            [time_period, src.name],
+        ).fetchone()[0]
+
+        # rejected cells, in the order the row-by-row reader met them; only their reasons are
+        # worded in Python (by the same parsers), the cells are found in SQL
+        bad = con.execute(
+            f"""
+            SELECT line, -1 AS seq, 'URN' AS col, urn_raw AS v, 'urn' AS kind FROM {_q(urns)} WHERE urn IS NULL
+            UNION ALL SELECT line, blk * 100, start_col, start_raw, 'date' FROM {_q(blocks)}
+                WHERE start_raw IS NOT NULL AND start_d IS NULL
+            UNION ALL SELECT line, blk * 100 + 1, end_col, end_raw, 'date' FROM {_q(blocks)}
+                WHERE end_raw IS NOT NULL AND end_d IS NULL
+            UNION ALL SELECT line, blk * 100 + 2, pub_col, pub_raw, 'date' FROM {_q(blocks)}
+                WHERE pub_raw IS NOT NULL AND pub_d IS NULL
+            UNION ALL SELECT line, blk * 100 + 3, ov_col, ov_raw, 'four_point' FROM {_q(blocks)} WHERE overall_bad
+            UNION ALL SELECT line, blk * 100 + 4, sg_col, sg_raw, sg_kind FROM {_q(blocks)} WHERE sg_bad
+            UNION ALL SELECT line, blk * 100 + 10 + ai, field, v, bad_kind FROM {_q(judged)}
+                WHERE grade IS NULL AND bad_kind IS NOT NULL
+            ORDER BY line, seq
+            """
+        ).fetchall()
+    finally:
+        for t in (judged, blocks, urns, raw):
+            con.execute(f"DROP TABLE IF EXISTS {_q(t)}")
+
+    rej = Rejects(src.name)
+    for line, _seq, col, value, kind in bad:
+        rej.add(line, col, value, _reason(kind, value))
+    result.add("stg_inspections", n_insp)
+    result.add("stg_inspection_judgements", n_judged)
+    result.add("stg_named_schools", n_named)
     n_rejects = rej.write(con)
     if n_rejects:
         result.add("rejects", n_rejects)
     result.notes.append(
-        f"Ofsted layout {layout_name}: {len(inspections)} inspections from {result.rows_read} schools"
+        f"Ofsted layout {layout.name if any_rows else None}: {n_insp} inspections from {result.rows_read} schools"
     )
     return result

@@ -422,3 +422,53 @@ def test_era_c_in_year_sheet(con, tmp_path):
 def test_not_recognised_as_ofsted():
     assert not ofsted.recognise(("RECTYPE", "URN", "TELIG", "PTRWM_EXP"))
     assert not ofsted.recognise(("urn", "change_date", "role"))
+
+
+# ---------------------------------------------------------------- cell rules and physical lines
+def test_cell_rules_and_lines_with_empty_line_and_line_break_in_a_cell(con, tmp_path):
+    """Set-based reading keeps the row-by-row rules: outer spaces, 2.0, NaN, 9, 8, bad dates, and the
+    file's physical line numbers even after an empty line and a cell with a line break."""
+    header = published_header("era_a_latest_inspections_c2024-04.tsv")
+    rows = [
+        {
+            "URN": " 100101 ",
+            "School name": "St Mary’s\nAnnex",
+            "Inspection start date": "07/03/2023",
+            "Overall effectiveness": " 2.0 ",
+            "Quality of education": "NaN",
+            "Behaviour and attitudes": "8",
+            "Safeguarding is effective?": "yes",
+        },
+        {
+            "URN": "100102",
+            "Inspection start date": "2024-09-02",
+            "Inspection end date": "31/02/2024",
+            "Overall effectiveness": "9",
+            "Quality of education": "3",
+        },
+    ]
+    path = write_fixture(tmp_path / "lines.csv", header, rows, ",")
+    first, rest = path.read_bytes().split(b"\r\n", 1)
+    path.write_bytes(
+        first + b"\r\n\r\n" + rest
+    )  # line 2 empty; row 1 on lines 3-4, row 2 on line 5
+    src = source(path, tmp_path)
+    res = ofsted.stage(con, src)
+    assert res.rows_read == 2 and res.rows_rejected == 0
+    assert con.execute(
+        "SELECT urn, era, overall_effectiveness, safeguarding, inspection_end, source_line "
+        "FROM stg_inspections ORDER BY source_line"
+    ).fetchall() == [
+        (100101, "legacy", 2, "Yes", dt.date(2023, 3, 7), 3),
+        (100102, "sub_judgements_2024", None, None, dt.date(2024, 9, 2), 5),
+    ]
+    assert con.execute("SELECT urn, area, grade FROM stg_inspection_judgements").fetchall() == [
+        (100102, "quality_of_education", "3")
+    ]
+    assert con.execute("SELECT line, column_name, value FROM rejects ORDER BY line").fetchall() == [
+        (3, "Behaviour and attitudes", "8"),
+        (5, "Inspection end date", "31/02/2024"),
+    ]
+    assert con.execute("SELECT name FROM stg_named_schools WHERE urn = 100101").fetchone()[0] == (
+        "St Mary’s\nAnnex"
+    )
