@@ -17,9 +17,9 @@ import pytest
 from dashboard import demo_users
 from tests.dashboard import tiny_warehouse
 from tests.dashboard.fixtures import dash_env, dash_warehouse  # noqa: F401
+from tests.shared_data import REAL_DATA
 
 ROOT = Path(__file__).resolve().parents[2]
-REAL_DATA = ROOT.parent / "shared" / "data" / "real"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",

@@ -17,10 +17,11 @@ import pytest
 from etl.load import LoadSettings, clean_old_builds, load
 from etl.report import LoadRefused
 from tests.etl import fake_reader
+from tests.shared_data import REAL_DATA
 from warehouse.connection import builds_dir, open_read_only, resolve_build
 
 ROOT = Path(__file__).resolve().parents[2]
-REAL = Path("/work/shared/data/real")
+REAL = REAL_DATA
 QUIET = LoadSettings(progress=False, model=False)
 KS2 = "ks2/2018_850_ks2final.csv"
 

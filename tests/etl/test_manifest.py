@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 
 from etl.manifest import (
@@ -10,8 +8,9 @@ from etl.manifest import (
     resolve_time_period,
     time_period_from_name,
 )
+from tests.shared_data import REAL_DATA
 
-REAL = Path("/work/shared/data/real")
+REAL = REAL_DATA
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,9 @@ import pytest
 
 from etl.generate import generate
 from etl.generate.headers import KS2_HEADER
+from tests.shared_data import REAL_DATA
 
-REAL = Path("/work/shared/data/real")
+REAL = REAL_DATA
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,9 @@ import pytest
 from etl.manifest import read_manifest
 from etl.readers import csv_source
 from etl.readers.base import SourceFile
+from tests.shared_data import REAL_DATA
 
-REAL = Path("/work/shared/data/real")
+REAL = REAL_DATA
 SCHEMA = Path(__file__).resolve().parents[3] / "warehouse" / "sql" / "staging" / "schema.sql"
 
 

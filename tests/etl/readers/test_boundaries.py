@@ -12,10 +12,11 @@ import shapely
 
 from etl.readers import boundaries
 from etl.readers.base import SourceFile
+from tests.shared_data import REAL_DATA
 from warehouse.connection import open_in_memory
 
 REPO = Path(__file__).resolve().parents[3]
-REAL = Path("/work/shared/data/real/boundaries/boundaries.geojson")
+REAL = REAL_DATA / "boundaries" / "boundaries.geojson"
 
 
 @pytest.fixture

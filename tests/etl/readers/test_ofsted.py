@@ -12,10 +12,11 @@ import pytest
 from etl.readers import ofsted
 from etl.readers.base import SourceFile
 from etl.readers.csv_source import read_header, sniff_encoding, to_utf8
+from tests.shared_data import SHARED_DATA
 from warehouse.connection import open_in_memory
 
 REPO = Path(__file__).resolve().parents[3]
-SHARED = Path("/work/shared/data")
+SHARED = SHARED_DATA
 FORMATS = SHARED / "formats" / "ofsted"
 OXON = (
     SHARED

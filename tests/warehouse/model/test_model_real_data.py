@@ -6,12 +6,13 @@ reader is tested elsewhere; inspection rules are tested on the hand-built fixtur
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-REAL = Path("/work/shared/data/real")
+from tests.shared_data import REAL_DATA
+
+REAL = REAL_DATA
 EXCLUDED_PHASES = ["Nursery", "Special", "Alternative provision", "16 plus"]
 
 
