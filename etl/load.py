@@ -320,12 +320,12 @@ def _table_counts(con) -> dict[str, int]:
     out = {}
     for t in (*CORE_TABLES, "rejects"):
         if t in have:
-            out[t] = con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+            out[t] = con.execute("SELECT count(*) FROM query_table(?)", [t]).fetchone()[0]
     model = sorted(
         have - set(out) - {"load_files", "load_info"} - {t for t in have if t.startswith("stg_")}
     )
     for t in model:
-        out[t] = con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+        out[t] = con.execute("SELECT count(*) FROM query_table(?)", [t]).fetchone()[0]
     return out
 
 
@@ -337,7 +337,7 @@ def _validate(build: Path, run_id: str) -> None:
         if not got or got[0] != run_id:
             raise LoadRefused(f"{build}: reopened build does not carry run {run_id}")
         for t in CORE_TABLES:
-            con.execute(f'SELECT count(*) FROM "{t}"').fetchone()
+            con.execute("SELECT count(*) FROM query_table(?)", [t]).fetchone()
     finally:
         con.close()
 
