@@ -56,6 +56,26 @@ else:
         hide_index=True,
     )
 
+bands = manager.band_counts(identity, ctx, f)
+if not bands.empty:
+    st.subheader("Schools in each band, against last year")
+    st.caption(
+        "Band 1 is the group of most concern under each heading (method: 'How schools are banded')."
+    )
+    bands["heading"] = bands["heading"].str.replace("_", " ").str.capitalize()
+    render.safe_table(
+        bands.drop(columns="band").rename(
+            columns={
+                "heading": "Heading",
+                "band_label": "Band",
+                "schools": format.fmt_year(year),
+                "last_year": "Previous year",
+                "change": "Change",
+            }
+        ),
+        hide_index=True,
+    )
+
 dist = manager.achievement_distribution(identity, ctx, f)
 st.header("Achievement scores")
 if dist.empty:

@@ -302,6 +302,36 @@ def overview_counts(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
     return out.sort_values(["district", "phase", "category"]).reset_index(drop=True)
 
 
+@st.cache_data(**CACHE)
+def _bands(build, allowed, la_code, time_period) -> pd.DataFrame:
+    return db.run(build, q.bands, allowed=allowed, la_code=la_code, time_period=time_period)
+
+
+def band_counts(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
+    """Schools per band under each heading for the filtered schools: this year, the previous
+    published year and the change (bands are the model's; the filters are the page's)."""
+    _guard(identity)
+    build = db.current_build()
+
+    def count(year: int, name: str) -> pd.Series:
+        urns = _filter(schools(identity, ctx, year), f)["urn"]
+        b = _bands(build, allowed_key(identity), ctx.la_code, year)
+        return b[b["urn"].isin(urns)].groupby(["heading", "band", "band_label"]).size().rename(name)
+
+    year = int(f["year"])
+    prev_year = ctx.previous(year)
+    cur = count(year, "schools")
+    prev = (
+        count(prev_year, "last_year")
+        if prev_year is not None
+        else cur.iloc[0:0].rename("last_year")
+    )
+    out = pd.concat([cur, prev], axis=1).fillna(0).astype(int).reset_index()
+    out = out[out["heading"].isin(cur.index.get_level_values("heading"))]  # headings of this year
+    out["change"] = out["schools"] - out["last_year"]
+    return out.sort_values(["heading", "band"]).reset_index(drop=True)
+
+
 def achievement_distribution(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
     """Achievement scores of the filtered schools (with method, so 'attainment only' is labelled)."""
     df = _filter(schools(identity, ctx, int(f["year"])), f)

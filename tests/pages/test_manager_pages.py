@@ -268,3 +268,30 @@ def test_headteacher_change_is_offered_and_counts_on_the_next_rerun(county):
     row = priority_table(open_page("priority")).set_index("URN").loc[urn]
     assert "Targeted" in row["Category"] and "(entered in the app)" in row["Reasons"]
     assert "Headteacher changed" in row["Reasons"]
+
+
+def test_overview_counts_schools_in_each_band_as_the_model_bands_them(county):
+    """Every school with a band under a heading is counted once under that heading, this year and
+    last, and the change is the difference (checked against school_bands in the build)."""
+    from dashboard.access import identity_for
+    from dashboard.data_access import manager
+    from warehouse.connection import open_read_only, resolve_build
+
+    manager_id = identity_for("manager", "M", "manager", [])
+    ctx = manager.context(manager_id)
+    counts = manager.band_counts(manager_id, ctx, {"year": ctx.latest})
+    con = open_read_only(resolve_build(county["warehouse"]))
+    try:
+        want = dict(
+            con.execute(
+                """SELECT heading, count(*) FROM school_bands b JOIN schools s USING (urn)
+                   WHERE s.la_code = ? AND b.time_period = ? AND b.band IS NOT NULL GROUP BY ALL""",
+                [ctx.la_code, ctx.latest],
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert counts.groupby("heading")["schools"].sum().to_dict() == want
+    assert (counts["change"] == counts["schools"] - counts["last_year"]).all()
+    text = page_text(open_page("overview"))
+    assert "Schools in each band, against last year" in text and "band 1 of 5" in text

@@ -143,3 +143,16 @@ def boundaries(con: duckdb.DuckDBPyConnection, *, la_code: int) -> pd.DataFrame:
     if "boundaries" not in _tables(con):
         return pd.DataFrame(columns=["name", "kind", "la_code", "geojson"])
     return _df(con, "manager_boundaries", la_code=int(la_code))
+
+
+def bands(
+    con: duckdb.DuckDBPyConnection, *, allowed: Allowed, la_code: int, time_period: int
+) -> pd.DataFrame:
+    """Each school's band under every heading in a year (the overview counts schools per band)."""
+    return _df(
+        con,
+        "manager_bands",
+        allowed=_allowed(allowed),
+        la_code=int(la_code),
+        time_period=int(time_period),
+    )
