@@ -69,3 +69,18 @@ def add_lat_lon(con: duckdb.DuckDBPyConnection, file_name: str) -> int:
     finally:
         con.unregister("__sid_latlon")
     return len(df)
+
+
+def cell(cols: dict[str, str], names: tuple[str, ...] | list[str]) -> str:
+    """SQL for the first of ``names`` the file has (raw table alias ``r``), blank as NULL; NULL if
+    none: GIAS and the spine rename columns between years, so each field lists its spellings."""
+    for name in names:
+        if name.lower() in cols:
+            return f"NULLIF(trim(r.{q(cols[name.lower()])}), '')"
+    return "NULL::VARCHAR"
+
+
+def date_expr(expr: str, formats: list[str]) -> str:
+    """SQL turning text in any of ``formats`` into a DATE (NULL when none matches)."""
+    fmts = ", ".join(f"'{f}'" for f in formats)
+    return f"CAST(try_strptime({expr}, [{fmts}]) AS DATE)"

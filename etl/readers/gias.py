@@ -15,7 +15,7 @@ import duckdb
 
 from etl.codes import install_macros
 from etl.readers._dfe import columns_of, q
-from etl.readers._estab import add_lat_lon, reject_bad_urns
+from etl.readers._estab import add_lat_lon, cell, date_expr, reject_bad_urns
 from etl.readers.base import SourceFile, StageResult, has_columns
 from etl.readers.csv_source import read_raw
 
@@ -110,18 +110,6 @@ def infer_time_period(src: SourceFile) -> int | None:
     return academic_year(d) if d else None
 
 
-def _col(cols: dict[str, str], key: str) -> str:
-    for c in COLUMNS[key]:
-        if c.lower() in cols:
-            return f"NULLIF(trim(r.{q(cols[c.lower()])}), '')"
-    return "NULL::VARCHAR"
-
-
-def _date(expr: str) -> str:
-    fmts = ", ".join(f"'{f}'" for f in DATE_FORMATS)
-    return f"CAST(try_strptime({expr}, [{fmts}]) AS DATE)"
-
-
 def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
     install_macros(con)
     raw = f"__raw_gias_{abs(hash(src.name)) % 10**8}"
@@ -134,7 +122,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
         res.add("rejects", n_bad)
     ext = extract_date(src)
     res.time_period = academic_year(ext) if ext else None
-    c = {k: _col(cols, k) for k in COLUMNS}
+    c = {k: cell(cols, COLUMNS[k]) for k in COLUMNS}
     group_l, type_l, phase = (
         f"lower({c['establishment_group']})",
         f"lower({c['school_type']})",
@@ -158,10 +146,10 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
                 pupils, pct_fsm, ofsted_rating, ofsted_last_insp, extract_date, source_file, source_line)
             SELECT ok.urn, {c["name"]}, TRY_CAST({c["la_code"]} AS INTEGER), {c["la_name"]}, {c["district"]},
                    {phase_sql}, {c["school_type"]}, {c["establishment_group"]}, {is_academy}, {c["status"]},
-                   {_date(c["open_date"])}, {_date(c["close_date"])}, {c["postcode"]},
+                   {date_expr(c["open_date"], DATE_FORMATS)}, {date_expr(c["close_date"], DATE_FORMATS)}, {c["postcode"]},
                    parse_value({c["easting"]}), parse_value({c["northing"]}),
                    TRY_CAST(round(parse_value({c["pupils"]})) AS INTEGER), parse_value({c["pct_fsm"]}),
-                   {c["ofsted_rating"]}, {_date(c["ofsted_last_insp"])}, ?::DATE, ?, r.__line
+                   {c["ofsted_rating"]}, {date_expr(c["ofsted_last_insp"], DATE_FORMATS)}, ?::DATE, ?, r.__line
             FROM {q(raw)} r JOIN {q(ok)} ok ON r.__line = ok.__line
             ORDER BY r.__line""",
         [ext, src.name],

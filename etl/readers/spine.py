@@ -10,7 +10,7 @@ import duckdb
 
 from etl.codes import install_macros
 from etl.readers._dfe import columns_of, q
-from etl.readers._estab import reject_bad_urns
+from etl.readers._estab import cell, date_expr, reject_bad_urns
 from etl.readers.base import SourceFile, StageResult, has_columns
 from etl.readers.csv_source import read_raw
 
@@ -40,15 +40,7 @@ def recognise(header) -> bool:
     )
 
 
-def _col(cols: dict[str, str], key: str) -> str:
-    for c in COLUMNS[key]:
-        if c.lower() in cols:
-            return f"NULLIF(trim(r.{q(cols[c.lower()])}), '')"
-    return "NULL::VARCHAR"
-
-
-def _date(expr: str) -> str:
-    return f"CAST(try_strptime({expr}, ['%Y%m%d', '%d-%m-%Y', '%d/%m/%Y', '%Y-%m-%d']) AS DATE)"
+SPINE_DATE_FORMATS = ["%Y%m%d", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
 
 
 def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
@@ -61,7 +53,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
     res.rows_rejected = n_bad
     if n_bad:
         res.add("rejects", n_bad)
-    c = {k: _col(cols, k) for k in COLUMNS}
+    c = {k: cell(cols, COLUMNS[k]) for k in COLUMNS}
     group_l, type_l = f"lower({c['group']})", f"lower({c['type']})"
     is_academy = (
         f"CASE WHEN {c['group']} IS NULL AND {c['type']} IS NULL THEN NULL ELSE coalesce("
@@ -79,7 +71,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
         f"""INSERT INTO stg_establishments (urn, name, la_code, phase, school_type, establishment_group, is_academy,
                 open_date, close_date, postcode, source_file, source_line)
             SELECT ok.urn, {c["name"]}, TRY_CAST({c["la_code"]} AS INTEGER), {phase}, {c["type"]}, {c["group"]},
-                   {is_academy}, {_date(c["open_date"])}, {_date(c["close_date"])}, {c["postcode"]}, ?, r.__line
+                   {is_academy}, {date_expr(c["open_date"], SPINE_DATE_FORMATS)}, {date_expr(c["close_date"], SPINE_DATE_FORMATS)}, {c["postcode"]}, ?, r.__line
             FROM {q(raw)} r JOIN {q(ok)} ok ON r.__line = ok.__line ORDER BY r.__line""",
         [src.name],
     ).fetchone()[0]
