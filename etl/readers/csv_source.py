@@ -70,7 +70,7 @@ def read_raw(
     Rows with fewer cells than the header are padded with NULL; rows with more keep the header's
     columns (GIAS "with links" rows). Column names are the header's, de-duplicated with a suffix.
     """
-    names = _unique(header)
+    names = unique_names(header)
     columns = "{" + ", ".join(f"'{_q(n)}': 'VARCHAR'" for n in names) + "}"
     con.execute(
         f"""
@@ -92,7 +92,8 @@ def _q(name: str) -> str:
     return name.replace("'", "''").replace('"', '""')
 
 
-def _unique(header: tuple[str, ...]) -> list[str]:
+def unique_names(header: tuple[str, ...]) -> list[str]:
+    """The column names read_raw gives a header: blanks named, repeats suffixed __2, __3."""
     seen: dict[str, int] = {}
     out = []
     for h in header:

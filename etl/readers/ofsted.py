@@ -55,7 +55,7 @@ from etl.readers._rows import (
     parse_urn,
 )
 from etl.readers.base import SourceFile, StageResult, has_columns
-from etl.readers.csv_source import _unique, read_raw
+from etl.readers.csv_source import read_raw, unique_names
 from warehouse.connection import open_in_memory
 
 KIND = "ofsted"
@@ -335,7 +335,7 @@ class _Columns:
     present in the header wins (even when its cell is empty)."""
 
     def __init__(self, header: Sequence[str]) -> None:
-        self.raw_names = _unique(tuple(header))
+        self.raw_names = unique_names(tuple(header))
         self.index: dict[str, int] = {}
         for i, h in enumerate(header):
             self.index.setdefault(_norm(h), i)
@@ -376,7 +376,7 @@ def _read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, table: str) -> No
     text = decode_text(src.path)
     if n + 1 == _line_count(text):
         return
-    names = _unique(tuple(src.header))
+    names = unique_names(tuple(src.header))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=src.delimiter)
     next(reader, None)
     lines, cells = [], []
