@@ -1,8 +1,9 @@
 """Missing-value codes of the DfE / GSS publications, and turning a published cell into (value, status).
 
 A published cell is one of:
-  * a number, possibly with a ``%`` sign, thousands commas or spaces ("72%", "5.9%", "1,234")
-      -> value DOUBLE, status NULL
+  * a number, possibly with a ``%`` sign at the end, thousands commas (in groups of three) or spaces
+    ("72%", "5.9%", "1,234", "1 234") -> value DOUBLE, status NULL. A comma anywhere else ("12,5": a
+    decimal comma) makes the cell INVALID rather than silently 125
   * a known code (SUPP, NE, NA, LOWCOV, c, x, ...)  -> value NULL, status = the code (never a zero)
   * blank: empty, spaces only, the literal ``NULL``  -> value NULL, status NULL (nothing published)
   * anything else: INVALID                           -> value NULL, status NULL, and the cell goes to
@@ -42,7 +43,48 @@ CODE_MEANINGS: dict[str, str] = {
 # Spellings treated as "nothing published" (value NULL, status NULL, no reject).
 BLANKS: tuple[str, ...] = ("", "NULL")
 
-_NUMBER_RE = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+# After removing whitespace: sign, digits (commas only between groups of three), decimals,
+# exponent, and a % only at the end.
+_NUMBER_RE = r"^[+-]?(([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?%?$"
+
+
+# The possible range of each canonical measure (inclusive; None = unbounded). A published value outside
+# it cannot be true (a typo, a shifted column): the cell goes to ``rejects`` naming the range. The
+# limits are wide on purpose: they catch impossible values, not unusual schools.
+#   percentages 0-100; KS2 progress: pupils' scaled scores run 80-120, so a school's mean progress
+#   cannot pass +-30; Progress 8: +-10 (pupil scores sit within about +-6); KS2 scaled scores 80-120;
+#   Attainment 8: 0-90 (ten slots, grade 9 at most); EBacc average point score 0-9; counts of pupils >= 0.
+RANGES: tuple[tuple[str, float | None, float | None], ...] = (
+    ("%_pct", 0, 100),
+    ("ks2_%_progress", -30, 30),
+    ("ks4_progress8", -10, 10),
+    ("ks2_%_scaled_score", 80, 120),
+    ("ks4_attainment8", 0, 90),
+    ("ks4_ebacc_aps", 0, 9),
+    ("%_cohort", 0, None),
+    ("pupils_on_roll", 0, None),
+)
+
+
+def measure_range(measure: str) -> tuple[float | None, float | None]:
+    """(low, high) possible values of a canonical measure; (None, None) when unbounded."""
+    import fnmatch
+
+    for pattern, lo, hi in RANGES:
+        if fnmatch.fnmatchcase(measure, pattern.replace("%", "*")):
+            return lo, hi
+    return None, None
+
+
+def range_text(lo: float | None, hi: float | None) -> str:
+    """'0 to 100', 'at least 0', 'at most 9' (for reject reasons)."""
+
+    def f(x: float) -> str:
+        return f"{x:g}"
+
+    if lo is not None and hi is not None:
+        return f"{f(lo)} to {f(hi)}"
+    return f"at least {f(lo)}" if lo is not None else f"at most {f(hi)}"
 
 
 def code_meaning(code: str | None) -> str | None:
@@ -66,9 +108,11 @@ def macro_sql() -> list[str]:
     """The CREATE MACRO statements (TEMP: they live on the connection, not in the build)."""
     blanks = ", ".join(_lit(b) for b in BLANKS)
     return [
-        # the text with %, thousands commas and all whitespace (incl. no-break space) removed
+        # the text with all whitespace (incl. no-break space) removed
         r"""CREATE OR REPLACE TEMP MACRO sid_clean_number(x) AS
-            regexp_replace(CAST(x AS VARCHAR), '[%,\s\x{00A0}]', '', 'g')""",
+            regexp_replace(CAST(x AS VARCHAR), '[\s\x{00A0}]', '', 'g')""",
+        # 1e999 parses as infinity: not a published figure
+        """CREATE OR REPLACE TEMP MACRO sid_finite(v) AS (CASE WHEN isfinite(v) THEN v END)""",
         f"""CREATE OR REPLACE TEMP MACRO is_blank(x) AS
             (x IS NULL OR upper(trim(CAST(x AS VARCHAR))) IN ({blanks}))""",
         f"""CREATE OR REPLACE TEMP MACRO parse_status(x) AS
@@ -76,7 +120,7 @@ def macro_sql() -> list[str]:
         f"""CREATE OR REPLACE TEMP MACRO parse_value(x) AS
             (CASE WHEN x IS NULL THEN NULL
                   WHEN regexp_matches(sid_clean_number(x), '{_NUMBER_RE}')
-                  THEN TRY_CAST(sid_clean_number(x) AS DOUBLE)
+                  THEN sid_finite(TRY_CAST(regexp_replace(sid_clean_number(x), '[,%]', '', 'g') AS DOUBLE))
                   ELSE NULL END)""",
         """CREATE OR REPLACE TEMP MACRO is_invalid(x) AS
             (NOT is_blank(x) AND parse_status(x) IS NULL AND parse_value(x) IS NULL)""",

@@ -25,7 +25,8 @@ from etl.manifest import (
 )
 from etl.readers.base import SourceFile
 from etl.readers.csv_source import read_header, sniff_encoding, to_utf8
-from etl.report import LoadRefused
+from etl.readers.hints import unrecognised_hint
+from etl.report import LoadRefused, UnreadableFile
 
 BINARY_SUFFIXES = {".xlsx", ".xlsm", ".geojson", ".gpkg"}
 GEOMETRY_SUFFIXES = {".geojson", ".gpkg", ".shp"}
@@ -96,9 +97,24 @@ def _geometry_reader(path: Path) -> Any:
 
 def xlsx_sheet_names(path: Path) -> tuple[str, ...]:
     """An Excel workbook's 'header' is its sheet names (the workbook reader recognises those)."""
+    import zipfile
+
     import openpyxl
 
-    wb = openpyxl.load_workbook(path, read_only=True)
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    if magic != b"PK\x03\x04":
+        raise UnreadableFile(
+            "is not an Excel workbook (.xlsx): it looks like a text or CSV file renamed .xlsx. "
+            "Open it in Excel and save it as an Excel workbook, or rename it .csv."
+        )
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise UnreadableFile(
+            f"is a damaged or incomplete Excel workbook ({type(exc).__name__}: {exc}); "
+            "save or download it again."
+        ) from None
     try:
         return tuple(wb.sheetnames)
     finally:
@@ -169,7 +185,7 @@ def _one(
             delimiter = ","
             reader = _geometry_reader(path)
         elif suffix in {".xlsx", ".xlsm"}:
-            header = xlsx_sheet_names(path)
+            header = xlsx_sheet_names(path)  # raises UnreadableFile for a damaged or renamed file
             delimiter = ","
             reader = reader_for(header)
         elif suffix in TEXT_SUFFIXES or encoding != "binary":
@@ -182,6 +198,8 @@ def _one(
             header, delimiter = (), ","
     except LoadRefused:
         raise
+    except UnreadableFile as exc:
+        raise LoadRefused(f"{name}: {exc}") from None
     except Exception as exc:  # unreadable: permissions, a corrupt workbook, a broken zip
         raise LoadRefused(f"{name}: cannot be read ({type(exc).__name__}: {exc})") from None
 
@@ -193,9 +211,19 @@ def _one(
             )
         if listed:
             shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
+            if suffix in {".xlsx", ".xlsm"}:
+                hint = (
+                    "Only the intelligence workbook is read from Excel (sheets named as in "
+                    "docs/intelligence-workbook.md); save a published table as CSV. "
+                    f"Sheets: {shown}"
+                )
+            else:
+                hint = (
+                    unrecognised_hint(header)
+                    or "A key column such as URN may be missing or renamed."
+                ) + f" Header starts: {shown}"
             raise LoadRefused(
-                f"{name}: listed in manifest.csv but its header matches no known format "
-                f"(a key column such as URN may be missing or renamed). Header starts: {shown}"
+                f"{name}: listed in manifest.csv but its header matches no known format. {hint}"
             )
         return Skipped(
             name,
@@ -211,7 +239,7 @@ def _one(
 
     time_period, status, order, how = resolve_time_period(name, manifest)
     status = status or status_from_name(name)
-    text_path = to_utf8(path, encoding, workdir) if encoding == "cp1252" else path
+    text_path = to_utf8(path, encoding, workdir)
     src = SourceFile(
         path=path,
         name=name,

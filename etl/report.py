@@ -16,6 +16,11 @@ class LoadRefused(Exception):
     warehouse keeps serving."""
 
 
+class UnreadableFile(ValueError):
+    """A file is not what its name says (binary, a web page, another delimiter, a damaged workbook).
+    The message leaves out the file's name (the loader prefixes it) and says what to do."""
+
+
 @dataclass
 class FileLine:
     """One file the load looked at (one row of `load_files`)."""

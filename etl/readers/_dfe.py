@@ -14,14 +14,22 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl.codes import install_macros
+from etl.codes import install_macros, measure_range, range_text
 from etl.manifest import missing_year_message
 from etl.readers.base import SourceFile, StageResult
-from etl.readers.csv_source import read_raw
+from etl.readers.csv_source import last_line_note, read_raw
 
 _counter = itertools.count(1)
 
 INVALID_CELL = "not a number or a known missing-value code"
+LONG_ROW = (
+    "row has more cells than the header: a comma inside an unquoted name shifts every later cell, "
+    "so the row is not loaded"
+)
+BAD_LA = "not a three-digit local authority code (100-999)"
+NEGATIVE_PUPILS = "a number of pupils cannot be negative: cohort not loaded"
+# Longest value kept in rejects.value (a 1 MB cell would otherwise be copied whole).
+REJECT_VALUE_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,7 @@ def q(name: str) -> str:
 def columns_of(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     """lower-case column name -> the column name as published, for the raw table."""
     cols = [r[0] for r in con.execute(f"DESCRIBE {q(table)}").fetchall()]
-    return {c.lower(): c for c in cols if c != "__line"}
+    return {c.lower(): c for c in cols if c not in ("__line", "__extra")}
 
 
 def col_or_null(cols: dict[str, str], *names: str) -> str:
@@ -141,16 +149,30 @@ def stage_dfe(
     fields: Sequence[Field],
     spec: Callable[[dict[str, str]], RowSpec],
     phase: str | None,
+    headline: Sequence[str] = (),
 ) -> StageResult:
-    """Read ``src`` and write rejects, stg_named_schools and stg_measures. Returns the StageResult."""
+    """Read ``src`` and write rejects, stg_named_schools and stg_measures. Returns the StageResult.
+
+    ``headline``: published columns the model depends on; each one missing from the header is named
+    in the load report (columns change between years, so a missing one is not an error)."""
     time_period = require_time_period(src, kind)
     install_macros(con)
     n = next(_counter)
     raw, rows, long = f"__raw_{kind}_{n}", f"__rows_{kind}_{n}", f"__long_{kind}_{n}"
     res = StageResult(time_period=None)
-    res.rows_read = read_raw(con, src.text_path, raw, src.header, src.delimiter)
+    res.rows_read = read_raw(con, src.text_path, raw, src.header, src.delimiter, extra=True)
     cols = columns_of(con, raw)
     rs = spec(cols)
+    note = last_line_note(src.text_path, len(src.header), src.delimiter)
+    if note:
+        res.notes.append(f"{src.name}: {note}")
+    missing = [h for h in headline if h.lower() not in cols]
+    if missing:
+        res.notes.append(
+            f"{src.name}: no column {', '.join(missing)} (renamed or removed?), so "
+            f"{'that measure is' if len(missing) == 1 else 'those measures are'} not loaded from this file"
+        )
+    la_col = next((cols[c] for c in ("lea", "la") if c in cols), None)
 
     # 1. classify every row; decide which are rejected and why
     con.execute(
@@ -159,12 +181,14 @@ def stage_dfe(
         WITH c AS (
             SELECT __line, ({rs.level}) AS level, ({rs.urn}) AS urn_text, ({rs.la}) AS la_text,
                    ({rs.national_scope}) AS national_scope, ({rs.name}) AS name, ({rs.school_type}) AS school_type,
-                   {col_or_null(cols, rs.level_column) if rs.level_column else "NULL::VARCHAR"} AS level_text
+                   {col_or_null(cols, rs.level_column) if rs.level_column else "NULL::VARCHAR"} AS level_text,
+                   NULLIF(trim("__extra"), '') AS extra_text
             FROM {q(raw)}
         ), t AS (
             SELECT *,
                    CASE WHEN regexp_full_match(coalesce(urn_text, ''), '[0-9]{{1,9}}') THEN CAST(urn_text AS INTEGER) END AS urn,
-                   CASE WHEN regexp_full_match(coalesce(la_text, ''), '[0-9]{{1,9}}') THEN CAST(la_text AS INTEGER) END AS la_code
+                   CASE WHEN regexp_full_match(coalesce(la_text, ''), '[1-9][0-9]{{2}}') THEN CAST(la_text AS INTEGER) END AS la_code,
+                   la_text IS NOT NULL AND NOT regexp_full_match(la_text, '[1-9][0-9]{{2}}') AS bad_la
             FROM c
         ), d AS (
             SELECT *,
@@ -176,32 +200,46 @@ def stage_dfe(
                                      CASE WHEN level <> 'school' THEN national_scope END) AS first_line
             FROM t
         )
-        SELECT __line, level, CASE WHEN level = 'school' THEN urn END AS urn,
+        SELECT __line, level, CASE WHEN level = 'school' THEN urn END AS urn, bad_la, la_text,
                CASE WHEN level = 'national' THEN NULL ELSE la_code END AS la_code,
                CASE WHEN level = 'school' THEN NULL ELSE national_scope END AS national_scope,
                name, school_type,
                CASE
+                 WHEN extra_text IS NOT NULL THEN ?
                  WHEN level IS NULL THEN 'unknown record type: not a school, LA or national row'
+                 WHEN level = 'la' AND bad_la THEN 'LA code ' || ? || ': row not loaded'
                  WHEN level = 'school' AND urn IS NULL THEN 'URN is not a whole number: row not loaded'
                  WHEN level = 'school' AND nth > 1 THEN
                       'URN ' || urn || ' appears more than once in this file: line ' || first_line || ' kept (decision 2)'
                  WHEN level <> 'school' AND nth > 1 THEN
                       'aggregate row repeated in this file: line ' || first_line || ' kept (decision 2)'
                END AS reason,
-               CASE WHEN level IS NULL THEN ? ELSE ? END AS reject_column,
-               CASE WHEN level IS NULL THEN level_text ELSE urn_text END AS reject_value
+               CASE WHEN extra_text IS NOT NULL THEN NULL WHEN level IS NULL THEN ?
+                    WHEN level = 'la' AND bad_la THEN ? ELSE ? END AS reject_column,
+               CASE WHEN extra_text IS NOT NULL THEN extra_text WHEN level IS NULL THEN level_text
+                    WHEN level = 'la' AND bad_la THEN la_text ELSE urn_text END AS reject_value
         FROM d
         """,
-        [rs.level_column, _urn_column(cols)],
+        [LONG_ROW, BAD_LA, rs.level_column, la_col, _urn_column(cols)],
     )
     bad = con.execute(
         f"""INSERT INTO rejects (file_name, line, column_name, value, reason)
-            SELECT ?, __line, reject_column, reject_value, reason FROM {q(rows)} WHERE reason IS NOT NULL""",
+            SELECT ?, __line, reject_column, {_short("reject_value")}, reason FROM {q(rows)}
+            WHERE reason IS NOT NULL ORDER BY __line""",
         [src.name],
     ).fetchone()[0]
     res.rows_rejected = bad
     if bad:
         res.add("rejects", bad)
+    # a school row keeps its figures when only its LA code is unreadable (la_code stays NULL)
+    bad_la = con.execute(
+        f"""INSERT INTO rejects (file_name, line, column_name, value, reason)
+            SELECT ?, __line, ?, {_short("la_text")}, ? || ': the row is loaded without an LA code'
+            FROM {q(rows)} WHERE reason IS NULL AND bad_la AND level = 'school' ORDER BY __line""",
+        [src.name, la_col, BAD_LA],
+    ).fetchone()[0]
+    if bad_la:
+        res.add("rejects", bad_la)
 
     # 2. the schools this file names (decision 3)
     named = con.execute(
@@ -253,36 +291,100 @@ def stage_dfe(
         """,
         params,
     )
+    lo_sql, hi_sql = _range_cases(use)
+    chk = f"__chk_{kind}_{n}"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {q(chk)} AS
+        SELECT *,
+               parse_value(v) AS pv, parse_status(v) AS ps, parse_value(lo) AS plo,
+               parse_value(hi) AS phi, parse_value(co) AS pco,
+               ({lo_sql}) AS min_ok, ({hi_sql}) AS max_ok, ({_range_text_case(use)}) AS rng,
+               coalesce(pv < min_ok OR pv > max_ok, FALSE) AS out_of_range,
+               -- published aggregate rows carry placeholder intervals (0 to 0): schools only
+               coalesce(level = 'school' AND NOT (pv < min_ok OR pv > max_ok)
+                        AND (plo > pv OR phi < pv), FALSE) AS ci_bad
+        FROM {q(long)}
+        """
+    )
     cell_rejects = con.execute(
         f"""INSERT INTO rejects (file_name, line, column_name, value, reason)
-            SELECT DISTINCT ?, __line, col, val, ? FROM (
-                SELECT __line, f AS col, v AS val FROM {q(long)} WHERE is_invalid(v)
-                UNION ALL SELECT __line, lf, lo FROM {q(long)} WHERE is_invalid(lo)
-                UNION ALL SELECT __line, uf, hi FROM {q(long)} WHERE is_invalid(hi)
-                UNION ALL SELECT __line, cf, co FROM {q(long)} WHERE is_invalid(co)
-            ) ORDER BY __line, col""",
-        [src.name, INVALID_CELL],
+            SELECT ?, __line, col, {_short("val")}, why FROM (
+                SELECT __line, f AS col, v AS val, ? AS why, 1 AS prio FROM {q(chk)} WHERE is_invalid(v)
+                UNION ALL SELECT __line, lf, lo, ?, 1 FROM {q(chk)} WHERE is_invalid(lo)
+                UNION ALL SELECT __line, uf, hi, ?, 1 FROM {q(chk)} WHERE is_invalid(hi)
+                UNION ALL SELECT __line, cf, co, ?, 1 FROM {q(chk)} WHERE is_invalid(co)
+                UNION ALL SELECT __line, f, v, 'outside the possible range ' || rng || ' for ' || m
+                    || ': value not loaded', 2 FROM {q(chk)} WHERE out_of_range
+                UNION ALL SELECT __line, f, v, 'the confidence interval ' || lo || ' to ' || hi || ' ('
+                    || lf || ', ' || uf || ') does not contain the value: value not loaded', 3
+                    FROM {q(chk)} WHERE ci_bad
+                UNION ALL SELECT __line, cf, co, ?, 4 FROM {q(chk)} WHERE pco < 0
+            )
+            QUALIFY row_number() OVER (PARTITION BY __line, col ORDER BY prio, why) = 1
+            ORDER BY __line, col""",
+        [src.name, INVALID_CELL, INVALID_CELL, INVALID_CELL, INVALID_CELL, NEGATIVE_PUPILS],
     ).fetchone()[0]
     if cell_rejects:
         res.add("rejects", cell_rejects)
         res.notes.append(
-            f"{src.name}: {cell_rejects} cells were neither a number nor a known code (see rejects)"
+            f"{src.name}: {cell_rejects} cells were not loaded: not a number or known code, or an "
+            "impossible value (see rejects)"
         )
     written = con.execute(
         f"""INSERT INTO stg_measures (level, urn, la_code, time_period, source_kind, measure, pupil_group, value,
                                       status_code, ci_lower, ci_upper, cohort, national_scope, source_file,
                                       source_field, source_line, file_status)
-            SELECT level, urn, la_code, ?, ?, m, g, parse_value(v), parse_status(v), parse_value(lo), parse_value(hi),
-                   TRY_CAST(round(parse_value(co)) AS INTEGER), national_scope, ?, f, __line, ?
-            FROM {q(long)}
-            WHERE parse_value(v) IS NOT NULL OR parse_status(v) IS NOT NULL
+            SELECT level, urn, la_code, ?, ?, m, g, CASE WHEN NOT (out_of_range OR ci_bad) THEN pv END,
+                   ps, CASE WHEN NOT (out_of_range OR ci_bad) THEN plo END,
+                   CASE WHEN NOT (out_of_range OR ci_bad) THEN phi END,
+                   CASE WHEN pco >= 0 THEN TRY_CAST(round(pco) AS INTEGER) END, national_scope, ?, f, __line, ?
+            FROM {q(chk)}
+            WHERE (pv IS NOT NULL AND NOT (out_of_range OR ci_bad)) OR ps IS NOT NULL
             ORDER BY __line, m, g""",
         [time_period, kind, src.name, src.file_status],
     ).fetchone()[0]
     res.add("stg_measures", written)
+    con.execute(f"DROP TABLE IF EXISTS {q(chk)}")
     for t in (long, rows, raw):
         con.execute(f"DROP TABLE IF EXISTS {q(t)}")
     return res
+
+
+def _short(expr: str) -> str:
+    """SQL keeping at most REJECT_VALUE_CHARS characters of a rejected value, saying how long it was."""
+    n = REJECT_VALUE_CHARS
+    return (
+        f"CASE WHEN length({expr}) > {n} THEN left({expr}, {n}) || '... (' || length({expr}) "
+        f"|| ' characters)' ELSE {expr} END"
+    )
+
+
+def _lit(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _range_cases(fields: Sequence[Field]) -> tuple[str, str]:
+    """CASE expressions over ``m`` giving each measure's lowest and highest possible value."""
+    lo_w, hi_w = [], []
+    for m in sorted({f.measure for f in fields}):
+        lo, hi = measure_range(m)
+        if lo is not None:
+            lo_w.append(f"WHEN {_lit(m)} THEN {lo!r}")
+        if hi is not None:
+            hi_w.append(f"WHEN {_lit(m)} THEN {hi!r}")
+    lo_sql = f"CASE m {' '.join(lo_w)} END" if lo_w else "NULL"
+    hi_sql = f"CASE m {' '.join(hi_w)} END" if hi_w else "NULL"
+    return f"CAST({lo_sql} AS DOUBLE)", f"CAST({hi_sql} AS DOUBLE)"
+
+
+def _range_text_case(fields: Sequence[Field]) -> str:
+    whens = []
+    for m in sorted({f.measure for f in fields}):
+        lo, hi = measure_range(m)
+        if lo is not None or hi is not None:
+            whens.append(f"WHEN {_lit(m)} THEN {_lit(range_text(lo, hi))}")
+    return f"CASE m {' '.join(whens)} END" if whens else "NULL"
 
 
 def _urn_column(cols: dict[str, str]) -> str | None:

@@ -84,3 +84,65 @@ def date_expr(expr: str, formats: list[str]) -> str:
     """SQL turning text in any of ``formats`` into a DATE (NULL when none matches)."""
     fmts = ", ".join(f"'{f}'" for f in formats)
     return f"CAST(try_strptime({expr}, [{fmts}]) AS DATE)"
+
+
+# Establishment cells checked before loading: (stg column, rule). A failing cell goes to rejects with
+# its line and column and is loaded as NULL; the rest of the row still loads.
+LA_RULE = "la"
+COUNT_RULE = "count"
+PCT_RULE = "pct"
+_LA_OK = "regexp_full_match({x}, '[1-9][0-9]{{2}}')"
+
+
+def la_code_sql(expr: str) -> str:
+    """An LA code: three digits 100-999, else NULL (the cell is rejected by reject_bad_cells)."""
+    return f"CASE WHEN {_LA_OK.format(x=expr)} THEN CAST({expr} AS INTEGER) END"
+
+
+def count_sql(expr: str) -> str:
+    """A whole number of pupils, never negative (else NULL)."""
+    return f"CASE WHEN parse_value({expr}) >= 0 THEN TRY_CAST(round(parse_value({expr})) AS INTEGER) END"
+
+
+def pct_sql(expr: str) -> str:
+    """A percentage 0-100 (else NULL)."""
+    return f"CASE WHEN parse_value({expr}) BETWEEN 0 AND 100 THEN parse_value({expr}) END"
+
+
+def reject_bad_cells(
+    con: duckdb.DuckDBPyConnection,
+    raw: str,
+    ok: str,
+    cols: dict[str, str],
+    file_name: str,
+    checks: list[tuple[tuple[str, ...], str]],
+) -> int:
+    """Reject (cell by cell) LA codes that are not three digits, negative or unreadable pupil counts
+    and percentages outside 0-100, in the rows ``ok`` keeps. Returns the number of rejects."""
+    parts, params = [], []
+    for names, rule in checks:
+        col = next((cols[n.lower()] for n in names if n.lower() in cols), None)
+        if col is None:
+            continue
+        x = f"NULLIF(trim(r.{q(col)}), '')"
+        if rule == LA_RULE:
+            bad = f"NOT {_LA_OK.format(x=x)}"
+            why = "not a three-digit local authority code (100-999): the row is loaded without it"
+        elif rule == COUNT_RULE:
+            bad = f"(is_invalid({x}) OR parse_value({x}) < 0)"
+            why = "not a number of pupils (a whole number, never negative): the row is loaded without it"
+        else:
+            bad = f"(is_invalid({x}) OR NOT parse_value({x}) BETWEEN 0 AND 100)"
+            why = "not a percentage from 0 to 100: the row is loaded without it"
+        parts.append(
+            f"SELECT r.__line AS line, ? AS col, {x} AS val, ? AS why FROM {q(raw)} r "
+            f"JOIN {q(ok)} ok ON r.__line = ok.__line WHERE {x} IS NOT NULL AND {bad}"
+        )
+        params += [col, why]
+    if not parts:
+        return 0
+    return con.execute(
+        f"""INSERT INTO rejects (file_name, line, column_name, value, reason)
+            SELECT ?, line, col, left(val, 200), why FROM ({" UNION ALL ".join(parts)}) ORDER BY line, col""",
+        [file_name, *params],
+    ).fetchone()[0]

@@ -46,11 +46,14 @@ def parse_date(value: object) -> dt.date | None:
         return value
     text = str(value).strip()
     m = _DMY.match(text)
-    if m:
-        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    m = _ISO.match(text)
-    if m:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    try:
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        m = _ISO.match(text)
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError as exc:  # 31/02/2026
+        raise ValueError(f"not a real date: {text!r} ({exc})") from None
     raise ValueError(f"not a date (expected dd/mm/yyyy or yyyy-mm-dd): {text!r}")
 
 
@@ -89,18 +92,12 @@ def academic_year(day: dt.date) -> int:
 
 
 def decode_text(path: Path) -> str:
-    """The file's text: UTF-8 (with or without BOM) when it decodes, else Windows-1252 (latin-1 for its
-    five undefined bytes). Decided here, from the original bytes, so a reader never depends on how the
-    loader transcoded the file."""
-    raw = Path(path).read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+    """The file's text: UTF-8 (with or without BOM), UTF-16, a UTF-8 file with some Windows-1252 lines,
+    else Windows-1252 (latin-1 for its five undefined bytes). Decided here, from the original bytes, so
+    a reader never depends on how the loader transcoded the file (csv_source.decode_bytes)."""
+    from etl.readers.csv_source import decode_bytes
+
+    return decode_bytes(Path(path).read_bytes())
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict]) -> int:

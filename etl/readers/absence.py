@@ -40,4 +40,5 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
         fields=fields,
         spec=lambda cols: aggregate_spec(cols, name_cols=("SCHNAME",), type_cols=("SCHOOLTYPE",)),
         phase=None,
+        headline=("PERCTOT",),
     )

@@ -98,4 +98,5 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
         fields=fields_for(lower),
         spec=lambda cols: aggregate_spec(cols, name_cols=("SCHNAME",), type_cols=("SCHOOLTYPE",)),
         phase=None,
+        headline=("NOR",),
     )

@@ -15,7 +15,19 @@ import duckdb
 
 from etl.codes import install_macros
 from etl.readers._dfe import columns_of, q
-from etl.readers._estab import add_lat_lon, cell, date_expr, reject_bad_urns
+from etl.readers._estab import (
+    COUNT_RULE,
+    LA_RULE,
+    PCT_RULE,
+    add_lat_lon,
+    cell,
+    count_sql,
+    date_expr,
+    la_code_sql,
+    pct_sql,
+    reject_bad_cells,
+    reject_bad_urns,
+)
 from etl.readers.base import SourceFile, StageResult, has_columns
 from etl.readers.csv_source import read_raw
 
@@ -122,6 +134,15 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
         res.add("rejects", n_bad)
     ext = extract_date(src)
     res.time_period = academic_year(ext) if ext else None
+    checks = [
+        (COLUMNS["la_code"], LA_RULE),
+        (COLUMNS["pupils"], COUNT_RULE),
+        (COLUMNS["pct_fsm"], PCT_RULE),
+    ]
+    n_cells = reject_bad_cells(con, raw, ok, cols, src.name, checks)
+    if n_cells:
+        res.add("rejects", n_cells)
+        res.notes.append(f"{src.name}: {n_cells} cells not loaded (see rejects)")
     c = {k: cell(cols, COLUMNS[k]) for k in COLUMNS}
     group_l, type_l, phase = (
         f"lower({c['establishment_group']})",
@@ -144,11 +165,11 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
         f"""INSERT INTO stg_establishments (urn, name, la_code, la_name, district, phase, school_type,
                 establishment_group, is_academy, status, open_date, close_date, postcode, easting, northing,
                 pupils, pct_fsm, ofsted_rating, ofsted_last_insp, extract_date, source_file, source_line)
-            SELECT ok.urn, {c["name"]}, TRY_CAST({c["la_code"]} AS INTEGER), {c["la_name"]}, {c["district"]},
+            SELECT ok.urn, {c["name"]}, {la_code_sql(c["la_code"])}, {c["la_name"]}, {c["district"]},
                    {phase_sql}, {c["school_type"]}, {c["establishment_group"]}, {is_academy}, {c["status"]},
                    {date_expr(c["open_date"], DATE_FORMATS)}, {date_expr(c["close_date"], DATE_FORMATS)}, {c["postcode"]},
                    parse_value({c["easting"]}), parse_value({c["northing"]}),
-                   TRY_CAST(round(parse_value({c["pupils"]})) AS INTEGER), parse_value({c["pct_fsm"]}),
+                   {count_sql(c["pupils"])}, {pct_sql(c["pct_fsm"])},
                    {c["ofsted_rating"]}, {date_expr(c["ofsted_last_insp"], DATE_FORMATS)}, ?::DATE, ?, r.__line
             FROM {q(raw)} r JOIN {q(ok)} ok ON r.__line = ok.__line
             ORDER BY r.__line""",

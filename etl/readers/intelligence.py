@@ -17,6 +17,7 @@ a value outside a column's allowed list or a missing required value rejects that
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -42,6 +43,7 @@ class Column:
     required: bool = False
     allowed: tuple[str, ...] = ()
     help: str = ""
+    past: bool = False  # a date that records something that happened: never after the load date
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,9 @@ SHEETS: tuple[Sheet, ...] = (
         "Complaints about a school received by the council or known to have gone to Ofsted.",
         (
             _URN,
-            Column("received_date", "date", True, help="Date the complaint was received."),
+            Column(
+                "received_date", "date", True, help="Date the complaint was received.", past=True
+            ),
             Column("made_to", "choice", True, ("council", "ofsted"), "Who received it."),
             Column(
                 "category",
@@ -140,7 +144,7 @@ SHEETS: tuple[Sheet, ...] = (
         "Concerns shared by other council teams or by school leaders (finance, HR, governor services, safeguarding).",
         (
             _URN,
-            Column("raised_date", "date", True, help="Date the concern was raised."),
+            Column("raised_date", "date", True, help="Date the concern was raised.", past=True),
             Column(
                 "concern_type",
                 "choice",
@@ -160,7 +164,7 @@ SHEETS: tuple[Sheet, ...] = (
         "School improvement visits made by the council's officers or advisers.",
         (
             _URN,
-            Column("visit_date", "date", True, help="Date of the visit."),
+            Column("visit_date", "date", True, help="Date of the visit.", past=True),
             Column("officer", "text", help="Who visited (name or role)."),
             Column(
                 "purpose",
@@ -182,7 +186,7 @@ SHEETS: tuple[Sheet, ...] = (
         "Notices of concern issued by the council (an open notice makes a school intensive).",
         (
             _URN,
-            Column("issued_date", "date", True, help="Date the notice was issued."),
+            Column("issued_date", "date", True, help="Date the notice was issued.", past=True),
             Column(
                 "review_date", "date", help="Date of the agreed review (usually 6-8 weeks later)."
             ),
@@ -201,7 +205,7 @@ SHEETS: tuple[Sheet, ...] = (
         "Concerns about academies raised with the DfE (the council cannot intervene in an academy; it reports).",
         (
             _URN,
-            Column("raised_date", "date", True, help="Date the concern was raised."),
+            Column("raised_date", "date", True, help="Date the concern was raised.", past=True),
             Column(
                 "raised_with",
                 "choice",
@@ -305,18 +309,17 @@ def _stage_sheet(
 ) -> None:
     if not rows:
         return
+    rows = rows[_header_row(sheet, rows) :]
     header = [_key(h) if h is not None else "" for h in rows[0][1]]
     index = {h: i for i, h in reversed(list(enumerate(header))) if h}
     absent = [c.name for c in sheet.columns if c.required and c.name not in index]
     if absent:
-        rej.add(
-            None,
-            ", ".join(absent),
-            None,
-            f"sheet {sheet.name} has no column {', '.join(absent)}: sheet not loaded",
-            file_name=file_name,
+        shown = ", ".join(str(h) for h in rows[0][1] if h is not None and str(h).strip())
+        raise ValueError(
+            f"{file_name}: no column {', '.join(absent)} (required) in the header row "
+            f"(row {rows[0][0]}: {shown or 'empty'}). Add the column, or rename it as in "
+            "docs/intelligence-workbook.md; nothing was loaded"
         )
-        return
     unknown = [h for h in header if h and h not in {c.name for c in sheet.columns}]
     if unknown:
         result.notes.append(f"{file_name}: columns ignored: {', '.join(unknown)}")
@@ -352,13 +355,32 @@ def _stage_sheet(
     result.add(sheet.table, insert_rows(con, sheet.table, out))
 
 
+# Title rows a council puts above the header (a merged title cell, "OFFICIAL-SENSITIVE", blank rows)
+# are skipped: the header is the first of these rows holding every required column of the sheet.
+HEADER_SEARCH_ROWS = 10
+
+
+def _header_row(sheet: Sheet, rows: list[tuple[int, tuple]]) -> int:
+    """Index in ``rows`` of the header row (0 when none qualifies: the caller then names what is missing)."""
+    need = {c.name for c in sheet.columns if c.required}
+    for i, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if need <= {_key(c) for c in cells if c is not None}:
+            return i
+    return 0
+
+
 def _parse(col: Column, value: object):
     if is_missing(value):
         return None
     if col.kind == "urn":
         return parse_urn(value)
     if col.kind == "date":
-        return parse_date(value)
+        day = parse_date(value)
+        if col.past and day is not None and day > dt.date.today():
+            raise ValueError(
+                f"{col.name} is in the future ({day.isoformat()}): it records something that has happened"
+            )
+        return day
     if col.kind == "choice":
         for a in col.allowed:
             if _key(value) == _key(a):

@@ -73,6 +73,9 @@ FIELDS: list[Field] = [
     Field("TELIG", "ks2_cohort", "all", cohort="TELIG"),
 ]
 
+# The model's measures (decision 7): the report names any of these missing from a file's header.
+HEADLINE = ("PTRWM_EXP", "READPROG", "WRITPROG", "MATPROG")
+
 LEVELS = {"1": "school", "2": "school", "3": "la", "4": "national", "5": "national"}
 SCOPES = {"4": "all_schools", "5": "state_funded"}
 
@@ -102,4 +105,6 @@ def row_spec(cols: dict[str, str]) -> RowSpec:
 
 
 def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
-    return stage_dfe(con, src, kind=KIND, fields=FIELDS, spec=row_spec, phase="Primary")
+    return stage_dfe(
+        con, src, kind=KIND, fields=FIELDS, spec=row_spec, phase="Primary", headline=HEADLINE
+    )

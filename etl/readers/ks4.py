@@ -93,4 +93,10 @@ def row_spec(cols: dict[str, str]) -> RowSpec:
 
 
 def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
-    return stage_dfe(con, src, kind=KIND, fields=FIELDS, spec=row_spec, phase="Secondary")
+    return stage_dfe(
+        con, src, kind=KIND, fields=FIELDS, spec=row_spec, phase="Secondary", headline=HEADLINE
+    )
+
+
+# The model's measures (decision 7): the report names any of these missing from a file's header.
+HEADLINE = ("ATT8SCR", "P8MEA")

@@ -323,6 +323,8 @@ def _macros() -> list[str]:
         f"""CREATE OR REPLACE TEMP MACRO ofs_date(s) AS
            coalesce(ofs_ymd_struct(regexp_extract(ofs_digits(s), '^{_DMY_RE}$', ['d', 'm', 'y'])),
                     ofs_ymd_struct(regexp_extract(ofs_digits(s), '^{_ISO_RE}$', ['y', 'm', 'd'])))""",
+        # an inspection date after today is impossible: NULL here, rejected with its own reason
+        "CREATE OR REPLACE TEMP MACRO ofs_past(d) AS (CASE WHEN d <= current_date THEN d END)",
     ]
 
 
@@ -466,8 +468,10 @@ def _block_select(block: Block, k: int, cols: _Columns) -> str:
                {_lit(cols.column(block.overall))} AS ov_col,
                {_lit(cols.column(block.safeguarding))} AS sg_col
         FROM (
-            SELECT *, ofs_date(start_raw) AS start_d, ofs_date(end_raw) AS end_d,
-                   ofs_date(pub_raw) AS pub_d
+          SELECT *, CASE WHEN end_d0 < start_d THEN NULL ELSE end_d0 END AS end_d
+          FROM (
+            SELECT *, ofs_past(ofs_date(start_raw)) AS start_d, ofs_past(ofs_date(end_raw)) AS end_d0,
+                   ofs_past(ofs_date(pub_raw)) AS pub_d
             FROM (
                 SELECT r.__line AS line, {k} AS blk, u.urn,
                        {cols.cell(block.inspection_id)} AS iid,
@@ -481,12 +485,26 @@ def _block_select(block: Block, k: int, cols: _Columns) -> str:
                 FROM {{raw}} r JOIN {{urns}} u ON u.line = r.__line
                 WHERE u.urn IS NOT NULL
             )
+          )
         )
         WHERE {present}"""
 
 
+def _date_kind(raw: str) -> str:
+    """Why a date cell that is present was not loaded: unreadable, in the future, or an end date
+    before the inspection's start (impossible values are rejected, never loaded)."""
+    return (
+        f"CASE WHEN ofs_date({raw}) IS NULL THEN 'date' "
+        f"WHEN ofs_date({raw}) > current_date THEN 'future_date' ELSE 'end_before_start' END"
+    )
+
+
 def _reason(kind: str, value: str) -> str:
     """The reject reason the Python parsers give for ``value`` (only rejected cells come here)."""
+    if kind == "future_date":
+        return f"a date in the future ({value}): an inspection cannot have happened yet; not loaded"
+    if kind == "end_before_start":
+        return f"the end date {value} is before the inspection's start date: not loaded"
     check = {
         "urn": parse_urn,
         "date": parse_date,
@@ -615,12 +633,12 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
         bad = con.execute(
             f"""
             SELECT line, -1 AS seq, 'URN' AS col, urn_raw AS v, 'urn' AS kind FROM {_q(urns)} WHERE urn IS NULL
-            UNION ALL SELECT line, blk * 100, start_col, start_raw, 'date' FROM {_q(blocks)}
-                WHERE start_raw IS NOT NULL AND start_d IS NULL
-            UNION ALL SELECT line, blk * 100 + 1, end_col, end_raw, 'date' FROM {_q(blocks)}
-                WHERE end_raw IS NOT NULL AND end_d IS NULL
-            UNION ALL SELECT line, blk * 100 + 2, pub_col, pub_raw, 'date' FROM {_q(blocks)}
-                WHERE pub_raw IS NOT NULL AND pub_d IS NULL
+            UNION ALL SELECT line, blk * 100, start_col, start_raw, {_date_kind("start_raw")}
+                FROM {_q(blocks)} WHERE start_raw IS NOT NULL AND start_d IS NULL
+            UNION ALL SELECT line, blk * 100 + 1, end_col, end_raw, {_date_kind("end_raw")}
+                FROM {_q(blocks)} WHERE end_raw IS NOT NULL AND end_d IS NULL
+            UNION ALL SELECT line, blk * 100 + 2, pub_col, pub_raw, {_date_kind("pub_raw")}
+                FROM {_q(blocks)} WHERE pub_raw IS NOT NULL AND pub_d IS NULL
             UNION ALL SELECT line, blk * 100 + 3, ov_col, ov_raw, 'four_point' FROM {_q(blocks)} WHERE overall_bad
             UNION ALL SELECT line, blk * 100 + 4, sg_col, sg_raw, sg_kind FROM {_q(blocks)} WHERE sg_bad
             UNION ALL SELECT line, blk * 100 + 10 + ai, field, v, bad_kind FROM {_q(judged)}

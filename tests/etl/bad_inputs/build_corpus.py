@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -124,7 +123,7 @@ def ks4_mixed_utf8_and_1252(out: Path) -> None:
     lines = raw.split(b"\r\n")
     # line 4 re-typed in Windows-1252 (a curly apostrophe) in an otherwise UTF-8 file
     lines[3] = lines[3].replace(b"St Aldwyn's", "St Aldwyn’s".encode("cp1252"))
-    lines[4] = lines[4].replace(b"Little Zellwold", "Little Zellwold – Upper".encode("utf-8"))
+    lines[4] = lines[4].replace(b"Little Zellwold", "Little Zellwold – Upper".encode())
     write(out, KS4, b"\r\n".join(lines))
 
 
@@ -446,7 +445,7 @@ def ofsted_grade_7_and_future_date(out: Path) -> None:
 
 @case
 def ks2_one_mb_cell(out: Path) -> None:
-    ks2(out, {(4, "SCHNAME"): "Farrfield Primary School " + "x" * (1 << 20)})
+    ks2(out, {(4, "PTRWM_EXP"): "57% " + "x" * (1 << 20)})
 
 
 @case
@@ -473,7 +472,7 @@ def ks2_html_error_page(out: Path) -> None:
     write(
         out,
         KS2,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><title>Service unavailable</title></head>\n"
+        '<!DOCTYPE html>\n<html lang="en"><head><title>Service unavailable</title></head>\n'
         "<body><h1>Sorry, there is a problem with the service</h1>\n"
         "<p>Try again later.</p></body></html>\n",
     )
@@ -496,12 +495,20 @@ def manifest_row_for_missing_file(out: Path) -> None:
 
 @case
 def manifest_unknown_status(out: Path) -> None:
-    write(out, "manifest.csv", manifest_with(replace=("991_ks2final.csv,201819,final", "991_ks2final.csv,201819,finall")))
+    write(
+        out,
+        "manifest.csv",
+        manifest_with(replace=("991_ks2final.csv,201819,final", "991_ks2final.csv,201819,finall")),
+    )
 
 
 @case
 def manifest_impossible_year(out: Path) -> None:
-    write(out, "manifest.csv", manifest_with(replace=("991_census.csv,201819", "991_census.csv,2018/20")))
+    write(
+        out,
+        "manifest.csv",
+        manifest_with(replace=("991_census.csv,201819", "991_census.csv,2018/20")),
+    )
 
 
 @case
