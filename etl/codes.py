@@ -101,7 +101,7 @@ def _lit(s: str) -> str:
 def _status_case(expr: str) -> str:
     # Codes match case-insensitively and come back in their canonical spelling.
     whens = " ".join(f"WHEN {_lit(c.upper())} THEN {_lit(c)}" for c in CODE_MEANINGS)
-    return f"CASE upper(trim({expr})) {whens} ELSE NULL END"
+    return f"CASE upper(sid_strip({expr})) {whens} ELSE NULL END"
 
 
 def macro_sql() -> list[str]:
@@ -113,8 +113,11 @@ def macro_sql() -> list[str]:
             regexp_replace(CAST(x AS VARCHAR), '[\s\x{00A0}]', '', 'g')""",
         # 1e999 parses as infinity: not a published figure
         """CREATE OR REPLACE TEMP MACRO sid_finite(v) AS (CASE WHEN isfinite(v) THEN v END)""",
+        # outer whitespace of any kind (tab, carriage return, no-break space), not only spaces
+        r"""CREATE OR REPLACE TEMP MACRO sid_strip(x) AS
+            regexp_replace(CAST(x AS VARCHAR), '^[\s\x{00A0}]+|[\s\x{00A0}]+$', '', 'g')""",
         f"""CREATE OR REPLACE TEMP MACRO is_blank(x) AS
-            (x IS NULL OR upper(trim(CAST(x AS VARCHAR))) IN ({blanks}))""",
+            (x IS NULL OR upper(sid_strip(x)) IN ({blanks}))""",
         f"""CREATE OR REPLACE TEMP MACRO parse_status(x) AS
             (CASE WHEN x IS NULL THEN NULL ELSE {_status_case("CAST(x AS VARCHAR)")} END)""",
         f"""CREATE OR REPLACE TEMP MACRO parse_value(x) AS

@@ -186,7 +186,7 @@ def stage_dfe(
             FROM {q(raw)}
         ), t AS (
             SELECT *,
-                   CASE WHEN regexp_full_match(coalesce(urn_text, ''), '[0-9]{{1,9}}') THEN CAST(urn_text AS INTEGER) END AS urn,
+                   CASE WHEN regexp_full_match(coalesce(urn_text, ''), '[1-9][0-9]{{5}}') THEN CAST(urn_text AS INTEGER) END AS urn,
                    CASE WHEN regexp_full_match(coalesce(la_text, ''), '[1-9][0-9]{{2}}') THEN CAST(la_text AS INTEGER) END AS la_code,
                    la_text IS NOT NULL AND NOT regexp_full_match(la_text, '[1-9][0-9]{{2}}') AS bad_la
             FROM c
@@ -208,7 +208,7 @@ def stage_dfe(
                  WHEN extra_text IS NOT NULL THEN ?
                  WHEN level IS NULL THEN 'unknown record type: not a school, LA or national row'
                  WHEN level = 'la' AND bad_la THEN 'LA code ' || ? || ': row not loaded'
-                 WHEN level = 'school' AND urn IS NULL THEN 'URN is not a whole number: row not loaded'
+                 WHEN level = 'school' AND urn IS NULL THEN 'URN is not a six-digit number: row not loaded'
                  WHEN level = 'school' AND nth > 1 THEN
                       'URN ' || urn || ' appears more than once in this file: line ' || first_line || ' kept (decision 2)'
                  WHEN level <> 'school' AND nth > 1 THEN
