@@ -305,6 +305,11 @@ def ks2_lea_not_an_la_code(out: Path) -> None:
 
 
 @case
+def census_five_digit_urn(out: Path) -> None:
+    census(out, set_cells(rows_of(CENSUS), {(6, "URN"): "99100"}))
+
+
+@case
 def census_four_digit_la_code(out: Path) -> None:
     census(out, set_cells(rows_of(CENSUS), {(7, "LA"): "9991"}))
 
