@@ -45,10 +45,14 @@ def show(identity: Identity, ctx, urn: int, academy: bool) -> None:
             with st.expander(f"{label} of {entry['date']}", expanded=True):
                 notice_workflow.workflow(identity, entry)
 
-    visit, quick, notice, withdraw = st.tabs(
-        ["Record a visit", "Note, concern or headteacher change",
-         "Concern raised with the DfE" if academy else "Issue a notice of concern",
-         "Withdraw an entry"]  # fmt: skip
+    visit, quick, notice, withdraw, history = st.tabs(
+        [
+            "Record a visit",
+            "Note, concern or headteacher change",
+            "Concern raised with the DfE" if academy else "Issue a notice of concern",
+            "Withdraw an entry",
+            "History of entries",
+        ]  # fmt: skip
     )
     with visit:
         notice_workflow.visit_form(identity, urn)
@@ -58,6 +62,13 @@ def show(identity: Identity, ctx, urn: int, academy: bool) -> None:
         notice_workflow.issue_form(identity, urn, academy)
     with withdraw:
         notice_workflow.withdraw_form(identity, urn, entries)
+    with history:
+        versions = data.entry_history(identity, urn)
+        if versions.empty:
+            st.caption("Nothing entered in the app for this school yet.")
+        else:
+            st.caption("Every version of every entry made in the app, withdrawn ones included.")
+            render.safe_table(versions, hide_index=True)
 
 
 def _quick_form(identity: Identity, urn: int) -> None:

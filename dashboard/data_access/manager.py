@@ -412,9 +412,11 @@ def intelligence_timeline(identity: Identity, ctx: Context, urn: int) -> pd.Data
             "status": [_entry_status(e) for e in entries],
             "detail": [notices_access.entry_detail(e) for e in entries],
             "rag": [e["rag"] for e in entries],
-            "source": [f"Entered in the app by {e['author']}"
-                       + (f"; v{e['version']} by {e['updated_by']}" if e["version"] > 1 else "")
-                       for e in entries],  # fmt: skip
+            "source": [
+                f"Entered in the app by {e['author']}"
+                + (f"; v{e['version']} by {e['updated_by']}" if e["version"] > 1 else "")
+                for e in entries
+            ],  # fmt: skip
         },
         columns=["note_id", "urn", "kind", "date", "status", "detail", "rag", "source"],
     )

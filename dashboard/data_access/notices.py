@@ -17,7 +17,7 @@ import pandas as pd
 from dashboard import data_access
 from dashboard.access import Identity
 from dashboard.data_access.core import require_intelligence
-from dashboard.store import notes, notices
+from dashboard.store import notes, notices, records
 
 NOTICE_COLUMNS = ["id", "version", "urn", "name", "district", "kind", "date", "stage",
                   "review_due", "days_overdue", "status", "author", "updated_by", "updated_at"]  # fmt: skip
@@ -109,6 +109,22 @@ def school_entries(identity: Identity, urn: int) -> list[dict]:
     """Every current app entry for one school (latest versions, newest first)."""
     _school(identity, urn)
     return notes.notes_for([int(urn)])
+
+
+def entry_history(identity: Identity, urn: int) -> pd.DataFrame:
+    """Every version of every app entry for one school, withdrawn ones included: who wrote what,
+    when (nothing entered in the app is ever deleted)."""
+    _school(identity, urn)
+    rows = []
+    for rec in records.current(notes.KINDS, [int(urn)], include_withdrawn=True):
+        for v in records.history(rec.record_id):
+            rows.append({"entry": rec.record_id, "kind": v.kind, "version": v.version,
+                         "written_at": v.written_at, "written_by": v.written_by,
+                         "withdrawn": "yes" if v.withdrawn else "",
+                         "what it said": entry_detail(notes.flatten(v))
+                         + (f" Withdrawn: {v.body['withdrawn_reason']}" if v.withdrawn else "")})  # fmt: skip
+    cols = ["entry", "kind", "version", "written_at", "written_by", "withdrawn", "what it said"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def county_notices(identity: Identity, today: date | None = None) -> pd.DataFrame:

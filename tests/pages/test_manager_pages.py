@@ -364,3 +364,20 @@ def test_overview_counts_schools_in_each_band_as_the_model_bands_them(county):
     assert (counts["change"] == counts["schools"] - counts["last_year"]).all()
     text = page_text(open_page("overview"))
     assert "Schools in each band, against last year" in text and "band 1 of 5" in text
+
+
+def test_withdrawing_an_entry_stops_it_counting_and_keeps_it_in_the_history(county):
+    urn = _universal_maintained(county)
+    nid = notes.add_note(urn, "officer", "headteacher_change", "Wrong school", path=county["store"])
+    assert "Targeted" in priority_table(open_page("priority")).set_index("URN").loc[urn, "Category"]
+    school = open_page("school", urn=urn)
+    school.selectbox(key="withdraw_entry_id").set_value(nid)
+    school.text_input(key="withdraw_reason").input("Entered against the wrong school")
+    school.button(key="FormSubmitter:withdraw_entry-Withdraw entry").click().run()
+    assert not school.exception, school.exception
+    assert notes.notes_for([urn], path=county["store"]) == []
+    history = school.table[-1].value
+    assert list(history["version"]) == [1, 2] and list(history["withdrawn"]) == ["", "yes"]
+    assert (
+        "Universal" in priority_table(open_page("priority")).set_index("URN").loc[urn, "Category"]
+    )
