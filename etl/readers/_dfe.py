@@ -208,7 +208,7 @@ def stage_dfe(
                  WHEN extra_text IS NOT NULL THEN ?
                  WHEN level IS NULL THEN 'unknown record type: not a school, LA or national row'
                  WHEN level = 'la' AND bad_la THEN 'LA code ' || ? || ': row not loaded'
-                 WHEN level = 'school' AND urn IS NULL THEN 'URN is not a six-digit number: row not loaded'
+                 WHEN level = 'school' AND urn IS NULL THEN 'URN is not a six-digit whole number: row not loaded'
                  WHEN level = 'school' AND nth > 1 THEN
                       'URN ' || urn || ' appears more than once in this file: line ' || first_line || ' kept (decision 2)'
                  WHEN level <> 'school' AND nth > 1 THEN
@@ -295,7 +295,7 @@ def stage_dfe(
     chk = f"__chk_{kind}_{n}"
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE {q(chk)} AS
+        CREATE OR REPLACE TEMP VIEW {q(chk)} AS
         SELECT *,
                parse_value(v) AS pv, parse_status(v) AS ps, parse_value(lo) AS plo,
                parse_value(hi) AS phi, parse_value(co) AS pco,
@@ -345,7 +345,7 @@ def stage_dfe(
         [time_period, kind, src.name, src.file_status],
     ).fetchone()[0]
     res.add("stg_measures", written)
-    con.execute(f"DROP TABLE IF EXISTS {q(chk)}")
+    con.execute(f"DROP VIEW IF EXISTS {q(chk)}")
     for t in (long, rows, raw):
         con.execute(f"DROP TABLE IF EXISTS {q(t)}")
     return res

@@ -30,7 +30,7 @@ def reject_bad_urns(
     n = con.execute(
         f"""INSERT INTO rejects (file_name, line, column_name, value, reason)
             SELECT ?, __line, ?, urn_text,
-                   CASE WHEN urn IS NULL THEN 'URN is not a six-digit number: row not loaded'
+                   CASE WHEN urn IS NULL THEN 'URN is not a six-digit whole number: row not loaded'
                         ELSE 'URN ' || urn || ' appears more than once in this file: line ' || first_line || ' kept (decision 2)' END
             FROM {q(ok)} WHERE urn IS NULL OR nth > 1 ORDER BY __line""",
         [file_name, urn_col],

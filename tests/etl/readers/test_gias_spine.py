@@ -83,9 +83,9 @@ def test_gias_cp1252_reads_identically(con, real_dir, tmp_path):
 def test_gias_bad_and_duplicate_urn(con, tmp_path):
     hdr = '"URN","EstablishmentName","TypeOfEstablishment (name)","EstablishmentTypeGroup (name)","PhaseOfEducation (name)","OpenDate","LastChangedDate","Easting","Northing"\n'
     body = (
-        '"1001","A","Academy special converter","Special schools","Not applicable","01-09-2015","02-03-2021","",""\n'
+        '"100100","A","Academy special converter","Special schools","Not applicable","01-09-2015","02-03-2021","",""\n'
         '"x9","B","Community school","Local authority maintained schools","Primary","","","",""\n'
-        '"1001","A again","Community school","Local authority maintained schools","Primary","","05-06-2021","",""\n'
+        '"100100","A again","Community school","Local authority maintained schools","Primary","","05-06-2021","",""\n'
     )
     (tmp_path / "edubasealldata.csv").write_text(hdr + body)
     src = make_src(tmp_path, "edubasealldata.csv")
@@ -95,7 +95,7 @@ def test_gias_bad_and_duplicate_urn(con, tmp_path):
     )  # newest LastChangedDate, 5 June 2021
     assert con.execute(
         "SELECT urn, name, phase, is_academy, open_date FROM stg_establishments"
-    ).fetchall() == [(1001, "A", "Special", True, dt.date(2015, 9, 1))]
+    ).fetchall() == [(100100, "A", "Special", True, dt.date(2015, 9, 1))]
     reasons = [r[0] for r in con.execute("SELECT reason FROM rejects ORDER BY line").fetchall()]
     assert "whole number" in reasons[0] and "more than once" in reasons[1]
 
