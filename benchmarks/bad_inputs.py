@@ -25,7 +25,9 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         t, c = time.perf_counter(), time.process_time()
         base = harness.build_base(Path(tmp))
-        print(f"base build: {time.perf_counter() - t:.2f} s wall, {time.process_time() - c:.2f} s CPU")
+        print(
+            f"base build: {time.perf_counter() - t:.2f} s wall, {time.process_time() - c:.2f} s CPU"
+        )
         t0, c0, rows = time.perf_counter(), time.process_time(), []
         for case in cases:
             t, c = time.perf_counter(), time.process_time()
@@ -38,7 +40,9 @@ def main(argv: list[str]) -> int:
     for kind in ("loaded", "refused"):
         ws = [r[2] for r in rows if r[1] == kind]
         if ws:
-            print(f"{kind}: {len(ws)} cases, mean {sum(ws) / len(ws):.2f} s, max {max(ws):.2f} s wall")
+            print(
+                f"{kind}: {len(ws)} cases, mean {sum(ws) / len(ws):.2f} s, max {max(ws):.2f} s wall"
+            )
     print(f"all {len(rows)} cases: {wall:.1f} s wall, {cpu:.1f} s CPU (this process)")
     return 0
 
