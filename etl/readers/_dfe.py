@@ -295,10 +295,15 @@ def stage_dfe(
     chk = f"__chk_{kind}_{n}"
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP VIEW {q(chk)} AS
+        CREATE OR REPLACE TEMP TABLE {q(chk)} AS
         SELECT *,
                parse_value(v) AS pv, parse_status(v) AS ps, parse_value(lo) AS plo,
                parse_value(hi) AS phi, parse_value(co) AS pco,
+               -- is_invalid(x), from the values parsed once above (a table: parsed once, read twice)
+               (pv IS NULL AND ps IS NULL AND NOT is_blank(v)) AS bad_v,
+               (plo IS NULL AND lo IS NOT NULL AND parse_status(lo) IS NULL AND NOT is_blank(lo)) AS bad_lo,
+               (phi IS NULL AND hi IS NOT NULL AND parse_status(hi) IS NULL AND NOT is_blank(hi)) AS bad_hi,
+               (pco IS NULL AND co IS NOT NULL AND parse_status(co) IS NULL AND NOT is_blank(co)) AS bad_co,
                ({lo_sql}) AS min_ok, ({hi_sql}) AS max_ok, ({_range_text_case(use)}) AS rng,
                coalesce(pv < min_ok OR pv > max_ok, FALSE) AS out_of_range,
                -- published aggregate rows carry placeholder intervals (0 to 0): schools only
@@ -310,10 +315,10 @@ def stage_dfe(
     cell_rejects = con.execute(
         f"""INSERT INTO rejects (file_name, line, column_name, value, reason)
             SELECT ?, __line, col, {_short("val")}, why FROM (
-                SELECT __line, f AS col, v AS val, ? AS why, 1 AS prio FROM {q(chk)} WHERE is_invalid(v)
-                UNION ALL SELECT __line, lf, lo, ?, 1 FROM {q(chk)} WHERE is_invalid(lo)
-                UNION ALL SELECT __line, uf, hi, ?, 1 FROM {q(chk)} WHERE is_invalid(hi)
-                UNION ALL SELECT __line, cf, co, ?, 1 FROM {q(chk)} WHERE is_invalid(co)
+                SELECT __line, f AS col, v AS val, ? AS why, 1 AS prio FROM {q(chk)} WHERE bad_v
+                UNION ALL SELECT __line, lf, lo, ?, 1 FROM {q(chk)} WHERE bad_lo
+                UNION ALL SELECT __line, uf, hi, ?, 1 FROM {q(chk)} WHERE bad_hi
+                UNION ALL SELECT __line, cf, co, ?, 1 FROM {q(chk)} WHERE bad_co
                 UNION ALL SELECT __line, f, v, 'outside the possible range ' || rng || ' for ' || m
                     || ': value not loaded', 2 FROM {q(chk)} WHERE out_of_range
                 UNION ALL SELECT __line, f, v, 'the confidence interval ' || lo || ' to ' || hi || ' ('
@@ -345,7 +350,7 @@ def stage_dfe(
         [time_period, kind, src.name, src.file_status],
     ).fetchone()[0]
     res.add("stg_measures", written)
-    con.execute(f"DROP VIEW IF EXISTS {q(chk)}")
+    con.execute(f"DROP TABLE IF EXISTS {q(chk)}")
     for t in (long, rows, raw):
         con.execute(f"DROP TABLE IF EXISTS {q(t)}")
     return res
