@@ -135,6 +135,14 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/menu_book:",
     ),
     PageSpec(
+        "accessibility",
+        "accessibility.py",
+        "Accessibility statement",
+        "About",
+        frozenset(ROLES),
+        ":material/accessibility:",
+    ),
+    PageSpec(
         "admin_users",
         "admin_users.py",
         "Users",
