@@ -281,7 +281,7 @@ def distribution_chart(
             marked = alt.Chart(mark)
             layers.append(
                 marked.mark_rule(
-                    color=palette.OKABE_ITO["vermillion"], strokeWidth=3, strokeDash=[6, 3]
+                    color=palette.DARK_RED, strokeWidth=3, strokeDash=[6, 3]
                 ).encode(x=f"{value}:Q", tooltip=[alt.Tooltip("marker:N", title="Marked school")])
             )
             layers.append(
