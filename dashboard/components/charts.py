@@ -280,9 +280,9 @@ def distribution_chart(
             mark["marker"] = names + ": " + mark[DISPLAY]
             marked = alt.Chart(mark)
             layers.append(
-                marked.mark_rule(
-                    color=palette.DARK_RED, strokeWidth=3, strokeDash=[6, 3]
-                ).encode(x=f"{value}:Q", tooltip=[alt.Tooltip("marker:N", title="Marked school")])
+                marked.mark_rule(color=palette.DARK_RED, strokeWidth=3, strokeDash=[6, 3]).encode(
+                    x=f"{value}:Q", tooltip=[alt.Tooltip("marker:N", title="Marked school")]
+                )
             )
             layers.append(
                 marked.mark_text(
