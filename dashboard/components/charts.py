@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import altair as alt
@@ -530,6 +531,29 @@ def to_png(chart: alt.TopLevelMixin | dict, scale: float = 2) -> bytes:
     return vlc.vegalite_to_png(spec, scale=scale, allowed_base_urls=[])
 
 
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart as Streamlit's ``altair_chart`` would send it, without re-validating the spec.
+
+    ``st.altair_chart`` calls ``chart.to_dict()``, which checks the whole spec against the
+    Vega-Lite JSON schema on every rerun: about 40% of a page's chart time, for specs that never
+    change shape between reruns (tests/dashboard/components/test_charts.py validates every
+    builder's output). Here the same conversion runs with ``validate=False``: Streamlit's own data
+    transformer (data as Arrow, referenced by a hash of its bytes) and theme "none", under
+    Streamlit's lock, because both are process-wide Altair settings and another session's thread
+    may be converting a chart at the same moment.
+    """
+    from streamlit.elements import vega_charts
+
+    datasets: dict[str, Any] = {}
+    alt.data_transformers.register("to_arrow_dataset", vega_charts._to_arrow_dataset)
+    with vega_charts._altair_globals_lock:
+        theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
+        with theme, alt.data_transformers.enable("to_arrow_dataset", datasets=datasets):
+            spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**(spec.get("datasets") or {}), **datasets}
+    return spec
+
+
 def render_chart(
     chart: alt.TopLevelMixin,
     data: pd.DataFrame,
@@ -558,7 +582,7 @@ def render_chart(
     if as_table:
         st.dataframe(data, hide_index=True, key=f"{key}__df")
     else:
-        st.altair_chart(chart, key=f"{key}__chart", alt=description or title)
+        st.vega_lite_chart(spec=vega_lite_spec(chart), key=f"{key}__chart", alt=description or title)
     st.download_button(
         f"Download the data for {md_escape(title)} (CSV)",
         data=to_csv_bytes(data),
