@@ -582,7 +582,9 @@ def render_chart(
     if as_table:
         st.dataframe(data, hide_index=True, key=f"{key}__df")
     else:
-        st.vega_lite_chart(spec=vega_lite_spec(chart), key=f"{key}__chart", alt=description or title)
+        st.vega_lite_chart(
+            spec=vega_lite_spec(chart), key=f"{key}__chart", alt=description or title
+        )
     st.download_button(
         f"Download the data for {md_escape(title)} (CSV)",
         data=to_csv_bytes(data),
