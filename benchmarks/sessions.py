@@ -207,7 +207,7 @@ async def session(
     timeout = args.timeout_seconds * 1000
     page.set_default_timeout(timeout)
     try:
-        await page.goto(url)
+        await page.goto(url, wait_until="domcontentloaded")  # the app wait follows
         await _wait_done(page, timeout)
         await page.get_by_label("Username").fill(user)
         await page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
