@@ -11,12 +11,17 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 
 import streamlit as st  # noqa: E402
 
-from dashboard import access, auth  # noqa: E402
+from dashboard import access, auth, timing  # noqa: E402
 
 PAGES_DIR = ROOT / "pages"
 
 
 def run() -> None:
+    with timing.script_run() as run_info:  # a no-op unless SID_TIMING_LOG is set (benchmarks)
+        _run(run_info)
+
+
+def _run(run_info: dict) -> None:
     st.set_page_config(
         page_title="School improvement", page_icon=":material/school:", layout="wide"
     )
@@ -32,9 +37,14 @@ def run() -> None:
             title="Accessibility statement",
             url_path="accessibility",
         )
-        st.navigation([login, statement], position="hidden").run()
+        page = st.navigation([login, statement], position="hidden")
+        run_info.update(
+            page="accessibility" if page.title == statement.title else "login", role=None
+        )
+        page.run()
         return
     sections: dict[str, list[st.Page]] = {}
+    ids: dict[str, str] = {}  # page title -> PageSpec id (the default page's url_path is "")
     for i, spec in enumerate(access.pages_for(identity.role)):
         page = st.Page(
             str(PAGES_DIR / spec.file),
@@ -44,12 +54,14 @@ def run() -> None:
             default=(i == 0),
         )
         sections.setdefault(spec.section, []).append(page)
-    current = st.navigation(sections, position="hidden")
+        ids[spec.title] = spec.id
+    page = st.navigation(sections, position="hidden")
     with st.sidebar:
         st.caption(f"Signed in as {identity.display_name} ({access.ROLE_LABELS[identity.role]})")
         auth.logout_button()
         navigation_links(sections)
-    current.run()
+    run_info.update(page=ids.get(page.title, page.url_path), role=identity.role)
+    page.run()
 
 
 def navigation_links(sections: dict[str, list[st.Page]]) -> None:
@@ -63,8 +75,8 @@ def navigation_links(sections: dict[str, list[st.Page]]) -> None:
     with st.container(key="page_nav"):
         for section, pages in sections.items():
             st.markdown(f"**{section}**")
-            for page in pages:
-                st.page_link(page, label=page.title, icon=page.icon or None)
+            for link in pages:
+                st.page_link(link, label=link.title, icon=link.icon or None)
 
 
 run()
