@@ -17,7 +17,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard import access
 from tests.browser.conftest import navigate_in_session, sign_in, wait_for_app
-from tests.browser.test_manager_browser import download, schools_caption
+from tests.browser.test_manager_browser import schools_caption
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +47,19 @@ def choose_other_option(page, label: str, wanted: str | None = None) -> str:
             wait_for_app(page)
             return text
     raise AssertionError(f"{label}: no other option than {current!r}")
+
+
+def download(page, name: str) -> bytes:
+    """Press the download button ``name`` once the page has settled (a button pressed mid-rerun
+    can be replaced before its click lands); generous wait, as file builds queue on a busy machine."""
+    wait_for_app(page)
+    button = page.get_by_role("button", name=name)
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    data = Path(info.value.path()).read_bytes()
+    wait_for_app(page)
+    return data
 
 
 def read_csv(data: bytes) -> pd.DataFrame:
@@ -150,7 +163,8 @@ def press_every_download(page) -> dict[str, str]:
         summary.click()  # downloads kept in a closed expander (the briefing's slides)
     buttons = page.locator('[data-testid="stDownloadButton"] button').filter(visible=True)
     for i in range(buttons.count()):
-        with page.expect_download() as info:
+        wait_for_app(page)
+        with page.expect_download(timeout=60_000) as info:
             buttons.nth(i).click()
         name = info.value.suggested_filename
         files[name] = open_download(Path(info.value.path()), name)
