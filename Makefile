@@ -43,6 +43,7 @@ test: setup
 bench: $(BIN)/activate default-data
 	$(BIN)/python benchmarks/etl_load.py
 	$(BIN)/python benchmarks/pages.py --warehouse $(WAREHOUSE)
+	$(BIN)/python benchmarks/visit_plan.py --warehouse $(WAREHOUSE)
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
