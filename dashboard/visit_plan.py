@@ -56,7 +56,7 @@ def flash(kind: str, text: str) -> None:
 
 def show_flash() -> None:
     for kind, text in st.session_state.pop(FLASH, []):
-        getattr(st, kind)(text)
+        getattr(st, kind)(md_escape(text))
 
 
 # --- tables (pure: shown and exported alike) -------------------------------------------------------
@@ -177,21 +177,15 @@ def capacity_section(
         value = st.number_input(
             "Visits this officer can make this term",
             min_value=1,
-            max_value=200,
+            max_value=visits.MAX_CAPACITY,
             step=1,
             value=int(current["visits"]) if current else 6,
             key="capacity_value",
         )
         if st.form_submit_button("Save capacity"):
-            try:
-                visits.set_capacity(identity, officer, term, int(value), shown.base(key))
-            except records.ConflictError as err:
-                st.error(str(err))
-            except ValueError as err:
-                st.error(str(err))
-            else:
-                flash("success", f"Capacity saved: {int(value)} visits in {term}.")
-                st.rerun()
+            base = shown.base(key)
+            _write(lambda: visits.set_capacity(identity, officer, term, int(value), base),
+                   f"Capacity saved: {int(value)} visits in {term}.")  # fmt: skip
 
 
 def pick_section(identity: Identity, ctx, officer: str, term: str) -> None:
@@ -248,7 +242,7 @@ def pick_section(identity: Identity, ctx, officer: str, term: str) -> None:
                                                    [(u, purposes[u]) for u in picked],
                                                    planned_date=on, also_if_planned=again)  # fmt: skip
             except ValueError as err:
-                st.error(str(err))
+                st.error(md_escape(err))
                 return
             if added:
                 flash("success", f"Added {len(added)} visit{'s' if len(added) != 1 else ''} "
@@ -323,9 +317,9 @@ def _write(action, success: str) -> None:
     try:
         action()
     except records.ConflictError as err:
-        st.error(f"Not saved: {err}")
+        st.error(md_escape(f"Not saved: {err}"))
     except (ValueError, LookupError, PermissionError) as err:
-        st.error(str(err))
+        st.error(md_escape(err))
     else:
         flash("success", success)
         st.rerun()

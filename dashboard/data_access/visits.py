@@ -29,6 +29,7 @@ from dashboard.store import users
 from dashboard.store import visits as store
 
 ROLES = (MANAGER, OFFICER)
+MAX_CAPACITY = store.MAX_CAPACITY
 NO_REASONS = "Universal support: routine contact visit"
 PLAN_COLUMNS = ["id", "version", "urn", "name", "district", "phase", "category", "officer",
                 "term", "planned_date", "status", "done_date", "purpose", "visit_note_id",
