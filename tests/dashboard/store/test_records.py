@@ -169,3 +169,15 @@ def test_an_app_killed_mid_write_loses_nothing_it_saved_and_leaves_nothing_half_
         assert sorted(vs) == list(range(1, len(vs) + 1))
     assert records.get(1, path=store).body == {"text": "before the crash"}
     records.create("note", 7, {"text": "after the crash"}, "app", path=store)  # still writable
+
+
+def test_a_backup_is_a_consistent_copy_and_never_overwrites(store, tmp_path):
+    from dashboard.store import backup
+
+    for i in range(5):
+        records.create("note", 7, {"text": f"n{i}"}, "alice", path=store)
+    records.revise(1, 1, {"text": "edited"}, "bob", path=store)
+    dest = tmp_path / "backups" / "store-1.sqlite"
+    assert backup.backup(dest, store) == 6
+    assert records.get(1, path=dest).body == {"text": "edited"}
+    assert backup.main([str(dest), "--store", str(store)]) == 1  # exists: refused
