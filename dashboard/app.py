@@ -11,12 +11,17 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 
 import streamlit as st  # noqa: E402
 
-from dashboard import access, auth  # noqa: E402
+from dashboard import access, auth, timing  # noqa: E402
 
 PAGES_DIR = ROOT / "pages"
 
 
 def run() -> None:
+    with timing.script_run() as run_info:  # a no-op unless SID_TIMING_LOG is set (benchmarks)
+        _run(run_info)
+
+
+def _run(run_info: dict) -> None:
     st.set_page_config(
         page_title="School improvement", page_icon=":material/school:", layout="wide"
     )
@@ -26,9 +31,11 @@ def run() -> None:
         login = st.Page(
             str(PAGES_DIR / "login.py"), title="Sign in", url_path="login", default=True
         )
+        run_info.update(page="login", role=None)
         st.navigation([login], position="hidden").run()
         return
     sections: dict[str, list[st.Page]] = {}
+    ids: dict[str, str] = {}  # page title -> PageSpec id (the default page's url_path is "")
     for i, spec in enumerate(access.pages_for(identity.role)):
         page = st.Page(
             str(PAGES_DIR / spec.file),
@@ -38,10 +45,13 @@ def run() -> None:
             default=(i == 0),
         )
         sections.setdefault(spec.section, []).append(page)
+        ids[spec.title] = spec.id
     with st.sidebar:
         st.caption(f"Signed in as {identity.display_name} ({access.ROLE_LABELS[identity.role]})")
         auth.logout_button()
-    st.navigation(sections).run()
+    page = st.navigation(sections)
+    run_info.update(page=ids.get(page.title, page.url_path), role=identity.role)
+    page.run()
 
 
 run()
