@@ -48,6 +48,7 @@ SESSIONS ?= 30
 bench: $(BIN)/activate default-data
 	$(BIN)/python benchmarks/etl_load.py --skip-national --keep $(BENCH_CACHE)
 	$(BIN)/python benchmarks/pages.py --scale county --warehouse $(WAREHOUSE)
+	$(BIN)/python benchmarks/visit_plan.py --warehouse $(WAREHOUSE)
 
 # National size: ETL (about 3 GB RAM, minutes) then the pages on the same build.
 bench-national: $(BIN)/activate

@@ -86,6 +86,14 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/format_list_numbered:",
     ),
     PageSpec(
+        "visits",
+        "visits.py",
+        "Visit plan",
+        "Improvement",
+        frozenset({MANAGER, OFFICER}),
+        ":material/event:",
+    ),
+    PageSpec(
         "school",
         "school.py",
         "School drill-down",
