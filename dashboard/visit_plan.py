@@ -120,7 +120,9 @@ def calendar_rows(plan: pd.DataFrame) -> list[dict]:
             "urn": int(r["urn"]),
             "school": r["name"],
             "officer": r["officer"],
-            "purpose": r["purpose"],
+            # Calendars sync to phones and shared diaries: the purpose quotes the school's reasons,
+            # confidential intelligence included, so it stays in the dashboard and the CSV/Excel.
+            "purpose": "see the visit plan in the dashboard (reasons are not copied into calendars)",
             "status": r["status"],
             "term": r["term"],
             "updated_at": r["updated_at"],

@@ -124,6 +124,10 @@ def test_a_manager_plans_from_the_priority_list_and_the_exports_hold_what_is_sho
     assert all(
         str(e["description"]).count(str(u)) for e, u in zip(events, shown["URN"], strict=True)
     )
+    for event, purpose in zip(events, shown["Purpose"], strict=True):  # no reasons in calendars
+        assert purpose not in str(event["description"]) and "not copied" in str(
+            event["description"]
+        )
 
     for on_click, args in captured["clicks"].values():  # each download is audited when clicked
         on_click(*args)
