@@ -38,7 +38,7 @@ progress AS (
     SELECT p.urn, p.time_period, p.key_stage, g.pupil_group, p.measure,
            count(p.progress) AS pupils,
            avg(p.progress) AS value,
-           count_if(p.exceeds_estimate) AS pupils_exceeding
+           count_if(p.exceeds_estimate)::BIGINT AS pupils_exceeding
     FROM pupil_progress AS p
     JOIN _pupil_groups AS g USING (pupil_key, time_period, key_stage)
     GROUP BY p.urn, p.time_period, p.key_stage, g.pupil_group, p.measure

@@ -42,6 +42,7 @@ SELECT urn, time_period, key_stage, measure, pupil_group, pupil_value, pupils, p
                           WHEN 'SUPP' THEN 'suppressed (SUPP: a small group)'
                           WHEN 'NP' THEN 'not published (NP)'
                           WHEN 'LOWCOV' THEN 'not published: low coverage (LOWCOV)'
+                          WHEN 'NA' THEN 'not applicable (NA)'
                           ELSE 'missing (' || coalesce(published_status, 'blank') || ')' END
             WHEN pupil_value IS NULL
                  THEN 'no pupil in the file has this figure (progress needs prior attainment and an estimate)'
