@@ -94,6 +94,14 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/search:",
     ),
     PageSpec(
+        "pupils",
+        "pupils.py",
+        "Pupil progress",
+        "Improvement",
+        frozenset({MANAGER, OFFICER}),
+        ":material/trending_up:",
+    ),
+    PageSpec(
         "profile",
         "profile.py",
         "Our school",
