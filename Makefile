@@ -42,6 +42,7 @@ test: setup
 
 bench: $(BIN)/activate default-data
 	$(BIN)/python benchmarks/etl_load.py
+	$(BIN)/python benchmarks/pupils.py
 	$(BIN)/python benchmarks/pages.py --warehouse $(WAREHOUSE)
 
 lint: $(BIN)/activate
