@@ -87,6 +87,13 @@ SETTINGS: tuple[Setting, ...] = (
         ("full", "governor"),
     ),
     Setting(
+        "SID_TIMING_LOG",
+        "",
+        "For benchmarks only: a file to which every script run appends one JSON line (page, role, "
+        "server seconds). Empty: nothing is timed or written (dashboard/timing.py).",
+        str,
+    ),
+    Setting(
         "SID_PUPIL_SALT_FILE",
         "",
         "Path of a file holding the secret salt (at least 16 bytes) with which the ETL replaces UPNs "
@@ -128,6 +135,10 @@ def briefing_names_schools() -> bool:
 
 def deployment() -> str:
     return get("SID_DEPLOYMENT")
+
+
+def timing_log() -> str:
+    return get("SID_TIMING_LOG")
 
 
 def pupil_salt_file() -> Path | None:
