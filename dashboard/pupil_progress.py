@@ -179,5 +179,7 @@ def render_governor_section(identity: Identity, urn: int) -> None:
         measure = progress[0] if progress else ATTAINMENT[ks]
         years = shown.loc[shown["measure"] == measure, "time_period"]
         tp = int(years.max()) if len(years) else int(mine["time_period"].max())
-        st.subheader(f"{label(measure)}, {fmt_year(tp)}")
-        render.safe_table(groups_table(mine, tp, measure), hide_index=True)
+        table = groups_table(mine, tp, measure)
+        if len(table):
+            st.subheader(f"{label(measure)}, {fmt_year(tp)}")
+            render.safe_table(table, hide_index=True)

@@ -100,7 +100,13 @@ else:
 figures = pupils.school_group_figures(identity, urn)
 st.header("Value added by pupil group")
 st.caption("Groups of 5 pupils or fewer are suppressed. " + pupil_progress.VALUE_ADDED_HELP)
-render.safe_table(pupil_progress.groups_table(figures, year, measure), hide_index=True)
+groups = pupil_progress.groups_table(figures, year, measure)
+if len(groups):
+    render.safe_table(groups, hide_index=True)
+else:
+    st.info(
+        "No figures for this year and measure (progress needs the national estimates of the year)."
+    )
 
 bars = pupil_progress.disadvantaged_bars(figures, year, measure)
 if len(bars):
@@ -120,4 +126,8 @@ if len(bars):
     )
 
 with st.expander("Do these pupils reproduce the published figures?"):
-    render.safe_table(pupils.school_reconciliation(identity, urn), hide_index=True)
+    reconciled = pupils.school_reconciliation(identity, urn)
+    if len(reconciled):
+        render.safe_table(reconciled, hide_index=True)
+    else:
+        st.write("No published figure of this school can be compared with its pupils.")
