@@ -47,6 +47,7 @@ SESSIONS ?= 30
 
 bench: $(BIN)/activate default-data
 	$(BIN)/python benchmarks/etl_load.py --skip-national --keep $(BENCH_CACHE)
+	$(BIN)/python benchmarks/pupils.py
 	$(BIN)/python benchmarks/pages.py --scale county --warehouse $(WAREHOUSE)
 	$(BIN)/python benchmarks/visit_plan.py --warehouse $(WAREHOUSE)
 

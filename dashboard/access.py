@@ -110,6 +110,14 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/report:",
     ),
     PageSpec(
+        "pupils",
+        "pupils.py",
+        "Pupil progress",
+        "Improvement",
+        frozenset({MANAGER, OFFICER}),
+        ":material/trending_up:",
+    ),
+    PageSpec(
         "profile",
         "profile.py",
         "Our school",
