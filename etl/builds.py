@@ -149,6 +149,10 @@ def clean(warehouse: Path, keep: int = 3, grace_s: float = 3600.0) -> list[Path]
     bdir = builds_dir(warehouse)
     if not bdir.is_dir():
         return []
+    # Links of swaps that were killed before their rename (they would pin the orphan they name).
+    removed = _remove(
+        *(p for p in warehouse.parent.glob(warehouse.name + ".swap*") if p.is_symlink())
+    )
     pinned = _pointed_at(warehouse.parent)
     entries = read_journal(warehouse)
     served_at: dict[str, list[float]] = {}
@@ -172,7 +176,6 @@ def clean(warehouse: Path, keep: int = 3, grace_s: float = 3600.0) -> list[Path]
     if keep <= 0:
         newest = set()
     now = time.time()
-    removed: list[Path] = []
     for p in builds:
         if p.resolve() in pinned or p in newest:
             continue
@@ -185,9 +188,6 @@ def clean(warehouse: Path, keep: int = 3, grace_s: float = 3600.0) -> list[Path]
         removed += _remove(p, p.with_name(p.name + ".wal"))
     # Leftovers of killed or failed loads: never served, and no load but ours is running.
     removed += _remove(*bdir.glob("failed-*"), *bdir.glob(TMP_PREFIX + "*"))
-    removed += _remove(
-        *(p for p in warehouse.parent.glob(warehouse.name + ".swap*") if p.is_symlink())
-    )
     gone = {p.name for p in removed}
     if any(e.build in gone for e in entries):
         _write_journal(warehouse, [e for e in entries if e.build not in gone])
