@@ -94,6 +94,14 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/search:",
     ),
     PageSpec(
+        "notices",
+        "notices.py",
+        "Notices of concern",
+        "Improvement",
+        frozenset({MANAGER, OFFICER}),
+        ":material/report:",
+    ),
+    PageSpec(
         "profile",
         "profile.py",
         "Our school",

@@ -17,8 +17,10 @@ import streamlit as st
 
 from dashboard import access, db, support
 from dashboard.access import MANAGER, OFFICER, Identity
+from dashboard.data_access import notices as notices_access
 from dashboard.data_access.core import CACHE, allowed_key, require, require_intelligence
 from dashboard.store import audit, notes
+from dashboard.store import notices as notices_store
 from warehouse.queries import manager as q
 
 ROLES = (MANAGER, OFFICER)
@@ -400,26 +402,36 @@ def intelligence_timeline(identity: Identity, ctx: Context, urn: int) -> pd.Data
         raise PermissionError("Not one of this user's schools")
     wb = _workbook(db.current_build(), allowed_key(identity), None, urn).copy()
     wb["source"] = "Council workbook"
-    app = _app_notes([urn])
+    entries = notes.notes_for([urn])
     app = pd.DataFrame(
         {
-            "note_id": app["id"],
-            "urn": app["urn"],
-            "kind": app["kind"],
-            "date": app["date"],
-            "status": [
-                s if s != "closed" else f"closed {str(at)[:10]} by {by}"
-                for s, at, by in zip(app["status"], app["closed_at"], app["closed_by"], strict=True)
-            ],
-            "detail": app["text"],
-            "rag": app["rag"],
-            "source": "Entered in the app by " + app["author"].astype(str),
-        }
+            "note_id": [e["id"] for e in entries],
+            "urn": urn,
+            "kind": [e["kind"] for e in entries],
+            "date": [e["date"] for e in entries],
+            "status": [_entry_status(e) for e in entries],
+            "detail": [notices_access.entry_detail(e) for e in entries],
+            "rag": [e["rag"] for e in entries],
+            "source": [
+                f"Entered in the app by {e['author']}"
+                + (f"; v{e['version']} by {e['updated_by']}" if e["version"] > 1 else "")
+                for e in entries
+            ],  # fmt: skip
+        },
+        columns=["note_id", "urn", "kind", "date", "status", "detail", "rag", "source"],
     )
     out = pd.concat([wb, app], ignore_index=True)
     out["date"] = pd.to_datetime(out["date"], errors="coerce")
     out["kind"] = out["kind"].map(INTELLIGENCE_KINDS).fillna(out["kind"])
     return out.sort_values("date", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _entry_status(e: dict) -> str | None:
+    if e["status"] == "closed":
+        return f"closed {str(e['closed_at'])[:10]} by {e['closed_by']}"
+    if e["kind"] in ("notice_of_concern", "dfe_concern"):
+        return notices_store.stage(e, date.today())
+    return e["status"]
 
 
 def school_trend_data(
@@ -474,18 +486,6 @@ def add_note(identity: Identity, urn: int, kind: str, text: str, on: date, rag: 
     from dashboard import data_access
 
     return data_access.add_school_note(identity, int(urn), kind, text, on=on, rag=rag)
-
-
-def closable_notes(timeline: pd.DataFrame) -> list[tuple[int, str]]:
-    """(note id, label) of each OPEN notice or DfE/RSC concern entered in the app, from
-    ``intelligence_timeline``: what the drill-down offers a Close button for."""
-    if "note_id" not in timeline:
-        return []
-    open_ = timeline[timeline["note_id"].notna() & timeline["status"].eq("open")]
-    return [
-        (int(r.note_id), f"{r.kind} of {pd.Timestamp(r.date).date()} (entered in the app): open")
-        for r in open_.itertuples()
-    ]
 
 
 def close_note(identity: Identity, urn: int, note_id: int) -> None:

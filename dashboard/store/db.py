@@ -84,7 +84,62 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE school_notes_v2 RENAME TO school_notes;
     CREATE INDEX school_notes_urn ON school_notes(urn);
     """,
+    # 3: everything written in the app becomes an append-only, versioned record (issue 8): a record
+    # keeps every version with who wrote it and when; an edit is a new version, a withdrawal is a new
+    # version marked withdrawn; triggers refuse UPDATE and DELETE. (record_id, version) as primary key
+    # means two people editing the same version cannot both win: the second insert fails and is
+    # reported as a conflict. school_notes rows move across with their ids (a closed notice becomes
+    # version 1 open + version 2 closed by whoever closed it).
+    """
+    CREATE TABLE records (
+        record_id  INTEGER NOT NULL CHECK (record_id >= 1),
+        version    INTEGER NOT NULL CHECK (version >= 1),
+        kind       TEXT NOT NULL CHECK (kind IN
+                   ('visit','note','concern','notice_of_concern','dfe_concern','headteacher_change',
+                    'planned_visit','officer_capacity')),
+        urn        INTEGER,
+        written_at TEXT NOT NULL,
+        written_by TEXT NOT NULL CHECK (length(written_by) > 0),
+        withdrawn  INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),
+        body       TEXT NOT NULL CHECK (json_valid(body) AND json_type(body) = 'object'),
+        PRIMARY KEY (record_id, version)
+    );
+    CREATE INDEX records_kind_urn ON records(kind, urn);
+    CREATE INDEX records_urn ON records(urn);
+    CREATE TRIGGER records_no_update BEFORE UPDATE ON records
+    BEGIN
+        SELECT RAISE(ABORT, 'records are append-only: write a new version');
+    END;
+    CREATE TRIGGER records_no_delete BEFORE DELETE ON records
+    BEGIN
+        SELECT RAISE(ABORT, 'records are append-only: withdraw a record instead of deleting it');
+    END;
+    INSERT INTO records (record_id, version, kind, urn, written_at, written_by, body)
+        SELECT id, 1, kind, urn, at, author,
+               json_object('date', date, 'text', text, 'rag', rag,
+                           'status', CASE WHEN status IS NULL THEN NULL ELSE 'open' END)
+        FROM school_notes;
+    INSERT INTO records (record_id, version, kind, urn, written_at, written_by, body)
+        SELECT id, 2, kind, urn, closed_at, closed_by,
+               json_object('date', date, 'text', text, 'rag', rag, 'status', 'closed')
+        FROM school_notes WHERE status = 'closed';
+    DROP TABLE school_notes;
+    """,
 )
+
+
+def statements(script: str) -> list[str]:
+    """Split a migration into statements; a trigger's body holds semicolons of its own, so split
+    only where SQLite says a statement is complete."""
+    out, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            out.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        out.append(pending.strip())
+    return [s for s in out if s.rstrip(";").strip()]
 
 
 def _migrate(con: sqlite3.Connection) -> None:
@@ -96,9 +151,8 @@ def _migrate(con: sqlite3.Connection) -> None:
         current = schema_version(con)
         for version, script in enumerate(MIGRATIONS, start=1):
             if version > current:
-                for statement in script.split(";"):
-                    if statement.strip():
-                        con.execute(statement)
+                for statement in statements(script):
+                    con.execute(statement)
                 con.execute("INSERT INTO schema_version VALUES (?)", (version,))
     except BaseException:
         con.execute("ROLLBACK")
@@ -117,6 +171,9 @@ def open_store(path: Path | None = None) -> sqlite3.Connection:
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA foreign_keys=ON")
     con.execute("PRAGMA busy_timeout=10000")
+    # FULL: a committed entry survives a power cut as well as an app crash (WAL alone, at NORMAL,
+    # may lose the last commits on power loss). The cost is one fsync per write: entries are few.
+    con.execute("PRAGMA synchronous=FULL")
     _migrate(con)
     return con
 

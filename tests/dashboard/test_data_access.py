@@ -164,3 +164,46 @@ def test_query_code_binds_parameters_and_pages_hold_no_sql():
         text = path.read_text()
         assert "duckdb" not in text and "sqlite3" not in text and "SELECT " not in text
         assert "unsafe_allow_html" not in text
+
+
+def test_visits_notices_and_dfe_concerns_are_refused_to_every_role_but_managers_and_officers(
+    dash_env, monkeypatch
+):
+    from datetime import date
+
+    from dashboard.data_access import notices as data
+    from dashboard.store import notices
+
+    nid = notices.issue_notice(100001, "officer", issued_on=date.today(), concerns="Secret")
+    manager = who("manager")
+    assert data.county_notices(manager)["id"].tolist() == [nid]
+    assert data.is_academy(manager, 100002) and not data.is_academy(manager, 100001)
+    with pytest.raises(ValueError, match="academy"):
+        data.issue_notice(manager, 100002, issued_on=date.today(), concerns="x")
+    with pytest.raises(ValueError, match="maintained"):
+        data.raise_with_dfe(manager, 100001, raised_on=date.today(),
+                            raised_with="DfE regions group", concerns="x")  # fmt: skip
+    with pytest.raises(PermissionError):  # an id is never trusted: it belongs to 100001
+        data.notice_step(manager, 100002, nid, 1, "meeting", met_on=date.today(),
+                         head_present=True, chair_present=True, notes="x")  # fmt: skip
+    calls = (
+        lambda i: data.county_notices(i),
+        lambda i: data.school_entries(i, 100001),
+        lambda i: data.add_visit(
+            i, 100001, on=date.today(), officer="x", visit_type="support", summary="x", rag=None
+        ),  # fmt: skip
+        lambda i: data.issue_notice(i, 100001, issued_on=date.today(), concerns="x"),
+        lambda i: data.notice_step(
+            i, 100001, nid, 1, "review", reviewed_on=date.today(), outcome="lifted", summary="x"
+        ),  # fmt: skip
+        lambda i: data.withdraw(i, 100001, nid, 1, "x"),
+    )
+    for name in ("governor1", "federation", "briefing", "admin"):
+        for call in calls:
+            with pytest.raises(PermissionError):
+                call(who(name))
+    monkeypatch.setenv("SID_DEPLOYMENT", "governor")
+    for call in calls:
+        with pytest.raises(PermissionError):
+            call(manager)
+    assert notes.get_note(nid)["version"] == 1  # nothing any refused caller tried was written

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from dashboard.store import audit, db, notes, sessions, users
+from dashboard.store import audit, db, notes, records, sessions, users
 
 
 @pytest.fixture
@@ -22,9 +22,10 @@ def test_schema_created_in_wal_mode_and_reopen_is_idempotent(store):
         "user_schools",
         "sessions",
         "audit_log",
-        "school_notes",
+        "records",
         "schema_version",
     } <= tables
+    assert "school_notes" not in tables  # moved into records by migration 3
     with db.connect(store) as con:
         assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(
             db.MIGRATIONS
@@ -113,36 +114,54 @@ def test_repeated_views_are_one_entry(store):
     assert len(audit.entries(action="view_school", path=store)) == 3
 
 
-def _old_store(path) -> None:
-    """A store as shipped before migration 2 (school_notes without status), holding two notes."""
+def _old_store(path, upto: int = 1) -> None:
+    """A store as shipped before migration ``upto + 1``, holding two notes (and, from migration 2,
+    a closed notice)."""
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    for statement in db.MIGRATIONS[0].split(";"):
-        if statement.strip():
+    for version in range(upto):
+        for statement in db.statements(db.MIGRATIONS[version]):
             con.execute(statement)
-    con.execute("INSERT INTO schema_version VALUES (1)")
-    con.execute(
-        "INSERT INTO school_notes (id, urn, at, author, kind, date, text, rag) VALUES"
-        " (7, 1, '2026-01-01T09:00:00+00:00', 'o', 'notice_of_concern', '2026-01-01', 'N', NULL),"
-        " (8, 1, '2026-01-02T09:00:00+00:00', 'o', 'visit', '2026-01-02', 'V', 'green')"
-    )
+        con.execute("INSERT INTO schema_version VALUES (?)", (version + 1,))
+    if upto == 1:
+        con.execute(
+            "INSERT INTO school_notes (id, urn, at, author, kind, date, text, rag) VALUES"
+            " (7, 1, '2026-01-01T09:00:00+00:00', 'o', 'notice_of_concern', '2026-01-01', 'N',"
+            " NULL), (8, 1, '2026-01-02T09:00:00+00:00', 'o', 'visit', '2026-01-02', 'V', 'green')"
+        )
+    else:
+        con.execute(
+            "INSERT INTO school_notes (id, urn, at, author, kind, date, text, status, closed_at,"
+            " closed_by) VALUES (9, 2, '2026-02-01T09:00:00+00:00', 'o', 'notice_of_concern',"
+            " '2026-02-01', 'Old notice', 'closed', '2026-03-20T10:00:00+00:00', 'm')"
+        )
     con.close()
 
 
-def test_migration_2_keeps_old_notes_and_opens_their_notices(store):
-    _old_store(store)
+def test_migrations_keep_old_notes_and_open_their_notices(store):
+    _old_store(store, upto=1)
     with db.connect(store) as con:
-        assert db.schema_version(con) == len(db.MIGRATIONS) == 2
-        index = con.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()
-        assert "school_notes_urn" in {r[0] for r in index}
+        assert db.schema_version(con) == len(db.MIGRATIONS)
     got = {n["id"]: n for n in notes.notes_for([1], path=store)}
     assert (got[7]["kind"], got[7]["text"], got[7]["status"]) == ("notice_of_concern", "N", "open")
     assert (got[8]["kind"], got[8]["rag"], got[8]["status"]) == ("visit", "green", None)
     assert got[7]["closed_at"] is None and got[7]["closed_by"] is None
+    assert got[7]["at"] == "2026-01-01T09:00:00+00:00" and got[7]["author"] == "o"
     new = notes.add_note(1, "o", "headteacher_change", "New head from January", path=store)
+    assert new == 9  # ids continue after the migrated ones (7, 8)
     assert notes.get_note(new, path=store)["status"] is None  # only notices have a status
     closed = notes.close_note(7, "manager", path=store)
     assert closed["status"] == "closed" and closed["closed_by"] == "manager" and closed["closed_at"]
+
+
+def test_migration_3_turns_a_closed_notice_into_two_versions(store):
+    _old_store(store, upto=2)
+    versions = records.history(9, path=store)
+    assert [(v.version, v.body["status"], v.written_by) for v in versions] == [
+        (1, "open", "o"),
+        (2, "closed", "m"),
+    ]
+    assert versions[1].written_at == "2026-03-20T10:00:00+00:00"
 
 
 def test_only_open_notices_and_dfe_concerns_can_be_closed_once(store):
@@ -158,5 +177,5 @@ def test_only_open_notices_and_dfe_concerns_can_be_closed_once(store):
         notes.close_note(visit, "m", path=store)
     with pytest.raises(LookupError):
         notes.close_note(9999, "m", path=store)
-    with db.connect(store) as con, pytest.raises(sqlite3.IntegrityError):  # the schema agrees
-        con.execute("UPDATE school_notes SET status = 'closed' WHERE id = ?", (visit,))
+    with db.connect(store) as con, pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        con.execute("UPDATE records SET body = '{}' WHERE record_id = ?", (visit,))

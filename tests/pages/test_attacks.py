@@ -129,7 +129,14 @@ def test_session_state(governors):
 def test_page_paths(governors):
     for username, allowed in governors.items():
         at = login(username, page="schools")
-        for page in ("admin_users", "admin_audit", "admin_loads", "login", "nonexistent"):
+        for page in (
+            "admin_users",
+            "admin_audit",
+            "admin_loads",
+            "notices",
+            "login",
+            "nonexistent",
+        ):
             with pytest.raises(ValueError):
                 at.switch_page(f"../pages/{page}.py")
         at.switch_page("../pages/schools.py").run()

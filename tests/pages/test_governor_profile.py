@@ -15,7 +15,7 @@ from dashboard import access, profile_pdf
 from dashboard.access import GOVERNOR, identity_for
 from dashboard.components.format import fmt_measure
 from dashboard.data_access import governor
-from dashboard.store import audit, notes, users
+from dashboard.store import audit, notes, notices, users
 from tests.pages.helpers import login, page_text
 from warehouse.connection import open_read_only, resolve_build
 
@@ -95,6 +95,12 @@ def test_no_soft_intelligence_only_the_single_confidential_line(county):
     soon = date.today() - timedelta(days=3)
     for kind in ("concern", "concern", "notice_of_concern", "note", "visit"):
         notes.add_note(urn, "officer", kind, f"{NOTE_TEXT} ({kind})", on=soon)
+    notes.add_visit(urn, "officer", on=soon, officer="Officer Quetzal", visit_type="support",
+                    summary=f"{NOTE_TEXT} (visit note)", rag="red",
+                    actions=[{"action": f"{NOTE_TEXT} action", "due": date.today()}])  # fmt: skip
+    notice = notices.issue_notice(urn, "officer", issued_on=soon, concerns=f"{NOTE_TEXT} notice")
+    notices.record_meeting(notice, 1, "officer", met_on=soon, head_present=True,
+                           chair_present=True, notes=f"{NOTE_TEXT} meeting")  # fmt: skip
     con = county["con"]
     workbook = pd.concat(
         [
@@ -106,7 +112,7 @@ def test_no_soft_intelligence_only_the_single_confidential_line(county):
     at = login(gov.username)
     assert not at.exception
     text = _clean(page_text(at))
-    assert NOTE_TEXT not in text and "Zanzibar" not in text
+    assert NOTE_TEXT not in text and "Zanzibar" not in text and "Quetzal" not in text
     assert text.count(LINE) == 1  # app-entered concerns and a notice: one generic line, no detail
     assert "entered in the app" not in text and "Notice of concern issued" not in text
     for row in workbook.itertuples():

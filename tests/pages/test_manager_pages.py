@@ -5,6 +5,7 @@ reopens the same view, other roles cannot open them, and the visit plan exports 
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -158,34 +159,129 @@ def test_visit_plan_download_buttons_are_offered(county):
     assert "Download the visit plan (Excel)" in labels and "Download the visit plan (CSV)" in labels
 
 
-def test_a_notice_entered_in_the_app_makes_the_school_intensive_on_the_next_rerun(county):
-    at = open_page("priority")
-    table = priority_table(at)
+def _universal_maintained(county) -> int:
+    table = priority_table(open_page("priority"))
     universal = table[table["Category"].str.contains("Universal") & (table["Type"] == "Maintained")]
-    urn = int(universal["URN"].iloc[0])
+    return int(universal["URN"].iloc[0])
+
+
+def test_a_notice_issued_in_the_app_makes_the_school_intensive_on_the_next_rerun(county):
+    urn = _universal_maintained(county)
     school = open_page("school", urn=urn)
-    kinds = school.selectbox(key="note_kind").options
-    assert "Notice of concern" in kinds and "Concern raised with DfE/RSC" not in kinds
-    school.selectbox(key="note_kind").set_value("notice_of_concern")
-    school.text_area(key="note_text").input("Notice issued after the visit")
-    school.button(key="FormSubmitter:add_note-Save").click().run()
-    assert not school.exception
-    assert [n["kind"] for n in notes.notes_for([urn], path=county["store"])] == [
-        "notice_of_concern"
-    ]
+    school.text_area(key="notice_text").input("Notice issued after the visit")
+    school.button(key="FormSubmitter:issue_notice-Issue notice of concern").click().run()
+    assert not school.exception, school.exception
+    [notice] = notes.notes_for([urn], path=county["store"])
+    assert (notice["kind"], notice["status"], notice["author"]) == (
+        "notice_of_concern",
+        "open",
+        "manager",
+    )
+    assert notice["review_due"] == (date.today() + timedelta(weeks=6)).isoformat()
     after = open_page("priority")
     row = priority_table(after).set_index("URN").loc[urn]
     assert "Intensive" in row["Category"] and "entered in the app" in row["Reasons"]
     assert row["Changed by app entries"] == "yes"
     timeline = page_text(open_page("school", urn=urn))
     assert "Entered in the app by manager" in timeline
+    assert "meeting with headteacher and chair to hold" in timeline  # text is Markdown-escaped
 
 
 def test_school_page_offers_dfe_concern_not_notice_for_an_academy(county):
     at = open_page("priority", school_type="Academy or free school")
     urn = int(priority_table(at)["URN"].iloc[0])
-    kinds = open_page("school", urn=urn).selectbox(key="note_kind").options
-    assert "Concern raised with DfE/RSC" in kinds and "Notice of concern" not in kinds
+    school = open_page("school", urn=urn)
+    assert "Concern raised with the DfE" in page_text(school)
+    keys = {b.key for b in school.button}
+    assert "FormSubmitter:raise_dfe-Save concern raised with the DfE" in keys
+    assert not any(k.startswith("FormSubmitter:issue_notice") for k in keys)
+    school.text_area(key="dfe_text").input("Raised falling outcomes with the regions group")
+    school.button(key="FormSubmitter:raise_dfe-Save concern raised with the DfE").click().run()
+    assert not school.exception
+    [c] = notes.notes_for([urn], path=county["store"])
+    assert (c["kind"], c["raised_with"]) == ("dfe_concern", "DfE regions group")
+
+
+def test_a_visit_note_with_actions_is_saved_and_shown_next_to_the_data(county):
+    urn = _universal_maintained(county)
+    school = open_page("school", urn=urn)
+    school.selectbox(key="visit_type").set_value("challenge_meeting")
+    school.text_area(key="visit_summary").input("Reading plan reviewed with the head")
+    school.selectbox(key="visit_rag").set_value("amber")
+    school.button(key="FormSubmitter:add_visit-Save visit").click().run()
+    assert not school.exception, school.exception
+    [visit] = notes.notes_for([urn], path=county["store"])
+    assert (visit["kind"], visit["visit_type"], visit["rag"], visit["officer"]) == (
+        "visit",
+        "challenge_meeting",
+        "amber",
+        "Demo improvement manager",
+    )
+    text = page_text(school)
+    assert "Challenge meeting by Demo improvement manager" in text
+    assert "Reading plan reviewed" in text
+    assert "Visit saved." in text
+
+
+def test_a_visit_without_a_summary_is_refused_with_a_message_and_nothing_saved(county):
+    urn = _universal_maintained(county)
+    school = open_page("school", urn=urn)
+    school.button(key="FormSubmitter:add_visit-Save visit").click().run()
+    assert "Summary is required" in page_text(school)
+    assert notes.notes_for([urn], path=county["store"]) == []
+
+
+def test_a_notice_walks_its_workflow_on_the_school_page_and_closes_with_its_outcome(county):
+    from dashboard.store import notices
+
+    urn = _universal_maintained(county)
+    nid = notices.issue_notice(urn, "officer", issued_on=date.today(), concerns="Attendance",
+                               path=county["store"])  # fmt: skip
+    school = open_page("school", urn=urn)
+    school.text_area(key=f"meeting_text_{nid}").input("Head and chair agreed the plan")
+    school.button(key=f"FormSubmitter:meeting_{nid}-Save meeting").click().run()
+    assert not school.exception, school.exception
+    assert notes.get_note(nid, path=county["store"])["meeting"]["chair_present"] is True
+    school.text_area(key=f"review_text_{nid}").input("Attendance back to the county average")
+    school.button(key=f"FormSubmitter:review_{nid}-Save review").click().run()
+    closed = notes.get_note(nid, path=county["store"])
+    assert (closed["status"], closed["outcome"], closed["version"]) == ("closed", "lifted", 3)
+    row = priority_table(open_page("priority")).set_index("URN").loc[urn]
+    assert "Universal" in row["Category"] and "Notice of concern" not in row["Reasons"]
+
+
+def test_two_managers_saving_the_same_step_the_second_is_told_and_nothing_is_overwritten(county):
+    from dashboard.store import notices
+
+    urn = _universal_maintained(county)
+    nid = notices.issue_notice(urn, "officer", issued_on=date.today(), concerns="Attendance",
+                               path=county["store"])  # fmt: skip
+    first, second = open_page("school", urn=urn), open_page("school", urn=urn)
+    first.text_area(key=f"meeting_text_{nid}").input("First manager's notes")
+    first.button(key=f"FormSubmitter:meeting_{nid}-Save meeting").click().run()
+    second.text_area(key=f"meeting_text_{nid}").input("Second manager's notes")
+    second.button(key=f"FormSubmitter:meeting_{nid}-Save meeting").click().run()
+    assert "was changed by manager at" in page_text(second)
+    assert notes.get_note(nid, path=county["store"])["meeting"]["notes"] == "First manager's notes"
+
+
+def test_the_notices_page_lists_overdue_reviews_first_and_works_the_chosen_one(county):
+    from dashboard.store import notices
+
+    urns = [_universal_maintained(county)]
+    late = notices.issue_notice(urns[0], "officer", issued_on=date.today() - timedelta(days=60),
+                                concerns="Overdue one", path=county["store"])  # fmt: skip
+    fresh = notices.issue_notice(urns[0], "officer", issued_on=date.today(),
+                                 concerns="Fresh one", path=county["store"])  # fmt: skip
+    at = open_page("notices")
+    table = at.table[0].value
+    assert list(table["Overdue"]) == ["⚠ Overdue 18 days", ""]  # 60 - 42 days
+    assert [m.value for m in at.metric] == ["2", "1", "0"]
+    at.selectbox(key="notice_chosen").set_value(fresh).run()
+    keys = {b.key for b in at.button}
+    assert f"FormSubmitter:review_{fresh}-Save review" in keys
+    assert f"FormSubmitter:review_{late}-Save review" not in keys  # only the chosen one
+    assert late != fresh
 
 
 @pytest.mark.parametrize("role", ["governor", "briefing", "admin"])
@@ -205,33 +301,6 @@ def test_data_functions_refuse_other_roles(county, role):
     ):
         with pytest.raises(PermissionError):
             call()
-
-
-def test_closing_an_app_notice_in_the_drill_down_ends_its_intensive_reason(county):
-    from dashboard.store import audit
-
-    table = priority_table(open_page("priority"))
-    universal = table[table["Category"].str.contains("Universal") & (table["Type"] == "Maintained")]
-    urn = int(universal["URN"].iloc[0])
-    note_id = notes.add_note(urn, "officer", "notice_of_concern", "Notice", path=county["store"])
-    other = notes.add_note(urn, "officer", "visit", "Visit", path=county["store"])
-    row = priority_table(open_page("priority")).set_index("URN").loc[urn]
-    assert "Intensive" in row["Category"]
-    school = open_page("school", urn=urn)
-    assert [b.key for b in school.button if b.key.startswith("close_note_")] == [
-        f"close_note_{note_id}"  # only the open notice, not the visit
-    ]
-    school.button(key=f"close_note_{note_id}").click().run()
-    assert not school.exception, school.exception
-    assert not [b for b in school.button if b.key.startswith("close_note_")]
-    assert "closed" in page_text(school) and "by manager" in page_text(school)
-    closed = notes.get_note(note_id, path=county["store"])
-    assert (closed["status"], closed["closed_by"]) == ("closed", "manager")
-    assert notes.get_note(other, path=county["store"])["status"] is None
-    row = priority_table(open_page("priority")).set_index("URN").loc[urn]
-    assert "Universal" in row["Category"] and "Notice of concern" not in row["Reasons"]
-    logged = audit.entries(action="admin_change", urn=urn, path=county["store"])
-    assert logged and f"closed app note {note_id}" in logged[0]["detail"]
 
 
 def test_a_note_is_closed_only_through_its_own_school_and_never_by_a_governor(county):
@@ -295,3 +364,20 @@ def test_overview_counts_schools_in_each_band_as_the_model_bands_them(county):
     assert (counts["change"] == counts["schools"] - counts["last_year"]).all()
     text = page_text(open_page("overview"))
     assert "Schools in each band, against last year" in text and "band 1 of 5" in text
+
+
+def test_withdrawing_an_entry_stops_it_counting_and_keeps_it_in_the_history(county):
+    urn = _universal_maintained(county)
+    nid = notes.add_note(urn, "officer", "headteacher_change", "Wrong school", path=county["store"])
+    assert "Targeted" in priority_table(open_page("priority")).set_index("URN").loc[urn, "Category"]
+    school = open_page("school", urn=urn)
+    school.selectbox(key="withdraw_entry_id").set_value(nid)
+    school.text_input(key="withdraw_reason").input("Entered against the wrong school")
+    school.button(key="FormSubmitter:withdraw_entry-Withdraw entry").click().run()
+    assert not school.exception, school.exception
+    assert notes.notes_for([urn], path=county["store"]) == []
+    history = school.table[-1].value
+    assert list(history["version"]) == [1, 2] and list(history["withdrawn"]) == ["", "yes"]
+    assert (
+        "Universal" in priority_table(open_page("priority")).set_index("URN").loc[urn, "Category"]
+    )
