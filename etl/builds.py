@@ -115,23 +115,28 @@ def record_swap(warehouse: Path, build: Path) -> None:
 
 
 def repair_journal(warehouse: Path) -> None:
-    """At the start of a load (under the lock): make the journal agree with the pointer. Lines
-    after the last one naming the current build are swaps that never happened; the current build,
-    if unrecorded (a warehouse made before the journal existed), is recorded as serving."""
+    """At the start of a load (under the lock): make the journal agree with the pointer. A line
+    written after the current link was made, for another build, is a swap that never happened (its
+    load died before the rename); an operator re-pointing to an older build by hand makes a newer
+    link, so the builds served in between stay recorded. A current build the journal does not show
+    as the latest (made before the journal existed, or pointed to by hand) is recorded as serving
+    since its link was made."""
     warehouse = Path(warehouse)
     if not warehouse.is_symlink() or not warehouse.exists():
         return
     current = warehouse.resolve().name
+    link_made = os.lstat(warehouse).st_mtime
     entries = read_journal(warehouse)
-    mine = [i for i, e in enumerate(entries) if e.pointer == warehouse.name]
-    last = max((i for i in mine if entries[i].build == current), default=None)
-    if last is None:
-        at = warehouse.resolve().stat().st_mtime
-        _write_journal(warehouse, [*entries, Entry(at, current, warehouse.name)])
-        return
-    never = {i for i in mine if i > last}
-    if never:
-        _write_journal(warehouse, [e for i, e in enumerate(entries) if i not in never])
+    kept = [
+        e
+        for e in entries
+        if not (e.pointer == warehouse.name and e.build != current and e.at > link_made)
+    ]
+    latest = max((e for e in kept if e.pointer == warehouse.name), key=lambda e: e.at, default=None)
+    if latest is None or latest.build != current:  # unrecorded, or pointed back to by hand
+        kept.append(Entry(link_made, current, warehouse.name))
+    if kept != entries:
+        _write_journal(warehouse, kept)
 
 
 def _pointed_at(folder: Path) -> set[Path]:
@@ -164,6 +169,7 @@ def clean(warehouse: Path, keep: int = 3, grace_s: float = 3600.0) -> list[Path]
     for e in entries:
         by_pointer.setdefault(e.pointer, []).append(e)
     for seq in by_pointer.values():
+        seq.sort(key=lambda e: e.at)
         for a, b in zip(seq, seq[1:], strict=False):
             retired[a.build] = max(retired.get(a.build, 0.0), b.at)
     # Builds of successful loads from before the journal existed count as served (replaced: mtime).
@@ -172,7 +178,9 @@ def clean(warehouse: Path, keep: int = 3, grace_s: float = 3600.0) -> list[Path]
         (p for p in bdir.glob("*.duckdb") if RUN_ID.match(p.stem)), key=lambda p: p.name
     )
     served = [p for p in builds if p.name in served_at or p.stem in ok_runs]
-    newest = set(sorted(served, key=lambda p: max(served_at.get(p.name, [0.0])))[-keep:])
+    newest = set(
+        sorted(served, key=lambda p: max(served_at.get(p.name, [p.stat().st_mtime])))[-keep:]
+    )
     if keep <= 0:
         newest = set()
     now = time.time()

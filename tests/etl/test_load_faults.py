@@ -22,7 +22,7 @@ from etl import builds
 from etl.load import FAULT_ENV, FAULT_STEPS, LoadSettings, clean_old_builds, load, new_run_id
 from tests.etl.fault_sources import fingerprint, renamed_copy, school_names, small_copy
 from tests.etl.test_load import fake_folder, fake_load
-from warehouse.connection import builds_dir, open_read_only, resolve_build
+from warehouse.connection import builds_dir, open_read_only, resolve_build, swap_pointer
 
 ROOT = Path(__file__).resolve().parents[2]
 QUIET = LoadSettings(progress=False)
@@ -306,6 +306,19 @@ def test_a_build_another_pointer_names_is_never_removed(tmp_path):
     for _ in range(2):
         fake_load(src, w, keep_builds=1, build_grace_s=0)
     assert x.exists() and resolve_build(w) != x
+
+
+def test_builds_served_before_a_manual_rollback_are_kept_for_the_grace(tmp_path):
+    w = tmp_path / "w" / "warehouse.duckdb"
+    src = fake_folder(tmp_path / "s", {"201819_scores.csv": "100001,A,50\n"})
+    fake_load(src, w)
+    x = resolve_build(w)
+    fake_load(src, w)
+    y = resolve_build(w)
+    swap_pointer(w, x)  # an operator points back at the older build by hand
+    fake_load(src, w, keep_builds=1, build_grace_s=600)
+    assert y.exists()  # it served until the rollback moments ago
+    assert set(clean_old_builds(w, keep=1, grace_s=0)) == {x, y}
 
 
 # --- the dashboard after a swap (DuckDB caches databases by path: duckdb #15912) ------------------
