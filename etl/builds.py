@@ -4,10 +4,10 @@ and the cleanup that never deletes a build a dashboard session may still be read
 - **Lock.** A load holds an exclusive ``flock`` on ``builds.lock`` beside the pointer for its whole
   run. A second load refuses at once with a message naming the running one; the kernel drops the
   lock when a load dies, even by SIGKILL, so a killed load never blocks the next.
-- **Journal.** ``builds.journal`` beside the pointer gets one line (time, build, pointer) *before* each swap, so a
-  process killed between the swap and its report still leaves a record that the build served.
-  A line whose swap never happened (the load died before ``os.replace``) is dropped by the next load,
-  which sees that the pointer still names an older build.
+- **Journal.** ``builds.journal`` beside the pointer gets one line (time, build, pointer) *before*
+  each swap, so a process killed between the swap and its report still leaves a record that the
+  build served. A line written after the pointer's link was made, for another build, is a swap that
+  never happened (the load died before ``os.replace``); the next load drops it.
 - **Cleanup** (under the lock, after a successful load): files of loads that never served (killed
   or failed loads, their temporary folders, stray swap links) go at once; a build that served is
   kept while it is among the newest ``keep`` or was replaced less than ``grace_s`` seconds ago, so a
