@@ -86,6 +86,13 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         ("full", "governor"),
     ),
+    Setting(
+        "SID_TIMING_LOG",
+        "",
+        "For benchmarks only: a file to which every script run appends one JSON line (page, role, "
+        "server seconds). Empty: nothing is timed or written (dashboard/timing.py).",
+        str,
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -119,6 +126,10 @@ def briefing_names_schools() -> bool:
 
 def deployment() -> str:
     return get("SID_DEPLOYMENT")
+
+
+def timing_log() -> str:
+    return get("SID_TIMING_LOG")
 
 
 def markdown() -> str:
