@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 WAREHOUSE ?= data/warehouse.duckdb
 SOURCE ?= data/default_county
 
-.PHONY: setup run test etl default-data bench lint browser-deps
+.PHONY: setup run test etl default-data bench bench-national bench-sessions bench-soak lint browser-deps
 
 $(BIN)/activate: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -40,9 +40,28 @@ run: $(BIN)/activate default-data
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
+# Benchmarks print figures (benchmarks/RESULTS.md records the last ones); nothing asserts on time.
+# Generated sets and their warehouses are kept in $(BENCH_CACHE) between runs.
+BENCH_CACHE ?= /tmp/sid-bench
+SESSIONS ?= 30
+
 bench: $(BIN)/activate default-data
-	$(BIN)/python benchmarks/etl_load.py
-	$(BIN)/python benchmarks/pages.py --warehouse $(WAREHOUSE)
+	$(BIN)/python benchmarks/etl_load.py --skip-national --keep $(BENCH_CACHE)
+	$(BIN)/python benchmarks/pupils.py
+	$(BIN)/python benchmarks/pages.py --scale county --warehouse $(WAREHOUSE)
+	$(BIN)/python benchmarks/visit_plan.py --warehouse $(WAREHOUSE)
+
+# National size: ETL (about 3 GB RAM, minutes) then the pages on the same build.
+bench-national: $(BIN)/activate
+	$(BIN)/python benchmarks/etl_load.py --skip-county --keep $(BENCH_CACHE)
+	$(BIN)/python benchmarks/pages.py --scale national --cache $(BENCH_CACHE)
+
+# Concurrent browser sessions on a real server (heavy: run alone), and a 10-minute soak.
+bench-sessions: $(BIN)/activate browser-deps default-data
+	$(BIN)/python benchmarks/sessions.py --warehouse $(WAREHOUSE) --sessions $(SESSIONS)
+
+bench-soak: $(BIN)/activate browser-deps default-data
+	$(BIN)/python benchmarks/sessions.py --warehouse $(WAREHOUSE) --sessions $(SESSIONS) --soak-minutes 10
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

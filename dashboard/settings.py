@@ -86,6 +86,22 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         ("full", "governor"),
     ),
+    Setting(
+        "SID_TIMING_LOG",
+        "",
+        "For benchmarks only: a file to which every script run appends one JSON line (page, role, "
+        "server seconds). Empty: nothing is timed or written (dashboard/timing.py).",
+        str,
+    ),
+    Setting(
+        "SID_PUPIL_SALT_FILE",
+        "",
+        "Path of a file holding the secret salt (at least 16 bytes) with which the ETL replaces UPNs "
+        "in a pupil file by HMAC-SHA256 keys (docs/pupil-data.md). Keep it outside the repository "
+        "and the data folder, and keep it the same from year to year so a pupil keeps one key. "
+        "Empty: a pupil file with UPNs is refused.",
+        Path,
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -119,6 +135,16 @@ def briefing_names_schools() -> bool:
 
 def deployment() -> str:
     return get("SID_DEPLOYMENT")
+
+
+def timing_log() -> str:
+    return get("SID_TIMING_LOG")
+
+
+def pupil_salt_file() -> Path | None:
+    """The UPN salt file, or None when SID_PUPIL_SALT_FILE is not set."""
+    raw = os.environ.get("SID_PUPIL_SALT_FILE", "").strip()
+    return get("SID_PUPIL_SALT_FILE") if raw else None
 
 
 def markdown() -> str:

@@ -3,7 +3,8 @@
 A council can serve governors from a separate machine whose warehouse never contained the
 intelligence workbook's records, confidential reasons or rejected workbook cells. The copy keeps
 every published figure, inspection, category and the governor wording of the reasons, so a
-governor sees exactly what the full deployment shows them.
+governor sees exactly what the full deployment shows them. Pupil-level rows (issue 9) are removed
+too; the school and group aggregates made from them stay, suppressed by the app for governors.
 """
 
 from __future__ import annotations
@@ -61,5 +62,7 @@ def _leaks(con) -> list[str]:
         "confidential reasons remain": "SELECT count(*) FROM support_reasons WHERE confidential",
         "reasons differ from the governor wording": "SELECT count(*) FROM support_category"
         " WHERE reasons IS DISTINCT FROM governor_reasons",
+        "pupil-level rows remain": "SELECT (SELECT count(*) FROM pupil_results)"
+        " + (SELECT count(*) FROM pupil_progress) + (SELECT count(*) FROM stg_pupils)",
     }
     return [name for name, sql in checks.items() if con.execute(sql).fetchone()[0]]

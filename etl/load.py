@@ -4,26 +4,31 @@ data contract, then swap the warehouse pointer to the new build.
 A load never touches the build that is serving. It writes ``builds/<run_id>.duckdb`` beside the
 warehouse pointer, checks it, closes it, reopens it read-only, and only then swaps the pointer
 (an atomic rename). On any failure the new file is removed and the pointer is left as it was; a
-process killed half way leaves an orphan build that is never pointed to and is cleaned up later.
+process killed half way leaves an orphan build that is never pointed to and that the next load
+removes. One load runs at a time per folder of builds; old builds are kept while sessions may
+read them (etl/builds.py; guarantees in docs/operations.md).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import secrets
+import signal
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tqdm import tqdm
 
+from etl import builds
 from etl.discover import Discovery, Found, discover
-from etl.report import FileLine, LoadRefused, LoadReport, recent_reports
+from etl.report import FileLine, LoadRefused, LoadReport
 from warehouse import connection
 from warehouse.sql_files import SQL_DIR, run_folder
 
@@ -63,6 +68,17 @@ CORE_TABLES = (
 )
 
 
+# Test-only hook for tests/etl/test_load_faults.py: SID_ETL_FAULT=<step> makes the load kill itself
+# with SIGKILL at that step, so the fault tests hit every step exactly instead of by timing.
+FAULT_ENV = "SID_ETL_FAULT"
+FAULT_STEPS = ("reading", "staging", "model", "contract", "checkpoint", "swap", "swapped")
+
+
+def _fault_point(step: str) -> None:
+    if os.environ.get(FAULT_ENV) == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -87,16 +103,24 @@ def load(
     report = LoadReport(run_id, str(source_dir), str(warehouse), str(build), _now())
     t0 = time.perf_counter()
     con = None
+    lock = ExitStack()  # holds the load lock (etl/builds.py) from the check below to the cleanup
     try:
         if warehouse.exists() and not warehouse.is_symlink():
             raise LoadRefused(
                 f"{warehouse} is a regular file, not a pointer to a build; move it away first "
                 "(the warehouse path is a symbolic link to builds/<run_id>.duckdb)"
             )
-        with tempfile.TemporaryDirectory(prefix="etl-") as tmp:
+        lock.enter_context(builds.load_lock(warehouse))
+        builds.repair_journal(warehouse)
+        build.parent.mkdir(parents=True, exist_ok=True)
+        # Temporary files live beside the builds, so the next load can remove a killed load's.
+        with tempfile.TemporaryDirectory(
+            prefix=f"{builds.TMP_PREFIX}{run_id}-", dir=build.parent
+        ) as tmp:
             with _timed(report, "discover"):
                 found = discover(source_dir, Path(tmp), reader_for=reader_for)
             report.notes += found.notes
+            _fault_point("reading")
             con = connection.open_build_for_writing(build)
             run_folder(con, "staging")
             with _timed(report, "stage"):
@@ -104,13 +128,16 @@ def load(
                 _trim_boundaries(con, report)
                 _write_load_files(con, report)
                 _write_load_info(con, report, t0, finished=False)
+            _fault_point("staging")
             with _timed(report, "core"):
                 run_folder(con, "core")
             if settings.model:
                 with _timed(report, "model"):
                     _run_model(con)
+            _fault_point("model")
             with _timed(report, "contract"):
                 _check_contract(con, include_model=settings.model)
+            _fault_point("contract")
             report.tables = _table_counts(con)
             report.rejects = dict(
                 con.execute(
@@ -124,9 +151,12 @@ def load(
                 con.execute("CHECKPOINT")
                 con.close()
                 con = None
+            _fault_point("checkpoint")
         with _timed(report, "validate"):
             _validate(build, run_id)
-        connection.swap_pointer(warehouse, build)
+        builds.record_swap(warehouse, build)
+        connection.swap_pointer(warehouse, build, before_replace=lambda: _fault_point("swap"))
+        _fault_point("swapped")
         report.ok = True
     except BaseException as exc:
         report.error = _message(exc)
@@ -137,14 +167,19 @@ def load(
                 con.close()
             except Exception:
                 pass
-        _remove_build(build)
+        if not _serving(warehouse, build):  # e.g. interrupted just after the swap: keep it
+            _remove_build(build)
         try:
             report.append_to(warehouse)
         except OSError:
             pass
+        lock.close()
         raise
-    report.append_to(warehouse)
-    clean_old_builds(warehouse, settings.keep_builds, settings.build_grace_s)
+    try:
+        report.append_to(warehouse)
+        builds.clean(warehouse, settings.keep_builds, settings.build_grace_s)
+    finally:
+        lock.close()
     return report
 
 
@@ -296,6 +331,8 @@ def _run_model(con) -> None:
     if model_settings is not None and hasattr(model_settings, "apply"):
         model_settings.apply(con)
     run_folder(con, "model")
+    if (SQL_DIR / "model" / "pupils" / "order.txt").exists():
+        run_folder(con, "model/pupils")  # pupil-level progress (issue 9), after the school model
 
 
 def _check_contract(con, include_model: bool) -> None:
@@ -342,6 +379,13 @@ def _validate(build: Path, run_id: str) -> None:
         con.close()
 
 
+def _serving(warehouse: Path, build: Path) -> bool:
+    try:
+        return warehouse.is_symlink() and warehouse.resolve() == build.resolve()
+    except OSError:
+        return False
+
+
 def _remove_build(build: Path) -> None:
     for p in (build, build.with_name(build.name + ".wal")):
         try:
@@ -357,34 +401,11 @@ def _remove_build(build: Path) -> None:
 
 
 def clean_old_builds(warehouse: Path, keep: int = 3, grace_s: float = 3600.0) -> list[Path]:
-    """Remove builds beyond the newest ``keep`` (and orphans of killed loads) once older than
-    ``grace_s`` seconds. The build the pointer names is never removed."""
-    bdir = connection.builds_dir(warehouse)
-    if not bdir.is_dir():
-        return []
-    current = Path(warehouse).resolve() if Path(warehouse).exists() else None
-    builds = sorted(
-        bdir.glob("*.duckdb"), key=lambda p: p.name, reverse=True
-    )  # run ids sort by time
-    # Keep the newest builds of successful loads; an orphan of a killed load never counts.
-    ok_runs = {r.get("run_id") for r in recent_reports(warehouse, n=10_000) if r.get("ok")}
-    keep_set = set([b for b in builds if b.stem in ok_runs][:keep])
-    now = time.time()
-    removed = []
-    for p in [*builds, *bdir.glob("failed-*")]:
-        if p in keep_set or (current is not None and p.resolve() == current):
-            continue
-        try:
-            if now - p.stat().st_mtime < grace_s:
-                continue
-            p.unlink()
-            wal = p.with_name(p.name + ".wal")
-            if wal.exists():
-                wal.unlink()
-            removed.append(p)
-        except OSError:
-            continue
-    return removed
+    """Remove leftovers of killed loads now, and served builds beyond the newest ``keep`` once
+    replaced more than ``grace_s`` seconds ago (etl/builds.py). The build the pointer names is never
+    removed. Refuses (LoadRefused) while a load is running."""
+    with builds.load_lock(warehouse):
+        return builds.clean(warehouse, keep, grace_s)
 
 
 def run_cli(source_dir: Path, warehouse: Path, settings: LoadSettings) -> int:

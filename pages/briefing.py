@@ -4,7 +4,8 @@ Previous/Next are buttons with keyboard shortcuts (ArrowLeft / ArrowRight). Aggr
 briefing role names schools only where SID_BRIEFING_NAMES_SCHOOLS allows it. The deck downloads as
 .pptx and .pdf, built from the same slides (dashboard/briefing_slides.py), so it matches the screen.
 PROJECTOR_CSS is a constant (no data in it) passed to st.html: it only enlarges text for the back of
-a room and sets it black on white (21:1, above the 7:1 of palette.PROJECTOR_THEME).
+a room and sets it black on white (21:1, above the 7:1 of palette.PROJECTOR_THEME), keyboard
+hints and the sidebar's captions included.
 """
 
 import streamlit as st
@@ -26,6 +27,9 @@ PROJECTOR_CSS = """<style>
 [data-testid="stMain"] [data-testid="stMetricValue"] * {
   font-size: 3.2rem !important; color: #000000 !important; font-weight: 700 !important; }
 [data-testid="stMain"] button p { font-size: 1.4rem !important; }
+[data-testid="stMain"] kbd, [data-testid="stSidebar"] [data-testid="stCaptionContainer"],
+[data-testid="stSidebar"] [data-testid="stCaptionContainer"] * {
+  color: #000000 !important; opacity: 1 !important; }
 </style>"""
 
 identity = auth.require_identity("briefing")

@@ -8,6 +8,11 @@ from dashboard.store import users
 st.title("School improvement dashboard")
 st.subheader("Sign in")
 auth.login_form()
+st.page_link(
+    "../pages/accessibility.py",
+    label="Accessibility statement: how accessible this dashboard is and how to report a problem",
+    icon=":material/accessibility:",
+)
 
 if users.only_demo_users():
     st.divider()

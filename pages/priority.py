@@ -56,7 +56,7 @@ notes = [filters.describe(f, specs), "Ranked for attention; reasons in full (con
 left, right = st.columns(2)
 left.download_button(
     "Download the visit plan (Excel)",
-    exports.to_excel_bytes(
+    lambda: exports.to_excel_bytes(  # made when pressed, not on every rerun
         table,
         "Visit plan",
         title,
@@ -72,7 +72,7 @@ left.download_button(
 )
 right.download_button(
     "Download the visit plan (CSV)",
-    exports.to_csv_bytes(table),
+    lambda: exports.to_csv_bytes(table),
     file_name="visit_plan.csv",
     mime="text/csv",
     key="visit_plan_csv",

@@ -9,6 +9,7 @@ DuckDB's per-path instance cache never serves stale data (each build has its own
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -74,13 +75,19 @@ def open_build_for_writing(build_path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def swap_pointer(warehouse_path: Path, build_path: Path) -> None:
-    """Point ``warehouse_path`` at ``build_path`` atomically (rename over the old link)."""
+def swap_pointer(
+    warehouse_path: Path, build_path: Path, before_replace: Callable[[], None] | None = None
+) -> None:
+    """Point ``warehouse_path`` at ``build_path`` atomically: a new link under a name of this
+    process's own, renamed over the old link (rename(2) replaces it in one step, so a reader sees
+    the old build or the new one, never neither). ``before_replace`` is the ETL's fault-test hook."""
     warehouse_path = Path(warehouse_path)
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = warehouse_path.with_name(warehouse_path.name + ".swap")
+    tmp = warehouse_path.with_name(f"{warehouse_path.name}.swap-{os.getpid()}")
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     target = os.path.relpath(Path(build_path).resolve(), warehouse_path.parent.resolve())
     os.symlink(target, tmp)
+    if before_replace is not None:
+        before_replace()
     os.replace(tmp, warehouse_path)

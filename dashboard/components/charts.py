@@ -12,8 +12,14 @@ and labelled. Maps draw GeoJSON with ``mark_geoshape``; no tile server is ever c
 
 from __future__ import annotations
 
+import copy
+import functools
+import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import altair as alt
@@ -27,6 +33,61 @@ SEGMENT = "segment"  # column added to trend data: one id per unbroken run of ye
 YEAR_LABEL = "year"  # column added to trend data: "2018/19"
 DISPLAY = "figure"  # column added to chart data: the formatted value (or its code)
 DEFAULT_WIDTH = 640
+
+
+# ---------------------------------------------------------------- memo (reruns rebuild nothing)
+# A page rerun rebuilds every chart from the same frames: Altair's construction (schema look-ups,
+# deep copies) and its conversion to Vega-Lite were most of a page's server time. Builders are
+# memoised on the CONTENT of their arguments (a frame by its columns, dtypes and a hash of every
+# cell), so two callers share a chart only when they would have built the same one; the spec
+# made from a memoised chart is kept with it. Bounded (LRU) and locked: sessions run in threads.
+_MEMO_SIZE = 256
+_memo: OrderedDict[tuple, alt.TopLevelMixin] = OrderedDict()
+_specs: dict[int, tuple[alt.TopLevelMixin, dict]] = {}  # id(chart) -> (chart, spec)
+_memo_lock = threading.Lock()
+
+
+def _fingerprint(value: Any) -> Any:
+    if isinstance(value, pd.DataFrame):
+        cells = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)),
+                hashlib.sha256(cells).hexdigest())  # fmt: skip
+    if isinstance(value, alt.TopLevelMixin):
+        return ("chart", id(value))  # only memoised charts (kept alive in _memo) get here
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_fingerprint(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple((k, _fingerprint(v)) for k, v in sorted(value.items())))
+    return (type(value).__name__, repr(value))
+
+
+def _memoised(builder):
+    @functools.wraps(builder)
+    def wrapper(*args, **kwargs):
+        try:
+            key = (builder.__name__, _fingerprint(args), _fingerprint(kwargs))
+        except TypeError:  # a cell pandas cannot hash (lists, dicts): build as usual
+            return builder(*args, **kwargs)
+        if any(isinstance(a, alt.TopLevelMixin) and not _is_memoised(a) for a in args):
+            return builder(*args, **kwargs)
+        with _memo_lock:
+            if key in _memo:
+                _memo.move_to_end(key)
+                return _memo[key]
+        chart = builder(*args, **kwargs)
+        with _memo_lock:
+            _memo[key] = chart
+            while len(_memo) > _MEMO_SIZE:
+                _, old = _memo.popitem(last=False)
+                _specs.pop(id(old), None)
+        return chart
+
+    return wrapper
+
+
+def _is_memoised(chart: alt.TopLevelMixin) -> bool:
+    with _memo_lock:
+        return any(c is chart for c in _memo.values())
 
 
 # ---------------------------------------------------------------- years and segments
@@ -110,6 +171,7 @@ def _unique(values: Any) -> list[str]:
 # ---------------------------------------------------------------- builders
 
 
+@_memoised
 def trend_chart(
     df: pd.DataFrame,
     *,
@@ -194,6 +256,7 @@ def trend_chart(
     )
 
 
+@_memoised
 def comparison_bars(
     df: pd.DataFrame,
     *,
@@ -237,6 +300,7 @@ def comparison_bars(
     )
 
 
+@_memoised
 def distribution_chart(
     df: pd.DataFrame,
     *,
@@ -280,9 +344,9 @@ def distribution_chart(
             mark["marker"] = names + ": " + mark[DISPLAY]
             marked = alt.Chart(mark)
             layers.append(
-                marked.mark_rule(
-                    color=palette.OKABE_ITO["vermillion"], strokeWidth=3, strokeDash=[6, 3]
-                ).encode(x=f"{value}:Q", tooltip=[alt.Tooltip("marker:N", title="Marked school")])
+                marked.mark_rule(color=palette.DARK_RED, strokeWidth=3, strokeDash=[6, 3]).encode(
+                    x=f"{value}:Q", tooltip=[alt.Tooltip("marker:N", title="Marked school")]
+                )
             )
             layers.append(
                 marked.mark_text(
@@ -292,6 +356,7 @@ def distribution_chart(
     return alt.layer(*layers).properties(title=_title(title), width=DEFAULT_WIDTH, height=300)
 
 
+@_memoised
 def category_by_district_chart(
     df: pd.DataFrame,
     *,
@@ -420,6 +485,7 @@ def _rewind(geometry: dict | None) -> dict | None:
     return geometry
 
 
+@_memoised
 def district_map(
     boundaries: Any,
     *,
@@ -508,6 +574,7 @@ def district_map(
 # ---------------------------------------------------------------- projector, images, rendering
 
 
+@_memoised
 def projector(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """The chart with the projector theme's large fonts and thick marks (palette.PROJECTOR_THEME)."""
     cfg = palette.PROJECTOR_THEME["altair"]
@@ -528,6 +595,40 @@ def to_png(chart: alt.TopLevelMixin | dict, scale: float = 2) -> bytes:
 
     spec = chart if isinstance(chart, dict) else chart.to_dict()
     return vlc.vegalite_to_png(spec, scale=scale, allowed_base_urls=[])
+
+
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart as Streamlit's ``altair_chart`` would send it, without re-validating the spec.
+
+    ``st.altair_chart`` calls ``chart.to_dict()``, which checks the whole spec against the
+    Vega-Lite JSON schema on every rerun: about 40% of a page's chart time, for specs that never
+    change shape between reruns (tests/dashboard/components/test_charts.py validates every
+    builder's output). Here the same conversion runs with ``validate=False``: Streamlit's own data
+    transformer (data as Arrow, referenced by a hash of its bytes) and theme "none", under
+    Streamlit's lock, because both are process-wide Altair settings and another session's thread
+    may be converting a chart at the same moment.
+    """
+    from streamlit.elements import vega_charts
+
+    with _memo_lock:
+        kept = _specs.get(id(chart))
+    if kept is not None and kept[0] is chart:  # Streamlit edits the spec it is given: a copy
+        spec = kept[1]
+        return {**copy.deepcopy({k: v for k, v in spec.items() if k != "datasets"}),
+                "datasets": dict(spec["datasets"])}  # fmt: skip
+    datasets: dict[str, Any] = {}
+    alt.data_transformers.register("to_arrow_dataset", vega_charts._to_arrow_dataset)
+    with vega_charts._altair_globals_lock:
+        theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
+        with theme, alt.data_transformers.enable("to_arrow_dataset", datasets=datasets):
+            spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**(spec.get("datasets") or {}), **datasets}
+    if _is_memoised(chart):
+        with _memo_lock:
+            _specs[id(chart)] = (chart, spec)
+        return {**copy.deepcopy({k: v for k, v in spec.items() if k != "datasets"}),
+                "datasets": dict(spec["datasets"])}  # fmt: skip
+    return spec
 
 
 def render_chart(
@@ -558,10 +659,12 @@ def render_chart(
     if as_table:
         st.dataframe(data, hide_index=True, key=f"{key}__df")
     else:
-        st.altair_chart(chart, key=f"{key}__chart", alt=description or title)
+        st.vega_lite_chart(
+            spec=vega_lite_spec(chart), key=f"{key}__chart", alt=description or title
+        )
     st.download_button(
         f"Download the data for {md_escape(title)} (CSV)",
-        data=to_csv_bytes(data),
+        data=lambda: to_csv_bytes(data),  # made when pressed, not on every rerun
         file_name=safe_filename(title, ".csv"),
         mime="text/csv",
         key=f"{key}__csv",

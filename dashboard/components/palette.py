@@ -2,10 +2,15 @@
 
 Every category and rating pairs a colour with a word and a symbol (and a Vega-Lite point shape for
 charts), so a reader who cannot tell the colours apart, or a greyscale print, loses nothing. The
-colours are Okabe-Ito (colour-blind safe); amber is Okabe-Ito orange darkened so that a chart mark
-meets 3:1 against white (WCAG 2.2 non-text contrast). ``contrast_ratio`` is the WCAG formula; the
-tests check every text/background pair listed in ``TEXT_PAIRS`` (4.5:1), the projector theme (7:1)
-and every mark colour against white (3:1).
+colours are Okabe-Ito (colour-blind safe) or darkened from it so that a chart mark meets 3:1 against
+white (WCAG 2.2 non-text contrast), and so that colours shown together stay apart in greyscale (a
+photocopy, a washed-out projector, a reader who sees no hue): any two colours of one group
+(categories, RAG, the first three series, neighbouring series) differ in relative luminance by at
+least ``GREYSCALE_MIN_RATIO`` (1.5:1, the WCAG contrast formula applied to the two colours).
+Categories and RAG run light to dark with concern: green, dark orange, dark red.
+``contrast_ratio`` is the WCAG formula; the tests check every text/background pair listed in
+``TEXT_PAIRS`` (4.5:1), the projector theme (7:1), every mark colour against white (3:1) and every
+pair in ``colours_used_together()`` (1.5:1).
 
 The projector theme (``PROJECTOR_THEME``) is applied without CSS or ``unsafe_allow_html``:
 
@@ -36,16 +41,20 @@ TEXT = "#262730"  # Streamlit's light-theme text colour
 MUTED_TEXT = "#595959"  # the lightest grey allowed for text on white (7:1)
 GRID_GREY = "#767676"  # COVID-gap shading outline and rules (4.5:1 on white)
 GAP_FILL = "#EEEEEE"  # background band only: its meaning is carried by a text label
-AMBER = "#BF8300"  # Okabe-Ito orange darkened to 3.25:1 on white
+AMBER = "#8A3A00"  # Okabe-Ito orange darkened to brown-amber: 7.8:1 on white, 2.3:1 from green
+DARK_RED = "#5C1600"  # Okabe-Ito vermillion darkened: 13.4:1 on white, 1.7:1 from AMBER
+DARK_PURPLE = "#5B2C83"  # a sixth series colour, darker than reddish purple and blue
+GREYSCALE_MIN_RATIO = 1.5  # luminance contrast between colours shown together (see above)
 
-# Colours for series in charts, in order: all at least 3:1 against white.
+# Colours for series in charts, in order: all at least 3:1 against white; the first three (This
+# school, Local authority, National) pairwise and every neighbour at least GREYSCALE_MIN_RATIO apart.
 SERIES_COLOURS: list[str] = [
     OKABE_ITO["blue"],
-    OKABE_ITO["vermillion"],
     OKABE_ITO["black"],
-    OKABE_ITO["bluish_green"],
     OKABE_ITO["reddish_purple"],
     AMBER,
+    OKABE_ITO["bluish_green"],
+    DARK_PURPLE,
 ]
 SERIES_SHAPES: list[str] = ["circle", "square", "diamond", "triangle-up", "cross", "triangle-down"]
 SERIES_DASHES: list[list[int]] = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2], [1, 0], [6, 3]]
@@ -69,19 +78,17 @@ class Encoding:
 
 
 CATEGORIES: dict[str, Encoding] = {
-    "universal": Encoding("universal", "Universal", "●", OKABE_ITO["blue"], "circle", WHITE),
-    "targeted": Encoding(
-        "targeted", "Targeted", "◆", OKABE_ITO["reddish_purple"], "diamond", "#000000"
+    "universal": Encoding(
+        "universal", "Universal", "●", OKABE_ITO["bluish_green"], "circle", "#000000"
     ),
-    "intensive": Encoding(
-        "intensive", "Intensive", "▲", OKABE_ITO["vermillion"], "triangle-up", "#000000"
-    ),
+    "targeted": Encoding("targeted", "Targeted", "◆", AMBER, "diamond", WHITE),
+    "intensive": Encoding("intensive", "Intensive", "▲", DARK_RED, "triangle-up", WHITE),
 }
 
 RAG: dict[str, Encoding] = {
     "green": Encoding("green", "Green", "✓", OKABE_ITO["bluish_green"], "circle", "#000000"),
-    "amber": Encoding("amber", "Amber", "!", AMBER, "diamond", "#000000"),
-    "red": Encoding("red", "Red", "✕", OKABE_ITO["vermillion"], "cross", "#000000"),
+    "amber": Encoding("amber", "Amber", "!", AMBER, "diamond", WHITE),
+    "red": Encoding("red", "Red", "✕", DARK_RED, "cross", WHITE),
 }
 
 # Achievement bands (1 = lowest 20% nationally): words and symbols, colours from dark to light blue
@@ -139,6 +146,24 @@ def category(key: str) -> Encoding:
 def rag(key: str) -> Encoding:
     """The encoding of a RAG rating (green, amber, red), case-insensitive."""
     return RAG[str(key).strip().lower()]
+
+
+def colours_used_together() -> dict[str, list[tuple[str, str]]]:
+    """Every pair of colours that can sit side by side in one chart, by group: all pairs of the
+    categories, of RAG and of the first three series; neighbouring series all round the cycle."""
+    series = SERIES_COLOURS
+
+    def pairs(colours: list[str]) -> list[tuple[str, str]]:
+        return [(a, b) for i, a in enumerate(colours) for b in colours[i + 1 :]]
+
+    return {
+        "categories": pairs([e.colour for e in CATEGORIES.values()]),
+        "rag": pairs([e.colour for e in RAG.values()]),
+        "first three series": pairs(series[:3]),
+        "neighbouring series": [
+            (series[i], series[(i + 1) % len(series)]) for i in range(len(series))
+        ],
+    }
 
 
 def _channel(c: float) -> float:

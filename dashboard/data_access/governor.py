@@ -166,6 +166,14 @@ def _suppress(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {**frames, "measures": m, "group_gaps": g, "achievement": a, "trends": t}
 
 
+@st.cache_data(**CACHE)
+def _suppressed_frames(build: str, allowed, urn: int, threshold: int) -> dict[str, pd.DataFrame]:
+    """``_profile_frames`` after ``_suppress``, cached: suppression is a pure function of the rows
+    (keyed here by build, the user's schools and the URN) and of the threshold (in the key too),
+    so it need not run again on every rerun."""
+    return _suppress(_profile_frames(build, allowed, urn))
+
+
 def _as_list(value) -> list:
     return [] if value is None or (isinstance(value, float) and pd.isna(value)) else list(value)
 
@@ -256,12 +264,13 @@ def school_profile(identity: Identity, urn: int) -> GovernorProfile | None:
         audit.record_view(identity.username, identity.role, urn, "not permitted")
         return None
     build, allowed = db.current_build(), allowed_key(identity)
-    frames = _profile_frames(build, allowed, urn)
+    if access.needs_suppression(identity):
+        frames = _suppressed_frames(build, allowed, urn, settings.suppression_threshold())
+    else:
+        frames = _profile_frames(build, allowed, urn)
     if frames["school"].empty:
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
         return None
-    if access.needs_suppression(identity):
-        frames = _suppress(frames)
     gaps = frames["group_gaps"]
     profile = GovernorProfile(
         school=frames["school"].iloc[0].to_dict(),

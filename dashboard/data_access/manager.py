@@ -224,28 +224,52 @@ def schools(
     """Every school of the county in a year with the category shown in the app (decision 12: app
     entries count in the latest year), full reasons and, for managers, workbook intelligence."""
     _guard(identity)
-    build = db.current_build()
-    df, reasons = _schools(build, allowed_key(identity), ctx.la_code, int(time_period), pupil_group)
     intel_ok = access.can_see_intelligence(identity)
+    allowed = allowed_key(identity)
+    # The store's notes are read on every call (a new note counts on the next rerun) and are part
+    # of the cache key below, so the combination is redone only when they, the build, the user's
+    # schools, the filters or the day change.
+    app = _app_notes(None if allowed is None else list(allowed)) if intel_ok else _app_notes([])
+    return _combined(
+        db.current_build(), allowed, ctx.la_code, int(time_period), pupil_group, intel_ok, app,
+        date.today(),
+    )  # fmt: skip
+
+
+@st.cache_data(**CACHE)
+def _combined(
+    build: str,
+    allowed: tuple[int, ...] | None,
+    la_code: int,
+    time_period: int,
+    pupil_group: str,
+    intel_ok: bool,
+    app: pd.DataFrame,
+    today: date,
+) -> pd.DataFrame:
+    """``schools`` for one key: the warehouse's rows combined with the store's entries (cached:
+    combining is pandas work that would otherwise be redone several times on every rerun)."""
+    ctx_rows, rules = _context(build)
+    ctx = Context(la_code, "", ctx_rows, rules)
+    df, reasons = _schools(build, allowed, la_code, time_period, pupil_group)
     if not intel_ok:
         reasons = reasons[~reasons["confidential"].astype(bool)]
-    workbook = _workbook(build, allowed_key(identity), ctx.la_code, None) if intel_ok else None
-    app = _app_notes(None if identity.allowed_urns is None else sorted(identity.allowed_urns))
+    workbook = _workbook(build, allowed, la_code, None) if intel_ok else None
     app = app[app["urn"].isin(df["urn"])] if intel_ok else app.iloc[0:0]
-    latest = int(time_period) == ctx.latest
-    rules = ctx.settings
+    latest = time_period == ctx.latest
     out, _ = support.combine(
         df,
         reasons,
         app if latest else app.iloc[0:0],
         workbook if workbook is not None else pd.DataFrame(columns=["urn", "kind", "date"]),
-        reference=max(ctx.as_at(time_period), date.today()) if latest else ctx.as_at(time_period),
+        reference=max(ctx.as_at(time_period), today) if latest else ctx.as_at(time_period),
         actions={k: rules.get(k, "") for k in support_action_keys()},
         window_months=int(rules.get("intelligence_window_months", 12)),
         min_events=int(rules.get("concerns_complaints_min", 2)),
     )
     if intel_ok:
-        out = out.merge(_intel_summary(workbook, app, ctx.as_at(time_period)), on="urn", how="left")
+        out = out.merge(_intel_summary(workbook, app, ctx.as_at(time_period), today), on="urn",
+                        how="left")  # fmt: skip
     return out
 
 
@@ -253,7 +277,9 @@ def support_action_keys() -> tuple[str, ...]:
     return ("universal", "academy_concern", "intensive_maintained", "targeted_maintained")
 
 
-def _intel_summary(workbook: pd.DataFrame, app: pd.DataFrame, as_at: date) -> pd.DataFrame:
+def _intel_summary(
+    workbook: pd.DataFrame, app: pd.DataFrame, as_at: date, today: date
+) -> pd.DataFrame:
     """Per school: open workbook complaints/concerns/notices (+ app concerns and notices in the last
     12 months) and the date of the last visit from either source."""
     wb = workbook.copy()
@@ -265,7 +291,7 @@ def _intel_summary(workbook: pd.DataFrame, app: pd.DataFrame, as_at: date) -> pd
     recent_app = app[
         app["kind"].isin(["concern", "notice_of_concern", "dfe_concern"])
         & app["status"].ne("closed")
-        & support.in_window(app["date"], max(as_at, date.today()), 12)
+        & support.in_window(app["date"], max(as_at, today), 12)
     ]
     app_counts = recent_app.groupby("urn").size().rename("open_app")
     visits = pd.concat(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import absence, boundaries, census, gias, ks2
+from . import absence, boundaries, census, gias, ks2, pupils
 from . import county as cm
 from .fmt import write_rows
 
@@ -37,6 +37,7 @@ def generate(
         files += [(f, tp, "final") for f, tp in ks4.write(c, out_dir, rolls)]
     except ImportError:
         pass
+    files += [(f, tp, "") for f, tp in pupils.write(c, out_dir)]  # the council's own pupil files
     files += [(f, tp, "final") for f, tp in census.write(c, out_dir, rolls)]
     files += [(f, tp, "final") for f, tp in absence.write(c, out_dir, rolls)]
     try:
@@ -110,5 +111,9 @@ its academic year (decision 1). `2022-2023/ks2_meta.csv` is a DfE-style field li
 - Conversions: the maintained school closes the day before, a new URN opens; GIAS "Linked establishments"
   holds "<urn> Successor" / "<urn> Predecessor".
 - URNs 900001-989999 (national) and 991001-999999 (Eastmoor): no real school has such a URN today.
+- `pupils/<year>_pupils.csv`: the council's pseudonymised pupil-level KS2 and KS4 results for its
+  maintained schools (the same simulated pupils the performance tables aggregate), and
+  `pupils/national_estimates.csv`, the national average result of each prior-attainment group
+  (docs/pupil-data.md).
 """
     (out_dir / "README.md").write_text(text, encoding="utf-8")

@@ -148,10 +148,12 @@ def simulate(c: cm.County, tp: int) -> dict:
     pag = np.digitize(a, edges)
     cont = np.stack([raw[:, 0] + shift, raw[:, 1] + shift, raw[:, 2] + shift], axis=1)
     prog = np.full((N, 3), np.nan)
+    pag_means = np.zeros((3, len(edges) + 1))  # the national estimates (etl/generate/pupils.py)
     for k in range(3):
         m = np.bincount(pag[has_prior], weights=cont[has_prior, k], minlength=len(edges) + 1)
         cnt = np.bincount(pag[has_prior], minlength=len(edges) + 1)
-        prog[has_prior, k] = cont[has_prior, k] - (m / np.maximum(cnt, 1))[pag[has_prior]]
+        pag_means[k] = m / np.maximum(cnt, 1)
+        prog[has_prior, k] = cont[has_prior, k] - pag_means[k][pag[has_prior]]
     sd_nat = np.nanstd(prog, axis=0)
     prior_grp = np.where(noprior, "NA", np.where(a < -1.34, "L", np.where(a > 0.41, "H", "M")))
     masks = {
@@ -189,6 +191,15 @@ def simulate(c: cm.County, tp: int) -> dict:
         prior_grp=prior_grp,
         sci=(a + rng.normal(0, 0.7, N)) > -1.2,
         ad=np.zeros(N, bool),
+        # pupil level (etl/generate/pupils.py): results, prior-attainment groups and their means
+        girl=girl,
+        dis=dis,
+        eal=eal,
+        cont=cont,
+        pag=pag,
+        edges=edges,
+        pag_means=pag_means,
+        pag_counts=np.bincount(pag[has_prior], minlength=len(edges) + 1),
     )
 
 

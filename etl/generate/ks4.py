@@ -104,7 +104,8 @@ def simulate(c: cm.County, tp: int) -> dict:
         pag[has_prior], weights=a8[has_prior], minlength=len(edges) + 1
     ) / np.maximum(np.bincount(pag[has_prior], minlength=len(edges) + 1), 1)
     p8 = np.where(has_prior, (a8 - mean_by[pag]) / 10.0, np.nan)
-    p8 = p8 - np.nanmean(p8[main])  # 0 = national average of mainstream state-funded pupils
+    centre = np.nanmean(p8[main])
+    p8 = p8 - centre  # 0 = national average of mainstream state-funded pupils
     elems = {"ENG": 0.22, "MAT": 0.21, "EBAC": 0.29, "OPEN": 0.28}
     el = {k: a8 * w + rng.normal(0, 0.6, N) * (a8 > 0) for k, w in elems.items()}
     prior_band = np.where(noprior, "", np.where(a < -1.0, "LO", np.where(a > 0.55, "HI", "AV")))
@@ -138,6 +139,17 @@ def simulate(c: cm.County, tp: int) -> dict:
         ks2aps=np.clip(28.5 + 3.6 * a, 10, 39),
         sd=float(np.nanstd(p8)),
         maintained=~d["is_academy"].to_numpy(),
+        # pupil level (etl/generate/pupils.py): P8 = (A8 - estimate of the pupil's group) / 10
+        a=a,
+        girl=girl,
+        dis=dis,
+        eal=eal,
+        noprior=noprior,
+        prior_band=prior_band,
+        pag=pag,
+        edges=edges,
+        a8_estimates=mean_by + 10.0 * centre,
+        pag_counts=np.bincount(pag[has_prior], minlength=len(edges) + 1),
     )
 
 

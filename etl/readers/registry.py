@@ -13,6 +13,7 @@ from etl.readers import (
     absence,
     boundaries,
     census,
+    estimates,
     gias,
     intelligence,
     ks2,
@@ -20,6 +21,7 @@ from etl.readers import (
     metadata,
     neighbours,
     ofsted,
+    pupils,
     spine,
 )
 
@@ -34,6 +36,8 @@ READERS: list[ModuleType] = [
     absence,
     ofsted,
     neighbours,
+    pupils,  # the council's pupil file and national estimates (issue 9)
+    estimates,
     boundaries,  # geometry files are found by content (recognise_path); its recognise() is for headers
 ]
 

@@ -116,12 +116,14 @@ def test_pages_for_roles():
         "readiness",
         "schools",
         "method",
+        "accessibility",
         "admin_users",
         "admin_audit",
         "admin_loads",
     ]
-    assert ids[access.GOVERNOR] == ["profile", "schools", "method"]
-    assert ids[access.BRIEFING] == ["briefing", "districts", "schools", "method"]
+    assert ids[access.GOVERNOR] == ["profile", "schools", "method", "accessibility"]
+    assert ids[access.BRIEFING] == ["briefing", "districts", "schools", "method", "accessibility"]
+    assert all("accessibility" in ids[r] for r in access.ROLES)  # the statement is for everyone
     for role in (access.GOVERNOR, access.BRIEFING, access.MANAGER, access.OFFICER):
         assert not any(i.startswith("admin") for i in ids[role])
     assert access.can_see_page(None, "schools") is False

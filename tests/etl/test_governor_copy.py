@@ -101,3 +101,27 @@ def test_published_figures_and_categories_are_unchanged(copies):
 def test_the_copy_keeps_the_data_contract(copies):
     _, gov = copies
     assert contract.check(gov) == []
+
+
+PUPIL_LEVEL = ("pupil_results", "pupil_progress", "stg_pupils")
+
+
+def test_no_pupil_level_row_reaches_the_governor_copy(copies):
+    full, gov = copies
+    assert full.execute("SELECT count(*) FROM pupil_results").fetchone()[0] > 0
+    for table in PUPIL_LEVEL:
+        assert gov.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+    keys = {r[0] for r in full.execute("SELECT pupil_key FROM pupil_results").fetchall()}
+    for (table,) in gov.execute("SELECT table_name FROM duckdb_tables()").fetchall():
+        cols = [r[0] for r in gov.execute(f'DESCRIBE "{table}"').fetchall() if r[1] == "VARCHAR"]
+        for col in cols:
+            values = {
+                r[0] for r in gov.execute(f'SELECT DISTINCT "{col}" FROM "{table}"').fetchall()
+            }
+            assert not values & keys, f"a pupil key in {table}.{col}"
+
+
+def test_school_aggregates_from_pupils_stay_in_the_governor_copy(copies):
+    full, gov = copies
+    n = "SELECT count(*) FROM pupil_group_aggregates"
+    assert gov.execute(n).fetchone()[0] == full.execute(n).fetchone()[0] > 0

@@ -12,7 +12,7 @@ PASSWORD = "eastmoor-demo"
 
 
 def new_app() -> AppTest:
-    return AppTest.from_file(str(APP), default_timeout=30).run()
+    return AppTest.from_file(str(APP), default_timeout=120).run()
 
 
 def login(

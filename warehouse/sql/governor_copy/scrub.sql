@@ -35,3 +35,12 @@ SET reasons = governor_reasons,
                 THEN ['confidential'] ELSE []::VARCHAR[] END;
 
 INSERT OR REPLACE INTO load_info VALUES ('deployment', 'governor: soft intelligence removed');
+
+-- Pupil-level results (issue 9): no pupil row goes to a governor deployment. The tables stay (the
+-- contract holds) but are emptied; school and group aggregates stay, and the app suppresses small
+-- groups in them for governors (decision 17). Pupil-file rejects name lines of pupil rows: removed.
+DELETE FROM pupil_results;
+DELETE FROM pupil_progress;
+DELETE FROM stg_pupils;
+DELETE FROM rejects
+WHERE file_name IN (SELECT file_name FROM load_files WHERE kind = 'pupils');

@@ -1,0 +1,186 @@
+"""Data access for pupil progress (issue 9), following the package pattern (dashboard/data_access).
+
+Who sees what:
+- managers and officers: a school's pupils as an anonymous distribution (progress values only: no
+  pupil key, no name) with group filters, and its figures by group;
+- governors: their own school's figures by group only, never a pupil row;
+- briefing: nothing pupil-level (PermissionError).
+Every figure made from pupils goes through THE suppression function, dashboard.access.suppress
+(decision 17), whoever asks: a filtered group of 5 pupils or fewer shows no figure and no points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import access, db
+from dashboard.access import GOVERNOR, MANAGER, OFFICER, SUPPRESSED, Identity
+from dashboard.data_access.core import CACHE, allowed_key, require
+from dashboard.store import audit
+from warehouse.queries import pupils as q
+
+PUPIL_ROLES = (MANAGER, OFFICER)  # may see a school's pupil distribution
+FIGURE_ROLES = (MANAGER, OFFICER, GOVERNOR)  # may see figures made from pupils (suppressed)
+# Pupil groups that add up to all pupils (secondary suppression): the published partitions and SEN.
+PARTITIONS = (*access.GROUP_PARTITIONS, ("no_sen", "sen_support", "ehcp"))
+FIGURE_VALUES = [
+    "value",
+    "value_added_pct",
+    "gap_vs_national_disadvantaged",
+    "gap_vs_national_non_disadvantaged",
+]
+GOVERNOR_COLUMNS = [
+    "time_period",
+    "key_stage",
+    "measure",
+    "pupil_group",
+    "pupils",
+    "value",
+    "value_added_pct",
+    "national_value",
+    "national_disadvantaged",
+    "national_non_disadvantaged",
+    "gap_vs_national_disadvantaged",
+    "gap_vs_national_non_disadvantaged",
+    "status_code",
+]
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One school's pupils in one measure and year, after the filters: anonymous points and a summary."""
+
+    points: pd.DataFrame  # progress, exceeds_estimate (empty when the group is suppressed)
+    summary: dict  # pupils, mean, value_added_pct, status_code (SUPP (small group) or None)
+
+
+@st.cache_data(**CACHE)
+def _loaded(build: str) -> bool:
+    return db.run(build, q.loaded)
+
+
+def loaded(identity: Identity) -> bool:
+    """Whether this warehouse holds the pupil model (an older build does not)."""
+    require(identity)
+    return _loaded(db.current_build())
+
+
+@st.cache_data(**CACHE)
+def _schools(build: str, allowed) -> pd.DataFrame:
+    return db.run(build, q.schools, allowed=allowed)
+
+
+def schools_with_pupils(identity: Identity) -> pd.DataFrame:
+    """urn, name, time_period, key_stage, pupils of every school with pupil results (managers)."""
+    require(identity, *PUPIL_ROLES)
+    if not loaded(identity):
+        return pd.DataFrame(columns=["urn", "name", "time_period", "key_stage", "pupils"])
+    return _schools(db.current_build(), allowed_key(identity))
+
+
+@st.cache_data(**CACHE)
+def _distribution(build, allowed, urn, time_period, measure, disadvantaged, sen, eal, sex):
+    return db.run(
+        build,
+        q.distribution,
+        allowed=allowed,
+        urn=urn,
+        time_period=time_period,
+        measure=measure,
+        disadvantaged=disadvantaged,
+        sen=sen,
+        eal=eal,
+        sex=sex,
+    )
+
+
+def school_distribution(
+    identity: Identity,
+    urn: int,
+    time_period: int,
+    measure: str,
+    *,
+    disadvantaged: bool | None = None,
+    sen: str | None = None,
+    eal: bool | None = None,
+    sex: str | None = None,
+) -> Distribution:
+    """The progress of one school's pupils (filtered), as anonymous points plus a summary; a group
+    of 5 pupils or fewer (SID_SUPPRESSION_THRESHOLD) is suppressed: no points, no figures."""
+    require(identity, *PUPIL_ROLES)
+    urn = int(urn)
+    rows = _distribution(
+        db.current_build(),
+        allowed_key(identity),
+        urn,
+        int(time_period),
+        str(measure),
+        disadvantaged,
+        sen,
+        eal,
+        sex,
+    )
+    measured = rows[rows["progress"].notna()]
+    n = len(measured)
+    summary = pd.DataFrame(
+        [
+            {
+                "pupils": n,
+                "mean": measured["progress"].mean() if n else None,
+                "value_added_pct": 100.0 * measured["exceeds_estimate"].mean() if n else None,
+            }
+        ]
+    )
+    summary = access.suppress(summary, "pupils", ["mean", "value_added_pct"])
+    hidden = summary["status_code"].iloc[0] == SUPPRESSED
+    points = measured[["progress", "exceeds_estimate"]].reset_index(drop=True)
+    if hidden or n == 0:
+        points = points.iloc[0:0]
+    audit.record_view(identity.username, identity.role, urn, "pupil progress")
+    return Distribution(points, summary.iloc[0].to_dict())
+
+
+@st.cache_data(**CACHE)
+def _group_figures(build: str, allowed, urn: int) -> pd.DataFrame:
+    return db.run(build, q.group_figures, allowed=allowed, urn=urn)
+
+
+def school_group_figures(identity: Identity, urn: int) -> pd.DataFrame:
+    """One school's figures made from its pupils, by year, measure and group, suppressed (every
+    role). Governors get their own schools only and the columns in GOVERNOR_COLUMNS."""
+    require(identity, *FIGURE_ROLES)
+    urn = int(urn)
+    if identity.allowed_urns is not None and urn not in identity.allowed_urns:
+        audit.record_view(identity.username, identity.role, urn, "not permitted")
+        return pd.DataFrame(columns=GOVERNOR_COLUMNS)
+    if not loaded(identity):
+        return pd.DataFrame(columns=GOVERNOR_COLUMNS)
+    figures = _group_figures(db.current_build(), allowed_key(identity), urn)
+    # a figure no pupil counts in (progress in a year without estimates) is no figure at all
+    figures = figures[figures["pupils"] > 0]
+    shown = access.suppress(
+        figures,
+        "pupils",
+        [*FIGURE_VALUES, "cohort", "pupils_exceeding"],
+        group_col="pupil_group",
+        by=["time_period", "key_stage", "measure"],
+        partitions=PARTITIONS,
+    )
+    if identity.role == GOVERNOR:
+        shown = shown[GOVERNOR_COLUMNS]
+    return shown.reset_index(drop=True)
+
+
+@st.cache_data(**CACHE)
+def _reconciliation(build: str, allowed, urn: int) -> pd.DataFrame:
+    return db.run(build, q.reconciliation, allowed=allowed, urn=urn)
+
+
+def school_reconciliation(identity: Identity, urn: int) -> pd.DataFrame:
+    """Whether the school's pupil figures reproduce its published ones (all pupils; managers)."""
+    require(identity, *PUPIL_ROLES)
+    rows = _reconciliation(db.current_build(), allowed_key(identity), int(urn))
+    return access.suppress(rows, "pupils", ["pupil_value"], code_col="pupil_status")

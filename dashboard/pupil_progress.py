@@ -1,0 +1,185 @@
+"""Rendering of pupil progress (issue 9): the distribution chart, the group tables and the governor's
+small section on the school profile. Figures arrive already suppressed from
+dashboard/data_access/pupils.py; nothing here reads data or sees a pupil key.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard import render
+from dashboard.access import Identity
+from dashboard.components import charts, palette
+from dashboard.components.format import fmt_measure, fmt_pct, fmt_year
+from dashboard.components.measures import label
+from dashboard.data_access import pupils
+
+GROUP_LABELS = {
+    "all": "All pupils",
+    "disadvantaged": "Disadvantaged (FSM6CLA1A)",
+    "non_disadvantaged": "Not disadvantaged",
+    "boys": "Boys",
+    "girls": "Girls",
+    "eal": "English as an additional language",
+    "prior_low": "Low prior attainment",
+    "prior_middle": "Middle prior attainment",
+    "prior_high": "High prior attainment",
+    "no_sen": "No special educational needs",
+    "sen_support": "SEN support",
+    "ehcp": "Education, health and care plan",
+}
+PROGRESS_MEASURES = (
+    "ks2_reading_progress",
+    "ks2_writing_progress",
+    "ks2_maths_progress",
+    "ks4_progress8",
+)
+ATTAINMENT = {"ks2": "ks2_rwm_expected_pct", "ks4": "ks4_attainment8"}
+VALUE_ADDED_HELP = (
+    "Value added: the share of pupils whose result beat the national average result of pupils "
+    "with the same prior attainment (their estimate). Progress is the result minus the estimate "
+    "(Progress 8: divided by 10), so 0 is the national average."
+)
+DISADVANTAGED_HELP = (
+    "Disadvantaged pupils are those eligible for free school meals in the last six years or looked "
+    "after (FSM6CLA1A). They are compared with disadvantaged and with non-disadvantaged pupils "
+    "nationally (the published convention); national figures are the published ones."
+)
+
+
+def group_label(group: str) -> str:
+    return GROUP_LABELS.get(group, group.replace("_", " "))
+
+
+def progress_histogram(points: pd.DataFrame, measure: str) -> alt.LayerChart:
+    """Pupils by progress (binned), with the estimate (0) marked by a labelled line: position, not
+    colour, says who beat their estimate."""
+    title = f"{label(measure)}: how far each pupil is above or below their estimate"
+    bars = (
+        alt.Chart(points)
+        .mark_bar(color=palette.OKABE_ITO["blue"], stroke=palette.WHITE, strokeWidth=0.5)
+        .encode(
+            x=alt.X("progress:Q", bin=alt.Bin(maxbins=24), title="Progress (0 = the estimate)"),
+            y=alt.Y("count():Q", title="Number of pupils"),
+            tooltip=[
+                alt.Tooltip("progress:Q", bin=alt.Bin(maxbins=24), title="Progress"),
+                alt.Tooltip("count():Q", title="Pupils"),
+            ],
+        )
+    )
+    zero = pd.DataFrame({"x": [0.0], "text": ["Estimate for their prior attainment"]})
+    rule = (
+        alt.Chart(zero)
+        .mark_rule(color=palette.OKABE_ITO["vermillion"], strokeWidth=3, strokeDash=[6, 3])
+        .encode(x="x:Q")
+    )
+    text = (
+        alt.Chart(zero)
+        .mark_text(align="left", dx=6, dy=-6, baseline="bottom", color="#000000", fontWeight="bold")
+        .encode(x="x:Q", y=alt.value(12), text="text:N")
+    )
+    return alt.layer(bars, rule, text).properties(
+        title=alt.Title(title), width=charts.DEFAULT_WIDTH, height=300
+    )
+
+
+def histogram_table(points: pd.DataFrame) -> pd.DataFrame:
+    """The chart's figures as a table: pupils per one-point band of progress (no single pupil)."""
+    if points.empty:
+        return pd.DataFrame(columns=["progress from", "progress to", "pupils"])
+    lo = points["progress"].floordiv(1.0)
+    out = lo.value_counts().sort_index().rename_axis("progress from").reset_index(name="pupils")
+    out["progress to"] = out["progress from"] + 1
+    return out[["progress from", "progress to", "pupils"]]
+
+
+def groups_table(figures: pd.DataFrame, time_period: int, measure: str) -> pd.DataFrame:
+    """One row per pupil group: pupils, the figure, value added (progress measures), national."""
+    rows = figures[(figures["time_period"] == time_period) & (figures["measure"] == measure)]
+    progress = measure in PROGRESS_MEASURES
+    out = pd.DataFrame(
+        {
+            "Pupil group": rows["pupil_group"].map(group_label),
+            "Pupils": [
+                "SUPP" if s else (str(int(n)) if pd.notna(n) else "")
+                for n, s in zip(rows["pupils"], rows["status_code"].notna(), strict=True)
+            ],
+            label(measure): [
+                fmt_measure(measure, v, s)
+                for v, s in zip(rows["value"], rows["status_code"], strict=True)
+            ],
+            "National (same group)": [
+                fmt_measure(measure, v) if pd.notna(v) else "not published for this group"
+                for v in rows["national_value"]
+            ],
+        }
+    )
+    if progress:
+        out.insert(
+            3,
+            "Beat their estimate",
+            [
+                fmt_pct(v, s)
+                for v, s in zip(rows["value_added_pct"], rows["status_code"], strict=True)
+            ],
+        )
+    return out.reset_index(drop=True)
+
+
+def disadvantaged_bars(figures: pd.DataFrame, time_period: int, measure: str) -> pd.DataFrame:
+    """label / value / status_code: the school's disadvantaged pupils, national disadvantaged and
+    national non-disadvantaged pupils (empty when the school has no disadvantaged row)."""
+    rows = figures[
+        (figures["time_period"] == time_period)
+        & (figures["measure"] == measure)
+        & (figures["pupil_group"] == "disadvantaged")
+    ]
+    if rows.empty:
+        return pd.DataFrame(columns=["label", "value", "status_code"])
+    r = rows.iloc[0]
+    return pd.DataFrame(
+        {
+            "label": [
+                "This school's disadvantaged pupils",
+                "Disadvantaged pupils nationally",
+                "Other pupils nationally",
+            ],
+            "value": [r["value"], r["national_disadvantaged"], r["national_non_disadvantaged"]],
+            "status_code": [
+                r["status_code"],
+                None if pd.notna(r["national_disadvantaged"]) else "not published",
+                None if pd.notna(r["national_non_disadvantaged"]) else "not published",
+            ],
+        }
+    )
+
+
+def render_governor_section(identity: Identity, urn: int) -> None:
+    """The profile's section on pupil groups computed from the council's pupil data: the latest year
+    of each key stage, figures only (small groups suppressed), never a pupil."""
+    figures = pupils.school_group_figures(identity, urn)
+    if figures.empty:
+        return
+    st.header("Pupil groups from the council's pupil data")
+    st.caption(
+        VALUE_ADDED_HELP
+        + " Groups of 5 pupils or fewer are shown as SUPP (small group), so no child can be "
+        "identified; SEN groups are shown because the published tables have none."
+    )
+    for ks in ("ks2", "ks4"):
+        mine = figures[figures["key_stage"] == ks]
+        if mine.empty:
+            continue
+        shown = mine[(mine["pupils"] > 0) | mine["status_code"].notna()]
+        progress = [
+            m for m in PROGRESS_MEASURES if m.startswith(ks) and (shown["measure"] == m).any()
+        ]
+        measure = progress[0] if progress else ATTAINMENT[ks]
+        years = shown.loc[shown["measure"] == measure, "time_period"]
+        tp = int(years.max()) if len(years) else int(mine["time_period"].max())
+        table = groups_table(mine, tp, measure)
+        if len(table):
+            st.subheader(f"{label(measure)}, {fmt_year(tp)}")
+            render.safe_table(table, hide_index=True)

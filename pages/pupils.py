@@ -1,0 +1,133 @@
+"""Pupil progress (issue 9): one school's pupils as an anonymous distribution with group filters, value
+added by group, and disadvantaged pupils against national figures. Managers and officers only."""
+
+import streamlit as st
+
+from dashboard import auth, pupil_progress, render
+from dashboard.components import charts
+from dashboard.components.format import fmt_measure, fmt_pct, fmt_year
+from dashboard.components.measures import label
+from dashboard.components.safe import md_escape
+from dashboard.data_access import pupils
+
+identity = auth.require_identity("pupils")
+st.title("Pupil progress")
+st.caption(pupil_progress.VALUE_ADDED_HELP)
+
+schools = pupils.schools_with_pupils(identity)
+if schools.empty:
+    st.info(
+        "No pupil-level results are loaded. Add the council's pupil file and the national estimates "
+        "to the source folder and load it (docs/pupil-data.md)."
+    )
+    st.stop()
+
+names = dict(zip(schools["urn"].astype(int), schools["name"], strict=False))
+raw = st.query_params.get("urn")  # user input: only a listed school is used
+urns = list(names)
+urn = st.selectbox(
+    "School",
+    urns,
+    index=urns.index(int(raw)) if raw and raw.isdigit() and int(raw) in names else 0,
+    format_func=lambda u: f"{names[u]} ({u})",
+    key="pupils_urn",
+)
+st.query_params["urn"] = str(urn)
+
+mine = schools[schools["urn"] == urn]
+years = sorted(mine["time_period"].astype(int).unique(), reverse=True)
+col_year, col_measure = st.columns(2)
+year = col_year.selectbox("Year", years, format_func=fmt_year, key="pupils_year")
+stages = set(mine.loc[mine["time_period"] == year, "key_stage"])
+measures = [m for m in pupil_progress.PROGRESS_MEASURES if m[:3] in stages]
+measure = col_measure.selectbox("Measure", measures, format_func=label, key="pupils_measure")
+
+st.subheader("Which pupils")
+c1, c2, c3, c4 = st.columns(4)
+dis = c1.selectbox("Disadvantaged", ["Any", "Yes", "No"], key="pupils_dis")
+sen = c2.selectbox(
+    "SEN",
+    ["Any", "none", "support", "ehcp"],
+    key="pupils_sen",
+    format_func=lambda s: {"none": "No SEN", "support": "SEN support", "ehcp": "EHC plan"}.get(
+        s, s
+    ),
+)
+eal = c3.selectbox("English as an additional language", ["Any", "Yes", "No"], key="pupils_eal")
+sex = c4.selectbox(
+    "Sex",
+    ["Any", "F", "M"],
+    key="pupils_sex",
+    format_func=lambda s: {"F": "Girls", "M": "Boys"}.get(s, s),
+)
+flag = {"Any": None, "Yes": True, "No": False}
+
+dist = pupils.school_distribution(
+    identity,
+    urn,
+    year,
+    measure,
+    disadvantaged=flag[dis],
+    sen=None if sen == "Any" else sen,
+    eal=flag[eal],
+    sex=None if sex == "Any" else sex,
+)
+s = dist.summary
+if s["status_code"]:
+    st.info(
+        "5 or fewer pupils match these filters, so nothing is shown (small groups are suppressed)."
+    )
+elif not s["pupils"]:
+    st.info(
+        "No pupil matching these filters has a progress score this year (progress needs prior "
+        "attainment and the national estimates for the year)."
+    )
+else:
+    st.markdown(
+        md_escape(
+            f"{int(s['pupils'])} pupils: average progress {fmt_measure(measure, s['mean'])}; "
+            f"{fmt_pct(s['value_added_pct'])} beat their estimate."
+        )
+    )
+    charts.render_chart(
+        pupil_progress.progress_histogram(dist.points, measure),
+        pupil_progress.histogram_table(dist.points),
+        key="pupils_hist",
+        title=f"{label(measure)}: pupils above and below their estimate",
+        description="Histogram of pupils' progress, with the estimate (0) marked",
+    )
+
+figures = pupils.school_group_figures(identity, urn)
+st.header("Value added by pupil group")
+st.caption("Groups of 5 pupils or fewer are suppressed. " + pupil_progress.VALUE_ADDED_HELP)
+groups = pupil_progress.groups_table(figures, year, measure)
+if len(groups):
+    render.safe_table(groups, hide_index=True)
+else:
+    st.info(
+        "No figures for this year and measure (progress needs the national estimates of the year)."
+    )
+
+bars = pupil_progress.disadvantaged_bars(figures, year, measure)
+if len(bars):
+    st.header("Disadvantaged pupils against national")
+    st.caption(pupil_progress.DISADVANTAGED_HELP)
+    charts.render_chart(
+        charts.comparison_bars(
+            bars,
+            title=label(measure),
+            x_title=label(measure),
+            kind="progress2" if measure == "ks4_progress8" else "progress",
+        ),
+        bars,
+        key="pupils_disadvantaged",
+        title=f"{label(measure)}: disadvantaged pupils against national",
+        description="Bars: the school's disadvantaged pupils, and disadvantaged and other pupils nationally",
+    )
+
+with st.expander("Do these pupils reproduce the published figures?"):
+    reconciled = pupils.school_reconciliation(identity, urn)
+    if len(reconciled):
+        render.safe_table(reconciled, hide_index=True)
+    else:
+        st.write("No published figure of this school can be compared with its pupils.")

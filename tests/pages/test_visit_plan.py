@@ -1,0 +1,285 @@
+"""AppTest: the visit plan page on the fixture county (real ETL + model). A manager picks schools
+from the priority list into a termly plan against the officer's capacity; visits are marked done
+(writing the visit note) or cancelled; the exports hold what the page shows; officers change only
+their own plan; an edit made from a stale screen is refused with a message; and governor, briefing
+and admin accounts reach neither the page nor its data."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+import pytest
+from icalendar import Calendar
+from streamlit.delta_generator import DeltaGenerator
+
+from dashboard import terms
+from dashboard.access import identity_for
+from dashboard.components import calendar, exports
+from dashboard.data_access import manager
+from dashboard.data_access import visits as da
+from dashboard.store import audit, notes, records
+from dashboard.store import visits as store
+from tests.pages.helpers import login, page_text
+
+TERM = terms.current_or_next(date.today())
+SECRET = "SECRET-PURPOSE-OF-VISIT"
+
+
+def ids(role: str, username: str | None = None):
+    return identity_for(username or role, role.title(), role, [])
+
+
+def open_visits(username: str = "manager"):
+    at = login(username, page="visits")
+    assert not at.exception, at.exception
+    return at
+
+
+def plan_shown(at) -> pd.DataFrame:
+    [table] = [d.value for d in at.dataframe if "Visit" in d.value.columns]
+    return table
+
+
+def submit(at, form: str, label: str):
+    at.button(key=f"FormSubmitter:{form}-{label}").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def top_schools(n: int) -> list[int]:
+    me = ids("manager")
+    return [int(u) for u in da.candidates(me, manager.context(me), TERM)["urn"][:n]]
+
+
+@pytest.fixture
+def captured(monkeypatch):
+    """The bytes each export of the page run produced (the page calls these builders)."""
+    out: dict[str, bytes] = {}
+
+    def wrap(module, name, key):
+        real = getattr(module, name)
+
+        def record(*args, **kwargs):
+            out[key] = real(*args, **kwargs)
+            return out[key]
+
+        monkeypatch.setattr(module, name, record)
+
+    wrap(exports, "to_csv_bytes", "csv")
+    wrap(exports, "to_excel_bytes", "xlsx")
+    wrap(calendar, "visit_calendar", "ics")
+    real_button = DeltaGenerator.download_button
+
+    def button(self, label, *args, **kwargs):  # what each download does when clicked
+        out.setdefault("clicks", {})[label] = (kwargs.get("on_click"), kwargs.get("args", ()))
+        return real_button(self, label, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", button)
+    return out
+
+
+def test_a_manager_plans_from_the_priority_list_and_the_exports_hold_what_is_shown(
+    county_env, captured
+):
+    at = open_visits()
+    assert at.title[0].value == "Visit plan"
+    assert "No capacity set" in at.info[0].value
+    at.number_input(key="capacity_value").set_value(1)
+    submit(at, "visit_capacity", "Save capacity")
+    assert any("Capacity saved: 1" in s.value.replace("\\", "") for s in at.success)
+
+    options = at.multiselect(key="visit_pick").options
+    assert options[0].startswith("1. ") and options[1].startswith("2. ")  # priority order
+    urns = top_schools(2)
+    day = terms.dates(TERM)[0]
+    at.multiselect(key="visit_pick").set_value(urns)
+    at.date_input(key="visit_planned_date").set_value(day)
+    submit(at, "visit_add", "Add to the plan")
+    assert any("Added 2 visits" in s.value for s in at.success)
+
+    shown = plan_shown(at)
+    assert sorted(shown["URN"]) == sorted(urns)
+    assert set(shown["Status"]) == {"○ Planned"} and set(shown["Planned date"]) == {str(day)}
+    reasons = da.candidates(ids("manager"), manager.context(ids("manager")), TERM)
+    first = reasons.set_index("urn").loc[urns[0]]
+    assert shown.set_index("URN").loc[urns[0], "Purpose"] == first["purpose"]
+    assert first["category"] in first["purpose"]
+    [warning] = at.warning  # words and a symbol (shown as the alert's icon), not colour alone
+    words = warning.value.replace("\\", "")
+    assert warning.icon == "⚠" and words.startswith("Over capacity: 2 visits planned")
+    assert "against a capacity of 1 (1 over)" in words
+
+    csv = pd.read_csv(io.BytesIO(captured["csv"]))
+    assert list(csv["URN"]) == list(shown["URN"]) and list(csv["School"]) == list(shown["School"])
+    assert list(csv["Purpose"]) == list(shown["Purpose"])
+    xlsx = pd.read_excel(
+        io.BytesIO(captured["xlsx"]), sheet_name="Visit plan", header=2, engine="openpyxl"
+    )
+    assert list(xlsx["Visit"]) == list(shown["Visit"])
+    events = Calendar.from_ical(captured["ics"]).walk("VEVENT")
+    assert sorted(str(e["uid"]) for e in events) == sorted(calendar.uid(v) for v in shown["Visit"])
+    assert {e.decoded("dtstart") for e in events} == {day}
+    assert all(
+        str(e["description"]).count(str(u)) for e, u in zip(events, shown["URN"], strict=True)
+    )
+    for event, purpose in zip(events, shown["Purpose"], strict=True):  # no reasons in calendars
+        assert purpose not in str(event["description"]) and "not copied" in str(
+            event["description"]
+        )
+
+    for on_click, args in captured["clicks"].values():  # each download is audited when clicked
+        on_click(*args)
+    details = sorted(e["detail"] for e in audit.entries(action="export"))
+    assert details == sorted(f"Visit plan: Demo improvement manager, {TERM} ({kind}) (2 rows)"
+                             for kind in ("Excel", "CSV", "calendar"))  # fmt: skip
+
+
+def test_a_school_already_planned_this_term_is_not_added_twice(county_env):
+    [urn] = top_schools(1)
+    store.plan_visit(urn, "officer", TERM, "officer", purpose="Officer's own visit")
+    at = open_visits("manager")
+    at.multiselect(key="visit_pick").set_value([urn])
+    submit(at, "visit_add", "Add to the plan")
+    [warning] = at.warning
+    assert warning.icon == "⚠"
+    assert "already planned by officer for officer" in warning.value.replace("\\", "")
+    assert [v["officer"] for v in store.visits(TERM, urns=[urn])] == ["officer"]
+    at.multiselect(key="visit_pick").set_value([urn])
+    at.checkbox(key="visit_second").check()
+    submit(at, "visit_add", "Add to the plan")
+    assert sorted(v["officer"] for v in store.visits(TERM, urns=[urn])) == ["manager", "officer"]
+
+
+def test_an_officer_marks_a_visit_done_with_its_note_and_cancels_another(county_env):
+    a, b = top_schools(2)
+    first = store.plan_visit(a, "officer", TERM, "manager", purpose="Maths")
+    second = store.plan_visit(b, "officer", TERM, "manager", purpose="Attendance")
+    at = open_visits("officer")
+    at.selectbox(key="visit_chosen").set_value(first["id"]).run()
+    at.checkbox(key="visit_done_note").check()
+    at.selectbox(key="visit_done_type").set_value("monitoring_visit")
+    at.text_area(key="visit_done_summary").input("Maths books looked at with the head")
+    submit(at, "visit_done", "Mark done")
+    done = store.get_visit(first["id"])
+    assert (done["status"], done["done_date"], done["updated_by"]) == (
+        "done", date.today().isoformat(), "officer")  # fmt: skip
+    note = notes.get_note(done["visit_note_id"])
+    assert (note["kind"], note["urn"], note["text"]) == ("visit", a, "Maths books looked at "
+                                                         "with the head")  # fmt: skip
+
+    at.selectbox(key="visit_chosen").set_value(second["id"]).run()
+    at.text_input(key="visit_cancel_reason").input("Headteacher away")
+    submit(at, "visit_cancel", "Cancel the visit")
+    shown = plan_shown(at).set_index("Visit")
+    assert shown.loc[first["id"], "Status"] == "✓ Done"
+    assert shown.loc[first["id"], "Visit note"] == f"note {done['visit_note_id']}"
+    assert shown.loc[second["id"], "Status"] == "✕ Cancelled"
+    assert shown.loc[second["id"], "Cancelled because"] == "Headteacher away"
+    assert [h.body["status"] for h in records.history(second["id"])] == ["planned", "cancelled"]
+
+
+def test_officers_see_other_plans_but_change_only_their_own_managers_plan_for_anyone(county_env):
+    a, b = top_schools(2)
+    theirs = store.plan_visit(a, "manager", TERM, "manager", purpose="Manager's visit")
+    at = open_visits("officer")
+    at.selectbox(key="visit_officer").set_value("manager").run()
+    assert not at.exception
+    assert "viewing" in at.info[0].value and theirs["id"] in list(plan_shown(at)["Visit"])
+    keys = {w.key for w in [*at.multiselect, *at.number_input, *at.selectbox]}
+    assert not {"visit_pick", "capacity_value", "visit_chosen"} & keys
+    officer = ids("officer")
+    with pytest.raises(PermissionError, match="own visits"):
+        da.add_visits(officer, "manager", TERM, [(b, "x")])
+    with pytest.raises(PermissionError, match="own visits"):
+        da.cancel(officer, theirs["id"], 1, "not mine")
+    with pytest.raises(PermissionError, match="own visits"):
+        da.set_capacity(officer, "manager", TERM, 3, None)
+    assert store.get_visit(theirs["id"])["version"] == 1
+
+    at = open_visits("manager")
+    at.selectbox(key="visit_officer").set_value("officer").run()
+    at.multiselect(key="visit_pick").set_value([b])
+    submit(at, "visit_add", "Add to the plan")
+    [added] = store.visits(TERM, "officer")
+    assert (added["urn"], added["planned_by"]) == (b, "manager")
+
+
+def test_an_edit_from_a_stale_screen_shows_who_changed_it_and_saves_nothing(county_env):
+    [urn] = top_schools(1)
+    visit = store.plan_visit(urn, "manager", TERM, "manager", purpose="Governance")
+    at = open_visits("manager")  # the manager's screen shows version 1 and no capacity
+    day = terms.dates(TERM)[1]
+    store.reschedule(visit["id"], 1, "officer", planned_date=day)  # another session saves first
+    at.text_input(key="visit_cancel_reason").input("No longer needed")
+    submit(at, "visit_cancel", "Cancel the visit")
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any("Not saved" in e and "changed by officer" in e for e in errors), errors
+    assert (store.get_visit(visit["id"])["status"], store.get_visit(visit["id"])["version"]) == (
+        "planned", 2)  # fmt: skip
+    store.set_capacity("manager", TERM, 4, "officer", base_version=None)  # after the last screen
+    at.number_input(key="capacity_value").set_value(9)
+    submit(at, "visit_capacity", "Save capacity")
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any("set to 4 by officer" in e for e in errors), errors
+    assert store.capacity("manager", TERM)["visits"] == 4
+    # having now seen their changes, the manager's next attempt is saved
+    at.text_input(key="visit_cancel_reason").input("No longer needed")
+    submit(at, "visit_cancel", "Cancel the visit")
+    assert store.get_visit(visit["id"])["status"] == "cancelled"
+
+
+# --- attacks: governor, briefing and admin accounts -------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["governor1", "briefing", "admin"])
+def test_other_roles_cannot_open_the_page_by_path_or_session_state(county_env, username):
+    [urn] = top_schools(1)
+    store.plan_visit(urn, "officer", TERM, "officer", purpose=SECRET)
+    at = login(username)
+    with pytest.raises(ValueError, match="navigation page"):
+        at.switch_page("../pages/visits.py")
+    for key, value in [("visit_officer", "officer"), ("visit_term", TERM),
+                       ("_visit_plan_shown", {"visit:1": 1}), ("visit_chosen", 1)]:  # fmt: skip
+        at.session_state[key] = value
+        at.run()
+        assert not at.exception
+        assert SECRET not in page_text(at)
+
+
+@pytest.mark.parametrize("role", ["governor", "briefing", "admin"])
+def test_other_roles_cannot_call_the_visit_functions(county_env, role):
+    [urn] = top_schools(1)
+    visit = store.plan_visit(urn, "officer", TERM, "officer", purpose=SECRET)
+    me = identity_for(role, role, role, [urn])  # even a governor of that very school
+    ctx = manager.context(ids("manager"))
+    calls = [
+        lambda: da.officers(me),
+        lambda: da.term_choices(me),
+        lambda: da.candidates(me, ctx, TERM),
+        lambda: da.plan(me, ctx, TERM),
+        lambda: da.load(me, TERM),
+        lambda: da.capacity(me, "officer", TERM),
+        lambda: da.set_capacity(me, role, TERM, 3, None),
+        lambda: da.add_visits(me, "officer", TERM, [(urn, "x")]),
+        lambda: da.mark_done(me, visit["id"], 1, date.today()),
+        lambda: da.cancel(me, visit["id"], 1, "x"),
+        lambda: da.reschedule(me, visit["id"], 1, None),
+    ]
+    for call in calls:
+        with pytest.raises(PermissionError):
+            call()
+    assert not da.can_plan(me)
+    assert store.get_visit(visit["id"])["version"] == 1
+
+
+def test_a_governor_deployment_offers_no_visit_planning_even_to_managers(county_env, monkeypatch):
+    at = open_visits("manager")
+    monkeypatch.setenv("SID_DEPLOYMENT", "governor")
+    at.run()
+    assert not at.exception
+    assert "not available in this deployment" in at.info[0].value
+    assert not at.dataframe
+    with pytest.raises(PermissionError):
+        da.plan(ids("manager"), None, TERM)

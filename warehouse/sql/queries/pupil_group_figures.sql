@@ -1,0 +1,10 @@
+-- One school's figures computed from its pupils, per year, key stage, measure and pupil group, with the
+-- national figures for the group and for disadvantaged / non-disadvantaged pupils. Aggregates only;
+-- callers suppress small groups with dashboard.access.suppress.
+SELECT time_period, key_stage, measure, pupil_group, cohort, pupils, value, pupils_exceeding,
+       value_added_pct, national_value, national_disadvantaged, national_non_disadvantaged,
+       gap_vs_national_disadvantaged, gap_vs_national_non_disadvantaged
+FROM pupil_group_aggregates
+WHERE urn = $urn::INTEGER
+  AND ($allowed::INTEGER[] IS NULL OR list_contains($allowed::INTEGER[], urn))
+ORDER BY time_period, key_stage, measure, pupil_group;
