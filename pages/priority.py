@@ -56,14 +56,16 @@ notes = [filters.describe(f, specs), "Ranked for attention; reasons in full (con
 left, right = st.columns(2)
 left.download_button(
     "Download the visit plan (Excel)",
-    lambda: exports.to_excel_bytes(  # made when pressed, not on every rerun
+    # Made on every rerun, not deferred to the click (data=callable): a deferred file requested
+    # while a filter change was still rerunning never arrived in Chromium (browser test).
+    exports.to_excel_bytes(
         table,
         "Visit plan",
         title,
         notes,
         source="School improvement dashboard",
         data_date=str(ctx.as_at(f["year"])),
-    ),  # fmt: skip
+    ),
     file_name="visit_plan.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="visit_plan_xlsx",
@@ -72,7 +74,7 @@ left.download_button(
 )
 right.download_button(
     "Download the visit plan (CSV)",
-    lambda: exports.to_csv_bytes(table),
+    exports.to_csv_bytes(table),
     file_name="visit_plan.csv",
     mime="text/csv",
     key="visit_plan_csv",
