@@ -58,13 +58,13 @@ left.download_button(
     "Download the visit plan (Excel)",
     # Made on every rerun, not deferred to the click (data=callable): a deferred file requested
     # while a filter change was still rerunning never arrived in Chromium (browser test).
-    exports.to_excel_bytes(
+    exports.cached_excel_bytes(
         table,
         "Visit plan",
         title,
-        notes,
-        source="School improvement dashboard",
-        data_date=str(ctx.as_at(f["year"])),
+        tuple(notes),
+        "School improvement dashboard",
+        str(ctx.as_at(f["year"])),
     ),
     file_name="visit_plan.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
+import streamlit as st
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMN_WIDTH = 60  # characters: wider columns wrap rather than push the sheet off screen
@@ -67,6 +68,22 @@ def _cell(v: Any) -> Any:
     if isinstance(v, (int, float, str, bool, date, datetime)):
         return v
     return str(v)
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=300)
+def cached_excel_bytes(
+    df: pd.DataFrame,
+    sheet_name: str,
+    title: str,
+    notes: tuple[str, ...],
+    source: str,
+    data_date: str,
+) -> bytes:
+    """``to_excel_bytes`` for a file offered on every rerun (the priority page's visit plan): the
+    same table gives the same workbook for five minutes instead of rebuilding it each rerun (its
+    "produced" time is when it was first made). Keyed on the table's content, so a user only ever
+    gets back the rows they passed in."""
+    return to_excel_bytes(df, sheet_name, title, list(notes), source=source, data_date=data_date)
 
 
 def to_excel_bytes(
