@@ -145,23 +145,6 @@ def add_visit(
     return records.create("visit", int(urn), body, author, path=path).record_id
 
 
-def revise_note(
-    note_id: int, base_version: int, changes: dict, by: str, *, path: Path | None = None
-) -> dict:
-    """Edit an entry: a new version with ``changes`` applied (ConflictError if someone else saved
-    first). Dates, text, RAG and actions are validated as when first written."""
-    current = records.get(int(note_id), path=path)
-    if current is None or current.kind not in KINDS:
-        raise LookupError(f"No note {note_id}")
-    body = {**current.body, **changes}
-    when = check_date(body.get("date"), "Date", not_after=date.today())
-    body["text"] = check_text(body.get("text"), "The note")
-    body["rag"] = check_rag(body.get("rag"))
-    if "actions" in body:
-        body["actions"] = check_actions(body["actions"], not_before=when)
-    return flatten(records.revise(int(note_id), base_version, body, by, path=path))
-
-
 def withdraw_note(
     note_id: int, base_version: int, by: str, reason: str, *, path: Path | None = None
 ) -> dict:
@@ -179,14 +162,13 @@ def close_note(note_id: int, by: str, path: Path | None = None) -> dict:
     """Close an open notice of concern or DfE/RSC concern (a new version, status 'closed'). Other
     kinds cannot be closed, and closing twice is an error (ValueError); an unknown id is a
     LookupError."""
-    row = get_note(note_id, path=path)
-    if row is None:
-        raise LookupError(f"No note {note_id}")
-    if row["kind"] not in CLOSABLE:
-        raise ValueError(f"A {row['kind']} cannot be closed; only {', '.join(CLOSABLE)}")
-    if row["status"] != "open":
-        raise ValueError(f"Note {note_id} is already closed")
     rec = records.get(int(note_id), path=path)
+    if rec is None or rec.kind not in KINDS:
+        raise LookupError(f"No note {note_id}")
+    if rec.kind not in CLOSABLE:
+        raise ValueError(f"A {rec.kind} cannot be closed; only {', '.join(CLOSABLE)}")
+    if rec.body.get("status") != "open":
+        raise ValueError(f"Note {note_id} is already closed")
     body = {**rec.body, "status": "closed", "closed_at": records.now_utc(), "closed_by": by}
     return flatten(records.revise(int(note_id), rec.version, body, by, path=path))
 

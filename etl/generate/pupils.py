@@ -135,6 +135,28 @@ def _selected(c: cm.County, sim: dict, la_code: int | None, maintained_only: boo
     return keep
 
 
+def _pupil_columns(c: cm.County, d: pd.DataFrame, sim: dict, tp: int, key_stage: str,
+                   pick: np.ndarray, idx: np.ndarray, prior: np.ndarray, band: np.ndarray,
+                   key_start: int) -> dict:  # fmt: skip
+    """The columns both key stages' pupil files share: key, school, year, prior attainment and
+    characteristics."""
+    sen, fsm, month = _characteristics(c, d, idx, sim["dis"][pick], tp, key_stage.lower())
+    return {
+        "pupil_key": pupil_keys(key_start, int(pick.sum()), c.seed),
+        "urn": d["urn"].to_numpy()[idx].astype(str),
+        "time_period": str(tp),
+        "key_stage": key_stage,
+        "prior_attainment": _fmt(prior[pick], 2),
+        "prior_band": pd.Series(band[pick]).map(_BANDS).fillna("").to_numpy(),
+        "disadvantaged": _yn(sim["dis"][pick]),
+        "fsm": _yn(fsm),
+        "sen": sen,
+        "eal": _yn(sim["eal"][pick]),
+        "sex": np.where(sim["girl"][pick], "F", "M"),
+        "birth_month": month.astype(str),
+    }
+
+
 def ks2_frame(c: cm.County, sim: dict, tp: int, keep_school: np.ndarray, key_start: int):
     d = c.schools.iloc[sim["sel"]].reset_index(drop=True)
     pick = keep_school[sim["idx"]]
@@ -144,22 +166,9 @@ def ks2_frame(c: cm.County, sim: dict, tp: int, keep_school: np.ndarray, key_sta
     prior = np.where(sim["noprior"], np.nan, prior)
     absent = sim["absent"]
     results = np.where(absent[:, None], np.nan, np.round(sim["cont"], 3))
-    sen, fsm, month = _characteristics(c, d, idx, sim["dis"][pick], tp, "ks2")
-    n = int(pick.sum())
     frame = pd.DataFrame(
         {
-            "pupil_key": pupil_keys(key_start, n, c.seed),
-            "urn": d["urn"].to_numpy()[idx].astype(str),
-            "time_period": str(tp),
-            "key_stage": "KS2",
-            "prior_attainment": _fmt(prior[pick], 2),
-            "prior_band": pd.Series(sim["prior_grp"][pick]).map(_BANDS).fillna("").to_numpy(),
-            "disadvantaged": _yn(sim["dis"][pick]),
-            "fsm": _yn(fsm),
-            "sen": sen,
-            "eal": _yn(sim["eal"][pick]),
-            "sex": np.where(sim["girl"][pick], "F", "M"),
-            "birth_month": month.astype(str),
+            **_pupil_columns(c, d, sim, tp, "KS2", pick, idx, prior, sim["prior_grp"], key_start),
             "reading": _fmt(results[pick, 0], 3),
             "writing": _fmt(results[pick, 1], 3),
             "maths": _fmt(results[pick, 2], 3),
@@ -194,22 +203,9 @@ def ks4_frame(c: cm.County, sim: dict, tp: int, keep_school: np.ndarray, key_sta
     idx = sim["idx"][pick]
     prior, bounds = prior_values(sim["ks2aps"], sim["pag"], 28.5 + 3.6 * sim["edges"])
     prior = np.where(sim["noprior"], np.nan, prior)
-    sen, fsm, month = _characteristics(c, d, idx, sim["dis"][pick], tp, "ks4")
-    n = int(pick.sum())
     frame = pd.DataFrame(
         {
-            "pupil_key": pupil_keys(key_start, n, c.seed),
-            "urn": d["urn"].to_numpy()[idx].astype(str),
-            "time_period": str(tp),
-            "key_stage": "KS4",
-            "prior_attainment": _fmt(prior[pick], 2),
-            "prior_band": pd.Series(sim["prior_band"][pick]).map(_BANDS).fillna("").to_numpy(),
-            "disadvantaged": _yn(sim["dis"][pick]),
-            "fsm": _yn(fsm),
-            "sen": sen,
-            "eal": _yn(sim["eal"][pick]),
-            "sex": np.where(sim["girl"][pick], "F", "M"),
-            "birth_month": month.astype(str),
+            **_pupil_columns(c, d, sim, tp, "KS4", pick, idx, prior, sim["prior_band"], key_start),
             "reading": "",
             "writing": "",
             "maths": "",
