@@ -1,9 +1,11 @@
-"""Priority list: schools ranked for attention, with reasons, measures, trends, inspection and intelligence."""
+"""Priority list: the schools to visit first and why, in the order of attention (category, then rank
+within it; re-ranked by a pupil group's own figure when one is chosen); everything else on demand."""
 
 import streamlit as st
 
-from dashboard import auth, data_access, filters, render, support
+from dashboard import auth, data_access, filters, priority, render
 from dashboard.components import exports, format
+from dashboard.components import priority_table as view_of
 from dashboard.data_access import manager
 
 identity = auth.require_identity("priority")
@@ -15,86 +17,87 @@ if ctx is None:
 specs = filters.manager_filters(
     manager.filter_options(identity, ctx), manager.PUPIL_GROUPS, latest=ctx.latest
 )
-f = filters.filter_bar(specs, columns=3)
+f = filters.filter_bar(specs, columns=6)
 group = f["group"]
+ranked = manager.priority_view(identity, ctx, f)
+reading = view_of.reading_table(ranked, group)
+order = (
+    f"re-ranked by the figure for {priority.GROUP_WORDS[group]} (lowest against every "
+    "school with a published figure first; small groups last)"
+    if group in priority.RERANKS
+    else "intensive first, then targeted, then universal, each in the model's order of evidence"
+)
 st.caption(
-    "Ranked by support category (intensive first), then the number of reasons, then the lowest "
-    "achievement. Categories include entries made in this app (latest year); reasons are in full, "
-    "confidential intelligence included. Click a column heading to sort."
+    f"{len(reading)} school{'' if len(reading) == 1 else 's'}; {order}. "
+    f"{render.escape_md(filters.describe(f, specs))}"
 )
 if group == "send":
     st.info(manager.SEND_NOTE)
+shown = 25
+if len(reading) > shown and not st.toggle(f"Show all {len(reading)} schools", key="show_all"):
+    reading = reading.head(shown)
+st.table(reading, hide_index=True, border="horizontal")
 
-ranked = manager.priority_list(identity, ctx, f)
-table = support.priority_table(ranked, group)
-st.caption(
-    f"{len(table)} school{'' if len(table) == 1 else 's'}; {render.escape_md(filters.describe(f, specs))}"
-)
-group_label = "Pupil group figure (KS2 RWM % or KS4 Attainment 8)"
-st.dataframe(
-    table,
-    hide_index=True,
-    key="priority_table",
-    column_config={
-        "URN": st.column_config.NumberColumn(format="%d"),
-        "Rank": st.column_config.NumberColumn(format="%d"),
-        "Achievement score": st.column_config.NumberColumn(format="%+.2f"),
-        "Persistent absence %": st.column_config.NumberColumn(format="%.1f%%"),
-        "Reasons": st.column_config.TextColumn(width="large"),
-        "Pupil group figure": st.column_config.TextColumn(group_label),
-    },
-)
-codes = format.code_legend(
-    [*ranked.get("group_ks2_rwm_status", []), *ranked.get("group_ks4_att8_status", [])]
-)
-if codes:
-    st.caption("Codes: " + "; ".join(f"{c}: {t}" for c, t in codes))
-
-st.subheader("Visit plan")
-title = f"Visit plan: {ctx.la_name}, {format.fmt_year(f['year'])}"
-notes = [filters.describe(f, specs), "Ranked for attention; reasons in full (confidential)."]
-left, right = st.columns(2)
-left.download_button(
-    "Download the visit plan (Excel)",
-    # Made on every rerun, not deferred to the click (data=callable): a deferred file requested
-    # while a filter change was still rerunning never arrived in Chromium (browser test).
-    exports.cached_excel_bytes(
-        table,
-        "Visit plan",
-        title,
-        tuple(notes),
-        "School improvement dashboard",
-        str(ctx.as_at(f["year"])),
-    ),
-    file_name="visit_plan.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="visit_plan_xlsx",
-    on_click=data_access.record_export,
-    args=(identity, "visit plan (Excel)", None, len(table)),
-)
-right.download_button(
-    "Download the visit plan (CSV)",
-    exports.to_csv_bytes(table),
-    file_name="visit_plan.csv",
-    mime="text/csv",
-    key="visit_plan_csv",
-    on_click=data_access.record_export,
-    args=(identity, "visit plan (CSV)", None, len(table)),
-)
-
-st.subheader("Open a school")
-names = dict(zip(table["URN"], table["School"], strict=True))
+st.subheader("Details of a school")
+names = dict(zip(ranked["urn"].astype(int), ranked["name"], strict=True))
 chosen = st.selectbox(
-    "School to open in the drill-down",
-    list(names),
-    index=None,
-    placeholder="Choose a school",
-    key="priority_open",
-    format_func=lambda u: f"{names[u]} ({u})",
-)
+    "School", list(names), index=None, placeholder="Choose a school to see every reason",
+    key="priority_open", format_func=lambda u: f"{names[u]} ({u})",
+)  # fmt: skip
 if chosen is not None:
+    view_of.details(ranked[ranked["urn"] == chosen].iloc[0].to_dict())
     st.page_link(
         "../pages/school.py",
         label=f"Open the drill-down for {render.escape_md(names[chosen])}",
         query_params={"urn": str(chosen), "group": group, "year": str(f["year"])},
+    )
+
+table = view_of.export_table(ranked, group)
+with st.expander("Every school, every column (sortable) and the visit plan downloads"):
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="priority_table",
+        column_config={
+            "URN": st.column_config.NumberColumn(format="%d"),
+            "Rank": st.column_config.NumberColumn(format="%d"),
+            "Achievement score": st.column_config.NumberColumn(format="%+.2f"),
+            "Persistent absence %": st.column_config.NumberColumn(format="%.1f%%"),
+            "Reasons": st.column_config.TextColumn(width="large"),
+        },
+    )
+    codes = format.code_legend(
+        [*ranked.get("group_ks2_rwm_status", []), *ranked.get("group_ks4_att8_status", [])]
+    )
+    if codes:
+        st.caption("Codes: " + "; ".join(f"{c}: {t}" for c, t in codes))
+    title = f"Visit plan: {ctx.la_name}, {format.fmt_year(f['year'])}"
+    notes = [filters.describe(f, specs), "Ranked for attention; reasons in full (confidential)."]
+    left, right = st.columns(2)
+    left.download_button(
+        "Download the visit plan (Excel)",
+        # Made on every rerun, not deferred to the click (data=callable): a deferred file requested
+        # while a filter change was still rerunning never arrived in Chromium (browser test).
+        exports.cached_excel_bytes(
+            table,
+            "Visit plan",
+            title,
+            tuple(notes),
+            "School improvement dashboard",
+            str(ctx.as_at(f["year"])),
+        ),  # fmt: skip
+        file_name="visit_plan.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="visit_plan_xlsx",
+        on_click=data_access.record_export,
+        args=(identity, "visit plan (Excel)", None, len(table)),
+    )
+    right.download_button(
+        "Download the visit plan (CSV)",
+        exports.to_csv_bytes(table),
+        file_name="visit_plan.csv",
+        mime="text/csv",
+        key="visit_plan_csv",
+        on_click=data_access.record_export,
+        args=(identity, "visit plan (CSV)", None, len(table)),
     )

@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, db, support
+from dashboard import access, db, priority, support
 from dashboard.access import MANAGER, OFFICER, Identity
 from dashboard.data_access import notices as notices_access
 from dashboard.data_access.core import CACHE, allowed_key, require, require_intelligence
@@ -230,10 +230,11 @@ def schools(
     # of the cache key below, so the combination is redone only when they, the build, the user's
     # schools, the filters or the day change.
     app = _app_notes(None if allowed is None else list(allowed)) if intel_ok else _app_notes([])
-    return _combined(
+    out = _combined(
         db.current_build(), allowed, ctx.la_code, int(time_period), pupil_group, intel_ok, app,
         date.today(),
     )  # fmt: skip
+    return priority.with_model_columns(out)
 
 
 @st.cache_data(**CACHE)
@@ -395,9 +396,31 @@ def district_map_data(identity: Identity, ctx: Context, f: dict) -> tuple[pd.Dat
 
 
 def priority_list(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
-    """Schools ranked for attention (support.priority_order) with the columns the page shows."""
+    """Schools in the order of attention: category, then the model's rank within it."""
     df = _filter(schools(identity, ctx, int(f["year"]), f.get("group") or "all"), f)
-    return support.priority_order(df)
+    return priority.order(df)
+
+
+@st.cache_data(**CACHE)
+def _group_figures(build, allowed, la_code, time_period, pupil_group) -> pd.DataFrame:
+    return db.run(build, q.group_figures, allowed=allowed, la_code=la_code,
+                  time_period=time_period, pupil_group=pupil_group)  # fmt: skip
+
+
+def priority_view(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
+    """The priority list as the page reads it: in order (re-ranked by the pupil group's own figure
+    when one is chosen), with the group's figure against national for that group and its size
+    (small groups suppressed), the last visit and the next review due of an open notice (from
+    the workbook or the app)."""
+    group = f.get("group") or "all"
+    ranked = priority_list(identity, ctx, f)
+    figures = _group_figures(db.current_build(), allowed_key(identity), ctx.la_code,
+                             int(f["year"]), "all" if group == "send" else group)  # fmt: skip
+    ranked = priority.with_group(ranked, figures, group)
+    today = date.today()
+    open_notices = notices_access.county_notices(identity, today)
+    ranked["next_review"] = [priority.next_review(u, open_notices, today) for u in ranked["urn"]]
+    return ranked
 
 
 # --- one school -------------------------------------------------------------------------------

@@ -13,11 +13,13 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import streamlit as st
 
-from dashboard import data_access
+from dashboard import data_access, db
 from dashboard.access import Identity
-from dashboard.data_access.core import require_intelligence
+from dashboard.data_access.core import CACHE, allowed_key, require_intelligence
 from dashboard.store import notes, notices, records
+from warehouse.queries import manager as manager_q
 
 NOTICE_COLUMNS = ["id", "version", "urn", "name", "district", "kind", "date", "stage",
                   "review_due", "days_overdue", "status", "author", "updated_by", "updated_at"]  # fmt: skip
@@ -127,23 +129,81 @@ def entry_history(identity: Identity, urn: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def county_notices(identity: Identity, today: date | None = None) -> pd.DataFrame:
-    """Every notice of concern and DfE concern of the user's schools, open ones first, the most
-    overdue at the top: what a manager chases."""
-    require_intelligence(identity)
-    today = today or date.today()
+SOURCE_APP = "Entered in the app"
+SOURCE_WORKBOOK = "Council workbook"
+WORKBOOK_CLOSED = ("closed", "withdrawn", "lifted", "ended", "resolved", "complete", "completed")
+
+
+@st.cache_data(**CACHE)
+def _workbook_notices(build: str, allowed, la_code: int) -> pd.DataFrame:
+    return db.run(build, manager_q.workbook_notices, allowed=allowed, la_code=la_code)
+
+
+def _app_notices(identity: Identity, today: date) -> pd.DataFrame:
     allowed = None if identity.allowed_urns is None else sorted(identity.allowed_urns)
     rows = [n for n in notes.notes_for(allowed) if n["kind"] in (notices.NOTICE, notices.DFE)]
     schools = data_access.list_schools(identity)[["urn", "name", "district"]]
     df = pd.DataFrame(rows, columns=sorted({*NOTICE_COLUMNS, *(k for r in rows for k in r)}))
     df = df[df["urn"].isin(schools["urn"])] if len(df) else df
     if df.empty:
-        return pd.DataFrame(columns=NOTICE_COLUMNS)
+        return pd.DataFrame(columns=[*NOTICE_COLUMNS, "source", "detail"])
     df = df.drop(columns=["name", "district"]).merge(schools, on="urn", how="left")
     records = df.to_dict("records")
     df["stage"] = [notices.stage(r, today) for r in records]
     df["review_due"] = [notices.review_due(r) for r in records]
     df["days_overdue"] = [notices.days_overdue(r, today) for r in records]
+    df["source"] = SOURCE_APP
+    df["detail"] = df["text"]
+    return df
+
+
+def workbook_rows(wb: pd.DataFrame, today: date, closed: tuple[str, ...]) -> pd.DataFrame:
+    """The workbook's notices as the notices page lists them: open unless the workbook's status is
+    one the model counts as closed (model setting closed_notice_statuses); days overdue from the
+    workbook's review date; never worked on in the app (decision 20: kept as loaded)."""
+    out = wb.copy()
+    status = out["status"].fillna("").astype(str).str.strip()
+    is_open = ~status.str.lower().isin([c.lower() for c in closed])
+    due = [
+        None if pd.isna(d) else d.date() for d in pd.to_datetime(out["review_due"], errors="coerce")
+    ]
+    due = [d if o else None for o, d in zip(is_open, due, strict=True)]
+    out["review_due"] = pd.Series(due, index=out.index, dtype="object")
+    out["days_overdue"] = [max(0, (today - d).days) if d else 0 for d in due]
+    out["status"] = is_open.map({True: "open", False: "closed"})
+    out["stage"] = [
+        f"Review overdue by {n} days (workbook status: {s or 'none'})" if n
+        else f"Workbook status: {s or 'none'}"
+        for n, s in zip(out["days_overdue"], status, strict=True)
+    ]  # fmt: skip
+    out["date"] = pd.to_datetime(out["date"], errors="coerce").dt.date.astype(str)
+    out["id"] = None
+    out["source"] = SOURCE_WORKBOOK
+    return out
+
+
+def county_notices(identity: Identity, today: date | None = None) -> pd.DataFrame:
+    """Every notice of concern and DfE concern of the user's schools from both sources (the
+    council's workbook and the app, each marked in ``source``), open ones first, the most overdue
+    at the top: what a manager chases."""
+    from dashboard.data_access import manager
+
+    require_intelligence(identity)
+    today = today or date.today()
+    app = _app_notices(identity, today)
+    ctx = manager.context(identity)
+    wb = pd.DataFrame(columns=app.columns)
+    if ctx is not None:
+        closed = tuple(ctx.settings.get("closed_notice_statuses", WORKBOOK_CLOSED))
+        raw = _workbook_notices(db.current_build(), allowed_key(identity), ctx.la_code)
+        wb = workbook_rows(raw, today, closed) if len(raw) else wb
+    cols = [*NOTICE_COLUMNS, "source", "detail"]
+    parts = [p.reindex(columns=cols) for p in (app, wb) if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    df = pd.concat(parts, ignore_index=True)
     df["_open"] = df["status"].eq("open")
-    df = df.sort_values(["_open", "days_overdue", "date"], ascending=[False, False, False])
+    df["date"] = df["date"].astype(str)
+    df = df.sort_values(["_open", "days_overdue", "date"], ascending=[False, False, False],
+                        kind="stable")  # fmt: skip
     return df.drop(columns="_open").reset_index(drop=True)

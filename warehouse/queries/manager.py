@@ -156,3 +156,33 @@ def bands(
         la_code=int(la_code),
         time_period=int(time_period),
     )
+
+
+def workbook_notices(
+    con: duckdb.DuckDBPyConnection, *, allowed: Allowed, la_code: int
+) -> pd.DataFrame:
+    """The workbook's notices of concern and DfE concerns of the LA's schools (notices page)."""
+    if "notices_of_concern" not in _tables(con):  # a governor deployment holds no intelligence
+        return pd.DataFrame(columns=["urn", "name", "district", "kind", "date", "review_due",
+                                     "status", "detail", "source_file", "source_line"])  # fmt: skip
+    return _df(con, "manager_notices", allowed=_allowed(allowed), la_code=int(la_code))
+
+
+def group_figures(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    allowed: Allowed,
+    la_code: int,
+    time_period: int,
+    pupil_group: str,
+) -> pd.DataFrame:
+    """Each school's headline figure for one pupil group against national for that group, with the
+    group's size and its percentile among every school with a published figure (priority list)."""
+    return _df(
+        con,
+        "manager_group_figures",
+        allowed=_allowed(allowed),
+        la_code=int(la_code),
+        time_period=int(time_period),
+        pupil_group=pupil_group,
+    )

@@ -1,0 +1,92 @@
+"""How the priority list is drawn (rendering only; the order and figures come from
+dashboard/priority.py through data_access.manager.priority_view).
+
+``reading_table``: the few columns that answer "why" at 1366x768, as a static HTML table whose
+text wraps (never cut to a column width): school, district, phase, category (symbol and word, with
+the rank within it), the one-sentence reason, the key figure against national, last visit, next
+review due. ``export_table``: every column (the sortable table and the visit-plan downloads).
+``details``: one school's reasons in full, on demand.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import priority, support
+from dashboard.components.palette import CATEGORIES
+from dashboard.components.safe import md_escape
+
+
+def category_words(category: str, rank=None) -> str:
+    """'▲ Intensive, 1st' (symbol and word: colour is never the only signal)."""
+    enc = CATEGORIES.get(category)
+    words = enc.label if enc else "? Not categorised"
+    if rank is None or pd.isna(rank) or category == "not categorised":
+        return words
+    n = int(rank)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{words}, {n}{suffix}"
+
+
+def figure_heading(group: str) -> str:
+    who = priority.GROUP_WORDS.get(group, "all pupils")
+    return f"Key figure ({who}) against national"
+
+
+def reading_table(view: pd.DataFrame, group: str) -> pd.DataFrame:
+    """The columns a manager reads first; text escaped (st.table renders Markdown)."""
+    g = "all" if group == "send" else group
+    rows = view.to_dict("records")
+    return pd.DataFrame(
+        {
+            "#": [str(r["rank"]) for r in rows],
+            "School": [md_escape(r["name"]) for r in rows],
+            "District": [md_escape(r["district"]) for r in rows],
+            "Phase": [md_escape(r["phase"]) for r in rows],
+            "Category": [category_words(r["category"], r.get("rank_in_category")) for r in rows],
+            "Why": [md_escape(_why_and_watch(r)) for r in rows],
+            figure_heading(g): [md_escape(priority.key_figure(r, g)) for r in rows],
+            "Last visit": [priority.last_visit(r.get("last_visit")) for r in rows],
+            "Next review due": [md_escape(r.get("next_review") or "") for r in rows],
+        }
+    )
+
+
+def _why_and_watch(row) -> str:
+    flags = list(row.get("watch_flags") or [])
+    text = priority.why(row)
+    return f"{text} Watch: {'; '.join(flags)}" if flags else text
+
+
+def export_table(view: pd.DataFrame, group: str) -> pd.DataFrame:
+    """Every column: the previous wide table plus the reading columns (one frame for the sortable
+    table, the CSV and the Excel visit plan, so the downloads equal the page)."""
+    g = "all" if group == "send" else group
+    out = support.priority_table(view, group)
+    rows = view.to_dict("records")
+    extra = {
+        "Rank in category": [r.get("rank_in_category") for r in rows],
+        "Why": [priority.why(r) for r in rows],
+        "Watch flags": ["; ".join(r.get("watch_flags") or []) for r in rows],
+        "Key figure against national": [priority.key_figure(r, g) for r in rows],
+        "Group percentile": [priority.percentile_text(r) for r in rows],
+        "Next review due": [r.get("next_review") or "" for r in rows],
+        "Rules not applied": ["; ".join(r.get("rules_not_applied") or []) for r in rows],
+    }
+    for i, (name, values) in enumerate(extra.items()):
+        out.insert(7 + i, name, values)
+    return out
+
+
+def details(row: dict) -> None:
+    """One school's reasons in full, watch flags, rules not applied and the recommended action."""
+    st.markdown(f"**{md_escape(category_words(row['category'], row.get('rank_in_category')))}:** "
+                f"{md_escape(priority.why(row))}")  # fmt: skip
+    for reason in row.get("reasons") or []:
+        st.markdown("- " + md_escape(reason))
+    for flag in row.get("watch_flags") or []:
+        st.markdown("- Watch: " + md_escape(flag))
+    for rule in row.get("rules_not_applied") or []:
+        st.caption(md_escape(rule))
+    st.markdown(f"**Recommended action:** {md_escape(row.get('recommended_action'))}")

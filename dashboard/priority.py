@@ -1,0 +1,151 @@
+"""The priority list's domain rules (no Streamlit): the order of the list, the re-ranking by a pupil
+group's own figure against national for that group, the key figure, and the next review due.
+
+Order: category (intensive first), then the model's rank within the category (1 = first visit).
+With a pupil group chosen (other than all pupils and SEND, which is census context), the list is
+re-ranked by the group's own headline figure against every school with a published figure for the
+group (its percentile, lowest first: KS2 % and KS4 Attainment 8 are not on one scale, percentiles
+are); groups of 5 pupils or fewer are suppressed by dashboard.access.suppress (decision 17) and go
+last with unpublished figures, never ranked on a handful of pupils.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from dashboard import access, support
+from dashboard.components.format import fmt_measure, is_missing
+
+SHORT_MEASURE = {"ks2_rwm_expected_pct": "RWM expected", "ks4_attainment8": "Attainment 8"}
+GROUP_WORDS = {
+    "all": "all pupils",
+    "disadvantaged": "disadvantaged pupils",
+    "non_disadvantaged": "non-disadvantaged pupils",
+    "eal": "pupils with English as an additional language",
+    "boys": "boys",
+    "girls": "girls",
+    "prior_low": "pupils with low prior attainment",
+    "prior_middle": "pupils with middle prior attainment",
+    "prior_high": "pupils with high prior attainment",
+}
+RERANKS = tuple(g for g in GROUP_WORDS if g != "all")
+
+
+def with_model_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """The model's reason columns, filled where a build predates them (revised decision 11):
+    summary (first reason), empty watch flags and rules not applied, a not-categorised reason,
+    rank within category from the previous order, and a recommended action never blank."""
+    out = df.copy()
+    if "summary" not in out:
+        out["summary"] = [r[0] if len(r) else "" for r in out["reasons"]]
+    for col in ("watch_flags", "rules_not_applied"):
+        if col not in out:
+            out[col] = [[] for _ in range(len(out))]
+    if "not_categorised_reason" not in out:
+        out["not_categorised_reason"] = None
+    blank = out["category"].eq("not categorised") & out["not_categorised_reason"].isna()
+    out.loc[blank, "not_categorised_reason"] = (
+        "no performance data, inspection or intelligence loaded for this school"
+    )
+    if "rank_in_category" not in out:
+        ordered = support.priority_order(out)
+        ordered["rank_in_category"] = ordered.groupby("category").cumcount() + 1
+        out = out.merge(ordered[["urn", "rank_in_category"]], on="urn", how="left")
+    out["recommended_action"] = [
+        a if isinstance(a, str) and a.strip() else default_action(c)
+        for a, c in zip(out["recommended_action"], out["category"], strict=True)
+    ]
+    return out
+
+
+def default_action(category: str) -> str:
+    """Never a blank recommended action (issue 17 item 7)."""
+    if category == "not categorised":
+        return "Check what is loaded for this school (performance, inspection, intelligence)."
+    return "Review the reasons with the school's adviser."
+
+
+def why(row) -> str:
+    """The one sentence that says why: the summary, or why the school is not categorised."""
+    if row.get("category") == "not categorised":
+        return f"Not categorised: {row.get('not_categorised_reason') or 'no data loaded'}"
+    text = str(row.get("summary") or "").strip()
+    return text or "No reason recorded (universal support)."
+
+
+def order(df: pd.DataFrame) -> pd.DataFrame:
+    """Category, then the model's rank within it, then name; ``rank`` is the position (1 = first)."""
+    out = df.assign(_cat=df["category"].map(support.CATEGORY_ORDER).fillna(4))
+    out = out.sort_values(["_cat", "rank_in_category", "name"], kind="stable", na_position="last")
+    out = out.drop(columns="_cat").reset_index(drop=True)
+    out["rank"] = range(1, len(out) + 1)
+    return out
+
+
+def with_group(df: pd.DataFrame, figures: pd.DataFrame, group: str) -> pd.DataFrame:
+    """Join each school's figure for the group (its own key stage; suppressed when the group is
+    small) and, for a group other than all pupils, re-rank by it (lowest percentile first)."""
+    figs = access.suppress(
+        figures, "group_cohort", ["group_value", "group_percentile"], code_col="group_status"
+    )
+    figs = figs.drop_duplicates(["urn", "key_stage"])
+    cols = ["urn", "key_stage"]
+    own = df.merge(figs, on=cols, how="left", suffixes=("", "_fig"))
+    first = figs.drop_duplicates("urn").drop(columns="key_stage")  # schools with no key stage
+    missing = own["measure"].isna()
+    if missing.any():
+        fill = own.loc[missing, ["urn"]].merge(first, on="urn", how="left")
+        for c in first.columns.drop("urn"):
+            own.loc[missing, c] = fill[c].to_numpy()
+    if group not in RERANKS:
+        return own
+    own["_ranked"] = own["group_percentile"].notna()
+    own["_cat"] = own["category"].map(support.CATEGORY_ORDER).fillna(4)
+    own = own.sort_values(["_ranked", "group_percentile", "_cat", "rank_in_category"],
+                          ascending=[False, True, True, True], kind="stable")  # fmt: skip
+    own = own.drop(columns=["_ranked", "_cat"]).reset_index(drop=True)
+    own["rank"] = range(1, len(own) + 1)
+    return own
+
+
+def key_figure(row, group: str) -> str:
+    """'RWM expected 48% (national 61%)'; for a group, its size too; or why there is none."""
+    measure = row.get("measure")
+    if is_missing(measure):
+        return "no headline figure published"
+    who = "" if group == "all" else f" for {GROUP_WORDS.get(group, group)}"
+    name = SHORT_MEASURE.get(measure, measure)
+    national = fmt_measure(measure, row.get("group_national"))
+    status = row.get("group_status")
+    if status == access.SUPPRESSED:
+        return f"{name}: small group (5 pupils or fewer), not shown (national{who} {national})"
+    value = fmt_measure(measure, row.get("group_value"), None if is_missing(status) else status)
+    size = "" if is_missing(row.get("group_cohort")) else f", {int(row['group_cohort'])} pupils"
+    return f"{name} {value} (national{who} {national}){size if group != 'all' else ''}"
+
+
+def percentile_text(row) -> str:
+    """'lowest 12% of 1,003 schools' for the group's own figure, or ''."""
+    pct = row.get("group_percentile")
+    if is_missing(pct):
+        return ""
+    return f"{round(float(pct))}th percentile of {int(row['n_ranked']):,} schools with a figure"
+
+
+def next_review(urn: int, notices: pd.DataFrame, today: date) -> str:
+    """The earliest review due of the school's open notices (either source), in days."""
+    rows = notices[(notices["urn"] == urn) & notices["status"].eq("open")]
+    due = [d for d in rows["review_due"] if isinstance(d, date)]
+    if not due:
+        return ""
+    d = min(due)
+    days = (d - today).days
+    if days < 0:
+        return f"⚠ {d:%d %b %Y}: overdue {-days} day{'' if days == -1 else 's'}"
+    return f"{d:%d %b %Y} (in {days} day{'' if days == 1 else 's'})"
+
+
+def last_visit(value) -> str:
+    return "" if is_missing(value) else f"{pd.Timestamp(value):%d %b %Y}"
