@@ -18,7 +18,7 @@ import pandas as pd
 from dashboard import access, support
 from dashboard.components.format import fmt_measure, is_missing
 
-SHORT_MEASURE = {"ks2_rwm_expected_pct": "RWM expected", "ks4_attainment8": "Attainment 8"}
+SHORT_MEASURE = {"ks2_rwm_expected_pct": "RWM", "ks4_attainment8": "Att 8"}
 GROUP_WORDS = {
     "all": "all pupils",
     "disadvantaged": "disadvantaged pupils",
@@ -30,6 +30,7 @@ GROUP_WORDS = {
     "prior_middle": "pupils with middle prior attainment",
     "prior_high": "pupils with high prior attainment",
 }
+NBSP = "\u00a0"  # a date never breaks across lines
 RERANKS = tuple(g for g in GROUP_WORDS if g != "all")
 
 
@@ -111,19 +112,19 @@ def with_group(df: pd.DataFrame, figures: pd.DataFrame, group: str) -> pd.DataFr
 
 
 def key_figure(row, group: str) -> str:
-    """'RWM expected 48% (national 61%)'; for a group, its size too; or why there is none."""
+    """'RWM 48% (national 61%)' (RWM: % meeting the expected standard in reading, writing and
+    maths; Att 8: Attainment 8), for a group its size too; or why there is none."""
     measure = row.get("measure")
     if is_missing(measure):
         return "no headline figure published"
-    who = "" if group == "all" else f" for {GROUP_WORDS.get(group, group)}"
     name = SHORT_MEASURE.get(measure, measure)
     national = fmt_measure(measure, row.get("group_national"))
     status = row.get("group_status")
     if status == access.SUPPRESSED:
-        return f"{name}: small group (5 pupils or fewer), not shown (national{who} {national})"
+        return f"{name}: 5 pupils or fewer, not shown (national {national})"
     value = fmt_measure(measure, row.get("group_value"), None if is_missing(status) else status)
-    size = "" if is_missing(row.get("group_cohort")) else f", {int(row['group_cohort'])} pupils"
-    return f"{name} {value} (national{who} {national}){size if group != 'all' else ''}"
+    size = "" if is_missing(row.get("group_cohort")) else f"; {int(row['group_cohort'])} pupils"
+    return f"{name} {value} (national {national}){size if group != 'all' else ''}"
 
 
 def percentile_text(row) -> str:
@@ -142,10 +143,11 @@ def next_review(urn: int, notices: pd.DataFrame, today: date) -> str:
         return ""
     d = min(due)
     days = (d - today).days
+    when = f"{d:%d %b %Y}".replace(" ", NBSP)
     if days < 0:
-        return f"⚠ {d:%d %b %Y}: overdue {-days} day{'' if days == -1 else 's'}"
-    return f"{d:%d %b %Y} (in {days} day{'' if days == 1 else 's'})"
+        return f"⚠ overdue {-days} day{'' if days == -1 else 's'} ({when})"
+    return f"in {days} day{'' if days == 1 else 's'} ({when})"
 
 
 def last_visit(value) -> str:
-    return "" if is_missing(value) else f"{pd.Timestamp(value):%d %b %Y}"
+    return "" if is_missing(value) else f"{pd.Timestamp(value):%d %b %Y}".replace(" ", NBSP)

@@ -28,15 +28,17 @@ order = (
     else "intensive first, then targeted, then universal, each in the model's order of evidence"
 )
 st.caption(
-    f"{len(reading)} school{'' if len(reading) == 1 else 's'}; {order}. "
-    f"{render.escape_md(filters.describe(f, specs))}"
+    f"{len(reading)} school{'' if len(reading) == 1 else 's'}; {order}. RWM: % meeting the "
+    "expected standard in reading, writing and maths; Att 8: Attainment 8."
 )
 if group == "send":
     st.info(manager.SEND_NOTE)
-shown = 25
-if len(reading) > shown and not st.toggle(f"Show all {len(reading)} schools", key="show_all"):
-    reading = reading.head(shown)
-st.table(reading, hide_index=True, border="horizontal")
+st.html(view_of.COMPACT_CSS)
+show_all = st.session_state.get("show_all", False)
+with st.container(key="priority_list"):
+    st.table(reading if show_all else reading.head(25), hide_index=True, border="horizontal")
+if len(reading) > 25:
+    st.toggle(f"Show all {len(reading)} schools (the first 25 are shown)", key="show_all")
 
 st.subheader("Details of a school")
 names = dict(zip(ranked["urn"].astype(int), ranked["name"], strict=True))
@@ -54,6 +56,7 @@ if chosen is not None:
 
 table = view_of.export_table(ranked, group)
 with st.expander("Every school, every column (sortable) and the visit plan downloads"):
+    st.caption(render.escape_md(filters.describe(f, specs)))
     st.dataframe(
         table,
         hide_index=True,

@@ -17,6 +17,18 @@ from dashboard import priority, support
 from dashboard.components.palette import CATEGORIES
 from dashboard.components.safe import md_escape
 
+# A constant (no data in it) given to st.html: a compact, readable list on a laptop. Text keeps the
+# theme's colour (17:1); cells wrap (nothing is cut), short columns do not break mid-date.
+COMPACT_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+.st-key-priority_list table { font-size: 0.875rem; line-height: 1.3; }
+.st-key-priority_list th, .st-key-priority_list td { padding: 0.3rem 0.45rem !important;
+  vertical-align: top; white-space: normal; overflow: visible; text-overflow: clip; }
+.st-key-priority_list td:nth-child(3) * { white-space: nowrap !important; }
+.st-key-priority_list td:nth-child(4) { min-width: 18rem; }
+.st-key-priority_list td:nth-child(5) { min-width: 7rem; }
+</style>"""
+
 
 def category_words(category: str, rank=None) -> str:
     """'▲ Intensive, 1st' (symbol and word: colour is never the only signal)."""
@@ -31,7 +43,7 @@ def category_words(category: str, rank=None) -> str:
 
 def figure_heading(group: str) -> str:
     who = priority.GROUP_WORDS.get(group, "all pupils")
-    return f"Key figure ({who}) against national"
+    return f"Key figure, {who} (national)"
 
 
 def reading_table(view: pd.DataFrame, group: str) -> pd.DataFrame:
@@ -40,10 +52,12 @@ def reading_table(view: pd.DataFrame, group: str) -> pd.DataFrame:
     rows = view.to_dict("records")
     return pd.DataFrame(
         {
-            "#": [str(r["rank"]) for r in rows],
-            "School": [md_escape(r["name"]) for r in rows],
-            "District": [md_escape(r["district"]) for r in rows],
-            "Phase": [md_escape(r["phase"]) for r in rows],
+            "No.": [str(r["rank"]) for r in rows],
+            "School, district, phase": [
+                f"**{md_escape(r['name'])}** · {md_escape(r['district'])}, "
+                f"{md_escape(str(r['phase']).lower())}"
+                for r in rows
+            ],
             "Category": [category_words(r["category"], r.get("rank_in_category")) for r in rows],
             "Why": [md_escape(_why_and_watch(r)) for r in rows],
             figure_heading(g): [md_escape(priority.key_figure(r, g)) for r in rows],
