@@ -1,15 +1,18 @@
-"""School drill-down: measures over time against LA and national, groups, attendance, inspections,
-soft intelligence (both sources, each marked; open app notices can be closed) and a form to record
-a visit, note, concern, notice or headteacher change."""
+"""School drill-down: a summary band (category, the one-sentence reason, watch flags, latest
+inspection, last visit, open notice with days to review) with the visit, note and notice forms one
+click away in a dialog, then tabs: reasons, performance, pupil groups, attendance, inspections and
+the timeline of soft intelligence (both sources, each marked)."""
 
 import streamlit as st
 
-from dashboard import auth, filters, intelligence_panel, render, support
-from dashboard.components import charts, format, measures, palette
+from dashboard import auth, filters, intelligence_panel, notice_workflow, render
+from dashboard.components import format, school_band, school_tabs
 from dashboard.components.safe import md_escape
 from dashboard.data_access import manager
+from dashboard.data_access import notices as notices_data
 
 identity = auth.require_identity("school")
+st.html(school_band.COMPACT_CSS)
 st.title("School drill-down")
 ctx = manager.context(identity)
 if ctx is None:
@@ -36,87 +39,25 @@ pieces = manager.school_pieces(identity, ctx, urn, group, year)
 if pieces is None:
     st.warning("That school is not available to you.")
     st.stop()
+academy = bool(row["academy"])
 render.heading(row["name"], level=2)
-kind = "Academy or free school (accountable to the DfE)" if row["academy"] else row["type_group"]
+kind = "Academy or free school (accountable to the DfE)" if academy else row["type_group"]
 st.markdown(md_escape(f"URN {urn} · {row['district']} · {row['phase']} · {kind}"))
-enc = palette.CATEGORIES.get(row["category"])
-st.subheader(f"Support category {format.fmt_year(year)}: {enc.label if enc else row['category']}")
-for reason in row["reasons"]:
-    st.markdown("- " + md_escape(reason))
-st.markdown(f"**Recommended action:** {md_escape(row['recommended_action'] or '')}")
-if row["app_entries"]:
-    st.caption("The category or its reasons include entries made in this app (decision 12).")
-st.markdown(md_escape(f"Achievement: {support.achievement_text(row)}; {support.standing(row)}."))
+notice_workflow.flash()
+school_band.buttons(academy)
+school_band.band(row, notices_data.school_open_notices(identity, urn), format.fmt_year(year))
+school_band.dialogs(identity, urn, row["name"], academy, manager.INTELLIGENCE_KINDS)
 
-st.header("Measures over time")
-st.caption(f"Pupil group: {md_escape(manager.PUPIL_GROUPS[group])}")
-if group == "send":
-    st.info(manager.SEND_NOTE)
-series = pieces["census"] if group == "send" else pieces["series"]
-stages = [ks for ks in ("ks2", "ks4") if (pieces["census"]["key_stage"] == ks).any()]
-wanted = (
-    ["sen_support_pct", "ehcp_pct"]
-    if group == "send"
-    else [m for ks in stages for m in manager.HEADLINE[ks]]
-)
-scope = "secondary" if "ks4" in stages and "ks2" not in stages else "primary"
-for m in wanted:
-    data = manager.school_trend_data(identity, ctx, series, m, group, scope)
-    if not (
-        (data["series"] == "This school") & (data["value"].notna() | data["status_code"].notna())
-    ).any():
-        st.info(f"{measures.label(m)}: {manager.NOT_PUBLISHED}.")
-        continue
-    chart = charts.trend_chart(
-        data, title=measures.label(m), y_title=measures.label(m), kind=measures.measure(m).kind
-    )
-    table = data.assign(figure=format.display_column(data, measure="measure"))
-    charts.render_chart(
-        chart, table, f"school_{m}", f"{measures.label(m)}: school, LA and national"
-    )
-    if legend := format.code_legend(data["status_code"]):
-        st.caption("; ".join(f"{c}: {t}" for c, t in legend))
-
-st.header("Pupil groups")
-gaps = pieces["gaps"]
-if gaps.empty:
-    st.info("No pupil-group figures are published for this school and year.")
-else:
-    shown = gaps.assign(
-        measure=gaps["measure"].map(measures.label),
-        figure=[
-            format.fmt_measure(m, v, s)
-            for m, v, s in zip(gaps["measure"], gaps["value"], gaps["status_code"], strict=True)
-        ],
-        note=gaps["note"].fillna(""),
-    )
-    render.safe_table(shown[["measure", "pupil_group", "figure", "cohort", "national_value", "gap_vs_national_same_group", "gap_vs_national_non_disadvantaged", "note"]].round(1), hide_index=True)  # fmt: skip
-
-st.header("Attendance")
-if row["persistent_absence_flagged"]:
-    st.warning(
-        f"Persistent absence ({format.fmt_pct(row['persistent_absence_pct'], decimals=1)}) is among the "
-        "worst nationally for this phase: consider involving the education welfare service."
-    )
-for m in ("overall_absence_pct", "persistent_absence_pct"):
-    scope_ph = {"Secondary": "secondary", "Special": "special"}.get(row["phase"], "primary")
-    data = manager.school_trend_data(identity, ctx, pieces["census"], m, "all", scope_ph)
-    chart = charts.trend_chart(
-        data, title=measures.label(m), y_title=measures.label(m), kind="pct1"
-    )
-    charts.render_chart(
-        chart, data, f"absence_{m}", f"{measures.label(m)}: school, LA and national"
-    )
-
-st.header("Inspection history")
-st.caption("Grades of different frameworks are shown as published, side by side, never converted.")
-legacy, cards = manager.inspection_history(pieces)
-left, right = st.columns(2)
-with left:
-    render.heading("Graded inspections (to 2024/25)", level=3)
-    render.safe_table(legacy, hide_index=True) if len(legacy) else st.caption("None loaded.")
-with right:
-    render.heading("Report cards (from November 2025)", level=3)
-    render.safe_table(cards, hide_index=True) if len(cards) else st.caption("None loaded.")
-
-intelligence_panel.show(identity, ctx, urn, academy=bool(row["academy"]))
+tabs = st.tabs(["Reasons", "Performance", "Pupil groups", "Attendance", "Inspections", "Timeline"])
+with tabs[0]:
+    school_tabs.reasons(row)
+with tabs[1]:
+    school_tabs.performance(identity, ctx, pieces, group)
+with tabs[2]:
+    school_tabs.pupil_groups(pieces["gaps"])
+with tabs[3]:
+    school_tabs.attendance(identity, ctx, pieces, row)
+with tabs[4]:
+    school_tabs.inspections(pieces)
+with tabs[5]:
+    intelligence_panel.show(identity, ctx, urn)

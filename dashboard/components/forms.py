@@ -19,6 +19,7 @@ from dashboard.components.safe import md_escape
 from dashboard.store.records import ConflictError
 
 FLASH_KEY = "workflow_saved"
+OPEN_DIALOG = "open_dialog"  # names the dialog a page keeps open; a successful save closes it
 
 
 class Slots:
@@ -91,6 +92,7 @@ def save(
 def saved(message: str) -> None:
     """Remember a success message for the next rerun, and rerun the whole page (closes a dialog)."""
     st.session_state[FLASH_KEY] = message
+    st.session_state.pop(OPEN_DIALOG, None)
     st.rerun()
 
 

@@ -207,3 +207,10 @@ def county_notices(identity: Identity, today: date | None = None) -> pd.DataFram
     df = df.sort_values(["_open", "days_overdue", "date"], ascending=[False, False, False],
                         kind="stable")  # fmt: skip
     return df.drop(columns="_open").reset_index(drop=True)
+
+
+def school_open_notices(identity: Identity, urn: int) -> pd.DataFrame:
+    """One school's open notices of concern and DfE concerns, from both sources (summary band)."""
+    _school(identity, urn)
+    df = county_notices(identity)
+    return df[(df["urn"] == int(urn)) & df["status"].eq("open")].reset_index(drop=True)
