@@ -37,6 +37,13 @@ def priority_table(at) -> pd.DataFrame:
     return at.dataframe[0].value
 
 
+def open_dialog(at, which: str):
+    """Click the summary band's button that opens the visit, note or notice dialog."""
+    at.button(key=f"open_{which}").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
 def first_school(county) -> int:
     at = open_page("priority")
     return int(priority_table(at)["URN"].iloc[0])
@@ -167,7 +174,8 @@ def _universal_maintained(county) -> int:
 
 def test_a_notice_issued_in_the_app_makes_the_school_intensive_on_the_next_rerun(county):
     urn = _universal_maintained(county)
-    school = open_page("school", urn=urn)
+    school = open_dialog(open_page("school", urn=urn), "notice")
+    school.date_input(key="notice_on").set_value(date.today())
     school.text_area(key="notice_text").input("Notice issued after the visit")
     school.button(key="FormSubmitter:issue_notice-Issue notice of concern").click().run()
     assert not school.exception, school.exception
@@ -190,11 +198,13 @@ def test_a_notice_issued_in_the_app_makes_the_school_intensive_on_the_next_rerun
 def test_school_page_offers_dfe_concern_not_notice_for_an_academy(county):
     at = open_page("priority", school_type="Academy or free school")
     urn = int(priority_table(at)["URN"].iloc[0])
-    school = open_page("school", urn=urn)
-    assert "Concern raised with the DfE" in page_text(school)
+    school = open_dialog(open_page("school", urn=urn), "notice")
+    assert "Record a concern raised with the DfE" in page_text(school)
     keys = {b.key for b in school.button}
     assert "FormSubmitter:raise_dfe-Save concern raised with the DfE" in keys
     assert not any(k.startswith("FormSubmitter:issue_notice") for k in keys)
+    school.date_input(key="dfe_on").set_value(date.today())
+    school.selectbox(key="dfe_with").set_value("DfE regions group")
     school.text_area(key="dfe_text").input("Raised falling outcomes with the regions group")
     school.button(key="FormSubmitter:raise_dfe-Save concern raised with the DfE").click().run()
     assert not school.exception
@@ -204,7 +214,8 @@ def test_school_page_offers_dfe_concern_not_notice_for_an_academy(county):
 
 def test_a_visit_note_with_actions_is_saved_and_shown_next_to_the_data(county):
     urn = _universal_maintained(county)
-    school = open_page("school", urn=urn)
+    school = open_dialog(open_page("school", urn=urn), "visit")
+    school.date_input(key="visit_on").set_value(date.today())
     school.selectbox(key="visit_type").set_value("challenge_meeting")
     school.text_area(key="visit_summary").input("Reading plan reviewed with the head")
     school.selectbox(key="visit_rag").set_value("amber")
@@ -225,10 +236,85 @@ def test_a_visit_note_with_actions_is_saved_and_shown_next_to_the_data(county):
 
 def test_a_visit_without_a_summary_is_refused_with_a_message_and_nothing_saved(county):
     urn = _universal_maintained(county)
-    school = open_page("school", urn=urn)
+    school = open_dialog(open_page("school", urn=urn), "visit")
     school.button(key="FormSubmitter:add_visit-Save visit").click().run()
     assert "Summary is required" in page_text(school)
     assert notes.notes_for([urn], path=county["store"]) == []
+
+
+def test_a_refused_visit_keeps_what_was_typed_and_shows_the_error_beside_the_field(county):
+    urn = _universal_maintained(county)
+    school = open_dialog(open_page("school", urn=urn), "visit")
+    school.text_area(key="visit_summary").input("Long notes typed during the visit")
+    school.selectbox(key="visit_rag").set_value("amber")
+    school.button(key="FormSubmitter:add_visit-Save visit").click().run()
+    errors = [e.value.replace("\\", "") for e in school.error]  # Markdown-escaped
+    assert any("Visit date: choose the date" in e for e in errors)
+    assert any("Type: choose the type" in e for e in errors)
+    assert not any("Summary" in e for e in errors)  # the summary was typed
+    assert school.text_area(key="visit_summary").value == "Long notes typed during the visit"
+    assert school.selectbox(key="visit_rag").value == "amber"
+    assert notes.notes_for([urn], path=county["store"]) == []
+    # the dialog is still open: completing the form saves it, with what was typed first
+    school.date_input(key="visit_on").set_value(date.today())
+    school.selectbox(key="visit_type").set_value("monitoring_visit")
+    school.button(key="FormSubmitter:add_visit-Save visit").click().run()
+    [visit] = notes.notes_for([urn], path=county["store"])
+    assert (visit["text"], visit["rag"]) == ("Long notes typed during the visit", "amber")
+    assert "FormSubmitter:add_visit-Save visit" not in {b.key for b in school.button}  # closed
+
+
+def test_every_workflow_form_starts_with_nothing_chosen(county):
+    from dashboard.store import notices
+
+    urn = _universal_maintained(county)
+    nid = notices.issue_notice(urn, "officer", issued_on=date.today(), concerns="Attendance",
+                               path=county["store"])  # fmt: skip
+    school = open_page("school", urn=urn)
+    assert school.selectbox(key=f"review_outcome_{nid}").value is None  # never "Lifted"
+    for key in (f"review_on_{nid}", f"review_next_{nid}", f"meeting_on_{nid}"):
+        assert school.date_input(key=key).value is None, key
+    assert school.checkbox(key=f"meeting_head_{nid}").value is False
+    open_dialog(school, "visit")
+    assert school.date_input(key="visit_on").value is None
+    assert school.selectbox(key="visit_type").value is None
+    assert school.selectbox(key="visit_rag").value is None
+    at = open_dialog(open_page("school", urn=urn), "note")
+    assert (
+        at.selectbox(key="note_kind").value is None and at.date_input(key="note_date").value is None
+    )
+    at = open_dialog(open_page("school", urn=urn), "notice")
+    assert at.date_input(key="notice_on").value is None
+    assert at.date_input(key="notice_review_due").value is None
+
+
+def test_a_review_without_an_outcome_is_refused_and_the_notice_is_unchanged(county):
+    from dashboard.store import notices
+
+    urn = _universal_maintained(county)
+    nid = notices.issue_notice(urn, "officer", issued_on=date.today(), concerns="Attendance",
+                               path=county["store"])  # fmt: skip
+    school = open_page("school", urn=urn)
+    school.date_input(key=f"review_on_{nid}").set_value(date.today())
+    school.text_area(key=f"review_text_{nid}").input("Summary typed before choosing")
+    school.button(key=f"FormSubmitter:review_{nid}-Save review").click().run()
+    assert any("Outcome: choose the outcome" in e.value.replace("\\", "") for e in school.error)
+    assert school.text_area(key=f"review_text_{nid}").value == "Summary typed before choosing"
+    after = notes.get_note(nid, path=county["store"])
+    assert (after["status"], after["version"], after["reviews"]) == ("open", 1, [])
+
+
+def test_a_notice_is_saved_all_or_nothing_and_a_refused_one_keeps_its_text(county):
+    urn = _universal_maintained(county)
+    school = open_dialog(open_page("school", urn=urn), "notice")
+    school.date_input(key="notice_on").set_value(date.today())
+    school.date_input(key="notice_review_due").set_value(date.today() + timedelta(weeks=12))
+    school.text_area(key="notice_text").input("Concerns about leadership capacity")
+    school.button(key="FormSubmitter:issue_notice-Issue notice of concern").click().run()
+    errors = [e.value.replace("\\", "") for e in school.error]
+    assert any("Review date" in e and "6 to 8 weeks" in e for e in errors), errors
+    assert school.text_area(key="notice_text").value == "Concerns about leadership capacity"
+    assert notes.notes_for([urn], path=county["store"]) == []  # nothing half-saved
 
 
 def test_a_notice_walks_its_workflow_on_the_school_page_and_closes_with_its_outcome(county):
@@ -238,10 +324,14 @@ def test_a_notice_walks_its_workflow_on_the_school_page_and_closes_with_its_outc
     nid = notices.issue_notice(urn, "officer", issued_on=date.today(), concerns="Attendance",
                                path=county["store"])  # fmt: skip
     school = open_page("school", urn=urn)
+    school.date_input(key=f"meeting_on_{nid}").set_value(date.today())
+    school.checkbox(key=f"meeting_chair_{nid}").check()
     school.text_area(key=f"meeting_text_{nid}").input("Head and chair agreed the plan")
     school.button(key=f"FormSubmitter:meeting_{nid}-Save meeting").click().run()
     assert not school.exception, school.exception
     assert notes.get_note(nid, path=county["store"])["meeting"]["chair_present"] is True
+    school.date_input(key=f"review_on_{nid}").set_value(date.today())
+    school.selectbox(key=f"review_outcome_{nid}").set_value("lifted")
     school.text_area(key=f"review_text_{nid}").input("Attendance back to the county average")
     school.button(key=f"FormSubmitter:review_{nid}-Save review").click().run()
     closed = notes.get_note(nid, path=county["store"])
@@ -257,8 +347,10 @@ def test_two_managers_saving_the_same_step_the_second_is_told_and_nothing_is_ove
     nid = notices.issue_notice(urn, "officer", issued_on=date.today(), concerns="Attendance",
                                path=county["store"])  # fmt: skip
     first, second = open_page("school", urn=urn), open_page("school", urn=urn)
+    first.date_input(key=f"meeting_on_{nid}").set_value(date.today())
     first.text_area(key=f"meeting_text_{nid}").input("First manager's notes")
     first.button(key=f"FormSubmitter:meeting_{nid}-Save meeting").click().run()
+    second.date_input(key=f"meeting_on_{nid}").set_value(date.today())
     second.text_area(key=f"meeting_text_{nid}").input("Second manager's notes")
     second.button(key=f"FormSubmitter:meeting_{nid}-Save meeting").click().run()
     assert "was changed by manager at" in page_text(second)
@@ -275,8 +367,12 @@ def test_the_notices_page_lists_overdue_reviews_first_and_works_the_chosen_one(c
                                  concerns="Fresh one", path=county["store"])  # fmt: skip
     at = open_page("notices")
     table = at.table[0].value
-    assert list(table["Overdue"]) == ["⚠ Overdue 18 days", ""]  # 60 - 42 days
-    assert [m.value for m in at.metric] == ["2", "1", "0"]
+    app = table[table["Source"] == "Entered in the app"]
+    assert list(app["Overdue"]) == ["⚠ Overdue 18 days", ""]  # 60 - 42 days
+    days = [int(o.split()[2]) if o else 0 for o in table["Overdue"]]
+    assert days == sorted(days, reverse=True)  # overdue reviews first, the most overdue at the top
+    metrics = [int(m.value) for m in at.metric]
+    assert metrics[0] >= 2 and metrics[1] == sum(d > 0 for d in days)
     at.selectbox(key="notice_chosen").set_value(fresh).run()
     keys = {b.key for b in at.button}
     assert f"FormSubmitter:review_{fresh}-Save review" in keys
@@ -328,9 +424,10 @@ def test_headteacher_change_is_offered_and_counts_on_the_next_rerun(county):
     table = priority_table(open_page("priority"))
     universal = table[table["Category"].str.contains("Universal")]
     urn = int(universal["URN"].iloc[0])
-    school = open_page("school", urn=urn)
+    school = open_dialog(open_page("school", urn=urn), "note")
     assert "Headteacher change" in school.selectbox(key="note_kind").options
     school.selectbox(key="note_kind").set_value("headteacher_change")
+    school.date_input(key="note_date").set_value(date.today())
     school.text_area(key="note_text").input("New head started")
     school.button(key="FormSubmitter:add_note-Save").click().run()
     assert not school.exception
@@ -381,3 +478,90 @@ def test_withdrawing_an_entry_stops_it_counting_and_keeps_it_in_the_history(coun
     assert (
         "Universal" in priority_table(open_page("priority")).set_index("URN").loc[urn, "Category"]
     )
+
+
+def _warehouse_rows(county, sql: str, params: list) -> list[tuple]:
+    from warehouse.connection import open_read_only, resolve_build
+
+    con = open_read_only(resolve_build(county["warehouse"]))
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def test_the_notices_page_lists_the_workbooks_notices_with_their_source_and_days_overdue(county):
+    at = open_page("notices")
+    table = at.table[0].value
+    workbook = table[table["Source"] == "Council workbook"].set_index("URN")
+    rows = _warehouse_rows(
+        county,
+        """SELECT n.urn, n.review_date FROM notices_of_concern n JOIN schools s USING (urn)
+           JOIN home_la h USING (la_code)
+           WHERE lower(n.status) NOT IN ('closed', 'withdrawn', 'lifted', 'ended', 'resolved',
+                                         'complete', 'completed')""",
+        [],
+    )
+    assert rows, "the fixture county's workbook should hold an open notice of concern"
+    for urn, review in rows:
+        late = (date.today() - review).days
+        assert workbook.loc[urn, "What"] == "Notice of concern"
+        assert workbook.loc[urn, "Overdue"] == (f"⚠ Overdue {late} days" if late > 0 else "")
+
+
+def _view(county, group: str) -> pd.DataFrame:
+    from dashboard.access import identity_for
+    from dashboard.data_access import manager
+
+    boss = identity_for("manager", "M", "manager", [])
+    ctx = manager.context(boss)
+    return manager.priority_view(boss, ctx, {"year": ctx.latest, "group": group}), ctx
+
+
+def test_the_disadvantaged_filter_shows_the_groups_own_figure_and_re_ranks_by_it(county):
+    from dashboard import priority
+
+    at = open_page("priority")
+    before = at.table[0].value
+    at.selectbox(key="filter_group").set_value("disadvantaged").run()
+    after = at.table[0].value
+    heading = [c for c in after.columns if c.startswith("Key figure")][0]
+    assert "disadvantaged pupils" in heading
+    assert list(after.iloc[:, 1]) != list(before.iloc[:, 1])  # the list re-ranked
+    view, ctx = _view(county, "disadvantaged")
+    ranked = view[view["group_percentile"].notna()]
+    assert list(ranked["group_percentile"]) == sorted(ranked["group_percentile"])
+    assert list(ranked.index) == list(range(len(ranked)))  # ranked schools first
+    small = view[pd.to_numeric(view["group_cohort"], errors="coerce").isna()
+                 & view["group_status"].eq("SUPP (small group)")]  # fmt: skip
+    assert small["group_value"].isna().all()
+    for r in ranked.head(5).to_dict("records"):  # the figures are the warehouse's
+        [(value, national)] = _warehouse_rows(
+            county,
+            """SELECT m.value, n.value FROM school_measures m JOIN national_measures n
+               USING (time_period, measure, pupil_group)
+               WHERE m.urn = ? AND m.time_period = ? AND m.measure = ? AND m.pupil_group = ?""",
+            [int(r["urn"]), ctx.latest, r["measure"], "disadvantaged"],
+        )
+        assert (r["group_value"], r["group_national"]) == (value, national)
+        text = priority.key_figure(r, "disadvantaged")
+        assert f"{int(r['group_cohort'])} pupils" in text and "(national " in text
+
+
+def test_small_groups_are_suppressed_and_never_ranked(county):
+    view, _ = _view(county, "disadvantaged")
+    counts = pd.to_numeric(view["group_cohort"], errors="coerce")
+    assert not (counts <= 5).any()  # the count of a small group is hidden too
+    hidden = view[view["group_status"].eq("SUPP (small group)")]
+    assert hidden["group_percentile"].isna().all() and hidden["group_value"].isna().all()
+
+
+def test_every_school_has_a_reason_sentence_and_an_action_never_blank(county):
+    from dashboard import priority
+
+    view, _ = _view(county, "all")
+    for r in view.to_dict("records"):
+        assert str(r["recommended_action"]).strip(), r["urn"]
+        assert priority.why(r).strip()
+        if r["category"] == "not categorised":
+            assert priority.why(r).startswith("Not categorised: ")
