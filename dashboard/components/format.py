@@ -227,3 +227,35 @@ def describe_change(
         suffix = " percentage points"
     size = format_number(abs(float(delta)), decimals=decimals, suffix=suffix)
     return f"{symbol} {word} ({'up' if float(delta) > 0 else 'down'} {size})"
+
+
+def ordinal(n: Any) -> str:
+    """1 -> "1st", 2 -> "2nd", 3 -> "3rd", 11 -> "11th", 22 -> "22nd" (missing: "no data")."""
+    if is_missing(n):
+        return NO_DATA
+    n = int(round(float(n)))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
+
+
+def fmt_text(value: Any) -> str:
+    """Any cell as text for people: missing -> "no data", 104.0 -> "104", 57.0000 -> "57",
+    codes with underscores -> words ("new_permanent" -> "new permanent")."""
+    if is_missing(value):
+        return NO_DATA
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if math.isinf(value):
+            return NO_DATA
+        if value.is_integer():
+            return f"{int(value):,}"
+        return format_number(value, decimals=2).rstrip("0").rstrip(".")
+    return humanise(str(value))
+
+
+def humanise(text: str) -> str:
+    """A code or column name as words: "gap_vs_national_same_group" -> "gap vs national same group"."""
+    return text.replace("_", " ").strip()
