@@ -82,6 +82,18 @@ def _load() -> tuple[dict[str, Figure], dict[str, Count]]:
     return figures, counts
 
 
+@cache
+def _groups() -> dict[str, str]:
+    return dict(tomllib.loads(FIGURES_PATH.read_text(encoding="utf-8")).get("groups", {}))
+
+
+def group_label(group: Any) -> str:
+    """The label of a pupil group ('disadvantaged' -> 'Disadvantaged pupils (...)')."""
+    if is_missing(group):
+        return "All pupils"
+    return _groups().get(str(group), str(group).replace("_", " ").capitalize())
+
+
 def figures() -> dict[str, Figure]:
     """Every defined figure by name."""
     return _load()[0]

@@ -25,7 +25,7 @@ NO_DATA = "no data"  # nothing published and no code either
 # "abbreviations" file that comes with each download (SP there is "small percentage", not a small
 # cohort); GSS symbols follow the Government Statistical Service guidance on symbols in tables.
 CODE_MEANINGS: dict[str, str] = {
-    "SUPP": "Suppressed to protect small groups: usually 5 or fewer pupils",
+    "SUPP": "Suppressed by the DfE before publication (its rule: usually where 5 or fewer pupils are covered by the measure, and in other cases it judges disclosive)",
     "NE": "No entries: no pupils were entered for these qualifications",
     "NP": "Not published for this school or group",
     "NA": "Not applicable: not available for this year, or does not apply to this school",
@@ -41,6 +41,7 @@ CODE_MEANINGS: dict[str, str] = {
     "low": "Rounds to zero, but is not zero",
     "u": "Low reliability: treat with caution",
 }
+_OUR_SUPPRESSION = "SUPP (small group)"  # dashboard.access.SUPPRESSED (ours, not the DfE's)
 UNKNOWN_CODE = "Code not recognised: see the notes published with the source file"
 
 BETTER, WORSE, NO_CLEAR_CHANGE = "better", "worse", "no clear change"
@@ -196,7 +197,12 @@ def code_legend(codes: Any) -> list[tuple[str, str]]:
         code = _code(c)
         if code is None or code in seen:
             continue
-        seen[code] = CODE_MEANINGS.get(code, UNKNOWN_CODE)
+        if code == _OUR_SUPPRESSION:
+            from dashboard.access import suppressed_meaning  # settings-dependent; imported late
+
+            seen[code] = suppressed_meaning()
+        else:
+            seen[code] = CODE_MEANINGS.get(code, UNKNOWN_CODE)
     return list(seen.items())
 
 
