@@ -61,3 +61,42 @@ def figures_table(df: pd.DataFrame) -> pd.DataFrame:
             for m, v in zip(d["measure"], d["national_value"], strict=True)
         ]
     return out.reset_index(drop=True)
+
+
+def split_thresholds(
+    df: pd.DataFrame, *, measure: str = "persistent_absence_pct", series: str = "series"
+) -> tuple[pd.DataFrame, str | None]:
+    """Persistent absence measured at different thresholds (15% to 2014/15, then 10%) never shares a
+    line: where a frame holds both, each series is split by threshold ("National (15% threshold)"),
+    so a chart draws separate lines, and the note says why. Other measures pass unchanged."""
+    if df.empty or "source_field" not in df.columns or series not in df.columns:
+        return df, None
+    rows = df["measure"] == measure if "measure" in df.columns else pd.Series(True, index=df.index)
+    thresholds = {F.pa_threshold(s) for s in df.loc[rows, "source_field"]} - {None}
+    if len(thresholds) < 2:
+        return df, None
+    out = df.copy()
+    out[series] = out[series].astype("object")
+    for i in out.index[rows]:
+        t = F.pa_threshold(out.at[i, "source_field"])
+        if t is not None:
+            out.at[i, series] = f"{out.at[i, series]} ({t}% threshold)"
+    note = (
+        "Persistent absence was published at a 15% threshold (pupils missing 15% or more of "
+        "sessions) in earlier years and at 10% since; the two are not comparable, so their lines "
+        "are drawn separately and not joined."
+    )
+    return out, note
+
+
+def threshold_label(df: pd.DataFrame, measure: str = "persistent_absence_pct") -> str:
+    """The label of a measure for a chart of ``df``: persistent absence names its threshold when
+    every row has the same one, else says the thresholds differ."""
+    if measure != "persistent_absence_pct" or "source_field" not in df.columns:
+        return F.label(measure)
+    thresholds = sorted({F.pa_threshold(s) for s in df["source_field"]} - {None})
+    if len(thresholds) == 1:
+        return F.label(measure, f"PPERSABS{thresholds[0]}")
+    if len(thresholds) > 1:
+        return f"{F.figure(measure).label} (15% and 10% thresholds: not comparable)"
+    return F.label(measure)

@@ -35,3 +35,39 @@ def provenance(identity: Identity, kinds: Iterable[str] | None = None) -> _prov.
     if not access.can_see_intelligence(identity):
         wanted -= set(_prov.CONFIDENTIAL)
     return _prov.build(_files(db.current_build()), wanted)
+
+
+@st.cache_data(**CACHE)
+def _comparison_sets(build) -> pd.DataFrame:
+    if not db.has_table(build, "achievement"):
+        return pd.DataFrame(
+            columns=["key_stage", "time_period", "is_national", "n_schools", "la_names"]
+        )
+    return db.run(build, provenance_q.comparison_sets)
+
+
+def comparison_set(identity: Identity, key_stage: str | None, time_period: int | None) -> str:
+    """'nationally' or 'among the N schools loaded (LA names)' for the achievement scores of a key
+    stage and year (decision 9); with key_stage None, the sets of every key stage of the year
+    (a page showing KS2 and KS4 together)."""
+    from dashboard.domain.statements import comparison_set as words
+
+    require(identity)
+    sets = _comparison_sets(db.current_build())
+    if time_period is not None:
+        sets = sets[sets["time_period"] == int(time_period)]
+    if key_stage is not None:
+        sets = sets[sets["key_stage"] == key_stage]
+    if sets.empty:
+        return words("loaded", None, [])
+    if bool(sets["is_national"].all()):
+        return "nationally"
+    names = sorted({n for names in sets["la_names"] for n in list(names)})
+    if len(sets) == 1:
+        return words("loaded", int(sets["n_schools"].iloc[0]), names)
+    parts = [
+        f"{r.key_stage.upper()}: "
+        + ("nationally" if r.is_national else words("loaded", int(r.n_schools), list(r.la_names)))
+        for r in sets.itertuples()
+    ]
+    return "; ".join(parts)
