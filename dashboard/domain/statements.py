@@ -38,6 +38,7 @@ from warehouse import figures as F
 BETTER, WORSE, IN_LINE = "better", "worse", "in line"
 SYMBOLS = {BETTER: SYMBOL_BETTER, WORSE: SYMBOL_WORSE, IN_LINE: SYMBOL_SAME}
 SUPPRESSED_WORDS = "not shown because the group is too small"
+OUR_SUPPRESSION = "SUPP (small group)"  # dashboard.access.SUPPRESSED: ours, not the DfE's
 
 # measure -> (subject, what the figure is: "{v}" is the formatted value)
 PHRASES: dict[str, tuple[str, str]] = {
@@ -151,8 +152,10 @@ def threshold_note(name: str) -> str:
 def missing_words(status: Any) -> str:
     """Why a figure is not shown, in words (a code is named and explained)."""
     code = None if is_missing(status) else str(status).strip()
+    if code == OUR_SUPPRESSION:
+        return f"{SUPPRESSED_WORDS} (SUPP: small group)"
     if code == "SUPP":
-        return f"{SUPPRESSED_WORDS} (SUPP)"
+        return "not shown: suppressed by the DfE before publication (SUPP)"
     if code in CODE_MEANINGS:
         meaning = CODE_MEANINGS[code]
         return f"not shown ({code}: {meaning[0].lower()}{meaning[1:]})"

@@ -46,7 +46,7 @@ def test_comparison_made_on_published_precision():
 def test_suppressed_disadvantaged_says_why_and_claims_nothing():
     d = S.disadvantaged("X", "ks4_attainment8", 201819, None, "SUPP", 50.1, 36.7)
     assert d.gap.verdict is None and d.second.verdict is None
-    assert "too small" in d.gap.text and "SUPP" in d.gap.text
+    assert "suppressed by the DfE" in d.gap.text and "SUPP" in d.gap.text
 
 
 def test_nationally_only_for_a_national_set():
