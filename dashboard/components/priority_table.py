@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import priority, support
+from dashboard.components import format
 from dashboard.components.palette import CATEGORIES
 from dashboard.components.safe import md_escape
 
@@ -36,9 +37,7 @@ def category_words(category: str, rank=None) -> str:
     words = enc.label if enc else "? Not categorised"
     if rank is None or pd.isna(rank) or category == "not categorised":
         return words
-    n = int(rank)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{words}, {n}{suffix}"
+    return f"{words}, {format.ordinal(rank)}"
 
 
 def figure_heading(group: str) -> str:
