@@ -8,6 +8,13 @@ import pandas as pd
 KIND_WORDS = {"notice_of_concern": "Notice of concern", "dfe_concern": "Concern raised with DfE"}
 
 
+def day(value) -> str:
+    """'15 Mar 2026', never broken across lines ('' when missing)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value in ("", "None"):
+        return ""
+    return f"{pd.Timestamp(value):%d %b %Y}".replace(" ", "\u00a0")
+
+
 def overdue_words(days) -> str:
     """'⚠ Overdue 18 days' (a symbol and words, never colour alone), or '' when not overdue."""
     n = 0 if days is None or pd.isna(days) else int(days)
@@ -16,7 +23,6 @@ def overdue_words(days) -> str:
 
 def shown(table: pd.DataFrame) -> pd.DataFrame:
     """The list as people read it: school, source, what, dates, where it is, days overdue."""
-    due = [None if d is None or pd.isna(d) else str(d) for d in table["review_due"]]
     return pd.DataFrame(
         {
             "School": table["name"],
@@ -24,8 +30,8 @@ def shown(table: pd.DataFrame) -> pd.DataFrame:
             "District": table["district"],
             "Source": table["source"],
             "What": table["kind"].map(KIND_WORDS).fillna(table["kind"]),
-            "Issued or raised": table["date"].astype(str),
-            "Review due": [d or "" for d in due],
+            "Issued or raised": [day(d) for d in table["date"]],
+            "Review due": [day(d) for d in table["review_due"]],
             "Overdue": [overdue_words(d) for d in table["days_overdue"]],
             "Where it is": table["stage"],
         }
