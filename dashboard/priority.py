@@ -35,25 +35,13 @@ RERANKS = tuple(g for g in GROUP_WORDS if g != "all")
 
 
 def with_model_columns(df: pd.DataFrame) -> pd.DataFrame:
-    """The model's reason columns, filled where a build predates them (revised decision 11):
-    summary (first reason), empty watch flags and rules not applied, a not-categorised reason,
-    rank within category from the previous order, and a recommended action never blank."""
+    """The guarantees the manager's pages rely on, whatever a build holds: a reason for every school
+    not categorised, and a recommended action that is never blank (issue 17 item 7)."""
     out = df.copy()
-    if "summary" not in out:
-        out["summary"] = [r[0] if len(r) else "" for r in out["reasons"]]
-    for col in ("watch_flags", "rules_not_applied"):
-        if col not in out:
-            out[col] = [[] for _ in range(len(out))]
-    if "not_categorised_reason" not in out:
-        out["not_categorised_reason"] = None
     blank = out["category"].eq("not categorised") & out["not_categorised_reason"].isna()
     out.loc[blank, "not_categorised_reason"] = (
         "no performance data, inspection or intelligence loaded for this school"
     )
-    if "rank_in_category" not in out:
-        ordered = support.priority_order(out)
-        ordered["rank_in_category"] = ordered.groupby("category").cumcount() + 1
-        out = out.merge(ordered[["urn", "rank_in_category"]], on="urn", how="left")
     out["recommended_action"] = [
         a if isinstance(a, str) and a.strip() else default_action(c)
         for a, c in zip(out["recommended_action"], out["category"], strict=True)
@@ -71,7 +59,10 @@ def default_action(category: str) -> str:
 def why(row) -> str:
     """The one sentence that says why: the summary, or why the school is not categorised."""
     if row.get("category") == "not categorised":
-        return f"Not categorised: {row.get('not_categorised_reason') or 'no data loaded'}"
+        reason = str(row.get("not_categorised_reason") or "no data loaded")
+        return (
+            reason if reason.lower().startswith("not categorised") else f"Not categorised: {reason}"
+        )
     text = str(row.get("summary") or "").strip()
     return text or "No reason recorded (universal support)."
 

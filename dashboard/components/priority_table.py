@@ -69,7 +69,9 @@ def reading_table(view: pd.DataFrame, group: str) -> pd.DataFrame:
 def _why_and_watch(row) -> str:
     flags = list(row.get("watch_flags") or [])
     text = priority.why(row)
-    return f"{text} Watch: {'; '.join(flags)}" if flags else text
+    if not flags or "watch:" in text.lower():  # a universal school's summary names its watch flags
+        return text
+    return f"{text} Watch: {'; '.join(flags)}"
 
 
 def export_table(view: pd.DataFrame, group: str) -> pd.DataFrame:

@@ -93,10 +93,12 @@ def test_the_next_review_is_the_earliest_open_one_in_days():
 def test_not_categorised_says_why_and_no_action_is_ever_blank():
     df = pd.DataFrame({
         "urn": [1, 2], "name": ["A", "B"], "category": ["not categorised", "universal"],
-        "reasons": [[], []], "recommended_action": [None, "  "],
-        "rank_among_loaded": [None, None], "n_loaded": [None, None], "n_reasons": [0, 0],
+        "summary": [None, None], "not_categorised_reason": [None, None],
+        "recommended_action": [None, "  "],
     })  # fmt: skip
     out = priority.with_model_columns(df)
     assert priority.why(out.iloc[0]).startswith("Not categorised: ")
     assert priority.why(out.iloc[1]) == "No reason recorded (universal support)."
     assert all(a.strip() for a in out["recommended_action"])
+    said = out.assign(not_categorised_reason="Not categorised: no results loaded").iloc[0]
+    assert priority.why(said) == "Not categorised: no results loaded"  # never said twice
