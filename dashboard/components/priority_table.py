@@ -4,7 +4,7 @@ dashboard/priority.py through data_access.manager.priority_view).
 ``reading_table``: the few columns that answer "why" at 1366x768, as a static HTML table whose
 text wraps (never cut to a column width): school, district, phase, category (symbol and word, with
 the rank within it), the one-sentence reason, the key figure against national, last visit, next
-review due. ``export_table``: every column (the sortable table and the visit-plan downloads).
+review due (one column with the last visit). ``export_table``: every column (the sortable table and the visit-plan downloads).
 ``details``: one school's reasons in full, on demand.
 """
 
@@ -25,9 +25,9 @@ COMPACT_CSS = """<style>
 .st-key-priority_list table { font-size: 0.875rem; line-height: 1.3; }
 .st-key-priority_list th, .st-key-priority_list td { padding: 0.3rem 0.45rem !important;
   vertical-align: top; white-space: normal; overflow: visible; text-overflow: clip; }
-.st-key-priority_list td:nth-child(3) * { white-space: nowrap !important; }
-.st-key-priority_list td:nth-child(4) { min-width: 18rem; }
-.st-key-priority_list td:nth-child(5) { min-width: 7rem; }
+.st-key-priority_list td:nth-child(2) { min-width: 8rem; }
+.st-key-priority_list td:nth-child(4) { min-width: 25rem; }
+.st-key-priority_list td:nth-child(5) { min-width: 6.5rem; }
 </style>"""
 
 
@@ -60,10 +60,16 @@ def reading_table(view: pd.DataFrame, group: str) -> pd.DataFrame:
             "Category": [category_words(r["category"], r.get("rank_in_category")) for r in rows],
             "Why": [md_escape(_why_and_watch(r)) for r in rows],
             figure_heading(g): [md_escape(priority.key_figure(r, g)) for r in rows],
-            "Last visit": [priority.last_visit(r.get("last_visit")) for r in rows],
-            "Next review due": [md_escape(r.get("next_review") or "") for r in rows],
+            "Last visit; next review due": [md_escape(_visits(r)) for r in rows],
         }
     )
+
+
+def _visits(row) -> str:
+    """'22 Jul 2026; review ⚠ overdue 101 days (24 Aug 2026)' (either may be missing)."""
+    last = priority.last_visit(row.get("last_visit")) or "no visit recorded"
+    review = row.get("next_review") or ""
+    return f"{last}; review {review}" if review else last
 
 
 def _why_and_watch(row) -> str:
@@ -71,7 +77,8 @@ def _why_and_watch(row) -> str:
     text = priority.why(row)
     if not flags or "watch:" in text.lower():  # a universal school's summary names its watch flags
         return text
-    return f"{text} Watch: {'; '.join(flags)}"
+    # The flags in full are on demand (details, drill-down): in full here they would fill the screen.
+    return f"{text}. ⚑ {len(flags)} watch flag{'' if len(flags) == 1 else 's'}"
 
 
 def export_table(view: pd.DataFrame, group: str) -> pd.DataFrame:
