@@ -34,7 +34,9 @@ COMPACT_CSS = """<style>
 def category_words(category: str, rank=None) -> str:
     """'▲ Intensive, 1st' (symbol and word: colour is never the only signal)."""
     enc = CATEGORIES.get(category)
-    words = enc.label if enc else "? Not categorised"
+    words = (enc.label if enc else "? Not categorised").replace(
+        " ", "\u00a0", 1
+    )  # symbol with word
     if rank is None or pd.isna(rank) or category == "not categorised":
         return words
     return f"{words}, {format.ordinal(rank)}"
