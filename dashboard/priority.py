@@ -127,17 +127,17 @@ def percentile_text(row) -> str:
 
 
 def next_review(urn: int, notices: pd.DataFrame, today: date) -> str:
-    """The earliest review due of the school's open notices (either source), in days."""
+    """The earliest review due of the school's open notices (either source), in days (the date
+    itself is on the drill-down's summary band and the notices page)."""
     rows = notices[(notices["urn"] == urn) & notices["status"].eq("open")]
     due = [d for d in rows["review_due"] if isinstance(d, date)]
     if not due:
         return ""
     d = min(due)
     days = (d - today).days
-    when = f"{d:%d %b %Y}".replace(" ", NBSP)
     if days < 0:
-        return f"⚠ overdue {-days} day{'' if days == -1 else 's'} ({when})"
-    return f"in {days} day{'' if days == 1 else 's'} ({when})"
+        return f"⚠ review {-days} day{'' if days == -1 else 's'} overdue"
+    return f"review in {days} day{'' if days == 1 else 's'}"
 
 
 def last_visit(value) -> str:

@@ -22,8 +22,8 @@ from dashboard.components.safe import md_escape
 # theme's colour (17:1); cells wrap (nothing is cut), short columns do not break mid-date.
 COMPACT_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
-.st-key-priority_list table { font-size: 0.875rem; line-height: 1.3; }
-.st-key-priority_list th, .st-key-priority_list td { padding: 0.3rem 0.45rem !important;
+.st-key-priority_list table { font-size: 0.875rem; line-height: 1.25; }
+.st-key-priority_list th, .st-key-priority_list td { padding: 0.2rem 0.4rem !important;
   vertical-align: top; white-space: normal; overflow: visible; text-overflow: clip; }
 .st-key-priority_list td:nth-child(2) { min-width: 8rem; }
 .st-key-priority_list td:nth-child(4) { min-width: 25rem; }
@@ -68,10 +68,10 @@ def reading_table(view: pd.DataFrame, group: str) -> pd.DataFrame:
 
 
 def _visits(row) -> str:
-    """'22 Jul 2026; review ⚠ overdue 101 days (24 Aug 2026)' (either may be missing)."""
+    """'22 Jul 2026; ⚠ review 101 days overdue' (either may be missing)."""
     last = priority.last_visit(row.get("last_visit")) or "no visit recorded"
     review = row.get("next_review") or ""
-    return f"{last}; review {review}" if review else last
+    return f"{last}; {review}" if review else last
 
 
 def _why_and_watch(row) -> str:
