@@ -131,8 +131,10 @@ def test_a_manager_reads_the_list_filters_it_and_records_a_visit(
     assert dialog.get_by_label("Summary").input_value() == typed
 
     # completing it saves the visit and closes the dialog
-    dialog.get_by_label("Visit date").fill(date.today().strftime("%Y/%m/%d"))
-    dialog.get_by_label("Visit date").press("Enter")
+    today = date.today()
+    for part, value in (("year", f"{today:%Y}"), ("month", f"{today:%m}"), ("day", f"{today:%d}")):
+        dialog.get_by_role("spinbutton", name=f"{part}, Visit date").click()
+        page.keyboard.type(value)
     dialog.get_by_role("combobox", name="Type").click()
     page.get_by_role("option", name="Monitoring visit").click()
     dialog.get_by_role("button", name="Save visit").click()
