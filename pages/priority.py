@@ -28,8 +28,9 @@ order = (
     else "intensive first, then targeted, then universal, each in the model's order of evidence"
 )
 st.caption(
-    f"{len(reading)} school{'' if len(reading) == 1 else 's'}; {order}. RWM: % meeting the "
-    "expected standard in reading, writing and maths; Att 8: Attainment 8."
+    f"{len(reading)} school{'' if len(reading) == 1 else 's'}; "
+    f"{render.escape_md(filters.describe(f, specs))}. Order: {order}. RWM: % meeting the expected "
+    "standard in reading, writing and maths; Att 8: Attainment 8."
 )
 if group == "send":
     st.info(manager.SEND_NOTE)
@@ -55,8 +56,7 @@ if chosen is not None:
     )
 
 table = view_of.export_table(ranked, group)
-with st.expander("Every school, every column (sortable) and the visit plan downloads"):
-    st.caption(render.escape_md(filters.describe(f, specs)))
+with st.expander("Every school, every column (sortable)"):
     st.dataframe(
         table,
         hide_index=True,
@@ -74,33 +74,33 @@ with st.expander("Every school, every column (sortable) and the visit plan downl
     )
     if codes:
         st.caption("Codes: " + "; ".join(f"{c}: {t}" for c, t in codes))
-    title = f"Visit plan: {ctx.la_name}, {format.fmt_year(f['year'])}"
-    notes = [filters.describe(f, specs), "Ranked for attention; reasons in full (confidential)."]
-    left, right = st.columns(2)
-    left.download_button(
-        "Download the visit plan (Excel)",
-        # Made on every rerun, not deferred to the click (data=callable): a deferred file requested
-        # while a filter change was still rerunning never arrived in Chromium (browser test).
-        exports.cached_excel_bytes(
-            table,
-            "Visit plan",
-            title,
-            tuple(notes),
-            "School improvement dashboard",
-            str(ctx.as_at(f["year"])),
-        ),  # fmt: skip
-        file_name="visit_plan.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="visit_plan_xlsx",
-        on_click=data_access.record_export,
-        args=(identity, "visit plan (Excel)", None, len(table)),
-    )
-    right.download_button(
-        "Download the visit plan (CSV)",
-        exports.to_csv_bytes(table),
-        file_name="visit_plan.csv",
-        mime="text/csv",
-        key="visit_plan_csv",
-        on_click=data_access.record_export,
-        args=(identity, "visit plan (CSV)", None, len(table)),
-    )
+title = f"Visit plan: {ctx.la_name}, {format.fmt_year(f['year'])}"
+notes = [filters.describe(f, specs), "Ranked for attention; reasons in full (confidential)."]
+left, right = st.columns(2)
+left.download_button(
+    "Download the visit plan (Excel)",
+    # Made on every rerun, not deferred to the click (data=callable): a deferred file requested
+    # while a filter change was still rerunning never arrived in Chromium (browser test).
+    exports.cached_excel_bytes(
+        table,
+        "Visit plan",
+        title,
+        tuple(notes),
+        "School improvement dashboard",
+        str(ctx.as_at(f["year"])),
+    ),  # fmt: skip
+    file_name="visit_plan.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="visit_plan_xlsx",
+    on_click=data_access.record_export,
+    args=(identity, "visit plan (Excel)", None, len(table)),
+)
+right.download_button(
+    "Download the visit plan (CSV)",
+    exports.to_csv_bytes(table),
+    file_name="visit_plan.csv",
+    mime="text/csv",
+    key="visit_plan_csv",
+    on_click=data_access.record_export,
+    args=(identity, "visit plan (CSV)", None, len(table)),
+)

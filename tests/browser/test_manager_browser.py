@@ -103,7 +103,7 @@ def test_manager_walk_overview_priority_drill_down(served_county, page, browser)
     urn = int(csv["URN"].iloc[0])
     navigate_in_session(page, f"/school?urn={urn}")
     assert assert_clean_and_charts_drawn(page, at_least=2) >= 2
-    assert "Soft intelligence" in page.locator("body").inner_text()
+    assert "Timeline" in page.locator("body").inner_text()  # the soft-intelligence tab
 
 
 def test_axe_finds_no_serious_or_critical_violations_on_the_priority_page(served_county, page):
