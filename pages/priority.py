@@ -41,7 +41,7 @@ with st.container(key="priority_list"):
 if len(reading) > 25:
     st.toggle(f"Show all {len(reading)} schools (the first 25 are shown)", key="show_all")
 
-st.subheader("Details of a school")
+st.header("Details of a school")
 names = dict(zip(ranked["urn"].astype(int), ranked["name"], strict=True))
 chosen = st.selectbox(
     "School", list(names), index=None, placeholder="Choose a school to see every reason",

@@ -26,8 +26,8 @@ COMPACT_CSS = """<style>
 .st-key-priority_list th, .st-key-priority_list td { padding: 0.2rem 0.4rem !important;
   vertical-align: top; white-space: normal; overflow: visible; text-overflow: clip; }
 .st-key-priority_list td:nth-child(2) { min-width: 8rem; }
-.st-key-priority_list td:nth-child(4) { min-width: 25rem; }
-.st-key-priority_list td:nth-child(5) { min-width: 6.5rem; }
+.st-key-priority_list td:nth-child(4) { min-width: 21rem; }
+.st-key-priority_list td:nth-child(5) { min-width: 6rem; }
 </style>"""
 
 
