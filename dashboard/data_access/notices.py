@@ -142,16 +142,16 @@ def _workbook_notices(build: str, allowed, la_code: int) -> pd.DataFrame:
 def _app_notices(identity: Identity, today: date) -> pd.DataFrame:
     allowed = None if identity.allowed_urns is None else sorted(identity.allowed_urns)
     rows = [n for n in notes.notes_for(allowed) if n["kind"] in (notices.NOTICE, notices.DFE)]
+    # Stage, review and days overdue from the store's own dicts: a frame would turn a key one entry
+    # lacks (a notice entered before the workflow has no review_due) into NaN.
+    rows = [{**r, "stage": notices.stage(r, today), "review_due": notices.review_due(r),
+             "days_overdue": notices.days_overdue(r, today)} for r in rows]  # fmt: skip
     schools = data_access.list_schools(identity)[["urn", "name", "district"]]
     df = pd.DataFrame(rows, columns=sorted({*NOTICE_COLUMNS, *(k for r in rows for k in r)}))
     df = df[df["urn"].isin(schools["urn"])] if len(df) else df
     if df.empty:
         return pd.DataFrame(columns=[*NOTICE_COLUMNS, "source", "detail"])
     df = df.drop(columns=["name", "district"]).merge(schools, on="urn", how="left")
-    records = df.to_dict("records")
-    df["stage"] = [notices.stage(r, today) for r in records]
-    df["review_due"] = [notices.review_due(r) for r in records]
-    df["days_overdue"] = [notices.days_overdue(r, today) for r in records]
     df["source"] = SOURCE_APP
     df["detail"] = df["text"]
     return df
