@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 WAREHOUSE ?= data/warehouse.duckdb
 SOURCE ?= data/default_county
 
-.PHONY: setup run test etl default-data bench bench-national bench-sessions bench-soak lint browser-deps
+.PHONY: setup run test etl default-data bench bench-national bench-sessions bench-soak lint browser-deps office-deps
 
 $(BIN)/activate: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -20,7 +20,17 @@ browser-deps:
 	  $$SUDO apt-get install -y -q chromium fonts-dejavu-core >/dev/null 2>&1 || \
 	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium fonts-dejavu-core >/dev/null; }; }
 
-setup: $(BIN)/activate browser-deps
+# LibreOffice Impress (headless) and poppler's pdftoppm for the document tests (tests/documents):
+# the briefing deck is opened and rendered as a room would see it. Lean: no recommended packages.
+office-deps:
+	@command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  PKGS="libreoffice-impress poppler-utils fonts-liberation fonts-dejavu-core"; \
+	  $$SUDO apt-get install -y -q --no-install-recommends $$PKGS >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && \
+	    $$SUDO apt-get install -y -q --no-install-recommends $$PKGS >/dev/null; }; }
+
+setup: $(BIN)/activate browser-deps office-deps
 
 # Generate the bundled fictional county (deterministic) and load it, only when no warehouse exists
 # yet; then make sure the demo users exist (never overwrites real users).
