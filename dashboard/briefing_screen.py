@@ -1,8 +1,9 @@
 """Drawing a briefing slide (dashboard/briefing_slides.py) on a projector: layout and presenting mode.
 
 The slide is laid out for a 16:9 screen of any size: text sizes are in viewport-height units (``vh``)
-with a floor in rem, and the chart or table sits in a box whose height is a share of the viewport
-(the chart is drawn with ``height="stretch"`` and fills it), so the same slide fits 1280x720 and
+with a floor in rem, and the chart or table sits in a box 54% of the viewport's height
+(the chart is drawn with ``height="stretch"`` and fills it; its text grows with the window
+through Vega's ``windowSize()``), so the same slide fits 1280x720 and
 1920x1080 without scrolling and grows with the screen.
 
 Presenting mode (``?present=1``, entered with the P key, left with Escape) shows nothing but the
@@ -23,7 +24,6 @@ from dashboard.briefing_slides import BriefingSlide
 from dashboard.components import charts
 from dashboard.components.safe import md_escape
 
-VISUAL_SHARE_VH = 50  # the chart or table box: half the screen's height
 # Black on white (21:1, above the 7:1 of palette.PROJECTOR_THEME); sizes in vh with a rem floor.
 SLIDE_CSS = """<style>
 [data-testid="stMain"] h1 { font-size: max(2rem, 5.4vh) !important; line-height: 1.15 !important;
@@ -40,10 +40,11 @@ SLIDE_CSS = """<style>
   font-size: max(1.9rem, 6.2vh) !important; color: #000000 !important; font-weight: 700 !important;
   line-height: 1.1 !important; }
 .st-key-slide_body p, .st-key-slide_body li { font-size: max(1.05rem, 3.0vh) !important;
-  color: #000000 !important; margin: 0 !important; }
+  color: #000000 !important; margin: 0 0 1.2vh 0 !important; }
 .st-key-slide_body td, .st-key-slide_body th { font-size: max(1.05rem, 3.1vh) !important;
   color: #000000 !important; padding: 0.4vh 0.8vw !important; }
-.st-key-slide_visual { height: 50vh !important; min-height: 50vh !important; }
+.st-key-slide_visual, div:has(> .st-key-slide_visual) {
+  height: 54vh !important; min-height: 54vh !important; max-height: 54vh !important; }
 .st-key-slide_source p { font-size: max(0.95rem, 2.5vh) !important; color: #000000 !important;
   margin: 0 !important; }
 [data-testid="stMain"] button p { font-size: 1.3rem !important; }
@@ -54,6 +55,7 @@ SLIDE_CSS = """<style>
 PRESENTING_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+[data-testid="stElementToolbar"],
 [data-testid="stBottom"] { display: none !important; }
 [data-testid="stMain"] [data-testid="stMainBlockContainer"] {
   padding: 2.5vh 3vw 0 3vw !important; max-width: 100% !important; }
@@ -69,6 +71,23 @@ def _metric(where, metric: briefing_slides.Metric) -> None:
         where.markdown(f"**{md_escape(metric.note)}**")
 
 
+def _scaled(px_at_720: float) -> dict:
+    """A Vega font size that grows with the window's height (``px_at_720`` at 720 pixels)."""
+    return {"expr": f"max({px_at_720 * 0.8:g}, windowSize()[1] * {px_at_720 / 720:.5f})"}
+
+
+def screen_spec(spec: dict) -> dict:
+    """The chart's text sized to the screen like the slide's text (Vega's windowSize())."""
+    cfg = spec.setdefault("config", {})
+    for part in ("axis", "legend", "header"):
+        section = cfg.setdefault(part, {})
+        section["labelFontSize"] = _scaled(20)
+        section["titleFontSize"] = _scaled(22)
+    cfg.setdefault("text", {})["fontSize"] = _scaled(20)
+    cfg.setdefault("axisQuantitative", {})["tickCount"] = 6  # labels never run together
+    return spec
+
+
 def _visual(slide: BriefingSlide, key: str) -> None:
     """The chart (filling its box) or the small table."""
     box = st.container(key="slide_visual", height=360, border=False)
@@ -81,11 +100,12 @@ def _visual(slide: BriefingSlide, key: str) -> None:
             )
         )
         box.vega_lite_chart(
-            spec=charts.vega_lite_spec(chart),
+            spec=screen_spec(charts.vega_lite_spec(chart)),
             key=f"{key}__chart",
             alt=slide.chart_alt or slide.title,
             width="stretch",
             height="stretch",
+            theme=None,  # the projector's own sizes and black text, not Streamlit's theme
         )
     elif slide.table is not None:
         with box:

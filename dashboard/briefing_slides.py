@@ -400,10 +400,8 @@ def trend_slide(area: str, county_name: str | None, measures: pd.DataFrame) -> B
     if len(gaps) >= 2:
         (y0, g0), (y1, g1) = gaps[0], gaps[-1]
         word, symbol = direction_words(g1 - g0, True, 0.5)
-        title = (
-            f"{area} KS2: from {_relative(g0, m)} in {fmt_year(y0)} "
-            f"to {_relative(g1, m)} in {fmt_year(y1)}"
-        )
+        second = _relative(g1, m).replace(" national", "") if g1 * g0 > 0 else _relative(g1, m)
+        title = f"{area} KS2: {_relative(g0, m)} in {fmt_year(y0)}, {second} in {fmt_year(y1)}"
         metrics = [
             Metric(
                 f"Against national, {fmt_year(y0)} ({units(m)})",
@@ -420,7 +418,7 @@ def trend_slide(area: str, county_name: str | None, measures: pd.DataFrame) -> B
     chart = charts.trend_chart(
         data,
         title="",
-        y_title="Pupils meeting the expected standard (%)",
+        y_title="Pupils (%)",
         kind="pct",
         series_title="Area",
     )

@@ -1,5 +1,17 @@
 """PDF documents (school profiles, briefing handouts) with fpdf2: headings, paragraphs, key-value
-tables, data tables and charts, a footer with the data date and source, and page numbers.
+tables, data tables and charts; on every page a running header (e.g. the school's name) and a footer
+with the source, the data's date and "Page n of N".
+
+Printing well: a table that fits on one page is never split (it moves to the next page whole); a
+longer one repeats its header row on every page it spans. Columns are at least as wide as their
+longest word (the font shrinks, down to a floor, when they cannot all be), so fpdf2 never has to
+break a word in two. A heading is never left alone at the foot of a page.
+
+Accessibility, as far as fpdf2 2.8 allows: the document language (/Lang en-GB) and title (shown by
+viewers instead of the file name), a bookmark (outline entry) for every heading, and alt text on
+every chart (fpdf2 writes a /Figure structure element for it). fpdf2 does not tag paragraphs,
+headings or tables in a structure tree, so reading order is the order of the content stream, which
+is the order of the sections.
 
 Text is set in DejaVu Sans (fonts-dejavu-core), which has £, – ’ − and the symbols ▲ ▼ ● ◆ ✓ ✕. If
 the font is missing, the PDF core font Helvetica is used and text is first made safe for it
@@ -28,6 +40,8 @@ DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 TABLE_HEADER_FILL = (0, 114, 178)  # Okabe-Ito blue; white text on it is 5.2:1
 MAX_TABLE_ROWS = 60  # a longer table belongs in the Excel download, not a printed profile
+MIN_TABLE_SCALE = 0.7  # a table's font may shrink to 70% of the body size to fit its words
+CELL_PADDING_MM = 2.2  # fpdf2's default cell padding, both sides, plus a little air
 
 _CORE_REPLACEMENTS = {
     "\u2013": "-",
@@ -132,13 +146,23 @@ class _Doc:
         body_pt: float,
         font_dir: Path | None,
         compress: bool,
+        header: str = "",
     ):
-        from fpdf import FPDF
+        from fpdf import FPDF, ViewerPreferences
 
         footer_text = f"Source: {_text(source) or 'not stated'}. Data as at {_text(data_date) or 'not stated'}."
         doc = self
 
         class _PDF(FPDF):
+            def header(self) -> None:
+                if not header:
+                    return
+                doc.font("", 8)
+                self.set_text_color(0, 0, 0)
+                self.set_y(7)
+                self.cell(self.epw, 5, doc.t(header), align="L")
+                self.set_y(self.t_margin)
+
             def footer(self) -> None:
                 self.set_y(-12)
                 doc.font("", 8)
@@ -159,6 +183,7 @@ class _Doc:
         self.family = "DejaVu" if self.unicode else "helvetica"
         self.body_pt = body_pt
         self.pdf.set_title(self.t(title))
+        self.pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
         self.pdf.set_lang("en-GB")
         self.pdf.set_creator("School improvement dashboard")
         self.pdf.add_page()
@@ -191,6 +216,7 @@ class _Doc:
                 p.add_page()  # never a heading alone at the foot of a page
             p.ln(size * 0.2)
             self.font("B", hs)
+            p.start_section(self.t(s.text), level=max(0, s.level - 1), strict=False)
             p.multi_cell(
                 0, self.line_h(hs), self.t(s.text), align="L", new_x="LMARGIN", new_y="NEXT"
             )
@@ -228,6 +254,30 @@ class _Doc:
         else:
             raise TypeError(f"not a PDF section: {s!r}")
 
+    def _widths(self, rows: list[list[str]], size: float, bold_first: bool, header: bool):
+        """Column widths (mm) at ``size``: each at least its longest word, the rest shared in
+        proportion to the column's text; None when the longest words alone are wider than the page."""
+        p = self.pdf
+        n = max(len(r) for r in rows)
+        need, want = [0.0] * n, [0.0] * n
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                bold = (header and i == 0) or (bold_first and j == 0)
+                self.font("B" if bold else "", size)
+                words = v.split() or [""]
+                need[j] = max(need[j], max(p.get_string_width(w) for w in words))
+                want[j] = max(want[j], p.get_string_width(v))
+        need = [w + 2 * CELL_PADDING_MM for w in need]
+        if sum(need) > p.epw:
+            return None
+        want = [max(a, b + 2 * CELL_PADDING_MM) for a, b in zip(need, want, strict=True)]
+        if sum(want) <= p.epw:
+            spare = (p.epw - sum(want)) / n
+            return [w + spare for w in want]
+        extra = [w - m for w, m in zip(want, need, strict=True)]
+        share = (p.epw - sum(need)) / (sum(extra) or 1)
+        return [m + e * share for m, e in zip(need, extra, strict=True)]
+
     def _table(
         self,
         rows: list[list[Any]],
@@ -235,29 +285,55 @@ class _Doc:
         col_widths: Any = None,
         bold_first: bool = False,
     ) -> None:
+        p = self.pdf
+        cells = [[self.t(v) for v in r] for r in rows]
+        head = [self.t(h) for h in header] if header is not None else None
+        everything = ([head] if head else []) + cells
+        size = self.body_pt * 0.9
+        widths = None
+        while widths is None and size >= self.body_pt * MIN_TABLE_SCALE:
+            widths = self._widths(everything, size, bold_first, head is not None)
+            if widths is None:
+                size -= 0.5
+        if widths is None:  # even the floor cannot hold the words: fpdf2 wraps them as it must
+            size = self.body_pt * MIN_TABLE_SCALE
+        with p.offset_rendering() as trial:
+            self._draw_table(trial, cells, head, widths, size, bold_first)
+        fits_one_page = not trial.page_break_triggered
+        if not fits_one_page and p.get_y() > p.t_margin + 1:
+            # would it fit on a fresh page? then move it there whole
+            with p.offset_rendering() as whole:
+                whole.set_y(whole.t_margin)
+                self._draw_table(whole, cells, head, widths, size, bold_first)
+            if not whole.page_break_triggered:
+                p.add_page()
+        self._draw_table(p, cells, head, widths, size, bold_first)
+        p.ln(self.body_pt * 0.3)
+
+    def _draw_table(self, p, cells, head, widths, size, bold_first) -> None:
         from fpdf.fonts import FontFace
 
-        p, size = self.pdf, self.body_pt * 0.9
-        self.font("", size)
-        head = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=TABLE_HEADER_FILL)
+        p.set_font(self.family, "", size)
+        style = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=TABLE_HEADER_FILL)
         with p.table(
-            col_widths=col_widths,
+            col_widths=widths,
+            width=sum(widths) if widths else None,
+            align="LEFT",
             text_align="LEFT",
             line_height=self.line_h(size),
-            first_row_as_headings=header is not None,
-            headings_style=head,
+            first_row_as_headings=head is not None,
+            headings_style=style,
+            repeat_headings=1,
             borders_layout="HORIZONTAL_LINES",
         ) as table:
-            if header is not None:
+            if head is not None:
                 r = table.row()
-                for h in header:
-                    r.cell(self.t(h))
-            for row in rows:
+                for h in head:
+                    r.cell(h)
+            for row in cells:
                 r = table.row()
                 for j, v in enumerate(row):
-                    style = FontFace(emphasis="BOLD") if bold_first and j == 0 else None
-                    r.cell(self.t(v), style=style)
-        p.ln(self.body_pt * 0.3)
+                    r.cell(v, style=FontFace(emphasis="BOLD") if bold_first and j == 0 else None)
 
     def _chart(self, s: Chart) -> None:
         from PIL import Image
@@ -293,10 +369,13 @@ def render_pdf(
     font_dir: Path | str | None = DEJAVU_DIR,
     compress: bool = True,
     show_title: bool = True,
+    header: str = "",
 ) -> bytes:
-    """The general renderer behind ``profile_pdf`` and ``slides.briefing_pdf``."""
+    """The general renderer behind ``profile_pdf`` and ``slides.briefing_pdf``; ``header`` is
+    printed at the top of every page."""
     doc = _Doc(
         title,
+        header=header,
         source=source,
         data_date=data_date,
         landscape=landscape,
@@ -319,12 +398,20 @@ def profile_pdf(
     data_date: str | date | None = None,
     font_dir: Path | str | None = DEJAVU_DIR,
     compress: bool = True,
+    header: str = "",
 ) -> bytes:
-    """A portrait A4 profile: the title, then each section; footer with source, data date, page n of N.
+    """A portrait A4 profile: the title, then each section; ``header`` (the school) at the top of
+    every page; footer with source, data date, page n of N.
 
     ``font_dir=None`` forces the core-font fallback; ``compress=False`` leaves content streams
     readable (tests).
     """
     return render_pdf(
-        title, sections, source=source, data_date=data_date, font_dir=font_dir, compress=compress
+        title,
+        sections,
+        source=source,
+        data_date=data_date,
+        font_dir=font_dir,
+        compress=compress,
+        header=header,
     )
