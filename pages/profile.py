@@ -8,7 +8,7 @@ from dashboard.components.format import fmt_year
 from dashboard.components.measures import label
 from dashboard.components.safe import md_escape
 from dashboard.components.text import explain
-from dashboard.data_access import governor
+from dashboard.data_access import governor, pupils
 
 identity = auth.require_identity("profile")
 mine = governor.my_schools(identity)
@@ -118,7 +118,9 @@ st.caption(md_escape(f"Source: {profile.source}. Data as at {profile.data_date}.
 
 st.download_button(
     "Download this profile (PDF, for printing)",
-    data=lambda: profile_pdf.build_pdf(profile),  # made only when the button is pressed
+    data=lambda: profile_pdf.build_pdf(  # made only when the button is pressed
+        profile, pupil_figures=pupils.school_group_figures(identity, urn)
+    ),
     file_name=f"school-profile-{urn}.pdf",
     mime="application/pdf",
     key="download_profile_pdf",

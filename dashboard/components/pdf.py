@@ -94,7 +94,8 @@ class Chart:
 
 @dataclass
 class PageBreak:
-    pass
+    # break only when more than this share of the page is already used (1.0 - never; 0 - always)
+    if_used: float = 0.0
 
 
 Section = Heading | Paragraph | KeyValues | Table | Chart | PageBreak
@@ -209,7 +210,9 @@ class _Doc:
         p, size = self.pdf, self.body_pt
         p.set_text_color(0, 0, 0)
         if isinstance(s, PageBreak):
-            p.add_page()
+            used = (p.get_y() - p.t_margin) / (p.page_break_trigger - p.t_margin)
+            if used > s.if_used:
+                p.add_page()
         elif isinstance(s, Heading):
             hs = size * (1.4 if s.level <= 1 else 1.15)
             if p.get_y() + 3 * self.line_h(hs) > p.page_break_trigger:
@@ -254,6 +257,35 @@ class _Doc:
         else:
             raise TypeError(f"not a PDF section: {s!r}")
 
+    def _table_cells(self, t: Table) -> tuple[list[list[str]], list[str]]:
+        df = t.data.head(MAX_TABLE_ROWS)
+        return df.values.tolist(), [str(c) for c in df.columns]
+
+    def keep_with_next(self, heading: Heading, after: Table | Chart) -> None:
+        """Start a new page before ``heading`` when what follows it would not start on this page
+        (a table that moves whole, or a chart), so a heading never sits alone above a gap."""
+        p = self.pdf
+        if p.get_y() <= p.t_margin + 1:
+            return
+        hs = self.body_pt * (1.4 if heading.level <= 1 else 1.15)
+        need = 3 * self.line_h(hs)
+        if isinstance(after, Chart):
+            need += self._chart_size(after)[1]
+        else:
+            rows, header = self._table_cells(after)
+            with p.offset_rendering() as trial:
+                trial.set_y(trial.t_margin)
+                self._table(rows, header, trial_only=trial)
+            if trial.page_break_triggered:
+                return  # a long table: it starts here and repeats its header
+            with p.offset_rendering() as here:
+                self._table(rows, header, trial_only=here)
+            if not here.page_break_triggered:
+                return
+            need = p.page_break_trigger  # it moves whole: so does its heading
+        if p.get_y() + need > p.page_break_trigger:
+            p.add_page()
+
     def _widths(self, rows: list[list[str]], size: float, bold_first: bool, header: bool):
         """Column widths (mm) at ``size``: each at least its longest word, the rest shared in
         proportion to the column's text; None when the longest words alone are wider than the page."""
@@ -284,6 +316,7 @@ class _Doc:
         header: list[str] | None,
         col_widths: Any = None,
         bold_first: bool = False,
+        trial_only: Any = None,
     ) -> None:
         p = self.pdf
         cells = [[self.t(v) for v in r] for r in rows]
@@ -297,6 +330,9 @@ class _Doc:
                 size -= 0.5
         if widths is None:  # even the floor cannot hold the words: fpdf2 wraps them as it must
             size = self.body_pt * MIN_TABLE_SCALE
+        if trial_only is not None:  # measuring only (keep_with_next)
+            self._draw_table(trial_only, cells, head, widths, size, bold_first)
+            return
         with p.offset_rendering() as trial:
             self._draw_table(trial, cells, head, widths, size, bold_first)
         fits_one_page = not trial.page_break_triggered
@@ -335,13 +371,17 @@ class _Doc:
                 for j, v in enumerate(row):
                     r.cell(v, style=FontFace(emphasis="BOLD") if bold_first and j == 0 else None)
 
-    def _chart(self, s: Chart) -> None:
-        from PIL import Image
-
+    def _png(self, s: Chart) -> bytes:
         from dashboard.components.charts import to_png
 
-        png = s.chart if isinstance(s.chart, (bytes, bytearray)) else to_png(s.chart, scale=2)
-        with Image.open(io.BytesIO(png)) as im:
+        if not isinstance(s.chart, (bytes, bytearray)):
+            s.chart = to_png(s.chart, scale=2)  # drawn once, measured and placed
+        return s.chart
+
+    def _chart_size(self, s: Chart) -> tuple[float, float]:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(self._png(s))) as im:
             w_px, h_px = im.size
         p = self.pdf
         w = p.epw * max(0.1, min(1.0, s.width_share))
@@ -349,6 +389,12 @@ class _Doc:
         room = p.page_break_trigger - p.t_margin
         if h > room:  # a tall chart is scaled down to fit one page
             w, h = w * room / h, room
+        return w, h
+
+    def _chart(self, s: Chart) -> None:
+        png = self._png(s)
+        w, h = self._chart_size(s)
+        p = self.pdf
         if p.get_y() + h > p.page_break_trigger:
             p.add_page()
         p.image(io.BytesIO(png), x=p.l_margin, w=w, h=h, alt_text=self.t(s.alt_text))
@@ -385,7 +431,10 @@ def render_pdf(
     )
     if show_title:
         doc.title(title)
-    for s in expand(sections):
+    items = expand(sections)
+    for s, after in zip(items, [*items[1:], None], strict=True):
+        if isinstance(s, Heading) and isinstance(after, (Table, Chart)):
+            doc.keep_with_next(s, after)
         doc.add(s)
     return doc.output()
 
