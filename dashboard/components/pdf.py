@@ -107,6 +107,10 @@ def sanitise_core(text: Any) -> str:
     return s.encode("latin-1", errors="replace").decode("latin-1")
 
 
+def _pairs(s: KeyValues) -> list[tuple[Any, Any]]:
+    return list(s.rows.items()) if isinstance(s.rows, Mapping) else list(s.rows)
+
+
 def _text(v: Any) -> str:
     return "" if is_missing(v) else str(v)
 
@@ -231,8 +235,7 @@ class _Doc:
             )
             p.ln(size * 0.2)
         elif isinstance(s, KeyValues):
-            rows = list(s.rows.items()) if isinstance(s.rows, Mapping) else list(s.rows)
-            self._table([[k, v] for k, v in rows], header=None, col_widths=(2, 3), bold_first=True)
+            self._table([[k, v] for k, v in _pairs(s)], header=None, bold_first=True)
         elif isinstance(s, Table):
             df = s.data.head(MAX_TABLE_ROWS)
             if s.caption:
@@ -261,7 +264,7 @@ class _Doc:
         df = t.data.head(MAX_TABLE_ROWS)
         return df.values.tolist(), [str(c) for c in df.columns]
 
-    def keep_with_next(self, heading: Heading, after: Table | Chart) -> None:
+    def keep_with_next(self, heading: Heading, after: Table | KeyValues | Chart) -> None:
         """Start a new page before ``heading`` when what follows it would not start on this page
         (a table that moves whole, or a chart), so a heading never sits alone above a gap."""
         p = self.pdf
@@ -272,14 +275,17 @@ class _Doc:
         if isinstance(after, Chart):
             need += self._chart_size(after)[1]
         else:
-            rows, header = self._table_cells(after)
+            if isinstance(after, KeyValues):
+                rows, header, bold = [list(r) for r in _pairs(after)], None, True
+            else:
+                (rows, header), bold = self._table_cells(after), False
             with p.offset_rendering() as trial:
                 trial.set_y(trial.t_margin)
-                self._table(rows, header, trial_only=trial)
+                self._table(rows, header, bold_first=bold, trial_only=trial)
             if trial.page_break_triggered:
                 return  # a long table: it starts here and repeats its header
             with p.offset_rendering() as here:
-                self._table(rows, header, trial_only=here)
+                self._table(rows, header, bold_first=bold, trial_only=here)
             if not here.page_break_triggered:
                 return
             need = p.page_break_trigger  # it moves whole: so does its heading
@@ -433,7 +439,7 @@ def render_pdf(
         doc.title(title)
     items = expand(sections)
     for s, after in zip(items, [*items[1:], None], strict=True):
-        if isinstance(s, Heading) and isinstance(after, (Table, Chart)):
+        if isinstance(s, Heading) and isinstance(after, (Table, KeyValues, Chart)):
             doc.keep_with_next(s, after)
         doc.add(s)
     return doc.output()

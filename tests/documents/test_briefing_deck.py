@@ -64,7 +64,8 @@ def rendered(fixture_warehouse, tmp_path_factory):
          "--outdir", str(out_dir), *map(str, files)],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
     result = {}
     for name, deck in decks.items():
         pdf_path = out_dir / f"{name}.pdf"

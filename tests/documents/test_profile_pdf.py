@@ -55,7 +55,8 @@ def printed(fixture_warehouse, tmp_path_factory):
         data = profile_pdf.build_pdf(profile, pupil_figures=figures)
         at = login(best.username)
         page_tables = [t.value for t in at.table]
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
     (ARTIFACTS / "profile.pdf").write_bytes(data)
     if shutil.which("pdftoppm"):
         subprocess.run(
