@@ -725,6 +725,16 @@ def categories_slide(
     )
 
 
+def deck_provenance(slides: list[BriefingSlide]) -> tuple[str, str]:
+    """(source, data date) for a whole deck's footer: the publishers of its slides and the periods
+    of their figures (each slide's own source line says which belong to it)."""
+    sources = list(dict.fromkeys(SOURCES.get(s.topic, s.topic) for s in slides))
+    years = sorted({y for s in slides for y in s.years})
+    return "; ".join(sources), (
+        "figures for " + ", ".join(fmt_year(y) for y in years) if years else "latest files loaded"
+    )
+
+
 def build_slides(
     area: str,
     county_name: str | None,

@@ -98,6 +98,7 @@ with st.expander("The figures on this slide and the speaker notes"):
 
 with st.expander("Take this briefing to a room (no network needed)"):
     pack = briefing_slides.to_deck(deck)
+    provenance = briefing_slides.deck_provenance(deck)
     stem = safe_filename(f"briefing {area_name}", "")
     st.download_button(
         "Download the slides (PowerPoint .pptx)",
@@ -110,7 +111,12 @@ with st.expander("Take this briefing to a room (no network needed)"):
     )
     st.download_button(
         "Download the slides (PDF)",
-        data=lambda: slides.briefing_pdf(pack, title=f"Briefing: {area_name}"),
+        data=lambda: slides.briefing_pdf(
+            pack,
+            title=f"Briefing: {area_name}",
+            source=provenance[0],
+            data_date=provenance[1],
+        ),
         file_name=f"{stem}.pdf",
         key="briefing_pdf",
         mime="application/pdf",

@@ -25,7 +25,7 @@ EMU_PER_PT = 12700
 TOLERANCE_PT = 2.0  # glyph outlines may sit a hair outside the advance box
 
 
-def _deck(identity, district: str | None):
+def _deck(identity, district: str | None, named=None):
     areas = briefing.areas(identity)
     la_name = str(areas["la_name"].iloc[0])
     return briefing_slides.build_slides(
@@ -34,7 +34,7 @@ def _deck(identity, district: str | None):
         briefing.glance(identity, district),
         briefing.measures(identity, district),
         briefing.categories(identity, district),
-        None,
+        named,
     )
 
 
@@ -52,7 +52,12 @@ def rendered(fixture_warehouse, tmp_path_factory):
         mp.setenv("SID_DEPLOYMENT", "full")
         who = identity_for("b", "B", "briefing", [])
         district = sorted(briefing.areas(who)["district"].astype(str))[0]
-        decks = {"county": _deck(who, None), "district": _deck(who, district)}
+        # the county as a manager sees it: schools in intensive support named (a long point)
+        boss = identity_for("m", "M", "manager", [])
+        decks = {
+            "county": _deck(boss, None, briefing.named_intensive(boss, None)),
+            "district": _deck(who, district),
+        }
     files = []
     for name, deck in decks.items():
         path = out_dir / f"{name}.pptx"
@@ -150,8 +155,9 @@ def test_titles_sources_notes_and_alt_text(rendered, name):
 
     data, _pages, deck = rendered[name]
     prs = Presentation(io.BytesIO(data))
-    assert [s.shapes.title.text for s in prs.slides] == [s.title for s in deck]
-    for s, slide in zip(deck, prs.slides, strict=True):
+    shown = [s for s in prs.slides if not s.shapes.title.text.endswith(" (continued)")]
+    assert [s.shapes.title.text for s in shown] == [s.title for s in deck]
+    for s, slide in zip(deck, shown, strict=True):
         texts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
         footer = [t for t in texts if t.startswith("Source:")]
         assert footer and re.search(r"20\d\d/\d\d|latest files loaded", footer[0]), footer
@@ -159,6 +165,8 @@ def test_titles_sources_notes_and_alt_text(rendered, name):
         assert s.title in notes and s.source in notes
         for m in s.metrics:
             assert m.value in notes  # the speaker notes carry every figure
+        for b in s.bullets:
+            assert b in notes
         pictures = [sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == (1 if s.chart is not None else 0)
         for pic in pictures:
