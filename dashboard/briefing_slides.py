@@ -37,6 +37,7 @@ from dashboard.components.format import (
 from dashboard.components.measures import higher_is_better, label
 from dashboard.components.measures import measure as measure_info
 from dashboard.components.slides import MAX_TABLE_ROWS, Slide
+from dashboard.domain.provenance import Provenance
 
 MAX_NAMED = 6  # names beyond this cannot be read from the back of a room: "and N more"
 MAX_METRICS = 3  # figures a slide shows beside its chart (the rest go into the speaker notes)
@@ -62,9 +63,18 @@ AVERAGE_NOTE = (
 SUPPRESSION_NOTE = "Figures for groups of 5 pupils or fewer are not shown (SUPP)."
 COVID_NOTE = "No results were published for 2019/20 and 2020/21 (COVID-19)."
 
-# (topic, years of the figures) -> the slide's source line. The default names the publisher and
-# the period of the figures; the page passes one that also names the files and their dates.
-Provenance = Callable[[str, list[int]], str]
+# The loaded files each slide's figures come from (kinds of dashboard.domain.provenance).
+TOPIC_KINDS: dict[str, tuple[str, ...]] = {
+    "census": ("census", "gias"),
+    "performance": ("ks2", "ks4"),
+    "absence": ("absence",),
+    "categories": ("ks2", "ks4", "ofsted"),
+}
+MAX_SOURCE_CHARS = (
+    260  # what the deck's footer holds at its smallest size; the rest is in the notes
+)
+# topic -> the provenance of that topic's sources (data_access.provenance, decision 25)
+ProvenanceOf = Callable[[str], Provenance]
 
 
 def default_source(topic: str, years: list[int]) -> str:
@@ -72,6 +82,35 @@ def default_source(topic: str, years: list[int]) -> str:
         return f"Source: {SOURCES.get(topic, topic)}, latest files loaded."
     period = ", ".join(fmt_year(y) for y in sorted(set(years)))
     return f"Source: {SOURCES.get(topic, topic)}. Figures for {period}."
+
+
+def for_years(prov: Provenance, years: list[int]) -> Provenance:
+    """The files behind figures of these years (undated sources such as GIAS and Ofsted kept); with
+    no years, each kind's latest year (the figures of a page 'now')."""
+    if years:
+        keep = set(years)
+        return Provenance(
+            tuple(f for f in prov.files if f.time_period is None or f.time_period in keep)
+        )
+    latest: dict[str, int] = {}
+    for f in prov.files:
+        if f.time_period is not None:
+            latest[f.kind] = max(latest.get(f.kind, f.time_period), f.time_period)
+    return Provenance(
+        tuple(f for f in prov.files if f.time_period is None or f.time_period == latest[f.kind])
+    )
+
+
+def source_line(topic: str, prov: Provenance) -> str:
+    """ "Source: DfE key stage 2 performance tables; .... Figures for 2024/25 (latest: KS2 final
+    2024/25). The DfE files state no publication date." (decision 25: files' period and dates)"""
+    if not prov.files:
+        return f"Source: {SOURCES.get(topic, topic)}; no source files recorded."
+    extra = "; the council's school model" if topic == "categories" else ""
+    line = f"Source: {prov.source}{extra}. {prov.as_at}"
+    if len(line) > MAX_SOURCE_CHARS:
+        line = f"Source: {prov.source}{extra}. Figures for {prov.period}; files and dates in the notes."
+    return line
 
 
 @dataclass
@@ -95,6 +134,7 @@ class BriefingSlide:
     chart_alt: str | None = None
     table: pd.DataFrame | None = None
     source: str = ""
+    files: list[str] = field(default_factory=list)  # each source file, its year, status and date
     notes: list[str] = field(default_factory=list)  # speaker notes: every figure and caveat
     topic: str = "performance"
     years: list[int] = field(default_factory=list)
@@ -123,6 +163,8 @@ class BriefingSlide:
         lines += list(self.notes)
         if self.source:
             lines.append(self.source)
+        if self.files:
+            lines.append("Source files: " + "; ".join(self.files))
         return "\n".join(lines)
 
 
@@ -742,10 +784,11 @@ def build_slides(
     measures: pd.DataFrame,
     categories: pd.DataFrame,
     named: pd.DataFrame | None = None,
-    provenance: Provenance | None = None,
+    provenance: ProvenanceOf | None = None,
 ) -> list[BriefingSlide]:
     """The deck for ``area``. ``county_name`` is None when the area IS the county (no county series).
-    ``provenance(topic, years)`` gives each slide's source line (default: publisher and period)."""
+    ``provenance(topic)`` gives the source files of a topic; each slide's source line names those
+    behind its own years (without it: the publisher and the period of the figures)."""
     county = county_name is None
     deck = [
         glance_slide(area, glance),
@@ -755,7 +798,11 @@ def build_slides(
         attendance_slide(area, measures),
         categories_slide(area, county, categories, named),
     ]
-    source = provenance or default_source
     for s in deck:
-        s.source = source(s.topic, s.years)
+        if provenance is None:
+            s.source = default_source(s.topic, s.years)
+            continue
+        prov = for_years(provenance(s.topic), s.years)
+        s.source = source_line(s.topic, prov)
+        s.files = prov.file_lines
     return deck

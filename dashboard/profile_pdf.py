@@ -412,7 +412,6 @@ def summary_sections(profile) -> list:
                 ("Local authority", s.get("la_name") or ""),
                 ("Phase", s.get("phase") or ""),
                 ("Type", s.get("school_type") or ""),
-                ("Data as at", str(profile.data_date)),
             ]
         ),
         pdf.Heading("Summary"),
@@ -500,6 +499,7 @@ def sections(
         ),
         pdf.Heading("Source", 2),
         pdf.Paragraph(f"{profile.source}. Data as at: {profile.data_date}"),
+        *[pdf.Paragraph(f"- {line}", scale=0.75) for line in getattr(profile, "source_files", ())],
     ]
     return out
 

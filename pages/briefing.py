@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import access, auth, briefing_screen, briefing_slides, data_access, render
 from dashboard.components import slides
 from dashboard.components.safe import md_escape, safe_filename
-from dashboard.data_access import briefing
+from dashboard.data_access import briefing, provenance
 
 identity = auth.require_identity("briefing")
 if not briefing.loaded(identity):
@@ -54,6 +54,7 @@ deck = briefing_slides.build_slides(
     briefing.measures(identity, district),
     briefing.categories(identity, district),
     named,
+    lambda topic: provenance.provenance(identity, briefing_slides.TOPIC_KINDS[topic]),
 )
 total = len(deck)
 raw = st.query_params.get("slide", "1")  # user input: a number within the deck, else slide 1
@@ -98,7 +99,7 @@ with st.expander("The figures on this slide and the speaker notes"):
 
 with st.expander("Take this briefing to a room (no network needed)"):
     pack = briefing_slides.to_deck(deck)
-    provenance = briefing_slides.deck_provenance(deck)
+    deck_source = briefing_slides.deck_provenance(deck)
     stem = safe_filename(f"briefing {area_name}", "")
     st.download_button(
         "Download the slides (PowerPoint .pptx)",
@@ -114,8 +115,8 @@ with st.expander("Take this briefing to a room (no network needed)"):
         data=lambda: slides.briefing_pdf(
             pack,
             title=f"Briefing: {area_name}",
-            source=provenance[0],
-            data_date=provenance[1],
+            source=deck_source[0],
+            data_date=deck_source[1],
         ),
         file_name=f"{stem}.pdf",
         key="briefing_pdf",

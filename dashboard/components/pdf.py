@@ -40,6 +40,7 @@ DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 TABLE_HEADER_FILL = (0, 114, 178)  # Okabe-Ito blue; white text on it is 5.2:1
 MAX_TABLE_ROWS = 60  # a longer table belongs in the Excel download, not a printed profile
+FOOTER_MM = 14  # the footer's three lines of 7pt, from the foot of the page
 MIN_TABLE_SCALE = 0.7  # a table's font may shrink to 70% of the body size to fit its words
 CELL_PADDING_MM = 2.2  # fpdf2's default cell padding, both sides, plus a little air
 
@@ -72,6 +73,7 @@ class Heading:
 @dataclass
 class Paragraph:
     text: str
+    scale: float = 1.0  # of the body size (e.g. 0.75 for a list of source files)
 
 
 @dataclass
@@ -155,7 +157,7 @@ class _Doc:
     ):
         from fpdf import FPDF, ViewerPreferences
 
-        footer_text = f"Source: {_text(source) or 'not stated'}. Data as at {_text(data_date) or 'not stated'}."
+        footer_text = f"Source: {_text(source) or 'not stated'}. Data as at {_text(data_date).rstrip('.') or 'not stated'}."
         doc = self
 
         class _PDF(FPDF):
@@ -165,19 +167,26 @@ class _Doc:
                 doc.font("", 8)
                 self.set_text_color(0, 0, 0)
                 self.set_y(7)
-                self.cell(self.epw, 5, doc.t(header), align="L")
+                self.cell(self.epw * 0.8, 5, doc.t(header), align="L")
+                self.cell(self.epw * 0.2, 5, doc.t(f"Page {self.page_no()} of {{nb}}"), align="R")
                 self.set_y(self.t_margin)
 
             def footer(self) -> None:
-                self.set_y(-12)
-                doc.font("", 8)
+                # up to three lines of 7pt: the source and the data's date, wrapped at spaces
+                self.set_y(-FOOTER_MM)
+                doc.font("", 7)
                 self.set_text_color(0, 0, 0)
-                self.cell(self.epw * 0.8, 6, doc.t(footer_text), align="L")
-                self.cell(self.epw * 0.2, 6, doc.t(f"Page {self.page_no()} of {{nb}}"), align="R")
+                if header:  # the page number is in the header, beside the document's name
+                    self.multi_cell(self.epw, 3.2, doc.t(footer_text), align="L")
+                    return
+                x, y = self.get_x(), self.get_y()
+                self.multi_cell(self.epw * 0.8, 3.2, doc.t(footer_text), align="L")
+                self.set_xy(x + self.epw * 0.8, y)
+                self.cell(self.epw * 0.2, 3.2, doc.t(f"Page {self.page_no()} of {{nb}}"), align="R")
 
         self.pdf = _PDF(orientation="L" if landscape else "P", unit="mm", format="A4")
         self.pdf.set_compression(compress)
-        self.pdf.set_auto_page_break(True, margin=18)
+        self.pdf.set_auto_page_break(True, margin=FOOTER_MM + 4)
         self.pdf.set_margins(15, 15, 15)
         self.unicode = bool(font_dir) and all(
             (Path(font_dir) / f).exists() for f in FONT_FILES.values()
@@ -229,6 +238,7 @@ class _Doc:
             )
             p.ln(size * 0.1)
         elif isinstance(s, Paragraph):
+            size = self._fitting_size(s.text, size * s.scale)
             self.font("", size)
             p.multi_cell(
                 0, self.line_h(size), self.t(s.text), align="L", new_x="LMARGIN", new_y="NEXT"
@@ -259,6 +269,17 @@ class _Doc:
             self._chart(s)
         else:
             raise TypeError(f"not a PDF section: {s!r}")
+
+    def _fitting_size(self, text: str, size: float, floor: float = 6.0) -> float:
+        """``size``, or smaller (down to ``floor``) until the longest word fits the line, so a long
+        word (a file name) is never broken in two."""
+        words = self.t(text).split()
+        while size > floor:
+            self.font("", size)
+            if not words or max(self.pdf.get_string_width(w) for w in words) <= self.pdf.epw:
+                break
+            size -= 0.5
+        return size
 
     def _table_cells(self, t: Table) -> tuple[list[list[str]], list[str]]:
         df = t.data.head(MAX_TABLE_ROWS)
@@ -359,7 +380,7 @@ class _Doc:
         style = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=TABLE_HEADER_FILL)
         with p.table(
             col_widths=widths,
-            width=sum(widths) if widths else None,
+            width=min(sum(widths), p.epw) if widths else None,
             align="LEFT",
             text_align="LEFT",
             line_height=self.line_h(size),

@@ -18,7 +18,7 @@ import pytest
 from dashboard import briefing_slides
 from dashboard.access import identity_for
 from dashboard.components import slides
-from dashboard.data_access import briefing
+from dashboard.data_access import briefing, provenance
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "briefing-pptx"
 EMU_PER_PT = 12700
@@ -35,6 +35,7 @@ def _deck(identity, district: str | None, named=None):
         briefing.measures(identity, district),
         briefing.categories(identity, district),
         named,
+        lambda topic: provenance.provenance(identity, briefing_slides.TOPIC_KINDS[topic]),
     )
 
 
@@ -160,8 +161,11 @@ def test_titles_sources_notes_and_alt_text(rendered, name):
     for s, slide in zip(deck, shown, strict=True):
         texts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
         footer = [t for t in texts if t.startswith("Source:")]
-        assert footer and re.search(r"20\d\d/\d\d|latest files loaded", footer[0]), footer
+        # decision 25: the period of the figures and what the files say of their dates
+        assert footer and re.search(r"Figures for 20\d\d/\d\d", footer[0]), footer
         notes = slide.notes_slide.notes_text_frame.text
+        assert "Source files: " in notes
+        assert s.files and all(f.split(": ")[-1] in notes for f in s.files)
         assert s.title in notes and s.source in notes
         for m in s.metrics:
             assert m.value in notes  # the speaker notes carry every figure
