@@ -70,8 +70,9 @@ def rendered(fixture_warehouse, tmp_path_factory):
          "--outdir", str(out_dir), *map(str, files)],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):  # last run's pages (a shorter document leaves none behind)
+        old.unlink(missing_ok=True)
     result = {}
     for name, deck in decks.items():
         pdf_path = out_dir / f"{name}.pdf"
