@@ -24,7 +24,7 @@ METHOD_PATH = Path(__file__).resolve().parent.parent / "docs" / "method.md"
 
 # The schema: every key the file must hold, with its type. Anything else is an error.
 _STR, _INT, _FLOAT, _BOOL = "str", "int", "float", "bool"
-_STRS, _INTS = "list[str]", "list[int]"
+_STRS, _INTS, _FLOATS = "list[str]", "list[int]", "list[float]"
 SCHEMA: dict[str, dict[str, str]] = {
     "as_at": {"reference_date": _STR, "intelligence_window_months": _INT},
     "distribution": {
@@ -88,7 +88,34 @@ SCHEMA: dict[str, dict[str, str]] = {
         "primary_phases": _STRS,
         "secondary_phases": _STRS,
     },
+    "similar_schools": {
+        "group_size": _INT,
+        "ks2_fields": _STRS,
+        "ks2_weights": _FLOATS,
+        "ks4_fields": _STRS,
+        "ks4_weights": _FLOATS,
+        "min_field_coverage": _FLOAT,
+        "well_below_percentile": _FLOAT,
+        "well_above_percentile": _FLOAT,
+        "watch_years": _INT,
+    },
 }
+
+# Context fields a similar-schools group can use (warehouse/sql/model/similar_schools.sql maps each
+# to its published source measures, in order of preference).
+SIMILAR_FIELDS = (
+    "prior_low_pct",
+    "prior_high_pct",
+    "prior_ks2_aps",
+    "disadvantaged_pct",
+    "eal_pct",
+    "sen_support_pct",
+    "ehcp_pct",
+    "pupils",
+)
+# The smallest group the shipped settings may ask for (issue 22: at least 30 schools). Tests that
+# work groups out by hand pass smaller groups as Setting objects, which parse() never sees.
+SIMILAR_MIN_GROUP = 30
 
 
 class SettingsError(ValueError):
@@ -124,6 +151,10 @@ def _check_type(kind: str, value: Any) -> bool:
         return isinstance(value, list) and all(
             isinstance(v, int) and not isinstance(v, bool) for v in value
         )
+    if kind == _FLOATS:
+        return isinstance(value, list) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+        )
     raise AssertionError(kind)
 
 
@@ -155,7 +186,11 @@ def parse(data: dict[str, Any], origin: str = "model_settings.toml") -> dict[str
             if not _check_type(kind, entry["value"]):
                 errors.append(f"{section}.{key} must be {kind}, got {entry['value']!r}")
                 continue
-            value = float(entry["value"]) if kind == _FLOAT else entry["value"]
+            value = entry["value"]
+            if kind == _FLOAT:
+                value = float(value)
+            elif kind == _FLOATS:
+                value = [float(x) for x in value]
             out[f"{section}_{key}"] = Setting(section, key, value, entry["help"].strip(), kind)
     if not errors:
         errors.extend(_check_values(out))
@@ -190,6 +225,40 @@ def _check_values(s: dict[str, Setting]) -> list[str]:
         errors.append("trend.n_years must be at least 2")
     if not 0 < s["distribution_national_min_coverage"].value <= 1:
         errors.append("distribution.national_min_coverage must be in (0, 1]")
+    errors.extend(_check_similar(s))
+    return errors
+
+
+def _check_similar(s: dict[str, Setting]) -> list[str]:
+    errors = []
+    if s["similar_schools_group_size"].value < SIMILAR_MIN_GROUP:
+        errors.append(f"similar_schools.group_size must be at least {SIMILAR_MIN_GROUP}")
+    for ks in ("ks2", "ks4"):
+        fields = s[f"similar_schools_{ks}_fields"].value
+        weights = s[f"similar_schools_{ks}_weights"].value
+        unknown = [f for f in fields if f not in SIMILAR_FIELDS]
+        if unknown:
+            errors.append(
+                f"similar_schools.{ks}_fields: unknown {', '.join(unknown)} (known: {', '.join(SIMILAR_FIELDS)})"
+            )
+        if not fields or len(fields) != len(set(fields)):
+            errors.append(f"similar_schools.{ks}_fields must name at least one field, each once")
+        if len(weights) != len(fields) or any(w <= 0 for w in weights):
+            errors.append(
+                f"similar_schools.{ks}_weights needs one weight above 0 per field ({len(fields)})"
+            )
+    if not 0 < s["similar_schools_min_field_coverage"].value <= 1:
+        errors.append("similar_schools.min_field_coverage must be in (0, 1]")
+    lo, hi = (
+        s["similar_schools_well_below_percentile"].value,
+        s["similar_schools_well_above_percentile"].value,
+    )
+    if not 0 < lo < hi < 100:
+        errors.append(
+            "similar_schools: need 0 < well_below_percentile < well_above_percentile < 100"
+        )
+    if s["similar_schools_watch_years"].value < 1:
+        errors.append("similar_schools.watch_years must be at least 1")
     return errors
 
 
@@ -218,6 +287,8 @@ def _sql_literal(setting: Setting) -> str:
         return "[" + ", ".join("'" + x.replace("'", "''") + "'" for x in v) + "]::VARCHAR[]"
     if setting.type == _INTS:
         return "[" + ", ".join(str(int(x)) for x in v) + "]::INTEGER[]"
+    if setting.type == _FLOATS:
+        return "[" + ", ".join(repr(float(x)) for x in v) + "]::DOUBLE[]"
     raise AssertionError(setting.type)
 
 
