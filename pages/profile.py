@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import auth, profile_pdf, profile_text, pupil_progress, render
+from dashboard import auth, profile_pdf, profile_text, pupil_progress, render, similar_panel
 from dashboard.components import charts
 from dashboard.components.format import fmt_year
 from dashboard.components.measures import label
@@ -68,6 +68,7 @@ for ks in profile_pdf.key_stages(profile):
         st.caption(explain("disadvantaged") + " " + explain("disadvantaged_gap"))
         render.safe_table(groups, hide_index=True)
 
+similar_panel.show(identity, urn, plain=True)  # "above most schools with a similar intake"
 pupil_progress.render_governor_section(identity, urn)  # figures from the council's pupil data
 
 if len(profile.achievement):

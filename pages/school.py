@@ -4,7 +4,7 @@ a visit, note, concern, notice or headteacher change."""
 
 import streamlit as st
 
-from dashboard import auth, filters, intelligence_panel, render, support
+from dashboard import auth, filters, intelligence_panel, render, similar_panel, support
 from dashboard.components import charts, format, measures, palette
 from dashboard.components.safe import md_escape
 from dashboard.data_access import manager
@@ -47,6 +47,7 @@ st.markdown(f"**Recommended action:** {md_escape(row['recommended_action'] or ''
 if row["app_entries"]:
     st.caption("The category or its reasons include entries made in this app (decision 12).")
 st.markdown(md_escape(f"Achievement: {support.achievement_text(row)}; {support.standing(row)}."))
+similar_panel.show(identity, urn)  # similar schools: average, position, basis (issue 22)
 
 st.header("Measures over time")
 st.caption(f"Pupil group: {md_escape(manager.PUPIL_GROUPS[group])}")

@@ -471,6 +471,59 @@ def _worked_example(s: dict[str, Setting]) -> str:
     return "\n".join(lines)
 
 
+def _similar_section(s: dict[str, Setting]) -> list[str]:
+    """Section 8 of the method page: how the similar-schools groups are made (issue 22)."""
+
+    def v(name: str) -> str:
+        return _fmt(s[name].value)
+
+    def fields(ks: str) -> str:
+        f, w = s[f"similar_schools_{ks}_fields"].value, s[f"similar_schools_{ks}_weights"].value
+        return ", ".join(f"`{a}` x {b:g}" for a, b in zip(f, w, strict=True))
+
+    return [
+        "## 8. Similar schools (tables `similar_school_groups`, `similar_school_comparison`)",
+        "",
+        "Each school is also compared with the schools whose pupils are most like its own, so a school serving a",
+        "deprived community is not judged only against national, and a school with a favoured intake not flattered.",
+        "",
+        "- **Pool**: every school with a scored result of the same key stage and year (KS2 = primary, KS4 =",
+        "  secondary; the phases and small cohorts of section 1 are left out). When a national school-level file",
+        "  is loaded for that key stage and year (decision 8) the pool is every such school in England, never the",
+        "  county alone; otherwise it is the loaded schools only, and every page that shows the comparison says",
+        "  so ('among the 309 loaded Hampshire schools only; no national KS2 file loaded for 2018/19').",
+        f"- **Context fields and weights** (field x weight). KS2: {fields('ks2')}. KS4: {fields('ks4')}.",
+        "  Each field comes from the cohort's own figure in the performance file (KS2: PTKS1GROUP_L/_H,",
+        "  PTFSM6CLA1A, PTEALGRP2, PSENELK, PSENELE, TELIG; KS4: KS2APS, PTFSM6CLA1A, PTEALGRP2, PSENAPK4,",
+        "  PSENSE4, TPUP), else the school census of the same year (FSM in 6 years, EAL, SEN support, EHC plan);",
+        f"  a source is used only when at least {v('similar_schools_min_field_coverage')} of the pool has it, else the",
+        "  field is left out and the basis names it (`similar_field_sources`, `similar_school_pools`).",
+        "- **Standardised**: z = (value - pool mean) / pool population standard deviation. A school without a",
+        "  used field sits at the pool mean for it (z = 0, `similar_school_features.imputed`).",
+        "- **Distance** between two schools = sqrt(sum over fields of weight x (z difference)^2).",
+        f"- **Group**: the {v('similar_schools_group_size')} nearest other schools (ties go to the lower URN), stored with",
+        "  the build in `similar_school_groups` (urn, similar_urn, distance, rank).",
+        "- **Comparison** for each headline measure (KS2 RWM expected %, mean KS2 progress; Attainment 8,",
+        "  Progress 8): the group mean of the schools that have the figure, their number, and the school's",
+        "  position = 100 x (group schools with a lower figure + half of those with the same) / group schools",
+        f"  with the figure. Well below: position <= {v('similar_schools_well_below_percentile')}; well above (shown as a strength):",
+        f"  position >= {v('similar_schools_well_above_percentile')}. Plain words: 'well above most', 'above most' (over 50),",
+        "  'in the middle of', 'below most', 'well below most' schools with a similar intake.",
+        f"- **Watch signal** (decision 11): well below on the same measure in each of the last {v('similar_schools_watch_years')} published",
+        "  years of the school. It is evidence beside the school, never a category on its own.",
+        "- **Who sees the group**: managers and officers can list a school's group (names, context and figures)",
+        "  on the school's drill-down; governors see the group's size and average only, never the names.",
+        "",
+        "Worked example (tests/warehouse/model/test_similar_schools.py, groups of 3 on disadvantaged % alone):",
+        "twelve schools at 0, 5, ..., 55% disadvantaged have mean 27.5 and standard deviation",
+        "sqrt(3575 / 12) = 17.2603. The school at 25% has the schools at 20% and 30% at distance 5 / 17.2603 =",
+        "0.2897, then 15% and 35% tied at 0.5794: the lower URN (15%) completes the group. With results 60, 70",
+        "and 80 in its group and 50 itself, its group mean is 70 and its position 0: well below; if the same in",
+        "the previous year, a watch signal.",
+        "",
+    ]
+
+
 def method_markdown(settings: dict[str, Setting] | None = None) -> str:
     """The method page (docs/method.md), generated from the settings file."""
     s = settings if settings is not None else load()
@@ -632,6 +685,7 @@ def method_markdown(settings: dict[str, Setting] | None = None) -> str:
         f"coming from at least {v('distribution_national_min_las')} LAs; otherwise the national value is NULL and rag 'no national comparison'. Statistical neighbours (mean of the neighbours'",
         "values) appear when `statistical_neighbours` is loaded.",
         "",
+        *_similar_section(s),
         "## Worked example",
         "",
         _worked_example(s),

@@ -32,6 +32,21 @@ MEASURES: dict[str, Measure] = {
         "Grammar, punctuation and spelling average scaled score", "scaled", True
     ),
     "ks2_cohort": Measure("Pupils at the end of primary school", "count", None),
+    "ks2_progress_mean": Measure("Progress score (reading, writing, maths mean)", "progress", True),
+    # Context of the KS2 and KS4 cohorts (similar schools, issue 22)
+    "ks2_prior_low_pct": Measure("Year 6 pupils with low prior attainment", "pct", None),
+    "ks2_prior_high_pct": Measure("Year 6 pupils with high prior attainment", "pct", None),
+    "ks2_disadvantaged_pct": Measure("Year 6 pupils who are disadvantaged", "pct", None),
+    "ks2_eal_pct": Measure("Year 6 pupils whose first language is not English", "pct", None),
+    "ks2_sen_support_pct": Measure("Year 6 pupils receiving SEN support", "pct", None),
+    "ks2_ehcp_pct": Measure("Year 6 pupils with an EHC plan", "pct", None),
+    "ks4_prior_ks2_aps": Measure("Year 11 pupils' average KS2 point score", "score", None),
+    "ks4_prior_low_pct": Measure("Year 11 pupils with low prior attainment", "pct", None),
+    "ks4_prior_high_pct": Measure("Year 11 pupils with high prior attainment", "pct", None),
+    "ks4_disadvantaged_pct": Measure("Year 11 pupils who are disadvantaged", "pct", None),
+    "ks4_eal_pct": Measure("Year 11 pupils whose first language is not English", "pct", None),
+    "ks4_sen_support_pct": Measure("Year 11 pupils receiving SEN support", "pct", None),
+    "ks4_ehcp_pct": Measure("Year 11 pupils with an EHC plan", "pct", None),
     # KS4 (GCSE)
     "ks4_attainment8": Measure("Attainment 8 score", "score", True),
     "ks4_progress8": Measure("Progress 8 score", "progress2", True),
