@@ -211,3 +211,21 @@ def test_settings_refuse_a_group_below_30_and_mismatched_weights():
     assert "group_size must be at least 30" in msg
     assert "ks4_weights needs one weight above 0 per field" in msg
     assert "unknown postcode" in msg
+
+
+def test_fast_search_equals_brute_force_even_with_many_ties():
+    # integer context on 3 fields makes many equal distances; URNs shuffled so order matters
+    rng = np.random.default_rng(5)
+    raw = rng.integers(0, 4, size=(700, 3)).astype(float)
+    z = (raw - raw.mean(axis=0)) / raw.std(axis=0)
+    urns = rng.permutation(np.arange(100000, 100700))
+    w = np.array([2.0, 1.0, 0.5])
+    r, c, d, rank = nearest(z, w, urns, 30)
+    for i in range(0, 700, 7):
+        brute = sorted(
+            (round(float((w * (z[i] - z[j]) ** 2).sum()), 9), int(urns[j]), j)
+            for j in range(700)
+            if j != i
+        )[:30]
+        assert list(c[r == i]) == [j for _, _, j in brute]
+        assert list(d[r == i]) == pytest.approx([math.sqrt(x) for x, _, _ in brute])
