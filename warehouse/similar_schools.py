@@ -25,9 +25,10 @@ import pandas as pd
 CHUNK = 500
 # Squared distances are compared at this many decimals (far finer than any published figure's z).
 DECIMALS = 9
-# Candidates within this much (squared distance) of the k-th nearest by the fast product are measured
-# exactly; the product's rounding error is about 1e-12, so no true neighbour is ever missed.
-CANDIDATE_MARGIN = 1e-6
+# Candidates within this share of the largest squared norm of the k-th nearest by the fast float32
+# product are measured exactly in float64; the product's rounding error is about 1e-7 of it, so no
+# true neighbour is ever missed.
+CANDIDATE_MARGIN = 1e-5
 
 FIELD_LABELS = {
     "prior_low_pct": "low prior attainment %",
@@ -51,8 +52,8 @@ def nearest(z: np.ndarray, weights: np.ndarray, urns: np.ndarray, k: int):
     Returns (row index, neighbour index, distance, rank 1..k) arrays. Ties at equal distance go to the
     lower URN, so the result never depends on the order of the rows.
 
-    Candidates come from one matrix product per chunk (|a|^2 + |b|^2 - 2 a.b on the weighted z, fast
-    but with rounding error near 1e-12); every candidate within CANDIDATE_MARGIN of the k-th is then
+    Candidates come from one float32 matrix product per chunk (|b|^2 - 2 a.b on the weighted z, fast
+    but with rounding error); every candidate within a margin of the k-th is then
     measured exactly, sum of weight x (z_a - z_b)^2, rounded to DECIMALS, so equal context always means
     equal distance and the order is exact."""
     n = z.shape[0]
@@ -60,16 +61,21 @@ def nearest(z: np.ndarray, weights: np.ndarray, urns: np.ndarray, k: int):
     if k <= 0:
         empty = np.array([], dtype=np.int64)
         return empty, empty, np.array([], dtype=float), empty
-    zs = z * np.sqrt(weights)
+    zs = (z * np.sqrt(weights)).astype(np.float32)
     sq = (zs * zs).sum(axis=1)
+    # float32 error of |b|^2 - 2 a.b is about 1e-7 of the squared norms involved
+    margin = np.float32(CANDIDATE_MARGIN * (1.0 + 2.0 * float(sq.max(initial=0.0))))
     rows_out, cols_out, dist_out, rank_out = [], [], [], []
     for start in range(0, n, CHUNK):
         stop = min(start + CHUNK, n)
-        approx = sq[start:stop, None] + sq[None, :] - 2.0 * (zs[start:stop] @ zs.T)
+        # |a|^2 is the same along a row, so the row's order needs only |b|^2 - 2 a.b (in place)
+        approx = zs[start:stop] @ zs.T
+        approx *= -2.0
+        approx += sq[None, :]
         own = np.arange(start, stop)
         approx[own - start, own] = np.inf
         kth = np.partition(approx, k - 1, axis=1)[:, k - 1]
-        r, c = np.nonzero(approx <= (kth + CANDIDATE_MARGIN)[:, None])
+        r, c = np.nonzero(approx <= (kth + margin)[:, None])
         diff = z[r + start] - z[c]
         dd = np.round((diff * diff * weights).sum(axis=1), DECIMALS)
         order = np.lexsort((urns[c], dd, r))
