@@ -166,6 +166,28 @@ def test_well_below_two_years_running_is_the_watch_condition(county):
     assert not comparison(county, URNS[5], 201718)["below_similar_years"]
 
 
+def test_two_years_well_below_is_a_watch_signal_in_the_model_never_a_category(county):
+    w7 = rows(
+        county,
+        "SELECT urn, time_period, key_stage, kind, source, reason FROM support_reasons "
+        "WHERE rule_id = 'W7_similar_schools' ORDER BY urn, time_period",
+    )
+    assert [(r["urn"], r["time_period"]) for r in w7] == [(URNS[5], 201819)]
+    r = w7[0]
+    assert r["kind"] == "watch" and r["source"] == "data" and r["key_stage"] == "ks2"
+    assert r["reason"] == (
+        "KS2 reading, writing and maths expected standard well below similar schools in 2017/18, "
+        "2018/19: 50% against an average of 70% for the 3 schools with the most similar intake in "
+        "2018/19 (higher than 0 of them; loaded schools only, no national file)"
+    )
+    cat = rows(
+        county,
+        "SELECT category FROM support_category WHERE urn = ? AND time_period = 201819",
+        [URNS[5]],
+    )
+    assert cat == [{"category": "universal"}]
+
+
 def test_national_file_means_a_national_pool_not_the_county(national_build):
     # County school 200001 (0%): nearest are 1% (300001), 2% (200002), 3% (300002): two from the other LA
     assert [x["similar_urn"] for x in group(national_build, 200001)] == [300001, 200002, 300002]
