@@ -81,7 +81,7 @@ def table(df: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "Year": format.fmt_year(r["time_period"]),
-                "Measure": measures.label(r["measure"]),
+                "Result": measures.label(r["measure"]),
                 "This school": format.fmt_measure(r["measure"], r["school_value"]),
                 "Similar schools' average": format.fmt_measure(r["measure"], r["group_mean"]),
                 "Similar schools with the figure": f"{_count(r['group_n'])} of {_count(r['group_size'])}",
