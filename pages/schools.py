@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import access, auth, data_access, render
+from dashboard.components import exports
 
 identity = auth.require_identity("schools")
 st.title("Schools")
@@ -52,7 +53,7 @@ else:
 
 st.download_button(
     "Download these schools (CSV)",
-    shown.to_csv(index=False),
+    exports.to_csv_bytes(shown),
     file_name="schools.csv",
     mime="text/csv",
     key="download_schools",

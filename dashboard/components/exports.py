@@ -1,8 +1,14 @@
-"""Downloads: CSV and Excel bytes of a DataFrame, with a notes sheet saying where the data came from.
+"""Downloads: THE writer of every CSV and Excel file the app offers (a notes sheet in Excel says
+where the data came from). Pages never call ``DataFrame.to_csv`` or openpyxl themselves; a test
+(tests/dashboard/test_exports_everywhere.py) fails if one does, and presses every download button
+of every page with formula payloads in the data.
 
-Text cells that begin with "=", "+", "-" or "@" are written so a spreadsheet never runs them as a
-formula (a school name or note could be crafted to do that): in CSV they get a leading apostrophe,
-in Excel they are stored as text.
+Formula injection (OWASP "CSV injection"): a text cell that begins with "=", "+", "-", "@", a tab
+or a carriage return, after any leading spaces, could run as a formula when the file is opened (a
+user name typed on the login page, a school name, a note). Such cells are neutralised: in CSV they
+get a leading apostrophe, which spreadsheets show as text; in Excel they are stored as text cells
+with the "quote prefix" style, so editing the cell does not turn it into a formula either. Column
+headers are treated the same way. Numbers stay numbers (-0.8 is not a formula).
 """
 
 from __future__ import annotations
@@ -21,8 +27,16 @@ MAX_COLUMN_WIDTH = 60  # characters: wider columns wrap rather than push the she
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
-def _defuse(v: Any) -> Any:
-    return "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+def is_formula_like(v: Any) -> bool:
+    """True for text a spreadsheet could run as a formula."""
+    return isinstance(v, str) and v.lstrip(" ").startswith(FORMULA_START)
+
+
+def neutralise(v: Any) -> Any:
+    """A text cell made safe to open in a spreadsheet (other values unchanged)."""
+    return "'" + v if is_formula_like(v) else v
+
+
 
 
 def _text_columns(df: pd.DataFrame) -> list:
@@ -44,7 +58,8 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """
     out = df.copy()
     for c in _text_columns(out):
-        out[c] = out[c].map(_defuse)
+        out[c] = out[c].map(neutralise)
+    out.columns = [neutralise(str(c)) for c in out.columns]
     return out.to_csv(index=False).encode("utf-8-sig")
 
 
@@ -68,6 +83,16 @@ def _cell(v: Any) -> Any:
     if isinstance(v, (int, float, str, bool, date, datetime)):
         return v
     return str(v)
+
+
+def _text_cell(cell, text: str):
+    """Write ``text`` as a text cell: never a formula, whatever it starts with. Formula-like text
+    also gets the quote-prefix style (Excel shows it as typed and keeps it text when edited)."""
+    cell.value = text
+    cell.data_type = "s"
+    if is_formula_like(text):
+        cell.quotePrefix = True
+    return cell
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=300)
@@ -107,20 +132,20 @@ def to_excel_bytes(
     ws.title = sheet_title(sheet_name)
     row = 1
     if title:
-        ws.cell(row=1, column=1, value=str(title)).font = Font(bold=True, size=14)
-        ws.cell(row=1, column=1).data_type = "s"
+        _text_cell(ws.cell(row=1, column=1), str(title)).font = Font(bold=True, size=14)
         row = 3
     header_row = row
     for j, col in enumerate(df.columns, start=1):
-        c = ws.cell(row=header_row, column=j, value=str(col))
-        c.data_type = "s"
+        c = _text_cell(ws.cell(row=header_row, column=j), str(col))
         c.font = Font(bold=True)
         c.alignment = Alignment(wrap_text=True, vertical="top")
     for i, record in enumerate(df.itertuples(index=False, name=None), start=header_row + 1):
         for j, v in enumerate(record, start=1):
-            c = ws.cell(row=i, column=j, value=_cell(v))
-            if isinstance(c.value, str):
-                c.data_type = "s"  # never a formula, whatever the text starts with
+            value = _cell(v)
+            if isinstance(value, str):
+                _text_cell(ws.cell(row=i, column=j), value)
+            else:
+                ws.cell(row=i, column=j, value=value)
     widths = {}
     for j, col in enumerate(df.columns, start=1):
         lengths = [len(str(col))] + [
@@ -150,8 +175,7 @@ def to_excel_bytes(
     lines += [("Note", str(n)) for n in (notes or [])]
     for i, (k, v) in enumerate(lines, start=1):
         info.cell(row=i, column=1, value=k).font = Font(bold=True)
-        c = info.cell(row=i, column=2, value=v)
-        c.data_type = "s"
+        c = _text_cell(info.cell(row=i, column=2), v)
         c.alignment = Alignment(wrap_text=True, vertical="top")
     info.column_dimensions["A"].width = 18
     info.column_dimensions["B"].width = 100
