@@ -65,8 +65,7 @@ def _run(run_info: dict) -> None:
     page = st.navigation(sections, position="hidden")
     with st.sidebar:
         st.caption(  # a display name is user input: shown as text, never as Markdown
-            f"Signed in as {md_escape(identity.display_name)} "
-            f"({access.ROLE_LABELS[identity.role]})"
+            f"Signed in as {md_escape(identity.display_name)} ({access.ROLE_LABELS[identity.role]})"
         )
         auth.logout_button()
         navigation_links(sections)

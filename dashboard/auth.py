@@ -18,6 +18,7 @@ schools change and deactivation end every session of the user at once (users.upd
 from __future__ import annotations
 
 import time
+
 import streamlit as st
 
 from dashboard import access, settings, web
@@ -149,7 +150,9 @@ def _start(user: users.User, kind: str) -> None:
     st.session_state[_KEY] = {"token": token, "client": client, "kind": kind}
     st.session_state.pop(_NOTICE, None)
     st.session_state.pop(_FORM_ERROR, None)
-    audit.record("login", user.username, user.role, None, "single sign-on" if kind == "sso" else None)
+    audit.record(
+        "login", user.username, user.role, None, "single sign-on" if kind == "sso" else None
+    )
 
 
 def logout() -> None:

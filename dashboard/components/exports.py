@@ -37,8 +37,6 @@ def neutralise(v: Any) -> Any:
     return "'" + v if is_formula_like(v) else v
 
 
-
-
 def _text_columns(df: pd.DataFrame) -> list:
     return [
         c

@@ -122,9 +122,7 @@ def hand_over(
         ).fetchone()
         if row is None:
             return None
-        con.execute(
-            "UPDATE sessions SET client_hash = NULL WHERE client_hash = ?", (client_hash,)
-        )
+        con.execute("UPDATE sessions SET client_hash = NULL WHERE client_hash = ?", (client_hash,))
         if not _live(row, max_idle_seconds, max_age_seconds, now):
             return None
         con.execute(
