@@ -80,6 +80,14 @@ SETTINGS: tuple[Setting, ...] = (
         str,
     ),
     Setting(
+        "SID_ALLOWED_HOSTS",
+        "",
+        "Host names (comma-separated, lower case) the app answers; a request naming another Host "
+        "gets 400 and a websocket is closed. Empty: any host (the reverse proxy's allow-list "
+        "then does the job alone).",
+        str,
+    ),
+    Setting(
         "SID_SSO_PROVIDER",
         "entra",
         "Name of the identity provider section in .streamlit/secrets.toml ([auth.NAME]) used for "
@@ -161,6 +169,10 @@ def session_max_hours() -> int:
 
 def trusted_proxies() -> frozenset[str]:
     return frozenset(a.strip() for a in get("SID_TRUSTED_PROXIES").split(",") if a.strip())
+
+
+def allowed_hosts() -> frozenset[str]:
+    return frozenset(h.strip().lower() for h in get("SID_ALLOWED_HOSTS").split(",") if h.strip())
 
 
 def sso_provider() -> str:

@@ -145,14 +145,62 @@ def _is_https(scope) -> bool:
     return scope.get("scheme") == "https" or headers.get(b"x-forwarded-proto") == b"https"
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+
+
+def metrics_allowed(scope) -> bool:
+    """Streamlit 1.67 serves /_stcore/metrics to anyone and has no setting to turn it off. Only a
+    direct scrape from this machine gets it: a request relayed by a proxy (X-Forwarded-For) or
+    from another address is answered 404. The proxy blocks the path as well (deploy/)."""
+    headers = dict(scope.get("headers") or [])
+    peer = (scope.get("client") or ("", 0))[0]
+    return peer in LOOPBACK and b"x-forwarded-for" not in headers
+
+
+def host_allowed(scope) -> bool:
+    """SID_ALLOWED_HOSTS: the Host names this app answers (empty: any; the proxy checks too)."""
+    allowed = settings.allowed_hosts()
+    if not allowed:
+        return True
+    host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1").lower()
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return name in allowed or host in allowed
+
+
+async def _refuse(send, status: int, text: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain"), (b"content-length", b"%d" % len(text))],
+        }
+    )
+    await send({"type": "http.response.body", "body": text})
+
+
 class SessionCookieMiddleware:
-    """ASGI middleware: on each page load, set or clear the two cookies above."""
+    """ASGI middleware: the Host allow-list, metrics for local scrapes only, and on each page
+    load the two cookies above."""
 
     def __init__(self, app) -> None:
         self.app = app
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or not _is_page_load(scope):
+        if scope["type"] in ("http", "websocket") and not host_allowed(scope):
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+            else:
+                await _refuse(send, 400, b"Unknown host")
+            return
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope.get("path", "").rstrip("/").endswith("/_stcore/metrics") and not metrics_allowed(
+            scope
+        ):
+            await _refuse(send, 404, b"Not found")
+            return
+        if not _is_page_load(scope):
             await self.app(scope, receive, send)
             return
         from starlette.concurrency import run_in_threadpool

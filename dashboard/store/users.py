@@ -18,6 +18,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from dashboard.components.safe import clean_text
 from dashboard.store import passwords
 from dashboard.store.db import connect, transaction
 
@@ -111,6 +112,8 @@ def create_user(
 ) -> None:
     if sign_in == "sso":
         username = normalise_email(username)
+    # bidi overrides and control characters never reach the store (shown names stay honest)
+    display_name = clean_text(display_name).strip() or username
     _raise_first(
         check(
             username,
@@ -222,6 +225,8 @@ def update_user(
     if current is None:
         raise UserError("username", f"No user {username!r}")
     password = password or None
+    if display_name is not None:
+        display_name = clean_text(display_name).strip() or None
     if password is not None and current.sign_in != "password":
         raise UserError("password", "A single sign-on user has no password here")
     _raise_first(
