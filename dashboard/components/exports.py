@@ -37,6 +37,15 @@ def neutralise(v: Any) -> Any:
     return "'" + v if is_formula_like(v) else v
 
 
+def _csv_cell(v: Any) -> Any:
+    """Neutralised, with any carriage return made a line feed: Python's csv writer (with "\n"
+    line ends) leaves a field holding a lone CR unquoted, and a spreadsheet starts a new row
+    there, so "\r=1+1" would become a formula in the next row. A field with a line feed is
+    always quoted."""
+    v = neutralise(v)
+    return v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v
+
+
 def _text_columns(df: pd.DataFrame) -> list:
     return [
         c
@@ -56,8 +65,8 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """
     out = df.copy()
     for c in _text_columns(out):
-        out[c] = out[c].map(neutralise)
-    out.columns = [neutralise(str(c)) for c in out.columns]
+        out[c] = out[c].map(_csv_cell)
+    out.columns = [_csv_cell(str(c)) for c in out.columns]
     return out.to_csv(index=False).encode("utf-8-sig")
 
 
