@@ -113,6 +113,11 @@ def hand_over(
         return None
     now = time.time() if now is None else now
     token = secrets.token_urlsafe(32)
+    with connect(path) as con:  # most page loads have nothing to hand over: no write lock then
+        if not con.execute(
+            "SELECT 1 FROM sessions WHERE client_hash = ? LIMIT 1", (client_hash,)
+        ).fetchone():
+            return None
     with connect(path) as con, transaction(con):
         row = con.execute(
             "SELECT s.token_hash, s.username, s.kind, s.issued_at, s.last_seen, u.active"
