@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import auth, data_access
+from dashboard.components import exports
 
 identity = auth.require_identity("admin_loads")
 st.title("Loads")
@@ -18,7 +19,7 @@ else:
     st.dataframe(reports, hide_index=True)
     st.download_button(
         "Download load reports (CSV)",
-        reports.to_csv(index=False),
+        exports.to_csv_bytes(reports),
         file_name="load_reports.csv",
         mime="text/csv",
         key="download_loads",

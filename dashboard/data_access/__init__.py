@@ -181,6 +181,7 @@ def list_users(identity: Identity) -> pd.DataFrame:
             "display_name": u.display_name,
             "role": u.role,
             "schools": ", ".join(str(x) for x in sorted(u.urns)),
+            "sign_in": u.sign_in,
             "active": u.active,
             "demo": u.is_demo,
             "created_at": u.created_at,
@@ -189,46 +190,72 @@ def list_users(identity: Identity) -> pd.DataFrame:
     ]
     return pd.DataFrame(
         rows,
-        columns=["username", "display_name", "role", "schools", "active", "demo", "created_at"],
+        columns=[
+            "username",
+            "display_name",
+            "role",
+            "schools",
+            "sign_in",
+            "active",
+            "demo",
+            "created_at",
+        ],
     )
 
 
 def create_user(
-    identity: Identity, username: str, display_name: str, role: str, password: str, urns: list[int]
+    identity: Identity,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str | None,
+    urns: list[int],
+    sign_in: str = "password",
 ) -> None:
+    """Add a user (a local account with a password, or a single sign-on e-mail); all-or-nothing."""
     _require(identity, ADMIN)
-    users.create_user(username, display_name, role, password, urns)
+    users.create_user(username, display_name, role, password, urns, sign_in=sign_in)
     audit.record(
         "admin_change",
         identity.username,
         identity.role,
         None,
-        f"created {username} as {role} for schools {sorted(urns)}",
+        f"created {username} ({sign_in}) as {role} for schools {sorted(urns)}",
     )
 
 
 def update_user(
-    identity: Identity, username: str, role: str, urns: list[int], active: bool
-) -> None:
+    identity: Identity,
+    username: str,
+    role: str,
+    urns: list[int],
+    active: bool,
+    password: str | None = None,
+) -> bool:
+    """Change role, schools, active and (optionally) password in one transaction: a refused value
+    saves nothing. True when the user's sessions were ended."""
     _require(identity, ADMIN)
     if username == identity.username and (role != ADMIN or not active):
-        raise ValueError("You cannot remove your own administrator access")
-    users.set_role_and_schools(username, role, urns)
-    users.set_active(username, active)
-    audit.record(
-        "admin_change",
-        identity.username,
-        identity.role,
-        None,
-        f"{username}: role {role}, schools {sorted(urns)}, active {active}",
-    )
+        raise users.UserError("role", "You cannot remove your own administrator access")
+    ended = users.update_user(username, role=role, urns=urns, active=active, password=password)
+    detail = f"{username}: role {role}, schools {sorted(urns)}, active {active}"
+    if password:
+        detail += ", password reset"
+    if ended:
+        detail += "; every session ended"
+    audit.record("admin_change", identity.username, identity.role, None, detail)
+    return ended
 
 
 def reset_password(identity: Identity, username: str, password: str) -> None:
     _require(identity, ADMIN)
     users.set_password(username, password)
     audit.record(
-        "admin_change", identity.username, identity.role, None, f"reset password of {username}"
+        "admin_change",
+        identity.username,
+        identity.role,
+        None,
+        f"reset password of {username}; every session ended",
     )
 
 
