@@ -79,7 +79,7 @@ def unrecognised_hint(header: Sequence[str]) -> str:
     hit = closest(header)
     if hit is None:
         return ""
-    cols = ", ".join(f"`{c}`" for c in hit.missing)
+    cols = ", ".join(hit.missing)
     plural = "columns" if len(hit.missing) > 1 else "column"
     return (
         f"It looks like {hit.label} but has no {plural} {cols} (missing or renamed: the published "

@@ -719,6 +719,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
                 FROM {_q(blocks)} WHERE start_raw IS NOT NULL AND start_d IS NULL
             UNION ALL SELECT line, blk * 100 + 1, end_col, end_raw, {_date_kind("end_raw")}
                 FROM {_q(blocks)} WHERE end_raw IS NOT NULL AND end_d IS NULL
+                    AND end_col IS DISTINCT FROM start_col  -- one "Inspection date" column: once
             UNION ALL SELECT line, blk * 100 + 2, pub_col, pub_raw, {_date_kind("pub_raw")}
                 FROM {_q(blocks)} WHERE pub_raw IS NOT NULL AND pub_d IS NULL
             UNION ALL SELECT line, blk * 100 + 3, ov_col, ov_raw, 'four_point' FROM {_q(blocks)} WHERE overall_bad

@@ -169,3 +169,66 @@ def csv_as_xlsx(src_csv: Path, path: Path, percent_columns: tuple[str, ...] = ()
                 ws.cell(ws.max_row, i + 1).number_format = "0%"
     wb.save(path)
     return path
+
+
+def _ods_cell(v) -> str:
+    from xml.sax.saxutils import escape
+
+    if v is None or v == "":
+        return "<table:table-cell/>"
+    if isinstance(v, dt.date):
+        return f'<table:table-cell office:value-type="date" office:date-value="{v.isoformat()}"/>'
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return f'<table:table-cell office:value-type="float" office:value="{v}"/>'
+    return f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
+
+
+def write_ods(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """A minimal OpenDocument spreadsheet (as Ofsted publishes its management information), written
+    by hand with zipfile so no ODS library is needed: strings, numbers and real dates."""
+    import zipfile
+
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    tables = "".join(
+        f'<table:table table:name="{name}">'
+        + "".join(
+            "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
+            if row
+            else "<table:table-row><table:table-cell/></table:table-row>"
+            for row in rows
+        )
+        + "</table:table>"
+        for name, rows in sheets.items()
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def published_header(formats_dir: Path, file: str) -> list[str]:
+    """A published Ofsted header from shared/data/formats/ofsted (comment lines skipped)."""
+    lines = [
+        ln
+        for ln in (formats_dir / file).read_text(encoding="utf-8").splitlines()
+        if ln and not ln.startswith("#")
+    ]
+    return [ln.split("\t")[1] for ln in lines] if file.endswith(".tsv") else lines
