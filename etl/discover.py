@@ -163,7 +163,7 @@ def _workbook_tables(
             file_status=status0,
             manifest_order=order,
         )
-        out.append(_with_year(src, t.reader, how0, list(t.notes)))
+        out.append(_with_year(src, t.reader, how0, list(t.notes), manifest_name=name))
     for ign in book.ignored:
         out.append(
             Skipped(f"{name}[{ign.sheet}]", "ignored sheet", f"sheet not read: {ign.reason}")
@@ -196,9 +196,12 @@ def _unrecognised_workbook(
     )
 
 
-def _with_year(src: SourceFile, reader: Any, how: str, notes: list[str]) -> Found:
+def _with_year(
+    src: SourceFile, reader: Any, how: str, notes: list[str], manifest_name: str | None = None
+) -> Found:
     """The year from the content when neither the manifest nor the name gave one; refuses the load
-    when the reader needs a year it cannot get."""
+    when the reader needs a year it cannot get (naming the manifest row to add: for a workbook
+    sheet, the workbook's file name)."""
     name, kind = src.name, getattr(reader, "KIND", None)
     if src.time_period is None:
         infer = getattr(reader, "infer_time_period", None)
@@ -211,7 +214,9 @@ def _with_year(src: SourceFile, reader: Any, how: str, notes: list[str]) -> Foun
                 src = replace(src, time_period=int(inferred))
                 how = "content"
     if src.time_period is None and getattr(reader, "NEEDS_TIME_PERIOD", False):
-        raise LoadRefused(missing_year_message(name, kind, src.file_status or "final"))
+        raise LoadRefused(
+            missing_year_message(manifest_name or name, kind, src.file_status or "final")
+        )
     return Found(src, reader, how if src.time_period is not None else "none", notes)
 
 

@@ -40,7 +40,9 @@ def urn_change_text(lineage: pd.DataFrame) -> str | None:
     if lineage is None or lineage.empty:
         return None
     latest = lineage.iloc[0]
-    same = lineage[lineage["link_date"].astype(str) == str(latest["link_date"])]
+    dates = pd.to_datetime(lineage["link_date"])
+    first = dates.iloc[0]
+    same = lineage[dates.isna()] if pd.isna(first) else lineage[dates == first]
     change = str(latest["change"])
     if len(same) > 1 and change not in ("amalgamation", "split"):
         change = "amalgamation"

@@ -338,3 +338,33 @@ def test_header_row_is_found_below_title_rows_and_recognised_by_reader():
 )
 def test_cell_text_is_what_the_csv_said(value, percent, text):
     assert sheet_source.cell_text(value, percent) == text
+
+
+def test_an_in_year_sheet_keeps_every_inspection_of_a_school(tmp_path):
+    """In-year files have one row per inspection: two inspections of one school are two events."""
+    header = W.published_header(FORMATS, "era_c_D1_in_year_inspections_2025-26.txt")
+
+    def row(number, start, grade):
+        r = dict.fromkeys(header, None)
+        r.update({"URN": 115850, "School name": "Alton Infant School", "Inspection number": number,
+                  "Inspection start date": start, "Achievement": grade})  # fmt: skip
+        return [r[h] for h in header]
+
+    W.write_ods(
+        tmp_path / "in_year.ods",
+        {"D1_In_year_inspections": [header, row("10400001", dt.date(2025, 11, 18), "Needs attention"),
+                                    row("10400002", dt.date(2026, 2, 3), "Expected standard")]},
+    )  # fmt: skip
+    (f,) = discover(tmp_path, tmp_path / "work").found
+    con = open_in_memory()
+    run_folder(con, "staging")
+    f.reader.stage(con, f.src)
+    run_folder(con, "core")
+    got = con.execute(
+        "SELECT i.inspection_id, i.inspection_end, j.grade, j.grade_date FROM inspections i "
+        "JOIN inspection_judgements j USING (urn, inspection_id) ORDER BY 1"
+    ).fetchall()
+    assert got == [
+        ("10400001", dt.date(2025, 11, 18), "Needs attention", dt.date(2025, 11, 18)),
+        ("10400002", dt.date(2026, 2, 3), "Expected standard", dt.date(2026, 2, 3)),
+    ]
