@@ -112,8 +112,8 @@ def _open(path: Path):
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine's own errors: a damaged zip, bad XML, a password
         raise UnreadableFile(
-            f"is a damaged, incomplete or password-protected workbook ({type(exc).__name__}: "
-            f"{exc}); save or download it again."
+            f"is a damaged or incomplete workbook, or one protected by a password "
+            f"({type(exc).__name__}: {exc}); save or download it again."
         ) from None
 
 
