@@ -146,7 +146,7 @@ def test_the_loads_page_names_the_unrecognised_file_and_its_nearest_format(
 def test_coverage_tells_the_model_which_inputs_were_loaded(loaded):
     _, con, rows, _ = loaded
     cov = con.execute(
-        "SELECT kind, scope, la_code, n_schools FROM input_coverage WHERE scope = 'la'"
+        "SELECT kind, scope, la_code, n_schools FROM loaded_inputs WHERE scope = 'la'"
     ).fetchall()
     assert ("ofsted", "la", 850, len(rows)) in cov
     assert {k for k, *_ in cov} == {"ks2", "gias", "ofsted"}

@@ -1,11 +1,11 @@
--- input_coverage: which inputs this build loaded, per kind of input, year and local authority, so the
+-- loaded_inputs: which inputs this build loaded, per kind of input, year and local authority, so the
 -- model can tell "no inspection file was loaded for this school's LA" (no row: a rule that needs the
 -- input cannot be applied, and the category says so) from "the loaded Ofsted file does not name this
 -- school" (a row exists: the school has no inspection in it).
 -- scope 'la': a loaded file names schools of la_code (schools.la_code of each URN it names; the
 -- council's intelligence workbook covers the home LA); scope 'national': the file carries national
 -- aggregate rows (la_code NULL). files lists the files, n_schools the schools of that LA they name.
-CREATE OR REPLACE TABLE input_coverage AS
+CREATE OR REPLACE TABLE loaded_inputs AS
 WITH loaded AS (
     SELECT file_name, kind, time_period FROM load_files WHERE action = 'loaded'
 ),
