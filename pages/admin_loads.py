@@ -12,6 +12,15 @@ st.markdown(  # not a caption: inline code in faded caption text fails axe color
     "each writes a report line beside the warehouse."
 )
 
+skipped = data_access.files_not_loaded(identity)
+if len(skipped):
+    st.subheader("Files not loaded in the last five loads")
+    st.markdown(
+        "Files and workbook sheets the loader did not read, with why and, where a file resembles "
+        "a known format, which one and what it lacks."
+    )
+    st.dataframe(skipped, hide_index=True)
+
 reports = data_access.load_reports(identity)
 if reports.empty:
     st.info("No load reports yet.")

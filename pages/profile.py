@@ -8,7 +8,7 @@ from dashboard.components.format import fmt_year
 from dashboard.components.measures import label
 from dashboard.components.safe import md_escape
 from dashboard.components.text import explain
-from dashboard.data_access import governor
+from dashboard.data_access import governor, history
 
 identity = auth.require_identity("profile")
 mine = governor.my_schools(identity)
@@ -41,6 +41,9 @@ st.caption(
         f"{school.get('la_name') or ''}. Data as at: {profile.data_date}"
     )
 )
+
+if urn_change := history.urn_change_sentence(identity, urn):  # issue 15: across URN changes
+    st.markdown(md_escape(urn_change))
 
 st.header("What stands out")
 st.markdown("\n".join(f"- {md_escape(line)}" for line in profile_pdf.summary(profile)))

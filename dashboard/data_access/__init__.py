@@ -271,12 +271,10 @@ def audit_entries(
     return pd.DataFrame(rows, columns=["at", "username", "role", "action", "urn", "detail"])
 
 
-def load_reports(identity: Identity, limit: int = 50) -> pd.DataFrame:
-    """The loader's reports (JSON lines in load_reports.jsonl beside the warehouse), newest first."""
-    _require(identity, ADMIN)
+def _report_records(limit: int) -> list[dict]:
     path = settings.warehouse_path().parent / "load_reports.jsonl"
     if not path.exists():
-        return pd.DataFrame()
+        return []
     records = []
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
@@ -285,4 +283,35 @@ def load_reports(identity: Identity, limit: int = 50) -> pd.DataFrame:
             continue
         if isinstance(record, dict):
             records.append(record)
-    return pd.json_normalize(records[::-1][:limit], max_level=1)
+    return records[::-1][:limit]
+
+
+def load_reports(identity: Identity, limit: int = 50) -> pd.DataFrame:
+    """The loader's reports (JSON lines in load_reports.jsonl beside the warehouse), newest first."""
+    _require(identity, ADMIN)
+    records = _report_records(limit)
+    if not records:
+        return pd.DataFrame()
+    return pd.json_normalize(records, max_level=1)
+
+
+NOT_LOADED_COLUMNS = ["Load", "Finished", "File or sheet", "What it is", "Why it was not loaded"]
+
+
+def files_not_loaded(identity: Identity, loads: int = 5) -> pd.DataFrame:
+    """Every file (or workbook sheet) the newest ``loads`` loads did not load, with the reason and,
+    for an unrecognised file, the closest known format (issue 15: nothing skipped in silence)."""
+    _require(identity, ADMIN)
+    rows = [
+        (
+            r.get("run_id"),
+            r.get("finished_at"),
+            f.get("file_name"),
+            f.get("kind") or "unrecognised",
+            f.get("note") or "",
+        )
+        for r in _report_records(loads)
+        for f in r.get("files") or []
+        if isinstance(f, dict) and f.get("action") != "loaded" and f.get("kind") != "manifest"
+    ]
+    return pd.DataFrame(rows, columns=NOT_LOADED_COLUMNS)
