@@ -4,10 +4,8 @@ governor who holds the schools the harness reads, and a recorder of what each do
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import duckdb
 import pytest
 import streamlit
 from streamlit.delta_generator import DeltaGenerator
@@ -57,11 +55,11 @@ def _env(monkeypatch: pytest.MonkeyPatch, ds: Dataset) -> None:
     monkeypatch.setenv("SID_BRIEFING_NAMES_SCHOOLS", "false")
 
 
-@pytest.fixture(scope="module", params=["fixture county", "real files"])
-def dataset(request, tmp_path_factory):
-    """Each test module runs once on the fixture county (every open school) and once on the real
-    published files (a spread of REAL_SAMPLE open schools)."""
-    if request.param == "fixture county":
+def open_dataset(request, tmp_path_factory, which: str):
+    """A generator for a module fixture: ``which`` is "fixture county" (every open school of the
+    session's fixture warehouse) or "real files" (/work/shared/data/real loaded once, a spread of
+    REAL_SAMPLE open schools). Downloads offered while it is open are recorded in ds.downloads."""
+    if which == "fixture county":
         warehouse = request.getfixturevalue("fixture_warehouse")
         sample = None
     else:
@@ -73,7 +71,7 @@ def dataset(request, tmp_path_factory):
         load(REAL_DATA, warehouse, LoadSettings(progress=False))
         sample = REAL_SAMPLE
     store = tmp_path_factory.mktemp("store") / "store.sqlite"
-    ds = Dataset(request.param, warehouse, store, sample)
+    ds = Dataset(which, warehouse, store, sample)
     with pytest.MonkeyPatch.context() as mp:
         _env(mp, ds)
         downloads: dict[str, object] = {}
@@ -98,6 +96,3 @@ def published_file(downloads: dict, startswith: str) -> bytes:
             data = data() if callable(data) else data
             return data.encode("utf-8") if isinstance(data, str) else bytes(data)
     raise AssertionError(f"no download button starting {startswith!r}: {list(downloads)}")
-
-
-__all__ = ["Dataset", "READER", "duckdb", "os", "published_file"]

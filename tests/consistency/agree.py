@@ -1,8 +1,9 @@
 """One figure, one truth (issue 16; decisions 9, 23-25): the figures every page and export shows
 are equal to each other and to the published cell, formatted one way, and every statement is true
 of its figures. Read from the rendered pages (AppTest) and the exported files, never from the
-figure layer; run on the default-county fixture (every open school) and on the real published
-files (a spread of schools), each loaded once per module."""
+figure layer. The tests live here; test_fixture_county.py and test_real_files.py run them on the
+default-county fixture (every open school) and on the real published files (a spread of schools),
+each loaded once per module (two files, so `make test`'s workers take one each)."""
 
 from __future__ import annotations
 
