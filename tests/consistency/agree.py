@@ -34,6 +34,11 @@ def shown(dataset):
         assert not at.exception, (page, at.exception)
         out[page] = at
         out[f"{page}_text"] = R.visible_text(at)
+    at = login("manager", page="priority")
+    assert not at.exception, at.exception
+    out["priority_text"] = R.visible_text(at)
+    out["priority"] = R.table_with(at, "Persistent absence %")
+    out["priority_xlsx"] = published_file(dataset.downloads, "Download the visit plan (Excel)")
     at = login(READER, page="profile")
     for i, urn in enumerate(dataset.urns):
         at.selectbox(key="profile_urn").set_value(urn).run()
@@ -125,6 +130,8 @@ def test_county_counts_agree_on_every_page_and_export(dataset, shown):
     n_open = int(dataset.sql("SELECT count(*) AS n FROM county_schools WHERE is_open")["n"].iloc[0])
     overview_total = sum(int(str(m.value).replace(",", "")) for m in shown["overview"].metric)
     assert overview_total == n_open, "overview categories do not add up to the open schools"
+    listed = re.search(r"([\d,]+) schools?;", shown["priority_text"])
+    assert listed and int(listed.group(1).replace(",", "")) == n_open, "priority list count"
     said = [
         int(n.replace(",", ""))
         for n in re.findall(r"([\d,]+) open schools", shown["briefing_text"])
@@ -208,3 +215,23 @@ def test_data_as_at_is_the_datas_own_date_not_the_load(dataset, shown):
         assert "Data as at: Figures for" in entry["text"]
     for page in shown.get("deck_pdf", []):
         assert "not stated" not in page, "the briefing PDF says its source or date is not stated"
+
+
+def test_priority_list_and_its_excel_show_the_published_persistent_absence(dataset, shown):
+    page = shown["priority"].set_index("URN")
+    sheet = pd.read_excel(io.BytesIO(shown["priority_xlsx"]), sheet_name=0, header=2)
+    sheet = sheet.set_index("URN")
+    pa = dataset.sql(
+        "SELECT m.urn, m.value FROM school_measures m JOIN model_years y "
+        "ON y.time_period = m.time_period AND y.is_latest "
+        "WHERE m.measure = 'persistent_absence_pct' AND m.pupil_group = 'all'"
+    ).set_index("urn")["value"]
+    for urn in dataset.urns:
+        shown_value = page.loc[urn, "Persistent absence %"]
+        published = pa.get(urn)
+        if published is None or pd.isna(published):
+            assert pd.isna(shown_value), urn
+            continue
+        assert float(shown_value) == float(R.half_up(published, 1)), urn
+        assert float(sheet.loc[urn, "Persistent absence %"]) == float(shown_value), urn
+        assert sheet.loc[urn, "School"] == page.loc[urn, "School"], urn
