@@ -62,6 +62,10 @@ class Support:
     recommended_action: str
     as_at: object
     app_entries_counted: bool  # the category includes entries made in the app (decision 12)
+    summary: str | None = None  # governor_summary: one sentence, no confidential detail
+    watch_flags: tuple[str, ...] = ()  # governor_watch_flags (confidential: one generic line)
+    rules_not_applied: tuple[str, ...] = ()  # coverage: rules that could not be applied, and why
+    not_categorised_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,8 @@ def _support(identity: Identity, frames: dict[str, pd.DataFrame], build: str, al
     open_reasons = [r for r in given if r != line]
     confidential = line in given
     category, action, counted = latest["category"], latest["recommended_action"], False
+    summary = latest.get("governor_summary")
+    watch = [str(w) for w in _as_list(latest.get("governor_watch_flags"))]
     if settings.deployment() == "full":  # a governor deployment queries no intelligence at all
         reasons = frames["reasons"]
         # kind, date and open/closed only, never text
@@ -217,6 +223,10 @@ def _support(identity: Identity, frames: dict[str, pd.DataFrame], build: str, al
                         "category": latest["category"],
                         "academy": bool(latest["is_academy"]),
                         "recommended_action": latest["recommended_action"],
+                        "summary": latest.get("governor_summary"),
+                        "governor_summary": latest.get("governor_summary"),
+                        "rules_not_applied": _as_list(latest.get("rules_not_applied")),
+                        "not_categorised_reason": latest.get("not_categorised_reason"),
                     }
                 ]
             ),
@@ -228,17 +238,28 @@ def _support(identity: Identity, frames: dict[str, pd.DataFrame], build: str, al
             reference=reference,
             actions=actions,
             window_months=int(_setting(cfg, "as_at_intelligence_window_months", 12)),
-            min_events=int(_setting(cfg, "rules_concerns_complaints_min", 2)),
+            min_events=int(_setting(cfg, "rules_concerns_complaints_min", 1)),
+            weights=support.Weights.from_settings(
+                {n: json.loads(v) for n, v in zip(cfg["name"], cfg["value_json"], strict=True)}
+            ),
         )
         row = combined.iloc[0]
+        summary = row["governor_summary"]
         category, action, counted = (
             row["category"],
             row["recommended_action"],
             bool(row["app_entries"]),
         )
-        shown = all_reasons[all_reasons["source"] != "intelligence"]
+        main = all_reasons[all_reasons["kind"] != "watch"]
+        shown = main[main["source"] != "intelligence"]
         open_reasons = [r for r in shown["reason"] if isinstance(r, str)]
-        confidential = bool((all_reasons["source"] == "intelligence").any())
+        confidential = bool((main["source"] == "intelligence").any())
+        flags = all_reasons[all_reasons["kind"] == "watch"]
+        watch = [
+            r for r in flags.loc[flags["source"] != "intelligence", "reason"] if isinstance(r, str)
+        ]
+        if (flags["source"] == "intelligence").any() and not confidential and line:
+            watch.append(line)
     reasons_out = open_reasons + ([line] if confidential and line else [])
     return Support(
         int(latest["time_period"]),
@@ -247,6 +268,12 @@ def _support(identity: Identity, frames: dict[str, pd.DataFrame], build: str, al
         str(action),
         latest["as_at"],
         counted,
+        None
+        if summary is None or (isinstance(summary, float) and pd.isna(summary))
+        else str(summary),
+        tuple(watch),
+        tuple(str(r) for r in _as_list(latest.get("rules_not_applied"))),
+        latest.get("not_categorised_reason") if category == "not categorised" else None,
     )
 
 

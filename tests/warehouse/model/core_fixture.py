@@ -40,6 +40,8 @@ CREATE TABLE dfe_concerns (urn INTEGER, raised_date DATE, raised_with VARCHAR, s
     source_file VARCHAR, source_line INTEGER, source VARCHAR);
 CREATE TABLE statistical_neighbours (la_code INTEGER, neighbour_la_code INTEGER, rank INTEGER);
 CREATE TABLE load_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE load_files (file_name VARCHAR NOT NULL, kind VARCHAR, time_period INTEGER, file_status VARCHAR,
+    manifest_order INTEGER, encoding VARCHAR, n_rows INTEGER, n_columns INTEGER, action VARCHAR NOT NULL, note VARCHAR);
 """
 
 LA, OTHER_LA = 900, 901

@@ -108,17 +108,18 @@ def test_ks4_england_national_percentiles_reproduce(real):
 
 def test_real_categories_have_true_reasons(real):
     cat = real.execute("SELECT * FROM support_category").df()
-    assert ((cat.category != "universal") == (cat.reasons.map(len) > 0)).all()
-    # every T3 reason's percentile is the school's own, below the cut-off
+    assert ((cat.category.isin(["targeted", "intensive"])) == (cat.reasons.map(len) > 0)).all()
+    assert cat.summary.notna().all() and cat.recommended_action.notna().all()
+    # every W1 watch signal's percentile is the school's own, below the cut-off
     r = real.execute(
         """SELECT a.loaded_percentile FROM support_reasons s JOIN achievement a USING (urn, time_period, key_stage)
-           WHERE s.rule_id = 'T3_low_achievement'"""
+           WHERE s.rule_id = 'W1_low_achievement'"""
     ).df()
     assert len(r) > 0 and (r.loaded_percentile < 20).all()
-    # every T4 school's progress upper limit is below 0 where a CI is published
+    # every progress watch signal's upper limit is below 0 where a CI is published
     r = real.execute(
         """SELECT m.ci_upper FROM support_reasons s JOIN standardised_measures m
            ON m.urn = s.urn AND m.time_period = s.time_period AND m.key_stage = s.key_stage AND m.component = 'progress'
-           WHERE s.rule_id = 'T4_progress_concern'"""
+           WHERE s.rule_id = 'W2_progress_concern'"""
     ).df()
     assert len(r) > 0 and (r.ci_upper.isna() | (r.ci_upper < 0)).all()
