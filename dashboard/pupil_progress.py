@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import render
+from dashboard import render, settings
 from dashboard.access import Identity
 from dashboard.components import charts, palette
 from dashboard.components.format import fmt_measure, fmt_pct, fmt_year
@@ -165,8 +165,9 @@ def render_governor_section(identity: Identity, urn: int) -> None:
     st.header("Pupil groups from the council's pupil data")
     st.caption(
         VALUE_ADDED_HELP
-        + " Groups of 5 pupils or fewer are shown as SUPP (small group), so no child can be "
-        "identified; SEN groups are shown because the published tables have none."
+        + f" Groups of {settings.suppression_threshold()} pupils or fewer are shown as SUPP "
+        "(small group), so no child can be identified; SEN groups are shown because the "
+        "published tables have none."
     )
     for ks in ("ks2", "ks4"):
         mine = figures[figures["key_stage"] == ks]
