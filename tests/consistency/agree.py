@@ -147,7 +147,8 @@ def test_every_ordinal_percentage_and_code_is_formatted_one_way(shown):
     texts = {k: v for k, v in shown.items() if k.endswith("_text")}
     texts |= {f"profile {u}": e["text"] for u, e in shown["profiles"].items()}
     faults = {name: R.formatting_faults(text) for name, text in texts.items()}
-    assert not {k: v for k, v in faults.items() if v}
+    bad = {k: v[:10] for k, v in faults.items() if v}
+    assert not bad, bad
 
 
 def _truth(ds, measure: str) -> dict[int, str]:

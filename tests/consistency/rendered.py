@@ -39,7 +39,8 @@ def visible_text(at: AppTest) -> str:
     for t in [*at.dataframe, *at.table]:
         df = t.value
         parts += [clean(c) for c in df.columns]
-        parts += [clean(v) for v in df.astype(str).to_numpy().ravel()]
+        # an empty cell (NaN in a numeric column) is drawn blank, never as "nan"
+        parts += [clean(v) for v in df.astype(object).to_numpy().ravel() if not pd.isna(v)]
     return "\n".join(parts)
 
 
