@@ -434,7 +434,7 @@ def pupil_sections(pupil_figures: pd.DataFrame | None) -> list:
         return []
     out: list = [
         pdf.Heading(pupil_progress.GOVERNOR_HEADING),
-        pdf.Paragraph(pupil_progress.GOVERNOR_NOTE),
+        pdf.Paragraph(pupil_progress.governor_note()),
     ]
     for heading, table in tables:
         out += [pdf.Heading(heading, 2), pdf.Table(table)]

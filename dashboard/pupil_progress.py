@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import render
+from dashboard import render, settings
 from dashboard.access import Identity
 from dashboard.components import charts, palette
 from dashboard.components.format import fmt_measure, fmt_pct, fmt_year
@@ -157,11 +157,14 @@ def disadvantaged_bars(figures: pd.DataFrame, time_period: int, measure: str) ->
 
 
 GOVERNOR_HEADING = "Pupil groups from the council's pupil data"
-GOVERNOR_NOTE = (
-    VALUE_ADDED_HELP
-    + " Groups of 5 pupils or fewer are shown as SUPP (small group), so no child can be "
-    "identified; SEN groups are shown because the published tables have none."
-)
+def governor_note() -> str:
+    """The section's note, with the suppression threshold from the setting (page and PDF)."""
+    return (
+        VALUE_ADDED_HELP
+        + f" Groups of {settings.suppression_threshold()} pupils or fewer are shown as SUPP "
+        "(small group), so no child can be identified; SEN groups are shown because the "
+        "published tables have none."
+    )
 
 
 def governor_tables(figures: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
@@ -192,7 +195,7 @@ def render_governor_section(identity: Identity, urn: int) -> None:
     if figures.empty:
         return
     st.header(GOVERNOR_HEADING)
-    st.caption(GOVERNOR_NOTE)
+    st.caption(governor_note())
     for heading, table in governor_tables(figures):
         st.subheader(heading)
         render.safe_table(table, hide_index=True)

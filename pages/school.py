@@ -47,7 +47,7 @@ for reason in row["reasons"]:
     st.markdown("- " + md_escape(reason))
 st.markdown(f"**Recommended action:** {md_escape(row['recommended_action'] or '')}")
 if row["app_entries"]:
-    st.caption("The category or its reasons include entries made in this app (decision 12).")
+    st.caption("The category or its reasons include entries made in this app.")
 st.markdown(md_escape(f"Achievement: {support.achievement_text(row)}; {support.standing(row)}."))
 similar_panel.show(identity, urn)  # similar schools: average, position, basis (issue 22)
 

@@ -405,6 +405,8 @@ def combine(
         out.at[i, "evidence_score"] = float(scores.get(u, 0.0))
         if cat != "not categorised":
             out.at[i, "not_categorised_reason"] = None
+    # an all-missing column arrives as float64: text cannot be set into it (pandas 3)
+    out["not_categorised_reason"] = out["not_categorised_reason"].astype("object")
     missing = out["category"].eq("not categorised") & out["not_categorised_reason"].isna()
     out.loc[missing, "not_categorised_reason"] = (
         "Not categorised: the model has no row for this school in this year (not open at the as-at date,"
