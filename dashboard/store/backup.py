@@ -13,11 +13,17 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from dashboard.store.db import connect
+from dashboard.store import postgresql
+from dashboard.store.db import connect, location
 
 
 def backup(dest: Path, source: Path | None = None) -> int:
     """Write a consistent copy of the store to ``dest``; the number of record versions copied."""
+    if postgresql.is_url(location(source)):
+        raise RuntimeError(
+            "The store is in PostgreSQL (SID_STORE_URL): back it up with pg_dump, as"
+            " deploy/README.md says; this command copies the SQLite store only"
+        )
     dest = Path(dest)
     if dest.exists():
         raise FileExistsError(f"{dest} exists: choose a new name (backups are never overwritten)")
