@@ -17,7 +17,7 @@ from dashboard.store import postgresql
 from dashboard.store.db import connect, location
 
 
-def backup(dest: Path, source: Path | None = None) -> int:
+def backup(dest: Path, source: Path | str | None = None) -> int:
     """Write a consistent copy of the store to ``dest``; the number of record versions copied."""
     if postgresql.is_url(location(source)):
         raise RuntimeError(
@@ -42,7 +42,9 @@ def backup(dest: Path, source: Path | None = None) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dest", type=Path, help="the backup file to create")
-    parser.add_argument("--store", type=Path, default=None, help="default: SID_STORE_PATH")
+    parser.add_argument(
+        "--store", default=None, help="the store (default: SID_STORE_URL, else SID_STORE_PATH)"
+    )
     args = parser.parse_args(argv)
     try:
         n = backup(args.dest, args.store)
