@@ -134,10 +134,9 @@ def test_sign_in_reload_and_a_download_through_the_proxy_stay_on_one_app_server(
         assert cookie["secure"] and cookie["httpOnly"]
         with page.expect_download(timeout=60_000) as info:
             page.get_by_role("button", name="Download these schools (CSV)").click()
-        rows = list(
-            csv.DictReader(io.StringIO(open(info.value.path(), encoding="utf-8-sig").read()))
-        )
-        assert deployment.school[1] in {v for r in rows for v in r.values()}
+        text = open(info.value.path(), encoding="utf-8-sig").read()
+        rows = [r for r in csv.reader(io.StringIO(text)) if r and not r[0].startswith("#")]
+        assert len(rows) > 10 and any(deployment.school[1] in r for r in rows)  # header + schools
 
         page.reload()  # today a reload starts a new Streamlit session: signed out, form shown
         wait(page)
