@@ -10,6 +10,7 @@ columns, and ``one_of`` for "column in this list". See docs/operational-store.md
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -168,6 +169,32 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE school_notes;
     """,
     postgresql.MIGRATIONS[2]),
+    # 4: sessions that survive a reload and end everywhere at once; single sign-on; sign-in
+    # throttling (issue 19). SQLite's text as shipped; PostgreSQL's says DOUBLE PRECISION for REAL
+    # (a 4-byte float there: epoch seconds would lose minutes).
+    # users.sign_in: 'password' (a local account) or 'sso' (signs in through the identity provider;
+    # the username is the lower-case e-mail and password_hash never verifies).
+    # users.sessions_revoked_at: every session, and every identity-provider sign-in, of this user
+    # from before this time (epoch seconds) is refused (sign-out, password reset, role change,
+    # deactivation end them all).
+    # sessions.client_hash: the browser a new session was started in (hash of its pre-sign-in
+    # cookie), until the server has handed that browser its session cookie.
+    # sign_in_throttle: failed sign-ins per account and per client, for growing delays.
+    Migration(
+    """
+    ALTER TABLE users ADD COLUMN sign_in TEXT NOT NULL DEFAULT 'password';
+    ALTER TABLE users ADD COLUMN sessions_revoked_at REAL NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN client_hash TEXT;
+    ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'password';
+    CREATE INDEX sessions_client ON sessions(client_hash);
+    CREATE INDEX sessions_username ON sessions(username);
+    CREATE TABLE sign_in_throttle (
+        throttle_key TEXT PRIMARY KEY,
+        failures     INTEGER NOT NULL,
+        last_failure REAL NOT NULL
+    );
+    """,
+    postgresql.MIGRATIONS[3]),
 )  # fmt: skip
 
 
@@ -248,7 +275,15 @@ def open_store(path: Location | None = None):
             con.raw.close()
             raise
         return con
-    where.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(where.parent)
+    # Created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+    os.close(os.open(where, os.O_RDWR | os.O_CREAT, 0o600))
+    if where.stat().st_mode & 0o077 and where.stat().st_uid == os.getuid():
+        where.chmod(0o600)  # a store created before this rule: tightened on first open
+    return _connect(where)
+
+
+def _connect(where: Path) -> sqlite3.Connection:
     con = sqlite3.connect(
         where, timeout=10, isolation_level=None
     )  # autocommit; `transaction()` groups
@@ -261,6 +296,14 @@ def open_store(path: Location | None = None):
     con.execute("PRAGMA synchronous=FULL")
     _migrate_sqlite(con)
     return con
+
+
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` (and missing parents) as 0700 (owner only). An existing folder is left
+    as it is: it may be shared on purpose (a data folder an operator set up)."""
+    if not folder.is_dir():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)  # mkdir's mode is masked by the umask
 
 
 @contextmanager

@@ -163,6 +163,19 @@ MIGRATIONS: tuple[str, ...] = (
         FROM school_notes WHERE status = 'closed';
     DROP TABLE school_notes;
     """,
+    """
+    ALTER TABLE users ADD COLUMN sign_in TEXT NOT NULL DEFAULT 'password';
+    ALTER TABLE users ADD COLUMN sessions_revoked_at DOUBLE PRECISION NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN client_hash TEXT;
+    ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'password';
+    CREATE INDEX sessions_client ON sessions(client_hash);
+    CREATE INDEX sessions_username ON sessions(username);
+    CREATE TABLE sign_in_throttle (
+        throttle_key TEXT PRIMARY KEY,
+        failures     INTEGER NOT NULL,
+        last_failure DOUBLE PRECISION NOT NULL
+    );
+    """,
 )
 
 
