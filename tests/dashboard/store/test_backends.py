@@ -37,7 +37,7 @@ def test_the_same_migrations_give_the_same_tables_and_columns_on_both(tmp_path, 
 
 def test_users_sessions_and_the_audit_log_behave_alike(store):
     users.create_user("gov", "A Governor", "governor", "correct horse", [2, 1], path=store)
-    with pytest.raises(db.IntegrityError):
+    with pytest.raises(users.UserError, match="taken"):
         users.create_user("gov", "Again", "governor", "correct horse", path=store)
     user = users.verify_password("gov", "correct horse", path=store)
     assert user is not None and user.urns == frozenset({1, 2})
