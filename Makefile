@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 WAREHOUSE ?= data/warehouse.duckdb
 SOURCE ?= data/default_county
 
-.PHONY: setup run test etl default-data bench bench-national bench-sessions bench-soak lint browser-deps office-deps
+.PHONY: setup run test etl default-data bench bench-national bench-sessions bench-soak lint browser-deps office-deps deploy-deps
 
 $(BIN)/activate: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -30,7 +30,17 @@ office-deps:
 	  { $$SUDO apt-get update -q >/dev/null && \
 	    $$SUDO apt-get install -y -q --no-install-recommends $$PKGS >/dev/null; }; }
 
-setup: $(BIN)/activate browser-deps office-deps
+# Debian's nginx and PostgreSQL for the deployment and shared-store tests (tests/deploy,
+# tests/dashboard/store): the tests start their own servers; nothing is started here.
+deploy-deps:
+	@{ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } && \
+	  ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q nginx-light postgresql openssl >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && \
+	    $$SUDO apt-get install -y -q nginx-light postgresql openssl >/dev/null; }; }
+
+setup: $(BIN)/activate browser-deps office-deps deploy-deps
 
 # Generate the bundled fictional county (deterministic) and load it, only when no warehouse exists
 # yet; then make sure the demo users exist (never overwrites real users).

@@ -59,6 +59,14 @@ SETTINGS: tuple[Setting, ...] = (
         Path,
     ),
     Setting(
+        "SID_STORE_URL",
+        "",
+        "A postgresql://user:password@host:port/database URL: the operational store in PostgreSQL, "
+        "shared by several app servers (deploy/README.md). Empty: the SQLite file at SID_STORE_PATH. "
+        "Keep the password out of the URL with a ~/.pgpass file or PGPASSWORD.",
+        str,
+    ),
+    Setting(
         "SID_SESSION_MINUTES",
         "60",
         "Minutes of inactivity after which a signed-in session expires and the user must sign in again.",
@@ -157,6 +165,14 @@ def warehouse_path() -> Path:
 
 def store_path() -> Path:
     return get("SID_STORE_PATH")
+
+
+def store_url() -> str:
+    """The PostgreSQL store URL, or '' for the SQLite store at store_path()."""
+    url = get("SID_STORE_URL").strip()
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise ValueError(f"SID_STORE_URL must start with postgresql:// (got {url.split(':')[0]}:)")
+    return url
 
 
 def session_minutes() -> int:

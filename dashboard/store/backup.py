@@ -14,11 +14,17 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from dashboard.store.db import connect, private_folder
+from dashboard.store import postgresql
+from dashboard.store.db import connect, location, private_folder
 
 
-def backup(dest: Path, source: Path | None = None) -> int:
+def backup(dest: Path, source: Path | str | None = None) -> int:
     """Write a consistent copy of the store to ``dest``; the number of record versions copied."""
+    if postgresql.is_url(location(source)):
+        raise RuntimeError(
+            "The store is in PostgreSQL (SID_STORE_URL): back it up with pg_dump, as"
+            " deploy/README.md says; this command copies the SQLite store only"
+        )
     dest = Path(dest)
     if dest.exists():
         raise FileExistsError(f"{dest} exists: choose a new name (backups are never overwritten)")
@@ -40,7 +46,9 @@ def backup(dest: Path, source: Path | None = None) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dest", type=Path, help="the backup file to create")
-    parser.add_argument("--store", type=Path, default=None, help="default: SID_STORE_PATH")
+    parser.add_argument(
+        "--store", default=None, help="the store (default: SID_STORE_URL, else SID_STORE_PATH)"
+    )
     args = parser.parse_args(argv)
     try:
         n = backup(args.dest, args.store)
