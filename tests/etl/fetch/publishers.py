@@ -184,9 +184,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._file((self.state.real / "gias/20220420_gias.csv").read_bytes(), "text/csv")
         if name == f"links_edubasealldata{date}.csv":
             body = (
-                "URN,LinkURN,LinkName,LinkType,LinkEstablishedDate\n"
-                "116213,140000,Example Academy,Successor,01-09-2013\n"
-            ).encode()
+                b"URN,LinkURN,LinkName,LinkType,LinkEstablishedDate\n"
+                b"116213,140000,Example Academy,Successor,01-09-2013\n"
+            )
             return self._file(body, "text/csv")
         return self._problem(404, "The requested resource could not be found.", "Not Found")
 
