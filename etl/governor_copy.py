@@ -62,6 +62,9 @@ def _leaks(con) -> list[str]:
         "confidential reasons remain": "SELECT count(*) FROM support_reasons WHERE confidential",
         "reasons differ from the governor wording": "SELECT count(*) FROM support_category"
         " WHERE reasons IS DISTINCT FROM governor_reasons",
+        "summaries or watch signals differ from the governor wording": "SELECT count(*)"
+        " FROM support_category WHERE summary IS DISTINCT FROM governor_summary"
+        " OR watch_flags IS DISTINCT FROM governor_watch_flags",
         "pupil-level rows remain": "SELECT (SELECT count(*) FROM pupil_results)"
         " + (SELECT count(*) FROM pupil_progress) + (SELECT count(*) FROM stg_pupils)",
     }

@@ -235,7 +235,7 @@ def _stage_one(con, f: Found, report: LoadReport, settings: LoadSettings) -> Fil
         src.name,
         f.kind,
         "loaded",
-        "; ".join(res.notes),
+        "; ".join([*f.notes, *res.notes]),
         time_period=res.time_period or src.time_period,
         file_status=src.file_status,
         manifest_order=src.manifest_order,

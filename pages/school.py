@@ -4,10 +4,10 @@ a visit, note, concern, notice or headteacher change."""
 
 import streamlit as st
 
-from dashboard import auth, filters, intelligence_panel, render, support
+from dashboard import auth, filters, intelligence_panel, render, similar_panel, support
 from dashboard.components import charts, format, measures, palette
 from dashboard.components.safe import md_escape
-from dashboard.data_access import manager
+from dashboard.data_access import history, manager
 
 identity = auth.require_identity("school")
 st.title("School drill-down")
@@ -39,6 +39,8 @@ if pieces is None:
 render.heading(row["name"], level=2)
 kind = "Academy or free school (accountable to the DfE)" if row["academy"] else row["type_group"]
 st.markdown(md_escape(f"URN {urn} · {row['district']} · {row['phase']} · {kind}"))
+if urn_change := history.urn_change_sentence(identity, urn):  # issue 15: history across URN changes
+    st.markdown(md_escape(urn_change))
 enc = palette.CATEGORIES.get(row["category"])
 st.subheader(f"Support category {format.fmt_year(year)}: {enc.label if enc else row['category']}")
 for reason in row["reasons"]:
@@ -47,6 +49,7 @@ st.markdown(f"**Recommended action:** {md_escape(row['recommended_action'] or ''
 if row["app_entries"]:
     st.caption("The category or its reasons include entries made in this app (decision 12).")
 st.markdown(md_escape(f"Achievement: {support.achievement_text(row)}; {support.standing(row)}."))
+similar_panel.show(identity, urn)  # similar schools: average, position, basis (issue 22)
 
 st.header("Measures over time")
 st.caption(f"Pupil group: {md_escape(manager.PUPIL_GROUPS[group])}")
@@ -110,6 +113,7 @@ for m in ("overall_absence_pct", "persistent_absence_pct"):
 
 st.header("Inspection history")
 st.caption("Grades of different frameworks are shown as published, side by side, never converted.")
+st.markdown(md_escape(history.latest_inspections_line(identity, urn)))
 legacy, cards = manager.inspection_history(pieces)
 left, right = st.columns(2)
 with left:

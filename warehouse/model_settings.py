@@ -24,7 +24,7 @@ METHOD_PATH = Path(__file__).resolve().parent.parent / "docs" / "method.md"
 
 # The schema: every key the file must hold, with its type. Anything else is an error.
 _STR, _INT, _FLOAT, _BOOL = "str", "int", "float", "bool"
-_STRS, _INTS = "list[str]", "list[int]"
+_STRS, _INTS, _FLOATS = "list[str]", "list[int]", "list[float]"
 SCHEMA: dict[str, dict[str, str]] = {
     "as_at": {"reference_date": _STR, "intelligence_window_months": _INT},
     "distribution": {
@@ -55,23 +55,33 @@ SCHEMA: dict[str, dict[str, str]] = {
         "threshold_ks4_progress8": _FLOAT,
     },
     "rules": {
+        "results_not_judged_phases": _STRS,
         "intensive_achievement_percentile": _FLOAT,
         "intensive_consecutive_years": _INT,
-        "targeted_achievement_percentile": _FLOAT,
+        "declining_progress_years": _INT,
+        "watch_achievement_percentile": _FLOAT,
         "persistent_absence_percentile": _FLOAT,
         "concerns_complaints_min": _INT,
+        "min_independent_sources": _INT,
         "headteacher_role_patterns": _STRS,
         "closed_notice_statuses": _STRS,
         "safeguarding_failed": _STRS,
         "inadequate_categories": _STRS,
         "report_card_urgent": _STR,
         "report_card_needs_attention": _STR,
+        "evidence_weight_intensive": _FLOAT,
+        "evidence_weight_targeted": _FLOAT,
+        "evidence_weight_watch": _FLOAT,
+        "evidence_half_life_months": _INT,
+        "evidence_source_bonus": _FLOAT,
     },
     "actions": {
         "academy_concern": _STR,
         "intensive_maintained": _STR,
         "targeted_maintained": _STR,
         "universal": _STR,
+        "universal_watch": _STR,
+        "not_categorised": _STR,
         "confidential_line": _STR,
     },
     "la_triggers": {
@@ -88,7 +98,34 @@ SCHEMA: dict[str, dict[str, str]] = {
         "primary_phases": _STRS,
         "secondary_phases": _STRS,
     },
+    "similar_schools": {
+        "group_size": _INT,
+        "ks2_fields": _STRS,
+        "ks2_weights": _FLOATS,
+        "ks4_fields": _STRS,
+        "ks4_weights": _FLOATS,
+        "min_field_coverage": _FLOAT,
+        "well_below_percentile": _FLOAT,
+        "well_above_percentile": _FLOAT,
+        "watch_years": _INT,
+    },
 }
+
+# Context fields a similar-schools group can use (warehouse/sql/model/similar_schools.sql maps each
+# to its published source measures, in order of preference).
+SIMILAR_FIELDS = (
+    "prior_low_pct",
+    "prior_high_pct",
+    "prior_ks2_aps",
+    "disadvantaged_pct",
+    "eal_pct",
+    "sen_support_pct",
+    "ehcp_pct",
+    "pupils",
+)
+# The smallest group the shipped settings may ask for (issue 22: at least 30 schools). Tests that
+# work groups out by hand pass smaller groups as Setting objects, which parse() never sees.
+SIMILAR_MIN_GROUP = 30
 
 
 class SettingsError(ValueError):
@@ -124,6 +161,10 @@ def _check_type(kind: str, value: Any) -> bool:
         return isinstance(value, list) and all(
             isinstance(v, int) and not isinstance(v, bool) for v in value
         )
+    if kind == _FLOATS:
+        return isinstance(value, list) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+        )
     raise AssertionError(kind)
 
 
@@ -155,7 +196,11 @@ def parse(data: dict[str, Any], origin: str = "model_settings.toml") -> dict[str
             if not _check_type(kind, entry["value"]):
                 errors.append(f"{section}.{key} must be {kind}, got {entry['value']!r}")
                 continue
-            value = float(entry["value"]) if kind == _FLOAT else entry["value"]
+            value = entry["value"]
+            if kind == _FLOAT:
+                value = float(value)
+            elif kind == _FLOATS:
+                value = [float(x) for x in value]
             out[f"{section}_{key}"] = Setting(section, key, value, entry["help"].strip(), kind)
     if not errors:
         errors.extend(_check_values(out))
@@ -178,7 +223,7 @@ def _check_values(s: dict[str, Setting]) -> list[str]:
     for name in (
         "bands_low_percentile",
         "rules_intensive_achievement_percentile",
-        "rules_targeted_achievement_percentile",
+        "rules_watch_achievement_percentile",
         "rules_persistent_absence_percentile",
         "bands_absence_low_percentile",
     ):
@@ -190,6 +235,40 @@ def _check_values(s: dict[str, Setting]) -> list[str]:
         errors.append("trend.n_years must be at least 2")
     if not 0 < s["distribution_national_min_coverage"].value <= 1:
         errors.append("distribution.national_min_coverage must be in (0, 1]")
+    errors.extend(_check_similar(s))
+    return errors
+
+
+def _check_similar(s: dict[str, Setting]) -> list[str]:
+    errors = []
+    if s["similar_schools_group_size"].value < SIMILAR_MIN_GROUP:
+        errors.append(f"similar_schools.group_size must be at least {SIMILAR_MIN_GROUP}")
+    for ks in ("ks2", "ks4"):
+        fields = s[f"similar_schools_{ks}_fields"].value
+        weights = s[f"similar_schools_{ks}_weights"].value
+        unknown = [f for f in fields if f not in SIMILAR_FIELDS]
+        if unknown:
+            errors.append(
+                f"similar_schools.{ks}_fields: unknown {', '.join(unknown)} (known: {', '.join(SIMILAR_FIELDS)})"
+            )
+        if not fields or len(fields) != len(set(fields)):
+            errors.append(f"similar_schools.{ks}_fields must name at least one field, each once")
+        if len(weights) != len(fields) or any(w <= 0 for w in weights):
+            errors.append(
+                f"similar_schools.{ks}_weights needs one weight above 0 per field ({len(fields)})"
+            )
+    if not 0 < s["similar_schools_min_field_coverage"].value <= 1:
+        errors.append("similar_schools.min_field_coverage must be in (0, 1]")
+    lo, hi = (
+        s["similar_schools_well_below_percentile"].value,
+        s["similar_schools_well_above_percentile"].value,
+    )
+    if not 0 < lo < hi < 100:
+        errors.append(
+            "similar_schools: need 0 < well_below_percentile < well_above_percentile < 100"
+        )
+    if s["similar_schools_watch_years"].value < 1:
+        errors.append("similar_schools.watch_years must be at least 1")
     return errors
 
 
@@ -218,6 +297,8 @@ def _sql_literal(setting: Setting) -> str:
         return "[" + ", ".join("'" + x.replace("'", "''") + "'" for x in v) + "]::VARCHAR[]"
     if setting.type == _INTS:
         return "[" + ", ".join(str(int(x)) for x in v) + "]::INTEGER[]"
+    if setting.type == _FLOATS:
+        return "[" + ", ".join(repr(float(x)) for x in v) + "]::DOUBLE[]"
     raise AssertionError(setting.type)
 
 
@@ -400,6 +481,59 @@ def _worked_example(s: dict[str, Setting]) -> str:
     return "\n".join(lines)
 
 
+def _similar_section(s: dict[str, Setting]) -> list[str]:
+    """Section 8 of the method page: how the similar-schools groups are made (issue 22)."""
+
+    def v(name: str) -> str:
+        return _fmt(s[name].value)
+
+    def fields(ks: str) -> str:
+        f, w = s[f"similar_schools_{ks}_fields"].value, s[f"similar_schools_{ks}_weights"].value
+        return ", ".join(f"`{a}` x {b:g}" for a, b in zip(f, w, strict=True))
+
+    return [
+        "## 8. Similar schools (tables `similar_school_groups`, `similar_school_comparison`)",
+        "",
+        "Each school is also compared with the schools whose pupils are most like its own, so a school serving a",
+        "deprived community is not judged only against national, and a school with a favoured intake not flattered.",
+        "",
+        "- **Pool**: every school with a scored result of the same key stage and year (KS2 = primary, KS4 =",
+        "  secondary; the phases and small cohorts of section 1 are left out). When a national school-level file",
+        "  is loaded for that key stage and year (decision 8) the pool is every such school in England, never the",
+        "  county alone; otherwise it is the loaded schools only, and every page that shows the comparison says",
+        "  so ('among the 309 loaded Hampshire schools only; no national KS2 file loaded for 2018/19').",
+        f"- **Context fields and weights** (field x weight). KS2: {fields('ks2')}. KS4: {fields('ks4')}.",
+        "  Each field comes from the cohort's own figure in the performance file (KS2: PTKS1GROUP_L/_H,",
+        "  PTFSM6CLA1A, PTEALGRP2, PSENELK, PSENELE, TELIG; KS4: KS2APS, PTFSM6CLA1A, PTEALGRP2, PSENAPK4,",
+        "  PSENSE4, TPUP), else the school census of the same year (FSM in 6 years, EAL, SEN support, EHC plan);",
+        f"  a source is used only when at least {v('similar_schools_min_field_coverage')} of the pool has it, else the",
+        "  field is left out and the basis names it (`similar_field_sources`, `similar_school_pools`).",
+        "- **Standardised**: z = (value - pool mean) / pool population standard deviation. A school without a",
+        "  used field sits at the pool mean for it (z = 0, `similar_school_features.imputed`).",
+        "- **Distance** between two schools = sqrt(sum over fields of weight x (z difference)^2).",
+        f"- **Group**: the {v('similar_schools_group_size')} nearest other schools (ties go to the lower URN), stored with",
+        "  the build in `similar_school_groups` (urn, similar_urn, distance, rank).",
+        "- **Comparison** for each headline measure (KS2 RWM expected %, mean KS2 progress; Attainment 8,",
+        "  Progress 8): the group mean of the schools that have the figure, their number, and the school's",
+        "  position = 100 x (group schools with a lower figure + half of those with the same) / group schools",
+        f"  with the figure. Well below: position <= {v('similar_schools_well_below_percentile')}; well above (shown as a strength):",
+        f"  position >= {v('similar_schools_well_above_percentile')}. Plain words: 'well above most', 'above most' (over 50),",
+        "  'in the middle of', 'below most', 'well below most' schools with a similar intake.",
+        f"- **Watch signal** (decision 11): well below on the same measure in each of the last {v('similar_schools_watch_years')} published",
+        "  years of the school. It is evidence beside the school, never a category on its own.",
+        "- **Who sees the group**: managers and officers can list a school's group (names, context and figures)",
+        "  on the school's drill-down; governors see the group's size and average only, never the names.",
+        "",
+        "Worked example (tests/warehouse/model/test_similar_schools.py, groups of 3 on disadvantaged % alone):",
+        "twelve schools at 0, 5, ..., 55% disadvantaged have mean 27.5 and standard deviation",
+        "sqrt(3575 / 12) = 17.2603. The school at 25% has the schools at 20% and 30% at distance 5 / 17.2603 =",
+        "0.2897, then 15% and 35% tied at 0.5794: the lower URN (15%) completes the group. With results 60, 70",
+        "and 80 in its group and 50 itself, its group mean is 70 and its position 0: well below; if the same in",
+        "the previous year, a watch signal.",
+        "",
+    ]
+
+
 def method_markdown(settings: dict[str, Setting] | None = None) -> str:
     """The method page (docs/method.md), generated from the settings file."""
     s = settings if settings is not None else load()
@@ -480,38 +614,93 @@ def method_markdown(settings: dict[str, Setting] | None = None) -> str:
         f"  than the national gap by at least {v('bands_gap_margin_ks2')} points (KS2) / {v('bands_gap_margin_ks4')} (KS4); 2 when wider; 3 otherwise.",
         "- trend: band 1 'worse' (flagged), 2 'similar', 3 'better', from the attainment trend (section 5).",
         "",
-        "## 4. Support category (tables `support_reasons`, `support_category`), decision 11",
+        "## 4. Support category (tables `support_reasons`, `support_category`, `input_coverage`), decision 11",
         "",
-        "Every rule that fires gives one reason with its figures. Intensive if any intensive rule fires, else",
-        "targeted if any targeted rule fires, else universal.",
+        "The council's three tiers: **intensive** for schools causing concern or at risk of it; **targeted** for",
+        "schools that require improvement, whose standards have declined, or where independent signals agree;",
+        "everyone else **universal** (collaborative). A single soft or one-year signal is a **watch** signal:",
+        "shown beside the school with its figures and dates, never a category on its own. Every rule that fires",
+        "gives one reason in plain words with its figures and dates (`support_reasons`, `kind` intensive,",
+        "targeted or watch). Intensive if any intensive rule fires, else targeted if any targeted rule fires,",
+        "else universal.",
         "",
-        "| rule_id | level | source | fires when |",
+        "| rule_id | kind | source | fires when |",
         "|---|---|---|---|",
         "| I1_inadequate | intensive | inspection | latest graded inspection grade 4, or category of concern "
         f"{v('rules_inadequate_categories')}, or (2024/25 era) any sub-judgement 4 |",
         f"| I2_urgent_improvement | intensive | inspection | any area of the latest report card '{v('rules_report_card_urgent')}' |",
         f"| I3_safeguarding | intensive | inspection | latest inspection's safeguarding is one of {v('rules_safeguarding_failed')} |",
         "| I4_notice_of_concern | intensive | intelligence | a notice of concern open at the as-at date |",
-        f"| I5_low_achievement_progress | intensive | data | achievement percentile < {v('rules_intensive_achievement_percentile')} and a progress concern in each of the last {v('rules_intensive_consecutive_years')} published years of the school's data (consecutive published years of its key stage) |",
+        f"| I5_low_achievement_progress | intensive | data | achievement percentile < {v('rules_intensive_achievement_percentile')} and a progress concern in each of the last {v('rules_intensive_consecutive_years')} published years of the school's data |",
+        "| I6_requires_improvement_declining | intensive | inspection | T1 or T2 together with declining standards (T3 or T4) |",
         "| T1_requires_improvement | targeted | inspection | latest graded inspection grade 3 (or any 2024/25 sub-judgement 3) |",
         f"| T2_needs_attention | targeted | inspection | any report-card area '{v('rules_report_card_needs_attention')}' |",
-        f"| T3_low_achievement | targeted | data | achievement percentile < {v('rules_targeted_achievement_percentile')} |",
-        "| T4_progress_concern | targeted | data | a progress concern this year |",
-        f"| T5_falling_attainment | targeted | data | attainment minus national fell in each step of the last {v('trend_n_years')} published years |",
-        f"| T6_persistent_absence | targeted | data | persistent absence in the worst {v('rules_persistent_absence_percentile')}% (percentile of being worse < cut-off) |",
-        f"| T7_headteacher_change | targeted | intelligence | a leadership change whose role matches {v('rules_headteacher_role_patterns')} in the {v('as_at_intelligence_window_months')} months to the as-at date |",
-        f"| T8_concerns_complaints | targeted | intelligence | at least {v('rules_concerns_complaints_min')} concerns and complaints together in the {v('as_at_intelligence_window_months')} months to the as-at date |",
+        f"| T3_falling_attainment | targeted | data | declining standards: attainment minus national fell at each step of the last {v('trend_n_years')} published years and is now below national |",
+        f"| T4_progress_concern_two_years | targeted | data | declining standards: a progress concern (section 3) in each of the last {v('rules_declining_progress_years')} published years of progress for the school |",
+        f"| T5_independent_signals | targeted | the signals' | at least {v('rules_min_independent_sources')} watch signals at once, each from a different source (data, inspection, intelligence); two from the same source do not count |",
+        '| T6_stuck | targeted | inspection | below Good at the latest graded inspection and at the one before (the DfE\'s "stuck" schools, below) |',
+        f"| W1_low_achievement | watch | data | achievement percentile < {v('rules_watch_achievement_percentile')} in the year itself (the latest year only) |",
+        "| W2_progress_concern | watch | data | a single progress concern: the latest published progress result is a concern, the one before is not |",
+        f"| W3_persistent_absence | watch | data | persistent absence in the worst {v('rules_persistent_absence_percentile')}% (nationally where a national file is loaded, else among loaded schools, as the flag says) |",
+        f"| W4_headteacher_change | watch | intelligence | a leadership change whose role matches {v('rules_headteacher_role_patterns')} in the {v('as_at_intelligence_window_months')} months to the as-at date |",
+        f"| W5_concerns_complaints | watch | intelligence | at least {v('rules_concerns_complaints_min')} concerns and complaints together in the {v('as_at_intelligence_window_months')} months to the as-at date |",
+        "| W6_previous_inspection | watch | inspection | the graded inspection before the latest was below Good (and the latest is not) |",
+        "| W7_similar_schools | watch | data | a headline result well below its similar schools (position <= similar_schools.well_below_percentile) in each of the last similar_schools.watch_years published years (section 8) |",
         "",
-        "- Rules I1-I3 and T1-T2 use the latest inspection that ended on or before the as-at date. 'Graded' means",
-        "  a legacy inspection with an overall grade, any 2024/25 inspection, or any report card; a later",
-        "  inspection of a new era supersedes an older grade (they are shown side by side, never converted).",
-        "- Reasons from the intelligence workbook carry `confidential` = TRUE; governors see only: "
-        f'"{v("actions_confidential_line")}" (decision 16).',
+        "- **Special schools and alternative provision** (phases "
+        f"{v('rules_results_not_judged_phases')}) are never categorised or flagged on attainment, progress or",
+        "  achievement (I5, T3, T4, W1, W2): their published figures, often 0% at the expected standard every year,",
+        "  do not measure them. Inspection, intelligence and attendance rules apply to them as to every school,",
+        "  and their `rules_not_applied` says so.",
+        "- **Below Good** (for T6 and W6), per era, never converted: legacy overall effectiveness 3 or 4 or a",
+        "  category of concern; 2024/25 inspections (no overall grade) any sub-judgement graded 3 or 4; report",
+        f"  cards any area '{v('rules_report_card_needs_attention')}' or '{v('rules_report_card_urgent')}'. A school is **stuck** as the DfE defines it for its",
+        "  regional improvement teams: below Good at its latest graded inspection and at the one before.",
+        "- Rules I1-I3, I6, T1, T2, T6 and W6 use the latest (and previous) inspection that ended on or before the",
+        "  as-at date. 'Graded' means a legacy inspection with an overall grade, any 2024/25 inspection, or any",
+        "  report card; a later inspection of a new era supersedes an older grade.",
         "- A notice of concern is open at the as-at date when it was issued on or before it and either its",
         f"  status is not one of {v('rules_closed_notice_statuses')} or its review_date is on or after the as-at date.",
-        "- Recommended action: an academy or free school that is targeted or intensive gets",
-        f'  "{v("actions_academy_concern")}"; maintained schools get "{v("actions_intensive_maintained")}" (intensive)',
-        f'  or "{v("actions_targeted_maintained")}" (targeted); universal schools "{v("actions_universal")}"',
+        "",
+        "### One sentence, the reasons, and what governors see",
+        "",
+        "- `summary`: one sentence naming the strongest reason with its fact and date, and the strongest reason",
+        '  from another source when there is one, e.g. "Requires improvement (Ofsted, March 2024) and KS2',
+        "  attainment below national and falling three published years running (4.0 percentage points below in",
+        '  2023/24)". Universal schools: "Universal support; watch: ..." with the strongest watch signal, or',
+        '  "no rule for targeted or intensive support applies" with the latest inspection.',
+        "- `reasons`: every intensive and targeted reason, strongest first; `watch_flags`: every watch signal.",
+        "- Reasons from the intelligence workbook carry `confidential` = TRUE. Governors see `governor_summary`,",
+        "  `governor_reasons` and `governor_watch_flags`, where everything confidential is replaced by one line: "
+        f'"{v("actions_confidential_line")}" (decision 16).',
+        "",
+        "### Order within a category (weight of evidence)",
+        "",
+        "Each reason and watch signal has `evidence` = kind weight (intensive "
+        f"{v('rules_evidence_weight_intensive')}, targeted {v('rules_evidence_weight_targeted')}, watch {v('rules_evidence_weight_watch')})",
+        f"x 0.5^(months from its fact date to the as-at date / {v('rules_evidence_half_life_months')}) (recency) x (1 + significance), where",
+        "significance (0-1) is how far past its cut-off the figure is (for a percentile rule (cut-off - percentile) /",
+        "cut-off; for falling attainment the points below national / (3 x the trend threshold); 0 for yes/no facts).",
+        "`evidence_score` = the sum over the school's reasons and watch signals + "
+        f"{v('rules_evidence_source_bonus')} for each independent source",
+        "beyond the first. `rank_in_category` orders each LA's schools within their category by it (1 = first visit).",
+        "",
+        "### Coverage: rules not applied, not categorised",
+        "",
+        "`input_coverage` records for each school and year which inputs were loaded (results, absence, inspections,",
+        "council intelligence). Where an input a rule needs is missing, `rules_not_applied` says so in plain words",
+        'on every page that shows the category ("inspection rules not applied: no inspection data loaded for this',
+        'school"; "attendance rule not applied: no absence data loaded for 2024/25"). A school is **not',
+        "categorised** only where it has no results or absence figures (this or an earlier year), no inspection",
+        "and no council intelligence record; `not_categorised_reason` says so and the recommended action is",
+        f'"{v("actions_not_categorised")}"',
+        "",
+        "### Recommended action",
+        "",
+        "An academy or free school that is targeted or intensive gets",
+        f'"{v("actions_academy_concern")}"; maintained schools get "{v("actions_intensive_maintained")}" (intensive)',
+        f'or "{v("actions_targeted_maintained")}" (targeted); universal schools "{v("actions_universal")}", or with',
+        f'watch signals "{v("actions_universal_watch")}"',
         "",
         "### The as-at date",
         "",
@@ -537,7 +726,7 @@ def method_markdown(settings: dict[str, Setting] | None = None) -> str:
         "- change = relative in the last year - relative in the first. better when change >= threshold, worse when",
         f"  <= -threshold, otherwise similar. Thresholds: KS2 RWM {v('trend_threshold_ks2_rwm_expected_pct')} points, Attainment 8 {v('trend_threshold_ks4_attainment8')},",
         f"  KS2 progress {v('trend_threshold_ks2_progress')}, Progress 8 {v('trend_threshold_ks4_progress8')}. Fewer published years: direction NULL, 'not enough published years'.",
-        "- `falling_every_year` when relative fell at every step (used by rule T5).",
+        "- `falling_every_year` when relative fell at every step (used by rule T3 with 'now below national').",
         "- `category_transitions` counts schools by (previous category -> category) between consecutive model",
         "  years per LA, so 'left intensive' and 'entered intensive' can be read off.",
         "",
@@ -561,6 +750,7 @@ def method_markdown(settings: dict[str, Setting] | None = None) -> str:
         f"coming from at least {v('distribution_national_min_las')} LAs; otherwise the national value is NULL and rag 'no national comparison'. Statistical neighbours (mean of the neighbours'",
         "values) appear when `statistical_neighbours` is loaded.",
         "",
+        *_similar_section(s),
         "## Worked example",
         "",
         _worked_example(s),

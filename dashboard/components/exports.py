@@ -1,8 +1,14 @@
-"""Downloads: CSV and Excel bytes of a DataFrame, with a notes sheet saying where the data came from.
+"""Downloads: THE writer of every CSV and Excel file the app offers (a notes sheet in Excel says
+where the data came from). Pages never call ``DataFrame.to_csv`` or openpyxl themselves; a test
+(tests/dashboard/test_exports_everywhere.py) fails if one does, and presses every download button
+of every page with formula payloads in the data.
 
-Text cells that begin with "=", "+", "-" or "@" are written so a spreadsheet never runs them as a
-formula (a school name or note could be crafted to do that): in CSV they get a leading apostrophe,
-in Excel they are stored as text.
+Formula injection (OWASP "CSV injection"): a text cell that begins with "=", "+", "-", "@", a tab
+or a carriage return, after any leading spaces, could run as a formula when the file is opened (a
+user name typed on the login page, a school name, a note). Such cells are neutralised: in CSV they
+get a leading apostrophe, which spreadsheets show as text; in Excel they are stored as text cells
+with the "quote prefix" style, so editing the cell does not turn it into a formula either. Column
+headers are treated the same way. Numbers stay numbers (-0.8 is not a formula).
 """
 
 from __future__ import annotations
@@ -21,8 +27,23 @@ MAX_COLUMN_WIDTH = 60  # characters: wider columns wrap rather than push the she
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
-def _defuse(v: Any) -> Any:
-    return "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+def is_formula_like(v: Any) -> bool:
+    """True for text a spreadsheet could run as a formula."""
+    return isinstance(v, str) and v.lstrip(" ").startswith(FORMULA_START)
+
+
+def neutralise(v: Any) -> Any:
+    """A text cell made safe to open in a spreadsheet (other values unchanged)."""
+    return "'" + v if is_formula_like(v) else v
+
+
+def _csv_cell(v: Any) -> Any:
+    """Neutralised, with any carriage return made a line feed: Python's csv writer (with "\n"
+    line ends) leaves a field holding a lone CR unquoted, and a spreadsheet starts a new row
+    there, so "\r=1+1" would become a formula in the next row. A field with a line feed is
+    always quoted."""
+    v = neutralise(v)
+    return v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v
 
 
 def _text_columns(df: pd.DataFrame) -> list:
@@ -37,15 +58,26 @@ def _text_columns(df: pd.DataFrame) -> list:
     ]
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
+def to_csv_bytes(df: pd.DataFrame, provenance: Any = None) -> bytes:
     """UTF-8 CSV with a byte-order mark (so Excel reads "£" and "’" right), no index column.
 
-    Missing values are empty cells; a status_code column, if present, says why.
+    Missing values are empty cells; a status_code column, if present, says why. With
+    ``provenance`` (dashboard.domain.provenance.Provenance, decision 25) the file ends with comment
+    lines starting "#": the data's own date and each source file (``pd.read_csv(comment="#")``
+    reads the data alone).
     """
     out = df.copy()
     for c in _text_columns(out):
-        out[c] = out[c].map(_defuse)
-    return out.to_csv(index=False).encode("utf-8-sig")
+        out[c] = out[c].map(_csv_cell)
+    out.columns = [_csv_cell(str(c)) for c in out.columns]
+    text = out.to_csv(index=False)
+    if provenance is not None:
+        lines = [f"Data as at: {provenance.as_at}", f"Source: {provenance.source}"]
+        lines += [f"Source file: {f}" for f in provenance.file_lines]
+        text += "".join(
+            f"# {neutralise(line).replace(chr(13), ' ').replace(chr(10), ' ')}\n" for line in lines
+        )
+    return text.encode("utf-8-sig")
 
 
 def sheet_title(name: str) -> str:
@@ -70,6 +102,16 @@ def _cell(v: Any) -> Any:
     return str(v)
 
 
+def _text_cell(cell, text: str):
+    """Write ``text`` as a text cell: never a formula, whatever it starts with. Formula-like text
+    also gets the quote-prefix style (Excel shows it as typed and keeps it text when edited)."""
+    cell.value = text
+    cell.data_type = "s"
+    if is_formula_like(text):
+        cell.quotePrefix = True
+    return cell
+
+
 @st.cache_data(show_spinner=False, max_entries=32, ttl=300)
 def cached_excel_bytes(
     df: pd.DataFrame,
@@ -86,6 +128,16 @@ def cached_excel_bytes(
     return to_excel_bytes(df, sheet_name, title, list(notes), source=source, data_date=data_date)
 
 
+def _suppression_words() -> str:
+    """The suppression rule as stated everywhere (dashboard.access.suppression_rule)."""
+    from dashboard.access import suppression_rule
+
+    try:
+        return suppression_rule()
+    except Exception:  # settings unreadable outside the app: the rule with the default threshold
+        return suppression_rule(5)
+
+
 def to_excel_bytes(
     df: pd.DataFrame,
     sheet_name: str = "Data",
@@ -94,10 +146,15 @@ def to_excel_bytes(
     *,
     source: str | None = None,
     data_date: str | date | None = None,
+    provenance: Any = None,
 ) -> bytes:
     """An .xlsx workbook: the data sheet (optional title row, bold header, filters, frozen header,
     fitted column widths) and a "Notes" sheet with title, source, data date, when it was produced
-    and any notes."""
+    and any notes. With ``provenance`` (decision 25) the source and data date come from it and a
+    "Sources" sheet lists every source file with its year, status and publication date."""
+    if provenance is not None:
+        source = source or provenance.source
+        data_date = data_date or provenance.as_at
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -107,20 +164,20 @@ def to_excel_bytes(
     ws.title = sheet_title(sheet_name)
     row = 1
     if title:
-        ws.cell(row=1, column=1, value=str(title)).font = Font(bold=True, size=14)
-        ws.cell(row=1, column=1).data_type = "s"
+        _text_cell(ws.cell(row=1, column=1), str(title)).font = Font(bold=True, size=14)
         row = 3
     header_row = row
     for j, col in enumerate(df.columns, start=1):
-        c = ws.cell(row=header_row, column=j, value=str(col))
-        c.data_type = "s"
+        c = _text_cell(ws.cell(row=header_row, column=j), str(col))
         c.font = Font(bold=True)
         c.alignment = Alignment(wrap_text=True, vertical="top")
     for i, record in enumerate(df.itertuples(index=False, name=None), start=header_row + 1):
         for j, v in enumerate(record, start=1):
-            c = ws.cell(row=i, column=j, value=_cell(v))
-            if isinstance(c.value, str):
-                c.data_type = "s"  # never a formula, whatever the text starts with
+            value = _cell(v)
+            if isinstance(value, str):
+                _text_cell(ws.cell(row=i, column=j), value)
+            else:
+                ws.cell(row=i, column=j, value=value)
     widths = {}
     for j, col in enumerate(df.columns, start=1):
         lengths = [len(str(col))] + [
@@ -142,7 +199,8 @@ def to_excel_bytes(
         ("Rows", str(len(df))),
         (
             "Missing figures",
-            "An empty cell is a figure that was not published; where a status_code column is present it gives the reason (for example SUPP: suppressed to protect small groups).",
+            "An empty cell is a figure that was not published; where a code is shown it gives the reason. "
+            + _suppression_words(),
         ),
     ]
     if isinstance(notes, str):
@@ -150,11 +208,20 @@ def to_excel_bytes(
     lines += [("Note", str(n)) for n in (notes or [])]
     for i, (k, v) in enumerate(lines, start=1):
         info.cell(row=i, column=1, value=k).font = Font(bold=True)
-        c = info.cell(row=i, column=2, value=v)
-        c.data_type = "s"
+        c = _text_cell(info.cell(row=i, column=2), v)
         c.alignment = Alignment(wrap_text=True, vertical="top")
     info.column_dimensions["A"].width = 18
     info.column_dimensions["B"].width = 100
+    if provenance is not None and len(provenance.files):
+        src = wb.create_sheet("Sources")
+        frame = provenance.frame()
+        for j, col in enumerate(frame.columns, start=1):
+            _text_cell(src.cell(row=1, column=j), str(col)).font = Font(bold=True)
+        for i, record in enumerate(frame.itertuples(index=False, name=None), start=2):
+            for j, v in enumerate(record, start=1):
+                _text_cell(src.cell(row=i, column=j), str(v))
+        for j, width in enumerate((60, 50, 10, 12, 24), start=1):
+            src.column_dimensions[get_column_letter(j)].width = width
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -23,6 +23,7 @@ import streamlit as st
 from dashboard import access, db, settings, support
 from dashboard.access import GOVERNOR, MANAGER, OFFICER, SUPPRESSED, Identity
 from dashboard.data_access.core import CACHE, allowed_key, require
+from dashboard.data_access.provenance import comparison_set, provenance
 from dashboard.store import audit, notes
 from warehouse.queries import governor as q
 
@@ -61,6 +62,10 @@ class Support:
     recommended_action: str
     as_at: object
     app_entries_counted: bool  # the category includes entries made in the app (decision 12)
+    summary: str | None = None  # governor_summary: one sentence, no confidential detail
+    watch_flags: tuple[str, ...] = ()  # governor_watch_flags (confidential: one generic line)
+    rules_not_applied: tuple[str, ...] = ()  # coverage: rules that could not be applied, and why
+    not_categorised_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ class GovernorProfile:
     source: str = SOURCE
     short_source: str = SHORT_SOURCE
     notes: list[str] = field(default_factory=list)
+    source_files: tuple[str, ...] = ()  # one line per source file (decision 25), for the PDF
 
 
 def my_schools(identity: Identity) -> pd.DataFrame:
@@ -195,6 +201,8 @@ def _support(identity: Identity, frames: dict[str, pd.DataFrame], build: str, al
     open_reasons = [r for r in given if r != line]
     confidential = line in given
     category, action, counted = latest["category"], latest["recommended_action"], False
+    summary = latest.get("governor_summary")
+    watch = [str(w) for w in _as_list(latest.get("governor_watch_flags"))]
     if settings.deployment() == "full":  # a governor deployment queries no intelligence at all
         reasons = frames["reasons"]
         # kind, date and open/closed only, never text
@@ -215,6 +223,10 @@ def _support(identity: Identity, frames: dict[str, pd.DataFrame], build: str, al
                         "category": latest["category"],
                         "academy": bool(latest["is_academy"]),
                         "recommended_action": latest["recommended_action"],
+                        "summary": latest.get("governor_summary"),
+                        "governor_summary": latest.get("governor_summary"),
+                        "rules_not_applied": _as_list(latest.get("rules_not_applied")),
+                        "not_categorised_reason": latest.get("not_categorised_reason"),
                     }
                 ]
             ),
@@ -226,17 +238,28 @@ def _support(identity: Identity, frames: dict[str, pd.DataFrame], build: str, al
             reference=reference,
             actions=actions,
             window_months=int(_setting(cfg, "as_at_intelligence_window_months", 12)),
-            min_events=int(_setting(cfg, "rules_concerns_complaints_min", 2)),
+            min_events=int(_setting(cfg, "rules_concerns_complaints_min", 1)),
+            weights=support.Weights.from_settings(
+                {n: json.loads(v) for n, v in zip(cfg["name"], cfg["value_json"], strict=True)}
+            ),
         )
         row = combined.iloc[0]
+        summary = row["governor_summary"]
         category, action, counted = (
             row["category"],
             row["recommended_action"],
             bool(row["app_entries"]),
         )
-        shown = all_reasons[all_reasons["source"] != "intelligence"]
+        main = all_reasons[all_reasons["kind"] != "watch"]
+        shown = main[main["source"] != "intelligence"]
         open_reasons = [r for r in shown["reason"] if isinstance(r, str)]
-        confidential = bool((all_reasons["source"] == "intelligence").any())
+        confidential = bool((main["source"] == "intelligence").any())
+        flags = all_reasons[all_reasons["kind"] == "watch"]
+        watch = [
+            r for r in flags.loc[flags["source"] != "intelligence", "reason"] if isinstance(r, str)
+        ]
+        if (flags["source"] == "intelligence").any() and not confidential and line:
+            watch.append(line)
     reasons_out = open_reasons + ([line] if confidential and line else [])
     return Support(
         int(latest["time_period"]),
@@ -245,15 +268,25 @@ def _support(identity: Identity, frames: dict[str, pd.DataFrame], build: str, al
         str(action),
         latest["as_at"],
         counted,
+        None
+        if summary is None or (isinstance(summary, float) and pd.isna(summary))
+        else str(summary),
+        tuple(watch),
+        tuple(str(r) for r in _as_list(latest.get("rules_not_applied"))),
+        latest.get("not_categorised_reason") if category == "not categorised" else None,
     )
 
 
-def _data_date(info: pd.DataFrame) -> str:
-    if info.empty:
-        return "not recorded"
-    row = info.iloc[0]
-    raw = row.get("load_date") or row.get("finished_at")
-    return str(raw)[:10] if raw else "not recorded"
+def _with_comparison(identity: Identity, achievement: pd.DataFrame) -> pd.DataFrame:
+    """The achievement rows with ``compared_with``: the schools each score is compared with, in
+    words ('nationally' / 'among the 309 schools loaded (Hampshire)'; decision 9), for the
+    profile's statements and tables."""
+    out = achievement.copy()
+    out["compared_with"] = [
+        comparison_set(identity, ks, None if pd.isna(tp) else int(tp))
+        for ks, tp in zip(out["key_stage"], out["time_period"], strict=True)
+    ]
+    return out
 
 
 def school_profile(identity: Identity, urn: int) -> GovernorProfile | None:
@@ -272,15 +305,18 @@ def school_profile(identity: Identity, urn: int) -> GovernorProfile | None:
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
         return None
     gaps = frames["group_gaps"]
+    sources = provenance(identity)
     profile = GovernorProfile(
         school=frames["school"].iloc[0].to_dict(),
         measures=frames["measures"],
-        achievement=frames["achievement"],
+        achievement=_with_comparison(identity, frames["achievement"]),
         group_gaps=gaps[gaps["pupil_group"] != "all"].reset_index(drop=True),
         trends=frames["trends"],
         inspections=frames["inspections"],
         support=_support(identity, frames, build, allowed, urn),
-        data_date=_data_date(frames["info"]),
+        data_date=sources.as_at,
+        source=f"{sources.source}; all under the Open Government Licence v3.0. Support category: the council's school model",
+        source_files=tuple(sources.file_lines),
     )
     audit.record_view(identity.username, identity.role, urn)
     return profile

@@ -19,6 +19,7 @@ from dashboard import access, db, support
 from dashboard.access import MANAGER, OFFICER, Identity
 from dashboard.data_access import notices as notices_access
 from dashboard.data_access.core import CACHE, allowed_key, require, require_intelligence
+from dashboard.domain import support_model
 from dashboard.store import audit, notes
 from dashboard.store import notices as notices_store
 from warehouse.queries import manager as q
@@ -265,8 +266,14 @@ def _combined(
         reference=max(ctx.as_at(time_period), today) if latest else ctx.as_at(time_period),
         actions={k: rules.get(k, "") for k in support_action_keys()},
         window_months=int(rules.get("intelligence_window_months", 12)),
-        min_events=int(rules.get("concerns_complaints_min", 2)),
+        min_events=int(rules.get("concerns_complaints_min", 1)),
+        weights=support.Weights.from_settings(rules),
     )
+    if not intel_ok:  # no confidential detail in the summary or the watch signals (decision 16)
+        out["summary"] = out["governor_summary"].where(
+            out["governor_summary"].notna(), out["summary"]
+        )
+        out["watch_flags"] = out["governor_watch_flags"].map(support_model.listed)
     if intel_ok:
         out = out.merge(_intel_summary(workbook, app, ctx.as_at(time_period), today), on="urn",
                         how="left")  # fmt: skip
@@ -274,7 +281,8 @@ def _combined(
 
 
 def support_action_keys() -> tuple[str, ...]:
-    return ("universal", "academy_concern", "intensive_maintained", "targeted_maintained")
+    return ("universal", "universal_watch", "not_categorised", "academy_concern",
+            "intensive_maintained", "targeted_maintained", "confidential_line")  # fmt: skip
 
 
 def _intel_summary(

@@ -9,11 +9,12 @@ checked (integrity_check) and its record count reported, so a scheduled job can 
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 from pathlib import Path
 
-from dashboard.store.db import connect
+from dashboard.store.db import connect, private_folder
 
 
 def backup(dest: Path, source: Path | None = None) -> int:
@@ -21,7 +22,10 @@ def backup(dest: Path, source: Path | None = None) -> int:
     dest = Path(dest)
     if dest.exists():
         raise FileExistsError(f"{dest} exists: choose a new name (backups are never overwritten)")
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(dest.parent)
+    # 0600 before SQLite writes a byte: a backup holds everything the store does (O_EXCL: a
+    # backup started at the same moment under the same name is refused, not overwritten)
+    os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     with connect(source) as con:
         target = sqlite3.connect(dest)
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -125,6 +126,29 @@ MIGRATIONS: tuple[str, ...] = (
         FROM school_notes WHERE status = 'closed';
     DROP TABLE school_notes;
     """,
+    # 4: sessions that survive a reload and end everywhere at once; single sign-on; sign-in
+    # throttling (issue 19). Portable SQL (SQLite and PostgreSQL): TEXT/INTEGER/REAL only.
+    # users.sign_in: 'password' (a local account) or 'sso' (signs in through the identity provider;
+    # the username is the lower-case e-mail and password_hash never verifies).
+    # users.sessions_revoked_at: every session, and every identity-provider sign-in, of this user
+    # from before this time (epoch seconds) is refused (sign-out, password reset, role change,
+    # deactivation end them all).
+    # sessions.client_hash: the browser a new session was started in (hash of its pre-sign-in
+    # cookie), until the server has handed that browser its session cookie.
+    # sign_in_throttle: failed sign-ins per account and per client, for growing delays.
+    """
+    ALTER TABLE users ADD COLUMN sign_in TEXT NOT NULL DEFAULT 'password';
+    ALTER TABLE users ADD COLUMN sessions_revoked_at REAL NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN client_hash TEXT;
+    ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'password';
+    CREATE INDEX sessions_client ON sessions(client_hash);
+    CREATE INDEX sessions_username ON sessions(username);
+    CREATE TABLE sign_in_throttle (
+        throttle_key TEXT PRIMARY KEY,
+        failures     INTEGER NOT NULL,
+        last_failure REAL NOT NULL
+    );
+    """,
 )
 
 
@@ -163,7 +187,15 @@ def _migrate(con: sqlite3.Connection) -> None:
 def open_store(path: Path | None = None) -> sqlite3.Connection:
     """A new connection to the store (WAL mode, foreign keys on), schema created or migrated."""
     path = Path(path or settings.store_path())
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
+    # Created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+        path.chmod(0o600)  # a store created before this rule: tightened on first open
+    return _connect(path)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(
         path, timeout=10, isolation_level=None
     )  # autocommit; `transaction()` groups
@@ -176,6 +208,14 @@ def open_store(path: Path | None = None) -> sqlite3.Connection:
     con.execute("PRAGMA synchronous=FULL")
     _migrate(con)
     return con
+
+
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` (and missing parents) as 0700 (owner only). An existing folder is left
+    as it is: it may be shared on purpose (a data folder an operator set up)."""
+    if not folder.is_dir():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)  # mkdir's mode is masked by the umask
 
 
 @contextmanager

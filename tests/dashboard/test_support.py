@@ -1,4 +1,6 @@
-"""Decision 12 worked by hand: the warehouse's category combined with entries made in the app."""
+"""Decision 12 worked by hand: the warehouse's category combined with entries made in the app
+(dashboard/domain/support_model.py), under decision 11 revised: watch signals never set a category alone;
+two from different sources make the targeted reason T5."""
 
 from datetime import date
 
@@ -9,6 +11,8 @@ from dashboard import support
 REF = date(2026, 11, 23)
 ACTIONS = {
     "universal": "U",
+    "universal_watch": "UW",
+    "not_categorised": "NC",
     "academy_concern": "DfE",
     "intensive_maintained": "IM",
     "targeted_maintained": "TM",
@@ -21,6 +25,12 @@ def schools(*rows):
 
 def reasons(*rows):
     return pd.DataFrame(rows, columns=["urn", "rule_id", "level", "reason", "source"])
+
+
+def reasons_full(*rows):
+    """Warehouse rows as support_reasons holds them (kind, headline, fact_date, evidence)."""
+    cols = ["urn", "rule_id", "kind", "reason", "headline", "source", "fact_date", "evidence"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def notes(*rows):
@@ -71,7 +81,7 @@ def test_app_notice_older_than_the_window_does_not_count():
     assert out.iloc[0]["category"] == "universal"
 
 
-def test_one_app_concern_plus_one_workbook_complaint_is_targeted_for_an_academy():
+def test_one_app_concern_plus_one_workbook_complaint_is_a_watch_signal_not_a_category():
     out, rs = run(
         schools((3, "C", "universal", True, "U")),
         reasons(),
@@ -79,35 +89,78 @@ def test_one_app_concern_plus_one_workbook_complaint_is_targeted_for_an_academy(
         events((3, "complaint", "2026-02-01"), (3, "visit", "2026-03-01")),
     )
     row = out.iloc[0]
-    assert row["category"] == "targeted" and row["recommended_action"] == "DfE"
-    assert row["reasons"] == [
-        "2 concerns and complaints in the 12 months to 2026-11-23 (1 complaints and 0 concerns"
-        " in the council workbook, 1 concerns entered in the app)"
+    assert row["category"] == "universal" and row["recommended_action"] == "UW"
+    assert row["reasons"] == []
+    assert row["watch_flags"] == [
+        "2 concerns and complaints in the 12 months to 2026-11-23 (1 complaint and 0 concerns"
+        " in the council workbook, 1 concern entered in the app)"
     ]
+    assert row["summary"] == (
+        "Universal support; watch: 2 concerns and complaints in the 12 months to November 2026"
+    )
 
 
-def test_one_app_concern_alone_is_not_enough_and_old_workbook_events_do_not_count():
+def test_old_workbook_events_do_not_count():
     out, _ = run(
         schools((3, "C", "universal", False, "U")),
         reasons(),
         notes((3, "concern", "2026-06-01")),
         events((3, "complaint", "2025-01-01")),
     )
-    assert out.iloc[0]["category"] == "universal"
+    assert out.iloc[0]["watch_flags"] == [
+        "1 concern or complaint in the 12 months to 2026-11-23 (0 complaints and 0 concerns"
+        " in the council workbook, 1 concern entered in the app)"
+    ]
 
 
-def test_app_concern_restates_an_existing_t8_reason_instead_of_adding_a_second():
+def test_app_concern_restates_an_existing_w5_instead_of_adding_a_second():
     out, rs = run(
-        schools((4, "D", "targeted", False, "TM")),
+        schools((4, "D", "universal", False, "UW")),
         reasons(
-            (4, "T8_concerns_complaints", "targeted", "2 concerns and complaints", "intelligence")
+            (4, "W5_concerns_complaints", "watch", "2 concerns and complaints", "intelligence")
         ),
         notes((4, "concern", "2026-10-01")),
         events((4, "concern", "2026-01-10"), (4, "complaint", "2026-02-10")),
     )
-    assert out.iloc[0]["category"] == "targeted"
-    assert len(out.iloc[0]["reasons"]) == 1
-    assert out.iloc[0]["reasons"][0].startswith("3 concerns and complaints")
+    assert out.iloc[0]["category"] == "universal"
+    assert len(out.iloc[0]["watch_flags"]) == 1
+    assert out.iloc[0]["watch_flags"][0].startswith("3 concerns and complaints")
+
+
+def test_app_signal_plus_a_data_signal_from_the_warehouse_is_targeted():
+    # W1 (data) from the warehouse + an app headteacher change (intelligence): two sources -> T5
+    w1 = (9, "W1_low_achievement", "watch", "KS2 achievement percentile 12", "KS2 achievement in the"
+          " bottom 20% nationally in 2024/25 (percentile 12)", "data", date(2025, 8, 31), 1.2)  # fmt: skip
+    out, rs = run(
+        schools((9, "I", "universal", False, "UW")),
+        reasons_full(w1),
+        notes((9, "headteacher_change", "2026-09-01")),
+    )
+    row = out.iloc[0]
+    assert row["category"] == "targeted" and row["recommended_action"] == "TM"
+    assert list(rs.loc[rs["kind"] != "watch", "rule_id"]) == ["T5_independent_signals"]
+    assert row["summary"] == (
+        "KS2 achievement in the bottom 20% nationally in 2024/25 (percentile 12) and headteacher"
+        " changed September 2026 (entered in the app)"
+    ) or row["summary"] == (
+        "Headteacher changed September 2026 (entered in the app) and KS2 achievement in the bottom"
+        " 20% nationally in 2024/25 (percentile 12)"
+    )
+    # the governor's sentence never names the confidential signal
+    assert "eadteacher" not in row["governor_summary"]
+
+
+def test_two_signals_from_the_same_source_are_not_independent():
+    w5 = (10, "W5_concerns_complaints", "watch", "1 concern or complaint", "1 concern or complaint",
+          "intelligence", date(2026, 5, 1), 0.9)  # fmt: skip
+    out, rs = run(
+        schools((10, "J", "universal", False, "UW")),
+        reasons_full(w5),
+        notes((10, "headteacher_change", "2026-09-01")),
+    )
+    row = out.iloc[0]
+    assert row["category"] == "universal" and len(row["watch_flags"]) == 2
+    assert "T5_independent_signals" not in set(rs["rule_id"])
 
 
 def test_visits_notes_and_dfe_concerns_do_not_change_the_category():
@@ -124,7 +177,7 @@ def test_visits_notes_and_dfe_concerns_do_not_change_the_category():
 def test_intensive_reasons_come_first_and_targeted_school_with_app_notice_becomes_intensive():
     out, rs = run(
         schools((6, "F", "targeted", False, "TM")),
-        reasons((6, "T3_low_achievement", "targeted", "low", "data")),
+        reasons((6, "T1_requires_improvement", "targeted", "low", "inspection")),
         notes((6, "notice_of_concern", "2026-09-01")),
     )
     assert out.iloc[0]["category"] == "intensive"
@@ -134,20 +187,34 @@ def test_intensive_reasons_come_first_and_targeted_school_with_app_notice_become
     )
 
 
-def test_priority_order_category_then_reasons_then_percentile():
+def test_priority_order_category_then_rank_in_category_then_percentile():
     df = pd.DataFrame(
         {
-            "urn": [1, 2, 3, 4],
-            "name": ["A", "B", "C", "D"],
-            "category": ["universal", "targeted", "targeted", "intensive"],
-            "n_reasons": [0, 1, 1, 1],
-            "national_percentile": [5.0, 40.0, 10.0, None],
-            "rank_among_loaded": [10, 4, 9, None],
-            "n_loaded": [10, 10, 10, None],
+            "urn": [1, 2, 3, 4, 5],
+            "name": ["A", "B", "C", "D", "E"],
+            "category": ["universal", "targeted", "targeted", "intensive", "targeted"],
+            "n_reasons": [0, 1, 1, 1, 2],
+            "evidence_score": [0.0, 4.0, 4.0, 10.0, 9.5],
+            "national_percentile": [5.0, 40.0, 10.0, None, 60.0],
+            "rank_among_loaded": [10, 4, 9, None, 2],
+            "n_loaded": [10, 10, 10, None, 10],
         }
     )
-    assert list(support.priority_order(df)["urn"]) == [4, 3, 2, 1]
-    assert list(support.priority_order(df)["rank"]) == [1, 2, 3, 4]
+    df["rank_in_category"] = support.rank_in_category(df)
+    # targeted: E (9.5) first, then B and C tied at 4.0 -> URN order (as the warehouse)
+    assert list(df["rank_in_category"]) == [1, 2, 3, 1, 1]
+    assert list(support.priority_order(df)["urn"]) == [4, 5, 2, 3, 1]
+    assert list(support.priority_order(df)["rank"]) == [1, 2, 3, 4, 5]
+
+
+def test_evidence_weight_by_hand():
+    w = support.Weights()
+    # intensive fact on the as-at date, no significance: 10
+    assert w.evidence("intensive", date(2026, 11, 23), REF) == 10.0
+    # targeted fact 24 months (730.5 days ~ 730) earlier: 4 x 0.5^(730/30.4375/24) = 4 x 0.50034 = 2.001
+    assert w.evidence("targeted", date(2024, 11, 23), REF) == 2.001
+    # watch with significance 0.5 on the day: 1 x 1 x 1.5
+    assert w.evidence("watch", REF, REF, 0.5) == 1.5
 
 
 def test_window_edges():
@@ -185,7 +252,7 @@ def test_closed_notice_leaves_a_second_open_one_counting():
     ]
 
 
-def test_app_headteacher_change_in_the_window_is_a_targeted_reason():
+def test_app_headteacher_change_in_the_window_is_a_watch_signal_never_a_category_alone():
     out, rs = run(
         schools((7, "G", "universal", False, "U")),
         reasons(),
@@ -195,12 +262,12 @@ def test_app_headteacher_change_in_the_window_is_a_targeted_reason():
         ),
     )
     row = out.iloc[0]
-    assert row["category"] == "targeted" and row["recommended_action"] == "TM"
-    assert row["app_entries"]
-    assert row["reasons"] == [
+    assert row["category"] == "universal" and row["recommended_action"] == "UW"
+    assert row["app_entries"] and row["reasons"] == []
+    assert row["watch_flags"] == [
         "Headteacher changed 2026-09-01 (entered in the app), within the 12 months to 2026-11-23"
     ]
-    assert list(rs["rule_id"]) == ["T7_headteacher_change_app"]
+    assert list(rs["rule_id"]) == ["W4_headteacher_change_app"]
     assert list(rs["source"]) == ["intelligence"]  # governors: only the confidential line
 
 
@@ -210,15 +277,34 @@ def test_app_headteacher_change_outside_the_window_adds_nothing():
         reasons(),
         notes((7, "headteacher_change", "2025-11-23")),  # exactly 12 months before: outside
     )
-    assert out.iloc[0]["category"] == "universal" and out.iloc[0]["reasons"] == []
+    assert out.iloc[0]["category"] == "universal" and out.iloc[0]["watch_flags"] == []
     assert not out.iloc[0]["app_entries"] and rs.empty
 
 
-def test_app_headteacher_change_is_not_repeated_when_the_warehouse_gives_t7():
-    t7 = "Headteacher changed in the last 12 months to 2026-08-31 (headteacher 2026-04-01)"
+def test_app_headteacher_change_is_not_repeated_when_the_warehouse_gives_w4():
+    w4 = "Headteacher changed in the last 12 months to 2026-08-31 (headteacher 2026-04-01)"
     out, _ = run(
-        schools((8, "H", "targeted", False, "TM")),
-        reasons((8, "T7_headteacher_change", "targeted", t7, "intelligence")),
+        schools((8, "H", "universal", False, "UW")),
+        reasons((8, "W4_headteacher_change", "watch", w4, "intelligence")),
         notes((8, "headteacher_change", "2026-10-01")),
     )
-    assert out.iloc[0]["reasons"] == [t7] and not out.iloc[0]["app_entries"]
+    assert out.iloc[0]["watch_flags"] == [w4] and not out.iloc[0]["app_entries"]
+
+
+def test_not_categorised_keeps_its_reason_and_never_a_blank_action():
+    s = pd.DataFrame(
+        [(11, "K", "not categorised", False, None, None)],
+        columns=[
+            "urn",
+            "name",
+            "category",
+            "academy",
+            "recommended_action",
+            "not_categorised_reason",
+        ],
+    )
+    out, _ = run(s, reasons())
+    row = out.iloc[0]
+    assert row["category"] == "not categorised" and row["recommended_action"] == "NC"
+    assert row["not_categorised_reason"].startswith("Not categorised: ")
+    assert row["summary"] == row["not_categorised_reason"]

@@ -40,6 +40,8 @@ CREATE TABLE dfe_concerns (urn INTEGER, raised_date DATE, raised_with VARCHAR, s
     source_file VARCHAR, source_line INTEGER, source VARCHAR);
 CREATE TABLE statistical_neighbours (la_code INTEGER, neighbour_la_code INTEGER, rank INTEGER);
 CREATE TABLE load_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE load_files (file_name VARCHAR NOT NULL, kind VARCHAR, time_period INTEGER, file_status VARCHAR,
+    manifest_order INTEGER, encoding VARCHAR, n_rows INTEGER, n_columns INTEGER, action VARCHAR NOT NULL, note VARCHAR);
 """
 
 LA, OTHER_LA = 900, 901
@@ -48,6 +50,9 @@ D = dt.date.fromisoformat
 
 def create_core(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(CORE_DDL)
+    # the council the warehouse serves (core's home_la), which the model's county_schools reads
+    con.execute("CREATE TABLE home_la (la_code INTEGER, la_name VARCHAR, chosen_by VARCHAR)")
+    con.execute("INSERT INTO home_la VALUES (?, 'Testshire', 'test')", [LA])
 
 
 def school(

@@ -30,10 +30,11 @@ def test_attainment_only_years_are_labelled(built):
     assert bad == 0
 
 
-def test_every_non_universal_school_has_a_reason(built):
+def test_every_targeted_or_intensive_school_has_a_reason_and_a_summary(built):
     assert (
         built.execute(
-            "SELECT count(*) FROM support_category WHERE category <> 'universal' AND len(reasons) = 0"
+            """SELECT count(*) FROM support_category
+               WHERE category IN ('targeted', 'intensive') AND (len(reasons) = 0 OR summary IS NULL)"""
         ).fetchone()[0]
         == 0
     )

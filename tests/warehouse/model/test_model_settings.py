@@ -83,5 +83,6 @@ def test_method_page_lists_every_setting_and_rule():
     text = ms.method_markdown()
     for s in ms.load().values():
         assert f"`{s.section}.{s.key}`" in text
-    for rule in ("I1_inadequate", "I5_low_achievement_progress", "T8_concerns_complaints"):
+    for rule in ("I1_inadequate", "I5_low_achievement_progress", "T5_independent_signals", "T6_stuck",
+                 "W5_concerns_complaints", "W7_similar_schools"):  # fmt: skip
         assert rule in text

@@ -27,9 +27,14 @@ SELECT DISTINCT urn, time_period FROM support_reasons WHERE confidential;
 DELETE FROM support_reasons WHERE confidential;
 UPDATE support_category AS sc
 SET reasons = governor_reasons,
+    summary = governor_summary,
+    watch_flags = governor_watch_flags,
+    watch_rule_ids = coalesce(
+        (SELECT list(r.rule_id ORDER BY r.rule_id) FROM support_reasons AS r
+         WHERE r.urn = sc.urn AND r.time_period = sc.time_period AND r.kind = 'watch'), []::VARCHAR[]),
     rule_ids = coalesce(
         (SELECT list(r.rule_id ORDER BY r.rule_id) FROM support_reasons AS r
-         WHERE r.urn = sc.urn AND r.time_period = sc.time_period), []::VARCHAR[])
+         WHERE r.urn = sc.urn AND r.time_period = sc.time_period AND r.kind <> 'watch'), []::VARCHAR[])
         || CASE WHEN EXISTS (SELECT 1 FROM confidential_years AS c
                              WHERE c.urn = sc.urn AND c.time_period = sc.time_period)
                 THEN ['confidential'] ELSE []::VARCHAR[] END;

@@ -1,31 +1,119 @@
--- Support category per school and year (decision 11): intensive if any intensive reason, else targeted if
--- any targeted reason, else universal. Academies: raise concerns with the DfE, never intervene (domain).
--- governor_reasons replaces every confidential reason by one generic line (decision 16).
+-- Support category per school and year (decision 11 revised): intensive if any intensive reason, else
+-- targeted if any targeted reason (watch signals never count alone; two independent ones make reason T5),
+-- else universal; 'not categorised' only where the school has no results, absence, inspection or council
+-- intelligence at all (input_coverage), with the reason. Academies: raise concerns with the DfE, never
+-- intervene (domain). Governor columns replace every confidential item by one generic line (decision 16).
+-- Within a category, rank_in_category 1 is the first visit: evidence_score = the reasons' and watch
+-- signals' evidence (support_reasons.evidence) + a bonus per independent source beyond the first.
+-- 'Requires improvement (...)' -> 'requires improvement (...)' after 'and'; 'KS2 ...' stays as it is.
+CREATE OR REPLACE TEMP MACRO lower_first(h) AS
+    CASE WHEN substr(h, 2, 1) = lower(substr(h, 2, 1)) THEN lower(left(h, 1)) || substr(h, 2) ELSE h END;
 CREATE OR REPLACE TABLE support_category AS
-WITH agg AS (
+WITH r AS (
+    SELECT *, CASE kind WHEN 'intensive' THEN 0 WHEN 'targeted' THEN 1 ELSE 2 END AS kind_order,
+           upper(left(headline, 1)) || substr(headline, 2) AS cap_headline
+    FROM support_reasons
+),
+agg AS (
     SELECT urn, time_period,
-           bool_or(level = 'intensive') AS any_intensive,
-           list(reason ORDER BY CASE level WHEN 'intensive' THEN 0 ELSE 1 END, rule_id, key_stage) AS reasons,
-           list(reason ORDER BY CASE level WHEN 'intensive' THEN 0 ELSE 1 END, rule_id, key_stage)
-             FILTER (WHERE NOT confidential) AS open_reasons,
-           bool_or(confidential) AS any_confidential,
-           list(DISTINCT rule_id ORDER BY rule_id) AS rule_ids
-    FROM support_reasons GROUP BY urn, time_period
+           bool_or(kind = 'intensive') AS any_intensive,
+           bool_or(kind = 'targeted') AS any_targeted,
+           list(reason ORDER BY kind_order, evidence DESC, rule_id, key_stage) FILTER (WHERE kind <> 'watch') AS reasons,
+           list(reason ORDER BY kind_order, evidence DESC, rule_id, key_stage)
+             FILTER (WHERE kind <> 'watch' AND NOT confidential) AS open_reasons,
+           bool_or(confidential AND kind <> 'watch') AS confidential_reason,
+           list(reason ORDER BY evidence DESC, rule_id, key_stage) FILTER (WHERE kind = 'watch') AS watch_flags,
+           list(reason ORDER BY evidence DESC, rule_id, key_stage) FILTER (WHERE kind = 'watch' AND NOT confidential) AS open_watch,
+           bool_or(confidential AND kind = 'watch') AS confidential_watch,
+           list(DISTINCT rule_id ORDER BY rule_id) FILTER (WHERE kind <> 'watch') AS rule_ids,
+           list(DISTINCT rule_id ORDER BY rule_id) FILTER (WHERE kind = 'watch') AS watch_rule_ids,
+           -- the strongest reason, and the strongest one from another source (for the one-sentence summary)
+           arg_min(cap_headline, (kind_order, -evidence, rule_id)) FILTER (WHERE kind <> 'watch') AS top_headline,
+           arg_min(rule_id, (kind_order, -evidence, rule_id)) FILTER (WHERE kind <> 'watch') AS top_rule,
+           arg_min(source, (kind_order, -evidence, rule_id)) FILTER (WHERE kind <> 'watch') AS top_source,
+           arg_min(cap_headline, (kind_order, -evidence, rule_id)) FILTER (WHERE kind <> 'watch' AND NOT confidential) AS top_open_headline,
+           arg_min(rule_id, (kind_order, -evidence, rule_id)) FILTER (WHERE kind <> 'watch' AND NOT confidential) AS top_open_rule,
+           arg_min(source, (kind_order, -evidence, rule_id)) FILTER (WHERE kind <> 'watch' AND NOT confidential) AS top_open_source,
+           list(struct_pack(source := source, headline := headline, confidential := confidential, rule_id := rule_id)
+                ORDER BY kind_order, evidence DESC, rule_id) FILTER (WHERE kind <> 'watch') AS ranked,
+           arg_max(headline, evidence) FILTER (WHERE kind = 'watch') AS top_watch,
+           arg_max(headline, evidence) FILTER (WHERE kind = 'watch' AND NOT confidential) AS top_open_watch,
+           sum(evidence) AS evidence_sum,
+           count(DISTINCT source) AS n_sources
+    FROM r GROUP BY urn, time_period
+),
+second AS (  -- the strongest reason from a source other than the strongest reason's
+    SELECT urn, time_period,
+           list_filter(ranked, lambda x: x.source <> top_source AND x.rule_id NOT IN ('I6_requires_improvement_declining', 'T5_independent_signals'))[1].headline AS second_headline,
+           list_filter(ranked, lambda x: x.source <> top_open_source AND NOT x.confidential
+                                         AND x.rule_id NOT IN ('I6_requires_improvement_declining', 'T5_independent_signals'))[1].headline AS second_open_headline
+    FROM agg
 ),
 cat AS (
-    SELECT sy.urn, sy.time_period, sy.as_at, sy.la_code, sy.phase, sy.is_academy,
-           CASE WHEN a.any_intensive THEN 'intensive' WHEN a.urn IS NOT NULL THEN 'targeted' ELSE 'universal' END AS category,
-           coalesce(a.reasons, []) AS reasons,
-           coalesce(a.rule_ids, []) AS rule_ids,
-           coalesce(a.open_reasons, [])
-             || CASE WHEN a.any_confidential THEN [getvariable('actions_confidential_line')] ELSE [] END AS governor_reasons
-    FROM school_years sy LEFT JOIN agg a USING (urn, time_period)
+    SELECT sy.urn, sy.time_period, sy.as_at, sy.la_code, sy.phase, sy.is_academy, c.rules_not_applied,
+           c.not_categorised AS nc,
+           i.judgement_words || ' (' || i.when_words || ')' AS inspection_words,
+           CASE WHEN a.any_intensive THEN 'intensive'
+                WHEN a.any_targeted THEN 'targeted'
+                WHEN c.not_categorised THEN 'not categorised'
+                ELSE 'universal' END AS category,
+           a.*  EXCLUDE (urn, time_period), s.second_headline, s.second_open_headline
+    FROM school_years sy
+    JOIN input_coverage c USING (urn, time_period)
+    LEFT JOIN school_inspection_status i USING (urn, time_period)
+    LEFT JOIN agg a USING (urn, time_period)
+    LEFT JOIN second s USING (urn, time_period)
+),
+worded AS (
+    SELECT *,
+        CASE WHEN category = 'not categorised'
+             THEN 'Not categorised: no results, absence figures, inspection or council intelligence are loaded for this school'
+                  || ' as at ' || strftime(as_at, '%-d %B %Y') END AS not_categorised_reason,
+        CASE WHEN top_rule IN ('I6_requires_improvement_declining', 'T5_independent_signals') OR second_headline IS NULL
+             THEN top_headline ELSE top_headline || ' and ' || lower_first(second_headline) END AS reason_sentence,
+        CASE WHEN top_open_rule IN ('I6_requires_improvement_declining', 'T5_independent_signals') OR second_open_headline IS NULL
+             THEN top_open_headline ELSE top_open_headline || ' and ' || lower_first(second_open_headline) END AS open_sentence,
+        round(coalesce(evidence_sum, 0) + getvariable('rules_evidence_source_bonus') * greatest(coalesce(n_sources, 0) - 1, 0), 2)
+          AS evidence_score
+    FROM cat
 )
-SELECT urn, time_period, la_code, phase, category, reasons, governor_reasons, rule_ids, is_academy,
-       CASE WHEN category = 'universal' THEN getvariable('actions_universal')
+SELECT urn, time_period, la_code, phase, category,
+       CASE category
+         WHEN 'not categorised' THEN not_categorised_reason
+         WHEN 'universal' THEN
+           CASE WHEN top_watch IS NOT NULL THEN 'Universal support; watch: ' || top_watch
+                ELSE 'Universal support: no rule for targeted or intensive support applies'
+                     || coalesce('; latest inspection: ' || inspection_words, '') END
+         ELSE reason_sentence END AS summary,
+       CASE category
+         WHEN 'not categorised' THEN not_categorised_reason
+         WHEN 'universal' THEN
+           CASE WHEN top_open_watch IS NOT NULL THEN 'Universal support; watch: ' || top_open_watch
+                ELSE 'Universal support: no rule for targeted or intensive support applies'
+                     || coalesce('; latest inspection: ' || inspection_words, '') END
+         ELSE coalesce(open_sentence, upper(left(category, 1)) || substr(category, 2) || ' support: '
+                       || getvariable('actions_confidential_line')) END AS governor_summary,
+       coalesce(reasons, []) AS reasons,
+       coalesce(open_reasons, [])
+         || CASE WHEN confidential_reason THEN [getvariable('actions_confidential_line')] ELSE [] END AS governor_reasons,
+       coalesce(watch_flags, []) AS watch_flags,
+       coalesce(open_watch, [])
+         || CASE WHEN confidential_watch AND NOT coalesce(confidential_reason, FALSE)
+                 THEN [getvariable('actions_confidential_line')] ELSE [] END AS governor_watch_flags,
+       coalesce(rule_ids, []) AS rule_ids,
+       coalesce(watch_rule_ids, []) AS watch_rule_ids,
+       evidence_score,
+       CAST(row_number() OVER (PARTITION BY time_period, la_code, category ORDER BY evidence_score DESC, urn) AS INTEGER)
+         AS rank_in_category,
+       rules_not_applied,
+       not_categorised_reason,
+       is_academy,
+       CASE WHEN category = 'not categorised' THEN getvariable('actions_not_categorised')
+            WHEN category = 'universal' AND watch_flags IS NOT NULL THEN getvariable('actions_universal_watch')
+            WHEN category = 'universal' THEN getvariable('actions_universal')
             WHEN is_academy THEN getvariable('actions_academy_concern')
             WHEN category = 'intensive' THEN getvariable('actions_intensive_maintained')
             ELSE getvariable('actions_targeted_maintained') END AS recommended_action,
        as_at
-FROM cat
+FROM worded
 ORDER BY urn, time_period;

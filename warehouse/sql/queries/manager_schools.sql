@@ -1,4 +1,4 @@
--- One row per school of the LA ($la_code) for a model year ($time_period): attributes, the ETL's support
+-- One row per open school of the LA ($la_code) for a model year ($time_period): attributes, the ETL's support
 -- category, the weakest key stage's achievement, trend directions, latest inspection, persistent absence and
 -- the chosen pupil group's headline figures. Rows restricted to the caller's schools ($allowed).
 WITH s AS (
@@ -7,6 +7,8 @@ WITH s AS (
     FROM schools
     WHERE la_code = $la_code::INTEGER
       AND ($allowed::INTEGER[] IS NULL OR list_contains($allowed::INTEGER[], urn))
+      -- the schools "the county" counts: its open schools (county_schools, figures.toml [counts])
+      AND urn IN (SELECT urn FROM county_schools WHERE is_open)
 ),
 ach AS (
     SELECT urn, arg_min(key_stage, coalesce(achievement_score, 1e9)) AS key_stage
@@ -56,6 +58,8 @@ g AS (  -- the chosen group's headline figures ('send': census context, see the 
     GROUP BY urn
 )
 SELECT s.*, coalesce(sc.category, 'not categorised') AS category, sc.recommended_action, sc.as_at,
+       sc.summary, sc.governor_summary, sc.watch_flags, sc.governor_watch_flags, sc.evidence_score,
+       sc.rank_in_category, sc.rules_not_applied, sc.not_categorised_reason,
        coalesce(sc.is_academy, s.is_academy, FALSE) AS academy,
        a.key_stage, a.attainment_score, a.progress_score, a.achievement_score, a.method, a.method_note,
        a.national_percentile, a.rank_among_loaded, a.n_loaded, a.achievement_band, a.band_basis, a.cohort,
