@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 WAREHOUSE ?= data/warehouse.duckdb
 SOURCE ?= data/default_county
 
-.PHONY: setup run test etl default-data bench bench-national bench-sessions bench-soak lint browser-deps office-deps deploy-deps
+# Fetch the latest published files for LA (and load them): make refresh LA=850
+LA ?=
+FETCHED ?= data/fetched
+
+.PHONY: refresh setup run test etl default-data bench bench-national bench-sessions bench-soak lint browser-deps office-deps deploy-deps
 
 $(BIN)/activate: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -53,6 +57,11 @@ default-data: $(BIN)/activate
 
 etl: $(BIN)/activate
 	$(BIN)/python -m etl load $(SOURCE) --warehouse $(WAREHOUSE)
+
+refresh: $(BIN)/activate
+	@test -n "$(LA)" || { echo "make refresh needs LA=<three-digit LA code>"; exit 2; }
+	$(BIN)/python -m etl fetch $(FETCHED) --la $(LA) $(FETCH_ARGS)
+	$(BIN)/python -m etl load $(FETCHED) --warehouse $(WAREHOUSE)
 
 run: $(BIN)/activate default-data
 	$(BIN)/streamlit run dashboard/app.py --server.port 8501
