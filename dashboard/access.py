@@ -26,6 +26,38 @@ INTELLIGENCE_ROLES = frozenset({MANAGER, OFFICER})
 SUPPRESSED_ROLES = frozenset({GOVERNOR, BRIEFING})
 
 SUPPRESSED = "SUPP (small group)"
+# Codes with which the DfE suppressed a figure before publication (its rule, not ours): a row with
+# one of these and no value counts as hidden when deciding secondary suppression.
+PUBLISHED_SUPPRESSION_CODES = frozenset({"SUPP", "c"})
+DFE_SUPPRESSION_WORDS = (
+    "suppressed by the DfE before publication (its rule: usually where 5 or fewer pupils are "
+    "covered by the measure, and in other cases it judges disclosive)"
+)
+
+
+def suppression_rule(threshold: int | None = None) -> str:
+    """THE suppression rule in words (decision 17), shown wherever SUPP codes can appear.
+
+    Two sources, never confused: the DfE's own suppression of its published figures (code SUPP),
+    and ours for figures shown to governors and on briefing screens (code "SUPP (small group)").
+    """
+    n = settings.suppression_threshold() if threshold is None else int(threshold)
+    return (
+        f"SUPP: {DFE_SUPPRESSION_WORDS}. "
+        f"{SUPPRESSED}: hidden here because the group has {n} pupils or fewer, or because, with "
+        "the other figures shown, it would let a hidden figure be worked out."
+    )
+
+
+def suppressed_meaning(threshold: int | None = None) -> str:
+    """What our code "SUPP (small group)" means, for a code legend."""
+    n = settings.suppression_threshold() if threshold is None else int(threshold)
+    return (
+        f"Hidden here: a group of {n} pupils or fewer, or a figure that would let a hidden one "
+        "be worked out from the others shown"
+    )
+
+
 # Pupil groups that add up to the `all` group: hiding one part alone would let total - rest reveal it.
 GROUP_PARTITIONS: tuple[tuple[str, ...], ...] = (
     ("disadvantaged", "non_disadvantaged"),
@@ -248,6 +280,14 @@ def suppress(
     out = df.copy()
     counts = pd.to_numeric(out[count_col], errors="coerce")
     hide = counts.notna() & (counts <= threshold)
+    # A figure the DfE suppressed (value missing, code SUPP) is as hidden as one we hide: the other
+    # parts of its partition and the total must not give it away (issue 16: a group of 9, SUPP in
+    # the published file, whose figure the total and the other group revealed).
+    published_hidden = pd.Series(False, index=out.index)
+    if code_col in out.columns and value_cols:
+        codes = out[code_col].astype("object")
+        no_value = out[list(value_cols)[0]].isna()
+        published_hidden = no_value & codes.isin(PUBLISHED_SUPPRESSION_CODES)
     if group_col is not None and len(out):
         keys = list(by)
         if keys:
@@ -258,7 +298,7 @@ def suppress(
         # another part of its partition is), so blocks with nothing hidden are skipped: the same
         # result, without a Python pass over every measure of every year (most of a governor
         # profile's server time before).
-        blocks = [index for index in blocks if hide.loc[index].any()]
+        blocks = [index for index in blocks if (hide | published_hidden).loc[index].any()]
         changed = True
         while changed:
             changed = False
@@ -266,18 +306,20 @@ def suppress(
                 block = out.loc[index]
                 names = block[group_col]
                 total = index[(names == total_group).to_numpy()]
-                if len(total) == 0 or hide.loc[total].all():
+                gone = hide | published_hidden
+                if len(total) == 0 or gone.loc[total].all():
                     continue
                 for parts in partitions:
                     rows = index[names.isin(parts).to_numpy()]
-                    hidden = [r for r in rows if hide.loc[r]]
-                    shown = [r for r in rows if not hide.loc[r]]
+                    hidden = [r for r in rows if gone.loc[r]]
+                    shown = [r for r in rows if not gone.loc[r]]
                     if len(hidden) == 1 and shown:
                         # the smallest known count; unknown counts last
                         smallest = min(
                             shown, key=lambda r: (pd.isna(counts.loc[r]), counts.fillna(0).loc[r])
                         )
                         hide.loc[smallest] = True
+                        gone.loc[smallest] = True
                         changed = True
     for col in [count_col, *value_cols]:
         out[col] = out[col].where(~hide)

@@ -291,12 +291,12 @@ def latest_rows(profile, names: list[str]) -> pd.DataFrame:
         r = r.sort_values("time_period").iloc[-1]
         rows.append(
             {
-                "Measure": label(name),
+                "Measure": label(name, r.get("source_field")),  # persistent absence: threshold
                 "Year": fmt_year(r["time_period"]),
                 "School": fmt_measure(name, r["value"], r["status_code"]),
                 "Local authority": fmt_measure(name, r["la_value"], r["la_status_code"])
                 if not is_missing(r["la_value"]) or not is_missing(r["la_status_code"])
-                else "not published",
+                else "not in the files loaded",  # the DfE may publish it elsewhere (issue 16)
                 "National": fmt_measure(name, r["national_value"], r["national_status_code"]),
                 "What it means": explain(name),
             }
@@ -441,7 +441,7 @@ def sections(profile, *, with_charts: bool = True) -> list:
             [(label(m), explain(m)) for m in shown if (profile.measures["measure"] == m).any()]
         ),
         pdf.Heading("Source", 2),
-        pdf.Paragraph(f"{profile.source}. Data as at {profile.data_date}."),
+        pdf.Paragraph(f"{profile.source}. Data as at: {profile.data_date}"),
     ]
     return out
 

@@ -11,9 +11,11 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.access import SUPPRESSED
-from dashboard.components.format import CODE_MEANINGS, KINDS, fmt_measure, fmt_year, is_missing
+from dashboard.components.format import fmt_measure, fmt_year, is_missing
+from dashboard.components.format import ordinal as ordinal
 from dashboard.components.measures import higher_is_better, measure
+from dashboard.domain import statements
+from warehouse import figures
 
 # measure -> (subject of the sentence, what the figure is: "{v}" is the formatted value)
 PHRASES: dict[str, tuple[str, str]] = {
@@ -25,36 +27,21 @@ PHRASES: dict[str, tuple[str, str]] = {
     "overall_absence_pct": ("Overall absence", "{v} of sessions were missed"),
     "persistent_absence_pct": (
         "Persistent absence",
-        "{v} of pupils missed 10% or more of sessions",
+        "{v} of pupils missed {threshold}% or more of sessions",
     ),
 }
 CONFIDENTIAL_NOTE = "not shown"
 
 
-def _shown(measure_name: str, value: Any) -> float | None:
-    """The value rounded as it is displayed, for comparisons."""
-    if is_missing(value):
-        return None
-    decimals = KINDS[measure(measure_name).kind][0]
-    return round(float(value) + 0.0, decimals)
-
-
 def compare(measure_name: str, value: Any, other: Any) -> str | None:
-    """'above' | 'below' | 'the same as' on the displayed figures; None if either is missing."""
-    a, b = _shown(measure_name, value), _shown(measure_name, other)
-    if a is None or b is None:
-        return None
-    return "above" if a > b else "below" if a < b else "the same as"
+    """'above' | 'below' | 'the same as' on the displayed figures (rounded half-up to their
+    published precision, warehouse/figures.py); None if either is missing."""
+    return statements.above_below(measure_name, value, other)
 
 
 def missing_words(status: Any) -> str:
-    """Why a figure is not shown, in words."""
-    if status == SUPPRESSED:
-        return "not shown because the group is too small (SUPP: small group)"
-    code = None if is_missing(status) else str(status)
-    if code in CODE_MEANINGS:
-        return f"not shown ({code}: {CODE_MEANINGS[code][0].lower() + CODE_MEANINGS[code][1:]})"
-    return "not published"
+    """Why a figure is not shown, in words (ours and the DfE's suppression told apart)."""
+    return statements.missing_words(status)
 
 
 def headline(
@@ -64,13 +51,15 @@ def headline(
     national: Any = None,
     la: Any = None,
     la_label: str = "the county",
+    source_field: Any = None,
 ) -> str:
     """'Reading, writing and maths: 54% met the expected standard, below the national 61% and the
-    county 59%'."""
+    county 59%'. Persistent absence names its threshold (from ``source_field``: 10% or 15%)."""
     subject, what = PHRASES.get(measure_name, (measure(measure_name).label, "{v}"))
     if is_missing(value):
         return f"{subject}: {missing_words(status)}"
-    text = f"{subject}: {what.format(v=fmt_measure(measure_name, value))}"
+    threshold = figures.pa_threshold(source_field) or 10
+    text = f"{subject}: {what.format(v=fmt_measure(measure_name, value), threshold=threshold)}"
     parts, last = [], None
     for who, other in (("the national", national), (la_label, la)):
         word = compare(measure_name, value, other)
@@ -97,26 +86,30 @@ def progress_note(method: Any, method_note: Any) -> str | None:
     )
 
 
-def ordinal(n: int) -> str:
-    n = int(n)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def standing(
-    national_percentile: Any, band_basis: Any, rank: Any = None, n_loaded: Any = None
+    national_percentile: Any,
+    band_basis: Any,
+    rank: Any = None,
+    n_loaded: Any = None,
+    compared_with: Any = None,
 ) -> str | None:
-    """Where the achievement score stands: nationally as a percentile, else as a rank among loaded."""
-    if not is_missing(national_percentile) and band_basis == "national":
-        p = int(_shown("national_percentile", national_percentile))
+    """Where the achievement score stands, naming the schools it is compared with (decision 9):
+    'nationally' only for a national set, else 'among the N schools loaded (LA names)'."""
+    distribution = "national" if band_basis == "national" else "loaded"
+    if distribution == "loaded" and isinstance(compared_with, str) and compared_with:
+        where = compared_with
+    else:
+        where = statements.comparison_set(distribution, n_loaded, [])
+    if distribution == "national" and not is_missing(national_percentile):
+        p = int(figures.shown("national_percentile", national_percentile))
         return (
-            f"The achievement score is higher than {p}% of schools nationally in the same phase "
+            f"The achievement score is higher than {p}% of schools {where} in the same phase "
             f"({ordinal(p)} percentile; 50th is the middle)"
         )
     if not is_missing(rank) and not is_missing(n_loaded):
         return (
-            f"The achievement score ranks {ordinal(rank)} of {int(n_loaded)} schools loaded here "
-            "(1st is highest); no national school-level file is loaded, so there is no national percentile"
+            f"The achievement score ranks {ordinal(rank)} {where} (1st is highest); no national "
+            "school-level file is loaded, so there is no national percentile"
         )
     return None
 
@@ -138,21 +131,23 @@ def disadvantaged(
     status: Any,
     national_non_disadvantaged: Any,
     national_disadvantaged: Any,
+    time_period: Any = None,
 ) -> str:
-    """Disadvantaged pupils against other pupils nationally and disadvantaged pupils nationally."""
-    subject, what = PHRASES.get(measure_name, (measure(measure_name).label, "{v}"))
+    """The DfE comparison (decision 24): disadvantaged pupils against non-disadvantaged pupils
+    nationally, then against disadvantaged pupils nationally with better / worse beyond the
+    figure's threshold (dashboard/domain/statements.py)."""
+    d = statements.disadvantaged(
+        "the school",
+        measure_name,
+        time_period,
+        value,
+        status,
+        national_non_disadvantaged,
+        national_disadvantaged,
+    )
     if is_missing(value):
-        return f"Disadvantaged pupils ({subject.lower()}): {missing_words(status)}"
-    text = f"Disadvantaged pupils ({subject.lower()}): {what.format(v=fmt_measure(measure_name, value))}"
-    parts = []
-    for who, other in (
-        ("other pupils nationally", national_non_disadvantaged),
-        ("disadvantaged pupils nationally", national_disadvantaged),
-    ):
-        word = compare(measure_name, value, other)
-        if word is not None:
-            parts.append(f"{word} {who} ({fmt_measure(measure_name, other)})")
-    return text + (", " + " and ".join(parts) if parts else "")
+        return d.gap.text.rstrip(".")
+    return f"{d.gap.text} {d.second.text}".rstrip(".")
 
 
 def category(cat: Any, n_reasons: int) -> str:
@@ -208,7 +203,11 @@ def what_stands_out(
         if note:
             out.append(note)
         where = standing(
-            a["national_percentile"], a["band_basis"], a["rank_among_loaded"], a["n_loaded"]
+            a["national_percentile"],
+            a["band_basis"],
+            a["rank_among_loaded"],
+            a["n_loaded"],
+            a.get("compared_with"),
         )
         if where:
             out.append(where)
@@ -225,6 +224,7 @@ def what_stands_out(
                     g["status_code"],
                     g["national_non_disadvantaged"],
                     g["national_disadvantaged"],
+                    g["time_period"],
                 )
             )
     row = (
@@ -241,6 +241,7 @@ def what_stands_out(
                 row["status_code"],
                 row["national_value"],
                 None,
+                source_field=row.get("source_field"),
             )
         )
     if support_category is not None:

@@ -4,7 +4,9 @@ import streamlit as st
 
 from dashboard import auth, filters, render
 from dashboard.components import charts, format, measures
+from dashboard.components.figure_table import split_thresholds, threshold_label
 from dashboard.data_access import manager
+from dashboard.data_access.provenance import comparison_set, provenance
 
 identity = auth.require_identity("overview")
 st.title("County overview")
@@ -18,9 +20,12 @@ specs = filters.manager_filters(
 f = filters.filter_bar(specs, columns=3)
 year, group = f["year"], f["group"]
 st.caption(
-    f"{render.escape_md(ctx.la_name)}, {format.fmt_year(year)}, judged at {ctx.as_at(year)}. "
-    "Support categories include entries made in this app (latest year). "
+    f"{render.escape_md(ctx.la_name)}, {format.fmt_year(year)}: open schools of the council "
+    f"(support categories judged at {ctx.as_at(year)}; they include entries made in this app in "
+    "the latest year). "
     + render.escape_md(filters.describe(f, specs))
+    + " Data as at: "
+    + render.escape_md(provenance(identity).as_at)
 )
 
 counts = manager.overview_counts(identity, ctx, f)
@@ -83,8 +88,11 @@ if dist.empty:
 else:
     only = (dist["method"] == "attainment only").sum()
     notes = dist.loc[dist["method"] == "attainment only", "method_note"].dropna().unique()
+    stages = dist["key_stage"].dropna().unique()
+    where = comparison_set(identity, stages[0] if len(stages) == 1 else None, year)
     st.caption(
-        f"Achievement = 0.6 x attainment + 0.4 x progress (z scale, 0 = national average). "
+        "Achievement = 0.6 x attainment + 0.4 x progress, as a z-score: 0 is the centre of the "
+        f"schools of the same key stage and year {where}. "
         f"{only} of {len(dist)} scores are attainment only"
         + (f" ({render.escape_md('; '.join(notes))})." if len(notes) else ".")
     )
@@ -113,19 +121,29 @@ series = manager.county_vs_national(
 for m in [*wanted, "persistent_absence_pct"]:
     data = series[series["measure"] == m]
     if data["value"].notna().sum() == 0:
-        st.info(f"{measures.label(m)}: {manager.NOT_PUBLISHED}.")
+        st.info(f"{measures.label(m)}: not in the loaded files for this group.")
         continue
+    data, threshold_note = split_thresholds(data)
+    name = threshold_label(data, m)
+    shown_series = [s for s in data.loc[data["value"].notna(), "series"].unique()]
     table = data.assign(figure=format.display_column(data, measure="measure"))
     charts.render_chart(
-        charts.trend_chart(
-            data, title=measures.label(m), y_title=measures.label(m), kind=measures.measure(m).kind
-        ),
-        table,
+        charts.trend_chart(data, title=name, y_title=name, kind=measures.measure(m).kind),
+        table.drop(columns=["source_field"], errors="ignore"),
         f"trend_{m}",
-        f"{measures.label(m)}: {ctx.la_name} and national",
+        f"{name}: " + " and ".join(str(x) for x in shown_series),
     )
+    notes = [threshold_note] if threshold_note else []
+    if any(str(x).startswith("Local authority (average") for x in shown_series):
+        notes.append(
+            f"The files loaded hold no published {ctx.la_name} figure for this measure, so the "
+            "line is the pupil-weighted average of its schools of this phase (not the DfE's own LA "
+            "figure)."
+        )
     if len(legend := format.code_legend(data["status_code"])):
-        st.caption("; ".join(f"{c}: {t}" for c, t in legend))
+        notes.append("; ".join(f"{c}: {t}" for c, t in legend))
+    if notes:
+        st.caption(render.escape_md(" ".join(notes)))
 
 st.header("Map of districts and schools")
 bounds, shares, points = manager.district_map_data(identity, ctx, f)

@@ -38,7 +38,7 @@ st.title(md_escape(school["name"]))
 st.caption(
     md_escape(
         f"Unique reference number (URN) {urn} · {school.get('phase') or ''} · {school.get('school_type') or ''} · "
-        f"{school.get('la_name') or ''}. Data as at {profile.data_date}."
+        f"{school.get('la_name') or ''}. Data as at: {profile.data_date}"
     )
 )
 
@@ -114,7 +114,7 @@ if sup is not None:
 note = profile_pdf.codes_note(profile)
 if note:
     st.caption(md_escape(f"Codes: {note}"))
-st.caption(md_escape(f"Source: {profile.source}. Data as at {profile.data_date}."))
+st.caption(md_escape(f"Source: {profile.source}. Data as at: {profile.data_date}"))
 
 st.download_button(
     "Download this profile (PDF, for printing)",

@@ -4,6 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import access, auth, data_access, render
+from dashboard.components import exports, format
+from dashboard.components.figure_table import figures_table
+from dashboard.data_access.provenance import provenance
+from warehouse import figures
 
 identity = auth.require_identity("schools")
 st.title("Schools")
@@ -28,17 +32,25 @@ for column, (param, label) in zip(st.columns(len(FILTERS)), FILTERS, strict=True
         st.query_params[param] = value
 
 schools = data_access.list_schools(identity, **chosen)
-COLUMNS = {
-    "urn": "URN",
-    "name": "School",
-    "district": "District",
-    "phase": "Phase",
-    "school_type": "Type",
-    "pupils": "Pupils",
-    "pct_fsm": "% FSM (current)",
-}
-shown = schools[list(COLUMNS)].rename(columns=COLUMNS)
-st.caption(f"{len(shown)} school{'' if len(shown) == 1 else 's'}")
+shown = pd.DataFrame(
+    {
+        "URN": schools["urn"].astype(int).astype(str),
+        "School": schools["name"].map(format.fmt_text),
+        "District": schools["district"].map(format.fmt_text),
+        "Phase": schools["phase"].map(format.fmt_text),
+        "Type": schools["school_type"].map(format.fmt_text),
+        "Pupils": schools["pupils"].map(format.fmt_count),
+        f"{figures.label('fsm_pct')}, census": [
+            format.fmt_measure("fsm_pct", v) + (f" ({format.fmt_year(y)})" if pd.notna(y) else "")
+            for v, y in zip(schools["fsm_pct"], schools["fsm_year"], strict=True)
+        ],
+    }
+)
+sources = provenance(identity, ("gias", "spine", "census"))
+st.caption(
+    f"{len(shown)} school{'' if len(shown) == 1 else 's'} (every school you may see, open or "
+    f"closed). Data as at: {sources.as_at}"
+)
 
 as_table = st.toggle("Show as table", key="as_table", value=st.query_params.get("view") == "table")
 if as_table:
@@ -46,13 +58,11 @@ if as_table:
     render.safe_table(shown, hide_index=True)
 else:
     st.query_params.pop("view", None)
-    st.dataframe(
-        shown, hide_index=True, column_config={"URN": st.column_config.NumberColumn(format="%d")}
-    )
+    st.dataframe(shown, hide_index=True)
 
 st.download_button(
     "Download these schools (CSV)",
-    shown.to_csv(index=False),
+    exports.to_csv_bytes(shown, sources),
     file_name="schools.csv",
     mime="text/csv",
     key="download_schools",
@@ -98,10 +108,16 @@ if urn is not None:
             "pupils": "Pupils",
         }
         facts = pd.DataFrame(
-            {"Fact": list(labels.values()), "Value": [str(profile.school[k]) for k in labels]}
+            {
+                "Fact": list(labels.values()),
+                "Value": [format.fmt_text(profile.school.get(k)) for k in labels],
+            }
         )
         render.safe_table(facts, hide_index=True)
         if profile.measures.empty:
             st.info("No published measures are loaded for this school.")
         else:
-            render.safe_table(profile.measures.drop(columns=["urn"]), hide_index=True)
+            table = figures_table(profile.measures)
+            render.safe_table(table, hide_index=True)
+            if len(legend := format.code_legend(profile.measures["status_code"])):
+                st.caption("; ".join(f"{c}: {t}" for c, t in legend))

@@ -37,15 +37,23 @@ def _text_columns(df: pd.DataFrame) -> list:
     ]
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
+def to_csv_bytes(df: pd.DataFrame, provenance: Any = None) -> bytes:
     """UTF-8 CSV with a byte-order mark (so Excel reads "£" and "’" right), no index column.
 
-    Missing values are empty cells; a status_code column, if present, says why.
+    Missing values are empty cells; a status_code column, if present, says why. With
+    ``provenance`` (dashboard.domain.provenance.Provenance, decision 25) the file ends with comment
+    lines starting "#": the data's own date and each source file (``pd.read_csv(comment="#")``
+    reads the data alone).
     """
     out = df.copy()
     for c in _text_columns(out):
         out[c] = out[c].map(_defuse)
-    return out.to_csv(index=False).encode("utf-8-sig")
+    text = out.to_csv(index=False)
+    if provenance is not None:
+        lines = [f"Data as at: {provenance.as_at}", f"Source: {provenance.source}"]
+        lines += [f"Source file: {f}" for f in provenance.file_lines]
+        text += "".join(f"# {_defuse(line).replace(chr(10), ' ')}\n" for line in lines)
+    return text.encode("utf-8-sig")
 
 
 def sheet_title(name: str) -> str:
@@ -86,6 +94,16 @@ def cached_excel_bytes(
     return to_excel_bytes(df, sheet_name, title, list(notes), source=source, data_date=data_date)
 
 
+def _suppression_words() -> str:
+    """The suppression rule as stated everywhere (dashboard.access.suppression_rule)."""
+    from dashboard.access import suppression_rule
+
+    try:
+        return suppression_rule()
+    except Exception:  # settings unreadable outside the app: the rule with the default threshold
+        return suppression_rule(5)
+
+
 def to_excel_bytes(
     df: pd.DataFrame,
     sheet_name: str = "Data",
@@ -94,10 +112,15 @@ def to_excel_bytes(
     *,
     source: str | None = None,
     data_date: str | date | None = None,
+    provenance: Any = None,
 ) -> bytes:
     """An .xlsx workbook: the data sheet (optional title row, bold header, filters, frozen header,
     fitted column widths) and a "Notes" sheet with title, source, data date, when it was produced
-    and any notes."""
+    and any notes. With ``provenance`` (decision 25) the source and data date come from it and a
+    "Sources" sheet lists every source file with its year, status and publication date."""
+    if provenance is not None:
+        source = source or provenance.source
+        data_date = data_date or provenance.as_at
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -142,7 +165,8 @@ def to_excel_bytes(
         ("Rows", str(len(df))),
         (
             "Missing figures",
-            "An empty cell is a figure that was not published; where a status_code column is present it gives the reason (for example SUPP: suppressed to protect small groups).",
+            "An empty cell is a figure that was not published; where a code is shown it gives the reason. "
+            + _suppression_words(),
         ),
     ]
     if isinstance(notes, str):
@@ -155,6 +179,17 @@ def to_excel_bytes(
         c.alignment = Alignment(wrap_text=True, vertical="top")
     info.column_dimensions["A"].width = 18
     info.column_dimensions["B"].width = 100
+    if provenance is not None and len(provenance.files):
+        src = wb.create_sheet("Sources")
+        frame = provenance.frame()
+        for j, col in enumerate(frame.columns, start=1):
+            src.cell(row=1, column=j, value=str(col)).font = Font(bold=True)
+        for i, record in enumerate(frame.itertuples(index=False, name=None), start=2):
+            for j, v in enumerate(record, start=1):
+                c = src.cell(row=i, column=j, value=_defuse(str(v)))
+                c.data_type = "s"
+        for j, width in enumerate((60, 50, 10, 12, 24), start=1):
+            src.column_dimensions[get_column_letter(j)].width = width
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

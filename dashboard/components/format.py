@@ -25,7 +25,7 @@ NO_DATA = "no data"  # nothing published and no code either
 # "abbreviations" file that comes with each download (SP there is "small percentage", not a small
 # cohort); GSS symbols follow the Government Statistical Service guidance on symbols in tables.
 CODE_MEANINGS: dict[str, str] = {
-    "SUPP": "Suppressed to protect small groups: usually 5 or fewer pupils",
+    "SUPP": "Suppressed by the DfE before publication (its rule: usually where 5 or fewer pupils are covered by the measure, and in other cases it judges disclosive)",
     "NE": "No entries: no pupils were entered for these qualifications",
     "NP": "Not published for this school or group",
     "NA": "Not applicable: not available for this year, or does not apply to this school",
@@ -41,6 +41,7 @@ CODE_MEANINGS: dict[str, str] = {
     "low": "Rounds to zero, but is not zero",
     "u": "Low reliability: treat with caution",
 }
+_OUR_SUPPRESSION = "SUPP (small group)"  # dashboard.access.SUPPRESSED (ours, not the DfE's)
 UNKNOWN_CODE = "Code not recognised: see the notes published with the source file"
 
 BETTER, WORSE, NO_CLEAR_CHANGE = "better", "worse", "no clear change"
@@ -196,7 +197,12 @@ def code_legend(codes: Any) -> list[tuple[str, str]]:
         code = _code(c)
         if code is None or code in seen:
             continue
-        seen[code] = CODE_MEANINGS.get(code, UNKNOWN_CODE)
+        if code == _OUR_SUPPRESSION:
+            from dashboard.access import suppressed_meaning  # settings-dependent; imported late
+
+            seen[code] = suppressed_meaning()
+        else:
+            seen[code] = CODE_MEANINGS.get(code, UNKNOWN_CODE)
     return list(seen.items())
 
 
@@ -227,3 +233,35 @@ def describe_change(
         suffix = " percentage points"
     size = format_number(abs(float(delta)), decimals=decimals, suffix=suffix)
     return f"{symbol} {word} ({'up' if float(delta) > 0 else 'down'} {size})"
+
+
+def ordinal(n: Any) -> str:
+    """1 -> "1st", 2 -> "2nd", 3 -> "3rd", 11 -> "11th", 22 -> "22nd" (missing: "no data")."""
+    if is_missing(n):
+        return NO_DATA
+    n = int(round(float(n)))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
+
+
+def fmt_text(value: Any) -> str:
+    """Any cell as text for people: missing -> "no data", 104.0 -> "104", 57.0000 -> "57",
+    codes with underscores -> words ("new_permanent" -> "new permanent")."""
+    if is_missing(value):
+        return NO_DATA
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if math.isinf(value):
+            return NO_DATA
+        if value.is_integer():
+            return f"{int(value):,}"
+        return format_number(value, decimals=2).rstrip("0").rstrip(".")
+    return humanise(str(value))
+
+
+def humanise(text: str) -> str:
+    """A code or column name as words: "gap_vs_national_same_group" -> "gap vs national same group"."""
+    return text.replace("_", " ").strip()

@@ -1,66 +1,27 @@
 """What each canonical measure is: a short label, how its numbers are written, and which way is better.
 
-One table for every page, chart and export, so "persistent absence" is never shown with an arrow
-that treats a rise as good. Names are the `measure` values of `school_measures` (docs/architecture.md)
-and the score columns of the model tables.
+A view of the figure definitions (warehouse/figures.toml, decision 23) for pages, charts and exports,
+so "persistent absence" is never shown with an arrow that treats a rise as good and no label is
+written twice. Names are the `measure` values of `school_measures` and the score columns of the
+model tables.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from warehouse import figures as _figures
+
 
 @dataclass(frozen=True)
 class Measure:
     label: str  # short plain-English name for axes, table headers and headings
     kind: str  # how numbers are written: see format.KINDS
-    higher_is_better: (
-        bool | None
-    )  # None: context, neither better nor worse (e.g. % on free school meals)
+    higher_is_better: bool | None  # None: context, neither better nor worse
 
 
 MEASURES: dict[str, Measure] = {
-    # KS2 (end of primary school)
-    "ks2_rwm_expected_pct": Measure("Reading, writing and maths: expected standard", "pct", True),
-    "ks2_rwm_higher_pct": Measure("Reading, writing and maths: higher standard", "pct", True),
-    "ks2_reading_progress": Measure("Reading progress score", "progress", True),
-    "ks2_writing_progress": Measure("Writing progress score", "progress", True),
-    "ks2_maths_progress": Measure("Maths progress score", "progress", True),
-    "ks2_reading_scaled_score": Measure("Reading average scaled score", "scaled", True),
-    "ks2_maths_scaled_score": Measure("Maths average scaled score", "scaled", True),
-    "ks2_gps_scaled_score": Measure(
-        "Grammar, punctuation and spelling average scaled score", "scaled", True
-    ),
-    "ks2_cohort": Measure("Pupils at the end of primary school", "count", None),
-    # KS4 (GCSE)
-    "ks4_attainment8": Measure("Attainment 8 score", "score", True),
-    "ks4_progress8": Measure("Progress 8 score", "progress2", True),
-    "ks4_basics_94_pct": Measure("English and maths grade 4 or above", "pct", True),
-    "ks4_basics_95_pct": Measure("English and maths grade 5 or above", "pct", True),
-    "ks4_ebacc_aps": Measure("English Baccalaureate average point score", "score2", True),
-    "ks4_ebacc_entry_pct": Measure("Pupils entered for the English Baccalaureate", "pct", True),
-    "ks4_cohort": Measure("Pupils at the end of Year 11", "count", None),
-    # Census and absence (context and attendance)
-    "pupils_on_roll": Measure("Pupils on roll", "count", None),
-    "fsm_pct": Measure("Pupils eligible for free school meals now", "pct1", None),
-    "fsm6_pct": Measure(
-        "Pupils eligible for free school meals in the last six years", "pct1", None
-    ),
-    "sen_support_pct": Measure("Pupils receiving special educational needs support", "pct1", None),
-    "ehcp_pct": Measure("Pupils with an education, health and care plan", "pct1", None),
-    "eal_pct": Measure("Pupils whose first language is not English", "pct1", None),
-    "overall_absence_pct": Measure("Overall absence", "pct1", False),
-    "persistent_absence_pct": Measure("Persistent absence", "pct1", False),
-    # The school model (warehouse/sql/model)
-    "achievement_score": Measure("Achievement score", "z", True),
-    "attainment_z": Measure("Attainment compared with national", "z", True),
-    "progress_z": Measure("Progress compared with national", "z", True),
-    "attainment_score": Measure("Attainment score", "z", True),
-    "progress_score": Measure("Progress score", "z", True),
-    "national_percentile": Measure("National percentile", "percentile", True),
-    "rank_among_loaded": Measure("Rank among loaded schools", "count", None),
-    "achievement_band": Measure("Achievement band (1 = lowest fifth)", "count", True),
-    "disadvantaged_gap": Measure("Disadvantaged gap (school minus national)", "gap", True),
+    name: Measure(f.label, f.kind, f.higher_is_better) for name, f in _figures.figures().items()
 }
 
 
@@ -69,9 +30,11 @@ def measure(name: str) -> Measure:
     return MEASURES.get(name, Measure(name.replace("_", " "), "number", None))
 
 
-def label(name: str) -> str:
-    """Short plain-English label of a measure (for axes, headers)."""
-    return measure(name).label
+def label(name: str, source_field: object = None) -> str:
+    """Short plain-English label (persistent absence names its threshold given its source field)."""
+    if name not in MEASURES:
+        return measure(name).label
+    return _figures.label(name, source_field)
 
 
 def higher_is_better(name: str) -> bool | None:

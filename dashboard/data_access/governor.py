@@ -23,6 +23,7 @@ import streamlit as st
 from dashboard import access, db, settings, support
 from dashboard.access import GOVERNOR, MANAGER, OFFICER, SUPPRESSED, Identity
 from dashboard.data_access.core import CACHE, allowed_key, require
+from dashboard.data_access.provenance import comparison_set, provenance
 from dashboard.store import audit, notes
 from warehouse.queries import governor as q
 
@@ -80,6 +81,7 @@ class GovernorProfile:
     source: str = SOURCE
     short_source: str = SHORT_SOURCE
     notes: list[str] = field(default_factory=list)
+    source_files: tuple[str, ...] = ()  # one line per source file (decision 25), for the PDF
 
 
 def my_schools(identity: Identity) -> pd.DataFrame:
@@ -275,12 +277,16 @@ def _support(identity: Identity, frames: dict[str, pd.DataFrame], build: str, al
     )
 
 
-def _data_date(info: pd.DataFrame) -> str:
-    if info.empty:
-        return "not recorded"
-    row = info.iloc[0]
-    raw = row.get("load_date") or row.get("finished_at")
-    return str(raw)[:10] if raw else "not recorded"
+def _with_comparison(identity: Identity, achievement: pd.DataFrame) -> pd.DataFrame:
+    """The achievement rows with ``compared_with``: the schools each score is compared with, in
+    words ('nationally' / 'among the 309 schools loaded (Hampshire)'; decision 9), for the
+    profile's statements and tables."""
+    out = achievement.copy()
+    out["compared_with"] = [
+        comparison_set(identity, ks, None if pd.isna(tp) else int(tp))
+        for ks, tp in zip(out["key_stage"], out["time_period"], strict=True)
+    ]
+    return out
 
 
 def school_profile(identity: Identity, urn: int) -> GovernorProfile | None:
@@ -299,15 +305,18 @@ def school_profile(identity: Identity, urn: int) -> GovernorProfile | None:
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
         return None
     gaps = frames["group_gaps"]
+    sources = provenance(identity)
     profile = GovernorProfile(
         school=frames["school"].iloc[0].to_dict(),
         measures=frames["measures"],
-        achievement=frames["achievement"],
+        achievement=_with_comparison(identity, frames["achievement"]),
         group_gaps=gaps[gaps["pupil_group"] != "all"].reset_index(drop=True),
         trends=frames["trends"],
         inspections=frames["inspections"],
         support=_support(identity, frames, build, allowed, urn),
-        data_date=_data_date(frames["info"]),
+        data_date=sources.as_at,
+        source=f"{sources.source}; all under the Open Government Licence v3.0. Support category: the council's school model",
+        source_files=tuple(sources.file_lines),
     )
     audit.record_view(identity.username, identity.role, urn)
     return profile

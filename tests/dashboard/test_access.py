@@ -149,3 +149,48 @@ def test_briefing_names_schools_only_when_allowed(monkeypatch):
     assert not access.may_name_schools(briefing)
     monkeypatch.setenv("SID_BRIEFING_NAMES_SCHOOLS", "true")
     assert access.may_name_schools(briefing)
+
+
+def test_a_figure_the_dfe_suppressed_is_protected_by_secondary_suppression():
+    # Issue 16: disadvantaged 9 pupils, SUPP in the published file (value NULL). With all 30 at 60%
+    # and non-disadvantaged 21 at 70% shown, 30*60 - 21*70 = 330 -> 36.7% of the 9 would be revealed.
+    df = pd.DataFrame(
+        [
+            {
+                "measure": "m",
+                "pupil_group": "all",
+                "cohort": 30,
+                "value": 60.0,
+                "status_code": None,
+            },
+            {
+                "measure": "m",
+                "pupil_group": "disadvantaged",
+                "cohort": 9,
+                "value": None,
+                "status_code": "SUPP",
+            },
+            {
+                "measure": "m",
+                "pupil_group": "non_disadvantaged",
+                "cohort": 21,
+                "value": 70.0,
+                "status_code": None,
+            },
+        ]
+    )
+    out = suppress(df, "cohort", ["value"], 5, group_col="pupil_group", by=["measure"]).set_index(
+        "pupil_group"
+    )
+    assert pd.isna(out.loc["non_disadvantaged", "value"])
+    assert out.loc["non_disadvantaged", "status_code"] == SUPPRESSED
+    assert (
+        out.loc["disadvantaged", "status_code"] == "SUPP"
+    )  # the DfE's code is kept, not relabelled
+    assert out.loc["all", "value"] == 60.0
+
+
+def test_the_rule_is_stated_once_in_words_matching_both_codes():
+    text = access.suppression_rule(5)
+    assert "SUPP: suppressed by the DfE before publication" in text
+    assert f"{SUPPRESSED}: hidden here because the group has 5 pupils or fewer" in text

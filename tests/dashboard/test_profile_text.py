@@ -55,7 +55,13 @@ def test_standing_national_and_loaded():
         "(40th percentile; 50th is the middle)"
     )
     text = pt.standing(None, "among 40 loaded schools", 3, 40)
-    assert text.startswith("The achievement score ranks 3rd of 40 schools loaded here")
+    assert text.startswith("The achievement score ranks 3rd among the 40 schools loaded")
+    # with the comparison set named (decision 9): never "nationally"
+    text = pt.standing(
+        None, "among 40 loaded schools", 3, 40, "among the 40 schools loaded (Hampshire)"
+    )
+    assert "3rd among the 40 schools loaded (Hampshire)" in text
+    assert "nationally in" not in text
     assert pt.ordinal(11) == "11th" and pt.ordinal(22) == "22nd" and pt.ordinal(101) == "101st"
 
 
@@ -69,9 +75,11 @@ def test_trend_words():
 
 def test_disadvantaged_against_both_national_groups():
     # 40 < 66 (other pupils nationally), 40 < 46 (disadvantaged nationally).
+    # The DfE gap first (against non-disadvantaged pupils nationally), then the second line.
     assert pt.disadvantaged("ks2_rwm_expected_pct", 40, None, 66, 46) == (
-        "Disadvantaged pupils (reading, writing and maths): 40% met the expected standard, "
-        "below other pupils nationally (66%) and below disadvantaged pupils nationally (46%)"
+        "Disadvantaged pupils in the school: 40% met the expected standard in reading, writing "
+        "and maths, 26 percentage points below non-disadvantaged pupils nationally (66%). "
+        "▼ Worse than disadvantaged pupils nationally (46%): 6 percentage points below"
     )
     assert "too small" in pt.disadvantaged("ks2_rwm_expected_pct", None, SUPPRESSED, 66, 46)
 

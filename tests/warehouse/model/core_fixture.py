@@ -50,6 +50,9 @@ D = dt.date.fromisoformat
 
 def create_core(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(CORE_DDL)
+    # the council the warehouse serves (core's home_la), which the model's county_schools reads
+    con.execute("CREATE TABLE home_la (la_code INTEGER, la_name VARCHAR, chosen_by VARCHAR)")
+    con.execute("INSERT INTO home_la VALUES (?, 'Testshire', 'test')", [LA])
 
 
 def school(

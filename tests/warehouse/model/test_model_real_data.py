@@ -51,7 +51,13 @@ def recompute(con, tp, ks, att, progs, national_file):
     w = w.merge(sm[sm.measure == att][["urn", "cohort"]], on="urn")
     w = w.merge(con.execute("SELECT urn, phase FROM schools").df(), on="urn", how="left")
     w = w[~w.phase.isin(EXCLUDED_PHASES) & w[att].notna() & ~(w.cohort < 6)].copy()
-    w["prog"] = w[progs].mean(axis=1, skipna=False) if all(p in w for p in progs) else np.nan
+    # the KS2 mean of three one-decimal scores is kept to two decimals (decision 9); a k/30 never
+    # falls on a half, so pandas' rounding agrees with the DECIMAL arithmetic of the model
+    w["prog"] = (
+        w[progs].mean(axis=1, skipna=False).round(len(progs) - 1 if len(progs) == 3 else 6)
+        if all(p in w for p in progs)
+        else np.nan
+    )
     nat = dict(
         con.execute(
             "SELECT measure, value FROM national_reference WHERE time_period = ? AND pupil_group = 'all' AND phase_scope = 'all'",

@@ -28,12 +28,13 @@ nat AS (
 SELECT g.urn, g.la_code, g.time_period, g.key_stage, g.measure, g.pupil_group,
        m.value, m.status_code, m.cohort,
        ng.value AS national_value,
-       m.value - ng.value AS gap_vs_national_same_group,
+       -- differences of published figures, at their published precision (no 13.400000000000002)
+       published_round(g.measure, m.value - ng.value) AS gap_vs_national_same_group,
        nn.value AS national_non_disadvantaged,
        nd.value AS national_disadvantaged,
-       CASE WHEN g.pupil_group = 'disadvantaged' THEN m.value - nn.value END AS gap_vs_national_non_disadvantaged,
-       CASE WHEN g.pupil_group = 'disadvantaged' THEN m.value - nd.value END AS gap_vs_national_disadvantaged,
-       CASE WHEN g.pupil_group = 'disadvantaged' THEN nd.value - nn.value END AS national_gap,
+       CASE WHEN g.pupil_group = 'disadvantaged' THEN published_round(g.measure, m.value - nn.value) END AS gap_vs_national_non_disadvantaged,
+       CASE WHEN g.pupil_group = 'disadvantaged' THEN published_round(g.measure, m.value - nd.value) END AS gap_vs_national_disadvantaged,
+       CASE WHEN g.pupil_group = 'disadvantaged' THEN published_round(g.measure, nd.value - nn.value) END AS national_gap,
        CASE WHEN m.urn IS NULL THEN 'not published for this group'
             WHEN m.value IS NULL THEN 'suppressed or not published (' || coalesce(m.status_code, 'no value') || ')'
        END AS note

@@ -11,8 +11,8 @@ ach AS (
            upper(key_stage) || ' achievement ' || printf('%.2f', achievement_score) || ' (' || method
              || coalesce('; ' || method_note, '') || '): '
              || CASE WHEN national_percentile IS NOT NULL THEN 'percentile ' || printf('%.0f', national_percentile) || ' nationally'
-                     ELSE 'ranked ' || rank_among_loaded || ' of ' || n_loaded || ' loaded schools (percentile '
-                          || printf('%.0f', loaded_percentile) || ' among ' || n_loaded || ' loaded schools)' END
+                     ELSE 'ranked ' || rank_among_loaded || ' among the ' || n_loaded || ' schools loaded (percentile '
+                          || printf('%.0f', loaded_percentile) || ')' END
              AS explanation,
            coalesce(national_percentile, loaded_percentile) < getvariable('bands_low_percentile') AS flagged
     FROM achievement WHERE achievement_score IS NOT NULL AND loaded_percentile IS NOT NULL
@@ -22,12 +22,14 @@ comp AS (
            least(getvariable('bands_n_bands'), 1 + CAST(floor(loaded_percentile * getvariable('bands_n_bands') / 100.0) AS INTEGER)) AS band,
            loaded_percentile AS pct,
            CASE WHEN distribution = 'national' THEN 'national' ELSE 'among ' || n_loaded || ' loaded schools' END AS band_basis,
-           upper(key_stage) || ' ' || component || ' ' || printf('%.1f', value)
+           -- figures written at their published precision (warehouse/figures.toml): KS2 % whole,
+           -- Attainment 8 one decimal, progress (the KS2 mean, Progress 8) two
+           upper(key_stage) || ' ' || component || ' ' || published_text(measure, value)
              || CASE WHEN ci_lower IS NOT NULL AND ci_upper IS NOT NULL
-                     THEN ' (95% CI ' || printf('%.1f', ci_lower) || ' to ' || printf('%.1f', ci_upper) || ')' ELSE '' END
-             || CASE WHEN national_value IS NOT NULL THEN ', national ' || printf('%.1f', national_value) ELSE '' END
+                     THEN ' (95% CI ' || published_text(measure, ci_lower) || ' to ' || published_text(measure, ci_upper) || ')' ELSE '' END
+             || CASE WHEN national_value IS NOT NULL THEN ', national ' || published_text(measure, national_value) ELSE '' END
              || ': percentile ' || printf('%.0f', loaded_percentile)
-             || CASE WHEN distribution = 'national' THEN ' nationally' ELSE ' among ' || n_loaded || ' loaded schools' END
+             || CASE WHEN distribution = 'national' THEN ' nationally' ELSE ' among the ' || n_loaded || ' schools loaded' END
              || CASE WHEN component = 'progress' AND ci_upper < 0 THEN '; significantly below national' ELSE '' END
              AS explanation,
            loaded_percentile < getvariable('bands_low_percentile')
@@ -38,7 +40,7 @@ comp AS (
 absence_rows AS (
     -- Absence is compared within the school's phase group (primary, secondary, special, other), as DfE
     -- publishes the national figures by phase: a secondary school is not "worst" for being secondary.
-    SELECT m.urn, m.la_code, m.time_period, m.measure, m.value,
+    SELECT m.urn, m.la_code, m.time_period, m.measure, m.value, m.source_field,
            CASE WHEN list_contains(getvariable('la_triggers_primary_phases'), s.phase) THEN 'primary'
                 WHEN list_contains(getvariable('la_triggers_secondary_phases'), s.phase) THEN 'secondary'
                 WHEN s.phase = 'Special' THEN 'special'
@@ -52,7 +54,7 @@ absence_cov AS (
     FROM absence_rows GROUP BY ALL
 ),
 absence AS (
-    SELECT m.urn, m.time_period, m.measure, m.value, m.phase_group, c.is_national,
+    SELECT m.urn, m.time_period, m.measure, m.value, m.source_field, m.phase_group, c.is_national,
            coalesce(np.value, na.value) AS national_value,
            count(*) OVER w_all AS n,
            rank() OVER w_worst AS rank_worst,
@@ -73,7 +75,10 @@ absence_bands AS (
            least(getvariable('bands_n_bands'), 1 + CAST(floor(pct_worse * getvariable('bands_n_bands') / 100.0) AS INTEGER)) AS band,
            pct_worse AS pct,
            CASE WHEN is_national THEN 'national (' || phase_group || ')' ELSE 'among ' || n || ' loaded ' || phase_group || ' schools' END AS band_basis,
-           CASE measure WHEN 'overall_absence_pct' THEN 'Overall absence ' ELSE 'Persistent absence ' END
+           CASE WHEN measure = 'overall_absence_pct' THEN 'Overall absence '
+                WHEN source_field ILIKE '%PPERSABS15%' THEN 'Persistent absence (15% threshold) '
+                WHEN source_field ILIKE '%PPERSABS10%' THEN 'Persistent absence (10% threshold) '
+                ELSE 'Persistent absence ' END
              || printf('%.1f', value) || '%'
              || CASE WHEN national_value IS NOT NULL THEN ' (national ' || printf('%.1f', national_value) || '%)' ELSE '' END
              || ': ranked ' || rank_worst || ' of ' || n || ' ' || phase_group || ' schools by highest absence'
@@ -116,11 +121,11 @@ gap_bands AS (
     SELECT urn, time_period, key_stage, heading,
            CASE WHEN wider_by >= margin THEN 1 WHEN wider_by > 0 THEN 2 ELSE 3 END AS band,
            NULL::DOUBLE AS pct, 'national' AS band_basis,
-           upper(key_stage) || ' disadvantaged pupils ' || printf('%.1f', value)
-             || ' against national non-disadvantaged ' || printf('%.1f', national_non_disadvantaged)
-             || ' (gap ' || printf('%+.1f', gap_vs_national_non_disadvantaged)
-             || '; national gap ' || printf('%+.1f', national_gap)
-             || '; against national disadvantaged ' || printf('%+.1f', value - national_disadvantaged) || ')' AS explanation,
+           upper(key_stage) || ' disadvantaged pupils ' || published_text(measure, value)
+             || ' against non-disadvantaged pupils nationally ' || published_text(measure, national_non_disadvantaged)
+             || ' (gap ' || published_text(measure, gap_vs_national_non_disadvantaged, TRUE)
+             || '; national gap ' || published_text(measure, national_gap, TRUE)
+             || '; against disadvantaged pupils nationally ' || published_text(measure, value - national_disadvantaged, TRUE) || ')' AS explanation,
            wider_by >= margin AS flagged
     FROM gap
 ),

@@ -1,16 +1,23 @@
 -- Attainment and progress of each school and year as z-scores against the national distribution of
 -- schools of the same key stage and year (decision 7), with percentiles (decision 8). One row per
 -- (urn, time_period, key_stage, component). See docs/method.md section 1.
+-- The mean of published one-decimal scores, to two decimals, in DECIMAL arithmetic (decision 9).
+CREATE OR REPLACE MACRO ks2_mean_of_three(x) AS
+    CAST(round(CAST(sum(CAST(round(x, 1) AS DECIMAL(9, 1))) AS DECIMAL(18, 1)) / CAST(count(x) AS DECIMAL(18, 0)), 2) AS DECIMAL(18, 2))::DOUBLE;
+
 CREATE OR REPLACE TABLE standardised_measures AS
 WITH
 ks2_progress AS (
     -- KS2 progress = mean of reading, writing, maths progress; missing if any of the three is missing.
+    -- Published to one decimal, so the mean (and its interval) is kept to two (decision 9): computed
+    -- in DECIMAL, so equal published scores give an identical mean whatever the order of summing,
+    -- and an upper limit that is 0 is 0, never -0.0000000001 ("significantly below").
     SELECT urn, max(la_code) AS la_code, time_period,
-           CASE WHEN count(value) = 3 THEN avg(value) END AS value,
+           CASE WHEN count(value) = 3 THEN ks2_mean_of_three(value) END AS value,
            CASE WHEN count(value) < 3
                 THEN coalesce(string_agg(DISTINCT status_code, ', ' ORDER BY status_code), 'not published') END AS status_code,
-           CASE WHEN count(value) = 3 AND count(ci_lower) = 3 THEN avg(ci_lower) END AS ci_lower,
-           CASE WHEN count(value) = 3 AND count(ci_upper) = 3 THEN avg(ci_upper) END AS ci_upper,
+           CASE WHEN count(value) = 3 AND count(ci_lower) = 3 THEN ks2_mean_of_three(ci_lower) END AS ci_lower,
+           CASE WHEN count(value) = 3 AND count(ci_upper) = 3 THEN ks2_mean_of_three(ci_upper) END AS ci_upper,
            max(cohort) AS cohort
     FROM school_measures
     WHERE pupil_group = 'all'
@@ -35,7 +42,7 @@ cohorts AS (
     GROUP BY ALL
 ),
 national_ks2_progress AS (
-    SELECT time_period, CASE WHEN count(value) = 3 THEN avg(value) END AS value
+    SELECT time_period, CASE WHEN count(value) = 3 THEN ks2_mean_of_three(value) END AS value
     FROM national_reference
     WHERE pupil_group = 'all' AND phase_scope = 'all'
       AND measure IN ('ks2_reading_progress', 'ks2_writing_progress', 'ks2_maths_progress')

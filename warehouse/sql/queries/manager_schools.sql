@@ -1,4 +1,4 @@
--- One row per school of the LA ($la_code) for a model year ($time_period): attributes, the ETL's support
+-- One row per open school of the LA ($la_code) for a model year ($time_period): attributes, the ETL's support
 -- category, the weakest key stage's achievement, trend directions, latest inspection, persistent absence and
 -- the chosen pupil group's headline figures. Rows restricted to the caller's schools ($allowed).
 WITH s AS (
@@ -7,6 +7,8 @@ WITH s AS (
     FROM schools
     WHERE la_code = $la_code::INTEGER
       AND ($allowed::INTEGER[] IS NULL OR list_contains($allowed::INTEGER[], urn))
+      -- the schools "the county" counts: its open schools (county_schools, figures.toml [counts])
+      AND urn IN (SELECT urn FROM county_schools WHERE is_open)
 ),
 ach AS (
     SELECT urn, arg_min(key_stage, coalesce(achievement_score, 1e9)) AS key_stage

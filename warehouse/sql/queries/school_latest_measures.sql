@@ -9,6 +9,6 @@ latest AS (
     SELECT key_stage, max(time_period) AS time_period FROM visible GROUP BY key_stage
 )
 SELECT v.urn, v.time_period, v.key_stage, v.measure, v.pupil_group, v.value, v.status_code,
-       v.ci_lower, v.ci_upper, v.cohort
+       v.ci_lower, v.ci_upper, v.cohort, v.source_field
 FROM visible v JOIN latest USING (key_stage, time_period)
 ORDER BY v.key_stage, v.measure, v.pupil_group
