@@ -62,6 +62,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "watch_achievement_percentile": _FLOAT,
         "persistent_absence_percentile": _FLOAT,
         "concerns_complaints_min": _INT,
+        "previous_inspection_max_years": _INT,
         "min_independent_sources": _INT,
         "headteacher_role_patterns": _STRS,
         "closed_notice_statuses": _STRS,
@@ -644,7 +645,7 @@ def method_markdown(settings: dict[str, Setting] | None = None) -> str:
         f"| W3_persistent_absence | watch | data | persistent absence in the worst {v('rules_persistent_absence_percentile')}% (nationally where a national file is loaded, else among loaded schools, as the flag says) |",
         f"| W4_headteacher_change | watch | intelligence | a leadership change whose role matches {v('rules_headteacher_role_patterns')} in the {v('as_at_intelligence_window_months')} months to the as-at date |",
         f"| W5_concerns_complaints | watch | intelligence | at least {v('rules_concerns_complaints_min')} concerns and complaints together in the {v('as_at_intelligence_window_months')} months to the as-at date |",
-        "| W6_previous_inspection | watch | inspection | the graded inspection before the latest was below Good (and the latest is not) |",
+        f"| W6_previous_inspection | watch | inspection | the graded inspection before the latest was below Good (and the latest is not), and ended within {v('rules_previous_inspection_max_years')} years of the as-at date |",
         "| W7_similar_schools | watch | data | a headline result well below its similar schools (position <= similar_schools.well_below_percentile) in each of the last similar_schools.watch_years published years (section 8) |",
         "",
         "- **Special schools and alternative provision** (phases "

@@ -275,6 +275,8 @@ def _combined(
             out["governor_summary"].notna(), out["summary"]
         )
         out["watch_flags"] = out["governor_watch_flags"].map(support_model.listed)
+        out["reasons"] = out["governor_reasons"].map(support_model.listed)  # no app entries here
+        out["n_reasons"] = out["reasons"].map(len)
     if intel_ok:
         out = out.merge(_intel_summary(workbook, app, ctx.as_at(time_period), today), on="urn",
                         how="left")  # fmt: skip

@@ -365,10 +365,12 @@ def combine(
     watch_lists = reasons[reasons["kind"] == "watch"].groupby("urn")["reason"].agg(list).to_dict()
 
     def category(row) -> str:
+        """The higher of the warehouse's category and the one the (combined) reasons give: app entries
+        only ever add, and a role that may not read confidential reasons still sees the category."""
         k = kinds.get(int(row["urn"]), set())
-        if "intensive" in k:
+        if "intensive" in k or row["category"] == "intensive":
             return "intensive"
-        if "targeted" in k:
+        if "targeted" in k or row["category"] == "targeted":
             return "targeted"
         if row["category"] == "not categorised" and int(row["urn"]) not in touched:
             return "not categorised"

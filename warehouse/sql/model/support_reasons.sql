@@ -70,6 +70,7 @@ r_inspection AS (
            'previous inspection ' || previous_judgement_words || ' (' || previous_when_words || ')',
            'inspection', previous_graded_inspection_end, 0.0
     FROM insp WHERE previous_below_good AND NOT below_good
+      AND previous_graded_inspection_end > as_at - to_years(getvariable('rules_previous_inspection_max_years'))
 ),
 -- ---------------------------------------------------------------- data (never for special schools / AP)
 prog AS (  -- every published progress result, with its concern flag (decision 10)
