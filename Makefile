@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 WAREHOUSE ?= data/warehouse.duckdb
 SOURCE ?= data/default_county
 
-.PHONY: setup run test etl default-data bench bench-national bench-sessions bench-soak lint browser-deps
+# Fetch the latest published files for LA (and load them): make refresh LA=850
+LA ?=
+FETCHED ?= data/fetched
+
+.PHONY: refresh setup run test etl default-data bench bench-national bench-sessions bench-soak lint browser-deps office-deps deploy-deps
 
 $(BIN)/activate: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -20,7 +24,27 @@ browser-deps:
 	  $$SUDO apt-get install -y -q chromium fonts-dejavu-core >/dev/null 2>&1 || \
 	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium fonts-dejavu-core >/dev/null; }; }
 
-setup: $(BIN)/activate browser-deps
+# LibreOffice Impress (headless) and poppler's pdftoppm for the document tests (tests/documents):
+# the briefing deck is opened and rendered as a room would see it. Lean: no recommended packages.
+office-deps:
+	@command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  PKGS="libreoffice-impress poppler-utils fonts-liberation fonts-dejavu-core"; \
+	  $$SUDO apt-get install -y -q --no-install-recommends $$PKGS >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && \
+	    $$SUDO apt-get install -y -q --no-install-recommends $$PKGS >/dev/null; }; }
+
+# Debian's nginx and PostgreSQL for the deployment and shared-store tests (tests/deploy,
+# tests/dashboard/store): the tests start their own servers; nothing is started here.
+deploy-deps:
+	@{ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } && \
+	  ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q nginx-light postgresql openssl >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && \
+	    $$SUDO apt-get install -y -q nginx-light postgresql openssl >/dev/null; }; }
+
+setup: $(BIN)/activate browser-deps office-deps deploy-deps
 
 # Generate the bundled fictional county (deterministic) and load it, only when no warehouse exists
 # yet; then make sure the demo users exist (never overwrites real users).
@@ -33,6 +57,11 @@ default-data: $(BIN)/activate
 
 etl: $(BIN)/activate
 	$(BIN)/python -m etl load $(SOURCE) --warehouse $(WAREHOUSE)
+
+refresh: $(BIN)/activate
+	@test -n "$(LA)" || { echo "make refresh needs LA=<three-digit LA code>"; exit 2; }
+	$(BIN)/python -m etl fetch $(FETCHED) --la $(LA) $(FETCH_ARGS)
+	$(BIN)/python -m etl load $(FETCHED) --warehouse $(WAREHOUSE)
 
 run: $(BIN)/activate default-data
 	$(BIN)/streamlit run dashboard/app.py --server.port 8501

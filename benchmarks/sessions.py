@@ -76,8 +76,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(warehouse: Path, work: Path):
-    """`streamlit run dashboard/app.py` on a free loopback port, demo users in a new store."""
+def serve(warehouse: Path, work: Path, extra_args: list[str] | tuple = ()):
+    """`streamlit run dashboard/app.py` on a free loopback port, demo users in a new store.
+    ``extra_args`` are more `streamlit run` options (agent_sessions.py switches the agent API on)."""
     from dashboard import demo_users
 
     store, log = work / "store.sqlite", work / "timing.jsonl"
@@ -95,7 +96,7 @@ def serve(warehouse: Path, work: Path):
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--server.fileWatcherType", "none",
-           "--browser.gatherUsageStats", "false"]  # fmt: skip
+           "--browser.gatherUsageStats", "false", *extra_args]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

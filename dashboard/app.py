@@ -1,4 +1,10 @@
-"""The dashboard's entry point, the only file given to `streamlit run`: navigation by role."""
+"""The dashboard's entry point, the only file given to `streamlit run`: navigation by role.
+
+The file is read twice. `streamlit run dashboard/app.py` finds the ``app = st.App(...)`` below and
+serves it (Streamlit's own server, with the session-cookie middleware of dashboard/web.py added);
+the server then runs this same file as the script of every session, where ``__name__`` is
+"__main__" and ``run()`` draws the page. AppTest runs it as a script too.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 import streamlit as st  # noqa: E402
 
 from dashboard import access, auth, timing  # noqa: E402
+from dashboard.components.safe import md_escape  # noqa: E402
 
 PAGES_DIR = ROOT / "pages"
 
@@ -57,7 +64,9 @@ def _run(run_info: dict) -> None:
         ids[spec.title] = spec.id
     page = st.navigation(sections, position="hidden")
     with st.sidebar:
-        st.caption(f"Signed in as {identity.display_name} ({access.ROLE_LABELS[identity.role]})")
+        st.caption(  # a display name is user input: shown as text, never as Markdown
+            f"Signed in as {md_escape(identity.display_name)} ({access.ROLE_LABELS[identity.role]})"
+        )
         auth.logout_button()
         navigation_links(sections)
     run_info.update(page=ids.get(page.title, page.url_path), role=identity.role)
@@ -79,4 +88,11 @@ def navigation_links(sections: dict[str, list[st.Page]]) -> None:
                 st.page_link(link, label=link.title, icon=link.icon or None)
 
 
-run()
+if __name__ == "__main__":  # a session's script run (Streamlit names the script __main__)
+    run()
+else:  # imported by `streamlit run` (or uvicorn) to find the server application
+    from starlette.middleware import Middleware  # noqa: E402
+
+    from dashboard.web import SessionCookieMiddleware  # noqa: E402
+
+    app = st.App(__file__, middleware=[Middleware(SessionCookieMiddleware)])

@@ -96,7 +96,9 @@ def demo_accounts_table(store: Path | None = None) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=None, help="default: SID_WAREHOUSE")
-    parser.add_argument("--store", type=Path, default=None, help="default: SID_STORE_PATH")
+    parser.add_argument(
+        "--store", default=None, help="a SQLite file or postgresql:// URL (default: the settings)"
+    )
     parser.add_argument(
         "--la-code", type=int, default=None, help="default: the warehouse's home_la"
     )

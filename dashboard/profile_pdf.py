@@ -373,10 +373,39 @@ def plain_action(action: str) -> str:
     return str(action).replace("the DfE", "the Department for Education (DfE)")
 
 
-def sections(profile, *, with_charts: bool = True) -> list:
-    """The PDF's sections, in the page's order."""
+KEY_FIGURES = {
+    "ks2": ["ks2_rwm_expected_pct", "ks2_reading_progress", "ks2_writing_progress",
+            "ks2_maths_progress"],
+    "ks4": ["ks4_attainment8", "ks4_progress8", "ks4_basics_94_pct"],
+}  # fmt: skip
+KEY_CONTEXT = ["overall_absence_pct", "persistent_absence_pct", "fsm6_pct"]
+
+
+def key_figures(profile) -> pd.DataFrame:
+    """The summary's table: the headline figures of each key stage, absence and disadvantage, each
+    in its latest published year against the local authority and national (``latest_rows``)."""
+    names = [m for ks in key_stages(profile) for m in KEY_FIGURES[ks]] + KEY_CONTEXT
+    return latest_rows(profile, names).drop(columns="What it means")
+
+
+def support_sections(profile) -> list:
+    sup = profile.support
+    if sup is None:
+        return []
+    return [
+        pdf.Heading(f"Support from the council ({fmt_year(sup.time_period)})", 2),
+        pdf.Paragraph(profile_text.category(sup.category, len(sup.reasons)) + "."),
+        *[pdf.Paragraph(f"- {r}") for r in sup.reasons],
+        pdf.Paragraph(f"Recommended action: {plain_action(sup.recommended_action)}"),
+        pdf.Paragraph(SUPPORT_NOTE),
+    ]
+
+
+def summary_sections(profile) -> list:
+    """The first page or two: what stands out, the key figures against the local authority and
+    national, and the support category with its reasons."""
     s = profile.school
-    out: list = [
+    return [
         pdf.KeyValues(
             [
                 ("Unique reference number (URN)", str(s["urn"])),
@@ -385,24 +414,59 @@ def sections(profile, *, with_charts: bool = True) -> list:
                 ("Type", s.get("school_type") or ""),
             ]
         ),
-        pdf.Heading("What stands out"),
+        pdf.Heading("Summary"),
+        pdf.Heading("What stands out", 2),
         *[pdf.Paragraph(line + ".") for line in summary(profile)],
+        pdf.Heading("Key figures against the local authority and national", 2),
+        pdf.Table(key_figures(profile)),
+        *support_sections(profile),
     ]
+
+
+def pupil_sections(pupil_figures: pd.DataFrame | None) -> list:
+    """The page's section on the council's pupil data (already suppressed for the governor)."""
+    if pupil_figures is None or pupil_figures.empty:
+        return []
+    from dashboard import pupil_progress
+
+    tables = pupil_progress.governor_tables(pupil_figures)
+    if not tables:
+        return []
+    out: list = [
+        pdf.Heading(pupil_progress.GOVERNOR_HEADING),
+        pdf.Paragraph(pupil_progress.governor_note()),
+    ]
+    for heading, table in tables:
+        out += [pdf.Heading(heading, 2), pdf.Table(table)]
+    return out
+
+
+def sections(
+    profile, *, with_charts: bool = True, pupil_figures: pd.DataFrame | None = None
+) -> list:
+    """The PDF's sections: the summary first, then the detail in the page's order."""
+    # the detail starts on a new page, unless the summary spilled only a little onto this one
+    out: list = [*summary_sections(profile), pdf.PageBreak(if_used=0.4), pdf.Heading("The detail")]
     for ks in key_stages(profile):
         year = latest_year(profile, ks)
         out += [
-            pdf.Heading(f"{KEY_STAGE_NAMES[ks]}, {fmt_year(year)}"),
+            pdf.Heading(f"{KEY_STAGE_NAMES[ks]}, {fmt_year(year)}", 2),
             pdf.Table(headline_table(profile, ks).drop(columns="What it means")),
         ]
         if with_charts:
             chart, _ = trend_chart(profile, ATTAINMENT[ks])
             out.append(
-                pdf.Chart(chart, f"Trend of {label(ATTAINMENT[ks])}: school, LA and national")
+                pdf.Chart(
+                    chart,
+                    f"Trend of {label(ATTAINMENT[ks])}: school, LA and national",
+                    width_share=0.8,
+                )
             )
         out += [pdf.Paragraph(t + ".") for t in trend_lines(profile, ks)]
         groups = groups_table(profile, ATTAINMENT[ks])
         if len(groups):
             out += [pdf.Heading(f"Pupil groups: {label(ATTAINMENT[ks])}", 2), pdf.Table(groups)]
+    out += pupil_sections(pupil_figures)
     if len(profile.achievement):
         out += [pdf.Heading("Achievement score"), pdf.Paragraph(explain("achievement_score"))]
         out.append(pdf.Table(achievement_table(profile)))
@@ -413,7 +477,9 @@ def sections(profile, *, with_charts: bool = True) -> list:
     ]
     if with_charts and (profile.measures["measure"] == "persistent_absence_pct").any():
         chart, _ = trend_chart(profile, "persistent_absence_pct")
-        out.append(pdf.Chart(chart, "Trend of persistent absence: school and national"))
+        out.append(
+            pdf.Chart(chart, "Trend of persistent absence: school and national", width_share=0.8)
+        )
     out += [
         pdf.Heading("Context"),
         pdf.Paragraph(CONTEXT_NOTE),
@@ -422,15 +488,6 @@ def sections(profile, *, with_charts: bool = True) -> list:
     insp = inspections_table(profile)
     out.append(pdf.Heading("Inspections"))
     out.append(pdf.Table(insp) if len(insp) else pdf.Paragraph("No inspections are loaded."))
-    sup = profile.support
-    if sup is not None:
-        out += [
-            pdf.Heading(f"Support category ({fmt_year(sup.time_period)})"),
-            pdf.Paragraph(profile_text.category(sup.category, len(sup.reasons)) + "."),
-            *[pdf.Paragraph(f"- {r}") for r in sup.reasons],
-            pdf.Paragraph(f"Recommended action: {plain_action(sup.recommended_action)}"),
-            pdf.Paragraph(SUPPORT_NOTE),
-        ]
     note = codes_note(profile)
     if note:
         out += [pdf.Heading("Codes used", 2), pdf.Paragraph(note)]
@@ -442,19 +499,29 @@ def sections(profile, *, with_charts: bool = True) -> list:
         ),
         pdf.Heading("Source", 2),
         pdf.Paragraph(f"{profile.source}. Data as at: {profile.data_date}"),
+        *[pdf.Paragraph(f"- {line}", scale=0.75) for line in getattr(profile, "source_files", ())],
     ]
     return out
 
 
 def build_pdf(
-    profile, *, compress: bool = True, with_charts: bool = True, font_dir: Any = pdf.DEJAVU_DIR
+    profile,
+    *,
+    compress: bool = True,
+    with_charts: bool = True,
+    font_dir: Any = pdf.DEJAVU_DIR,
+    pupil_figures: pd.DataFrame | None = None,
 ) -> bytes:
-    """The profile as a PDF; ``compress=False, font_dir=None`` leave its text readable (tests)."""
+    """The profile as a PDF: summary first, then the detail (with the council's pupil data when
+    ``pupil_figures`` is given, suppressed as on the page); the school, source, data date and page
+    number on every page. ``compress=False, font_dir=None`` leave its text readable (tests)."""
+    name = profile.school["name"]
     return pdf.profile_pdf(
-        f"{profile.school['name']}: school profile",
-        sections(profile, with_charts=with_charts),
+        f"{name}: school profile",
+        sections(profile, with_charts=with_charts, pupil_figures=pupil_figures),
         source=profile.short_source,
         data_date=profile.data_date,
         compress=compress,
         font_dir=font_dir,
+        header=f"{name} (URN {profile.school['urn']}): school profile",
     )

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import render
+from dashboard import render, settings
 from dashboard.access import Identity
 from dashboard.components import charts, palette
 from dashboard.components.format import fmt_measure, fmt_pct, fmt_year
@@ -156,18 +156,23 @@ def disadvantaged_bars(figures: pd.DataFrame, time_period: int, measure: str) ->
     )
 
 
-def render_governor_section(identity: Identity, urn: int) -> None:
-    """The profile's section on pupil groups computed from the council's pupil data: the latest year
-    of each key stage, figures only (small groups suppressed), never a pupil."""
-    figures = pupils.school_group_figures(identity, urn)
-    if figures.empty:
-        return
-    st.header("Pupil groups from the council's pupil data")
-    st.caption(
+GOVERNOR_HEADING = "Pupil groups from the council's pupil data"
+
+
+def governor_note() -> str:
+    """The section's note, with the suppression threshold from the setting (page and PDF)."""
+    return (
         VALUE_ADDED_HELP
-        + " Groups of 5 pupils or fewer are shown as SUPP (small group), so no child can be "
-        "identified; SEN groups are shown because the published tables have none."
+        + f" Groups of {settings.suppression_threshold()} pupils or fewer are shown as SUPP "
+        "(small group), so no child can be identified; SEN groups are shown because the "
+        "published tables have none."
     )
+
+
+def governor_tables(figures: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """(heading, table) per key stage for the governor's section: the latest year of the first
+    progress measure with figures (else attainment). Pure: the page and the PDF both show these."""
+    out = []
     for ks in ("ks2", "ks4"):
         mine = figures[figures["key_stage"] == ks]
         if mine.empty:
@@ -181,5 +186,18 @@ def render_governor_section(identity: Identity, urn: int) -> None:
         tp = int(years.max()) if len(years) else int(mine["time_period"].max())
         table = groups_table(mine, tp, measure)
         if len(table):
-            st.subheader(f"{label(measure)}, {fmt_year(tp)}")
-            render.safe_table(table, hide_index=True)
+            out.append((f"{label(measure)}, {fmt_year(tp)}", table))
+    return out
+
+
+def render_governor_section(identity: Identity, urn: int) -> None:
+    """The profile's section on pupil groups computed from the council's pupil data: the latest year
+    of each key stage, figures only (small groups suppressed), never a pupil."""
+    figures = pupils.school_group_figures(identity, urn)
+    if figures.empty:
+        return
+    st.header(GOVERNOR_HEADING)
+    st.caption(governor_note())
+    for heading, table in governor_tables(figures):
+        st.subheader(heading)
+        render.safe_table(table, hide_index=True)

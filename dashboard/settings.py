@@ -59,10 +59,56 @@ SETTINGS: tuple[Setting, ...] = (
         Path,
     ),
     Setting(
+        "SID_STORE_URL",
+        "",
+        "A postgresql://user:password@host:port/database URL: the operational store in PostgreSQL, "
+        "shared by several app servers (deploy/README.md). Empty: the SQLite file at SID_STORE_PATH. "
+        "Keep the password out of the URL with a ~/.pgpass file or PGPASSWORD.",
+        str,
+    ),
+    Setting(
         "SID_SESSION_MINUTES",
         "60",
         "Minutes of inactivity after which a signed-in session expires and the user must sign in again.",
         int,
+    ),
+    Setting(
+        "SID_SESSION_MAX_HOURS",
+        "12",
+        "Hours after signing in at which a session ends however active it is (a reload, a new tab "
+        "and a reconnect keep a session until then, or until sign-out or idle expiry).",
+        int,
+    ),
+    Setting(
+        "SID_TRUSTED_PROXIES",
+        "127.0.0.1,::1",
+        "Addresses of reverse proxies (comma-separated) whose X-Forwarded-For header names the "
+        "real client, for per-client sign-in throttling. A connection from any other address is "
+        "throttled by its own address and its X-Forwarded-For is ignored.",
+        str,
+    ),
+    Setting(
+        "SID_ALLOWED_HOSTS",
+        "",
+        "Host names (comma-separated, lower case) the app answers; a request naming another Host "
+        "gets 400 and a websocket is closed. Empty: any host (the reverse proxy's allow-list "
+        "then does the job alone).",
+        str,
+    ),
+    Setting(
+        "SID_SSO_PROVIDER",
+        "entra",
+        "Name of the identity provider section in .streamlit/secrets.toml ([auth.NAME]) used for "
+        "single sign-on. The login page offers single sign-on only when that section exists.",
+        str,
+    ),
+    Setting(
+        "SID_SSO_ROLES_CLAIM",
+        "roles",
+        "The ID-token claim holding the user's app roles (Microsoft Entra ID: 'roles'). A value "
+        "equal to a role name, alone or after a dot ('SchoolImprovement.Manager'), gives that "
+        "role when the store has no role for the e-mail address.",
+        str,
     ),
     Setting(
         "SID_SUPPRESSION_THRESHOLD",
@@ -121,8 +167,36 @@ def store_path() -> Path:
     return get("SID_STORE_PATH")
 
 
+def store_url() -> str:
+    """The PostgreSQL store URL, or '' for the SQLite store at store_path()."""
+    url = get("SID_STORE_URL").strip()
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise ValueError(f"SID_STORE_URL must start with postgresql:// (got {url.split(':')[0]}:)")
+    return url
+
+
 def session_minutes() -> int:
     return get("SID_SESSION_MINUTES")
+
+
+def session_max_hours() -> int:
+    return get("SID_SESSION_MAX_HOURS")
+
+
+def trusted_proxies() -> frozenset[str]:
+    return frozenset(a.strip() for a in get("SID_TRUSTED_PROXIES").split(",") if a.strip())
+
+
+def allowed_hosts() -> frozenset[str]:
+    return frozenset(h.strip().lower() for h in get("SID_ALLOWED_HOSTS").split(",") if h.strip())
+
+
+def sso_provider() -> str:
+    return get("SID_SSO_PROVIDER")
+
+
+def sso_roles_claim() -> str:
+    return get("SID_SSO_ROLES_CLAIM")
 
 
 def suppression_threshold() -> int:

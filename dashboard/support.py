@@ -44,8 +44,11 @@ def _missing(v) -> bool:
 
 def standing(row) -> str:
     """Percentile nationally, or 'rank N of M loaded schools' where no national file exists."""
+    from dashboard.components.format import fmt_kind, ordinal  # one formatter (issue 16: "1th")
+
     if not _missing(row.get("national_percentile")):
-        return f"{round(float(row['national_percentile']))}th percentile nationally"
+        p = fmt_kind(row["national_percentile"], "percentile")
+        return f"{ordinal(int(p.replace(',', '')))} percentile nationally"
     if not _missing(row.get("rank_among_loaded")):
         return f"rank {int(row['rank_among_loaded'])} of {int(row['n_loaded'])} loaded schools"
     return "not scored"

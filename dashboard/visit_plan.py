@@ -50,6 +50,41 @@ class Shown:
         st.session_state[SHOWN] = self.now
 
 
+class FieldErrors:
+    """Places under a form's fields for its refusals: the store's messages start with the field's
+    name ("Summary is required", "Planned date (...) is outside ..."), so each is shown under the
+    field it is about; any other refusal is shown under the form's button."""
+
+    def __init__(self) -> None:
+        self.slots: dict[str, object] = {}
+
+    def under(self, *names: str) -> None:
+        """A place for the errors of the field(s) just drawn."""
+        slot = st.empty()
+        for name in names:
+            self.slots[name] = slot
+
+    def show(self, message: object) -> None:
+        text = str(message)
+        for name, slot in self.slots.items():
+            if text.startswith(name):
+                slot.error(md_escape(text))
+                return
+        st.error(md_escape(text))
+
+
+def reset_after_save(form: str, keys: list[str]) -> None:
+    """Empty a form's fields on the run after it saved (a form that fails keeps what was typed:
+    forms here never clear on submit). Called before the form's widgets are drawn."""
+    if st.session_state.pop(f"_saved_{form}", False):
+        for key in keys:
+            st.session_state.pop(key, None)
+
+
+def saved(form: str) -> None:
+    st.session_state[f"_saved_{form}"] = True
+
+
 def flash(kind: str, text: str) -> None:
     st.session_state.setdefault(FLASH, []).append((kind, text))
 
@@ -225,27 +260,32 @@ def pick_section(identity: Identity, ctx, officer: str, term: str) -> None:
     }
     purposes = dict(zip(pool["urn"].astype(int), pool["purpose"], strict=True))
     start, end = terms.dates(term)
-    with st.form("visit_add", clear_on_submit=True):
+    reset_after_save("visit_add", ["visit_pick", "visit_planned_date", "visit_second"])
+    errors = FieldErrors()
+    with st.form("visit_add"):
         picked = st.multiselect(
             "Schools to visit", list(labels), format_func=labels.get, key="visit_pick"
         )
+        errors.under("Choose", "Not one of", "Purpose")
         on = st.date_input("Planned date (optional; inside the term)", value=None,
                            min_value=start, max_value=end, key="visit_planned_date")  # fmt: skip
+        errors.under("Planned date")
         again = st.checkbox(
             "A second visit in this term on purpose (plan it even if already planned)",
             key="visit_second",
         )
         if st.form_submit_button("Add to the plan", type="primary"):
             if not picked:
-                st.error("Choose at least one school.")
+                errors.show("Choose at least one school.")
                 return
             try:
                 added, refused = visits.add_visits(identity, officer, term,
                                                    [(u, purposes[u]) for u in picked],
                                                    planned_date=on, also_if_planned=again)  # fmt: skip
-            except ValueError as err:
-                st.error(md_escape(err))
+            except (ValueError, PermissionError) as err:
+                errors.show(err)  # nothing was saved; the form keeps what was chosen
                 return
+            saved("visit_add")
             if added:
                 flash("success", f"Added {len(added)} visit{'s' if len(added) != 1 else ''} "
                       f"to the plan for {term}.")  # fmt: skip
@@ -314,15 +354,20 @@ def plan_section(identity: Identity, plan: pd.DataFrame, title: str, file_stem: 
     )
 
 
-def _write(action, success: str) -> None:
-    """Run one write; a conflict or a refusal is shown in words, a success after the rerun."""
+def _write(action, success: str, errors: FieldErrors | None = None, form: str = "") -> None:
+    """Run one write; a conflict or a refusal is shown in words (under its field when the message
+    names one) and the form keeps what was typed; a success empties the form and shows after the
+    rerun. Each write saves everything or nothing (the store's functions check before writing)."""
+    errors = errors or FieldErrors()
     try:
         action()
     except records.ConflictError as err:
-        st.error(md_escape(f"Not saved: {err}"))
+        errors.show(f"Not saved: {err}")
     except (ValueError, LookupError, PermissionError) as err:
-        st.error(md_escape(err))
+        errors.show(err)
     else:
+        if form:
+            saved(form)
         flash("success", success)
         st.rerun()
 
@@ -345,30 +390,44 @@ def update_section(identity: Identity, plan: pd.DataFrame, shown: Shown) -> None
     row = mine[mine["id"] == chosen].iloc[0]
     base = shown.base(f"visit:{chosen}") or int(row["version"])
     done_tab, cancel_tab, move_tab = st.tabs(["Mark done", "Cancel", "Change the date"])
-    with done_tab, st.form("visit_done", clear_on_submit=True):
+    done_keys = ["visit_done_on", "visit_done_note", "visit_done_type", "visit_done_rag",
+                 "visit_done_summary"]  # fmt: skip
+    reset_after_save("visit_done", done_keys)
+    reset_after_save("visit_cancel", ["visit_cancel_reason"])
+    reset_after_save("visit_move", ["visit_move_on"])
+    with done_tab, st.form("visit_done"):
+        errors = FieldErrors()
         on = st.date_input("Date of the visit", value=date.today(), max_value=date.today(),
                            key="visit_done_on")  # fmt: skip
+        errors.under("Done date", "Visit date")
         write_note = st.checkbox("Also write the visit note", key="visit_done_note")
         kind = st.selectbox("Visit type", list(notes.VISIT_TYPES),
                             format_func=notes.VISIT_TYPES.get, key="visit_done_type")  # fmt: skip
+        errors.under("Unknown visit type")
         rag = st.selectbox("RAG (optional)", [None, "red", "amber", "green"], key="visit_done_rag",
                            format_func=lambda r: "None" if r is None else palette.rag(r).label)  # fmt: skip
         summary = st.text_area("What was found (the visit note)", key="visit_done_summary",
                                max_chars=notes.MAX_TEXT)  # fmt: skip
+        errors.under("Summary")
         if st.form_submit_button("Mark done", type="primary"):
             note = {"visit_type": kind, "summary": summary, "rag": rag} if write_note else None
             _write(lambda: visits.mark_done(identity, chosen, base, on, note),
                    f"Visit {chosen} marked done on {on}"
-                   + (" and its visit note saved." if note else "."))  # fmt: skip
-    with cancel_tab, st.form("visit_cancel", clear_on_submit=True):
+                   + (" and its visit note saved." if note else "."), errors, "visit_done")  # fmt: skip
+    with cancel_tab, st.form("visit_cancel"):
+        errors = FieldErrors()
         reason = st.text_input("Why is it cancelled?", key="visit_cancel_reason")
+        errors.under("Reason for cancelling")
         if st.form_submit_button("Cancel the visit"):
             _write(lambda: visits.cancel(identity, chosen, base, reason),
-                   f"Visit {chosen} cancelled (kept in the plan as cancelled).")  # fmt: skip
+                   f"Visit {chosen} cancelled (kept in the plan as cancelled).", errors,
+                   "visit_cancel")  # fmt: skip
     with move_tab, st.form("visit_move"):
+        errors = FieldErrors()
         start, end = terms.dates(str(row["term"]))
         new = st.date_input("Planned date (empty: no date yet)", value=None, min_value=start,
                             max_value=end, key="visit_move_on")  # fmt: skip
+        errors.under("Planned date")
         if st.form_submit_button("Save the date"):
             _write(lambda: visits.reschedule(identity, chosen, base, new),
-                   f"Visit {chosen}: planned date {new or 'cleared'}.")  # fmt: skip
+                   f"Visit {chosen}: planned date {new or 'cleared'}.", errors, "visit_move")  # fmt: skip

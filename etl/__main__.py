@@ -61,7 +61,44 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument(
         "--to", type=Path, required=True, help="the governor deployment's warehouse pointer"
     )
+    f = sub.add_parser(
+        "fetch",
+        help="download the published files for one LA into a folder, with manifest.csv (docs/fetch.md)",
+    )
+    f.add_argument("dest", type=Path, help="folder to fetch into (then: python -m etl load DEST)")
+    f.add_argument("--la", required=True, help="the council's three-digit LA code, e.g. 850")
+    f.add_argument(
+        "--years",
+        nargs="+",
+        default=None,
+        help="academic years, e.g. 201718 2018/19 (default: the last three with published tables)",
+    )
+    f.add_argument(
+        "--neighbours",
+        action="store_true",
+        help="also the statistical neighbours listed in DEST/statistical_neighbours.csv",
+    )
+    f.add_argument(
+        "--no-national", action="store_true", help="skip the England files (national percentiles)"
+    )
+    f.add_argument(
+        "--national-years", nargs="+", default=None, help="years of the England files (default: --years)"
+    )
+    f.add_argument("--as-of", help="fetch what was published on this date (YYYY-MM-DD)")
+    f.add_argument(
+        "--sources", type=Path, help="a sources.lock.json: fetch exactly those files again"
+    )
+    f.add_argument(
+        "--catalogue",
+        type=Path,
+        default=None,
+        help="another sources.toml (a council's mirror, say); default etl/fetch/sources.toml",
+    )
     args = parser.parse_args(argv)
+    if args.command == "fetch":
+        from etl.fetch.cli import run_fetch
+
+        return run_fetch(args)
     if args.command == "governor-copy":
         build = make_governor_copy(args.warehouse, args.to)
         print(f"{args.to} now points at {build} (no soft intelligence)")

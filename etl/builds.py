@@ -44,10 +44,23 @@ def lock_path(warehouse: Path) -> Path:
 
 @contextmanager
 def load_lock(warehouse: Path) -> Iterator[None]:
-    """Hold the load lock of ``warehouse``'s builds folder, or refuse if another load holds it."""
+    """Hold the load lock of ``warehouse``'s builds folder, or refuse if another load holds it.
+
+    While it is held, files and folders the load creates (builds, journal, reports, temporary
+    copies of sources) are the owner's only: 0600 and 0700 (a umask; the ETL is one process)."""
+    old_umask = os.umask(0o077)
+    try:
+        with _locked(warehouse):
+            yield
+    finally:
+        os.umask(old_umask)
+
+
+@contextmanager
+def _locked(warehouse: Path) -> Iterator[None]:
     path = lock_path(warehouse)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

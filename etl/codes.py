@@ -61,6 +61,7 @@ RANGES: tuple[tuple[str, float | None, float | None], ...] = (
     ("ks2_%_scaled_score", 80, 120),
     ("ks4_attainment8", 0, 90),
     ("ks4_ebacc_aps", 0, 9),
+    ("ks4_prior_ks2_aps", 0, 40),
     ("%_cohort", 0, None),
     ("pupils_on_roll", 0, None),
 )

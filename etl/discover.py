@@ -23,12 +23,14 @@ from etl.manifest import (
     read_manifest,
     resolve_time_period,
 )
+from etl.readers import sheet_source
 from etl.readers.base import SourceFile
 from etl.readers.csv_source import read_header, sniff_encoding, to_utf8
 from etl.readers.hints import unrecognised_hint
 from etl.report import LoadRefused, UnreadableFile
 
-BINARY_SUFFIXES = {".xlsx", ".xlsm", ".geojson", ".gpkg"}
+BINARY_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".geojson", ".gpkg"}
+WORKBOOK_SUFFIXES = sheet_source.WORKBOOK_SUFFIXES
 GEOMETRY_SUFFIXES = {".geojson", ".gpkg", ".shp"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 # Documentation that travels with downloads (decision 4): recognised by name, skipped, never loaded.
@@ -51,6 +53,7 @@ class Found:
     src: SourceFile
     reader: ModuleType | Any
     year_from: str  # manifest, name, content, none
+    notes: list[str] = field(default_factory=list)  # e.g. which sheet of a workbook was read
 
     @property
     def kind(self) -> str:
@@ -60,7 +63,7 @@ class Found:
 @dataclass
 class Skipped:
     name: str
-    kind: str  # metadata, documentation, manifest, unrecognised
+    kind: str  # metadata, documentation, manifest, unrecognised, ignored sheet
     reason: str
     encoding: str | None = None
     n_columns: int | None = None
@@ -96,29 +99,8 @@ def _geometry_reader(path: Path) -> Any:
 
 
 def xlsx_sheet_names(path: Path) -> tuple[str, ...]:
-    """An Excel workbook's 'header' is its sheet names (the workbook reader recognises those)."""
-    import zipfile
-
-    import openpyxl
-
-    with open(path, "rb") as fh:
-        magic = fh.read(4)
-    if magic != b"PK\x03\x04":
-        raise UnreadableFile(
-            "is not an Excel workbook (.xlsx): it looks like a text or CSV file renamed .xlsx. "
-            "Open it in Excel and save it as an Excel workbook, or rename it .csv."
-        )
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise UnreadableFile(
-            f"is a damaged or incomplete Excel workbook ({type(exc).__name__}: {exc}); "
-            "save or download it again."
-        ) from None
-    try:
-        return tuple(wb.sheetnames)
-    finally:
-        wb.close()
+    """A workbook's 'header' is its sheet names (the intelligence reader recognises those)."""
+    return sheet_source.sheet_names(path)
 
 
 def status_from_name(name: str) -> str | None:
@@ -145,11 +127,12 @@ def discover(source_dir: Path, workdir: Path, reader_for: ReaderFor | None = Non
     for i, path in enumerate(paths):
         name = path.relative_to(source_dir).as_posix()
         try:
-            item = _one(path, name, source_dir, workdir / f"{i:05d}", manifest, reader_for)
+            items = _one(path, name, source_dir, workdir / f"{i:05d}", manifest, reader_for)
         except LoadRefused as exc:
             problems.append(str(exc))
             continue
-        (out.found if isinstance(item, Found) else out.skipped).append(item)
+        for item in items if isinstance(items, list) else [items]:
+            (out.found if isinstance(item, Found) else out.skipped).append(item)
     unused = manifest.unused([p.relative_to(source_dir).as_posix() for p in paths])
     out.notes += [f"manifest.csv line {e.line} ({e.pattern}) matches no file" for e in unused]
     if problems:
@@ -159,6 +142,84 @@ def discover(source_dir: Path, workdir: Path, reader_for: ReaderFor | None = Non
     return out
 
 
+_NOT_LOADED_HELP = "To load it, keep the published column names (docs/loading-messages.md)."
+
+
+def _workbook_tables(
+    path: Path, name: str, book: sheet_source.Workbook, manifest: Manifest
+) -> list[Found | Skipped]:
+    """One Found per recognised sheet (named ``book.xlsx[Sheet]``), one Skipped per other sheet."""
+    out: list[Found | Skipped] = []
+    time_period0, status0, order, how0 = resolve_time_period(name, manifest)
+    status0 = status0 or status_from_name(name)
+    for t in book.tables:
+        src = SourceFile(
+            path=path,
+            name=f"{name}[{t.sheet}]",
+            text_path=t.text_path,
+            encoding=path.suffix.lower().lstrip("."),
+            header=t.header,
+            time_period=time_period0,
+            file_status=status0,
+            manifest_order=order,
+        )
+        out.append(_with_year(src, t.reader, how0, list(t.notes), manifest_name=name))
+    for ign in book.ignored:
+        out.append(
+            Skipped(f"{name}[{ign.sheet}]", "ignored sheet", f"sheet not read: {ign.reason}")
+        )
+    return out
+
+
+def _unrecognised_workbook(
+    name: str, book: sheet_source.Workbook, listed: bool, sheets: tuple[str, ...]
+) -> Skipped:
+    hint = unrecognised_hint(book.best_header) if book.best_header else ""
+    shown = ", ".join(sheets[:8]) + (", ..." if len(sheets) > 8 else "")
+    detail = " ".join(f"Sheet {i.sheet!r}: {i.reason}." for i in book.ignored[:6])
+    if listed:
+        raise LoadRefused(
+            f"{name}: listed in manifest.csv but no sheet has the header of a known table "
+            f"(looked at the first {sheet_source.HEADER_SCAN_ROWS} rows of each sheet). "
+            + (hint + " " if hint else "")
+            + f"Sheets: {shown}. {detail}"
+        )
+    return Skipped(
+        name,
+        "unrecognised",
+        "no sheet has the header of a known table; not loaded. "
+        + (hint or f"Sheets: {shown}.")
+        + " "
+        + _NOT_LOADED_HELP,
+        "binary",
+        len(sheets),
+    )
+
+
+def _with_year(
+    src: SourceFile, reader: Any, how: str, notes: list[str], manifest_name: str | None = None
+) -> Found:
+    """The year from the content when neither the manifest nor the name gave one; refuses the load
+    when the reader needs a year it cannot get (naming the manifest row to add: for a workbook
+    sheet, the workbook's file name)."""
+    name, kind = src.name, getattr(reader, "KIND", None)
+    if src.time_period is None:
+        infer = getattr(reader, "infer_time_period", None)
+        if infer is not None:
+            try:
+                inferred = infer(src)
+            except Exception as exc:
+                raise LoadRefused(f"{name}: cannot be read ({type(exc).__name__}: {exc})") from None
+            if inferred is not None:
+                src = replace(src, time_period=int(inferred))
+                how = "content"
+    if src.time_period is None and getattr(reader, "NEEDS_TIME_PERIOD", False):
+        raise LoadRefused(
+            missing_year_message(manifest_name or name, kind, src.file_status or "final")
+        )
+    return Found(src, reader, how if src.time_period is not None else "none", notes)
+
+
 def _one(
     path: Path,
     name: str,
@@ -166,7 +227,7 @@ def _one(
     workdir: Path,
     manifest: Manifest,
     reader_for: ReaderFor,
-) -> Found | Skipped:
+) -> Found | Skipped | list[Found | Skipped]:
     suffix = path.suffix.lower()
     if name == MANIFEST_NAME:
         return Skipped(name, "manifest", "the manifest (years and statuses of the files)")
@@ -184,10 +245,17 @@ def _one(
             header: tuple[str, ...] = ()
             delimiter = ","
             reader = _geometry_reader(path)
-        elif suffix in {".xlsx", ".xlsm"}:
+        elif suffix in WORKBOOK_SUFFIXES:
             header = xlsx_sheet_names(path)  # raises UnreadableFile for a damaged or renamed file
             delimiter = ","
             reader = reader_for(header)
+            if getattr(reader, "KIND", None) != "intelligence":
+                # a published table saved as a workbook: every sheet with a recognised header
+                book = sheet_source.read_workbook(path, reader_for, workdir)
+                if book.tables:
+                    return _workbook_tables(path, name, book, manifest)
+                if getattr(reader, "KIND", None) != "metadata" and not _META_NAME.search(path.name):
+                    return _unrecognised_workbook(name, book, listed, header)
         elif suffix in TEXT_SUFFIXES or encoding != "binary":
             header, delimiter = read_header(path, encoding)
             if not any(header):
@@ -209,26 +277,21 @@ def _one(
             return Skipped(
                 name, "metadata", "DfE field list or abbreviations, not data", encoding, len(header)
             )
+        shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
+        hint = unrecognised_hint(header)
         if listed:
-            shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
-            if suffix in {".xlsx", ".xlsm"}:
-                hint = (
-                    "Only the intelligence workbook is read from Excel (sheets named as in "
-                    "docs/intelligence-workbook.md); save a published table as CSV. "
-                    f"Sheets: {shown}"
-                )
-            else:
-                hint = (
-                    unrecognised_hint(header)
-                    or "A key column such as URN may be missing or renamed."
-                ) + f" Header starts: {shown}"
             raise LoadRefused(
-                f"{name}: listed in manifest.csv but its header matches no known format. {hint}"
+                f"{name}: listed in manifest.csv but its header matches no known format. "
+                + (hint or "A key column such as URN may be missing or renamed.")
+                + f" Header starts: {shown}"
             )
         return Skipped(
             name,
             "unrecognised",
-            "no reader recognises its header; not loaded",
+            "no reader recognises its header; not loaded. "
+            + (hint or f"It resembles no known format (header starts: {shown}).")
+            + " "
+            + _NOT_LOADED_HELP,
             encoding,
             len(header),
         )
@@ -251,16 +314,4 @@ def _one(
         file_status=status,
         manifest_order=order,
     )
-    if time_period is None:
-        infer = getattr(reader, "infer_time_period", None)
-        if infer is not None:
-            try:
-                inferred = infer(src)
-            except Exception as exc:
-                raise LoadRefused(f"{name}: cannot be read ({type(exc).__name__}: {exc})") from None
-            if inferred is not None:
-                src = replace(src, time_period=int(inferred))
-                how = "content"
-    if src.time_period is None and getattr(reader, "NEEDS_TIME_PERIOD", False):
-        raise LoadRefused(missing_year_message(name, kind, status or "final"))
-    return Found(src, reader, how if src.time_period is not None else "none")
+    return _with_year(src, reader, how, [])

@@ -28,6 +28,7 @@ from tqdm import tqdm
 
 from etl import builds
 from etl.discover import Discovery, Found, discover
+from etl.fetch.report import changes_for_load
 from etl.report import FileLine, LoadRefused, LoadReport
 from warehouse import connection
 from warehouse.sql_files import SQL_DIR, run_folder
@@ -119,7 +120,7 @@ def load(
         ) as tmp:
             with _timed(report, "discover"):
                 found = discover(source_dir, Path(tmp), reader_for=reader_for)
-            report.notes += found.notes
+            report.notes += found.notes + changes_for_load(source_dir)
             _fault_point("reading")
             con = connection.open_build_for_writing(build)
             run_folder(con, "staging")
@@ -234,7 +235,7 @@ def _stage_one(con, f: Found, report: LoadReport, settings: LoadSettings) -> Fil
         src.name,
         f.kind,
         "loaded",
-        "; ".join(res.notes),
+        "; ".join([*f.notes, *res.notes]),
         time_period=res.time_period or src.time_period,
         file_status=src.file_status,
         manifest_order=src.manifest_order,

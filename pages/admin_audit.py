@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import auth, data_access
+from dashboard.components import exports
 from dashboard.store.audit import ACTIONS
 
 identity = auth.require_identity("admin_audit")
@@ -21,7 +22,7 @@ st.caption(f"{len(entries)} entries, newest first (at most 1,000)")
 st.dataframe(entries, hide_index=True)
 st.download_button(
     "Download the audit log (CSV)",
-    entries.to_csv(index=False),
+    exports.to_csv_bytes(entries),
     file_name="audit_log.csv",
     mime="text/csv",
     key="download_audit",

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import auth, data_access
+from dashboard.components import exports
 
 identity = auth.require_identity("admin_loads")
 st.title("Loads")
@@ -11,6 +12,15 @@ st.markdown(  # not a caption: inline code in faded caption text fails axe color
     "each writes a report line beside the warehouse."
 )
 
+skipped = data_access.files_not_loaded(identity)
+if len(skipped):
+    st.subheader("Files not loaded in the last five loads")
+    st.markdown(
+        "Files and workbook sheets the loader did not read, with why and, where a file resembles "
+        "a known format, which one and what it lacks."
+    )
+    st.dataframe(skipped, hide_index=True)
+
 reports = data_access.load_reports(identity)
 if reports.empty:
     st.info("No load reports yet.")
@@ -18,7 +28,7 @@ else:
     st.dataframe(reports, hide_index=True)
     st.download_button(
         "Download load reports (CSV)",
-        reports.to_csv(index=False),
+        exports.to_csv_bytes(reports),
         file_name="load_reports.csv",
         mime="text/csv",
         key="download_loads",

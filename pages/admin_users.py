@@ -1,11 +1,13 @@
-"""Administration: users, their roles and (for governors) their schools."""
+"""Administration: users (local accounts and single sign-on e-mails), roles and schools."""
 
 import streamlit as st
 
-from dashboard import access, auth, data_access
+from dashboard import access, auth, data_access, user_admin
+from dashboard.user_admin import field_error
 
 identity = auth.require_identity("admin_users")
 st.title("Users")
+user_admin.confirmation()
 
 table = data_access.list_users(identity)
 st.dataframe(table, hide_index=True)
@@ -18,52 +20,70 @@ def school_label(urn: int) -> str:
     return f"{names.get(urn, 'not in this warehouse')} ({urn})"
 
 
-with st.expander("Add a user"), st.form("add_user", clear_on_submit=True):
-    username = st.text_input("Username", key="new_username")
-    display = st.text_input("Full name", key="new_display")
-    role = st.selectbox("Role", access.ROLES, format_func=access.ROLE_LABELS.get, key="new_role")
-    urns = st.multiselect(
-        "Schools (governors only)", list(names), format_func=school_label, key="new_urns"
-    )
-    password = st.text_input(
-        "Password (at least 8 characters)", type="password", key="new_password"
-    )
-    if st.form_submit_button("Add user"):
-        try:
-            data_access.create_user(identity, username, display or username, role, password, urns)
-            st.success(f"Added {username}.")
-        except Exception as exc:  # sqlite IntegrityError for a taken name, ValueError for rules
-            st.error(f"Could not add the user: {exc}")
+with st.expander(
+    "Add a user", expanded=bool(st.session_state.get(user_admin.ERRORS, {}).get("add"))
+):
+    with st.form("add_user", clear_on_submit=False):
+        st.radio(
+            "Signs in with",
+            ["password", "sso"],
+            format_func={
+                "password": "A password (local account)",
+                "sso": "Council account (single sign-on)",
+            }.get,
+            key="new_sign_in",
+            horizontal=True,
+        )
+        st.text_input("Username (single sign-on: the e-mail address)", key="new_username")
+        field_error("add", "username")
+        st.text_input("Full name", key="new_display")
+        field_error("add", "display_name")
+        st.selectbox("Role", access.ROLES, format_func=access.ROLE_LABELS.get, key="new_role")
+        field_error("add", "role")
+        st.multiselect(
+            "Schools (governors only)", list(names), format_func=school_label, key="new_urns"
+        )
+        st.text_input(
+            "Password (local accounts: at least 8 characters, not a common password)",
+            type="password",
+            key="new_password",
+        )
+        field_error("add", "password")
+        st.form_submit_button("Add user", on_click=user_admin.add_user, args=(identity,))
 
 st.subheader("Change a user")
 if not table.empty:
-    who = st.selectbox("User", list(table["username"]), key="edit_username")
-    row = table.set_index("username").loc[who]
-    current = [int(u) for u in row["schools"].split(", ") if u]
-    with st.form("edit_user"):
-        new_role = st.selectbox(
-            "Role",
-            access.ROLES,
-            index=access.ROLES.index(row["role"]),
-            format_func=access.ROLE_LABELS.get,
-            key="edit_role",
-        )
-        new_urns = st.multiselect(
+    rows = table.set_index("username")
+    who = st.selectbox(
+        "User",
+        list(table["username"]),
+        key="edit_username",
+        on_change=lambda: user_admin.load_user_into_form(
+            rows.loc[st.session_state["edit_username"]]
+        ),
+    )
+    if "edit_role" not in st.session_state:
+        user_admin.load_user_into_form(rows.loc[who])
+    current = st.session_state.get("edit_urns", [])
+    with st.form("edit_user", clear_on_submit=False):
+        st.selectbox("Role", access.ROLES, format_func=access.ROLE_LABELS.get, key="edit_role")
+        field_error("edit", "role")
+        st.multiselect(
             "Schools (governors only)",
             sorted(set(names) | set(current)),
-            default=current,
             format_func=school_label,
             key="edit_urns",
         )
-        active = st.checkbox("Active (may sign in)", value=bool(row["active"]), key="edit_active")
-        new_password = st.text_input(
-            "New password (leave blank to keep)", type="password", key="edit_password"
+        st.checkbox("Active (may sign in)", key="edit_active")
+        st.text_input(
+            "New password (leave blank to keep; local accounts only)",
+            type="password",
+            key="edit_password",
         )
-        if st.form_submit_button("Save changes"):
-            try:
-                data_access.update_user(identity, who, new_role, new_urns, active)
-                if new_password:
-                    data_access.reset_password(identity, who, new_password)
-                st.success(f"Saved {who}.")
-            except (ValueError, PermissionError) as exc:
-                st.error(f"Could not save: {exc}")
+        field_error("edit", "password")
+        field_error("edit", "username")
+        st.form_submit_button("Save changes", on_click=user_admin.change_user, args=(identity, who))
+    st.caption(
+        "Saving a new password, another role or other schools, or deactivating a user ends every "
+        "session they have open at once."
+    )

@@ -1,39 +1,20 @@
 """Briefing: full-screen slides for a district or the county on a projector; area and slide in the URL.
 
-Previous/Next are buttons with keyboard shortcuts (ArrowLeft / ArrowRight). Aggregates only; the
-briefing role names schools only where SID_BRIEFING_NAMES_SCHOOLS allows it. The deck downloads as
-.pptx and .pdf, built from the same slides (dashboard/briefing_slides.py), so it matches the screen.
-PROJECTOR_CSS is a constant (no data in it) passed to st.html: it only enlarges text for the back of
-a room and sets it black on white (21:1, above the 7:1 of palette.PROJECTOR_THEME), keyboard
-hints and the sidebar's captions included.
+Previous/Next are buttons with keyboard shortcuts (ArrowLeft / ArrowRight); P enters presenting
+mode (nothing but the slide) and Escape leaves it (``?present=1`` in the URL). Aggregates only; the
+briefing role names schools only where SID_BRIEFING_NAMES_SCHOOLS allows it. The slides are built
+by dashboard/briefing_slides.py and drawn by dashboard/briefing_screen.py; the .pptx and .pdf are
+made from the same slides, so they match the screen.
 """
 
 import streamlit as st
 
-from dashboard import access, auth, briefing_slides, data_access, render
-from dashboard.components import charts, slides
+from dashboard import access, auth, briefing_screen, briefing_slides, data_access, render
+from dashboard.components import slides
 from dashboard.components.safe import md_escape, safe_filename
-from dashboard.data_access import briefing
-
-PROJECTOR_CSS = """<style>
-[data-testid="stMain"] h1 { font-size: 2.75rem !important; color: #000000 !important; }
-[data-testid="stMain"] h2 { font-size: 1.9rem !important; color: #000000 !important; }
-[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] td,
-[data-testid="stMain"] th { font-size: 1.6rem !important; color: #000000 !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.6rem !important; color: #000000 !important; }
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
-[data-testid="stMain"] [data-testid="stMetricValue"],
-[data-testid="stMain"] [data-testid="stMetricValue"] * {
-  font-size: 3.2rem !important; color: #000000 !important; font-weight: 700 !important; }
-[data-testid="stMain"] button p { font-size: 1.4rem !important; }
-[data-testid="stMain"] kbd, [data-testid="stSidebar"] [data-testid="stCaptionContainer"],
-[data-testid="stSidebar"] [data-testid="stCaptionContainer"] * {
-  color: #000000 !important; opacity: 1 !important; }
-</style>"""
+from dashboard.data_access import briefing, provenance
 
 identity = auth.require_identity("briefing")
-st.html(PROJECTOR_CSS)
 if not briefing.loaded(identity):
     st.title("Briefing")
     st.info(
@@ -73,10 +54,12 @@ deck = briefing_slides.build_slides(
     briefing.measures(identity, district),
     briefing.categories(identity, district),
     named,
+    lambda topic: provenance.provenance(identity, briefing_slides.TOPIC_KINDS[topic]),
 )
 total = len(deck)
 raw = st.query_params.get("slide", "1")  # user input: a number within the deck, else slide 1
 number = int(raw) if raw.isdigit() and 1 <= int(raw) <= total else 1
+presenting = st.query_params.get("present") == "1"  # user input: only "1" means anything
 st.query_params["area"] = st.session_state["briefing_area"]
 st.query_params["slide"] = str(number)
 
@@ -85,53 +68,38 @@ def _go(step: int) -> None:
     st.query_params["slide"] = str(min(max(number + step, 1), total))
 
 
-back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
-back.button(
-    "◀ Previous",
-    key="briefing_prev",
-    shortcut="ArrowLeft",
-    on_click=_go,
-    args=(-1,),
-    disabled=number == 1,
-    width="stretch",
-)
-where.subheader(f"Slide {number} of {total}")
-forward.button(
-    "Next ▶",
-    key="briefing_next",
-    shortcut="ArrowRight",
-    on_click=_go,
-    args=(1,),
-    disabled=number == total,
-    width="stretch",
-)
+def _present(on: bool) -> None:
+    if on:
+        st.query_params["present"] = "1"
+    else:
+        st.query_params.pop("present", None)
+
+
+with st.container(key="briefing_controls", horizontal=True, vertical_alignment="center"):
+    st.button("◀ Previous", key="briefing_prev", shortcut="ArrowLeft", on_click=_go, args=(-1,),
+              disabled=number == 1)  # fmt: skip
+    st.button("Next ▶", key="briefing_next", shortcut="ArrowRight", on_click=_go, args=(1,),
+              disabled=number == total)  # fmt: skip
+    if presenting:
+        st.button("Leave presenting", key="briefing_leave", shortcut="Esc", on_click=_present,
+                  args=(False,))  # fmt: skip
+    else:
+        st.button("Present: nothing but the slide", key="briefing_present", shortcut="P",
+                  on_click=_present, args=(True,), type="primary")  # fmt: skip
 
 slide = deck[number - 1]
-st.title(md_escape(slide.title))
-st.header(md_escape(slide.message))
-if slide.metrics:
-    for column, metric in zip(
-        st.columns(min(len(slide.metrics), 4)), slide.metrics[:4], strict=False
-    ):
-        column.metric(md_escape(metric.label), metric.value)
-        if metric.note:
-            column.markdown(f"**{md_escape(metric.note)}**")
-for bullet in slide.bullets:
-    st.markdown(f"**{md_escape(bullet)}**")
-if slide.chart is not None:
-    charts.render_chart(
-        briefing_slides.for_projector(slide.chart),
-        slide.chart_data,
-        f"slide{number}",
-        slide.title,
-        heading=False,
-        description=slide.chart_alt,
-    )
-elif slide.table is not None:
-    render.safe_table(slide.table, hide_index=True)
+briefing_screen.show(slide, number, total, presenting=presenting)
+if presenting:
+    st.stop()
+
+with st.expander("The figures on this slide and the speaker notes"):
+    if slide.chart_data is not None:
+        render.safe_table(slide.chart_data, hide_index=True)
+    st.markdown(md_escape(slide.speaker_notes()).replace("\n", "  \n"))
 
 with st.expander("Take this briefing to a room (no network needed)"):
     pack = briefing_slides.to_deck(deck)
+    deck_source = briefing_slides.deck_provenance(deck)
     stem = safe_filename(f"briefing {area_name}", "")
     st.download_button(
         "Download the slides (PowerPoint .pptx)",
@@ -144,7 +112,12 @@ with st.expander("Take this briefing to a room (no network needed)"):
     )
     st.download_button(
         "Download the slides (PDF)",
-        data=lambda: slides.briefing_pdf(pack, title=f"Briefing: {area_name}"),
+        data=lambda: slides.briefing_pdf(
+            pack,
+            title=f"Briefing: {area_name}",
+            source=deck_source[0],
+            data_date=deck_source[1],
+        ),
         file_name=f"{stem}.pdf",
         key="briefing_pdf",
         mime="application/pdf",

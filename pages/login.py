@@ -7,6 +7,9 @@ from dashboard.store import users
 
 st.title("School improvement dashboard")
 st.subheader("Sign in")
+if auth.sso_configured():
+    auth.sso_button()
+    st.caption("Council staff sign in with their council account; governors with a username.")
 auth.login_form()
 st.page_link(
     "../pages/accessibility.py",

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from dashboard import auth, profile_pdf, profile_text, pupil_progress, render
+from dashboard import auth, profile_pdf, profile_text, pupil_progress, render, similar_panel
 from dashboard.components import charts
 from dashboard.components.format import fmt_year
 from dashboard.components.measures import label
 from dashboard.components.safe import md_escape
 from dashboard.components.text import explain
-from dashboard.data_access import governor
+from dashboard.data_access import governor, history, pupils
 
 identity = auth.require_identity("profile")
 mine = governor.my_schools(identity)
@@ -42,6 +42,9 @@ st.caption(
     )
 )
 
+if urn_change := history.urn_change_sentence(identity, urn):  # issue 15: across URN changes
+    st.markdown(md_escape(urn_change))
+
 st.header("What stands out")
 st.markdown("\n".join(f"- {md_escape(line)}" for line in profile_pdf.summary(profile)))
 
@@ -68,6 +71,7 @@ for ks in profile_pdf.key_stages(profile):
         st.caption(explain("disadvantaged") + " " + explain("disadvantaged_gap"))
         render.safe_table(groups, hide_index=True)
 
+similar_panel.show(identity, urn, plain=True)  # "above most schools with a similar intake"
 pupil_progress.render_governor_section(identity, urn)  # figures from the council's pupil data
 
 if len(profile.achievement):
@@ -118,7 +122,9 @@ st.caption(md_escape(f"Source: {profile.source}. Data as at: {profile.data_date}
 
 st.download_button(
     "Download this profile (PDF, for printing)",
-    data=lambda: profile_pdf.build_pdf(profile),  # made only when the button is pressed
+    data=lambda: profile_pdf.build_pdf(  # made only when the button is pressed
+        profile, pupil_figures=pupils.school_group_figures(identity, urn)
+    ),
     file_name=f"school-profile-{urn}.pdf",
     mime="application/pdf",
     key="download_profile_pdf",

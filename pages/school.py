@@ -5,10 +5,10 @@ the timeline of soft intelligence (both sources, each marked)."""
 
 import streamlit as st
 
-from dashboard import auth, filters, intelligence_panel, notice_workflow, render
+from dashboard import auth, filters, intelligence_panel, notice_workflow, render, similar_panel
 from dashboard.components import format, school_band, school_tabs
 from dashboard.components.safe import md_escape
-from dashboard.data_access import manager
+from dashboard.data_access import history, manager
 from dashboard.data_access import notices as notices_data
 
 identity = auth.require_identity("school")
@@ -43,6 +43,8 @@ academy = bool(row["academy"])
 render.heading(row["name"], level=2)
 kind = "Academy or free school (accountable to the DfE)" if academy else row["type_group"]
 st.markdown(md_escape(f"URN {urn} · {row['district']} · {row['phase']} · {kind}"))
+if urn_change := history.urn_change_sentence(identity, urn):  # issue 15: history across URN changes
+    st.markdown(md_escape(urn_change))
 notice_workflow.flash()
 school_band.buttons(academy)
 school_band.band(row, notices_data.school_open_notices(identity, urn), format.fmt_year(year))
@@ -52,12 +54,14 @@ tabs = st.tabs(["Reasons", "Performance", "Pupil groups", "Attendance", "Inspect
 with tabs[0]:
     school_tabs.reasons(row)
 with tabs[1]:
+    similar_panel.show(identity, urn)  # similar schools: average, position, basis (issue 22)
     school_tabs.performance(identity, ctx, pieces, group)
 with tabs[2]:
     school_tabs.pupil_groups(pieces["gaps"])
 with tabs[3]:
     school_tabs.attendance(identity, ctx, pieces, row)
 with tabs[4]:
+    st.markdown(md_escape(history.latest_inspections_line(identity, urn)))
     school_tabs.inspections(pieces)
 with tabs[5]:
     intelligence_panel.show(identity, ctx, urn)

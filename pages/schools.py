@@ -41,8 +41,11 @@ shown = pd.DataFrame(
         "Type": schools["school_type"].map(format.fmt_text),
         "Pupils": schools["pupils"].map(format.fmt_count),
         f"{figures.label('fsm_pct')}, census": [
-            format.fmt_measure("fsm_pct", v) + (f" ({format.fmt_year(y)})" if pd.notna(y) else "")
-            for v, y in zip(schools["fsm_pct"], schools["fsm_year"], strict=True)
+            format.fmt_measure("fsm_pct", v, c)
+            + (f" ({format.fmt_year(y)})" if pd.notna(y) else "")
+            for v, c, y in zip(
+                schools["fsm_pct"], schools["fsm_status"], schools["fsm_year"], strict=True
+            )
         ],
     }
 )

@@ -34,3 +34,17 @@ def fixture_warehouse(fixture_source, tmp_path_factory) -> Path:
     warehouse = tmp_path_factory.mktemp("fixture_warehouse") / "warehouse.duckdb"
     load(fixture_source, warehouse, LoadSettings(progress=False))
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One throwaway PostgreSQL server for the session (tests/postgres.py); ``postgres.new_database()``
+    gives a test its own empty store. Started only when a test asks for it."""
+    from tests import postgres as pg
+
+    server = pg.start()
+    yield server
+    from dashboard.store import postgresql
+
+    postgresql.close_idle()
+    server.stop()

@@ -24,7 +24,7 @@ METHOD_PATH = Path(__file__).resolve().parent.parent / "docs" / "method.md"
 
 # The schema: every key the file must hold, with its type. Anything else is an error.
 _STR, _INT, _FLOAT, _BOOL = "str", "int", "float", "bool"
-_STRS, _INTS = "list[str]", "list[int]"
+_STRS, _INTS, _FLOATS = "list[str]", "list[int]", "list[float]"
 SCHEMA: dict[str, dict[str, str]] = {
     "as_at": {"reference_date": _STR, "intelligence_window_months": _INT},
     "distribution": {
@@ -62,6 +62,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "watch_achievement_percentile": _FLOAT,
         "persistent_absence_percentile": _FLOAT,
         "concerns_complaints_min": _INT,
+        "previous_inspection_max_years": _INT,
         "min_independent_sources": _INT,
         "headteacher_role_patterns": _STRS,
         "closed_notice_statuses": _STRS,
@@ -98,7 +99,34 @@ SCHEMA: dict[str, dict[str, str]] = {
         "primary_phases": _STRS,
         "secondary_phases": _STRS,
     },
+    "similar_schools": {
+        "group_size": _INT,
+        "ks2_fields": _STRS,
+        "ks2_weights": _FLOATS,
+        "ks4_fields": _STRS,
+        "ks4_weights": _FLOATS,
+        "min_field_coverage": _FLOAT,
+        "well_below_percentile": _FLOAT,
+        "well_above_percentile": _FLOAT,
+        "watch_years": _INT,
+    },
 }
+
+# Context fields a similar-schools group can use (warehouse/sql/model/similar_schools.sql maps each
+# to its published source measures, in order of preference).
+SIMILAR_FIELDS = (
+    "prior_low_pct",
+    "prior_high_pct",
+    "prior_ks2_aps",
+    "disadvantaged_pct",
+    "eal_pct",
+    "sen_support_pct",
+    "ehcp_pct",
+    "pupils",
+)
+# The smallest group the shipped settings may ask for (issue 22: at least 30 schools). Tests that
+# work groups out by hand pass smaller groups as Setting objects, which parse() never sees.
+SIMILAR_MIN_GROUP = 30
 
 
 class SettingsError(ValueError):
@@ -134,6 +162,10 @@ def _check_type(kind: str, value: Any) -> bool:
         return isinstance(value, list) and all(
             isinstance(v, int) and not isinstance(v, bool) for v in value
         )
+    if kind == _FLOATS:
+        return isinstance(value, list) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+        )
     raise AssertionError(kind)
 
 
@@ -165,7 +197,11 @@ def parse(data: dict[str, Any], origin: str = "model_settings.toml") -> dict[str
             if not _check_type(kind, entry["value"]):
                 errors.append(f"{section}.{key} must be {kind}, got {entry['value']!r}")
                 continue
-            value = float(entry["value"]) if kind == _FLOAT else entry["value"]
+            value = entry["value"]
+            if kind == _FLOAT:
+                value = float(value)
+            elif kind == _FLOATS:
+                value = [float(x) for x in value]
             out[f"{section}_{key}"] = Setting(section, key, value, entry["help"].strip(), kind)
     if not errors:
         errors.extend(_check_values(out))
@@ -200,6 +236,40 @@ def _check_values(s: dict[str, Setting]) -> list[str]:
         errors.append("trend.n_years must be at least 2")
     if not 0 < s["distribution_national_min_coverage"].value <= 1:
         errors.append("distribution.national_min_coverage must be in (0, 1]")
+    errors.extend(_check_similar(s))
+    return errors
+
+
+def _check_similar(s: dict[str, Setting]) -> list[str]:
+    errors = []
+    if s["similar_schools_group_size"].value < SIMILAR_MIN_GROUP:
+        errors.append(f"similar_schools.group_size must be at least {SIMILAR_MIN_GROUP}")
+    for ks in ("ks2", "ks4"):
+        fields = s[f"similar_schools_{ks}_fields"].value
+        weights = s[f"similar_schools_{ks}_weights"].value
+        unknown = [f for f in fields if f not in SIMILAR_FIELDS]
+        if unknown:
+            errors.append(
+                f"similar_schools.{ks}_fields: unknown {', '.join(unknown)} (known: {', '.join(SIMILAR_FIELDS)})"
+            )
+        if not fields or len(fields) != len(set(fields)):
+            errors.append(f"similar_schools.{ks}_fields must name at least one field, each once")
+        if len(weights) != len(fields) or any(w <= 0 for w in weights):
+            errors.append(
+                f"similar_schools.{ks}_weights needs one weight above 0 per field ({len(fields)})"
+            )
+    if not 0 < s["similar_schools_min_field_coverage"].value <= 1:
+        errors.append("similar_schools.min_field_coverage must be in (0, 1]")
+    lo, hi = (
+        s["similar_schools_well_below_percentile"].value,
+        s["similar_schools_well_above_percentile"].value,
+    )
+    if not 0 < lo < hi < 100:
+        errors.append(
+            "similar_schools: need 0 < well_below_percentile < well_above_percentile < 100"
+        )
+    if s["similar_schools_watch_years"].value < 1:
+        errors.append("similar_schools.watch_years must be at least 1")
     return errors
 
 
@@ -228,6 +298,8 @@ def _sql_literal(setting: Setting) -> str:
         return "[" + ", ".join("'" + x.replace("'", "''") + "'" for x in v) + "]::VARCHAR[]"
     if setting.type == _INTS:
         return "[" + ", ".join(str(int(x)) for x in v) + "]::INTEGER[]"
+    if setting.type == _FLOATS:
+        return "[" + ", ".join(repr(float(x)) for x in v) + "]::DOUBLE[]"
     raise AssertionError(setting.type)
 
 
@@ -410,6 +482,59 @@ def _worked_example(s: dict[str, Setting]) -> str:
     return "\n".join(lines)
 
 
+def _similar_section(s: dict[str, Setting]) -> list[str]:
+    """Section 8 of the method page: how the similar-schools groups are made (issue 22)."""
+
+    def v(name: str) -> str:
+        return _fmt(s[name].value)
+
+    def fields(ks: str) -> str:
+        f, w = s[f"similar_schools_{ks}_fields"].value, s[f"similar_schools_{ks}_weights"].value
+        return ", ".join(f"`{a}` x {b:g}" for a, b in zip(f, w, strict=True))
+
+    return [
+        "## 8. Similar schools (tables `similar_school_groups`, `similar_school_comparison`)",
+        "",
+        "Each school is also compared with the schools whose pupils are most like its own, so a school serving a",
+        "deprived community is not judged only against national, and a school with a favoured intake not flattered.",
+        "",
+        "- **Pool**: every school with a scored result of the same key stage and year (KS2 = primary, KS4 =",
+        "  secondary; the phases and small cohorts of section 1 are left out). When a national school-level file",
+        "  is loaded for that key stage and year (decision 8) the pool is every such school in England, never the",
+        "  county alone; otherwise it is the loaded schools only, and every page that shows the comparison says",
+        "  so ('among the 309 loaded Hampshire schools only; no national KS2 file loaded for 2018/19').",
+        f"- **Context fields and weights** (field x weight). KS2: {fields('ks2')}. KS4: {fields('ks4')}.",
+        "  Each field comes from the cohort's own figure in the performance file (KS2: PTKS1GROUP_L/_H,",
+        "  PTFSM6CLA1A, PTEALGRP2, PSENELK, PSENELE, TELIG; KS4: KS2APS, PTFSM6CLA1A, PTEALGRP2, PSENAPK4,",
+        "  PSENSE4, TPUP), else the school census of the same year (FSM in 6 years, EAL, SEN support, EHC plan);",
+        f"  a source is used only when at least {v('similar_schools_min_field_coverage')} of the pool has it, else the",
+        "  field is left out and the basis names it (`similar_field_sources`, `similar_school_pools`).",
+        "- **Standardised**: z = (value - pool mean) / pool population standard deviation. A school without a",
+        "  used field sits at the pool mean for it (z = 0, `similar_school_features.imputed`).",
+        "- **Distance** between two schools = sqrt(sum over fields of weight x (z difference)^2).",
+        f"- **Group**: the {v('similar_schools_group_size')} nearest other schools (ties go to the lower URN), stored with",
+        "  the build in `similar_school_groups` (urn, similar_urn, distance, rank).",
+        "- **Comparison** for each headline measure (KS2 RWM expected %, mean KS2 progress; Attainment 8,",
+        "  Progress 8): the group mean of the schools that have the figure, their number, and the school's",
+        "  position = 100 x (group schools with a lower figure + half of those with the same) / group schools",
+        f"  with the figure. Well below: position <= {v('similar_schools_well_below_percentile')}; well above (shown as a strength):",
+        f"  position >= {v('similar_schools_well_above_percentile')}. Plain words: 'well above most', 'above most' (over 50),",
+        "  'in the middle of', 'below most', 'well below most' schools with a similar intake.",
+        f"- **Watch signal** (decision 11): well below on the same measure in each of the last {v('similar_schools_watch_years')} published",
+        "  years of the school. It is evidence beside the school, never a category on its own.",
+        "- **Who sees the group**: managers and officers can list a school's group (names, context and figures)",
+        "  on the school's drill-down; governors see the group's size and average only, never the names.",
+        "",
+        "Worked example (tests/warehouse/model/test_similar_schools.py, groups of 3 on disadvantaged % alone):",
+        "twelve schools at 0, 5, ..., 55% disadvantaged have mean 27.5 and standard deviation",
+        "sqrt(3575 / 12) = 17.2603. The school at 25% has the schools at 20% and 30% at distance 5 / 17.2603 =",
+        "0.2897, then 15% and 35% tied at 0.5794: the lower URN (15%) completes the group. With results 60, 70",
+        "and 80 in its group and 50 itself, its group mean is 70 and its position 0: well below; if the same in",
+        "the previous year, a watch signal.",
+        "",
+    ]
+
+
 def method_markdown(settings: dict[str, Setting] | None = None) -> str:
     """The method page (docs/method.md), generated from the settings file."""
     s = settings if settings is not None else load()
@@ -520,8 +645,8 @@ def method_markdown(settings: dict[str, Setting] | None = None) -> str:
         f"| W3_persistent_absence | watch | data | persistent absence in the worst {v('rules_persistent_absence_percentile')}% (nationally where a national file is loaded, else among loaded schools, as the flag says) |",
         f"| W4_headteacher_change | watch | intelligence | a leadership change whose role matches {v('rules_headteacher_role_patterns')} in the {v('as_at_intelligence_window_months')} months to the as-at date |",
         f"| W5_concerns_complaints | watch | intelligence | at least {v('rules_concerns_complaints_min')} concerns and complaints together in the {v('as_at_intelligence_window_months')} months to the as-at date |",
-        "| W6_previous_inspection | watch | inspection | the graded inspection before the latest was below Good (and the latest is not) |",
-        "| W7_similar_schools | watch | data | results well below similar schools two years running (reserved for the similar-schools work; not yet computed) |",
+        f"| W6_previous_inspection | watch | inspection | the graded inspection before the latest was below Good (and the latest is not), and ended within {v('rules_previous_inspection_max_years')} years of the as-at date |",
+        "| W7_similar_schools | watch | data | a headline result well below its similar schools (position <= similar_schools.well_below_percentile) in each of the last similar_schools.watch_years published years (section 8) |",
         "",
         "- **Special schools and alternative provision** (phases "
         f"{v('rules_results_not_judged_phases')}) are never categorised or flagged on attainment, progress or",
@@ -626,6 +751,7 @@ def method_markdown(settings: dict[str, Setting] | None = None) -> str:
         f"coming from at least {v('distribution_national_min_las')} LAs; otherwise the national value is NULL and rag 'no national comparison'. Statistical neighbours (mean of the neighbours'",
         "values) appear when `statistical_neighbours` is loaded.",
         "",
+        *_similar_section(s),
         "## Worked example",
         "",
         _worked_example(s),

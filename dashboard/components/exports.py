@@ -1,8 +1,14 @@
-"""Downloads: CSV and Excel bytes of a DataFrame, with a notes sheet saying where the data came from.
+"""Downloads: THE writer of every CSV and Excel file the app offers (a notes sheet in Excel says
+where the data came from). Pages never call ``DataFrame.to_csv`` or openpyxl themselves; a test
+(tests/dashboard/test_exports_everywhere.py) fails if one does, and presses every download button
+of every page with formula payloads in the data.
 
-Text cells that begin with "=", "+", "-" or "@" are written so a spreadsheet never runs them as a
-formula (a school name or note could be crafted to do that): in CSV they get a leading apostrophe,
-in Excel they are stored as text.
+Formula injection (OWASP "CSV injection"): a text cell that begins with "=", "+", "-", "@", a tab
+or a carriage return, after any leading spaces, could run as a formula when the file is opened (a
+user name typed on the login page, a school name, a note). Such cells are neutralised: in CSV they
+get a leading apostrophe, which spreadsheets show as text; in Excel they are stored as text cells
+with the "quote prefix" style, so editing the cell does not turn it into a formula either. Column
+headers are treated the same way. Numbers stay numbers (-0.8 is not a formula).
 """
 
 from __future__ import annotations
@@ -21,8 +27,23 @@ MAX_COLUMN_WIDTH = 60  # characters: wider columns wrap rather than push the she
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
-def _defuse(v: Any) -> Any:
-    return "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+def is_formula_like(v: Any) -> bool:
+    """True for text a spreadsheet could run as a formula."""
+    return isinstance(v, str) and v.lstrip(" ").startswith(FORMULA_START)
+
+
+def neutralise(v: Any) -> Any:
+    """A text cell made safe to open in a spreadsheet (other values unchanged)."""
+    return "'" + v if is_formula_like(v) else v
+
+
+def _csv_cell(v: Any) -> Any:
+    """Neutralised, with any carriage return made a line feed: Python's csv writer (with "\n"
+    line ends) leaves a field holding a lone CR unquoted, and a spreadsheet starts a new row
+    there, so "\r=1+1" would become a formula in the next row. A field with a line feed is
+    always quoted."""
+    v = neutralise(v)
+    return v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v
 
 
 def _text_columns(df: pd.DataFrame) -> list:
@@ -47,12 +68,15 @@ def to_csv_bytes(df: pd.DataFrame, provenance: Any = None) -> bytes:
     """
     out = df.copy()
     for c in _text_columns(out):
-        out[c] = out[c].map(_defuse)
+        out[c] = out[c].map(_csv_cell)
+    out.columns = [_csv_cell(str(c)) for c in out.columns]
     text = out.to_csv(index=False)
     if provenance is not None:
         lines = [f"Data as at: {provenance.as_at}", f"Source: {provenance.source}"]
         lines += [f"Source file: {f}" for f in provenance.file_lines]
-        text += "".join(f"# {_defuse(line).replace(chr(10), ' ')}\n" for line in lines)
+        text += "".join(
+            f"# {neutralise(line).replace(chr(13), ' ').replace(chr(10), ' ')}\n" for line in lines
+        )
     return text.encode("utf-8-sig")
 
 
@@ -76,6 +100,16 @@ def _cell(v: Any) -> Any:
     if isinstance(v, (int, float, str, bool, date, datetime)):
         return v
     return str(v)
+
+
+def _text_cell(cell, text: str):
+    """Write ``text`` as a text cell: never a formula, whatever it starts with. Formula-like text
+    also gets the quote-prefix style (Excel shows it as typed and keeps it text when edited)."""
+    cell.value = text
+    cell.data_type = "s"
+    if is_formula_like(text):
+        cell.quotePrefix = True
+    return cell
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=300)
@@ -130,20 +164,20 @@ def to_excel_bytes(
     ws.title = sheet_title(sheet_name)
     row = 1
     if title:
-        ws.cell(row=1, column=1, value=str(title)).font = Font(bold=True, size=14)
-        ws.cell(row=1, column=1).data_type = "s"
+        _text_cell(ws.cell(row=1, column=1), str(title)).font = Font(bold=True, size=14)
         row = 3
     header_row = row
     for j, col in enumerate(df.columns, start=1):
-        c = ws.cell(row=header_row, column=j, value=str(col))
-        c.data_type = "s"
+        c = _text_cell(ws.cell(row=header_row, column=j), str(col))
         c.font = Font(bold=True)
         c.alignment = Alignment(wrap_text=True, vertical="top")
     for i, record in enumerate(df.itertuples(index=False, name=None), start=header_row + 1):
         for j, v in enumerate(record, start=1):
-            c = ws.cell(row=i, column=j, value=_cell(v))
-            if isinstance(c.value, str):
-                c.data_type = "s"  # never a formula, whatever the text starts with
+            value = _cell(v)
+            if isinstance(value, str):
+                _text_cell(ws.cell(row=i, column=j), value)
+            else:
+                ws.cell(row=i, column=j, value=value)
     widths = {}
     for j, col in enumerate(df.columns, start=1):
         lengths = [len(str(col))] + [
@@ -174,8 +208,7 @@ def to_excel_bytes(
     lines += [("Note", str(n)) for n in (notes or [])]
     for i, (k, v) in enumerate(lines, start=1):
         info.cell(row=i, column=1, value=k).font = Font(bold=True)
-        c = info.cell(row=i, column=2, value=v)
-        c.data_type = "s"
+        c = _text_cell(info.cell(row=i, column=2), v)
         c.alignment = Alignment(wrap_text=True, vertical="top")
     info.column_dimensions["A"].width = 18
     info.column_dimensions["B"].width = 100
@@ -183,11 +216,10 @@ def to_excel_bytes(
         src = wb.create_sheet("Sources")
         frame = provenance.frame()
         for j, col in enumerate(frame.columns, start=1):
-            src.cell(row=1, column=j, value=str(col)).font = Font(bold=True)
+            _text_cell(src.cell(row=1, column=j), str(col)).font = Font(bold=True)
         for i, record in enumerate(frame.itertuples(index=False, name=None), start=2):
             for j, v in enumerate(record, start=1):
-                c = src.cell(row=i, column=j, value=_defuse(str(v)))
-                c.data_type = "s"
+                _text_cell(src.cell(row=i, column=j), str(v))
         for j, width in enumerate((60, 50, 10, 12, 24), start=1):
             src.column_dimensions[get_column_letter(j)].width = width
     buf = io.BytesIO()

@@ -27,7 +27,7 @@ def reasons(row: dict) -> None:
     for rule in row.get("rules_not_applied") or []:
         st.caption(md_escape(rule))
     if row.get("app_entries"):
-        st.caption("The category or its reasons include entries made in this app (decision 12).")
+        st.caption("The category or its reasons include entries made in this app.")
     st.markdown(
         md_escape(f"Achievement: {support.achievement_text(row)}; {support.standing(row)}.")
     )

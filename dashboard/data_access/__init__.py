@@ -181,6 +181,7 @@ def list_users(identity: Identity) -> pd.DataFrame:
             "display_name": u.display_name,
             "role": u.role,
             "schools": ", ".join(str(x) for x in sorted(u.urns)),
+            "sign_in": u.sign_in,
             "active": u.active,
             "demo": u.is_demo,
             "created_at": u.created_at,
@@ -189,46 +190,72 @@ def list_users(identity: Identity) -> pd.DataFrame:
     ]
     return pd.DataFrame(
         rows,
-        columns=["username", "display_name", "role", "schools", "active", "demo", "created_at"],
+        columns=[
+            "username",
+            "display_name",
+            "role",
+            "schools",
+            "sign_in",
+            "active",
+            "demo",
+            "created_at",
+        ],
     )
 
 
 def create_user(
-    identity: Identity, username: str, display_name: str, role: str, password: str, urns: list[int]
+    identity: Identity,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str | None,
+    urns: list[int],
+    sign_in: str = "password",
 ) -> None:
+    """Add a user (a local account with a password, or a single sign-on e-mail); all-or-nothing."""
     _require(identity, ADMIN)
-    users.create_user(username, display_name, role, password, urns)
+    users.create_user(username, display_name, role, password, urns, sign_in=sign_in)
     audit.record(
         "admin_change",
         identity.username,
         identity.role,
         None,
-        f"created {username} as {role} for schools {sorted(urns)}",
+        f"created {username} ({sign_in}) as {role} for schools {sorted(urns)}",
     )
 
 
 def update_user(
-    identity: Identity, username: str, role: str, urns: list[int], active: bool
-) -> None:
+    identity: Identity,
+    username: str,
+    role: str,
+    urns: list[int],
+    active: bool,
+    password: str | None = None,
+) -> bool:
+    """Change role, schools, active and (optionally) password in one transaction: a refused value
+    saves nothing. True when the user's sessions were ended."""
     _require(identity, ADMIN)
     if username == identity.username and (role != ADMIN or not active):
-        raise ValueError("You cannot remove your own administrator access")
-    users.set_role_and_schools(username, role, urns)
-    users.set_active(username, active)
-    audit.record(
-        "admin_change",
-        identity.username,
-        identity.role,
-        None,
-        f"{username}: role {role}, schools {sorted(urns)}, active {active}",
-    )
+        raise users.UserError("role", "You cannot remove your own administrator access")
+    ended = users.update_user(username, role=role, urns=urns, active=active, password=password)
+    detail = f"{username}: role {role}, schools {sorted(urns)}, active {active}"
+    if password:
+        detail += ", password reset"
+    if ended:
+        detail += "; every session ended"
+    audit.record("admin_change", identity.username, identity.role, None, detail)
+    return ended
 
 
 def reset_password(identity: Identity, username: str, password: str) -> None:
     _require(identity, ADMIN)
     users.set_password(username, password)
     audit.record(
-        "admin_change", identity.username, identity.role, None, f"reset password of {username}"
+        "admin_change",
+        identity.username,
+        identity.role,
+        None,
+        f"reset password of {username}; every session ended",
     )
 
 
@@ -244,12 +271,10 @@ def audit_entries(
     return pd.DataFrame(rows, columns=["at", "username", "role", "action", "urn", "detail"])
 
 
-def load_reports(identity: Identity, limit: int = 50) -> pd.DataFrame:
-    """The loader's reports (JSON lines in load_reports.jsonl beside the warehouse), newest first."""
-    _require(identity, ADMIN)
+def _report_records(limit: int) -> list[dict]:
     path = settings.warehouse_path().parent / "load_reports.jsonl"
     if not path.exists():
-        return pd.DataFrame()
+        return []
     records = []
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
@@ -258,4 +283,35 @@ def load_reports(identity: Identity, limit: int = 50) -> pd.DataFrame:
             continue
         if isinstance(record, dict):
             records.append(record)
-    return pd.json_normalize(records[::-1][:limit], max_level=1)
+    return records[::-1][:limit]
+
+
+def load_reports(identity: Identity, limit: int = 50) -> pd.DataFrame:
+    """The loader's reports (JSON lines in load_reports.jsonl beside the warehouse), newest first."""
+    _require(identity, ADMIN)
+    records = _report_records(limit)
+    if not records:
+        return pd.DataFrame()
+    return pd.json_normalize(records, max_level=1)
+
+
+NOT_LOADED_COLUMNS = ["Load", "Finished", "File or sheet", "What it is", "Why it was not loaded"]
+
+
+def files_not_loaded(identity: Identity, loads: int = 5) -> pd.DataFrame:
+    """Every file (or workbook sheet) the newest ``loads`` loads did not load, with the reason and,
+    for an unrecognised file, the closest known format (issue 15: nothing skipped in silence)."""
+    _require(identity, ADMIN)
+    rows = [
+        (
+            r.get("run_id"),
+            r.get("finished_at"),
+            f.get("file_name"),
+            f.get("kind") or "unrecognised",
+            f.get("note") or "",
+        )
+        for r in _report_records(loads)
+        for f in r.get("files") or []
+        if isinstance(f, dict) and f.get("action") != "loaded" and f.get("kind") != "manifest"
+    ]
+    return pd.DataFrame(rows, columns=NOT_LOADED_COLUMNS)

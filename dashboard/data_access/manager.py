@@ -42,6 +42,7 @@ SEND_NOTE = (
     "(% SEN support, % with an EHC plan), not as results for SEND pupils."
 )
 NOT_PUBLISHED = "not published for this group"
+NO_DISTRICT = "No district recorded"  # open schools with no district are counted, under this name
 HEADLINE = {  # key stage -> (attainment, progress) measures shown against national
     "ks2": [
         "ks2_rwm_expected_pct",
@@ -275,6 +276,8 @@ def _combined(
             out["governor_summary"].notna(), out["summary"]
         )
         out["watch_flags"] = out["governor_watch_flags"].map(support_model.listed)
+        out["reasons"] = out["governor_reasons"].map(support_model.listed)  # no app entries here
+        out["n_reasons"] = out["reasons"].map(len)
     if intel_ok:
         out = out.merge(_intel_summary(workbook, app, ctx.as_at(time_period), today), on="urn",
                         how="left")  # fmt: skip
@@ -325,12 +328,19 @@ def _intel_summary(
 def overview_counts(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
     """Schools by district, phase and support category: this year, the previous year and the change."""
     year = int(f["year"])
-    now = _filter(schools(identity, ctx, year), {**f, "category": f.get("category")})
-    cur = now.groupby(["district", "phase", "category"]).size().rename("schools")
+    keys = ["district", "phase", "category"]
+
+    def named(df: pd.DataFrame) -> pd.DataFrame:  # every open school counted, district or not
+        return df.assign(
+            district=df["district"].fillna(NO_DISTRICT), phase=df["phase"].fillna("Unknown")
+        )
+
+    now = named(_filter(schools(identity, ctx, year), {**f, "category": f.get("category")}))
+    cur = now.groupby(keys).size().rename("schools")
     prev_year = ctx.previous(year)
     if prev_year is not None:
-        before = _filter(schools(identity, ctx, prev_year), f)
-        prev = before.groupby(["district", "phase", "category"]).size().rename("last_year")
+        before = named(_filter(schools(identity, ctx, prev_year), f))
+        prev = before.groupby(keys).size().rename("last_year")
     else:
         prev = pd.Series(dtype="int64", name="last_year")
     out = pd.concat([cur, prev], axis=1).fillna(0).astype(int).reset_index()

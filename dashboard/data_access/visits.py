@@ -25,7 +25,7 @@ from dashboard.access import MANAGER, OFFICER, Identity
 from dashboard.components.palette import CATEGORIES
 from dashboard.data_access import manager
 from dashboard.data_access.core import require, require_intelligence
-from dashboard.store import users
+from dashboard.store import notes, users
 from dashboard.store import visits as store
 
 ROLES = (MANAGER, OFFICER)
@@ -179,13 +179,22 @@ def add_visits(
     also_if_planned: bool = False,
 ) -> tuple[list[dict], list[str]]:
     """Plan visits to these (urn, purpose) schools for ``officer`` in ``term``: (the visits added,
-    the message of each school refused because it is already planned that term)."""
+    the message of each school refused because it is already planned that term).
+
+    Every input is checked before anything is written, so a refused term, officer, date, purpose
+    or school saves nothing (ValueError / PermissionError naming the field)."""
     _guard(identity)
     _require_plan_for(identity, officer)
-    added, refused = [], []
-    for urn, purpose in picks:
+    for urn, _purpose in picks:
         if identity.allowed_urns is not None and int(urn) not in identity.allowed_urns:
             raise PermissionError("Not one of this user's schools")
+    store.check_term(term)
+    store.check_officer(officer)
+    store.check_planned_date(planned_date, term)
+    for _urn, purpose in picks:
+        notes.check_text(purpose, "Purpose")
+    added, refused = [], []
+    for urn, purpose in picks:
         try:
             added.append(
                 store.plan_visit(

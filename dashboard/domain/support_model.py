@@ -365,10 +365,12 @@ def combine(
     watch_lists = reasons[reasons["kind"] == "watch"].groupby("urn")["reason"].agg(list).to_dict()
 
     def category(row) -> str:
+        """The higher of the warehouse's category and the one the (combined) reasons give: app entries
+        only ever add, and a role that may not read confidential reasons still sees the category."""
         k = kinds.get(int(row["urn"]), set())
-        if "intensive" in k:
+        if "intensive" in k or row["category"] == "intensive":
             return "intensive"
-        if "targeted" in k:
+        if "targeted" in k or row["category"] == "targeted":
             return "targeted"
         if row["category"] == "not categorised" and int(row["urn"]) not in touched:
             return "not categorised"
@@ -405,6 +407,8 @@ def combine(
         out.at[i, "evidence_score"] = float(scores.get(u, 0.0))
         if cat != "not categorised":
             out.at[i, "not_categorised_reason"] = None
+    # an all-missing column arrives as float64: text cannot be set into it (pandas 3)
+    out["not_categorised_reason"] = out["not_categorised_reason"].astype("object")
     missing = out["category"].eq("not categorised") & out["not_categorised_reason"].isna()
     out.loc[missing, "not_categorised_reason"] = (
         "Not categorised: the model has no row for this school in this year (not open at the as-at date,"

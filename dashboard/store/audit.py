@@ -49,7 +49,7 @@ def record_view(
     with connect(path) as con:
         seen = con.execute(
             "SELECT 1 FROM audit_log WHERE action = 'view_school' AND username = ? AND urn = ?"
-            " AND detail IS ? AND at >= ? LIMIT 1",
+            " AND detail IS NOT DISTINCT FROM ? AND at >= ? LIMIT 1",
             (username, int(urn), detail, since),
         ).fetchone()
     if seen is None:

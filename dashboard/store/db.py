@@ -1,17 +1,56 @@
-"""Open the operational store and create or migrate its schema (schema_version table)."""
+"""Open the operational store and create or migrate its schema (schema_version table).
+
+The store is an embedded SQLite file by default (SID_STORE_PATH), or one PostgreSQL database shared
+by several app servers (SID_STORE_URL=postgresql://...; dashboard/store/postgresql.py). Every store
+function takes ``path``: a SQLite file, or a ``postgresql://`` URL; None means the settings. The
+SQL the store modules write runs on both: ``?`` placeholders, TEXT / INTEGER / DOUBLE PRECISION
+columns, and ``one_of`` for "column in this list". See docs/operational-store.md.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import psycopg
 
 from dashboard import settings
+from dashboard.store import postgresql
+
+Location = Path | str  # a SQLite file, or a postgresql:// URL
+
+# Raised by either backend when a constraint, a primary key or an append-only trigger refuses a write.
+IntegrityError = (sqlite3.IntegrityError, psycopg.IntegrityError)
+
+
+class Migration(str):
+    """A migration whose SQL differs between the backends: the string itself is SQLite's text,
+    ``postgresql`` PostgreSQL's. A portable migration is a plain string, run on both as it is."""
+
+    postgresql: str
+
+    def __new__(cls, sqlite: str, postgresql: str) -> Migration:
+        obj = super().__new__(cls, sqlite)
+        obj.postgresql = postgresql
+        return obj
+
+
+def script(migration: str, dialect: str) -> str:
+    """The text of ``migration`` for ``dialect`` ('sqlite' or 'postgresql')."""
+    if dialect == postgresql.DIALECT:
+        return getattr(migration, "postgresql", migration)
+    return str(migration)
+
 
 # Each migration runs once, in order; the schema_version table records how far a store has got.
 # Never edit a shipped migration: append a new one.
 MIGRATIONS: tuple[str, ...] = (
+    Migration(
     """
     CREATE TABLE users (
         username      TEXT PRIMARY KEY,
@@ -57,8 +96,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX school_notes_urn ON school_notes(urn);
     """,
+    postgresql.MIGRATIONS[0]),
     # 2: notices of concern (and DfE/RSC concerns) can be closed; headteacher changes can be
     # entered. SQLite cannot change a CHECK, so school_notes is rebuilt with its rows and ids.
+    Migration(
     """
     CREATE TABLE school_notes_v2 (
         id        INTEGER PRIMARY KEY,
@@ -84,12 +125,14 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE school_notes_v2 RENAME TO school_notes;
     CREATE INDEX school_notes_urn ON school_notes(urn);
     """,
+    postgresql.MIGRATIONS[1]),
     # 3: everything written in the app becomes an append-only, versioned record (issue 8): a record
     # keeps every version with who wrote it and when; an edit is a new version, a withdrawal is a new
     # version marked withdrawn; triggers refuse UPDATE and DELETE. (record_id, version) as primary key
     # means two people editing the same version cannot both win: the second insert fails and is
     # reported as a conflict. school_notes rows move across with their ids (a closed notice becomes
     # version 1 open + version 2 closed by whoever closed it).
+    Migration(
     """
     CREATE TABLE records (
         record_id  INTEGER NOT NULL CHECK (record_id >= 1),
@@ -125,7 +168,34 @@ MIGRATIONS: tuple[str, ...] = (
         FROM school_notes WHERE status = 'closed';
     DROP TABLE school_notes;
     """,
-)
+    postgresql.MIGRATIONS[2]),
+    # 4: sessions that survive a reload and end everywhere at once; single sign-on; sign-in
+    # throttling (issue 19). SQLite's text as shipped; PostgreSQL's says DOUBLE PRECISION for REAL
+    # (a 4-byte float there: epoch seconds would lose minutes).
+    # users.sign_in: 'password' (a local account) or 'sso' (signs in through the identity provider;
+    # the username is the lower-case e-mail and password_hash never verifies).
+    # users.sessions_revoked_at: every session, and every identity-provider sign-in, of this user
+    # from before this time (epoch seconds) is refused (sign-out, password reset, role change,
+    # deactivation end them all).
+    # sessions.client_hash: the browser a new session was started in (hash of its pre-sign-in
+    # cookie), until the server has handed that browser its session cookie.
+    # sign_in_throttle: failed sign-ins per account and per client, for growing delays.
+    Migration(
+    """
+    ALTER TABLE users ADD COLUMN sign_in TEXT NOT NULL DEFAULT 'password';
+    ALTER TABLE users ADD COLUMN sessions_revoked_at REAL NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN client_hash TEXT;
+    ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'password';
+    CREATE INDEX sessions_client ON sessions(client_hash);
+    CREATE INDEX sessions_username ON sessions(username);
+    CREATE TABLE sign_in_throttle (
+        throttle_key TEXT PRIMARY KEY,
+        failures     INTEGER NOT NULL,
+        last_failure REAL NOT NULL
+    );
+    """,
+    postgresql.MIGRATIONS[3]),
+)  # fmt: skip
 
 
 def statements(script: str) -> list[str]:
@@ -142,16 +212,28 @@ def statements(script: str) -> list[str]:
     return [s for s in out if s.rstrip(";").strip()]
 
 
-def _migrate(con: sqlite3.Connection) -> None:
+def dialect(con) -> str:
+    """'sqlite' or 'postgresql': which backend a store connection talks to."""
+    return getattr(con, "dialect", "sqlite")
+
+
+def location(path: Location | None = None) -> Location:
+    """Where the store is: ``path`` if given, else SID_STORE_URL if set, else SID_STORE_PATH."""
+    if path is not None and str(path) != "":
+        return path if postgresql.is_url(path) else Path(path)
+    return settings.store_url() or settings.store_path()
+
+
+def _migrate_sqlite(con: sqlite3.Connection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
     if schema_version(con) >= len(MIGRATIONS):
         return
     con.execute("BEGIN IMMEDIATE")  # one process migrates; others wait, then see the new version
     try:
         current = schema_version(con)
-        for version, script in enumerate(MIGRATIONS, start=1):
+        for version, migration in enumerate(MIGRATIONS, start=1):
             if version > current:
-                for statement in statements(script):
+                for statement in statements(script(migration, "sqlite")):
                     con.execute(statement)
                 con.execute("INSERT INTO schema_version VALUES (?)", (version,))
     except BaseException:
@@ -160,12 +242,50 @@ def _migrate(con: sqlite3.Connection) -> None:
     con.execute("COMMIT")
 
 
-def open_store(path: Path | None = None) -> sqlite3.Connection:
-    """A new connection to the store (WAL mode, foreign keys on), schema created or migrated."""
-    path = Path(path or settings.store_path())
-    path.parent.mkdir(parents=True, exist_ok=True)
+_migrated_urls: set[str] = set()  # PostgreSQL stores this process has brought up to date
+
+
+def _migrate_postgresql(con: postgresql.Connection) -> None:
+    if con.url in _migrated_urls:
+        return
+    postgresql.begin(con)  # the write lock: one app server migrates, the others wait, then see it
+    try:
+        con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        current = schema_version(con)
+        for version, migration in enumerate(MIGRATIONS, start=1):
+            if version > current:
+                con.run_script(script(migration, postgresql.DIALECT))
+                con.execute("INSERT INTO schema_version VALUES (?)", (version,))
+    except BaseException:
+        postgresql.rollback(con)
+        raise
+    postgresql.commit(con)
+    _migrated_urls.add(con.url)
+
+
+def open_store(path: Location | None = None):
+    """A new connection to the store, schema created or migrated. SQLite: WAL mode, foreign keys
+    on, synchronous=FULL. PostgreSQL: a ``postgresql.Connection`` (close it to give it back)."""
+    where = location(path)
+    if postgresql.is_url(where):
+        con = postgresql.check_out(where)
+        try:
+            _migrate_postgresql(con)
+        except BaseException:
+            con.raw.close()
+            raise
+        return con
+    private_folder(where.parent)
+    # Created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+    os.close(os.open(where, os.O_RDWR | os.O_CREAT, 0o600))
+    if where.stat().st_mode & 0o077 and where.stat().st_uid == os.getuid():
+        where.chmod(0o600)  # a store created before this rule: tightened on first open
+    return _connect(where)
+
+
+def _connect(where: Path) -> sqlite3.Connection:
     con = sqlite3.connect(
-        path, timeout=10, isolation_level=None
+        where, timeout=10, isolation_level=None
     )  # autocommit; `transaction()` groups
     con.row_factory = sqlite3.Row
     con.execute("PRAGMA journal_mode=WAL")
@@ -174,12 +294,20 @@ def open_store(path: Path | None = None) -> sqlite3.Connection:
     # FULL: a committed entry survives a power cut as well as an app crash (WAL alone, at NORMAL,
     # may lose the last commits on power loss). The cost is one fsync per write: entries are few.
     con.execute("PRAGMA synchronous=FULL")
-    _migrate(con)
+    _migrate_sqlite(con)
     return con
 
 
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` (and missing parents) as 0700 (owner only). An existing folder is left
+    as it is: it may be shared on purpose (a data folder an operator set up)."""
+    if not folder.is_dir():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)  # mkdir's mode is masked by the umask
+
+
 @contextmanager
-def connect(path: Path | None = None) -> Iterator[sqlite3.Connection]:
+def connect(path: Location | None = None) -> Iterator[Any]:
     """``with connect() as con:`` a short-lived connection, closed afterwards (one per operation)."""
     con = open_store(path)
     try:
@@ -189,8 +317,19 @@ def connect(path: Path | None = None) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """Group several writes so they land together or not at all."""
+def transaction(con) -> Iterator[Any]:
+    """Group several writes so they land together or not at all. Writers queue one at a time on
+    both backends (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock held to the commit), so a
+    read-then-write inside a transaction sees every write committed before it."""
+    if dialect(con) == postgresql.DIALECT:
+        postgresql.begin(con)
+        try:
+            yield con
+        except BaseException:
+            postgresql.rollback(con)
+            raise
+        postgresql.commit(con)
+        return
     con.execute("BEGIN IMMEDIATE")
     try:
         yield con
@@ -200,5 +339,12 @@ def transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     con.execute("COMMIT")
 
 
-def schema_version(con: sqlite3.Connection) -> int:
+def one_of(con, column: str, values: Sequence) -> tuple[str, Any]:
+    """``column`` is one of ``values`` (any number of them), as SQL with one ``?`` and its value."""
+    if dialect(con) == postgresql.DIALECT:
+        return f"{column} = ANY(?)", list(values)
+    return f"{column} IN (SELECT value FROM json_each(?))", json.dumps(list(values))
+
+
+def schema_version(con) -> int:
     return con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0

@@ -10,8 +10,9 @@ produce years later, so nothing may be lost or silently overwritten.
 - Optimistic concurrency: ``revise`` and ``withdraw`` take the version the editor started from. If
   someone else saved a newer version meanwhile, ``ConflictError`` names who and when, and nothing is
   written; the primary key (record_id, version) makes the check race-free even between processes.
-- Each write is one SQLite transaction in WAL mode with synchronous=FULL: a crash mid-write leaves
-  the record as it was before, never half-written.
+- Each write is one transaction (SQLite in WAL mode with synchronous=FULL, or PostgreSQL when
+  several app servers share the store; db.py): a crash mid-write leaves the record as it was
+  before, never half-written.
 
 Kind-specific validation lives with each kind (notes.py, notices.py, visits.py); this module only
 stores JSON objects. Read them through dashboard.data_access, which checks the role.
@@ -20,13 +21,11 @@ stores JSON objects. Read them through dashboard.data_access, which checks the r
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from dashboard.store.db import connect, transaction
+from dashboard.store.db import IntegrityError, Location, connect, one_of, transaction
 
 KINDS = (
     "visit",
@@ -86,7 +85,7 @@ _SELECT = """
 """
 
 
-def _record(row: sqlite3.Row) -> Record:
+def _record(row) -> Record:
     return Record(
         record_id=int(row["record_id"]),
         version=int(row["version"]),
@@ -101,14 +100,16 @@ def _record(row: sqlite3.Row) -> Record:
     )
 
 
-def _latest(con: sqlite3.Connection, record_id: int) -> Record | None:
+def _latest(con, record_id: int) -> Record | None:
     row = con.execute(
         _SELECT + " WHERE r.record_id = ? ORDER BY r.version DESC LIMIT 1", (int(record_id),)
     ).fetchone()
     return None if row is None else _record(row)
 
 
-def create(kind: str, urn: int | None, body: dict, by: str, *, path: Path | None = None) -> Record:
+def create(
+    kind: str, urn: int | None, body: dict, by: str, *, path: Location | None = None
+) -> Record:
     """Write version 1 of a new record; its id is the next free one."""
     text = _check(kind, body, by)
     with connect(path) as con, transaction(con):
@@ -141,20 +142,20 @@ def _next_version(
                 (record_id, current.version + 1, current.kind, current.urn, now_utc(), by,
                  int(withdrawn), text),
             )  # fmt: skip
-        except sqlite3.IntegrityError:  # another process took this version between our reads
+        except IntegrityError:  # another process took this version between our reads
             raise ConflictError(record_id, int(base_version), _latest(con, record_id)) from None
         return _latest(con, record_id)
 
 
 def revise(
-    record_id: int, base_version: int, body: dict, by: str, *, path: Path | None = None
+    record_id: int, base_version: int, body: dict, by: str, *, path: Location | None = None
 ) -> Record:
     """Write a new version of the whole body, if nobody else has since ``base_version``."""
     return _next_version(int(record_id), base_version, body, by, False, path)
 
 
 def withdraw(
-    record_id: int, base_version: int, by: str, reason: str, *, path: Path | None = None
+    record_id: int, base_version: int, by: str, reason: str, *, path: Location | None = None
 ) -> Record:
     """Mark a record withdrawn (a new version; every earlier version stays readable)."""
     if not reason or not reason.strip():
@@ -167,13 +168,13 @@ def withdraw(
     return _next_version(int(record_id), base_version, body, by, True, path)
 
 
-def get(record_id: int, *, path: Path | None = None) -> Record | None:
+def get(record_id: int, *, path: Location | None = None) -> Record | None:
     """The latest version of one record (withdrawn or not)."""
     with connect(path) as con:
         return _latest(con, int(record_id))
 
 
-def history(record_id: int, *, path: Path | None = None) -> list[Record]:
+def history(record_id: int, *, path: Location | None = None) -> list[Record]:
     """Every version of one record, oldest first."""
     with connect(path) as con:
         rows = con.execute(
@@ -187,19 +188,21 @@ def current(
     urns: list[int] | None = None,
     *,
     include_withdrawn: bool = False,
-    path: Path | None = None,
+    path: Location | None = None,
 ) -> list[Record]:
     """The latest version of every record of these kinds (for these schools; None: all schools)."""
-    sql = (
-        _SELECT + " WHERE r.kind IN (SELECT value FROM json_each(?))"
-        " AND r.version = (SELECT max(version) FROM records m WHERE m.record_id = r.record_id)"
-    )
-    params: list = [json.dumps(list(kinds))]
-    if urns is not None:
-        sql += " AND r.urn IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps([int(u) for u in urns]))
-    if not include_withdrawn:
-        sql += " AND r.withdrawn = 0"
     with connect(path) as con:
+        kind_in, kinds_value = one_of(con, "r.kind", [str(k) for k in kinds])
+        sql = (
+            f"{_SELECT} WHERE {kind_in}"
+            " AND r.version = (SELECT max(version) FROM records m WHERE m.record_id = r.record_id)"
+        )
+        params: list = [kinds_value]
+        if urns is not None:
+            urn_in, urns_value = one_of(con, "r.urn", [int(u) for u in urns])
+            sql += f" AND {urn_in}"
+            params.append(urns_value)
+        if not include_withdrawn:
+            sql += " AND r.withdrawn = 0"
         rows = con.execute(sql + " ORDER BY r.record_id", params).fetchall()
     return [_record(r) for r in rows]

@@ -57,7 +57,9 @@ def records(c: cm.County) -> dict[str, list[tuple]]:
     for i, r in d.iterrows():
         urn = int(r["urn"])
         w = weak[i]
-        if rng.random() < 0.12:
+        # National shape: few headteacher changes in a year (about 1 school in 12), most schools with
+        # no complaint or concern in a year, a handful of open notices of concern.
+        if rng.random() < 0.08:
             out["leadership_changes"].append(
                 (
                     urn,
@@ -77,7 +79,7 @@ def records(c: cm.County) -> dict[str, list[tuple]]:
                     "Earlier change, settled",
                 )
             )
-        for _ in range(rng.poisson(0.25 + 0.35 * max(w, 0))):
+        for _ in range(rng.poisson(0.07 + 0.25 * max(w, 0))):
             out["complaints"].append(
                 (
                     urn,
@@ -95,7 +97,7 @@ def records(c: cm.County) -> dict[str, list[tuple]]:
                     "Parent complaint logged",
                 )
             )
-        for _ in range(rng.poisson(0.15 + 0.45 * max(w, 0))):
+        for _ in range(rng.poisson(0.04 + 0.25 * max(w, 0))):
             sev = ("low", "medium", "high")[int(np.clip(rng.normal(0.6 + 0.5 * w, 0.7), 0, 2.49))]
             out["concerns"].append(
                 (
@@ -135,11 +137,12 @@ def records(c: cm.County) -> dict[str, list[tuple]]:
                     )
                 )
     maint = d[~d["is_academy"]].copy()
+    n_notices = int(np.clip(round(len(d) / 55), 3, 7))  # 7 for the default county of ~400 schools
     maint["w"] = weak[maint.index]
     acad = d[d["is_academy"]].copy()
     acad["w"] = weak[acad.index]
     for k, (_, r) in enumerate(
-        maint.sort_values("w", ascending=False, kind="stable").head(7).iterrows()
+        maint.sort_values("w", ascending=False, kind="stable").head(n_notices).iterrows()
     ):
         issued = _ago(rng, 20, 200)
         status = ("open", "open", "open", "open", "escalated", "closed", "closed")[k]

@@ -84,7 +84,8 @@ def plan(c: cm.County) -> dict[int, dict]:
     s = c.schools
     rng = rng_for(c.seed, "ofsted")
     q = s["quality"].to_numpy() + rng.normal(0, 0.35, len(s))
-    cuts = np.quantile(q, [0.04, 0.14, 0.84])
+    # National shape (Ofsted official statistics): about 1 school in 10 below Good, 1-2% inadequate.
+    cuts = np.quantile(q, [0.02, 0.11, 0.84])
     out: dict[int, dict] = {}
     insp_no = 10200000
     for i, r in s.iterrows():
@@ -116,7 +117,8 @@ def plan(c: cm.County) -> dict[int, dict]:
             )
             if rng.random() < 0.8:
                 pstart = start - timedelta(days=int(rng.integers(900, 1800)))
-                pg = int(np.clip(g + rng.choice([-1, 0, 0, 1]), 1, 4))
+                # a previous grade below Good for about 1 Good school in 7 (most RI schools improve)
+                pg = int(np.clip(g + rng.choice([-1, 0, 0, 0, 0, 0, 1]), 1, 4))
                 h["prev"] = dict(
                     no=str(insp_no - 7000000),
                     start=pstart,
@@ -128,8 +130,13 @@ def plan(c: cm.County) -> dict[int, dict]:
         if u < 0.22 and closed is None:
             insp_no += int(rng.integers(1, 40))
             start = _rand_date(rng, ERA_B_START, date(2025, 7, 10))
-            gb = int(np.clip(g + rng.choice([-1, 0, 0, 1]), 1, 4))
-            subs = np.clip(gb + rng.choice([-1, 0, 0, 0, 1], 4), 1, 4)
+            # most schools keep their grade; weaker schools more often improve than decline
+            step = rng.choice([-1, -1, 0]) if g >= 3 else rng.choice([-1] + [0] * 10 + [1])
+            gb = int(np.clip(g + step, 1, 4))
+            # sub-judgements: the same grade, some a grade better; the weakest area (quality of
+            # education) carries a grade below Good, so a Good school has no sub-judgement below Good
+            subs = np.clip(gb - (rng.random(4) < 0.15), 1, 4)
+            subs[0] = gb
             h["b"] = dict(
                 no=str(insp_no),
                 start=start,
@@ -145,7 +152,7 @@ def plan(c: cm.County) -> dict[int, dict]:
                 np.round(
                     np.array([2.0, 1.9, 2.0, 1.8, 1.8, 1.8, 1.8, 1.9])
                     + (g - 2) * 0.7
-                    + rng.normal(0, 0.45, 8)
+                    + rng.normal(0, 0.25, 8)
                 ),
                 0,
                 4,

@@ -156,7 +156,8 @@ def read_raw(
     extra: bool = False,
 ) -> int:
     """Create TEMP table ``table`` with every column as VARCHAR (named as the header) plus
-    ``__line`` (the 1-based line number in the file, header = 1). Returns the row count.
+    ``__line`` (the 1-based line number in the file, header = 1; for a workbook sheet written by
+    sheet_source, the sheet row, header = its row). Returns the row count.
 
     Rows with fewer cells than the header are padded with NULL; rows with more keep the header's
     columns (GIAS "with links" rows). With ``extra``, the first cell beyond the header is kept in
@@ -171,11 +172,13 @@ def read_raw(
             "(an interrupted download?) or a quote is missing. Download or save the file again."
         )
     names = unique_names(header) + (["__extra"] if extra else [])
+    # a sheet of a workbook (sheet_source) numbers its lines as the sheet's rows
+    first = sheet_first_row(text_path)
     columns = "{" + ", ".join(f"'{_q(n)}': 'VARCHAR'" for n in names) + "}"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE "{_q(table)}" AS
-        SELECT (row_number() OVER () + 1)::INTEGER AS __line, *
+        SELECT (row_number() OVER () + {int(first)})::INTEGER AS __line, *
         FROM read_csv(?, auto_detect = false, header = false, skip = 1, delim = ?,
                       quote = '"', escape = '"', columns = {columns}, null_padding = true,
                       strict_mode = false, parallel = false, max_line_size = 8388608)
@@ -186,6 +189,13 @@ def read_raw(
     if got != len(names):
         raise ValueError(f"{text_path}: read {got} columns but the header has {len(names)}")
     return con.execute(f'SELECT count(*) FROM "{_q(table)}"').fetchone()[0]
+
+
+def sheet_first_row(text_path: Path) -> int:
+    """The line number of the header: 1, or the sheet row of a converted workbook sheet."""
+    from etl.readers.sheet_source import first_row
+
+    return first_row(text_path)
 
 
 def unclosed_quote_line(text_path: Path, delimiter: str = ",") -> int | None:

@@ -29,7 +29,7 @@ from etl.readers._estab import (
     reject_bad_urns,
 )
 from etl.readers.base import SourceFile, StageResult, has_columns
-from etl.readers.csv_source import read_raw
+from etl.readers.csv_source import read_raw, sheet_first_row
 
 KIND = "gias"
 NEEDS_TIME_PERIOD = (
@@ -117,6 +117,61 @@ def academic_year(d: dt.date) -> int:
     return start * 100 + (start + 1) % 100
 
 
+LINKS_COLUMN = "Linked establishments"
+_LINK_CELL = re.compile(r"^\s*(\d{6})\s+(\S.*?)\s*$")
+
+
+def _stage_links(con: duckdb.DuckDBPyConnection, src: SourceFile) -> int:
+    """The "with links" extract's ``Linked establishments`` cells ("148213 Successor"; a row with
+    several links has more cells than the header) into stg_school_links. The link's date is not in
+    these cells: core/school_links.sql dates it by the successor's open date. A cell that is
+    neither a link nor "Does not have links" goes to rejects."""
+    lower = [" ".join(h.lower().split()) for h in src.header]
+    if LINKS_COLUMN.lower() not in lower:
+        return 0
+    i = lower.index(LINKS_COLUMN.lower())
+    offset = sheet_first_row(src.text_path) - 1
+    out, bad = [], []
+    with open(src.text_path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        r = csv.reader(fh, delimiter=src.delimiter)
+        next(r, None)
+        line = r.line_num + 1
+        for row in r:
+            urn_s = row[0].strip() if row else ""
+            for cell_ in row[i:]:
+                text = cell_.strip()
+                if not text or text.lower() == "does not have links":
+                    continue
+                m = _LINK_CELL.match(text)
+                if m and urn_s.isdigit() and len(urn_s) == 6:
+                    out.append(
+                        (int(urn_s), int(m.group(1)), m.group(2), None, src.name, line + offset)
+                    )
+                elif urn_s.isdigit():
+                    bad.append(
+                        (
+                            src.name,
+                            line + offset,
+                            LINKS_COLUMN,
+                            text,
+                            "not a link (expected a URN and a link type, e.g. '148213 Successor')",
+                        )
+                    )
+            line = r.line_num + 1
+    if out:
+        con.executemany(
+            "INSERT INTO stg_school_links (urn, linked_urn, link_type, link_date, source_file, "
+            "source_line) VALUES (?, ?, ?, ?, ?, ?)",
+            out,
+        )
+    if bad:
+        con.executemany(
+            "INSERT INTO rejects (file_name, line, column_name, value, reason) VALUES (?, ?, ?, ?, ?)",
+            bad,
+        )
+    return len(out)
+
+
 def infer_time_period(src: SourceFile) -> int | None:
     d = extract_date(src)
     return academic_year(d) if d else None
@@ -176,6 +231,9 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
         [ext, src.name],
     ).fetchone()[0]
     res.add("stg_establishments", n)
+    n_links = _stage_links(con, src)
+    if n_links:
+        res.add("stg_school_links", n_links)
     located = add_lat_lon(con, src.name)
     res.notes.append(
         f"{src.name}: extract date {ext or 'unknown'}; {located} of {n} establishments located"

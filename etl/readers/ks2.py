@@ -71,6 +71,18 @@ FIELDS: list[Field] = [
     *groups("MAT_AVERAGE", "ks2_maths_scaled_score", GROUPS, cohorts=COHORTS),
     *groups("GPS_AVERAGE", "ks2_gps_scaled_score", GROUPS, cohorts=COHORTS),
     Field("TELIG", "ks2_cohort", "all", cohort="TELIG"),
+    # Context of the KS2 cohort (share of the eligible pupils), for the similar-schools groups (issue 22).
+    *(
+        Field(f, m, "all", cohort="TELIG")
+        for f, m in (
+            ("PTKS1GROUP_L", "ks2_prior_low_pct"),
+            ("PTKS1GROUP_H", "ks2_prior_high_pct"),
+            ("PTFSM6CLA1A", "ks2_disadvantaged_pct"),
+            ("PTEALGRP2", "ks2_eal_pct"),
+            ("PSENELK", "ks2_sen_support_pct"),
+            ("PSENELE", "ks2_ehcp_pct"),
+        )
+    ),
 ]
 
 # The model's measures (decision 7): the report names any of these missing from a file's header.

@@ -55,6 +55,20 @@ FIELDS: list[Field] = [
     *groups("EBACCAPS", "ks4_ebacc_aps", GROUPS, cohorts=COHORTS),
     *groups("PTEBACC_E_PTQ_EE", "ks4_ebacc_entry_pct", ALL_ONLY, cohorts=COHORTS),
     Field("TPUP", "ks4_cohort", "all", cohort="TPUP"),
+    # Context of the KS4 cohort, for the similar-schools groups (issue 22); final files only
+    # (the provisional layout publishes none of these).
+    *(
+        Field(f, m, "all", cohort="TPUP")
+        for f, m in (
+            ("KS2APS", "ks4_prior_ks2_aps"),
+            ("PTPRIORLO", "ks4_prior_low_pct"),
+            ("PTPRIORHI", "ks4_prior_high_pct"),
+            ("PTFSM6CLA1A", "ks4_disadvantaged_pct"),
+            ("PTEALGRP2", "ks4_eal_pct"),
+            ("PSENAPK4", "ks4_sen_support_pct"),
+            ("PSENSE4", "ks4_ehcp_pct"),
+        )
+    ),
 ]
 
 LEVELS = {"1": "school", "2": "school", "4": "la", "5": "national", "7": "national"}

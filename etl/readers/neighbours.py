@@ -17,6 +17,7 @@ import duckdb
 
 from etl.readers._rows import Rejects, decode_text, insert_rows, is_missing, parse_int
 from etl.readers.base import SourceFile, StageResult
+from etl.readers.csv_source import sheet_first_row
 
 KIND = "neighbours"
 NEEDS_TIME_PERIOD = False
@@ -45,7 +46,8 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
     """Every usable pair; problems go to rejects so one typo does not drop an LA's whole list."""
     result = StageResult()
     rej = Rejects(src.name)
-    text = decode_text(src.path)
+    text = decode_text(src.text_path)  # the UTF-8 copy (a workbook sheet's CSV for .xlsx)
+    offset = sheet_first_row(src.text_path) - 1  # lines are sheet rows for a workbook sheet
     first = text.split("\n", 1)[0]
     reader = csv.reader(
         io.StringIO(text, newline=""),
@@ -56,7 +58,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
     rows, seen = [], set()
     line = reader.line_num + 1
     for cells in reader:
-        this_line, line = line, reader.line_num + 1
+        this_line, line = line + offset, reader.line_num + 1
         cell = {
             c: (cells[index[c]].strip() if c in index and index[c] < len(cells) else "")
             for c in COLUMNS

@@ -24,7 +24,8 @@ names its school in stg_named_schools (decision 3), inspected or not.
 
 The MI files publish no inspection end date after August 2024: ``inspection_end`` then holds the start
 date, so every inspection has a date to order by (the published start date is in ``inspection_start``).
-The report card's per-area "date of grade" has no staging column yet and is not stored.
+Each report-card area's "date of grade" is stored as the judgement's grade_date (safeguarding standards'
+as the inspection's safeguarding_date); a judgement published without one is dated by its inspection.
 
 Set-based (engineering notes: read with DuckDB, no Python row loops): the file is read into a TEMP
 VARCHAR table (csv_source.read_raw, with __line), every cell is parsed by TEMP ``ofs_*`` SQL macros that
@@ -55,7 +56,7 @@ from etl.readers._rows import (
     parse_urn,
 )
 from etl.readers.base import SourceFile, StageResult, has_columns
-from etl.readers.csv_source import read_raw, unique_names
+from etl.readers.csv_source import read_raw, sheet_first_row, unique_names
 from warehouse.connection import open_in_memory
 
 KIND = "ofsted"
@@ -88,6 +89,10 @@ class Block:
     category: tuple[str, ...] = ()
     safeguarding: tuple[str, ...] = ()
     areas: tuple[tuple[str, str], ...] = ()  # (column, area)
+    # report cards: (column, area) of each area's "date of grade"; an area without one is dated by
+    # its inspection (the date the grade was given)
+    area_dates: tuple[tuple[str, str], ...] = ()
+    safeguarding_date: tuple[str, ...] = ()
 
 
 _EIF_AREAS = (
@@ -187,6 +192,38 @@ REPORT_CARD_LATEST = Block(
     category=("Category of concern",),
     safeguarding=("Safeguarding standards",),
     areas=_RC_AREAS,
+    area_dates=(
+        ("Inclusion - date of grade", "inclusion"),
+        ("Curriculum and teaching - date of grade", "curriculum_and_teaching"),
+        ("Achievement - date of grade", "achievement"),
+        ("Attendance and behaviour - date of grade", "attendance_and_behaviour"),
+        (
+            "Personal development and wellbeing - date of grade",
+            "personal_development_and_wellbeing",
+        ),
+        ("Early years - date of grade", "early_years"),
+        ("Post-16 provision - date of grade", "post_16_provision"),
+        ("Leadership and governance - date of grade", "leadership_and_governance"),
+    ),
+    safeguarding_date=("Safeguarding standards - date of grade",),
+)
+# Ofsted's official statistics data sheet "State-funded schools inspections and outcomes as at DATE"
+# (2019 on, also supplied to the DfE): one row per school, one date called "Inspection date".
+STATE_FUNDED_OFFICIAL = Block(
+    kind="graded",
+    inspection_id=(
+        "Inspection number",
+        "Inspection number of latest graded inspection",
+        "Inspection number of latest full inspection",
+    ),
+    start=("Inspection start date", "Inspection date"),
+    end=("Inspection end date", "Inspection date"),
+    publication=("Publication date",),
+    inspection_type=("Inspection type",),
+    overall=("Overall effectiveness",),
+    category=("Category of concern",),
+    safeguarding=("Safeguarding is effective?",),
+    areas=_EIF_AREAS,
 )
 OEIF_LATEST = Block(
     kind="graded",
@@ -213,6 +250,7 @@ class Layout:
     name: str
     signature: tuple[str, ...]  # all must be in the header
     blocks: tuple[Block, ...]
+    label: str = "an Ofsted inspections file"  # what the report calls a file that resembles it
     school_type: tuple[str, ...] = ("Type of education",)
     excludes: tuple[str, ...] = field(default=())  # none of these may be in the header
 
@@ -223,28 +261,46 @@ LAYOUTS: tuple[Layout, ...] = (
         "era_c",
         ("URN", "Safeguarding standards", "Inclusion", "Latest OEIF overall effectiveness"),
         (REPORT_CARD_LATEST, OEIF_LATEST),
+        label="an Ofsted management information file of report cards (from November 2025)",
     ),
-    Layout("era_c_in_year", ("URN", "Safeguarding standards", "Inclusion"), (REPORT_CARD_LATEST,)),
+    Layout(
+        "era_c_in_year",
+        ("URN", "Safeguarding standards", "Inclusion"),
+        (REPORT_CARD_LATEST,),
+        label="an Ofsted in-year inspections file of report cards (from November 2025)",
+    ),
     Layout(
         "official_statistics",
         ("URN", "Overall effectiveness", "Outcomes for pupils", "Inspection start date"),
         (CIF_CURRENT, CIF_PREVIOUS),
+        label="an Ofsted file of 2016 to 2019 (common inspection framework: official statistics "
+        "or management information)",
     ),
     Layout(
         "era_a",
         ("URN", "Web link", "Inspection end date", "Overall effectiveness", "Quality of education"),
         (CURRENT_GRADED, PREVIOUS_GRADED),
+        label="an Ofsted management information file of September 2019 to August 2024",
     ),
     Layout(
         "era_b",
         ("URN", "Web link (opens in new window)", "Overall effectiveness", "Quality of education"),
         (CURRENT_GRADED, PREVIOUS_GRADED),
+        label="an Ofsted management information file of 2024/25",
+    ),
+    Layout(
+        "official_statistics_state_funded",
+        ("URN", "Ofsted phase", "Inspection date", "Overall effectiveness"),
+        (STATE_FUNDED_OFFICIAL, PREVIOUS_GRADED),
+        label="an Ofsted official statistics data sheet (state-funded schools inspections and "
+        "outcomes, 2019 on)",
     ),
     # any other EIF-era MI file (e.g. a re-saved one without the web link column)
     Layout(
         "eif",
         ("URN", "Overall effectiveness", "Quality of education", "Inspection start date"),
         (CURRENT_GRADED, PREVIOUS_GRADED),
+        label="an Ofsted inspections file of the education inspection framework (2019 to 2025)",
     ),
 )
 
@@ -268,7 +324,9 @@ def _norm(name: str) -> str:
 
 def _four_point(value: str) -> str | None:
     """'2' or '2.0' -> '2'; '9' (not applicable) -> None; ValueError for anything else."""
-    n = parse_int(value)
+    words = {"outstanding": 1, "good": 2, "requires improvement": 3, "inadequate": 4}
+    n = words.get(_norm(value)) if isinstance(value, str) else None
+    n = n if n is not None else parse_int(value)
     if n == 9:
         return None
     if n not in (1, 2, 3, 4):
@@ -323,6 +381,10 @@ def _macros() -> list[str]:
         f"""CREATE OR REPLACE TEMP MACRO ofs_date(s) AS
            coalesce(ofs_ymd_struct(regexp_extract(ofs_digits(s), '^{_DMY_RE}$', ['d', 'm', 'y'])),
                     ofs_ymd_struct(regexp_extract(ofs_digits(s), '^{_ISO_RE}$', ['y', 'm', 'd'])))""",
+        # a four-point grade: 1-4 (or 9), or the grade's published word
+        """CREATE OR REPLACE TEMP MACRO ofs_grade4(s) AS
+           CASE ofs_norm(s) WHEN 'outstanding' THEN 1 WHEN 'good' THEN 2
+                WHEN 'requires improvement' THEN 3 WHEN 'inadequate' THEN 4 ELSE ofs_int(s) END""",
         # an inspection date after today is impossible: NULL here, rejected with its own reason
         "CREATE OR REPLACE TEMP MACRO ofs_past(d) AS (CASE WHEN d <= current_date THEN d END)",
     ]
@@ -375,9 +437,10 @@ def _read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, table: str) -> No
     by the csv module instead (only the cells are kept, no per-cell work), so lines stay the file's.
     """
     n = read_raw(con, src.text_path, table, src.header, src.delimiter)
-    text = decode_text(src.path)
+    text = decode_text(src.text_path)  # the UTF-8 text read_raw read (a workbook sheet's CSV)
     if n + 1 == _line_count(text):
         return
+    offset = sheet_first_row(src.text_path) - 1
     names = unique_names(tuple(src.header))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=src.delimiter)
     next(reader, None)
@@ -385,7 +448,7 @@ def _read_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, table: str) -> No
     line = reader.line_num + 1
     width = len(names)
     for row in reader:
-        lines.append(line)
+        lines.append(line + offset)
         cells.append((row + [None] * width)[:width])
         line = reader.line_num + 1
     frame = pd.DataFrame(cells, columns=names, dtype="object") if cells else None
@@ -411,7 +474,9 @@ def _layout(src: SourceFile) -> Layout:
     return layout
 
 
-_AREA_TYPE = "STRUCT(ai INTEGER, field VARCHAR, area VARCHAR, v VARCHAR)[]"
+_AREA_TYPE = (
+    "STRUCT(ai INTEGER, field VARCHAR, area VARCHAR, v VARCHAR, dfield VARCHAR, d VARCHAR)[]"
+)
 
 
 def _block_select(block: Block, k: int, cols: _Columns) -> str:
@@ -422,9 +487,19 @@ def _block_select(block: Block, k: int, cols: _Columns) -> str:
         for i, (col, area) in enumerate(block.areas)
         if cols.column((col,)) is not None
     ]
-    area_cells = "".join(f", {cols.cell((col,))} AS av{i}" for i, col, _ in present_areas)
+    date_col = {area: col for col, area in block.area_dates if cols.column((col,)) is not None}
+    area_cells = "".join(
+        f", {cols.cell((col,))} AS av{i}, "
+        + (
+            f"{cols.cell((date_col[area],))} AS ad{i}"
+            if area in date_col
+            else f"NULL::VARCHAR AS ad{i}"
+        )
+        for i, col, area in present_areas
+    )
     areas = [
-        f"struct_pack(ai := {i}, field := {_lit(col)}, area := {_lit(area)}, v := av{i})"
+        f"struct_pack(ai := {i}, field := {_lit(col)}, area := {_lit(area)}, v := av{i}, "
+        f"dfield := {_lit(cols.column((date_col[area],)) if area in date_col else None)}, d := ad{i})"
         for i, col, area in present_areas
     ]
     area_list = f"[{', '.join(areas)}]" if areas else f"CAST([] AS {_AREA_TYPE})"
@@ -445,8 +520,10 @@ def _block_select(block: Block, k: int, cols: _Columns) -> str:
     else:
         present = "(iid IS NOT NULL OR start_raw IS NOT NULL OR ov_raw IS NOT NULL)"
         judged = "(ov_raw IS NOT NULL AND ofs_norm(ov_raw) <> 'not judged')"
-        overall = f"CASE WHEN {judged} AND ofs_int(ov_raw) IN (1, 2, 3, 4) THEN ofs_int(ov_raw) END"
-        overall_bad = f"({judged} AND coalesce(ofs_int(ov_raw) NOT IN (1, 2, 3, 4, 9), true))"
+        overall = (
+            f"CASE WHEN {judged} AND ofs_grade4(ov_raw) IN (1, 2, 3, 4) THEN ofs_grade4(ov_raw) END"
+        )
+        overall_bad = f"({judged} AND coalesce(ofs_grade4(ov_raw) NOT IN (1, 2, 3, 4, 9), true))"
         era = (
             f"CASE WHEN ({overall}) IS NULL AND (coalesce(ofs_norm(ov_raw) = 'not judged', false)"
             f" OR coalesce(start_d >= DATE '{NEW_FRAMEWORK_START.isoformat()}', false))"
@@ -466,7 +543,9 @@ def _block_select(block: Block, k: int, cols: _Columns) -> str:
                {_lit(cols.column(block.start))} AS start_col, {_lit(cols.column(block.end))} AS end_col,
                {_lit(cols.column(block.publication))} AS pub_col,
                {_lit(cols.column(block.overall))} AS ov_col,
-               {_lit(cols.column(block.safeguarding))} AS sg_col
+               {_lit(cols.column(block.safeguarding))} AS sg_col,
+               sgd_raw, ofs_past(ofs_date(sgd_raw)) AS sgd_d,
+               {_lit(cols.column(block.safeguarding_date))} AS sgd_col
         FROM (
           SELECT *, CASE WHEN end_d0 < start_d THEN NULL ELSE end_d0 END AS end_d
           FROM (
@@ -481,7 +560,8 @@ def _block_select(block: Block, k: int, cols: _Columns) -> str:
                        {cols.cell(block.publication)} AS pub_raw,
                        {cols.cell(block.overall)} AS ov_raw,
                        {cols.cell(block.category)} AS cat_raw,
-                       {cols.cell(block.safeguarding)} AS sg_raw{area_cells}
+                       {cols.cell(block.safeguarding)} AS sg_raw,
+                       {cols.cell(block.safeguarding_date)} AS sgd_raw{area_cells}
                 FROM {{raw}} r JOIN {{urns}} u ON u.line = r.__line
                 WHERE u.urn IS NOT NULL
             )
@@ -596,28 +676,30 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
         n_insp = con.execute(
             f"""INSERT INTO stg_inspections (urn, inspection_id, era, inspection_type, inspection_start,
                     inspection_end, publication_date, overall_effectiveness, category_of_concern,
-                    safeguarding, source_file, source_line)
-                SELECT urn, iid, era, itype, start_d, end_, pub_d, overall, category, safeguarding, ?, line
+                    safeguarding, safeguarding_date, source_file, source_line)
+                SELECT urn, iid, era, itype, start_d, end_, pub_d, overall, category, safeguarding,
+                       CASE WHEN safeguarding IS NOT NULL THEN coalesce(sgd_d, end_) END, ?, line
                 FROM {_q(blocks)} ORDER BY line, blk""",
             [src.name],
         ).fetchone()[0]
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE {_q(judged)} AS
             SELECT line, blk, a.ai AS ai, urn, iid, end_, era, kind, a.area AS area,
-                   a.field AS field, a.v AS v,
+                   a.field AS field, a.v AS v, a.dfield AS dfield, a.d AS d,
+                   ofs_past(ofs_date(a.d)) AS grade_d,
                    CASE WHEN kind = 'report_card' THEN
                         CASE ofs_norm(a.v) {" ".join(f"WHEN {_lit(_norm(g))} THEN {_lit(g)}" for g in REPORT_CARD_GRADES)} END
-                   WHEN ofs_int(a.v) IN (1, 2, 3, 4) THEN CAST(ofs_int(a.v) AS VARCHAR) END AS grade,
+                   WHEN ofs_grade4(a.v) IN (1, 2, 3, 4) THEN CAST(ofs_grade4(a.v) AS VARCHAR) END AS grade,
                    CASE WHEN kind = 'report_card' THEN 'report_card'
-                        WHEN ofs_int(a.v) = 9 THEN NULL ELSE 'four_point' END AS bad_kind
+                        WHEN ofs_grade4(a.v) = 9 THEN NULL ELSE 'four_point' END AS bad_kind
             FROM (SELECT *, unnest(areas) AS a FROM {_q(blocks)})
             WHERE a.v IS NOT NULL"""
         )
         n_judged = con.execute(
             f"""INSERT INTO stg_inspection_judgements (urn, inspection_id, inspection_end, era, area, grade,
-                    grade_scale, source_file, source_field)
+                    grade_scale, grade_date, source_file, source_field)
                 SELECT urn, iid, end_, era, area, grade,
-                       CASE WHEN kind = 'report_card' THEN ? ELSE ? END, ?, field
+                       CASE WHEN kind = 'report_card' THEN ? ELSE ? END, coalesce(grade_d, end_), ?, field
                 FROM {_q(judged)} WHERE grade IS NOT NULL ORDER BY line, blk, ai""",
             [REPORT_CARD, FOUR_POINT, src.name],
         ).fetchone()[0]
@@ -637,12 +719,17 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
                 FROM {_q(blocks)} WHERE start_raw IS NOT NULL AND start_d IS NULL
             UNION ALL SELECT line, blk * 100 + 1, end_col, end_raw, {_date_kind("end_raw")}
                 FROM {_q(blocks)} WHERE end_raw IS NOT NULL AND end_d IS NULL
+                    AND end_col IS DISTINCT FROM start_col  -- one "Inspection date" column: once
             UNION ALL SELECT line, blk * 100 + 2, pub_col, pub_raw, {_date_kind("pub_raw")}
                 FROM {_q(blocks)} WHERE pub_raw IS NOT NULL AND pub_d IS NULL
             UNION ALL SELECT line, blk * 100 + 3, ov_col, ov_raw, 'four_point' FROM {_q(blocks)} WHERE overall_bad
             UNION ALL SELECT line, blk * 100 + 4, sg_col, sg_raw, sg_kind FROM {_q(blocks)} WHERE sg_bad
+            UNION ALL SELECT line, blk * 100 + 5, sgd_col, sgd_raw, {_date_kind("sgd_raw")}
+                FROM {_q(blocks)} WHERE sgd_raw IS NOT NULL AND sgd_d IS NULL
             UNION ALL SELECT line, blk * 100 + 10 + ai, field, v, bad_kind FROM {_q(judged)}
                 WHERE grade IS NULL AND bad_kind IS NOT NULL
+            UNION ALL SELECT line, blk * 100 + 50 + ai, dfield, d, {_date_kind("d")} FROM {_q(judged)}
+                WHERE d IS NOT NULL AND grade_d IS NULL
             ORDER BY line, seq
             """
         ).fetchall()

@@ -15,6 +15,7 @@ from etl.readers import (
     census,
     estimates,
     gias,
+    gias_links,
     intelligence,
     ks2,
     ks4,
@@ -29,6 +30,7 @@ READERS: list[ModuleType] = [
     intelligence,  # before metadata: a workbook's README sheet would otherwise look like documentation
     metadata,
     gias,
+    gias_links,  # GIAS links file (predecessor / successor URNs)
     spine,
     ks2,
     ks4,

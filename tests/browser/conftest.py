@@ -40,11 +40,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _serve(directory: Path, warehouse: Path):  # demo governors: schools of the warehouse's home_la
-    """Run `streamlit run dashboard/app.py` against ``warehouse`` with demo users in a new store."""
+def _serve(
+    directory: Path, warehouse: Path, *, port: int | None = None, extra_args: tuple = ()
+):  # demo governors: schools of the warehouse's home_la
+    """Run `streamlit run dashboard/app.py` against ``warehouse`` with demo users in a new store
+    (``extra_args``: more command-line options, for example ``--secrets.files``)."""
     store = directory / "store.sqlite"
     demo_users.create_demo_users(warehouse, store)
-    port = _free_port()
+    port = port or _free_port()
     env = dict(
         os.environ,
         SID_WAREHOUSE=str(warehouse),
@@ -66,6 +69,7 @@ def _serve(directory: Path, warehouse: Path):  # demo governors: schools of the 
             "127.0.0.1",
             "--server.fileWatcherType",
             "none",
+            *extra_args,
         ],
         cwd=ROOT,
         env=env,
@@ -165,7 +169,7 @@ def sign_in(
     wait_for_app(page)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     wait_for_app(page)
     page.get_by_role("button", name="Sign out").wait_for()
     wait_for_app(page)

@@ -51,7 +51,7 @@ def test_user_rules(store):
     with pytest.raises(ValueError):
         users.create_user("x", "X", "manager", "short", path=store)
     users.create_user("x", "X", "manager", "long enough", path=store)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(users.UserError, match="taken"):
         users.create_user("x", "X", "manager", "long enough", path=store)
 
 

@@ -308,3 +308,38 @@ def test_not_categorised_keeps_its_reason_and_never_a_blank_action():
     assert row["category"] == "not categorised" and row["recommended_action"] == "NC"
     assert row["not_categorised_reason"].startswith("Not categorised: ")
     assert row["summary"] == row["not_categorised_reason"]
+
+
+def test_a_role_without_confidential_reasons_still_sees_the_warehouse_category():
+    # the only reason is confidential and filtered out before combining: the category stands
+    out, _ = run(schools((12, "L", "intensive", False, "IM")), reasons())
+    assert out.iloc[0]["category"] == "intensive" and out.iloc[0]["recommended_action"] == "IM"
+
+
+def test_summary_and_rank_in_python_equal_the_warehouse_on_the_generated_county(fixture_warehouse):
+    """One rule in two languages (SQL for the ETL, pandas for app entries): same sentences, same order."""
+    from warehouse.connection import open_read_only, resolve_build
+
+    con = open_read_only(resolve_build(fixture_warehouse))
+    try:
+        latest = con.execute("SELECT max(time_period) FROM model_years").fetchone()[0]
+        sc = con.execute(
+            "SELECT urn, la_code, category, summary, governor_summary, evidence_score,"
+            " rank_in_category FROM support_category WHERE time_period = ?",
+            [latest],
+        ).df()
+        rs = con.execute("SELECT * FROM support_reasons WHERE time_period = ?", [latest]).df()
+        line = con.execute(
+            "SELECT value_json FROM model_settings WHERE name = 'actions_confidential_line'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    w = support.Weights(confidential_line=line.strip('"'))
+    needs = sc[sc["category"].isin(["targeted", "intensive"])]
+    assert len(needs) > 0
+    for row in needs.itertuples():
+        mine = rs[rs["urn"] == row.urn]
+        assert support.summarise(mine, row.category, w) == row.summary
+        assert support.summarise(mine, row.category, w, governor=True) == row.governor_summary
+    for _, one_la in sc.groupby("la_code"):
+        assert list(support.rank_in_category(one_la)) == list(one_la["rank_in_category"])

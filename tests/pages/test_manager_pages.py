@@ -465,9 +465,11 @@ def test_overview_counts_schools_in_each_band_as_the_model_bands_them(county):
 
 def test_withdrawing_an_entry_stops_it_counting_and_keeps_it_in_the_history(county):
     urn = _universal_maintained(county)
-    # a notice of concern makes the school intensive (a headteacher change alone is a watch flag)
+    # a notice of concern (intensive); a headteacher change alone is only a watch signal (decision 11)
     nid = notes.add_note(urn, "officer", "notice_of_concern", "Wrong school", path=county["store"])
-    assert "Intensive" in priority_table(open_page("priority")).set_index("URN").loc[urn, "Category"]
+    assert (
+        "Intensive" in priority_table(open_page("priority")).set_index("URN").loc[urn, "Category"]
+    )
     school = open_page("school", urn=urn)
     school.selectbox(key="withdraw_entry_id").set_value(nid)
     school.text_input(key="withdraw_reason").input("Entered against the wrong school")

@@ -283,3 +283,57 @@ def test_a_governor_deployment_offers_no_visit_planning_even_to_managers(county_
     assert not at.dataframe
     with pytest.raises(PermissionError):
         da.plan(ids("manager"), None, TERM)
+
+
+def test_a_refused_form_keeps_what_was_typed_shows_the_error_beside_the_field_and_saves_nothing(
+    county_env,
+):
+    a, b = top_schools(2)
+    visit = store.plan_visit(a, "officer", TERM, "manager", purpose="Maths")
+    at = open_visits("officer")
+    at.selectbox(key="visit_chosen").set_value(visit["id"]).run()
+    # the visit note is asked for but left empty: refused, under the note's field
+    at.checkbox(key="visit_done_note").check()
+    at.selectbox(key="visit_done_type").set_value("monitoring_visit")
+    at.selectbox(key="visit_done_rag").set_value("amber")
+    submit(at, "visit_done", "Mark done")
+    [error] = at.error
+    assert error.value.replace("\\", "") == "Summary is required"
+    assert store.get_visit(visit["id"])["status"] == "planned"  # nothing saved
+    # everything typed is still there: fix the one field and save
+    assert at.checkbox(key="visit_done_note").value is True
+    assert at.selectbox(key="visit_done_type").value == "monitoring_visit"
+    assert at.selectbox(key="visit_done_rag").value == "amber"
+    at.text_area(key="visit_done_summary").input("Books looked at")
+    submit(at, "visit_done", "Mark done")
+    assert not at.error
+    assert store.get_visit(visit["id"])["status"] == "done"
+    note = notes.get_note(store.get_visit(visit["id"])["visit_note_id"])
+    assert (note["text"], note["rag"]) == ("Books looked at", "amber")
+
+    # the add form: no school chosen keeps the date, and says so under the schools
+    at = open_visits("manager")
+    start, _end = terms.dates(TERM)
+    at.date_input(key="visit_planned_date").set_value(start)
+    submit(at, "visit_add", "Add to the plan")
+    [error] = at.error
+    assert "Choose at least one school" in error.value
+    assert at.date_input(key="visit_planned_date").value == start
+    at.multiselect(key="visit_pick").set_value([b])
+    submit(at, "visit_add", "Add to the plan")
+    assert [v["planned_date"] for v in store.visits(TERM, urns=[b])] == [start.isoformat()]
+    assert at.multiselect(key="visit_pick").value == []  # emptied after it saved
+
+
+def test_adding_several_visits_is_all_or_nothing(county_env):
+    a, b = top_schools(2)
+    me = ids("manager")
+    with pytest.raises(ValueError, match="Purpose is required"):
+        da.add_visits(me, "officer", TERM, [(a, "Maths"), (b, "   ")])
+    assert store.visits(TERM, urns=[a, b]) == []  # the first was not saved either
+    start, end = terms.dates(TERM)
+    with pytest.raises(ValueError, match="Planned date"):
+        da.add_visits(
+            me, "officer", TERM, [(a, "Maths")], planned_date=end.replace(year=end.year + 1)
+        )
+    assert store.visits(TERM, urns=[a]) == []

@@ -69,3 +69,21 @@ def test_persistent_absence_names_its_threshold():
     assert F.label("persistent_absence_pct", "PPERSABS15") == "Persistent absence (15% threshold)"
     assert F.label("persistent_absence_pct", "PPERSABS10") == "Persistent absence (10% threshold)"
     assert "15%" in F.help_text("persistent_absence_pct", "PPERSABS15")
+
+
+def test_ordinals_are_written_one_way():
+    from dashboard.components.format import ordinal
+
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th",
+    ]  # fmt: skip
+
+
+def test_every_figure_definition_names_its_source_and_a_known_precision():
+    from dashboard.components.format import KINDS
+
+    for name, f in F.figures().items():
+        assert f.label and f.source, name
+        assert KINDS[f.kind][0] == f.decimals, name  # the formatter and the definitions agree
+        if f.higher_is_better is not None and name in F.figures():
+            assert f.threshold >= 0, name

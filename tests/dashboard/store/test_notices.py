@@ -13,11 +13,6 @@ TODAY = date.today()
 ISSUED = TODAY - timedelta(days=70)  # ten weeks ago: the default review (6 weeks) is 4 weeks late
 
 
-@pytest.fixture
-def store(tmp_path):
-    return tmp_path / "store.sqlite"
-
-
 def _notice(store, **kw) -> int:
     return notices.issue_notice(100, "manager", issued_on=ISSUED, concerns="Safeguarding records",
                                 path=store, **kw)  # fmt: skip

@@ -21,19 +21,29 @@ from warehouse.connection import resolve_build
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def _dump(store: Path) -> list[tuple]:
+def _dump(store: Path | str) -> list[tuple]:
     with db.connect(store) as con:
         return [tuple(r) for r in con.execute("SELECT * FROM records ORDER BY 1, 2")]
 
 
-@pytest.fixture
-def county(fixture_source, tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def own_warehouse(fixture_source, tmp_path_factory):
+    """A warehouse of this module's own (the test reloads it), loaded once for both backends."""
     from etl.load import LoadSettings, load
 
-    warehouse, store = tmp_path / "warehouse.duckdb", tmp_path / "store.sqlite"
+    warehouse = tmp_path_factory.mktemp("survival") / "warehouse.duckdb"
     load(fixture_source, warehouse, LoadSettings(progress=False))
-    for key, value in (("SID_WAREHOUSE", warehouse), ("SID_STORE_PATH", store),
-                       ("SID_DEPLOYMENT", "full")):  # fmt: skip
+    return warehouse
+
+
+@pytest.fixture
+def county(own_warehouse, monkeypatch, store):
+    """The warehouse, and the store (either backend) named by the settings, as in the app."""
+    warehouse = own_warehouse
+    store_setting = (
+        ("SID_STORE_URL", store) if isinstance(store, str) else ("SID_STORE_PATH", store)
+    )
+    for key, value in (("SID_WAREHOUSE", warehouse), store_setting, ("SID_DEPLOYMENT", "full")):
         monkeypatch.setenv(key, str(value))
     return warehouse, store
 

@@ -6,29 +6,36 @@ from __future__ import annotations
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
 from dashboard import terms
-from dashboard.store import notes, records, users, visits
+from dashboard.store import notes, postgresql, records, users, visits
+from tests.dashboard.store.conftest import BACKENDS
 
 TERM = "2025/26 spring"  # 1 January to 31 March 2026: in the past, so done dates are allowed
 
 
-@pytest.fixture(scope="module")
-def users_store(tmp_path_factory):
-    """Users made once (password hashing is slow on purpose); each test gets a copy."""
-    path = tmp_path_factory.mktemp("visits") / "users.sqlite"
+@pytest.fixture(scope="module", params=BACKENDS)
+def users_store(request, tmp_path_factory):
+    """Users made once per backend (password hashing is slow on purpose); each test gets a copy."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("visits") / "users.sqlite"
+    else:
+        path = request.getfixturevalue("postgres").new_database("visit_users")
     for name, role in [("alice", "manager"), ("olly", "officer"), ("gwen", "governor"),
                        ("gone", "officer")]:  # fmt: skip
         users.create_user(name, name.title(), role, "password-123", [], path=path)
     users.set_active("gone", False, path=path)
+    if isinstance(path, str):
+        postgresql.close_idle(path)  # a template database must have no open connection
     return path
 
 
 @pytest.fixture
-def store(users_store, tmp_path):
+def store(users_store, tmp_path, request):
+    if isinstance(users_store, str):
+        return request.getfixturevalue("postgres").new_database(template=users_store)
     path = tmp_path / "store.sqlite"
     shutil.copyfile(users_store, path)  # every connection is closed: the WAL is checkpointed
     return path
@@ -204,7 +211,7 @@ def test_planned_visits_over_capacity_are_flagged(store):
 def _planner(args: tuple[str, str]) -> str:
     path, who = args
     try:
-        visits.plan_visit(100001, "olly", TERM, who, purpose=f"by {who}", path=Path(path))
+        visits.plan_visit(100001, "olly", TERM, who, purpose=f"by {who}", path=path)
         return "saved"
     except visits.AlreadyPlannedError:
         return "refused"

@@ -53,6 +53,17 @@ def create_core(con: duckdb.DuckDBPyConnection) -> None:
     # the council the warehouse serves (core's home_la), which the model's county_schools reads
     con.execute("CREATE TABLE home_la (la_code INTEGER, la_name VARCHAR, chosen_by VARCHAR)")
     con.execute("INSERT INTO home_la VALUES (?, 'Testshire', 'test')", [LA])
+    # core's school_lineage (no URN changes in these fixtures)
+    con.execute(
+        "CREATE TABLE school_lineage (urn INTEGER, predecessor_urn INTEGER, via_urn INTEGER, "
+        "generation INTEGER, link_type VARCHAR, link_date DATE, change VARCHAR, predecessor_name VARCHAR)"
+    )
+    # core's loaded_inputs, as the load derives it: the Ofsted file covers the LAs whose schools it names
+    con.execute(
+        "CREATE VIEW loaded_inputs AS SELECT 'ofsted' AS kind, NULL::INTEGER AS time_period, "
+        "'la' AS scope, s.la_code, 'ofsted.csv' AS files, 1 AS n_files, count(*) AS n_schools "
+        "FROM inspections i JOIN schools s USING (urn) GROUP BY s.la_code"
+    )
 
 
 def school(

@@ -1,17 +1,19 @@
 -- Which inputs the rules of each school and model year could use (issue 15 item 4, decision 11
 -- "Coverage"): results (KS2/KS4), absence, inspections and council intelligence, for this school and
--- for the build as a whole. Derived from the core tables and load_files until a core coverage view
--- exists. support_reasons / support_category turn it into `rules_not_applied` sentences and the
+-- for the build as a whole. Inspections are judged per LA: an Ofsted file counts for a school only
+-- when it names schools of that school's LA (core loaded_inputs), so another county's Ofsted file
+-- never makes a school look covered. support_reasons / support_category turn it into `rules_not_applied` sentences and the
 -- "not categorised" reason. One row per school_years row.
 CREATE OR REPLACE TABLE input_coverage AS
 WITH build AS (
     SELECT
-        (SELECT count(*) FROM inspections) > 0
-          OR (SELECT count(*) FROM load_files WHERE kind = 'ofsted' AND action = 'loaded') > 0 AS inspection_file_loaded,
         (SELECT count(*) FROM load_files WHERE kind = 'intelligence' AND action = 'loaded') > 0
           OR (SELECT count(*) FROM leadership_changes) + (SELECT count(*) FROM complaints)
              + (SELECT count(*) FROM concerns) + (SELECT count(*) FROM notices_of_concern)
              + (SELECT count(*) FROM visits) > 0 AS intelligence_loaded
+),
+ofsted_las AS (  -- LAs whose schools a loaded Ofsted file names
+    SELECT DISTINCT la_code FROM loaded_inputs WHERE kind = 'ofsted' AND scope = 'la'
 ),
 year_inputs AS (  -- inputs loaded for any school in each year
     SELECT time_period,
@@ -66,15 +68,15 @@ SELECT sy.urn, sy.time_period, sy.as_at, sy.year_label, sy.phase,
        coalesce(yi.results_year_loaded, FALSE) AS results_year_loaded,
        coalesce(si.has_absence, FALSE) AS has_absence,
        coalesce(yi.absence_year_loaded, FALSE) AS absence_year_loaded,
-       b.inspection_file_loaded, ins.has_inspection,
+       (ol.la_code IS NOT NULL) AS inspection_file_loaded, ins.has_inspection,
        b.intelligence_loaded, hi.has_intelligence,
        e.has_performance_data,
        coalesce(sc.any_scored, FALSE) AS has_achievement_score,
        sc.not_scored_note,
        -- Plain sentences, in the order pages show them.
        list_filter([
-           CASE WHEN NOT b.inspection_file_loaded
-                THEN 'inspection rules not applied: no Ofsted inspection data loaded'
+           CASE WHEN ol.la_code IS NULL
+                THEN 'inspection rules not applied: no Ofsted inspection data loaded for this school''s local authority'
                 WHEN NOT ins.has_inspection
                 THEN 'inspection rules not applied: no inspection data loaded for this school (none ended by '
                      || strftime(sy.as_at, '%-d %B %Y') || ')' END,
@@ -96,6 +98,7 @@ SELECT sy.urn, sy.time_period, sy.as_at, sy.year_label, sy.phase,
        NOT (e.has_performance_data OR ins.has_inspection OR hi.has_intelligence) AS not_categorised
 FROM school_years sy
 CROSS JOIN build b
+LEFT JOIN ofsted_las ol ON ol.la_code = sy.la_code
 LEFT JOIN school_inputs si USING (urn, time_period)
 LEFT JOIN year_inputs yi USING (time_period)
 LEFT JOIN ever e USING (urn, time_period)

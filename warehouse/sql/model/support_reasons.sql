@@ -70,6 +70,7 @@ r_inspection AS (
            'previous inspection ' || previous_judgement_words || ' (' || previous_when_words || ')',
            'inspection', previous_graded_inspection_end, 0.0
     FROM insp WHERE previous_below_good AND NOT below_good
+      AND previous_graded_inspection_end > as_at - to_years(getvariable('rules_previous_inspection_max_years'))
 ),
 -- ---------------------------------------------------------------- data (never for special schools / AP)
 prog AS (  -- every published progress result, with its concern flag (decision 10)
@@ -208,13 +209,46 @@ r_data AS (
       ON m.urn = b.urn AND m.time_period = b.time_period AND m.measure = 'persistent_absence_pct' AND m.pupil_group = 'all'
     WHERE b.heading = 'persistent_absence' AND b.percentile < getvariable('rules_persistent_absence_percentile')
 ),
--- Watch signal W7 "results well below similar schools two years running" (issue on similar schools)
--- belongs here: same columns, kind 'watch', source 'data', never for results_not_judged schools.
+-- Watch signal W7: results well below similar schools two years running (issue 22,
+-- similar_school_comparison.below_similar_years; docs/method.md section 8). One row per school, year and
+-- key stage, naming the measure furthest below its group (and any other that also qualifies).
+similar_runs AS (
+    SELECT c.*,
+           CASE c.measure
+               WHEN 'ks2_rwm_expected_pct' THEN 'reading, writing and maths expected standard'
+               WHEN 'ks2_progress_mean' THEN 'progress (mean of reading, writing and maths)'
+               WHEN 'ks4_attainment8' THEN 'Attainment 8'
+               WHEN 'ks4_progress8' THEN 'Progress 8' END AS measure_words,
+           CASE c.measure
+               WHEN 'ks2_rwm_expected_pct' THEN printf('%.0f%%', c.school_value) || ' against an average of ' || printf('%.0f%%', c.group_mean)
+               WHEN 'ks4_attainment8' THEN printf('%.1f', c.school_value) || ' against an average of ' || printf('%.1f', c.group_mean)
+               WHEN 'ks2_progress_mean' THEN printf('%+.1f', c.school_value) || ' against an average of ' || printf('%+.1f', c.group_mean)
+               ELSE printf('%+.2f', c.school_value) || ' against an average of ' || printf('%+.2f', c.group_mean) END AS figures,
+           arg_min(c.measure, c.position) OVER (PARTITION BY c.urn, c.time_period, c.key_stage) AS worst_measure
+    FROM similar_school_comparison c
+    WHERE c.below_similar_years
+),
 r_similar AS (
-    SELECT NULL::INTEGER AS urn, NULL::INTEGER AS time_period, NULL::VARCHAR AS key_stage,
-           'W7_similar_schools' AS rule_id, 'watch' AS kind, NULL::VARCHAR AS reason, NULL::VARCHAR AS headline,
-           'data' AS source, NULL::DATE AS fact_date, 0.0 AS significance
-    WHERE FALSE
+    SELECT r.urn, r.time_period, r.key_stage, 'W7_similar_schools' AS rule_id, 'watch' AS kind,
+           upper(r.key_stage) || ' ' || arg_min(r.measure_words, r.position) || ' well below similar schools in '
+             || arg_min(r.below_similar_in, r.position) || ': ' || arg_min(r.figures, r.position) || ' for the '
+             || arg_min(r.group_n, r.position) || ' schools with the most similar intake in '
+             || printf('%d/%02d', r.time_period // 100, r.time_period % 100)
+             || ' (higher than ' || arg_min(r.n_lower, r.position) || ' of them; '
+             || CASE WHEN arg_min(r.pool, r.position) = 'national' THEN 'schools from all of England'
+                     ELSE 'loaded schools only, no national file' END || ')'
+             || CASE WHEN count(*) > 1 THEN '; also ' || string_agg(r.measure_words, ', ' ORDER BY r.measure)
+                                                  FILTER (WHERE r.measure <> r.worst_measure) ELSE '' END
+             AS reason,
+           upper(r.key_stage) || ' ' || arg_min(r.measure_words, r.position) || ' well below similar schools ('
+             || arg_min(r.below_similar_in, r.position) || ')' AS headline,
+           'data' AS source, make_date(CAST(r.time_period // 100 + 1 AS BIGINT), 8, 31) AS fact_date,
+           (getvariable('similar_schools_well_below_percentile') - min(r.position))
+             / getvariable('similar_schools_well_below_percentile') AS significance
+    FROM similar_runs r
+    JOIN sy USING (urn, time_period)
+    WHERE NOT sy.results_not_judged
+    GROUP BY r.urn, r.time_period, r.key_stage
 ),
 -- ---------------------------------------------------------------- intelligence (confidential)
 notices AS (

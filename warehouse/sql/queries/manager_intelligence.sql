@@ -22,6 +22,6 @@ UNION ALL
 SELECT urn, 'dfe_concern', raised_date, status, concat_ws(' - ', 'Raised with ' || raised_with, summary), NULL, source
 FROM dfe_concerns WHERE urn IN (SELECT urn FROM s)
 UNION ALL
-SELECT urn, 'leadership_change', change_date, NULL, concat_ws(' - ', role, change_type, notes), NULL, source
+SELECT urn, 'leadership_change', change_date, NULL, concat_ws(' - ', role, replace(change_type, '_', ' '), notes), NULL, source
 FROM leadership_changes WHERE urn IN (SELECT urn FROM s)
 ORDER BY date DESC, urn

@@ -58,7 +58,7 @@ g AS (  -- the chosen group's headline figures ('send': census context, see the 
     GROUP BY urn
 )
 SELECT s.*, coalesce(sc.category, 'not categorised') AS category, sc.recommended_action, sc.as_at,
-       sc.summary, sc.governor_summary, sc.watch_flags, sc.governor_watch_flags, sc.evidence_score,
+       sc.summary, sc.governor_summary, sc.governor_reasons, sc.watch_flags, sc.governor_watch_flags, sc.evidence_score,
        sc.rank_in_category, sc.rules_not_applied, sc.not_categorised_reason,
        coalesce(sc.is_academy, s.is_academy, FALSE) AS academy,
        a.key_stage, a.attainment_score, a.progress_score, a.achievement_score, a.method, a.method_note,

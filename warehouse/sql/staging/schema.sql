@@ -98,6 +98,7 @@ CREATE TABLE stg_inspections (
     overall_effectiveness INTEGER,           -- 1-4, legacy only; NULL otherwise
     category_of_concern   VARCHAR,           -- SM, SWK, NTI, RSI or NULL
     safeguarding          VARCHAR,           -- Yes/No (legacy, 2024/25) or Met/Not met (report card)
+    safeguarding_date     DATE,              -- report cards: "Safeguarding standards - date of grade"; else the inspection's end
     source_file           VARCHAR NOT NULL,
     source_line           INTEGER
 );
@@ -111,6 +112,7 @@ CREATE TABLE stg_inspection_judgements (
     area          VARCHAR NOT NULL,   -- quality_of_education, behaviour_and_attitudes, personal_development, leadership_and_management, early_years, sixth_form, achievement, attendance_and_behaviour, inclusion, curriculum_and_teaching, ...
     grade         VARCHAR,            -- as published: '2' or 'Needs attention'
     grade_scale   VARCHAR NOT NULL,   -- four_point, report_card_five_point
+    grade_date    DATE,               -- report cards: the area's "date of grade"; else the inspection's end
     source_file   VARCHAR NOT NULL,
     source_field  VARCHAR NOT NULL
 );
@@ -131,3 +133,14 @@ CREATE TABLE stg_statistical_neighbours (la_code INTEGER NOT NULL, neighbour_la_
 
 -- Facts about the load itself (run id, started, source folder, model settings used).
 CREATE TABLE load_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+-- GIAS links between establishments (predecessor / successor: academy conversion, amalgamation,
+-- re-opening), from the "with links" extract's Linked establishments cells or the separate links file.
+CREATE TABLE stg_school_links (
+    urn          INTEGER NOT NULL,
+    linked_urn   INTEGER NOT NULL,
+    link_type    VARCHAR NOT NULL,   -- as published: Predecessor, Successor, Predecessor - amalgamated, ...
+    link_date    DATE,               -- LinkEstablishedDate; for the extract's cells the successor's open date
+    source_file  VARCHAR NOT NULL,
+    source_line  INTEGER
+);

@@ -1,0 +1,101 @@
+"""The administrator's user forms: add a user, change a user. Domain logic for pages/admin_users.py.
+
+Each form is saved by its submit button's callback, before the page is drawn again, so that:
+- a refused change saves NOTHING (data_access.update_user is one transaction, checked first);
+- the form keeps every value typed (passwords excepted) and the error is shown beside the field
+  it concerns (``field_error``);
+- after a successful save the add form is emptied and a confirmation shown.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import streamlit as st
+
+from dashboard import data_access
+from dashboard.access import Identity
+from dashboard.components.safe import md_escape
+from dashboard.store.users import UserError
+
+ERRORS = "_sid_user_form_errors"  # {"add": {field: message}, "edit": {...}}
+DONE = "_sid_user_form_done"  # the confirmation to show after a save
+ADD_KEYS = ("new_username", "new_display", "new_urns", "new_password")
+
+
+def field_error(form: str, field: str) -> None:
+    """Show the error of ``field`` in ``form`` (call right after the field's widget)."""
+    message = st.session_state.get(ERRORS, {}).get(form, {}).get(field)
+    if message:
+        st.error(md_escape(message), icon=":material/error:")
+
+
+def confirmation() -> None:
+    done = st.session_state.pop(DONE, None)
+    if done:
+        st.success(md_escape(done))
+
+
+def _fail(form: str, field: str, message: str) -> None:
+    st.session_state[ERRORS] = {form: {field: message}}
+
+
+def add_user(identity: Identity) -> None:
+    """on_click of "Add user"."""
+    s = st.session_state
+    st.session_state[ERRORS] = {}
+    sso = s.get("new_sign_in") == "sso"
+    username = (s.get("new_username") or "").strip() if sso else s.get("new_username") or ""
+    try:
+        data_access.create_user(
+            identity,
+            username,
+            (s.get("new_display") or "").strip() or username,
+            s.get("new_role"),
+            None if sso else s.get("new_password") or "",
+            [int(u) for u in s.get("new_urns") or []],
+            sign_in="sso" if sso else "password",
+        )
+    except UserError as err:
+        _fail("add", {"password": "password"}.get(err.field, err.field), str(err))
+    except (ValueError, PermissionError, sqlite3.Error) as err:
+        _fail("add", "username", str(err))
+    else:
+        for key in ADD_KEYS:
+            s.pop(key, None)
+        s[DONE] = f"Added {username}."
+        return
+    s.pop("new_password", None)  # never kept: typed again
+
+
+def change_user(identity: Identity, username: str) -> None:
+    """on_click of "Save changes": role, schools, active and password together, or nothing."""
+    s = st.session_state
+    st.session_state[ERRORS] = {}
+    try:
+        ended = data_access.update_user(
+            identity,
+            username,
+            s.get("edit_role"),
+            [int(u) for u in s.get("edit_urns") or []],
+            bool(s.get("edit_active")),
+            s.get("edit_password") or None,
+        )
+    except UserError as err:
+        _fail("edit", err.field, f"Nothing was saved: {err}")
+    except (ValueError, PermissionError) as err:
+        _fail("edit", "role", f"Nothing was saved: {err}")
+    else:
+        s[DONE] = f"Saved {username}." + (
+            " Every session of this user has ended; they sign in again." if ended else ""
+        )
+    s.pop("edit_password", None)
+
+
+def load_user_into_form(row) -> None:
+    """on_change of the user picker: the change form shows that user's current values."""
+    s = st.session_state
+    s.pop(ERRORS, None)
+    s["edit_role"] = row["role"]
+    s["edit_urns"] = [int(u) for u in str(row["schools"]).split(", ") if u]
+    s["edit_active"] = bool(row["active"])
