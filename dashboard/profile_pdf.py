@@ -388,14 +388,36 @@ def key_figures(profile) -> pd.DataFrame:
     return latest_rows(profile, names).drop(columns="What it means")
 
 
+def support_lines(sup) -> tuple[str, list[str], list[tuple[str, list[str]]]]:
+    """What the page and the PDF say about the support category, in one place: the opening
+    sentence (with the one-sentence summary, or why the school is not categorised), the reasons,
+    and the further lists (watch flags; rules that could not be applied for want of an input)."""
+    opening = profile_text.category(sup.category, len(sup.reasons)) + "."
+    if sup.category == "not categorised" and sup.not_categorised_reason:
+        opening += f" {sup.not_categorised_reason.rstrip('.')}."
+    elif sup.summary:
+        opening += f" In short: {sup.summary.rstrip('.')}."
+    more = []
+    if sup.watch_flags:
+        more.append(("Also watched (not a reason for the category on its own)", list(sup.watch_flags)))
+    if sup.rules_not_applied:
+        more.append(("Rules the council could not apply", list(sup.rules_not_applied)))
+    return opening, list(sup.reasons), more
+
+
 def support_sections(profile) -> list:
     sup = profile.support
     if sup is None:
         return []
-    return [
+    opening, reasons, more = support_lines(sup)
+    out = [
         pdf.Heading(f"Support from the council ({fmt_year(sup.time_period)})", 2),
-        pdf.Paragraph(profile_text.category(sup.category, len(sup.reasons)) + "."),
-        *[pdf.Paragraph(f"- {r}") for r in sup.reasons],
+        pdf.Paragraph(opening),
+        *[pdf.Paragraph(f"- {r}") for r in reasons],
+    ]
+    for heading, lines in more:
+        out += [pdf.Paragraph(f"{heading}:"), *[pdf.Paragraph(f"- {x}") for x in lines]]
+    return out + [
         pdf.Paragraph(f"Recommended action: {plain_action(sup.recommended_action)}"),
         pdf.Paragraph(SUPPORT_NOTE),
     ]

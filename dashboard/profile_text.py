@@ -154,6 +154,8 @@ def category(cat: Any, n_reasons: int) -> str:
     """The support category in one sentence."""
     if is_missing(cat):
         return "The council has not set a support category for the school"
+    if cat == "not categorised":
+        return "The council has not placed the school in a support category"
     if cat == "universal":
         return "The council gives the school universal support: no rule for extra support applies"
     reasons = "reason" if n_reasons == 1 else "reasons"

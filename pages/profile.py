@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import auth, profile_pdf, profile_text, pupil_progress, render, similar_panel
+from dashboard import auth, profile_pdf, pupil_progress, render, similar_panel
 from dashboard.components import charts
 from dashboard.components.format import fmt_year
 from dashboard.components.measures import label
@@ -107,9 +107,11 @@ else:
 sup = profile.support
 if sup is not None:
     st.header(f"Support from the council ({fmt_year(sup.time_period)})")
-    sentence = profile_text.category(sup.category, len(sup.reasons))
-    st.markdown(md_escape(sentence) + ".", help=explain(sup.category))
-    st.markdown("\n".join(f"- {md_escape(r)}" for r in sup.reasons))
+    opening, reasons, more = profile_pdf.support_lines(sup)
+    st.markdown(md_escape(opening), help=explain(sup.category))
+    st.markdown("\n".join(f"- {md_escape(r)}" for r in reasons))
+    for heading, lines in more:
+        st.markdown(f"**{md_escape(heading)}:**\n" + "\n".join(f"- {md_escape(x)}" for x in lines))
     st.markdown(
         f"**Recommended action:** {md_escape(profile_pdf.plain_action(sup.recommended_action))}"
     )
