@@ -16,7 +16,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard import access, support
-from dashboard.components.format import fmt_measure, is_missing
+from dashboard.components.format import fmt_measure, is_missing, ordinal
 
 SHORT_MEASURE = {"ks2_rwm_expected_pct": "RWM", "ks4_attainment8": "Att 8"}
 GROUP_WORDS = {
@@ -123,7 +123,9 @@ def percentile_text(row) -> str:
     pct = row.get("group_percentile")
     if is_missing(pct):
         return ""
-    return f"{round(float(pct))}th percentile of {int(row['n_ranked']):,} schools with a figure"
+    return (
+        f"{ordinal(round(float(pct)))} percentile of {int(row['n_ranked']):,} schools with a figure"
+    )
 
 
 def next_review(urn: int, notices: pd.DataFrame, today: date) -> str:

@@ -399,7 +399,9 @@ def support_lines(sup) -> tuple[str, list[str], list[tuple[str, list[str]]]]:
         opening += f" In short: {sup.summary.rstrip('.')}."
     more = []
     if sup.watch_flags:
-        more.append(("Also watched (not a reason for the category on its own)", list(sup.watch_flags)))
+        more.append(
+            ("Also watched (not a reason for the category on its own)", list(sup.watch_flags))
+        )
     if sup.rules_not_applied:
         more.append(("Rules the council could not apply", list(sup.rules_not_applied)))
     return opening, list(sup.reasons), more
@@ -463,8 +465,28 @@ def pupil_sections(pupil_figures: pd.DataFrame | None) -> list:
     return out
 
 
+def similar_sections(similar: pd.DataFrame | None) -> list:
+    """'Compared with schools with a similar intake' as on the page (issue 22): sentences for the
+    latest year, the table and its basis; counts and averages only, never the group's names."""
+    if similar is None or similar.empty:
+        return []
+    from dashboard.components import similar as view
+
+    latest = similar[similar["time_period"] == similar["time_period"].max()]
+    return [
+        pdf.Heading("Compared with schools with a similar intake", 2),
+        *[pdf.Paragraph("- " + view.sentence(r)) for r in latest.to_dict("records")],
+        pdf.Table(view.table(similar)),
+        *[pdf.Paragraph(t, scale=0.85) for t in view.bases(similar)],
+    ]
+
+
 def sections(
-    profile, *, with_charts: bool = True, pupil_figures: pd.DataFrame | None = None
+    profile,
+    *,
+    with_charts: bool = True,
+    pupil_figures: pd.DataFrame | None = None,
+    similar: pd.DataFrame | None = None,
 ) -> list:
     """The PDF's sections: the summary first, then the detail in the page's order."""
     # the detail starts on a new page, unless the summary spilled only a little onto this one
@@ -488,6 +510,7 @@ def sections(
         groups = groups_table(profile, ATTAINMENT[ks])
         if len(groups):
             out += [pdf.Heading(f"Pupil groups: {label(ATTAINMENT[ks])}", 2), pdf.Table(groups)]
+    out += similar_sections(similar)
     out += pupil_sections(pupil_figures)
     if len(profile.achievement):
         out += [pdf.Heading("Achievement score"), pdf.Paragraph(explain("achievement_score"))]
@@ -533,6 +556,7 @@ def build_pdf(
     with_charts: bool = True,
     font_dir: Any = pdf.DEJAVU_DIR,
     pupil_figures: pd.DataFrame | None = None,
+    similar: pd.DataFrame | None = None,
 ) -> bytes:
     """The profile as a PDF: summary first, then the detail (with the council's pupil data when
     ``pupil_figures`` is given, suppressed as on the page); the school, source, data date and page
@@ -540,7 +564,7 @@ def build_pdf(
     name = profile.school["name"]
     return pdf.profile_pdf(
         f"{name}: school profile",
-        sections(profile, with_charts=with_charts, pupil_figures=pupil_figures),
+        sections(profile, with_charts=with_charts, pupil_figures=pupil_figures, similar=similar),
         source=profile.short_source,
         data_date=profile.data_date,
         compress=compress,

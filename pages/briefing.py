@@ -84,8 +84,13 @@ with st.container(key="briefing_controls", horizontal=True, vertical_alignment="
         st.button("Leave presenting", key="briefing_leave", shortcut="Esc", on_click=_present,
                   args=(False,))  # fmt: skip
     else:
-        st.button("Present: nothing but the slide", key="briefing_present", shortcut="P",
-                  on_click=_present, args=(True,), type="primary")  # fmt: skip
+        st.button(
+            "Present: nothing but the slide",
+            key="briefing_present",
+            shortcut="P",
+            on_click=_present,
+            args=(True,),
+        )  # fmt: skip (secondary: 7:1 on a projector)
 
 slide = deck[number - 1]
 briefing_screen.show(slide, number, total, presenting=presenting)

@@ -9,6 +9,7 @@ from dashboard.components.measures import label
 from dashboard.components.safe import md_escape
 from dashboard.components.text import explain
 from dashboard.data_access import governor, history, pupils
+from dashboard.data_access import similar as similar_data
 
 identity = auth.require_identity("profile")
 mine = governor.my_schools(identity)
@@ -125,7 +126,9 @@ st.caption(md_escape(f"Source: {profile.source}. Data as at: {profile.data_date}
 st.download_button(
     "Download this profile (PDF, for printing)",
     data=lambda: profile_pdf.build_pdf(  # made only when the button is pressed
-        profile, pupil_figures=pupils.school_group_figures(identity, urn)
+        profile,
+        pupil_figures=pupils.school_group_figures(identity, urn),
+        similar=similar_data.comparison(identity, urn),
     ),
     file_name=f"school-profile-{urn}.pdf",
     mime="application/pdf",

@@ -129,14 +129,8 @@ def served_real(tmp_path_factory):
         yield served
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
+# `browser` (one headless Chromium per test process) lives in tests/conftest.py, shared with
+# tests/deploy: two Playwright instances in one process fail ("Sync API inside the asyncio loop").
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from dashboard import demo_users
-from tests.browser.conftest import browser  # noqa: F401  (headless Chromium, Debian's)
 from tests.postgres import free_port
 from warehouse.connection import open_read_only, resolve_build
 

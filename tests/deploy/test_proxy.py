@@ -175,12 +175,21 @@ def test_two_app_servers_writing_to_one_store_at_once_lose_nothing_and_name_conf
     try:
         sign_in(a, deployment.url, "manager", then=f"/school?urn={urn}")
         sign_in(b, deployment.url, "officer", then=f"/school?urn={urn}")
+        today = date.today()
         for page, who in ((a, "manager"), (b, "officer")):
-            page.get_by_role("tab", name="Note, concern or headteacher change").click()
-            page.get_by_label("Note", exact=True).fill(f"Seen by the {who} on their server")
+            page.get_by_role("button", name="Add a note, concern or headteacher change").click()
+            dialog = page.get_by_role("dialog")
+            dialog.wait_for()
+            dialog.get_by_role("combobox", name="What").click()
+            page.get_by_role("option").first.click()  # a note
+            for part, value in (("year", f"{today:%Y}"), ("month", f"{today:%m}"),
+                                ("day", f"{today:%d}")):  # fmt: skip
+                dialog.get_by_role("spinbutton", name=f"{part}, Date").click()
+                page.keyboard.type(value)
+            dialog.get_by_label("Note", exact=True).fill(f"Seen by the {who} on their server")
         # both saves sent before either is answered: the two servers write at the same moment
-        a.get_by_role("button", name="Save", exact=True).click()
-        b.get_by_role("button", name="Save", exact=True).click()
+        a.get_by_role("dialog").get_by_role("button", name="Save", exact=True).click()
+        b.get_by_role("dialog").get_by_role("button", name="Save", exact=True).click()
         for page in (a, b):
             wait(page)
             page.get_by_text("Saved. It counts toward the support category").wait_for()
@@ -191,6 +200,7 @@ def test_two_app_servers_writing_to_one_store_at_once_lose_nothing_and_name_conf
 
         # both opened the notice at version 1; the manager saves the meeting first
         for page, who in ((a, "manager"), (b, "officer")):
+            page.get_by_role("tab", name="Timeline").click()
             page.get_by_label("Meeting notes").fill(f"Meeting as the {who} recorded it")
         a.get_by_role("button", name="Save meeting").click()
         wait(a)
@@ -203,6 +213,7 @@ def test_two_app_servers_writing_to_one_store_at_once_lose_nothing_and_name_conf
         assert versions[-1].body["meeting"]["notes"] == "Meeting as the manager recorded it"
         # the officer reloads the record, sees the manager's meeting, and can now save over it
         navigate_in_session(b, f"/school?urn={urn}")
+        b.get_by_role("tab", name="Timeline").click()
         assert "Meeting as the manager recorded it" in b.locator("body").inner_text()
     finally:
         ctx_a.close()

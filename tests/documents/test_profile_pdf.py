@@ -20,7 +20,7 @@ import pytest
 from dashboard import demo_users, profile_pdf
 from dashboard.access import GOVERNOR, identity_for
 from dashboard.components import pdf
-from dashboard.data_access import governor, pupils
+from dashboard.data_access import governor, pupils, similar
 from dashboard.store import users
 from tests.pages.helpers import login
 
@@ -52,7 +52,9 @@ def printed(fixture_warehouse, tmp_path_factory):
         urn = min(best.allowed_urns)
         profile = governor.school_profile(best, urn)
         figures = pupils.school_group_figures(best, urn)
-        data = profile_pdf.build_pdf(profile, pupil_figures=figures)
+        data = profile_pdf.build_pdf(
+            profile, pupil_figures=figures, similar=similar.comparison(best, urn)
+        )
         at = login(best.username)
         page_tables = [t.value for t in at.table]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

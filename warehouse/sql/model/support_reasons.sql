@@ -289,7 +289,13 @@ r_intel AS (
     SELECT urn, time_period, NULL, 'W4_headteacher_change', 'watch',
            'Headteacher changed in the last ' || getvariable('as_at_intelligence_window_months') || ' months to '
              || CAST(any_value(as_at) AS VARCHAR) || ' ('
-             || array_to_string(list(coalesce(role, 'head') || ' ' || coalesce(lower(change_type) || ' ', '')
+             || array_to_string(list(coalesce(role, 'head') || ' '
+                                     || coalesce(CASE lower(change_type)
+                                          WHEN 'new_permanent' THEN 'new permanent appointment '
+                                          WHEN 'interim' THEN 'interim appointment '
+                                          WHEN 'acting' THEN 'acting appointment '
+                                          WHEN 'departure' THEN 'left the post '
+                                          ELSE replace(lower(change_type), '_', ' ') || ' ' END, '')
                                      || CAST(change_date AS VARCHAR) ORDER BY change_date), '; ') || ')',
            'headteacher changed ' || strftime(max(change_date), '%B %Y'),
            'intelligence', max(change_date), 0.0
