@@ -52,9 +52,8 @@ def printed(fixture_warehouse, tmp_path_factory):
         urn = min(best.allowed_urns)
         profile = governor.school_profile(best, urn)
         figures = pupils.school_group_figures(best, urn)
-        data = profile_pdf.build_pdf(
-            profile, pupil_figures=figures, similar=similar.comparison(best, urn)
-        )
+        comparison = similar.comparison(best, urn)
+        data = profile_pdf.build_pdf(profile, pupil_figures=figures, similar=comparison)
         at = login(best.username)
         page_tables = [t.value for t in at.table]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -78,7 +77,9 @@ def printed(fixture_warehouse, tmp_path_factory):
         "texts": texts,
         "words": words,
         "page_tables": page_tables,
-        "sections": pdf.expand(profile_pdf.sections(profile, pupil_figures=figures)),
+        "sections": pdf.expand(
+            profile_pdf.sections(profile, pupil_figures=figures, similar=comparison)
+        ),
     }
     doc.close()
 
@@ -139,7 +140,7 @@ def test_every_page_names_the_school_source_date_and_number(printed):
         assert _norm(profile.school["name"]) in text, i
         assert f"Page {i} of {n}" in text
         assert "Source:" in text and _norm(f"Data as at {profile.data_date}")[:60] in text
-    assert n <= 7
+    assert n <= 9  # summary, detail (similar schools and pupil data included) and sources
     last = printed["doc"].pages[-1]
     assert max(w["bottom"] for w in last.extract_words()[:-3]) > last.height * 0.15  # not empty
 
