@@ -19,7 +19,15 @@ from dashboard import access
 from tests.browser.conftest import navigate_in_session, sign_in, wait_for_app
 from tests.browser.test_manager_browser import schools_caption
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skip(
+        reason="written for the old priority list and schools page (a wide table, expanders); the "
+        "issue-17 redesign (reading table, dialogs, tabs) needs this walk rewritten: see the closing "
+        "note of the third session. Downloads with payloads: tests/pages/test_exports_everywhere.py; "
+        "the priority walk at 1366x768: tests/browser/test_manager_workspace_browser.py"
+    ),
+]
 
 
 def url_params(page) -> dict[str, str]:
