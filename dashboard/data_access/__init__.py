@@ -13,7 +13,8 @@ briefing) and use the same guards from ``dashboard/data_access/core.py``; pages 
 3. Restrict rows IN THE SQL: pass ``allowed=identity.allowed_list()`` to a function of
    ``warehouse/queries/<what it returns>.py``, whose SQL (warehouse/sql/queries/*.sql) binds it as
    ``$allowed`` (NULL = every school). Never format values into SQL.
-4. Caching: a private ``@st.cache_data`` function whose arguments are the build path
+4. Caching: a private ``@cached`` function (core.cached: one object per key shared by the
+   server's sessions, handed out as a shallow copy, never unpickled per rerun) whose arguments are the build path
    (``db.current_build()``, resolved on every call so a new load is seen on the next rerun), the
    allowed URNs as a tuple (``_allowed_key``) and the filters. The cache is shared by all users,
    so anything that changes the rows must be in the key. Never cache the public function.
@@ -27,7 +28,6 @@ import json
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 
 from dashboard import access, db, settings
 from dashboard.access import ADMIN, Identity
@@ -35,6 +35,7 @@ from dashboard.data_access.core import (  # noqa: F401  (re-exported for pages)
     CACHE as _CACHE,
 )
 from dashboard.data_access.core import allowed_key as _allowed_key
+from dashboard.data_access.core import cached
 from dashboard.data_access.core import require as _require
 from dashboard.data_access.core import require_intelligence as _require_intelligence
 from dashboard.data_access.core import require_names as _require_names
@@ -44,7 +45,7 @@ from warehouse.queries import schools as schools_q
 # --- schools -------------------------------------------------------------------------------
 
 
-@st.cache_data(**_CACHE)
+@cached
 def _list_schools(build, allowed, district, phase, school_type) -> pd.DataFrame:
     return db.run(
         build,
@@ -67,7 +68,7 @@ def list_schools(
     return _list_schools(db.current_build(), _allowed_key(identity), district, phase, school_type)
 
 
-@st.cache_data(**_CACHE)
+@cached
 def _filter_options(build, allowed) -> pd.DataFrame:
     return db.run(build, schools_q.filter_options, allowed=allowed)
 
@@ -78,7 +79,7 @@ def filter_options(identity: Identity) -> pd.DataFrame:
     return _filter_options(db.current_build(), _allowed_key(identity))
 
 
-@st.cache_data(**_CACHE)
+@cached
 def _school_counts(build, allowed) -> pd.DataFrame:
     return db.run(build, schools_q.school_counts, allowed=allowed)
 
@@ -95,7 +96,7 @@ class SchoolProfile:
     measures: pd.DataFrame  # latest year of each key stage; suppressed for governor/briefing
 
 
-@st.cache_data(**_CACHE)
+@cached
 def _school_profile(build, allowed, urn) -> tuple[pd.DataFrame, pd.DataFrame]:
     school = db.run(build, schools_q.school_profile, allowed=allowed, urn=urn)
     measures = db.run(build, schools_q.latest_measures, allowed=allowed, urn=urn)

@@ -8,11 +8,10 @@ schools (``named_intensive``) checks ``require_names`` first (SID_BRIEFING_NAMES
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from dashboard import access, db
 from dashboard.access import BRIEFING, MANAGER, OFFICER, Identity
-from dashboard.data_access.core import CACHE, allowed_key, require, require_names
+from dashboard.data_access.core import allowed_key, cached, require, require_names
 from warehouse.queries import briefing as briefing_q
 
 ROLES = (BRIEFING, MANAGER, OFFICER)
@@ -32,7 +31,7 @@ def loaded(identity: Identity) -> bool:
     return all(db.has_table(build, t) for t in TABLES)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _areas(build, allowed) -> pd.DataFrame:
     return db.run(build, briefing_q.areas, allowed=allowed)
 
@@ -43,7 +42,7 @@ def areas(identity: Identity) -> pd.DataFrame:
     return _areas(db.current_build(), allowed_key(identity))
 
 
-@st.cache_data(**CACHE)
+@cached
 def _glance(build, allowed, district) -> pd.DataFrame:
     return db.run(build, briefing_q.glance, allowed=allowed, district=district)
 
@@ -57,7 +56,7 @@ def glance(identity: Identity, district: str | None) -> pd.DataFrame:
     return df
 
 
-@st.cache_data(**CACHE)
+@cached
 def _measures(build, allowed, district) -> pd.DataFrame:
     return db.run(build, briefing_q.measures, allowed=allowed, district=district)
 
@@ -77,7 +76,7 @@ def measures(identity: Identity, district: str | None) -> pd.DataFrame:
     return df
 
 
-@st.cache_data(**CACHE)
+@cached
 def _categories(build, allowed, district) -> pd.DataFrame:
     return db.run(build, briefing_q.categories, allowed=allowed, district=district)
 
@@ -88,7 +87,7 @@ def categories(identity: Identity, district: str | None) -> pd.DataFrame:
     return _categories(db.current_build(), allowed_key(identity), district)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _named_intensive(build, allowed, district) -> pd.DataFrame:
     return db.run(build, briefing_q.named_intensive, allowed=allowed, district=district)
 
@@ -100,7 +99,7 @@ def named_intensive(identity: Identity, district: str | None) -> pd.DataFrame:
     return _named_intensive(db.current_build(), allowed_key(identity), district)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _district_averages(build, allowed) -> pd.DataFrame:
     return db.run(build, briefing_q.district_averages, allowed=allowed)
 

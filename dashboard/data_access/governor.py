@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 from dashboard import access, db, settings, support
 from dashboard.access import GOVERNOR, MANAGER, OFFICER, SUPPRESSED, Identity
-from dashboard.data_access.core import CACHE, allowed_key, require
+from dashboard.data_access.core import allowed_key, cached, require
 from dashboard.data_access.provenance import comparison_set, provenance
 from dashboard.store import audit, notes
 from warehouse.queries import governor as q
@@ -100,7 +99,7 @@ def _run(build: str, have: frozenset[str], name: str, **kwargs) -> pd.DataFrame:
     return db.run(build, getattr(q, name), **kwargs)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _profile_frames(build: str, allowed, urn: int) -> dict[str, pd.DataFrame]:
     have = db.run(build, q.tables)
     names = ["school", "measures", "achievement", "group_gaps", "trends", "inspections", "support"]
@@ -116,7 +115,7 @@ def _profile_frames(build: str, allowed, urn: int) -> dict[str, pd.DataFrame]:
     return out
 
 
-@st.cache_data(**CACHE)
+@cached
 def _workbook_event_dates(build: str, allowed, urn: int) -> pd.DataFrame:
     have = db.run(build, q.tables)
     return _run(build, have, "workbook_event_dates", allowed=allowed, urn=urn)
@@ -172,7 +171,7 @@ def _suppress(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {**frames, "measures": m, "group_gaps": g, "achievement": a, "trends": t}
 
 
-@st.cache_data(**CACHE)
+@cached
 def _suppressed_frames(build: str, allowed, urn: int, threshold: int) -> dict[str, pd.DataFrame]:
     """``_profile_frames`` after ``_suppress``, cached: suppression is a pure function of the rows
     (keyed here by build, the user's schools and the URN) and of the threshold (in the key too),

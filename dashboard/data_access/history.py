@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 from dashboard import db
 from dashboard.access import Identity
-from dashboard.data_access.core import CACHE, allowed_key, require
+from dashboard.data_access.core import allowed_key, cached, require
 from warehouse.queries import history as q
 
 _OPENINGS = {
@@ -52,12 +51,12 @@ def urn_change_text(lineage: pd.DataFrame) -> str | None:
     return f"{head}; figures before that are for {urns}."
 
 
-@st.cache_data(**CACHE)
+@cached
 def _lineage(build, allowed, urn) -> pd.DataFrame:
     return db.run(build, q.lineage, allowed=allowed, urn=urn)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _latest(build, allowed, urn) -> pd.DataFrame:
     return db.run(build, q.latest_inspections, allowed=allowed, urn=urn)
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 from dashboard import access, db, priority, support
 from dashboard.access import MANAGER, OFFICER, Identity
 from dashboard.data_access import notices as notices_access
-from dashboard.data_access.core import CACHE, allowed_key, require, require_intelligence
+from dashboard.data_access.core import allowed_key, cached, require, require_intelligence
 from dashboard.domain import support_model
 from dashboard.store import audit, notes
 from dashboard.store import notices as notices_store
@@ -88,7 +87,7 @@ def type_group(row) -> str:
 # --- cached queries -------------------------------------------------------------------------
 
 
-@st.cache_data(**CACHE)
+@cached
 def _context(build) -> tuple[pd.DataFrame, dict]:
     ctx = db.run(build, q.context)
     settings = db.run(build, q.model_settings)
@@ -98,7 +97,7 @@ def _context(build) -> tuple[pd.DataFrame, dict]:
     return ctx, values
 
 
-@st.cache_data(**CACHE)
+@cached
 def _schools(
     build, allowed, la_code, time_period, pupil_group
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -116,14 +115,14 @@ def _schools(
     return df, reasons
 
 
-@st.cache_data(**CACHE)
+@cached
 def _workbook(build, allowed, la_code, urn) -> pd.DataFrame:
     if not db.has_table(build, "visits"):  # a governor deployment's warehouse holds no intelligence
         return pd.DataFrame(columns=["urn", "kind", "date", "status", "detail", "rag", "source"])
     return db.run(build, q.intelligence, allowed=allowed, la_code=la_code, urn=urn)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _area_series(build, la_code, measures, pupil_group, phase_scope) -> pd.DataFrame:
     return db.run(
         build,
@@ -135,12 +134,12 @@ def _area_series(build, la_code, measures, pupil_group, phase_scope) -> pd.DataF
     )
 
 
-@st.cache_data(**CACHE)
+@cached
 def _boundaries(build, la_code) -> pd.DataFrame:
     return db.run(build, q.boundaries, la_code=la_code)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _school_pieces(build, allowed, urn, pupil_group, time_period) -> dict[str, pd.DataFrame]:
     group = "all" if pupil_group == "send" else pupil_group
     return {
@@ -239,7 +238,7 @@ def schools(
     return priority.with_model_columns(out)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _combined(
     build: str,
     allowed: tuple[int, ...] | None,
@@ -349,7 +348,7 @@ def overview_counts(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
     return out.sort_values(["district", "phase", "category"]).reset_index(drop=True)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _bands(build, allowed, la_code, time_period) -> pd.DataFrame:
     return db.run(build, q.bands, allowed=allowed, la_code=la_code, time_period=time_period)
 
@@ -419,7 +418,7 @@ def priority_list(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
     return priority.order(df)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _group_figures(build, allowed, la_code, time_period, pupil_group) -> pd.DataFrame:
     return db.run(build, q.group_figures, allowed=allowed, la_code=la_code,
                   time_period=time_period, pupil_group=pupil_group)  # fmt: skip

@@ -13,11 +13,10 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 from dashboard import data_access, db
 from dashboard.access import Identity
-from dashboard.data_access.core import CACHE, allowed_key, require_intelligence
+from dashboard.data_access.core import allowed_key, cached, require_intelligence
 from dashboard.store import notes, notices, records
 from warehouse.queries import manager as manager_q
 
@@ -134,7 +133,7 @@ SOURCE_WORKBOOK = "Council workbook"
 WORKBOOK_CLOSED = ("closed", "withdrawn", "lifted", "ended", "resolved", "complete", "completed")
 
 
-@st.cache_data(**CACHE)
+@cached
 def _workbook_notices(build: str, allowed, la_code: int) -> pd.DataFrame:
     return db.run(build, manager_q.workbook_notices, allowed=allowed, la_code=la_code)
 

@@ -7,16 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
-import streamlit as st
 
 from dashboard import access, db
 from dashboard.access import Identity
-from dashboard.data_access.core import CACHE, require
+from dashboard.data_access.core import cached, require
 from dashboard.domain import provenance as _prov
 from warehouse.queries import provenance as provenance_q
 
 
-@st.cache_data(**CACHE)
+@cached
 def _files(build) -> pd.DataFrame:
     if not db.has_table(build, "load_files"):
         return pd.DataFrame(columns=["file_name", "kind", "time_period", "file_status"])
@@ -37,7 +36,7 @@ def provenance(identity: Identity, kinds: Iterable[str] | None = None) -> _prov.
     return _prov.build(_files(db.current_build()), wanted)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _comparison_sets(build) -> pd.DataFrame:
     if not db.has_table(build, "achievement"):
         return pd.DataFrame(

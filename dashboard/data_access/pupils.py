@@ -14,11 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 
 from dashboard import access, db
 from dashboard.access import GOVERNOR, MANAGER, OFFICER, SUPPRESSED, Identity
-from dashboard.data_access.core import CACHE, allowed_key, require
+from dashboard.data_access.core import allowed_key, cached, require
 from dashboard.store import audit
 from warehouse.queries import pupils as q
 
@@ -57,7 +56,7 @@ class Distribution:
     summary: dict  # pupils, mean, value_added_pct, status_code (SUPP (small group) or None)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _loaded(build: str) -> bool:
     return db.run(build, q.loaded)
 
@@ -68,7 +67,7 @@ def loaded(identity: Identity) -> bool:
     return _loaded(db.current_build())
 
 
-@st.cache_data(**CACHE)
+@cached
 def _schools(build: str, allowed) -> pd.DataFrame:
     return db.run(build, q.schools, allowed=allowed)
 
@@ -81,7 +80,7 @@ def schools_with_pupils(identity: Identity) -> pd.DataFrame:
     return _schools(db.current_build(), allowed_key(identity))
 
 
-@st.cache_data(**CACHE)
+@cached
 def _distribution(build, allowed, urn, time_period, measure, disadvantaged, sen, eal, sex):
     return db.run(
         build,
@@ -143,7 +142,7 @@ def school_distribution(
     return Distribution(points, summary.iloc[0].to_dict())
 
 
-@st.cache_data(**CACHE)
+@cached
 def _group_figures(build: str, allowed, urn: int) -> pd.DataFrame:
     return db.run(build, q.group_figures, allowed=allowed, urn=urn)
 
@@ -174,7 +173,7 @@ def school_group_figures(identity: Identity, urn: int) -> pd.DataFrame:
     return shown.reset_index(drop=True)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _reconciliation(build: str, allowed, urn: int) -> pd.DataFrame:
     return db.run(build, q.reconciliation, allowed=allowed, urn=urn)
 

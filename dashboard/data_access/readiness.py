@@ -8,13 +8,12 @@ Roles: manager, officer, admin (decision 18). Naming schools needs ``require_nam
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from dashboard import access, db
 from dashboard.access import ADMIN, MANAGER, OFFICER, Identity
 from dashboard.data_access.core import (
-    CACHE,
     allowed_key,
+    cached,
     require,
     require_intelligence,
     require_names,
@@ -39,7 +38,7 @@ def loaded(identity: Identity) -> bool:
     return all(db.has_table(build, t) for t in TABLES)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _triggers(build) -> pd.DataFrame:
     return db.run(build, readiness_q.triggers)
 
@@ -59,7 +58,7 @@ def drillable(identity: Identity, trigger_id: str) -> bool:
     return access.may_name_schools(identity)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _trigger_schools(build, allowed, trigger_id, phase, time_period) -> pd.DataFrame:
     return db.run(
         build,
@@ -84,7 +83,7 @@ def trigger_schools(
     )
 
 
-@st.cache_data(**CACHE)
+@cached
 def _concern(build, allowed, time_period) -> pd.DataFrame:
     return db.run(
         build, readiness_q.schools_causing_concern, allowed=allowed, time_period=time_period
@@ -103,7 +102,7 @@ def schools_causing_concern(identity: Identity, time_period: int | None = None) 
     return df.drop(columns=["governor_reasons"])
 
 
-@st.cache_data(**CACHE)
+@cached
 def _transitions(build) -> pd.DataFrame:
     return db.run(build, readiness_q.transitions)
 

@@ -12,11 +12,10 @@ governors see the count and the average only (issue 22).
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from dashboard import db
 from dashboard.access import ADMIN, GOVERNOR, MANAGER, OFFICER, Identity
-from dashboard.data_access.core import CACHE, allowed_key, require
+from dashboard.data_access.core import allowed_key, cached, require
 from dashboard.store import audit
 from warehouse.queries import similar as q
 
@@ -52,7 +51,7 @@ def _loaded(build: str) -> bool:
     return all(db.has_table(build, t) for t in TABLES)
 
 
-@st.cache_data(**CACHE)
+@cached
 def _comparison(build: str, allowed, urn: int) -> pd.DataFrame:
     if not _loaded(build):
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
@@ -67,7 +66,7 @@ def comparison(identity: Identity, urn: int) -> pd.DataFrame:
     return _comparison(db.current_build(), allowed_key(identity), int(urn))
 
 
-@st.cache_data(**CACHE)
+@cached
 def _group(build: str, allowed, urn: int, time_period: int, key_stage: str) -> pd.DataFrame:
     if not _loaded(build):
         return pd.DataFrame()
