@@ -190,14 +190,26 @@ def governor_tables(figures: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     return out
 
 
-def render_governor_section(identity: Identity, urn: int) -> None:
-    """The profile's section on pupil groups computed from the council's pupil data: the latest year
-    of each key stage, figures only (small groups suppressed), never a pupil."""
-    figures = pupils.school_group_figures(identity, urn)
+def governor_section(figures: pd.DataFrame) -> tuple[tuple[str, render.Escaped], ...] | None:
+    """The section's (subheading, table) pairs ready to draw (tables escaped once, so a cached view
+    can keep them); None when the school has no figures from pupil data (no section at all)."""
     if figures.empty:
+        return None
+    return tuple((heading, render.Escaped(table)) for heading, table in governor_tables(figures))
+
+
+def draw_governor_section(section: tuple[tuple[str, render.Escaped], ...] | None) -> None:
+    """Draw what ``governor_section`` prepared."""
+    if section is None:
         return
     st.header(GOVERNOR_HEADING)
     st.caption(governor_note())
-    for heading, table in governor_tables(figures):
+    for heading, table in section:
         st.subheader(heading)
         render.safe_table(table, hide_index=True)
+
+
+def render_governor_section(identity: Identity, urn: int) -> None:
+    """The profile's section on pupil groups computed from the council's pupil data: the latest year
+    of each key stage, figures only (small groups suppressed), never a pupil."""
+    draw_governor_section(governor_section(pupils.school_group_figures(identity, urn)))

@@ -30,9 +30,26 @@ def escaped(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def safe_table(df: pd.DataFrame, **kwargs) -> None:
+class Escaped:
+    """A table escaped once, to be drawn on many reruns: ``Escaped(df)`` always escapes ``df``
+    (there is no way to wrap a frame without escaping it), so a cached view can hold its tables
+    ready to draw and ``safe_table`` need not escape them again on every rerun."""
+
+    __slots__ = ("frame",)
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self.frame = escaped(df)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def safe_table(df: pd.DataFrame | Escaped, **kwargs) -> None:
     """st.table with data escaped: an accessible HTML table (screen readers, projector)."""
-    st.table(escaped(df), **kwargs)
+    if isinstance(df, Escaped):
+        st.table(df.frame.copy(deep=False), **kwargs)  # a copy: Streamlit never edits the kept one
+    else:
+        st.table(escaped(df), **kwargs)
 
 
 def heading(text: Any, level: int = 2) -> None:

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from dashboard import auth, profile_pdf, pupil_progress, render, similar_panel
+from dashboard import auth, profile_pdf, profile_view, pupil_progress, render
 from dashboard.components import charts
-from dashboard.components.format import fmt_year
-from dashboard.components.measures import label
+from dashboard.components import similar as similar_view
 from dashboard.components.safe import md_escape
 from dashboard.components.text import explain
 from dashboard.data_access import governor, history, pupils
@@ -30,105 +29,83 @@ if len(names) > 1:
     )
 st.query_params["urn"] = str(urn)
 
-profile = governor.school_profile(identity, urn)
+profile = governor.school_profile(identity, urn)  # audited on every rerun
 if profile is None:
     st.error("That school is not available to you.")
     st.stop()
-school = profile.school
-st.title(md_escape(school["name"]))
-st.caption(
-    md_escape(
-        f"Unique reference number (URN) {urn} · {school.get('phase') or ''} · {school.get('school_type') or ''} · "
-        f"{school.get('la_name') or ''}. Data as at: {profile.data_date}"
-    )
-)
+similar = similar_data.comparison(identity, urn)  # "above most schools with a similar intake"
+pupil_figures = pupils.school_group_figures(identity, urn)  # figures from the council's pupil data
+view = profile_view.view(profile, similar, pupil_figures)  # built once per profile, then drawn
+st.title(view.title)
+st.caption(view.caption)
 
 if urn_change := history.urn_change_sentence(identity, urn):  # issue 15: across URN changes
     st.markdown(md_escape(urn_change))
 
 st.header("What stands out")
-st.markdown("\n".join(f"- {md_escape(line)}" for line in profile_pdf.summary(profile)))
+st.markdown(view.stands_out)
 
-for ks in profile_pdf.key_stages(profile):
-    st.header(
-        f"{profile_pdf.KEY_STAGE_NAMES[ks]}, {fmt_year(profile_pdf.latest_year(profile, ks))}"
-    )
-    st.caption(explain(f"key_stage_{ks[-1]}"))
-    render.safe_table(profile_pdf.headline_table(profile, ks), hide_index=True)
-    measure = profile_pdf.ATTAINMENT[ks]
-    chart, data = profile_pdf.trend_chart(profile, measure)
-    charts.render_chart(
-        chart,
-        profile_pdf.series_table(data, measure),
-        key=f"trend_{ks}",
-        title=f"{label(measure)}: over time",
-        description=f"Line chart of {label(measure)} for the school, the local authority and England",
-    )
-    for line in profile_pdf.trend_lines(profile, ks):
-        st.markdown(f"- {md_escape(line)}", help=explain("trend"))
-    groups = profile_pdf.groups_table(profile, measure)
-    if len(groups):
-        st.subheader(f"Pupil groups: {label(measure)}")
-        st.caption(explain("disadvantaged") + " " + explain("disadvantaged_gap"))
-        render.safe_table(groups, hide_index=True)
 
-similar_panel.show(identity, urn, plain=True)  # "above most schools with a similar intake"
-pupil_progress.render_governor_section(identity, urn)  # figures from the council's pupil data
+def draw_chart(c: profile_view.Chart) -> None:
+    charts.render_chart(c.chart, c.table, key=c.key, title=c.title, description=c.description)
 
-if len(profile.achievement):
+
+for ks in view.key_stages:
+    st.header(ks.heading)
+    st.caption(ks.caption)
+    render.safe_table(ks.headline, hide_index=True)
+    draw_chart(ks.chart)
+    for line in ks.trend_lines:
+        st.markdown(line, help=explain("trend"))
+    if ks.groups is not None:
+        st.subheader(ks.groups_heading)
+        st.caption(ks.groups_caption)
+        render.safe_table(ks.groups, hide_index=True)
+
+similar_view.draw(view.similar)
+pupil_progress.draw_governor_section(view.pupils)
+
+if view.achievement is not None:
     st.header("Achievement score")
-    st.caption(explain("achievement_score") + " " + explain("national_percentile"))
-    render.safe_table(profile_pdf.achievement_table(profile), hide_index=True)
+    st.caption(view.achievement_caption)
+    render.safe_table(view.achievement, hide_index=True)
 
 st.header("Attendance")
-st.caption(profile_pdf.scope_note(profile))
-render.safe_table(profile_pdf.latest_rows(profile, profile_pdf.ABSENCE), hide_index=True)
-if (profile.measures["measure"] == "persistent_absence_pct").any():
-    chart, data = profile_pdf.trend_chart(profile, "persistent_absence_pct")
-    charts.render_chart(
-        chart,
-        profile_pdf.series_table(data, "persistent_absence_pct"),
-        key="trend_absence",
-        title="Persistent absence: over time",
-        description="Line chart of persistent absence for the school and England",
-    )
+st.caption(view.attendance_note)
+render.safe_table(view.attendance, hide_index=True)
+if view.absence_chart is not None:
+    draw_chart(view.absence_chart)
 
 st.header("Context")
-st.caption(profile_pdf.CONTEXT_NOTE)
-render.safe_table(profile_pdf.latest_rows(profile, profile_pdf.CONTEXT), hide_index=True)
+st.caption(view.context_note)
+render.safe_table(view.context, hide_index=True)
 
 st.header("Inspections")
-st.caption(explain("inspection") + " " + explain("report_card_areas"))
-inspections = profile_pdf.inspections_table(profile)
-if len(inspections):
-    render.safe_table(inspections, hide_index=True)
+st.caption(view.inspections_caption)
+if view.inspections is not None:
+    render.safe_table(view.inspections, hide_index=True)
 else:
     st.info("No inspections are loaded for this school.")
 
-sup = profile.support
-if sup is not None:
-    st.header(f"Support from the council ({fmt_year(sup.time_period)})")
-    opening, reasons, more = profile_pdf.support_lines(sup)
-    st.markdown(md_escape(opening), help=explain(sup.category))
-    st.markdown("\n".join(f"- {md_escape(r)}" for r in reasons))
-    for heading, lines in more:
-        st.markdown(f"**{md_escape(heading)}:**\n" + "\n".join(f"- {md_escape(x)}" for x in lines))
-    st.markdown(
-        f"**Recommended action:** {md_escape(profile_pdf.plain_action(sup.recommended_action))}"
-    )
-    st.caption(profile_pdf.SUPPORT_NOTE)
+if (sup := view.support) is not None:
+    st.header(sup.heading)
+    st.markdown(sup.opening, help=sup.help)
+    st.markdown(sup.reasons)
+    for more in sup.more:
+        st.markdown(more)
+    st.markdown(sup.action)
+    st.caption(sup.note)
 
-note = profile_pdf.codes_note(profile)
-if note:
-    st.caption(md_escape(f"Codes: {note}"))
-st.caption(md_escape(f"Source: {profile.source}. Data as at: {profile.data_date}"))
+if view.codes:
+    st.caption(view.codes)
+st.caption(view.source)
 
 st.download_button(
     "Download this profile (PDF, for printing)",
     data=lambda: profile_pdf.build_pdf(  # made only when the button is pressed
         profile,
-        pupil_figures=pupils.school_group_figures(identity, urn),
-        similar=similar_data.comparison(identity, urn),
+        pupil_figures=pupil_figures,
+        similar=similar,
     ),
     file_name=f"school-profile-{urn}.pdf",
     mime="application/pdf",

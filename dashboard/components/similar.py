@@ -8,6 +8,8 @@ with the flags, so colour is never the only signal. The group's names are shown 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -112,31 +114,67 @@ def bases(df: pd.DataFrame) -> list[str]:
     return seen
 
 
-def show(df: pd.DataFrame, *, plain: bool = False, level: int = 2) -> None:
-    """The section 'Compared with similar schools'. ``plain``: governor wording (sentences for the
-    latest year first, then the table)."""
-    render.heading("Compared with schools with a similar intake", level=level)
+EMPTY = (
+    "No similar-schools comparison for this school: it needs a published result of its key "
+    "stage in a build that makes the groups."
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """The section ready to draw (Markdown already escaped), made once by ``prepare``: a page that
+    caches it draws it on every rerun without formatting the comparison again."""
+
+    empty: bool
+    sentences: tuple[str, ...] = ()  # governor wording: the latest year's sentences, as list items
+    table: render.Escaped | None = None
+    bases: tuple[str, ...] = ()
+    watch: tuple[str, ...] = ()
+
+
+def prepare(df: pd.DataFrame, *, plain: bool = False) -> Section:
+    """The section 'Compared with similar schools' from the comparison rows. ``plain``: governor
+    wording (sentences for the latest year first, then the table)."""
     if df.empty:
-        st.info(
-            "No similar-schools comparison for this school: it needs a published result of its key "
-            "stage in a build that makes the groups."
-        )
-        return
+        return Section(empty=True)
+    sentences = ()
     if plain:
         latest = df[df["time_period"] == df["time_period"].max()]
-        for r in latest.to_dict("records"):
-            st.markdown("- " + render.escape_md(sentence(r)))
-    render.safe_table(table(df), hide_index=True)
-    for text in bases(df):
-        st.caption(render.escape_md(text))
+        sentences = tuple("- " + render.escape_md(sentence(r)) for r in latest.to_dict("records"))
     watch = df[df["below_similar_years"].fillna(False).astype(bool)]
-    for r in watch.to_dict("records"):
-        st.warning(
+    return Section(
+        empty=False,
+        sentences=sentences,
+        table=render.Escaped(table(df)),
+        bases=tuple(render.escape_md(text) for text in bases(df)),
+        watch=tuple(
             render.escape_md(
                 f"Watch: {measures.label(r['measure']).lower()} well below similar schools in "
                 f"{r['below_similar_in']}."
             )
-        )
+            for r in watch.to_dict("records")
+        ),
+    )
+
+
+def draw(section: Section, *, level: int = 2) -> None:
+    render.heading("Compared with schools with a similar intake", level=level)
+    if section.empty:
+        st.info(EMPTY)
+        return
+    for line in section.sentences:
+        st.markdown(line)
+    render.safe_table(section.table, hide_index=True)
+    for text in section.bases:
+        st.caption(text)
+    for text in section.watch:
+        st.warning(text)
+
+
+def show(df: pd.DataFrame, *, plain: bool = False, level: int = 2) -> None:
+    """The section 'Compared with similar schools'. ``plain``: governor wording (sentences for the
+    latest year first, then the table)."""
+    draw(prepare(df, plain=plain), level=level)
 
 
 def group_table(group: pd.DataFrame) -> pd.DataFrame:

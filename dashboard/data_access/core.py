@@ -5,6 +5,7 @@ Kept in one module so the rules are enforced in one place; see the package docst
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -22,10 +23,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _fresh(value: Any) -> Any:
     """A copy the caller may change without touching the cached value. Frames and series are
-    copied shallowly: under pandas' copy-on-write that costs no data copy, and a change to the
-    copy copies only what it changes. Containers are copied one level down."""
+    copy copies only what it changes. Containers, and dataclass instances (a profile of frames),
+    are copied one level down."""
     if isinstance(value, (pd.DataFrame, pd.Series)):
         return value.copy(deep=False)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _fresh(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
+        }
+        return dataclasses.replace(value, **changes)
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
         return tuple(_fresh(v) for v in value)
     if isinstance(value, list):

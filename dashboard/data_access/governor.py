@@ -45,6 +45,7 @@ ACHIEVEMENT_VALUES = [
     "rank_among_loaded",
     "achievement_band",
 ]
+NOTE_FIELDS = ("urn", "kind", "date", "status")  # what the support model reads of an app entry
 GAP_VALUES = [
     "value",
     "gap_vs_national_same_group",
@@ -81,6 +82,9 @@ class GovernorProfile:
     short_source: str = SHORT_SOURCE
     notes: list[str] = field(default_factory=list)
     source_files: tuple[str, ...] = ()  # one line per source file (decision 25), for the PDF
+    # The cache key it was made under (build, allowed URNs, URN, role, deployment, threshold, app
+    # entries, day): equal keys, equal profiles. Views made from it cache under it (profile_view).
+    key: tuple = field(default=(), compare=False)
 
 
 def my_schools(identity: Identity) -> pd.DataFrame:
@@ -188,8 +192,17 @@ def _setting(settings_df: pd.DataFrame, name: str, default):
     return json.loads(row["value_json"].iloc[0]) if len(row) else default
 
 
-def _support(identity: Identity, frames: dict[str, pd.DataFrame], build: str, allowed, urn: int):
-    """The latest year's category: the app's combination (decision 12), governor reasons only."""
+def _support(
+    frames: dict[str, pd.DataFrame],
+    build: str,
+    allowed,
+    urn: int,
+    deployment: str,
+    app_notes: tuple[tuple, ...],
+    today: date,
+):
+    """The latest year's category: the app's combination (decision 12), governor reasons only.
+    ``app_notes``: (urn, kind, date, status) of the school's current app entries (never text)."""
     sup = frames["support"]
     if sup.empty:
         return None
@@ -202,18 +215,16 @@ def _support(identity: Identity, frames: dict[str, pd.DataFrame], build: str, al
     category, action, counted = latest["category"], latest["recommended_action"], False
     summary = latest.get("governor_summary")
     watch = [str(w) for w in _as_list(latest.get("governor_watch_flags"))]
-    if settings.deployment() == "full":  # a governor deployment queries no intelligence at all
+    if deployment == "full":  # a governor deployment queries no intelligence at all
         reasons = frames["reasons"]
         # kind, date and open/closed only, never text
-        app = pd.DataFrame(notes.notes_for([urn]), columns=["urn", "kind", "date", "status"])
+        app = pd.DataFrame(list(app_notes), columns=list(NOTE_FIELDS))
         actions = {
             k.removeprefix("actions_"): _setting(cfg, k, "")
             for k in cfg["name"]
             if k.startswith("actions_")
         }
-        reference = (
-            pd.Timestamp(latest["as_at"]).date() if latest["as_at"] is not None else date.today()
-        )
+        reference = pd.Timestamp(latest["as_at"]).date() if latest["as_at"] is not None else today
         combined, all_reasons = support.combine(
             pd.DataFrame(
                 [
@@ -288,35 +299,76 @@ def _with_comparison(identity: Identity, achievement: pd.DataFrame) -> pd.DataFr
     return out
 
 
+def _app_notes(urn: int) -> tuple[tuple, ...]:
+    """The school's current app entries as the support model reads them: kind, date and status,
+    never text (decision 12: a new note counts on the next rerun, so this is read every rerun)."""
+    return tuple(tuple(n.get(f) for f in NOTE_FIELDS) for n in notes.notes_for([urn]))
+
+
+@cached
+def _profile(
+    build: str,
+    allowed,
+    urn: int,
+    role: str,
+    deployment: str,
+    threshold: int,
+    app_notes: tuple[tuple, ...],
+    today: date,
+    _identity: Identity,
+) -> GovernorProfile | None:
+    """The profile, made once per key and shared by every user with the same key. The key holds
+    everything the profile depends on: the build, the user's schools and the URN (rows restricted
+    in SQL), the role (suppression, and which sources provenance may name), the deployment (no
+    intelligence in a governor deployment), the suppression threshold, the school's app entries
+    (kind, date, status) and the day (the support model's reference date). ``_identity`` is not
+    part of the key: it is only handed to functions whose answer those fields decide."""
+    if access.needs_suppression(_identity):  # decided by the role, which is in the key
+        frames = _suppressed_frames(build, allowed, urn, threshold)
+    else:
+        frames = _profile_frames(build, allowed, urn)
+    if frames["school"].empty:
+        return None
+    gaps = frames["group_gaps"]
+    sources = provenance(_identity)
+    return GovernorProfile(
+        school=frames["school"].iloc[0].to_dict(),
+        measures=frames["measures"],
+        achievement=_with_comparison(_identity, frames["achievement"]),
+        group_gaps=gaps[gaps["pupil_group"] != "all"].reset_index(drop=True),
+        trends=frames["trends"],
+        inspections=frames["inspections"],
+        support=_support(frames, build, allowed, urn, deployment, app_notes, today),
+        data_date=sources.as_at,
+        source=f"{sources.source}; all under the Open Government Licence v3.0. Support category: the council's school model",
+        source_files=tuple(sources.file_lines),
+        key=(build, allowed, urn, role, deployment, threshold, app_notes, today),
+    )
+
+
 def school_profile(identity: Identity, urn: int) -> GovernorProfile | None:
-    """Everything the profile shows for one school, or None if not found or not permitted (audited)."""
+    """Everything the profile shows for one school, or None if not found or not permitted. Every
+    call is audited (outside the cache: every view is logged)."""
     require(identity, *ROLES)
     urn = int(urn)
     if identity.allowed_urns is not None and urn not in identity.allowed_urns:
         audit.record_view(identity.username, identity.role, urn, "not permitted")
         return None
-    build, allowed = db.current_build(), allowed_key(identity)
-    if access.needs_suppression(identity):
-        frames = _suppressed_frames(build, allowed, urn, settings.suppression_threshold())
-    else:
-        frames = _profile_frames(build, allowed, urn)
-    if frames["school"].empty:
+    deployment = settings.deployment()
+    profile = _profile(
+        db.current_build(),
+        allowed_key(identity),
+        urn,
+        identity.role,
+        deployment,
+        settings.suppression_threshold(),
+        _app_notes(urn) if deployment == "full" else (),  # a governor deployment reads no notes
+        date.today(),
+        identity,
+    )
+    if profile is None:
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
         return None
-    gaps = frames["group_gaps"]
-    sources = provenance(identity)
-    profile = GovernorProfile(
-        school=frames["school"].iloc[0].to_dict(),
-        measures=frames["measures"],
-        achievement=_with_comparison(identity, frames["achievement"]),
-        group_gaps=gaps[gaps["pupil_group"] != "all"].reset_index(drop=True),
-        trends=frames["trends"],
-        inspections=frames["inspections"],
-        support=_support(identity, frames, build, allowed, urn),
-        data_date=sources.as_at,
-        source=f"{sources.source}; all under the Open Government Licence v3.0. Support category: the council's school model",
-        source_files=tuple(sources.file_lines),
-    )
     audit.record_view(identity.username, identity.role, urn)
     return profile
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import access, db
+from dashboard import access, db, settings
 from dashboard.access import GOVERNOR, MANAGER, OFFICER, SUPPRESSED, Identity
 from dashboard.data_access.core import allowed_key, cached, require
 from dashboard.store import audit
@@ -147,6 +147,28 @@ def _group_figures(build: str, allowed, urn: int) -> pd.DataFrame:
     return db.run(build, q.group_figures, allowed=allowed, urn=urn)
 
 
+@cached
+def _shown_group_figures(build: str, allowed, urn: int, threshold: int, governor: bool):
+    """``_group_figures`` suppressed (and cut to GOVERNOR_COLUMNS for a governor), cached:
+    suppression is a pure function of the rows and the threshold, both in the key, so it runs
+    once per build, user's schools, school and threshold instead of on every rerun."""
+    figures = _group_figures(build, allowed, urn)
+    # a figure no pupil counts in (progress in a year without estimates) is no figure at all
+    figures = figures[figures["pupils"] > 0]
+    shown = access.suppress(
+        figures,
+        "pupils",
+        [*FIGURE_VALUES, "cohort", "pupils_exceeding"],
+        threshold,
+        group_col="pupil_group",
+        by=["time_period", "key_stage", "measure"],
+        partitions=PARTITIONS,
+    )
+    if governor:
+        shown = shown[GOVERNOR_COLUMNS]
+    return shown.reset_index(drop=True)
+
+
 def school_group_figures(identity: Identity, urn: int) -> pd.DataFrame:
     """One school's figures made from its pupils, by year, measure and group, suppressed (every
     role). Governors get their own schools only and the columns in GOVERNOR_COLUMNS."""
@@ -157,20 +179,13 @@ def school_group_figures(identity: Identity, urn: int) -> pd.DataFrame:
         return pd.DataFrame(columns=GOVERNOR_COLUMNS)
     if not loaded(identity):
         return pd.DataFrame(columns=GOVERNOR_COLUMNS)
-    figures = _group_figures(db.current_build(), allowed_key(identity), urn)
-    # a figure no pupil counts in (progress in a year without estimates) is no figure at all
-    figures = figures[figures["pupils"] > 0]
-    shown = access.suppress(
-        figures,
-        "pupils",
-        [*FIGURE_VALUES, "cohort", "pupils_exceeding"],
-        group_col="pupil_group",
-        by=["time_period", "key_stage", "measure"],
-        partitions=PARTITIONS,
+    return _shown_group_figures(
+        db.current_build(),
+        allowed_key(identity),
+        urn,
+        settings.suppression_threshold(),
+        identity.role == GOVERNOR,
     )
-    if identity.role == GOVERNOR:
-        shown = shown[GOVERNOR_COLUMNS]
-    return shown.reset_index(drop=True)
 
 
 @cached
