@@ -22,7 +22,7 @@ st.caption(f"{len(entries)} entries, newest first (at most 1,000)")
 st.dataframe(entries, hide_index=True)
 st.download_button(
     "Download the audit log (CSV)",
-    exports.to_csv_bytes(entries),
+    lambda: exports.to_csv_bytes(entries),  # made only when pressed
     file_name="audit_log.csv",
     mime="text/csv",
     key="download_audit",

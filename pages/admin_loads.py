@@ -28,7 +28,7 @@ else:
     st.dataframe(reports, hide_index=True)
     st.download_button(
         "Download load reports (CSV)",
-        exports.to_csv_bytes(reports),
+        lambda: exports.to_csv_bytes(reports),  # made only when pressed
         file_name="load_reports.csv",
         mime="text/csv",
         key="download_loads",

@@ -13,11 +13,12 @@ table = data_access.list_users(identity)
 st.dataframe(table, hide_index=True)
 
 schools = data_access.list_schools(identity)
-names = dict(zip(schools["urn"].astype(int), schools["name"], strict=True))
+names = dict(zip(schools["urn"].astype(int).tolist(), schools["name"].tolist(), strict=True))
+labels = {urn: f"{name} ({urn})" for urn, name in names.items()}  # Streamlit asks several times
 
 
 def school_label(urn: int) -> str:
-    return f"{names.get(urn, 'not in this warehouse')} ({urn})"
+    return labels.get(urn) or f"not in this warehouse ({urn})"
 
 
 with st.expander(

@@ -46,6 +46,7 @@ st.header("What stands out")
 st.markdown(view.stands_out)
 
 
+@st.fragment  # its "Show as table" toggle redraws this chart alone, not the page
 def draw_chart(c: profile_view.Chart) -> None:
     charts.render_chart(c.chart, c.table, key=c.key, title=c.title, description=c.description)
 

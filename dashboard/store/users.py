@@ -140,15 +140,7 @@ def create_user(
         )
 
 
-def get_user(username: str, path: Path | None = None) -> User | None:
-    with connect(path) as con:
-        row = con.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
-        if row is None:
-            return None
-        urns = frozenset(
-            r[0]
-            for r in con.execute("SELECT urn FROM user_schools WHERE username = ?", (username,))
-        )
+def _user(row, urns) -> User:
     return User(
         row["username"],
         row["display_name"],
@@ -156,16 +148,32 @@ def get_user(username: str, path: Path | None = None) -> User | None:
         bool(row["active"]),
         bool(row["is_demo"]),
         row["created_at"],
-        urns,
+        frozenset(urns),
         row["sign_in"],
         float(row["sessions_revoked_at"]),
     )
 
 
-def list_users(path: Path | None = None) -> list[User]:
+def get_user(username: str, path: Path | None = None) -> User | None:
     with connect(path) as con:
-        names = [r[0] for r in con.execute("SELECT username FROM users ORDER BY username")]
-    return [u for n in names if (u := get_user(n, path)) is not None]
+        row = con.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
+        if row is None:
+            return None
+        urns = [
+            r[0]
+            for r in con.execute("SELECT urn FROM user_schools WHERE username = ?", (username,))
+        ]
+    return _user(row, urns)
+
+
+def list_users(path: Path | None = None) -> list[User]:
+    """Every user, by username: two queries on one connection (not one connection per user)."""
+    with connect(path) as con:
+        rows = con.execute("SELECT * FROM users ORDER BY username").fetchall()
+        schools: dict[str, list[int]] = {}
+        for username, urn in con.execute("SELECT username, urn FROM user_schools").fetchall():
+            schools.setdefault(username, []).append(urn)
+    return [_user(row, schools.get(row["username"], ())) for row in rows]
 
 
 def verify_password(username: str, password: str, path: Path | None = None) -> User | None:
