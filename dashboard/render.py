@@ -32,13 +32,17 @@ def escaped(df: pd.DataFrame) -> pd.DataFrame:
 
 class Escaped:
     """A table escaped once, to be drawn on many reruns: ``Escaped(df)`` always escapes ``df``
-    (there is no way to wrap a frame without escaping it), so a cached view can hold its tables
-    ready to draw and ``safe_table`` need not escape them again on every rerun."""
+    (there is no way to wrap a frame without escaping it), and keeps it also as the Arrow table
+    ``st.table`` would make of it (Streamlit's own conversion), so a cached view draws its tables
+    on every rerun without escaping or converting them again. Both are kept read-only."""
 
-    __slots__ = ("frame",)
+    __slots__ = ("frame", "arrow")
 
     def __init__(self, df: pd.DataFrame) -> None:
+        from streamlit import dataframe_util
+
         self.frame = escaped(df)
+        self.arrow = dataframe_util.convert_pandas_df_to_arrow_table(self.frame)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -47,7 +51,9 @@ class Escaped:
 def safe_table(df: pd.DataFrame | Escaped, **kwargs) -> None:
     """st.table with data escaped: an accessible HTML table (screen readers, projector)."""
     if isinstance(df, Escaped):
-        st.table(df.frame.copy(deep=False), **kwargs)  # a copy: Streamlit never edits the kept one
+        # the same Arrow bytes as from the frame; the index rule is the caller's (never inferred)
+        data = df.arrow if kwargs.get("hide_index") is not None else df.frame.copy(deep=False)
+        st.table(data, **kwargs)
     else:
         st.table(escaped(df), **kwargs)
 

@@ -138,3 +138,24 @@ def test_an_escaped_table_is_always_escaped():
     table = render.Escaped(raw)
     pd.testing.assert_frame_equal(table.frame, render.escaped(raw))
     assert "\\[link\\]" in table.frame.columns[0] and table.frame.iloc[0, 0].startswith("\\*\\*")
+
+
+def test_an_escaped_table_draws_the_same_table_as_the_frame():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import pandas as pd
+
+        from dashboard import render
+
+        df = pd.DataFrame(
+            {"Measure": ["a_b *c*", None], "School": ["61%", "SUPP (small group)"], "n": [1, 2]}
+        )
+        render.safe_table(df, hide_index=True)
+        render.safe_table(render.Escaped(df), hide_index=True)
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception
+    first, second = (t.value for t in at.table)
+    pd.testing.assert_frame_equal(first, second)
+    assert at.table[0].proto.arrow_data.data == at.table[1].proto.arrow_data.data
