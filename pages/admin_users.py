@@ -14,11 +14,18 @@ st.dataframe(table, hide_index=True)
 
 schools = data_access.list_schools(identity)
 names = dict(zip(schools["urn"].astype(int).tolist(), schools["name"].tolist(), strict=True))
-labels = {urn: f"{name} ({urn})" for urn, name in names.items()}  # Streamlit asks several times
 
 
-def school_label(urn: int) -> str:
-    return labels.get(urn) or f"not in this warehouse ({urn})"
+class Labels(dict):
+    """urn -> "name (urn)"; a school not in this warehouse still gets a label."""
+
+    def __missing__(self, urn: int) -> str:
+        return f"not in this warehouse ({urn})"
+
+
+# Streamlit formats every option several times a run (22,000 schools at national size): labels made
+# once, looked up by dict's own __getitem__ (no Python call per option)
+labels = Labels({urn: f"{name} ({urn})" for urn, name in names.items()})
 
 
 with st.expander(
@@ -42,7 +49,7 @@ with st.expander(
         st.selectbox("Role", access.ROLES, format_func=access.ROLE_LABELS.get, key="new_role")
         field_error("add", "role")
         st.multiselect(
-            "Schools (governors only)", list(names), format_func=school_label, key="new_urns"
+            "Schools (governors only)", list(names), format_func=labels.__getitem__, key="new_urns"
         )
         st.text_input(
             "Password (local accounts: at least 8 characters, not a common password)",
@@ -72,7 +79,7 @@ if not table.empty:
         st.multiselect(
             "Schools (governors only)",
             sorted(set(names) | set(current)),
-            format_func=school_label,
+            format_func=labels.__getitem__,
             key="edit_urns",
         )
         st.checkbox("Active (may sign in)", key="edit_active")
