@@ -24,6 +24,8 @@ from dashboard.components.format import fmt_year
 from dashboard.components.measures import label
 from dashboard.components.safe import md_escape
 from dashboard.components.text import explain
+from dashboard.data_access import governor, pupils
+from dashboard.data_access import similar as similar_data
 from dashboard.data_access.core import cached
 
 
@@ -179,3 +181,16 @@ def view(profile, similar: pd.DataFrame, pupil_figures: pd.DataFrame) -> Profile
     if not profile.key:
         return build(profile, similar, pupil_figures)
     return _view(profile.key, profile, similar, pupil_figures)
+
+
+def warm(identity, urns) -> None:
+    """Make the views of ``urns`` (a federation governor's other schools) ready, drawing nothing and
+    recording no view: switching school then only draws. The page calls it after it is drawn."""
+    for urn in urns:
+        profile = governor.school_profile(identity, urn, audited=False)
+        if profile is not None:
+            view(
+                profile,
+                similar_data.comparison(identity, urn),
+                pupils.school_group_figures(identity, urn),
+            )

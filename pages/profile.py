@@ -114,3 +114,6 @@ st.download_button(
     on_click=governor.record_pdf_export,
     args=(identity, urn),
 )
+
+# a federation: the other schools made ready after this one is drawn, so switching only draws
+profile_view.warm(identity, [u for u in names if u != urn])

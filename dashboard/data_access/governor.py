@@ -346,13 +346,15 @@ def _profile(
     )
 
 
-def school_profile(identity: Identity, urn: int) -> GovernorProfile | None:
+def school_profile(identity: Identity, urn: int, *, audited: bool = True) -> GovernorProfile | None:
     """Everything the profile shows for one school, or None if not found or not permitted. Every
-    call is audited (outside the cache: every view is logged)."""
+    call is audited (outside the cache: every view is logged); ``audited=False`` only for a
+    profile made ready but not shown (profile_view.warm: a federation's other schools)."""
     require(identity, *ROLES)
     urn = int(urn)
     if identity.allowed_urns is not None and urn not in identity.allowed_urns:
-        audit.record_view(identity.username, identity.role, urn, "not permitted")
+        if audited:
+            audit.record_view(identity.username, identity.role, urn, "not permitted")
         return None
     deployment = settings.deployment()
     profile = _profile(
@@ -366,10 +368,10 @@ def school_profile(identity: Identity, urn: int) -> GovernorProfile | None:
         date.today(),
         identity,
     )
-    if profile is None:
+    if audited and profile is None:
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
-        return None
-    audit.record_view(identity.username, identity.role, urn)
+    elif audited:
+        audit.record_view(identity.username, identity.role, urn)
     return profile
 
 

@@ -159,3 +159,26 @@ def test_an_escaped_table_draws_the_same_table_as_the_frame():
     first, second = (t.value for t in at.table)
     pd.testing.assert_frame_equal(first, second)
     assert at.table[0].proto.arrow_data.data == at.table[1].proto.arrow_data.data
+
+
+def test_warming_a_federations_other_schools_records_no_view_and_builds_none_for_others(
+    dash_env, monkeypatch
+):
+    fed = next(g for g in _governors() if len(g.allowed_urns) > 1)
+    other = next(u for u in NAMES if u not in fed.allowed_urns)
+    seen: list[tuple] = []
+    record = audit.record_view
+    monkeypatch.setattr(
+        audit, "record_view", lambda *a, **k: (seen.append(a[2:]), record(*a, **k))[1]
+    )
+    built: list[int] = []
+    make = profile_view.build
+    monkeypatch.setattr(
+        profile_view, "build", lambda p, *a: (built.append(int(p.school["urn"])), make(p, *a))[1]
+    )
+    profile_view.warm(fed, [*sorted(fed.allowed_urns), other])
+    assert seen == []  # made ready, not shown: no view recorded
+    assert other not in built and set(built) <= fed.allowed_urns
+    at = login(fed.username, page="profile")  # each run records the school it shows, only that
+    assert_only_own(at, fed.allowed_urns)
+    assert {s for s in seen if s[0] in fed.allowed_urns} == {(min(fed.allowed_urns),)}
