@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import profile_pdf, pupil_progress, render
+from dashboard.components import charts
 from dashboard.components import similar as similar_view
 from dashboard.components.format import fmt_year
 from dashboard.components.measures import label
@@ -188,9 +189,15 @@ def warm(identity, urns) -> None:
     recording no view: switching school then only draws. The page calls it after it is drawn."""
     for urn in urns:
         profile = governor.school_profile(identity, urn, audited=False)
-        if profile is not None:
-            view(
-                profile,
-                similar_data.comparison(identity, urn),
-                pupils.school_group_figures(identity, urn),
-            )
+        if profile is None:
+            continue
+        ready = view(
+            profile,
+            similar_data.comparison(identity, urn),
+            pupils.school_group_figures(identity, urn),
+        )
+        for c in [*(ks.chart for ks in ready.key_stages), ready.absence_chart]:
+            if c is not None:
+                charts.vega_lite_spec(
+                    c.chart
+                )  # the spec is kept with the chart (components/charts)
