@@ -136,8 +136,9 @@ def page(browser):
     context.close()
 
 
-def wait_for_app(page, timeout: float = 20_000) -> None:
-    """Wait until the Streamlit script has finished its run (status widget gone)."""
+def wait_for_app(page, timeout: float = 45_000) -> None:
+    """Wait until the Streamlit script has finished its run (status widget gone). Generous: a
+    shared 2-CPU machine under load can take 20 s to answer a sign-in (no timing is asserted)."""
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
     )
