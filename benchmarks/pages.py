@@ -95,7 +95,9 @@ def _runs_since(log: Path, seen: int) -> tuple[list[dict], int]:
     return runs[seen:], len(runs)
 
 
-def bench(warehouse: Path, reruns: int, users: dict[str, str]) -> list[dict]:
+def bench(
+    warehouse: Path, reruns: int, users: dict[str, str], pages: list[str] | None = None
+) -> list[dict]:
     """One row per (role, page): first-run and rerun server seconds, and AppTest wall seconds."""
     from streamlit.testing.v1 import AppTest
 
@@ -120,6 +122,8 @@ def bench(warehouse: Path, reruns: int, users: dict[str, str]) -> list[dict]:
         at.button(key="FormSubmitter:login-Sign in").click().run()
         role = store_users.get_user(username, store).role
         for spec in access.pages_for(role):
+            if pages and spec.id not in pages:
+                continue
             _, seen = _runs_since(log, seen)
             at.switch_page(f"../pages/{spec.file}")
             at.run()
@@ -210,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="where generated sets and their warehouses are kept between runs")  # fmt: skip
     p.add_argument("--reruns", type=int, default=20, help="reruns per page (p50/p95 over them)")
     p.add_argument("--roles", nargs="*", choices=list(USERS), default=list(USERS))
+    p.add_argument("--pages", nargs="*", help="only these page ids (default: every page)")
     p.add_argument("--profile", type=Path, help="cProfile every run into this folder")
     p.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = p.parse_args(argv)
@@ -225,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         if scale == "county" and given is None:
             given = ROOT / "data" / "warehouse.duckdb"
         warehouse = ensure_warehouse(scale, args.cache, given if scale == "county" else None)
-        rows = bench(warehouse, args.reruns, {r: USERS[r] for r in args.roles})
+        rows = bench(warehouse, args.reruns, {r: USERS[r] for r in args.roles}, args.pages)
         print_table(scale, warehouse, rows, args.reruns)
         results["scales"][scale] = {"warehouse": str(warehouse.resolve()), "pages": rows}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

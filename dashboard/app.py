@@ -70,7 +70,8 @@ def _run(run_info: dict) -> None:
         auth.logout_button()
         navigation_links(sections)
     run_info.update(page=ids.get(page.title, page.url_path), role=identity.role)
-    page.run()
+    with auth.checked_for_run(identity):  # the page's require_identity reuses this check
+        page.run()
 
 
 def navigation_links(sections: dict[str, list[st.Page]]) -> None:

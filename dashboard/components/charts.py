@@ -61,11 +61,29 @@ def _fingerprint(value: Any) -> Any:
     return (type(value).__name__, repr(value))
 
 
+def _unframed(value: Any) -> Any:
+    """``value`` with its frames replaced by a marker (their content is named by a memo_key)."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return "<frame>"
+    if isinstance(value, (list, tuple)):
+        return type(value)(_unframed(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _unframed(v) for k, v in value.items()}
+    return value
+
+
 def _memoised(builder):
     @functools.wraps(builder)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args, memo_key: Any = None, **kwargs):
+        # memo_key: a hashable that decides the content of every frame argument (e.g. the cache
+        # key of the figures they came from): the chart is then found without hashing the frames'
+        # cells; the other arguments (titles, kinds) are part of the key as usual.
         try:
-            key = (builder.__name__, _fingerprint(args), _fingerprint(kwargs))
+            if memo_key is not None:
+                key = (builder.__name__, "key", memo_key, _fingerprint(_unframed(args)),
+                       _fingerprint(_unframed(kwargs)))  # fmt: skip
+            else:
+                key = (builder.__name__, _fingerprint(args), _fingerprint(kwargs))
         except TypeError:  # a cell pandas cannot hash (lists, dicts): build as usual
             return builder(*args, **kwargs)
         if any(isinstance(a, alt.TopLevelMixin) and not _is_memoised(a) for a in args):

@@ -5,6 +5,7 @@ Kept in one module so the rules are enforced in one place; see the package docst
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -23,15 +24,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _fresh(value: Any) -> Any:
     """A copy the caller may change without touching the cached value. Frames and series are
     copied shallowly: under pandas' copy-on-write that costs no data copy, and a change to the
-    copy copies only what it changes. Containers are copied one level down."""
+    copy copies only what it changes. Containers (and dataclasses' fields) are copied one level
+    down."""
     if isinstance(value, (pd.DataFrame, pd.Series)):
         return value.copy(deep=False)
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
-        return tuple(_fresh(v) for v in value)
+        items = tuple(_fresh(v) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     if isinstance(value, list):
         return [_fresh(v) for v in value]
     if isinstance(value, dict):
         return {k: _fresh(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        changed = {k: c for k, v in fields.items() if (c := _fresh(v)) is not v}
+        return dataclasses.replace(value, **changed) if changed else value
     return value
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import access, db
+from dashboard import access, db, settings
 from dashboard.access import GOVERNOR, MANAGER, OFFICER, SUPPRESSED, Identity
 from dashboard.data_access.core import allowed_key, cached, require
 from dashboard.store import audit
@@ -111,7 +111,7 @@ def school_distribution(
     of 5 pupils or fewer (SID_SUPPRESSION_THRESHOLD) is suppressed: no points, no figures."""
     require(identity, *PUPIL_ROLES)
     urn = int(urn)
-    rows = _distribution(
+    out = _distribution_shown(
         db.current_build(),
         allowed_key(identity),
         urn,
@@ -121,7 +121,16 @@ def school_distribution(
         sen,
         eal,
         sex,
+        settings.suppression_threshold(),
     )
+    audit.record_view(identity.username, identity.role, urn, "pupil progress")
+    return out
+
+
+@cached
+def _distribution_shown(build, allowed, urn, time_period, measure, disadvantaged, sen, eal, sex,
+                        threshold) -> Distribution:  # fmt: skip
+    rows = _distribution(build, allowed, urn, time_period, measure, disadvantaged, sen, eal, sex)
     measured = rows[rows["progress"].notna()]
     n = len(measured)
     summary = pd.DataFrame(
@@ -133,12 +142,11 @@ def school_distribution(
             }
         ]
     )
-    summary = access.suppress(summary, "pupils", ["mean", "value_added_pct"])
+    summary = access.suppress(summary, "pupils", ["mean", "value_added_pct"], threshold)
     hidden = summary["status_code"].iloc[0] == SUPPRESSED
     points = measured[["progress", "exceeds_estimate"]].reset_index(drop=True)
     if hidden or n == 0:
         points = points.iloc[0:0]
-    audit.record_view(identity.username, identity.role, urn, "pupil progress")
     return Distribution(points, summary.iloc[0].to_dict())
 
 
@@ -157,19 +165,28 @@ def school_group_figures(identity: Identity, urn: int) -> pd.DataFrame:
         return pd.DataFrame(columns=GOVERNOR_COLUMNS)
     if not loaded(identity):
         return pd.DataFrame(columns=GOVERNOR_COLUMNS)
-    figures = _group_figures(db.current_build(), allowed_key(identity), urn)
+    shown = _group_figures_shown(
+        db.current_build(), allowed_key(identity), urn, settings.suppression_threshold()
+    )
+    if identity.role == GOVERNOR:
+        shown = shown[GOVERNOR_COLUMNS]
+    return shown
+
+
+@cached
+def _group_figures_shown(build: str, allowed, urn: int, threshold: int) -> pd.DataFrame:
+    figures = _group_figures(build, allowed, urn)
     # a figure no pupil counts in (progress in a year without estimates) is no figure at all
     figures = figures[figures["pupils"] > 0]
     shown = access.suppress(
         figures,
         "pupils",
         [*FIGURE_VALUES, "cohort", "pupils_exceeding"],
+        threshold,
         group_col="pupil_group",
         by=["time_period", "key_stage", "measure"],
         partitions=PARTITIONS,
     )
-    if identity.role == GOVERNOR:
-        shown = shown[GOVERNOR_COLUMNS]
     return shown.reset_index(drop=True)
 
 
@@ -181,5 +198,11 @@ def _reconciliation(build: str, allowed, urn: int) -> pd.DataFrame:
 def school_reconciliation(identity: Identity, urn: int) -> pd.DataFrame:
     """Whether the school's pupil figures reproduce its published ones (all pupils; managers)."""
     require(identity, *PUPIL_ROLES)
-    rows = _reconciliation(db.current_build(), allowed_key(identity), int(urn))
-    return access.suppress(rows, "pupils", ["pupil_value"], code_col="pupil_status")
+    build, threshold = db.current_build(), settings.suppression_threshold()
+    return _reconciliation_shown(build, allowed_key(identity), int(urn), threshold)
+
+
+@cached
+def _reconciliation_shown(build: str, allowed, urn: int, threshold: int) -> pd.DataFrame:
+    rows = _reconciliation(build, allowed, urn)
+    return access.suppress(rows, "pupils", ["pupil_value"], threshold, code_col="pupil_status")

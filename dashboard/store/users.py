@@ -149,6 +149,10 @@ def get_user(username: str, path: Path | None = None) -> User | None:
             r[0]
             for r in con.execute("SELECT urn FROM user_schools WHERE username = ?", (username,))
         )
+    return _user(row, urns)
+
+
+def _user(row, urns: frozenset[int]) -> User:
     return User(
         row["username"],
         row["display_name"],
@@ -163,9 +167,13 @@ def get_user(username: str, path: Path | None = None) -> User | None:
 
 
 def list_users(path: Path | None = None) -> list[User]:
+    """Every user, by username, read on one connection (pages list them on every rerun)."""
     with connect(path) as con:
-        names = [r[0] for r in con.execute("SELECT username FROM users ORDER BY username")]
-    return [u for n in names if (u := get_user(n, path)) is not None]
+        rows = con.execute("SELECT * FROM users ORDER BY username").fetchall()
+        schools: dict[str, set[int]] = {}
+        for r in con.execute("SELECT username, urn FROM user_schools"):
+            schools.setdefault(r[0], set()).add(r[1])
+    return [_user(row, frozenset(schools.get(row["username"], ()))) for row in rows]
 
 
 def verify_password(username: str, password: str, path: Path | None = None) -> User | None:
