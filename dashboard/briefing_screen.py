@@ -17,8 +17,6 @@ The CSS strings are constants (no data in them) passed to st.html; text from dat
 
 from __future__ import annotations
 
-import copy
-
 import streamlit as st
 
 from dashboard import briefing_slides, render
@@ -105,15 +103,13 @@ def _make_spec(slide: BriefingSlide) -> dict:
 def _spec(deck_key: tuple, number: int, _slide: BriefingSlide) -> dict:
     """The slide's chart as the screen draws it, made once per deck and slide (Altair's copy of
     the chart and its conversion to Vega-Lite were most of a rerun); never changed afterwards."""
-    return _make_spec(_slide)
+    return charts.kept_spec(_make_spec(_slide))
 
 
 def _chart_spec(slide: BriefingSlide, number: int, deck_key: tuple | None) -> dict:
     if deck_key is None:
         return _make_spec(slide)  # no deck key: made afresh
-    spec = _spec(deck_key, number, slide)  # Streamlit edits the spec it is given: a copy
-    return {**copy.deepcopy({k: v for k, v in spec.items() if k != "datasets"}),
-            **({"datasets": dict(spec["datasets"])} if "datasets" in spec else {})}  # fmt: skip
+    return charts.handout(_spec(deck_key, number, slide))  # Streamlit edits what it is given
 
 
 def _visual(slide: BriefingSlide, key: str, number: int, deck_key: tuple | None) -> None:

@@ -56,6 +56,13 @@ class Distribution:
     summary: dict  # pupils, mean, value_added_pct, status_code (SUPP (small group) or None)
 
 
+def view_key(identity: Identity) -> tuple:
+    """What a manager's view of the pupils depends on besides its choices (hashable): the build,
+    the user's schools and the suppression threshold; the page keys what it makes by it."""
+    require(identity, *PUPIL_ROLES)
+    return (db.current_build(), allowed_key(identity), settings.suppression_threshold())
+
+
 @cached
 def _loaded(build: str) -> bool:
     return db.run(build, q.loaded)
