@@ -149,6 +149,7 @@ def bench(
                     "p95_ms": 1000 * percentile(server, 95),
                     "max_ms": 1000 * max(server),
                     "cpu_p50_ms": 1000 * percentile(cpu, 50),
+                    "cpu_p95_ms": 1000 * percentile(cpu, 95),
                     "apptest_p50_ms": 1000 * percentile(walls, 50),
                 }
             )
@@ -180,7 +181,8 @@ def print_table(scale: str, warehouse: Path, rows: list[dict], reruns: int) -> N
     print(f"server time of the script run; target: rerun p95 <= {target:.0f} ms")
     head = (
         f"{'role':<11} {'page':<13} {'first run s':>11} {'rerun p50 ms':>12} "
-        f"{'p95 ms':>8} {'max ms':>8} {'CPU p50 ms':>10} {'AppTest p50 ms':>14}  target"
+        f"{'p95 ms':>8} {'max ms':>8} {'CPU p50 ms':>10} {'CPU p95 ms':>10} "
+        f"{'AppTest p50 ms':>14}  target"
     )
     print(head)
     print("-" * len(head))
@@ -189,7 +191,7 @@ def print_table(scale: str, warehouse: Path, rows: list[dict], reruns: int) -> N
         print(
             f"{r['role']:<11} {r['page']:<13} {r['first_s']:>11.2f} {r['p50_ms']:>12.0f} "
             f"{r['p95_ms']:>8.0f} {r['max_ms']:>8.0f} {r['cpu_p50_ms']:>10.0f} "
-            f"{r['apptest_p50_ms']:>14.0f}  {ok}"
+            f"{r['cpu_p95_ms']:>10.0f} {r['apptest_p50_ms']:>14.0f}  {ok}"
         )
     over = [r for r in rows if r["p95_ms"] > target]
     print(f"{len(rows) - len(over)} of {len(rows)} pages within the target")
