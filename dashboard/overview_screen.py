@@ -182,10 +182,15 @@ def _trends(key: tuple, wanted: tuple[str, ...], la_name: str, _series: pd.DataF
     return tuple(out)
 
 
-def trends(view: Overview, group: str, wanted: list[str], la_name: str, series: pd.DataFrame):
+def trends(
+    view: Overview, group: str, wanted: list[str], scope: str, la_name: str, series: pd.DataFrame
+) -> None:
     """The county against national for each measure of ``wanted`` (``series``: their LA and
-    national figures for the pupil group, from the same build as ``view``)."""
-    key = (view.key, group, tuple(wanted))
+    national figures for the pupil group and phase ``scope``, from the same build as ``view``).
+    Kept by build, county, group, measures and scope: a change of district, type or category
+    redraws nothing here."""
+    build, la_code = view.key[0], view.key[2]
+    key = (build, la_code, group, tuple(wanted), scope)
     for t in _trends(key, tuple(wanted), la_name, series):
         if t.data is None:
             st.info(f"{t.name}: not in the loaded files for this group.")
@@ -216,7 +221,7 @@ def district_map(view: Overview, s: Shown) -> None:
             value_title="% targeted or intensive",
             kind="pct",
             schools=view.points,
-            memo_key=view.key,
+            memo_key=view.map_key,  # the whole county, whichever district is chosen
         ),
         s.map_table,
         "map",

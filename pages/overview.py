@@ -58,7 +58,7 @@ else:
 scope = "secondary" if f["phase"] in ("Secondary", "All-through") else "primary"
 wanted = [*wanted, "persistent_absence_pct"]
 series = manager.county_vs_national(identity, ctx, wanted, group, scope)
-screen.trends(view, group, wanted, ctx.la_name, series)
+screen.trends(view, group, wanted, scope, ctx.la_name, series)
 
 st.header("Map of districts and schools")
 if view.boundaries.empty:

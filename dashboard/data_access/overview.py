@@ -31,6 +31,7 @@ DISTRIBUTION_COLUMNS = ["urn", "name", "district", "phase", "key_stage", "achiev
 @dataclass(frozen=True)
 class Overview:
     key: tuple  # everything the figures depend on (hashable): key charts and tables by it
+    map_key: tuple  # what the map's figures depend on (the district filter is not in it)
     counts: pd.DataFrame  # district, phase, category, schools, last_year, change
     bands: pd.DataFrame  # heading, band, band_label, schools, last_year, change
     distribution: pd.DataFrame  # achievement scores of the filtered schools
@@ -75,8 +76,10 @@ def _overview(
     before = schools(prev_year) if prev_year is not None else None
     bands = {y: _bands(build, allowed, la_code, y) for y in (year, prev_year) if y is not None}
     shares, points = map_figures(now, f)
+    map_filters = tuple((k, None if k == "district" else v) for k, v in filters)
     return Overview(
         key=key,
+        map_key=(build, allowed, la_code, map_filters, intel_ok, entries_digest, today),
         counts=category_counts(now, before, f),
         bands=band_counts(now, before, bands.get(year), bands.get(prev_year), f),
         distribution=achievement_distribution(now, f),
