@@ -19,6 +19,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import access, auth, timing  # noqa: E402
 from dashboard.components.safe import md_escape  # noqa: E402
+from dashboard.store import records  # noqa: E402
 
 PAGES_DIR = ROOT / "pages"
 
@@ -70,7 +71,10 @@ def _run(run_info: dict) -> None:
         auth.logout_button()
         navigation_links(sections)
     run_info.update(page=ids.get(page.title, page.url_path), role=identity.role)
-    page.run()
+    # The page's require_identity reuses this check, and each question to the store's records is
+    # read once in the run (writes in the run are read back: dashboard/store/records.py).
+    with auth.checked_for_run(identity), records.read_once_per_run():
+        page.run()
 
 
 def navigation_links(sections: dict[str, list[st.Page]]) -> None:

@@ -17,7 +17,10 @@ schools change and deactivation end every session of the user at once (users.upd
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -29,6 +32,7 @@ from dashboard.store import audit, sessions, throttle, users
 _KEY = "_sid_auth"  # {"token": str, "client": client-cookie hash or None, "kind": str}
 _NOTICE = "_sid_auth_notice"  # a message for the login page (session expired, signed out)
 _FORM_ERROR = "_sid_login_error"
+_RUN = threading.local()  # .identity: the one checked at the start of this thread's script run
 
 
 # --- the connection -------------------------------------------------------------------------
@@ -298,9 +302,22 @@ def _sso_sign_in() -> Identity | None:
     return access.identity_for(user.username, user.display_name, user.role, user.urns)
 
 
+@contextmanager
+def checked_for_run(identity: Identity) -> Iterator[None]:
+    """While the page of this script run runs, ``require_identity`` reuses the identity the app
+    checked at the start of the run (dashboard/app.py) instead of reading the store a second time.
+    Scoped to the run's thread and cleared when the page ends (normally, by st.stop or st.rerun,
+    or by an error), so it never outlives the run it was checked for."""
+    _RUN.identity = identity
+    try:
+        yield
+    finally:
+        _RUN.identity = None
+
+
 def require_identity(page_id: str | None = None) -> Identity:
     """For pages: the signed-in identity, or stop the page if signed out or not allowed it."""
-    identity = current_identity()
+    identity = getattr(_RUN, "identity", None) or current_identity()
     if identity is None:
         st.warning("Please sign in.")
         st.stop()

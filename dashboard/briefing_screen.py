@@ -88,19 +88,36 @@ def screen_spec(spec: dict) -> dict:
     return spec
 
 
-def _visual(slide: BriefingSlide, key: str) -> None:
+def _make_spec(slide: BriefingSlide) -> dict:
+    chart = briefing_slides.for_projector(
+        slide.chart.properties(
+            width="container",
+            height="container",
+            autosize={"type": "fit", "contains": "padding"},
+        )
+    )
+    return screen_spec(charts.vega_lite_spec(chart))
+
+
+@st.cache_resource(show_spinner=False, ttl=3600, max_entries=256)
+def _spec(deck_key: tuple, number: int, _slide: BriefingSlide) -> dict:
+    """The slide's chart as the screen draws it, made once per deck and slide (Altair's copy of
+    the chart and its conversion to Vega-Lite were most of a rerun); never changed afterwards."""
+    return charts.kept_spec(_make_spec(_slide))
+
+
+def _chart_spec(slide: BriefingSlide, number: int, deck_key: tuple | None) -> dict:
+    if deck_key is None:
+        return _make_spec(slide)  # no deck key: made afresh
+    return charts.handout(_spec(deck_key, number, slide))  # Streamlit edits what it is given
+
+
+def _visual(slide: BriefingSlide, key: str, number: int, deck_key: tuple | None) -> None:
     """The chart (filling its box) or the small table."""
     box = st.container(key="slide_visual", height=360, border=False)
     if slide.chart is not None:
-        chart = briefing_slides.for_projector(
-            slide.chart.properties(
-                width="container",
-                height="container",
-                autosize={"type": "fit", "contains": "padding"},
-            )
-        )
         box.vega_lite_chart(
-            spec=screen_spec(charts.vega_lite_spec(chart)),
+            spec=_chart_spec(slide, number, deck_key),
             key=f"{key}__chart",
             alt=slide.chart_alt or slide.title,
             width="stretch",
@@ -112,8 +129,11 @@ def _visual(slide: BriefingSlide, key: str) -> None:
             render.safe_table(slide.table, hide_index=True)
 
 
-def show(slide: BriefingSlide, number: int, total: int, *, presenting: bool) -> None:
-    """One slide: title (its message), topic line, figures beside the chart or table, source line."""
+def show(
+    slide: BriefingSlide, number: int, total: int, *, presenting: bool, key: tuple | None = None
+) -> None:
+    """One slide: title (its message), topic line, figures beside the chart or table, source line.
+    ``key``: the deck's key (data_access.briefing.Deck), under which the chart's spec is kept."""
     st.html(SLIDE_CSS)
     if presenting:
         st.html(PRESENTING_CSS)
@@ -129,7 +149,7 @@ def show(slide: BriefingSlide, number: int, total: int, *, presenting: bool) -> 
             for bullet in slide.bullets:
                 left.markdown(f"**{md_escape(bullet)}**")
             with right:
-                _visual(slide, f"slide{number}")
+                _visual(slide, f"slide{number}", number, key)
         else:
             metrics = slide.metrics[:4]
             per_row = 2 if len(metrics) == 4 else max(1, len(metrics))

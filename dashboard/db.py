@@ -45,9 +45,16 @@ def run(build_path: str, query: Callable[..., T], /, **kwargs) -> T:
 
 def has_table(build_path: str, table: str) -> bool:
     """Whether the build holds ``table`` (a governor warehouse has no intelligence tables)."""
+    return table in _tables(build_path)
 
-    def _has(cur: duckdb.DuckDBPyConnection, name: str) -> bool:
-        sql = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
-        return cur.execute(sql, [name]).fetchone()[0] > 0
 
-    return run(build_path, _has, name=table)
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _tables(build_path: str) -> frozenset[str]:
+    """The tables and views of a build, read once: a build never changes after its load (a new
+    load writes a new build file, with its own path)."""
+
+    def _names(cur: duckdb.DuckDBPyConnection) -> frozenset[str]:
+        rows = cur.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        return frozenset(str(r[0]) for r in rows)
+
+    return run(build_path, _names)

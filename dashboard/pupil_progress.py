@@ -53,6 +53,7 @@ def group_label(group: str) -> str:
     return GROUP_LABELS.get(group, group.replace("_", " "))
 
 
+@charts.memoised
 def progress_histogram(points: pd.DataFrame, measure: str) -> alt.LayerChart:
     """Pupils by progress (binned), with the estimate (0) marked by a labelled line: position, not
     colour, says who beat their estimate."""
@@ -154,6 +155,41 @@ def disadvantaged_bars(figures: pd.DataFrame, time_period: int, measure: str) ->
             ],
         }
     )
+
+
+# --- made once per view (pages/pupils.py): keyed by data_access.pupils.view_key and the choices
+
+
+@st.cache_resource(show_spinner=False, ttl=3600, max_entries=64)
+def _school_names(key: tuple, _schools: pd.DataFrame) -> dict[int, str]:
+    return dict(zip(_schools["urn"].astype(int), _schools["name"], strict=False))
+
+
+def school_names(key: tuple, schools: pd.DataFrame) -> dict[int, str]:
+    """URN -> name of the schools with pupil results (``schools``: schools_with_pupils)."""
+    return dict(_school_names(key, schools))
+
+
+@st.cache_resource(show_spinner=False, ttl=3600, max_entries=256)
+def _figures_shown(key: tuple, urn: int, year: int, measure: str, _figures: pd.DataFrame):
+    bars = disadvantaged_bars(_figures, year, measure)
+    return render.escaped(groups_table(_figures, year, measure)), bars
+
+
+def figures_shown(key: tuple, urn: int, year: int, measure: str, figures: pd.DataFrame):
+    """(the groups table, escaped; the disadvantaged bars' data) of ``figures``
+    (school_group_figures of ``urn``), made once per key and choice; never changed afterwards."""
+    return _figures_shown(key, int(urn), int(year), str(measure), figures)
+
+
+@st.cache_resource(show_spinner=False, ttl=3600, max_entries=64)
+def _reconciled_shown(key: tuple, urn: int, _reconciled: pd.DataFrame) -> pd.DataFrame:
+    return render.escaped(_reconciled)
+
+
+def reconciled_shown(key: tuple, urn: int, reconciled: pd.DataFrame) -> pd.DataFrame:
+    """The reconciliation table, escaped, made once per key and school."""
+    return _reconciled_shown(key, int(urn), reconciled)
 
 
 GOVERNOR_HEADING = "Pupil groups from the council's pupil data"

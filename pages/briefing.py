@@ -9,10 +9,10 @@ made from the same slides, so they match the screen.
 
 import streamlit as st
 
-from dashboard import access, auth, briefing_screen, briefing_slides, data_access, render
+from dashboard import auth, briefing_screen, briefing_slides, data_access, render
 from dashboard.components import slides
 from dashboard.components.safe import md_escape, safe_filename
-from dashboard.data_access import briefing, provenance
+from dashboard.data_access import briefing
 
 identity = auth.require_identity("briefing")
 if not briefing.loaded(identity):
@@ -46,17 +46,8 @@ district = (
 )
 area_name = district or la_name
 
-named = briefing.named_intensive(identity, district) if access.may_name_schools(identity) else None
-deck = briefing_slides.build_slides(
-    area_name,
-    None if district is None else la_name,
-    briefing.glance(identity, district),
-    briefing.measures(identity, district),
-    briefing.categories(identity, district),
-    named,
-    lambda topic: provenance.provenance(identity, briefing_slides.TOPIC_KINDS[topic]),
-)
-total = len(deck)
+deck = briefing.deck(identity, district, la_name)  # built once per area and what the role sees
+total = len(deck.slides)
 raw = st.query_params.get("slide", "1")  # user input: a number within the deck, else slide 1
 number = int(raw) if raw.isdigit() and 1 <= int(raw) <= total else 1
 presenting = st.query_params.get("present") == "1"  # user input: only "1" means anything
@@ -92,23 +83,22 @@ with st.container(key="briefing_controls", horizontal=True, vertical_alignment="
             args=(True,),
         )  # fmt: skip (secondary: 7:1 on a projector)
 
-slide = deck[number - 1]
-briefing_screen.show(slide, number, total, presenting=presenting)
+slide = deck.slides[number - 1]
+briefing_screen.show(slide, number, total, presenting=presenting, key=deck.key)
 if presenting:
     st.stop()
 
 with st.expander("The figures on this slide and the speaker notes"):
     if slide.chart_data is not None:
         render.safe_table(slide.chart_data, hide_index=True)
-    st.markdown(md_escape(slide.speaker_notes()).replace("\n", "  \n"))
+    st.markdown(md_escape(deck.notes[number - 1]).replace("\n", "  \n"))
 
 with st.expander("Take this briefing to a room (no network needed)"):
-    pack = briefing_slides.to_deck(deck)
-    deck_source = briefing_slides.deck_provenance(deck)
-    stem = safe_filename(f"briefing {area_name}", "")
+    deck_source = briefing_slides.deck_provenance(list(deck.slides))
+    stem = safe_filename(f"briefing {area_name}", "")  # the files are made when asked for
     st.download_button(
         "Download the slides (PowerPoint .pptx)",
-        data=lambda: slides.briefing_pptx(pack),
+        data=lambda: slides.briefing_pptx(briefing_slides.to_deck(list(deck.slides))),
         file_name=f"{stem}.pptx",
         key="briefing_pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -118,7 +108,7 @@ with st.expander("Take this briefing to a room (no network needed)"):
     st.download_button(
         "Download the slides (PDF)",
         data=lambda: slides.briefing_pdf(
-            pack,
+            briefing_slides.to_deck(list(deck.slides)),
             title=f"Briefing: {area_name}",
             source=deck_source[0],
             data_date=deck_source[1],

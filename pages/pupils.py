@@ -3,7 +3,7 @@ added by group, and disadvantaged pupils against national figures. Managers and 
 
 import streamlit as st
 
-from dashboard import auth, pupil_progress, render
+from dashboard import auth, pupil_progress
 from dashboard.components import charts
 from dashboard.components.format import fmt_measure, fmt_pct, fmt_year
 from dashboard.components.measures import label
@@ -22,7 +22,8 @@ if schools.empty:
     )
     st.stop()
 
-names = dict(zip(schools["urn"].astype(int), schools["name"], strict=False))
+key = pupils.view_key(identity)  # what is made from the figures below is kept under it
+names = pupil_progress.school_names(key, schools)
 raw = st.query_params.get("urn")  # user input: only a listed school is used
 urns = list(names)
 urn = st.selectbox(
@@ -89,8 +90,9 @@ else:
             f"{fmt_pct(s['value_added_pct'])} beat their estimate."
         )
     )
+    chosen = (key, urn, year, measure, dis, sen, eal, sex)  # what decides the points
     charts.render_chart(
-        pupil_progress.progress_histogram(dist.points, measure),
+        pupil_progress.progress_histogram(dist.points, measure, memo_key=chosen),
         pupil_progress.histogram_table(dist.points),
         key="pupils_hist",
         title=f"{label(measure)}: pupils above and below their estimate",
@@ -100,15 +102,14 @@ else:
 figures = pupils.school_group_figures(identity, urn)
 st.header("Value added by pupil group")
 st.caption("Groups of 5 pupils or fewer are suppressed. " + pupil_progress.VALUE_ADDED_HELP)
-groups = pupil_progress.groups_table(figures, year, measure)
+groups, bars = pupil_progress.figures_shown(key, urn, year, measure, figures)
 if len(groups):
-    render.safe_table(groups, hide_index=True)
+    st.table(groups, hide_index=True)  # escaped once, in figures_shown
 else:
     st.info(
         "No figures for this year and measure (progress needs the national estimates of the year)."
     )
 
-bars = pupil_progress.disadvantaged_bars(figures, year, measure)
 if len(bars):
     st.header("Disadvantaged pupils against national")
     st.caption(pupil_progress.DISADVANTAGED_HELP)
@@ -118,6 +119,7 @@ if len(bars):
             title=label(measure),
             x_title=label(measure),
             kind="progress2" if measure == "ks4_progress8" else "progress",
+            memo_key=(key, urn, year, measure),
         ),
         bars,
         key="pupils_disadvantaged",
@@ -128,6 +130,6 @@ if len(bars):
 with st.expander("Do these pupils reproduce the published figures?"):
     reconciled = pupils.school_reconciliation(identity, urn)
     if len(reconciled):
-        render.safe_table(reconciled, hide_index=True)
+        st.table(pupil_progress.reconciled_shown(key, urn, reconciled), hide_index=True)
     else:
         st.write("No published figure of this school can be compared with its pupils.")

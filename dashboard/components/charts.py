@@ -61,11 +61,29 @@ def _fingerprint(value: Any) -> Any:
     return (type(value).__name__, repr(value))
 
 
+def _unframed(value: Any) -> Any:
+    """``value`` with its frames replaced by a marker (their content is named by a memo_key)."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return "<frame>"
+    if isinstance(value, (list, tuple)):
+        return type(value)(_unframed(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _unframed(v) for k, v in value.items()}
+    return value
+
+
 def _memoised(builder):
     @functools.wraps(builder)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args, memo_key: Any = None, **kwargs):
+        # memo_key: a hashable that decides the content of every frame argument (e.g. the cache
+        # key of the figures they came from): the chart is then found without hashing the frames'
+        # cells; the other arguments (titles, kinds) are part of the key as usual.
         try:
-            key = (builder.__name__, _fingerprint(args), _fingerprint(kwargs))
+            if memo_key is not None:
+                key = (builder.__name__, "key", memo_key, _fingerprint(_unframed(args)),
+                       _fingerprint(_unframed(kwargs)))  # fmt: skip
+            else:
+                key = (builder.__name__, _fingerprint(args), _fingerprint(kwargs))
         except TypeError:  # a cell pandas cannot hash (lists, dicts): build as usual
             return builder(*args, **kwargs)
         if any(isinstance(a, alt.TopLevelMixin) and not _is_memoised(a) for a in args):
@@ -83,6 +101,9 @@ def _memoised(builder):
         return chart
 
     return wrapper
+
+
+memoised = _memoised  # for chart builders kept elsewhere (dashboard/pupil_progress.py)
 
 
 def _is_memoised(chart: alt.TopLevelMixin) -> bool:
@@ -612,10 +633,8 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
 
     with _memo_lock:
         kept = _specs.get(id(chart))
-    if kept is not None and kept[0] is chart:  # Streamlit edits the spec it is given: a copy
-        spec = kept[1]
-        return {**copy.deepcopy({k: v for k, v in spec.items() if k != "datasets"}),
-                "datasets": dict(spec["datasets"])}  # fmt: skip
+    if kept is not None and kept[0] is chart:
+        return handout(kept[1])
     datasets: dict[str, Any] = {}
     alt.data_transformers.register("to_arrow_dataset", vega_charts._to_arrow_dataset)
     with vega_charts._altair_globals_lock:
@@ -624,11 +643,36 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
             spec = chart.to_dict(validate=False)
     spec["datasets"] = {**(spec.get("datasets") or {}), **datasets}
     if _is_memoised(chart):
+        spec = kept_spec(spec)
         with _memo_lock:
             _specs[id(chart)] = (chart, spec)
-        return {**copy.deepcopy({k: v for k, v in spec.items() if k != "datasets"}),
-                "datasets": dict(spec["datasets"])}  # fmt: skip
+        return handout(spec)
     return spec
+
+
+def kept_spec(spec: dict) -> dict:
+    """``spec`` made ready to be kept and handed to Streamlit many times: the one change
+    ``st.vega_lite_chart`` makes inside a spec it is given (a null colour legend title becomes
+    " ", streamlit#9339) is made now, so each rerun can hand over a shallow copy (``handout``)
+    instead of a deep copy of the whole spec. Without that Streamlit function: a deep copy."""
+    from streamlit.elements import vega_charts
+
+    patch = getattr(vega_charts, "_patch_null_legend_titles", None)
+    if patch is None:
+        return {"_deep": True, **spec}
+    patch(spec)
+    return spec
+
+
+def handout(spec: dict) -> dict:
+    """A copy of a kept spec (``kept_spec``) that Streamlit may change: its top level and its
+    datasets (Streamlit moves the datasets out of the spec it is given)."""
+    if spec.get("_deep"):
+        return copy.deepcopy({k: v for k, v in spec.items() if k != "_deep"})
+    out = dict(spec)
+    if "datasets" in out:
+        out["datasets"] = dict(out["datasets"])
+    return out
 
 
 def render_chart(

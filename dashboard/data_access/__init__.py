@@ -17,7 +17,10 @@ briefing) and use the same guards from ``dashboard/data_access/core.py``; pages 
    server's sessions, handed out as a shallow copy, never unpickled per rerun) whose arguments are the build path
    (``db.current_build()``, resolved on every call so a new load is seen on the next rerun), the
    allowed URNs as a tuple (``_allowed_key``) and the filters. The cache is shared by all users,
-   so anything that changes the rows must be in the key. Never cache the public function.
+   so anything that changes the rows must be in the key. Never cache the public function. Never
+   pass a frame as a hashed argument (Streamlit would hash every cell on every call): read what
+   is needed (the store's entries) outside, put a digest of it in the key, and hand the frame
+   over as a parameter whose name starts with ``_`` (not hashed), as ``manager.schools`` does.
 5. After the cache: suppress for governor/briefing (``access.suppress``), and audit
    (``audit.record_view``, export) outside any cached function so every view is logged.
 """

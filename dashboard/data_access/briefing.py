@@ -7,11 +7,14 @@ schools (``named_intensive``) checks ``require_names`` first (SID_BRIEFING_NAMES
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from dashboard import access, db
+from dashboard import access, briefing_slides, db, settings
 from dashboard.access import BRIEFING, MANAGER, OFFICER, Identity
 from dashboard.data_access.core import allowed_key, cached, require, require_names
+from dashboard.data_access.provenance import provenance
 from warehouse.queries import briefing as briefing_q
 
 ROLES = (BRIEFING, MANAGER, OFFICER)
@@ -50,10 +53,19 @@ def _glance(build, allowed, district) -> pd.DataFrame:
 def glance(identity: Identity, district: str | None) -> pd.DataFrame:
     """Open schools, pupils and pupil-weighted % FSM by phase (district None: the county)."""
     require(identity, *ROLES)
-    df = _glance(db.current_build(), allowed_key(identity), district)
-    if access.needs_suppression(identity):
-        df = access.suppress(df, "pupils", ["pct_fsm"])
-    return df
+    return _glance_shown(db.current_build(), allowed_key(identity), district, _hidden_at(identity))
+
+
+def _hidden_at(identity: Identity) -> int | None:
+    """The group size at or under which this user's figures are hidden (None: nothing hidden);
+    part of the key of every cached result that is suppressed for some roles."""
+    return settings.suppression_threshold() if access.needs_suppression(identity) else None
+
+
+@cached
+def _glance_shown(build, allowed, district, threshold) -> pd.DataFrame:
+    df = _glance(build, allowed, district)
+    return df if threshold is None else access.suppress(df, "pupils", ["pct_fsm"], threshold)
 
 
 @cached
@@ -64,16 +76,23 @@ def _measures(build, allowed, district) -> pd.DataFrame:
 def measures(identity: Identity, district: str | None) -> pd.DataFrame:
     """Headline measures of the area per year (value, cohort, county_value, national_value)."""
     require(identity, *ROLES)
-    df = _measures(db.current_build(), allowed_key(identity), district)
-    if access.needs_suppression(identity):
-        df = access.suppress(
-            df,
-            "cohort",
-            ["value"],
-            group_col="pupil_group",
-            by=["time_period", "measure", "scope"],
-        )
-    return df
+    build, allowed = db.current_build(), allowed_key(identity)
+    return _measures_shown(build, allowed, district, _hidden_at(identity))
+
+
+@cached
+def _measures_shown(build, allowed, district, threshold) -> pd.DataFrame:
+    df = _measures(build, allowed, district)
+    if threshold is None:
+        return df
+    return access.suppress(
+        df,
+        "cohort",
+        ["value"],
+        threshold,
+        group_col="pupil_group",
+        by=["time_period", "measure", "scope"],
+    )
 
 
 @cached
@@ -106,8 +125,66 @@ def _district_averages(build, allowed) -> pd.DataFrame:
 
 def district_averages(identity: Identity) -> pd.DataFrame:
     """Each district's average per year for the headline measures (suppressed for briefing)."""
+    return district_comparison(identity).averages
+
+
+@dataclass(frozen=True)
+class DistrictAverages:
+    key: tuple  # everything the averages depend on (hashable): key what is drawn from them
+    averages: pd.DataFrame  # district, time_period, measure, value, cohort, ... (suppressed)
+    measures: tuple[str, ...]  # the measures with at least one average, in the query's order
+
+
+def district_comparison(identity: Identity) -> DistrictAverages:
+    """Each district's average per year for the headline measures (suppressed for briefing), and
+    the measures that have any, computed once per build, schools and suppression."""
     require(identity, *ROLES)
-    df = _district_averages(db.current_build(), allowed_key(identity))
-    if access.needs_suppression(identity):
-        df = access.suppress(df, "cohort", ["value"])
-    return df
+    return _district_comparison(db.current_build(), allowed_key(identity), _hidden_at(identity))
+
+
+@cached
+def _district_comparison(build, allowed, threshold) -> DistrictAverages:
+    df = _district_averages(build, allowed)
+    if threshold is not None:
+        df = access.suppress(df, "cohort", ["value"], threshold)
+    has_value = df.groupby("measure", sort=False)["value"].count()
+    measures = tuple(str(m) for m in pd.unique(df["measure"]) if has_value.get(m, 0) > 0)
+    return DistrictAverages((build, allowed, threshold), df, measures)
+
+
+# --- the deck -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deck:
+    """The briefing deck of an area (dashboard/briefing_slides.py), with ``key``: everything it
+    depends on (hashable), for the screen to key what it draws from a slide."""
+
+    key: tuple
+    slides: tuple[briefing_slides.BriefingSlide, ...]
+    notes: tuple[str, ...]  # each slide's speaker notes
+
+
+def deck(identity: Identity, district: str | None, la_name: str) -> Deck:
+    """The deck for ``district`` (None: the county ``la_name``), built once per build, schools,
+    area and what the role may see (suppression, school names) and shared by everyone who may see
+    the same: its inputs are the functions above, which depend on the user only through those."""
+    require(identity, *ROLES)
+    key = (db.current_build(), allowed_key(identity), district, la_name, _hidden_at(identity),
+           access.may_name_schools(identity), access.can_see_intelligence(identity))  # fmt: skip
+    return _deck(*key, _identity=identity)
+
+
+@cached
+def _deck(build, allowed, district, la_name, hidden_at, names, intel, _identity) -> Deck:
+    slides = briefing_slides.build_slides(
+        district or la_name,
+        None if district is None else la_name,
+        glance(_identity, district),
+        measures(_identity, district),
+        categories(_identity, district),
+        named_intensive(_identity, district) if names else None,
+        lambda topic: provenance(_identity, briefing_slides.TOPIC_KINDS[topic]),
+    )
+    key = (build, allowed, district, la_name, hidden_at, names, intel)
+    return Deck(key, tuple(slides), tuple(s.speaker_notes() for s in slides))

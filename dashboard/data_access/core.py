@@ -23,21 +23,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _fresh(value: Any) -> Any:
     """A copy the caller may change without touching the cached value. Frames and series are
-    copy copies only what it changes. Containers, and dataclass instances (a profile of frames),
-    are copied one level down."""
+    copied shallowly: under pandas' copy-on-write that costs no data copy, and a change to the
+    copy copies only what it changes. Containers (and dataclasses' fields) are copied one level
+    down."""
     if isinstance(value, (pd.DataFrame, pd.Series)):
         return value.copy(deep=False)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {
-            f.name: _fresh(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
-        }
-        return dataclasses.replace(value, **changes)
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
-        return tuple(_fresh(v) for v in value)
+        items = tuple(_fresh(v) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     if isinstance(value, list):
         return [_fresh(v) for v in value]
     if isinstance(value, dict):
         return {k: _fresh(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.init}
+        changed = {k: c for k, v in fields.items() if (c := _fresh(v)) is not v}
+        return dataclasses.replace(value, **changed) if changed else value
     return value
 
 

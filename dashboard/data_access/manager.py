@@ -8,6 +8,7 @@ confidential ones included; nothing here is offered to governor or briefing role
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -186,14 +187,21 @@ def context(identity: Identity) -> Context | None:
 
 def filter_options(identity: Identity, ctx: Context) -> dict[str, list]:
     """Values each filter accepts (also the only values accepted from the URL)."""
-    df, _ = _schools(db.current_build(), allowed_key(identity), ctx.la_code, ctx.latest, "all")
+    _guard(identity)
+    return _filter_options(db.current_build(), allowed_key(identity), ctx.la_code, ctx.latest)
+
+
+@cached
+def _filter_options(build, allowed, la_code, latest) -> dict[str, list]:
+    df, _ = _schools(build, allowed, la_code, latest, "all")
+    ctx_rows, _ = _context(build)
     return {
         "district": sorted(df["district"].dropna().unique()),
         "phase": sorted(df["phase"].dropna().unique()),
         "school_type": [t for t in TYPE_GROUPS if t in set(df["type_group"])],
         "category": ["intensive", "targeted", "universal", "not categorised"],
         "group": list(PUPIL_GROUPS),
-        "year": [int(y) for y in ctx.years["time_period"]],
+        "year": [int(y) for y in ctx_rows["time_period"]],
     }
 
 
@@ -219,23 +227,47 @@ def _app_notes(urns: list[int] | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*cols, "closed_by"])
 
 
+@dataclass(frozen=True)
+class AppEntries:
+    """The operational store's entries the support category counts (decision 12) for one user,
+    read once, with ``digest``: a hash of their content, which stands for them in cache keys (a
+    frame as a cache argument would be hashed cell by cell on every call)."""
+
+    frame: pd.DataFrame
+    digest: str
+
+
+def app_entries(identity: Identity) -> AppEntries:
+    """The store's entries for the user's schools (none for roles without intelligence), read
+    now: a new note counts on the next rerun."""
+    _guard(identity)
+    allowed = allowed_key(identity)
+    if access.can_see_intelligence(identity):
+        frame = _app_notes(None if allowed is None else list(allowed))
+    else:
+        frame = _app_notes([])
+    text = frame.to_json(orient="split", date_format="iso", default_handler=str)
+    return AppEntries(frame, hashlib.sha256(text.encode()).hexdigest())
+
+
 def schools(
-    identity: Identity, ctx: Context, time_period: int, pupil_group: str = "all"
+    identity: Identity,
+    ctx: Context,
+    time_period: int,
+    pupil_group: str = "all",
+    entries: AppEntries | None = None,
 ) -> pd.DataFrame:
     """Every school of the county in a year with the category shown in the app (decision 12: app
-    entries count in the latest year), full reasons and, for managers, workbook intelligence."""
+    entries count in the latest year), full reasons and, for managers, workbook intelligence.
+    ``entries``: the store's entries already read in this rerun (read now when not given)."""
     _guard(identity)
-    intel_ok = access.can_see_intelligence(identity)
-    allowed = allowed_key(identity)
-    # The store's notes are read on every call (a new note counts on the next rerun) and are part
-    # of the cache key below, so the combination is redone only when they, the build, the user's
-    # schools, the filters or the day change.
-    app = _app_notes(None if allowed is None else list(allowed)) if intel_ok else _app_notes([])
-    out = _combined(
-        db.current_build(), allowed, ctx.la_code, int(time_period), pupil_group, intel_ok, app,
-        date.today(),
+    # The store's entries are part of the cache key (by their digest), so the combination is
+    # redone only when they, the build, the user's schools, the filters or the day change.
+    entries = entries if entries is not None else app_entries(identity)
+    return _combined(
+        db.current_build(), allowed_key(identity), ctx.la_code, int(time_period), pupil_group,
+        access.can_see_intelligence(identity), entries.digest, date.today(), entries.frame,
     )  # fmt: skip
-    return priority.with_model_columns(out)
 
 
 @cached
@@ -246,8 +278,9 @@ def _combined(
     time_period: int,
     pupil_group: str,
     intel_ok: bool,
-    app: pd.DataFrame,
+    entries_digest: str,
     today: date,
+    _app: pd.DataFrame,
 ) -> pd.DataFrame:
     """``schools`` for one key: the warehouse's rows combined with the store's entries (cached:
     combining is pandas work that would otherwise be redone several times on every rerun)."""
@@ -257,7 +290,7 @@ def _combined(
     if not intel_ok:
         reasons = reasons[~reasons["confidential"].astype(bool)]
     workbook = _workbook(build, allowed, la_code, None) if intel_ok else None
-    app = app[app["urn"].isin(df["urn"])] if intel_ok else app.iloc[0:0]
+    app = _app[_app["urn"].isin(df["urn"])] if intel_ok else _app.iloc[0:0]
     latest = time_period == ctx.latest
     out, _ = support.combine(
         df,
@@ -280,7 +313,7 @@ def _combined(
     if intel_ok:
         out = out.merge(_intel_summary(workbook, app, ctx.as_at(time_period), today), on="urn",
                         how="left")  # fmt: skip
-    return out
+    return priority.with_model_columns(out)
 
 
 def support_action_keys() -> tuple[str, ...]:
@@ -321,69 +354,7 @@ def _intel_summary(
     return out[["open_intelligence", "last_visit"]].reset_index()
 
 
-# --- overview ---------------------------------------------------------------------------------
-
-
-def overview_counts(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
-    """Schools by district, phase and support category: this year, the previous year and the change."""
-    year = int(f["year"])
-    keys = ["district", "phase", "category"]
-
-    def named(df: pd.DataFrame) -> pd.DataFrame:  # every open school counted, district or not
-        return df.assign(
-            district=df["district"].fillna(NO_DISTRICT), phase=df["phase"].fillna("Unknown")
-        )
-
-    now = named(_filter(schools(identity, ctx, year), {**f, "category": f.get("category")}))
-    cur = now.groupby(keys).size().rename("schools")
-    prev_year = ctx.previous(year)
-    if prev_year is not None:
-        before = named(_filter(schools(identity, ctx, prev_year), f))
-        prev = before.groupby(keys).size().rename("last_year")
-    else:
-        prev = pd.Series(dtype="int64", name="last_year")
-    out = pd.concat([cur, prev], axis=1).fillna(0).astype(int).reset_index()
-    out.columns = ["district", "phase", "category", "schools", "last_year"]
-    out["change"] = out["schools"] - out["last_year"]
-    return out.sort_values(["district", "phase", "category"]).reset_index(drop=True)
-
-
-@cached
-def _bands(build, allowed, la_code, time_period) -> pd.DataFrame:
-    return db.run(build, q.bands, allowed=allowed, la_code=la_code, time_period=time_period)
-
-
-def band_counts(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
-    """Schools per band under each heading for the filtered schools: this year, the previous
-    published year and the change (bands are the model's; the filters are the page's)."""
-    _guard(identity)
-    build = db.current_build()
-
-    def count(year: int, name: str) -> pd.Series:
-        urns = _filter(schools(identity, ctx, year), f)["urn"]
-        b = _bands(build, allowed_key(identity), ctx.la_code, year)
-        return b[b["urn"].isin(urns)].groupby(["heading", "band", "band_label"]).size().rename(name)
-
-    year = int(f["year"])
-    prev_year = ctx.previous(year)
-    cur = count(year, "schools")
-    prev = (
-        count(prev_year, "last_year")
-        if prev_year is not None
-        else cur.iloc[0:0].rename("last_year")
-    )
-    out = pd.concat([cur, prev], axis=1).fillna(0).astype(int).reset_index()
-    out = out[out["heading"].isin(cur.index.get_level_values("heading"))]  # headings of this year
-    out["change"] = out["schools"] - out["last_year"]
-    return out.sort_values(["heading", "band"]).reset_index(drop=True)
-
-
-def achievement_distribution(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
-    """Achievement scores of the filtered schools (with method, so 'attainment only' is labelled)."""
-    df = _filter(schools(identity, ctx, int(f["year"])), f)
-    cols = ["urn", "name", "district", "phase", "key_stage", "achievement_score", "method",
-            "method_note", "national_percentile", "rank_among_loaded", "n_loaded", "band_basis"]  # fmt: skip
-    return df[df["achievement_score"].notna()][cols].reset_index(drop=True)
+# --- county against national (overview and drill-down; the overview's other figures: overview.py)
 
 
 def county_vs_national(identity: Identity, ctx: Context, measures: list[str], pupil_group: str,
@@ -392,21 +363,6 @@ def county_vs_national(identity: Identity, ctx: Context, measures: list[str], pu
     _guard(identity)
     group = "all" if pupil_group == "send" else pupil_group
     return _area_series(db.current_build(), ctx.la_code, tuple(measures), group, phase_scope)
-
-
-def district_map_data(identity: Identity, ctx: Context, f: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:  # fmt: skip
-    """(district boundaries, % of schools targeted or intensive per district, school points)."""
-    df = _filter(schools(identity, ctx, int(f["year"])), {**f, "district": None})
-    shares = (
-        df.assign(needs=df["category"].isin(["targeted", "intensive"]))
-        .groupby("district")
-        .agg(schools=("urn", "size"), needs_support=("needs", "sum"))
-        .reset_index()
-    )
-    shares["value"] = 100 * shares["needs_support"] / shares["schools"]
-    points = df[df["category"].isin(["universal", "targeted", "intensive"])]
-    points = points[["urn", "name", "district", "category", "latitude", "longitude"]]
-    return _boundaries(db.current_build(), ctx.la_code), shares, points.reset_index(drop=True)
 
 
 # --- priority list ----------------------------------------------------------------------------

@@ -10,6 +10,8 @@ ConflictError (dashboard.store.records) means someone else saved first.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 
 import pandas as pd
@@ -130,14 +132,12 @@ def _workbook_notices(build: str, allowed, la_code: int) -> pd.DataFrame:
     return db.run(build, manager_q.workbook_notices, allowed=allowed, la_code=la_code)
 
 
-def _app_notices(identity: Identity, today: date) -> pd.DataFrame:
-    allowed = None if identity.allowed_urns is None else sorted(identity.allowed_urns)
-    rows = [n for n in notes.notes_for(allowed) if n["kind"] in (notices.NOTICE, notices.DFE)]
+def _app_notices(rows: list[dict], schools: pd.DataFrame, today: date) -> pd.DataFrame:
+    rows = [n for n in rows if n["kind"] in (notices.NOTICE, notices.DFE)]
     # Stage, review and days overdue from the store's own dicts: a frame would turn a key one entry
     # lacks (a notice entered before the workflow has no review_due) into NaN.
     rows = [{**r, "stage": notices.stage(r, today), "review_due": notices.review_due(r),
              "days_overdue": notices.days_overdue(r, today)} for r in rows]  # fmt: skip
-    schools = data_access.list_schools(identity)[["urn", "name", "district"]]
     df = pd.DataFrame(rows, columns=sorted({*NOTICE_COLUMNS, *(k for r in rows for k in r)}))
     df = df[df["urn"].isin(schools["urn"])] if len(df) else df
     if df.empty:
@@ -181,12 +181,25 @@ def county_notices(identity: Identity, today: date | None = None) -> pd.DataFram
 
     require_intelligence(identity)
     today = today or date.today()
-    app = _app_notices(identity, today)
+    allowed = None if identity.allowed_urns is None else sorted(identity.allowed_urns)
+    rows = notes.notes_for(allowed)  # read fresh; their digest keys the cache below
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode()).hexdigest()
     ctx = manager.context(identity)
-    wb = pd.DataFrame(columns=app.columns)
+    closed = None
     if ctx is not None:
         closed = tuple(ctx.settings.get("closed_notice_statuses", WORKBOOK_CLOSED))
-        raw = _workbook_notices(db.current_build(), allowed_key(identity), ctx.la_code)
+    la_code = None if ctx is None else ctx.la_code
+    schools = data_access.list_schools(identity)[["urn", "name", "district"]]
+    return _county_notices(db.current_build(), allowed_key(identity), la_code, closed, today,
+                           digest, _rows=rows, _schools=schools)  # fmt: skip
+
+
+@cached
+def _county_notices(build, allowed, la_code, closed, today, digest, _rows, _schools):
+    app = _app_notices(_rows, _schools, today)
+    wb = pd.DataFrame(columns=app.columns)
+    if la_code is not None:
+        raw = _workbook_notices(build, allowed, la_code)
         wb = workbook_rows(raw, today, closed) if len(raw) else wb
     cols = [*NOTICE_COLUMNS, "source", "detail"]
     parts = [p.reindex(columns=cols) for p in (app, wb) if len(p)]

@@ -33,7 +33,12 @@ def provenance(identity: Identity, kinds: Iterable[str] | None = None) -> _prov.
     wanted = set(kinds) if kinds is not None else set(_prov.PUBLISHED)
     if not access.can_see_intelligence(identity):
         wanted -= set(_prov.CONFIDENTIAL)
-    return _prov.build(_files(db.current_build()), wanted)
+    return _provenance(db.current_build(), tuple(sorted(wanted)))
+
+
+@cached
+def _provenance(build, kinds: tuple[str, ...]) -> _prov.Provenance:
+    return _prov.build(_files(build), kinds)
 
 
 @cached

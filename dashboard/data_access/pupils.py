@@ -56,6 +56,13 @@ class Distribution:
     summary: dict  # pupils, mean, value_added_pct, status_code (SUPP (small group) or None)
 
 
+def view_key(identity: Identity) -> tuple:
+    """What a manager's view of the pupils depends on besides its choices (hashable): the build,
+    the user's schools and the suppression threshold; the page keys what it makes by it."""
+    require(identity, *PUPIL_ROLES)
+    return (db.current_build(), allowed_key(identity), settings.suppression_threshold())
+
+
 @cached
 def _loaded(build: str) -> bool:
     return db.run(build, q.loaded)
@@ -111,7 +118,7 @@ def school_distribution(
     of 5 pupils or fewer (SID_SUPPRESSION_THRESHOLD) is suppressed: no points, no figures."""
     require(identity, *PUPIL_ROLES)
     urn = int(urn)
-    rows = _distribution(
+    out = _distribution_shown(
         db.current_build(),
         allowed_key(identity),
         urn,
@@ -121,7 +128,16 @@ def school_distribution(
         sen,
         eal,
         sex,
+        settings.suppression_threshold(),
     )
+    audit.record_view(identity.username, identity.role, urn, "pupil progress")
+    return out
+
+
+@cached
+def _distribution_shown(build, allowed, urn, time_period, measure, disadvantaged, sen, eal, sex,
+                        threshold) -> Distribution:  # fmt: skip
+    rows = _distribution(build, allowed, urn, time_period, measure, disadvantaged, sen, eal, sex)
     measured = rows[rows["progress"].notna()]
     n = len(measured)
     summary = pd.DataFrame(
@@ -133,12 +149,11 @@ def school_distribution(
             }
         ]
     )
-    summary = access.suppress(summary, "pupils", ["mean", "value_added_pct"])
+    summary = access.suppress(summary, "pupils", ["mean", "value_added_pct"], threshold)
     hidden = summary["status_code"].iloc[0] == SUPPRESSED
     points = measured[["progress", "exceeds_estimate"]].reset_index(drop=True)
     if hidden or n == 0:
         points = points.iloc[0:0]
-    audit.record_view(identity.username, identity.role, urn, "pupil progress")
     return Distribution(points, summary.iloc[0].to_dict())
 
 
@@ -196,5 +211,11 @@ def _reconciliation(build: str, allowed, urn: int) -> pd.DataFrame:
 def school_reconciliation(identity: Identity, urn: int) -> pd.DataFrame:
     """Whether the school's pupil figures reproduce its published ones (all pupils; managers)."""
     require(identity, *PUPIL_ROLES)
-    rows = _reconciliation(db.current_build(), allowed_key(identity), int(urn))
-    return access.suppress(rows, "pupils", ["pupil_value"], code_col="pupil_status")
+    build, threshold = db.current_build(), settings.suppression_threshold()
+    return _reconciliation_shown(build, allowed_key(identity), int(urn), threshold)
+
+
+@cached
+def _reconciliation_shown(build: str, allowed, urn: int, threshold: int) -> pd.DataFrame:
+    rows = _reconciliation(build, allowed, urn)
+    return access.suppress(rows, "pupils", ["pupil_value"], threshold, code_col="pupil_status")

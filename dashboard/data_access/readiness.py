@@ -38,6 +38,14 @@ def loaded(identity: Identity) -> bool:
     return all(db.has_table(build, t) for t in TABLES)
 
 
+def view_key(identity: Identity) -> tuple:
+    """What every view of this area depends on for this user (hashable): the build, the user's
+    schools and whether the role reads the council's intelligence. The screen keys what it makes
+    from these frames by it (dashboard/readiness_screen.py)."""
+    require(identity, *ROLES)
+    return (db.current_build(), allowed_key(identity), access.can_see_intelligence(identity))
+
+
 @cached
 def _triggers(build) -> pd.DataFrame:
     return db.run(build, readiness_q.triggers)

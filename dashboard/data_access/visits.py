@@ -10,21 +10,24 @@ Who may do what (tested in tests/pages/test_visit_plan.py):
   their OWN visits only; anything else is a PermissionError.
 
 Warehouse parts (school names, categories, reasons) come from dashboard.data_access.manager (the
-priority list and ``schools``); the plan itself is read fresh from the store on every call, never
-cached, so two sessions see each other's entries on their next rerun.
+priority list and ``schools``); the plan itself is read fresh from the store on every call, so two
+sessions see each other's entries on their next rerun (the candidates list made from it is cached
+under a digest of what was read, never instead of reading it).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 
 import pandas as pd
 
-from dashboard import access, terms
+from dashboard import access, db, priority, terms
 from dashboard.access import MANAGER, OFFICER, Identity
 from dashboard.components.palette import CATEGORIES
 from dashboard.data_access import manager
-from dashboard.data_access.core import require, require_intelligence
+from dashboard.data_access.core import allowed_key, cached, require, require_intelligence
 from dashboard.store import notes, users
 from dashboard.store import visits as store
 
@@ -94,9 +97,22 @@ def candidates(identity: Identity, ctx: manager.Context, term: str) -> pd.DataFr
     phase, category (word and symbol), reasons (joined), purpose (what a visit would be for) and
     who already plans to visit it in ``term``."""
     _guard(identity)
-    ranked = manager.priority_list(identity, ctx, {"year": ctx.latest})
+    entries = manager.app_entries(identity)  # both read fresh; their digests key the cache
+    planned = store.visits(term, urns=identity.allowed_list())
+    digest = hashlib.sha256(json.dumps(planned, sort_keys=True, default=str).encode()).hexdigest()
+    return _candidates(db.current_build(), allowed_key(identity), ctx.la_code, ctx.latest,
+                       entries.digest, date.today(), digest, _entries=entries.frame,
+                       _planned=planned)  # fmt: skip
+
+
+@cached
+def _candidates(build, allowed, la_code, latest, entries_digest, today, planned_digest, _entries,
+                _planned) -> pd.DataFrame:  # fmt: skip
+    schools = manager._combined(build, allowed, la_code, latest, "all", True, entries_digest,
+                                today, _entries)  # fmt: skip
+    ranked = priority.order(schools)
     planned: dict[int, list[str]] = {}
-    for v in store.visits(term, urns=identity.allowed_list()):
+    for v in _planned:
         if v["status"] != "cancelled":
             planned.setdefault(int(v["urn"]), []).append(
                 f"{v['officer']} ({v['status']}, by {v['planned_by']})"

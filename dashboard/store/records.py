@@ -21,11 +21,14 @@ stores JSON objects. Read them through dashboard.data_access, which checks the r
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from dashboard.store.db import IntegrityError, Location, connect, one_of, transaction
+from dashboard.store.db import IntegrityError, Location, connect, location, one_of, transaction
 
 KINDS = (
     "visit",
@@ -112,6 +115,7 @@ def create(
 ) -> Record:
     """Write version 1 of a new record; its id is the next free one."""
     text = _check(kind, body, by)
+    _forget_reads()
     with connect(path) as con, transaction(con):
         record_id = con.execute("SELECT coalesce(max(record_id), 0) + 1 FROM records").fetchone()[0]
         con.execute(
@@ -125,6 +129,7 @@ def create(
 def _next_version(
     record_id: int, base_version: int, body: dict | None, by: str, withdrawn: bool, path
 ) -> Record:
+    _forget_reads()
     with connect(path) as con, transaction(con):
         current = _latest(con, record_id)
         if current is None:
@@ -190,7 +195,13 @@ def current(
     include_withdrawn: bool = False,
     path: Location | None = None,
 ) -> list[Record]:
-    """The latest version of every record of these kinds (for these schools; None: all schools)."""
+    """The latest version of every record of these kinds (for these schools; None: all schools).
+    Inside ``read_once_per_run`` the same question is asked of the store once."""
+    memo = getattr(_RUN, "rows", None)
+    key = (tuple(str(k) for k in kinds), None if urns is None else tuple(int(u) for u in urns),
+           include_withdrawn, str(location(path)))  # fmt: skip
+    if memo is not None and key in memo:
+        return [_record(r) for r in memo[key]]
     with connect(path) as con:
         kind_in, kinds_value = one_of(con, "r.kind", [str(k) for k in kinds])
         sql = (
@@ -205,4 +216,27 @@ def current(
         if not include_withdrawn:
             sql += " AND r.withdrawn = 0"
         rows = con.execute(sql + " ORDER BY r.record_id", params).fetchall()
+    if memo is not None and memo is getattr(_RUN, "rows", None):  # no write since it began
+        memo[key] = rows
     return [_record(r) for r in rows]
+
+
+_RUN = threading.local()  # .rows: what ``current`` read in this thread's script run, by question
+
+
+@contextmanager
+def read_once_per_run() -> Iterator[None]:
+    """While a page's script run runs (dashboard/app.py), ``current`` reads each question from
+    the store once (a page asked the same one up to six times a rerun, each a new connection);
+    any write through this module in the run forgets what was read, so the run reads its own
+    writes. Records are rebuilt from the rows each time: no caller shares another's objects."""
+    _RUN.rows = {}
+    try:
+        yield
+    finally:
+        _RUN.rows = None
+
+
+def _forget_reads() -> None:
+    if getattr(_RUN, "rows", None) is not None:
+        _RUN.rows = {}

@@ -140,7 +140,19 @@ def create_user(
         )
 
 
-def _user(row, urns) -> User:
+def get_user(username: str, path: Path | None = None) -> User | None:
+    with connect(path) as con:
+        row = con.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
+        if row is None:
+            return None
+        urns = frozenset(
+            r[0]
+            for r in con.execute("SELECT urn FROM user_schools WHERE username = ?", (username,))
+        )
+    return _user(row, urns)
+
+
+def _user(row, urns: frozenset[int]) -> User:
     return User(
         row["username"],
         row["display_name"],
@@ -154,26 +166,14 @@ def _user(row, urns) -> User:
     )
 
 
-def get_user(username: str, path: Path | None = None) -> User | None:
-    with connect(path) as con:
-        row = con.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
-        if row is None:
-            return None
-        urns = [
-            r[0]
-            for r in con.execute("SELECT urn FROM user_schools WHERE username = ?", (username,))
-        ]
-    return _user(row, urns)
-
-
 def list_users(path: Path | None = None) -> list[User]:
-    """Every user, by username: two queries on one connection (not one connection per user)."""
+    """Every user, by username, read on one connection (pages list them on every rerun)."""
     with connect(path) as con:
         rows = con.execute("SELECT * FROM users ORDER BY username").fetchall()
-        schools: dict[str, list[int]] = {}
-        for username, urn in con.execute("SELECT username, urn FROM user_schools").fetchall():
-            schools.setdefault(username, []).append(urn)
-    return [_user(row, schools.get(row["username"], ())) for row in rows]
+        schools: dict[str, set[int]] = {}
+        for r in con.execute("SELECT username, urn FROM user_schools"):
+            schools.setdefault(r[0], set()).add(r[1])
+    return [_user(row, frozenset(schools.get(row["username"], ()))) for row in rows]
 
 
 def verify_password(username: str, password: str, path: Path | None = None) -> User | None:

@@ -440,12 +440,12 @@ def test_overview_counts_schools_in_each_band_as_the_model_bands_them(county):
     """Every school with a band under a heading is counted once under that heading, this year and
     last, and the change is the difference (checked against school_bands in the build)."""
     from dashboard.access import identity_for
-    from dashboard.data_access import manager
+    from dashboard.data_access import manager, overview
     from warehouse.connection import open_read_only, resolve_build
 
     manager_id = identity_for("manager", "M", "manager", [])
     ctx = manager.context(manager_id)
-    counts = manager.band_counts(manager_id, ctx, {"year": ctx.latest})
+    counts = overview.overview(manager_id, ctx, {"year": ctx.latest}).bands
     con = open_read_only(resolve_build(county["warehouse"]))
     try:
         want = dict(

@@ -181,3 +181,31 @@ def test_a_backup_is_a_consistent_copy_and_never_overwrites(store, tmp_path):
     assert backup.backup(dest, store) == 6
     assert records.get(1, path=dest).body == {"text": "edited"}
     assert backup.main([str(dest), "--store", str(store)]) == 1  # exists: refused
+
+
+def test_a_script_run_reads_each_question_once_and_reads_back_its_own_writes(store):
+    """Inside read_once_per_run (every page run, dashboard/app.py) the same question is answered
+    from what the run already read, so another writer's entry appears on the next run; a write
+    made in the run itself is read back at once."""
+    import threading
+
+    records.create("note", 100, {"text": "before"}, "alice", path=store)
+    with records.read_once_per_run():
+        assert [r.body["text"] for r in records.current(["note"], path=store)] == ["before"]
+        other = threading.Thread(
+            target=records.create, args=("note", 100, {"text": "other"}, "bob"),
+            kwargs={"path": store},
+        )  # fmt: skip
+        other.start()
+        other.join()  # another session's write, outside this run's thread
+        assert [r.body["text"] for r in records.current(["note"], path=store)] == ["before"]
+        mine = records.create("note", 100, {"text": "mine"}, "alice", path=store)
+        assert [r.body["text"] for r in records.current(["note"], path=store)] == [
+            "before", "other", "mine"
+        ]  # fmt: skip
+        records.withdraw(mine.record_id, 1, "alice", "wrong school", path=store)
+        assert len(records.current(["note"], path=store)) == 2
+        first = records.current(["note"], path=store)
+        first[0].body["text"] = "changed by a caller"  # callers never share the run's objects
+        assert records.current(["note"], path=store)[0].body["text"] == "before"
+    assert len(records.current(["note"], path=store)) == 2  # outside a run: read every time

@@ -1,0 +1,165 @@
+"""The county overview's figures (managers and officers): schools by support category, bands,
+achievement scores and the district map, for the filtered schools of a year against the year before.
+
+Computed once per view and shared by everyone who asks for the same one: the cache key is the build,
+the user's allowed schools, the filters, whether the role sees intelligence, a digest of the store's
+entries that count toward the category (decision 12: a new note counts on the next rerun) and the
+day. The page reads the store once per rerun (``manager.app_entries``) and everything else is a
+cache hit; ``Overview.key`` is that key, for the charts drawn from the figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from dashboard import access, db
+from dashboard.access import Identity
+from dashboard.data_access import manager
+from dashboard.data_access.core import allowed_key, cached
+from warehouse.queries import manager as q
+
+FILTER_KEYS = ("year", "district", "phase", "school_type", "category")  # what the figures use
+NEEDS_SUPPORT = ("targeted", "intensive")
+DISTRIBUTION_COLUMNS = ["urn", "name", "district", "phase", "key_stage", "achievement_score",
+                        "method", "method_note", "national_percentile", "rank_among_loaded",
+                        "n_loaded", "band_basis"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Overview:
+    key: tuple  # everything the figures depend on (hashable): key charts and tables by it
+    map_key: tuple  # what the map's figures depend on (the district filter is not in it)
+    counts: pd.DataFrame  # district, phase, category, schools, last_year, change
+    bands: pd.DataFrame  # heading, band, band_label, schools, last_year, change
+    distribution: pd.DataFrame  # achievement scores of the filtered schools
+    boundaries: pd.DataFrame  # district boundaries of the county
+    shares: pd.DataFrame  # district, schools, needs_support, value (% targeted or intensive)
+    points: pd.DataFrame  # urn, name, district, category, latitude, longitude
+
+
+def overview(identity: Identity, ctx: manager.Context, f: dict) -> Overview:
+    """Every figure of the county overview for the filters ``f`` (year, district, phase,
+    school_type, category; the pupil group does not change them)."""
+    manager._guard(identity)
+    entries = manager.app_entries(identity)
+    filters = tuple((k, f.get(k)) for k in FILTER_KEYS)  # plain values (str, int or None)
+    key = (db.current_build(), allowed_key(identity), ctx.la_code, filters,
+           access.can_see_intelligence(identity), entries.digest, date.today())  # fmt: skip
+    return _overview(*key, _app=entries.frame)
+
+
+@cached
+def _overview(
+    build: str,
+    allowed: tuple[int, ...] | None,
+    la_code: int,
+    filters: tuple,
+    intel_ok: bool,
+    entries_digest: str,
+    today: date,
+    _app: pd.DataFrame,
+) -> Overview:
+    key = (build, allowed, la_code, filters, intel_ok, entries_digest, today)
+    f = dict(filters)
+    f["year"] = year = int(f["year"])
+    ctx_rows, rules = manager._context(build)
+    prev_year = manager.Context(la_code, "", ctx_rows, rules).previous(year)
+
+    def schools(time_period: int) -> pd.DataFrame:
+        return manager._combined(build, allowed, la_code, time_period, "all", intel_ok,
+                                 entries_digest, today, _app)  # fmt: skip
+
+    now = schools(year)
+    before = schools(prev_year) if prev_year is not None else None
+    bands = {y: _bands(build, allowed, la_code, y) for y in (year, prev_year) if y is not None}
+    shares, points = map_figures(now, f)
+    map_filters = tuple((k, None if k == "district" else v) for k, v in filters)
+    return Overview(
+        key=key,
+        map_key=(build, allowed, la_code, map_filters, intel_ok, entries_digest, today),
+        counts=category_counts(now, before, f),
+        bands=band_counts(now, before, bands.get(year), bands.get(prev_year), f),
+        distribution=achievement_distribution(now, f),
+        boundaries=manager._boundaries(build, la_code),
+        shares=shares,
+        points=points,
+    )
+
+
+@cached
+def _bands(build, allowed, la_code, time_period) -> pd.DataFrame:
+    return db.run(build, q.bands, allowed=allowed, la_code=la_code, time_period=time_period)
+
+
+# --- the figures, from the schools of the year and of the year before -------------------------
+
+
+def category_counts(now: pd.DataFrame, before: pd.DataFrame | None, f: dict) -> pd.DataFrame:
+    """Schools by district, phase and support category: this year, the previous year and the change."""
+    keys = ["district", "phase", "category"]
+
+    def named(df: pd.DataFrame) -> pd.DataFrame:  # every open school counted, district or not
+        return df.assign(
+            district=df["district"].fillna(manager.NO_DISTRICT),
+            phase=df["phase"].fillna("Unknown"),
+        )
+
+    cur = named(manager._filter(now, f)).groupby(keys).size().rename("schools")
+    if before is not None:
+        prev = named(manager._filter(before, f)).groupby(keys).size().rename("last_year")
+    else:
+        prev = pd.Series(dtype="int64", name="last_year")
+    out = pd.concat([cur, prev], axis=1).fillna(0).astype(int).reset_index()
+    out.columns = ["district", "phase", "category", "schools", "last_year"]
+    out["change"] = out["schools"] - out["last_year"]
+    return out.sort_values(["district", "phase", "category"]).reset_index(drop=True)
+
+
+def band_counts(
+    now: pd.DataFrame,
+    before: pd.DataFrame | None,
+    bands_now: pd.DataFrame,
+    bands_before: pd.DataFrame | None,
+    f: dict,
+) -> pd.DataFrame:
+    """Schools per band under each heading for the filtered schools: this year, the previous
+    published year and the change (bands are the model's; the filters are the page's)."""
+
+    def count(schools: pd.DataFrame, b: pd.DataFrame, name: str) -> pd.Series:
+        urns = manager._filter(schools, f)["urn"]
+        return b[b["urn"].isin(urns)].groupby(["heading", "band", "band_label"]).size().rename(name)
+
+    cur = count(now, bands_now, "schools")
+    if before is not None and bands_before is not None:
+        prev = count(before, bands_before, "last_year")
+    else:
+        prev = cur.iloc[0:0].rename("last_year")
+    out = pd.concat([cur, prev], axis=1).fillna(0).astype(int).reset_index()
+    out = out[out["heading"].isin(cur.index.get_level_values("heading"))]  # headings of this year
+    out["change"] = out["schools"] - out["last_year"]
+    return out.sort_values(["heading", "band"]).reset_index(drop=True)
+
+
+def achievement_distribution(now: pd.DataFrame, f: dict) -> pd.DataFrame:
+    """Achievement scores of the filtered schools (with method, so 'attainment only' is labelled)."""
+    df = manager._filter(now, f)
+    return df[df["achievement_score"].notna()][DISTRIBUTION_COLUMNS].reset_index(drop=True)
+
+
+def map_figures(now: pd.DataFrame, f: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(% of schools targeted or intensive per district, school points): every district, whatever
+    the district filter, so the map shows the whole county."""
+    df = manager._filter(now, {**f, "district": None})
+    shares = (
+        df.assign(needs=df["category"].isin(NEEDS_SUPPORT))
+        .groupby("district")
+        .agg(schools=("urn", "size"), needs_support=("needs", "sum"))
+        .reset_index()
+    )
+    shares["value"] = 100 * shares["needs_support"] / shares["schools"]
+    points = df[df["category"].isin(["universal", *NEEDS_SUPPORT])]
+    points = points[["urn", "name", "district", "category", "latitude", "longitude"]]
+    return shares, points.reset_index(drop=True)

@@ -1,0 +1,147 @@
+"""The district comparison (pages/districts.py): the spread between district averages per year.
+
+Everything the page shows for a measure (the spread per year, the sentences saying whether it is
+narrowing, the chart's data, the two tables) is made once per measure and set of averages
+(``DistrictAverages.key``: build, schools, suppression) and shared by the sessions that show it;
+the pieces are never changed after they are made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import render
+from dashboard.components import charts
+from dashboard.components.figure_table import split_thresholds, threshold_label
+from dashboard.components.format import direction_words, fmt_measure, fmt_year, format_number
+from dashboard.data_access.briefing import DistrictAverages
+from warehouse import figures
+
+
+@dataclass(frozen=True)
+class Spread:
+    name: str  # the measure's label (persistent absence names its threshold)
+    headlines: tuple[str, ...]  # "▲ The gap ... is narrowing: ..." (two years or more)
+    long: pd.DataFrame  # the chart's data: range and interquartile range per year
+    long_table: pd.DataFrame  # the same, as its table and CSV show it
+    threshold_note: str | None
+    table: pd.DataFrame  # spread by year, escaped
+    wide: pd.DataFrame  # each district's average per year, escaped
+
+
+def _spread_of(rows: pd.DataFrame, chosen: str) -> Spread:
+    name = threshold_label(rows, chosen)
+    fig = figures.figure(chosen)
+    units = f" {fig.units}" if fig.units else ""
+    spread = (
+        rows.groupby("time_period")["value"]
+        .agg(
+            districts="count",
+            lowest="min",
+            highest="max",
+            q1=lambda v: v.quantile(0.25),
+            q3=lambda v: v.quantile(0.75),
+        )
+        .reset_index()
+    )
+    spread["range"] = spread["highest"] - spread["lowest"]
+    spread["iqr"] = spread["q3"] - spread["q1"]
+
+    headlines = []
+    if len(spread) >= 2:
+        first, last = spread.iloc[0], spread.iloc[-1]
+        for column, what in (
+            ("range", "The gap between the highest and lowest district"),
+            ("iqr", "The spread of the middle half of districts (interquartile range)"),
+        ):
+            a = figures.round_half_up(first[column], fig.decimals)
+            b = figures.round_half_up(last[column], fig.decimals)
+            word, symbol = direction_words(a - b, True, fig.threshold)
+            verdict = {"better": "narrowing", "worse": "widening"}.get(word, "about the same")
+            headlines.append(
+                f"{symbol} {what} is {verdict}: {format_number(a, decimals=fig.decimals)}{units} "
+                f"in {fmt_year(first['time_period'])}, "
+                f"{format_number(b, decimals=fig.decimals)}{units} in "
+                f"{fmt_year(last['time_period'])}."
+            )
+
+    long = pd.concat(
+        [
+            spread[["time_period", "range"]]
+            .rename(columns={"range": "value"})
+            .assign(series="Range (highest - lowest district)"),
+            spread[["time_period", "iqr"]]
+            .rename(columns={"iqr": "value"})
+            .assign(series="Interquartile range"),
+        ]
+    )
+    year_fields = rows.groupby("time_period")["source_field"].min()
+    long["source_field"] = long["time_period"].map(year_fields)
+    long["measure"] = chosen
+    long, threshold_note = split_thresholds(long)
+
+    table = pd.DataFrame(
+        {
+            "Year": spread["time_period"].map(fmt_year),
+            "Districts": spread["districts"],
+            "Lowest district": spread["lowest"].map(lambda v: fmt_measure(chosen, v)),
+            "Highest district": spread["highest"].map(lambda v: fmt_measure(chosen, v)),
+            "Range": spread["range"].map(lambda v: format_number(v, decimals=fig.decimals) + units),
+            "Interquartile range": spread["iqr"].map(
+                lambda v: format_number(v, decimals=fig.decimals) + units
+            ),
+        }
+    )
+    wide = rows.pivot_table(index="district", columns="time_period", values="value")
+    wide = wide.apply(lambda col: col.map(lambda v: fmt_measure(chosen, v)))
+    wide.columns = [fmt_year(c) for c in wide.columns]
+    wide = wide.reset_index().rename(columns={"district": "District"})
+    return Spread(
+        name,
+        tuple(headlines),
+        long,
+        long.drop(columns=["source_field", "measure"]),
+        threshold_note,
+        render.escaped(table),
+        render.escaped(wide),
+    )
+
+
+@st.cache_resource(show_spinner=False, ttl=3600, max_entries=256)
+def _spread(key: tuple, chosen: str, _averages: pd.DataFrame) -> Spread:
+    rows = _averages[(_averages["measure"] == chosen) & _averages["value"].notna()]
+    return _spread_of(rows, chosen)
+
+
+def spread(comparison: DistrictAverages, chosen: str) -> Spread:
+    """The spread between the districts' averages of ``chosen`` (made once per key and measure)."""
+    return _spread(comparison.key, chosen, comparison.averages)
+
+
+def show(comparison: DistrictAverages, chosen: str, s: Spread) -> None:
+    """The headlines, the chart of the spread and the two tables."""
+    for line in s.headlines:
+        st.header(line)
+    chart = charts.trend_chart(
+        s.long,
+        title=f"Spread between districts: {s.name}",
+        y_title="Spread",
+        kind="number",
+        series_title="Spread",
+        memo_key=(comparison.key, chosen),
+    )
+    charts.render_chart(
+        chart,
+        s.long_table,
+        "districts_spread",
+        f"Spread between districts: {s.name}",
+    )
+    if s.threshold_note:
+        st.caption(s.threshold_note)
+    st.subheader("Spread by year")
+    st.table(s.table, hide_index=True)  # escaped once, in _spread_of
+    st.subheader("Each district's average")
+    st.table(s.wide, hide_index=True)  # escaped once, in _spread_of

@@ -1,0 +1,231 @@
+"""Drawing the county overview (pages/overview.py): its tables, charts and captions.
+
+The figures come from ``data_access.overview`` (cached per view); everything made from them for the
+screen (tables renamed and escaped, the charts' data, the trend lines split at a threshold change,
+the notes under them) is made once per view too, keyed by ``Overview.key`` (plus the pupil group for
+the trends), and shared by every session that shows the same view. A rerun with nothing changed
+only sends the elements again. The cached pieces are never changed after they are made: the
+functions here only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import render
+from dashboard.components import charts, format, measures
+from dashboard.components.figure_table import split_thresholds, threshold_label
+from dashboard.data_access.overview import Overview
+
+_CACHE = {"show_spinner": False, "ttl": 3600, "max_entries": 256}
+
+
+@dataclass(frozen=True)
+class Shown:
+    by_district: pd.DataFrame  # district, category, schools (categorised schools)
+    totals: tuple[tuple[str, int, int], ...]  # (category word, schools, change)
+    counts_table: pd.DataFrame  # escaped, columns in words
+    bands_table: pd.DataFrame | None  # escaped, columns in words; None: no bands
+    attainment_only: int  # scores that are attainment only
+    method_notes: tuple[str, ...]  # why, as the model says
+    key_stages: tuple[str, ...]
+    map_table: pd.DataFrame  # the map's figures: shares and the number of school points
+
+
+@dataclass(frozen=True)
+class Trend:
+    measure: str
+    name: str  # the measure's label (persistent absence names its threshold)
+    data: pd.DataFrame | None  # None: no figure for this group in the loaded files
+    table: pd.DataFrame | None  # the chart's figures, as the table and the CSV show them
+    series: tuple[str, ...]  # the lines drawn
+    note: str  # shown under the chart ("" for none)
+
+
+@st.cache_resource(**_CACHE)
+def _shown(key: tuple, year: int, _view: Overview) -> Shown:
+    counts = _view.counts
+    by_district = counts.groupby(["district", "category"], as_index=False)["schools"].sum()
+    by_district = by_district[by_district["category"] != "not categorised"]
+    totals = counts.groupby("category", as_index=False)[["schools", "last_year", "change"]].sum()
+    counts_table = counts.rename(
+        columns={
+            "district": "District",
+            "phase": "Phase",
+            "category": "Category",
+            "schools": format.fmt_year(year),
+            "last_year": "Previous year",
+            "change": "Change",
+        }
+    )
+    bands_table = None
+    if not _view.bands.empty:
+        bands = _view.bands.assign(
+            heading=_view.bands["heading"].str.replace("_", " ").str.capitalize()
+        )
+        bands_table = render.escaped(
+            bands.drop(columns="band").rename(
+                columns={
+                    "heading": "Heading",
+                    "band_label": "Band",
+                    "schools": format.fmt_year(year),
+                    "last_year": "Previous year",
+                    "change": "Change",
+                }
+            )
+        )
+    dist = _view.distribution
+    only = dist["method"] == "attainment only"
+    points = _view.points.groupby("district").size().rename("points").reset_index()
+    return Shown(
+        by_district=by_district,
+        totals=tuple(
+            (str(r.category).capitalize(), int(r.schools), int(r.change))
+            for r in totals.itertuples()
+        ),
+        counts_table=render.escaped(counts_table),
+        bands_table=bands_table,
+        attainment_only=int(only.sum()),
+        method_notes=tuple(str(n) for n in dist.loc[only, "method_note"].dropna().unique()),
+        key_stages=tuple(str(s) for s in dist["key_stage"].dropna().unique()),
+        map_table=_view.shares.merge(points, how="left"),
+    )
+
+
+def shown(view: Overview, year: int) -> Shown:
+    """The screen's pieces of ``view`` (made once per view)."""
+    return _shown(view.key, int(year), view)
+
+
+def categories(view: Overview, s: Shown) -> None:
+    charts.render_chart(
+        charts.category_by_district_chart(
+            s.by_district, title="Schools by support category", memo_key=view.key
+        ),
+        s.by_district,
+        "categories",
+        "Schools by support category in each district",
+    )
+    cols = st.columns(len(s.totals))
+    for col, (word, schools, change) in zip(cols, s.totals, strict=True):
+        col.metric(word, schools, delta=f"{change:+d} on last year", delta_color="off")
+    st.subheader("By district and phase, against last year")
+    st.table(s.counts_table, hide_index=True)  # escaped once, in _shown
+
+
+def bands(s: Shown) -> None:
+    if s.bands_table is None:
+        return
+    st.subheader("Schools in each band, against last year")
+    st.caption(
+        "Band 1 is the group of most concern under each heading (method: 'How schools are banded')."
+    )
+    st.table(s.bands_table, hide_index=True)  # escaped once, in _shown
+
+
+def distribution(view: Overview, s: Shown, where: str) -> None:
+    dist = view.distribution
+    notes = s.method_notes
+    st.caption(
+        "Achievement = 0.6 x attainment + 0.4 x progress, as a z-score: 0 is the centre of the "
+        f"schools of the same key stage and year {where}. "
+        f"{s.attainment_only} of {len(dist)} scores are attainment only"
+        + (f" ({render.escape_md('; '.join(notes))})." if len(notes) else ".")
+    )
+    charts.render_chart(
+        charts.distribution_chart(
+            dist,
+            title="Achievement scores of schools",
+            x_title="Achievement score",
+            memo_key=view.key,
+        ),
+        dist,
+        "distribution",
+        "Distribution of achievement scores",
+    )
+
+
+@st.cache_resource(**_CACHE)
+def _trends(key: tuple, wanted: tuple[str, ...], la_name: str, _series: pd.DataFrame) -> tuple:
+    out = []
+    for m in wanted:
+        data = _series[_series["measure"] == m]
+        if data["value"].notna().sum() == 0:
+            out.append(Trend(m, measures.label(m), None, None, (), ""))
+            continue
+        data, threshold_note = split_thresholds(data)
+        name = threshold_label(data, m)
+        lines = tuple(str(x) for x in data.loc[data["value"].notna(), "series"].unique())
+        table = data.assign(figure=format.display_column(data, measure="measure"))
+        notes = [threshold_note] if threshold_note else []
+        if any(x.startswith("Local authority (average") for x in lines):
+            notes.append(
+                f"The files loaded hold no published {la_name} figure for this measure, so the "
+                "line is the pupil-weighted average of its schools of this phase (not the DfE's "
+                "own LA figure)."
+            )
+        if len(legend := format.code_legend(data["status_code"])):
+            notes.append("; ".join(f"{c}: {t}" for c, t in legend))
+        out.append(
+            Trend(
+                m,
+                name,
+                data,
+                table.drop(columns=["source_field"], errors="ignore"),
+                lines,
+                render.escape_md(" ".join(notes)),
+            )
+        )
+    return tuple(out)
+
+
+def trends(
+    view: Overview, group: str, wanted: list[str], scope: str, la_name: str, series: pd.DataFrame
+) -> None:
+    """The county against national for each measure of ``wanted`` (``series``: their LA and
+    national figures for the pupil group and phase ``scope``, from the same build as ``view``).
+    Kept by build, county, group, measures and scope: a change of district, type or category
+    redraws nothing here."""
+    build, la_code = view.key[0], view.key[2]
+    key = (build, la_code, group, tuple(wanted), scope)
+    for t in _trends(key, tuple(wanted), la_name, series):
+        if t.data is None:
+            st.info(f"{t.name}: not in the loaded files for this group.")
+            continue
+        charts.render_chart(
+            charts.trend_chart(
+                t.data,
+                title=t.name,
+                y_title=t.name,
+                kind=measures.measure(t.measure).kind,
+                memo_key=(key, t.measure),
+            ),
+            t.table,
+            f"trend_{t.measure}",
+            f"{t.name}: " + " and ".join(t.series),
+        )
+        if t.note:
+            st.caption(t.note)
+
+
+def district_map(view: Overview, s: Shown) -> None:
+    charts.render_chart(
+        charts.district_map(
+            view.boundaries,
+            title="Share of schools needing targeted or intensive support",
+            values=view.shares,
+            district="district",
+            value_title="% targeted or intensive",
+            kind="pct",
+            schools=view.points,
+            memo_key=view.map_key,  # the whole county, whichever district is chosen
+        ),
+        s.map_table,
+        "map",
+        "Districts and schools by support category",
+        description="Map of districts shaded by the share of schools needing support; "
+        "schools shown as points whose shape and colour give the support category.",
+    )

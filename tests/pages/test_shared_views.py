@@ -1,0 +1,49 @@
+"""Views computed once and shared between users (issue 20) never cross what a role may see: a
+deck or set of averages a manager warmed is never served to the briefing role, and an entry made
+in the app changes the shared overview on the next call."""
+
+from datetime import date
+
+from dashboard import settings
+from dashboard.access import SUPPRESSED, identity_for
+from dashboard.data_access import briefing, manager, overview
+from dashboard.store import notes
+
+
+def test_a_view_a_manager_warmed_is_never_served_to_the_briefing_role(county_env, monkeypatch):
+    m = identity_for("m", "M", "manager", [])
+    b = identity_for("b", "B", "briefing", [])
+    la = str(briefing.areas(m)["la_name"].iloc[0])
+    managers = briefing.district_comparison(m), briefing.deck(m, None, la)  # warm the caches
+    # hide the smallest district cohort for the briefing role (the threshold is in the key too)
+    smallest = int(managers[0].averages["cohort"].min())
+    monkeypatch.setenv("SID_SUPPRESSION_THRESHOLD", str(smallest))
+    averages, deck = briefing.district_comparison(b), briefing.deck(b, None, la)
+    assert averages.key != managers[0].key and deck.key != managers[1].key
+    small = averages.averages["status_code"].eq(SUPPRESSED)
+    assert small.any() and averages.averages.loc[small, "value"].isna().all()
+    shown = averages.averages[averages.averages["cohort"].notna()]
+    assert (shown["cohort"] > settings.suppression_threshold()).all()
+    assert managers[0].averages["value"].notna().sum() > averages.averages["value"].notna().sum()
+    # the briefing deck names no school (SID_BRIEFING_NAMES_SCHOOLS=false), whatever was cached
+    names = set(briefing.named_intensive(m, None)["name"].astype(str))
+    text = "\n".join(deck.notes)
+    assert names and not [n for n in names if n in text]
+    assert any(n in "\n".join(managers[1].notes) for n in names)
+
+
+def test_an_entry_made_in_the_app_changes_the_shared_overview_on_the_next_call(county_env):
+    m = identity_for("manager", "M", "manager", [])
+    ctx = manager.context(m)
+    before = overview.overview(m, ctx, {"year": ctx.latest})
+    schools = manager.schools(m, ctx, ctx.latest)
+    urn = int(schools.loc[schools["category"].eq("universal"), "urn"].iloc[0])
+    notes.add_note(urn, "manager", "notice_of_concern", "Notice issued", on=date.today())
+    after = overview.overview(m, ctx, {"year": ctx.latest})
+    assert after.key != before.key
+
+    def intensive(view: overview.Overview) -> int:
+        return int(view.counts.loc[view.counts["category"].eq("intensive"), "schools"].sum())
+
+    assert intensive(after) == intensive(before) + 1
+    assert overview.overview(m, ctx, {"year": ctx.latest}).key == after.key  # cached again
