@@ -5,7 +5,8 @@ dashboard/priority.py through data_access.manager.priority_view).
 text wraps (never cut to a column width): school, district, phase, category (symbol and word, with
 the rank within it), the one-sentence reason, the key figure against national, last visit, next
 review due (one column with the last visit). ``export_table``: every column (the sortable table and the visit-plan downloads).
-``details``: one school's reasons in full, on demand.
+``details``: one school's reasons in full, on demand. ``tables``: both tables, made once per
+view key (manager.PriorityView.key), not on every rerun.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from dashboard import priority, support
 from dashboard.components import format
 from dashboard.components.palette import CATEGORIES
 from dashboard.components.safe import md_escape
+from dashboard.data_access.core import cached
+from dashboard.data_access.manager import PriorityView
 
 # A constant (no data in it) given to st.html: a compact, readable list on a laptop. Text keeps the
 # theme's colour (17:1); cells wrap (nothing is cut), short columns do not break mid-date.
@@ -45,6 +48,17 @@ def category_words(category: str, rank=None) -> str:
 def figure_heading(group: str) -> str:
     who = priority.GROUP_WORDS.get(group, "all pupils")
     return f"Key figure, {who} (national)"
+
+
+def tables(view: PriorityView, group: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(``reading_table``, ``export_table``) of a priority view, made once per view key (the key
+    names everything the rows depend on, the user's allowed URNs included)."""
+    return _tables(view.key, group, _ranked=view.ranked)
+
+
+@cached
+def _tables(key: tuple, group: str, *, _ranked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return reading_table(_ranked, group), export_table(_ranked, group)
 
 
 def reading_table(view: pd.DataFrame, group: str) -> pd.DataFrame:

@@ -8,7 +8,9 @@ confidential ones included; nothing here is offered to governor or briefing role
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
 from dataclasses import dataclass
 from datetime import date
 
@@ -186,14 +188,20 @@ def context(identity: Identity) -> Context | None:
 
 def filter_options(identity: Identity, ctx: Context) -> dict[str, list]:
     """Values each filter accepts (also the only values accepted from the URL)."""
-    df, _ = _schools(db.current_build(), allowed_key(identity), ctx.la_code, ctx.latest, "all")
+    years = tuple(int(y) for y in ctx.years["time_period"])
+    return _filter_options(db.current_build(), allowed_key(identity), ctx.la_code, years)
+
+
+@cached
+def _filter_options(build, allowed, la_code, years: tuple[int, ...]) -> dict[str, list]:
+    df, _ = _schools(build, allowed, la_code, max(years), "all")
     return {
         "district": sorted(df["district"].dropna().unique()),
         "phase": sorted(df["phase"].dropna().unique()),
         "school_type": [t for t in TYPE_GROUPS if t in set(df["type_group"])],
         "category": ["intensive", "targeted", "universal", "not categorised"],
         "group": list(PUPIL_GROUPS),
-        "year": [int(y) for y in ctx.years["time_period"]],
+        "year": list(years),
     }
 
 
@@ -424,19 +432,59 @@ def _group_figures(build, allowed, la_code, time_period, pupil_group) -> pd.Data
                   time_period=time_period, pupil_group=pupil_group)  # fmt: skip
 
 
+@dataclass(frozen=True)
+class PriorityView:
+    """The priority list as the page reads it, with ``key``: everything its rows depend on (the
+    build, the user's allowed URNs, the filters, the store's entries and the day), so tables and
+    files made from it may be cached on the key without ever mixing two users' schools."""
+
+    ranked: pd.DataFrame
+    key: tuple
+
+
+PRIORITY_FILTERS = ("district", "phase", "school_type", "category")
+
+
 def priority_view(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
     """The priority list as the page reads it: in order (re-ranked by the pupil group's own figure
     when one is chosen), with the group's figure against national for that group and its size
     (small groups suppressed), the last visit and the next review due of an open notice (from
     the workbook or the app)."""
+    return priority_page(identity, ctx, f).ranked
+
+
+def priority_page(identity: Identity, ctx: Context, f: dict) -> PriorityView:
+    """``priority_view`` with its cache key. The store's entries (app notes, notices of both
+    sources) are read on every call, as in ``schools``, and enter the key by their content, so a
+    new note or notice counts on the next rerun; everything else is computed once per key."""
+    _guard(identity)
     group = f.get("group") or "all"
-    ranked = priority_list(identity, ctx, f)
-    figures = _group_figures(db.current_build(), allowed_key(identity), ctx.la_code,
-                             int(f["year"]), "all" if group == "send" else group)  # fmt: skip
-    ranked = priority.with_group(ranked, figures, group)
+    intel_ok = access.can_see_intelligence(identity)
+    allowed = allowed_key(identity)
     today = date.today()
+    app = _app_notes(None if allowed is None else list(allowed)) if intel_ok else _app_notes([])
     open_notices = notices_access.county_notices(identity, today)
-    ranked["next_review"] = [priority.next_review(u, open_notices, today) for u in ranked["urn"]]
+    entries = hashlib.sha256(pickle.dumps((app, open_notices), protocol=5)).hexdigest()
+    chosen = tuple(f.get(k) or None for k in PRIORITY_FILTERS)
+    key = (db.current_build(), allowed, ctx.la_code, int(f["year"]), chosen, group, intel_ok,
+           today, entries)  # fmt: skip
+    return PriorityView(_priority(*key, _app=app, _notices=open_notices), key)
+
+
+@cached
+def _priority(build, allowed, la_code, time_period, chosen, group, intel_ok, today, entries, *,
+              _app: pd.DataFrame, _notices: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
+    """``priority_view`` for one key (``entries`` is the digest of ``_app`` and ``_notices``,
+    which Streamlit does not hash: arguments named with a leading underscore are left out)."""
+    combined = _combined(build, allowed, la_code, time_period, group, intel_ok, _app, today)
+    df = _filter(
+        priority.with_model_columns(combined), dict(zip(PRIORITY_FILTERS, chosen, strict=True))
+    )
+    ranked = priority.order(df)
+    figures = _group_figures(build, allowed, la_code, time_period,
+                             "all" if group == "send" else group)  # fmt: skip
+    ranked = priority.with_group(ranked, figures, group)
+    ranked["next_review"] = priority.next_reviews(ranked["urn"], _notices, today)
     return ranked
 
 

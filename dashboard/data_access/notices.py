@@ -138,6 +138,14 @@ def _workbook_notices(build: str, allowed, la_code: int) -> pd.DataFrame:
     return db.run(build, manager_q.workbook_notices, allowed=allowed, la_code=la_code)
 
 
+@cached
+def _workbook_rows(build: str, allowed, la_code: int, today: date, closed: tuple[str, ...]
+                   ) -> pd.DataFrame:  # fmt: skip
+    """``workbook_rows`` of the build's workbook notices, once per build, user's schools and day."""
+    raw = _workbook_notices(build, allowed, la_code)
+    return workbook_rows(raw, today, closed) if len(raw) else raw
+
+
 def _app_notices(identity: Identity, today: date) -> pd.DataFrame:
     allowed = None if identity.allowed_urns is None else sorted(identity.allowed_urns)
     rows = [n for n in notes.notes_for(allowed) if n["kind"] in (notices.NOTICE, notices.DFE)]
@@ -194,8 +202,8 @@ def county_notices(identity: Identity, today: date | None = None) -> pd.DataFram
     wb = pd.DataFrame(columns=app.columns)
     if ctx is not None:
         closed = tuple(ctx.settings.get("closed_notice_statuses", WORKBOOK_CLOSED))
-        raw = _workbook_notices(db.current_build(), allowed_key(identity), ctx.la_code)
-        wb = workbook_rows(raw, today, closed) if len(raw) else wb
+        rows = _workbook_rows(db.current_build(), allowed_key(identity), ctx.la_code, today, closed)
+        wb = rows if len(rows) else wb
     cols = [*NOTICE_COLUMNS, "source", "detail"]
     parts = [p.reindex(columns=cols) for p in (app, wb) if len(p)]
     if not parts:
