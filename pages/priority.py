@@ -4,7 +4,7 @@ within it; re-ranked by a pupil group's own figure when one is chosen); everythi
 import streamlit as st
 
 from dashboard import auth, data_access, filters, priority, render
-from dashboard.components import exports, format
+from dashboard.components import exports, format, frames
 from dashboard.components import priority_table as view_of
 from dashboard.data_access import manager
 
@@ -58,7 +58,7 @@ if chosen is not None:
 
 with st.expander("Every school, every column (sortable)"):
     st.dataframe(
-        table,
+        frames.arrow("visit plan", view.key, table),  # converted once per view key
         hide_index=True,
         key="priority_table",
         column_config={

@@ -64,8 +64,20 @@ def list_schools(
     school_type: str | None = None,
 ) -> pd.DataFrame:
     """The schools this user may see, optionally filtered."""
+    return list_schools_keyed(identity, district, phase, school_type)[0]
+
+
+def list_schools_keyed(
+    identity: Identity,
+    district: str | None = None,
+    phase: str | None = None,
+    school_type: str | None = None,
+) -> tuple[pd.DataFrame, tuple]:
+    """``list_schools`` with the key of its rows (build, allowed URNs, filters): tables and files
+    made from these rows may be cached on it (exports.keyed_csv_bytes)."""
     _require_names(identity)
-    return _list_schools(db.current_build(), _allowed_key(identity), district, phase, school_type)
+    key = (db.current_build(), _allowed_key(identity), district, phase, school_type)
+    return _list_schools(*key), key
 
 
 @cached
@@ -103,22 +115,30 @@ def _school_profile(build, allowed, urn) -> tuple[pd.DataFrame, pd.DataFrame]:
     return school, measures
 
 
+@cached
+def _suppressed_measures(build, allowed, urn, threshold: int) -> pd.DataFrame:
+    """The school's latest measures with small groups suppressed (decision 17), once per key."""
+    return access.suppress(
+        _school_profile(build, allowed, urn)[1],
+        "cohort",
+        ["value", "ci_lower", "ci_upper"],
+        threshold,
+        group_col="pupil_group",
+        by=["time_period", "key_stage", "measure"],
+    )
+
+
 def school_profile(identity: Identity, urn: int) -> SchoolProfile | None:
     """One school, or None when it does not exist or this user may not see it (both audited)."""
     _require_names(identity)
     urn = int(urn)
-    school, measures = _school_profile(db.current_build(), _allowed_key(identity), urn)
+    build, allowed = db.current_build(), _allowed_key(identity)
+    school, measures = _school_profile(build, allowed, urn)
     if school.empty:
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
         return None
     if access.needs_suppression(identity):
-        measures = access.suppress(
-            measures,
-            "cohort",
-            ["value", "ci_lower", "ci_upper"],
-            group_col="pupil_group",
-            by=["time_period", "key_stage", "measure"],
-        )
+        measures = _suppressed_measures(build, allowed, urn, settings.suppression_threshold())
     audit.record_view(identity.username, identity.role, urn)
     return SchoolProfile(school.iloc[0].to_dict(), measures)
 

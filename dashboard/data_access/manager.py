@@ -221,8 +221,7 @@ def _filter(df: pd.DataFrame, f: dict) -> pd.DataFrame:
 # --- schools with the combined category -------------------------------------------------------
 
 
-def _app_notes(urns: list[int] | None) -> pd.DataFrame:
-    rows = notes.notes_for(urns)
+def _notes_frame(rows: list[dict]) -> pd.DataFrame:
     cols = ["id", "urn", "at", "author", "kind", "date", "text", "rag", "status", "closed_at"]
     return pd.DataFrame(rows, columns=[*cols, "closed_by"])
 
@@ -235,15 +234,20 @@ def schools(
     _guard(identity)
     intel_ok = access.can_see_intelligence(identity)
     allowed = allowed_key(identity)
-    # The store's notes are read on every call (a new note counts on the next rerun) and are part
-    # of the cache key below, so the combination is redone only when they, the build, the user's
-    # schools, the filters or the day change.
-    app = _app_notes(None if allowed is None else list(allowed)) if intel_ok else _app_notes([])
-    out = _combined(
-        db.current_build(), allowed, ctx.la_code, int(time_period), pupil_group, intel_ok, app,
-        date.today(),
+    # The store's notes are read on every call (a new note counts on the next rerun) and their
+    # digest is part of the cache key below, so the combination is redone only when they, the
+    # build, the user's schools, the filters or the day change.
+    entries = notes.notes_for(None if allowed is None else list(allowed)) if intel_ok else []
+    return _combined(
+        db.current_build(), allowed, ctx.la_code, int(time_period), pupil_group, intel_ok,
+        _digest(entries), date.today(), _entries=entries,
     )  # fmt: skip
-    return priority.with_model_columns(out)
+
+
+def _digest(entries: list[dict]) -> str:
+    """A digest of the store's entries, for cache keys (hashing the list is far cheaper than
+    Streamlit's hashing of a frame made from it)."""
+    return hashlib.sha256(pickle.dumps(entries, protocol=5)).hexdigest()
 
 
 @cached
@@ -254,11 +258,15 @@ def _combined(
     time_period: int,
     pupil_group: str,
     intel_ok: bool,
-    app: pd.DataFrame,
+    digest: str,
     today: date,
+    *,
+    _entries: list[dict],
 ) -> pd.DataFrame:
     """``schools`` for one key: the warehouse's rows combined with the store's entries (cached:
-    combining is pandas work that would otherwise be redone several times on every rerun)."""
+    combining is pandas work that would otherwise be redone several times on every rerun).
+    ``digest`` is that of ``_entries``, which Streamlit does not hash (leading underscore)."""
+    app = _notes_frame(_entries)
     ctx_rows, rules = _context(build)
     ctx = Context(la_code, "", ctx_rows, rules)
     df, reasons = _schools(build, allowed, la_code, time_period, pupil_group)
@@ -288,7 +296,7 @@ def _combined(
     if intel_ok:
         out = out.merge(_intel_summary(workbook, app, ctx.as_at(time_period), today), on="urn",
                         how="left")  # fmt: skip
-    return out
+    return priority.with_model_columns(out)
 
 
 def support_action_keys() -> tuple[str, ...]:
@@ -454,37 +462,37 @@ def priority_view(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
 
 
 def priority_page(identity: Identity, ctx: Context, f: dict) -> PriorityView:
-    """``priority_view`` with its cache key. The store's entries (app notes, notices of both
-    sources) are read on every call, as in ``schools``, and enter the key by their content, so a
-    new note or notice counts on the next rerun; everything else is computed once per key."""
+    """``priority_view`` with its cache key. The store's entries (notes, visits, notices of the
+    user's schools) are read on every call and enter the key by their content, so a new or changed
+    entry counts on the next rerun, as in ``schools``; the rest (the workbook's notices too) comes
+    from the build and is computed once per key."""
     _guard(identity)
-    group = f.get("group") or "all"
-    intel_ok = access.can_see_intelligence(identity)
+    require_intelligence(identity)  # the next review due reads notices of concern
     allowed = allowed_key(identity)
     today = date.today()
-    app = _app_notes(None if allowed is None else list(allowed)) if intel_ok else _app_notes([])
-    open_notices = notices_access.county_notices(identity, today)
-    entries = hashlib.sha256(pickle.dumps((app, open_notices), protocol=5)).hexdigest()
+    entries = notes.notes_for(None if allowed is None else list(allowed))
+    digest = _digest(entries)
     chosen = tuple(f.get(k) or None for k in PRIORITY_FILTERS)
-    key = (db.current_build(), allowed, ctx.la_code, int(f["year"]), chosen, group, intel_ok,
-           today, entries)  # fmt: skip
-    return PriorityView(_priority(*key, _app=app, _notices=open_notices), key)
+    key = (db.current_build(), allowed, ctx.la_code, int(f["year"]), chosen,
+           f.get("group") or "all", today, digest)  # fmt: skip
+    return PriorityView(_priority(*key, _identity=identity, _entries=entries), key)
 
 
 @cached
-def _priority(build, allowed, la_code, time_period, chosen, group, intel_ok, today, entries, *,
-              _app: pd.DataFrame, _notices: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
-    """``priority_view`` for one key (``entries`` is the digest of ``_app`` and ``_notices``,
-    which Streamlit does not hash: arguments named with a leading underscore are left out)."""
-    combined = _combined(build, allowed, la_code, time_period, group, intel_ok, _app, today)
-    df = _filter(
-        priority.with_model_columns(combined), dict(zip(PRIORITY_FILTERS, chosen, strict=True))
-    )
+def _priority(build, allowed, la_code, time_period, chosen, group, today, digest, *,
+              _identity: Identity, _entries: list[dict]) -> pd.DataFrame:  # fmt: skip
+    """``priority_view`` for one key. ``digest`` is that of ``_entries`` (the store's entries for
+    ``allowed``); arguments named with a leading underscore are not hashed by Streamlit, and
+    ``_identity`` is used only for what the key already names (its allowed URNs and role)."""
+    combined = _combined(build, allowed, la_code, time_period, group, True, digest, today,
+                         _entries=_entries)  # fmt: skip
+    df = _filter(combined, dict(zip(PRIORITY_FILTERS, chosen, strict=True)))
     ranked = priority.order(df)
     figures = _group_figures(build, allowed, la_code, time_period,
                              "all" if group == "send" else group)  # fmt: skip
     ranked = priority.with_group(ranked, figures, group)
-    ranked["next_review"] = priority.next_reviews(ranked["urn"], _notices, today)
+    notices = notices_access.county_notices(_identity, today)
+    ranked["next_review"] = priority.next_reviews(ranked["urn"], notices, today)
     return ranked
 
 
