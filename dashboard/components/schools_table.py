@@ -4,6 +4,9 @@ on every rerun (a county list is thousands of formatted cells)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 import pandas as pd
 
 from dashboard import render
@@ -33,17 +36,19 @@ def shown_table(schools: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def tables(key: tuple, schools: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
-    """(``shown_table``, URN -> "Name (URN)" for the school picker), once per key of the rows."""
+def tables(key: tuple, schools: pd.DataFrame) -> tuple[pd.DataFrame, Mapping[int, str]]:
+    """(``shown_table``, URN -> "Name (URN)" for the school picker), once per key of the rows.
+    The picker is read-only (shared by every rerun with this key, never copied: a national list
+    is 20,000 entries)."""
     return _tables(key, _schools=schools)
 
 
 @cached
-def _tables(key: tuple, *, _schools: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
+def _tables(key: tuple, *, _schools: pd.DataFrame) -> tuple[pd.DataFrame, Mapping[int, str]]:
     labels = {
         int(u): f"{n} ({int(u)})" for u, n in zip(_schools["urn"], _schools["name"], strict=True)
     }
-    return shown_table(_schools), labels
+    return shown_table(_schools), MappingProxyType(labels)
 
 
 def escaped_table(key: tuple, shown: pd.DataFrame) -> pd.DataFrame:

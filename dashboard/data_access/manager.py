@@ -8,9 +8,7 @@ confidential ones included; nothing here is offered to governor or briefing role
 
 from __future__ import annotations
 
-import hashlib
 import json
-import pickle
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,7 +17,13 @@ import pandas as pd
 from dashboard import access, db, priority, support
 from dashboard.access import MANAGER, OFFICER, Identity
 from dashboard.data_access import notices as notices_access
-from dashboard.data_access.core import allowed_key, cached, require, require_intelligence
+from dashboard.data_access.core import (
+    allowed_key,
+    cached,
+    digest,
+    require,
+    require_intelligence,
+)
 from dashboard.domain import support_model
 from dashboard.store import audit, notes
 from dashboard.store import notices as notices_store
@@ -240,14 +244,8 @@ def schools(
     entries = notes.notes_for(None if allowed is None else list(allowed)) if intel_ok else []
     return _combined(
         db.current_build(), allowed, ctx.la_code, int(time_period), pupil_group, intel_ok,
-        _digest(entries), date.today(), _entries=entries,
+        digest(entries), date.today(), _entries=entries,
     )  # fmt: skip
-
-
-def _digest(entries: list[dict]) -> str:
-    """A digest of the store's entries, for cache keys (hashing the list is far cheaper than
-    Streamlit's hashing of a frame made from it)."""
-    return hashlib.sha256(pickle.dumps(entries, protocol=5)).hexdigest()
 
 
 @cached
@@ -258,14 +256,14 @@ def _combined(
     time_period: int,
     pupil_group: str,
     intel_ok: bool,
-    digest: str,
+    entries_digest: str,
     today: date,
     *,
     _entries: list[dict],
 ) -> pd.DataFrame:
     """``schools`` for one key: the warehouse's rows combined with the store's entries (cached:
     combining is pandas work that would otherwise be redone several times on every rerun).
-    ``digest`` is that of ``_entries``, which Streamlit does not hash (leading underscore)."""
+    ``entries_digest`` is that of ``_entries``, which Streamlit does not hash (leading underscore)."""
     app = _notes_frame(_entries)
     ctx_rows, rules = _context(build)
     ctx = Context(la_code, "", ctx_rows, rules)
@@ -471,21 +469,20 @@ def priority_page(identity: Identity, ctx: Context, f: dict) -> PriorityView:
     allowed = allowed_key(identity)
     today = date.today()
     entries = notes.notes_for(None if allowed is None else list(allowed))
-    digest = _digest(entries)
     chosen = tuple(f.get(k) or None for k in PRIORITY_FILTERS)
     key = (db.current_build(), allowed, ctx.la_code, int(f["year"]), chosen,
-           f.get("group") or "all", today, digest)  # fmt: skip
+           f.get("group") or "all", today, digest(entries))  # fmt: skip
     return PriorityView(_priority(*key, _identity=identity, _entries=entries), key)
 
 
 @cached
-def _priority(build, allowed, la_code, time_period, chosen, group, today, digest, *,
+def _priority(build, allowed, la_code, time_period, chosen, group, today, entries_digest, *,
               _identity: Identity, _entries: list[dict]) -> pd.DataFrame:  # fmt: skip
-    """``priority_view`` for one key. ``digest`` is that of ``_entries`` (the store's entries for
+    """``priority_view`` for one key. ``entries_digest`` is that of ``_entries`` (the entries for
     ``allowed``); arguments named with a leading underscore are not hashed by Streamlit, and
     ``_identity`` is used only for what the key already names (its allowed URNs and role)."""
-    combined = _combined(build, allowed, la_code, time_period, group, True, digest, today,
-                         _entries=_entries)  # fmt: skip
+    combined = _combined(build, allowed, la_code, time_period, group, True, entries_digest,
+                         today, _entries=_entries)  # fmt: skip
     df = _filter(combined, dict(zip(PRIORITY_FILTERS, chosen, strict=True)))
     ranked = priority.order(df)
     figures = _group_figures(build, allowed, la_code, time_period,

@@ -16,7 +16,7 @@ import pandas as pd
 
 from dashboard import data_access, db
 from dashboard.access import Identity
-from dashboard.data_access.core import allowed_key, cached, require_intelligence
+from dashboard.data_access.core import allowed_key, cached, digest, require_intelligence
 from dashboard.store import notes, notices, records
 from warehouse.queries import manager as manager_q
 
@@ -146,9 +146,9 @@ def _workbook_rows(build: str, allowed, la_code: int, today: date, closed: tuple
     return workbook_rows(raw, today, closed) if len(raw) else raw
 
 
-def _app_notices(identity: Identity, today: date) -> pd.DataFrame:
-    allowed = None if identity.allowed_urns is None else sorted(identity.allowed_urns)
-    rows = [n for n in notes.notes_for(allowed) if n["kind"] in (notices.NOTICE, notices.DFE)]
+def _app_notices(identity: Identity, today: date, entries: list[dict]) -> pd.DataFrame:
+    """The app's notices among ``entries`` (notes.notes_for the user's schools)."""
+    rows = [n for n in entries if n["kind"] in (notices.NOTICE, notices.DFE)]
     # Stage, review and days overdue from the store's own dicts: a frame would turn a key one entry
     # lacks (a notice entered before the workflow has no review_due) into NaN.
     rows = [{**r, "stage": notices.stage(r, today), "review_due": notices.review_due(r),
@@ -192,17 +192,32 @@ def workbook_rows(wb: pd.DataFrame, today: date, closed: tuple[str, ...]) -> pd.
 def county_notices(identity: Identity, today: date | None = None) -> pd.DataFrame:
     """Every notice of concern and DfE concern of the user's schools from both sources (the
     council's workbook and the app, each marked in ``source``), open ones first, the most overdue
-    at the top: what a manager chases."""
+    at the top: what a manager chases. The store's entries are read on every call (a new one
+    counts at once); the rest is computed once per (build, allowed URNs, day, entries)."""
     from dashboard.data_access import manager
 
     require_intelligence(identity)
     today = today or date.today()
-    app = _app_notices(identity, today)
+    allowed = allowed_key(identity)
+    entries = notes.notes_for(None if allowed is None else list(allowed))
     ctx = manager.context(identity)
+    la_code = None if ctx is None else ctx.la_code
+    closed = (
+        None if ctx is None else tuple(ctx.settings.get("closed_notice_statuses", WORKBOOK_CLOSED))
+    )
+    return _county_notices(db.current_build(), allowed, la_code, today, closed, digest(entries),
+                           _identity=identity, _entries=entries)  # fmt: skip
+
+
+@cached
+def _county_notices(build: str, allowed, la_code: int | None, today: date, closed, entries_digest: str,
+                    *, _identity: Identity, _entries: list[dict]) -> pd.DataFrame:  # fmt: skip
+    """``county_notices`` for one key (``_identity`` is used only for its allowed URNs, which the
+    key names; ``entries_digest`` is that of ``_entries``)."""
+    app = _app_notices(_identity, today, _entries)
     wb = pd.DataFrame(columns=app.columns)
-    if ctx is not None:
-        closed = tuple(ctx.settings.get("closed_notice_statuses", WORKBOOK_CLOSED))
-        rows = _workbook_rows(db.current_build(), allowed_key(identity), ctx.la_code, today, closed)
+    if la_code is not None:
+        rows = _workbook_rows(build, allowed, la_code, today, closed)
         wb = rows if len(rows) else wb
     cols = [*NOTICE_COLUMNS, "source", "detail"]
     parts = [p.reindex(columns=cols) for p in (app, wb) if len(p)]
