@@ -51,34 +51,51 @@ def figure_heading(group: str) -> str:
 
 
 def tables(view: PriorityView, group: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(``reading_table``, ``export_table``) of a priority view, made once per view key (the key
-    names everything the rows depend on, the user's allowed URNs included)."""
-    return _tables(view.key, group, _ranked=view.ranked)
+    """(``reading_table``, ``export_table``) of a priority view. The cells are made once per whole
+    list (``view.list_key``, which names the user's allowed URNs); per filter only its rows are
+    taken, numbered again (the position is the only cell that depends on the filters) and made
+    into frames the way the functions below make them, so the types are those of the rows alone."""
+    return _filtered_tables(view.key, group, _view=view)
 
 
 @cached
-def _tables(key: tuple, group: str, *, _ranked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return reading_table(_ranked, group), export_table(_ranked, group)
+def _filtered_tables(key: tuple, group: str, *, _view: PriorityView
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    reading, export = _columns(_view.list_key, group, _ranked=_view.full)
+    rows = _view.rows
+    reading = {c: [v[i] for i in rows] for c, v in reading.items()}
+    export = {c: [v[i] for i in rows] for c, v in export.items()}
+    reading["No."] = [str(r) for r in _view.ranked["rank"]]
+    export["Rank"] = [int(r) for r in _view.ranked["rank"]]
+    return pd.DataFrame(reading), pd.DataFrame(export)
+
+
+@cached
+def _columns(key: tuple, group: str, *, _ranked: pd.DataFrame) -> tuple[dict, dict]:
+    return reading_columns(_ranked, group), export_columns(_ranked, group)
 
 
 def reading_table(view: pd.DataFrame, group: str) -> pd.DataFrame:
     """The columns a manager reads first; text escaped (st.table renders Markdown)."""
+    return pd.DataFrame(reading_columns(view, group))
+
+
+def reading_columns(view: pd.DataFrame, group: str) -> dict[str, list]:
+    """``reading_table``'s columns as lists."""
     g = "all" if group == "send" else group
     rows = view.to_dict("records")
-    return pd.DataFrame(
-        {
-            "No.": [str(r["rank"]) for r in rows],
-            "School, district, phase": [
-                f"**{md_escape(r['name'])}** · {md_escape(r['district'])}, "
-                f"{md_escape(str(r['phase']).lower())}"
-                for r in rows
-            ],
-            "Category": [category_words(r["category"], r.get("rank_in_category")) for r in rows],
-            "Why": [md_escape(_why_and_watch(r)) for r in rows],
-            figure_heading(g): [md_escape(priority.key_figure(r, g)) for r in rows],
-            "Last visit; next review due": [md_escape(_visits(r)) for r in rows],
-        }
-    )
+    return {
+        "No.": [str(r["rank"]) for r in rows],
+        "School, district, phase": [
+            f"**{md_escape(r['name'])}** · {md_escape(r['district'])}, "
+            f"{md_escape(str(r['phase']).lower())}"
+            for r in rows
+        ],
+        "Category": [category_words(r["category"], r.get("rank_in_category")) for r in rows],
+        "Why": [md_escape(_why_and_watch(r)) for r in rows],
+        figure_heading(g): [md_escape(priority.key_figure(r, g)) for r in rows],
+        "Last visit; next review due": [md_escape(_visits(r)) for r in rows],
+    }
 
 
 def _visits(row) -> str:
@@ -100,8 +117,14 @@ def _why_and_watch(row) -> str:
 def export_table(view: pd.DataFrame, group: str) -> pd.DataFrame:
     """Every column: the previous wide table plus the reading columns (one frame for the sortable
     table, the CSV and the Excel visit plan, so the downloads equal the page)."""
+    return pd.DataFrame(export_columns(view, group))
+
+
+def export_columns(view: pd.DataFrame, group: str) -> dict[str, list]:
+    """``export_table``'s columns as lists: support.priority_columns with the reading columns
+    after the first seven."""
     g = "all" if group == "send" else group
-    out = support.priority_table(view, group)
+    base = support.priority_columns(view, group)
     rows = view.to_dict("records")
     extra = {
         "Rank in category": [r.get("rank_in_category") for r in rows],
@@ -112,9 +135,12 @@ def export_table(view: pd.DataFrame, group: str) -> pd.DataFrame:
         "Next review due": [r.get("next_review") or "" for r in rows],
         "Rules not applied": ["; ".join(r.get("rules_not_applied") or []) for r in rows],
     }
-    for i, (name, values) in enumerate(extra.items()):
-        out.insert(7 + i, name, values)
-    return out
+    names = list(base)
+    return {
+        **{c: base[c] for c in names[:7]},
+        **extra,
+        **{c: base[c] for c in names[7:]},
+    }
 
 
 def details(row: dict) -> None:

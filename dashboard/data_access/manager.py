@@ -440,12 +440,18 @@ def _group_figures(build, allowed, la_code, time_period, pupil_group) -> pd.Data
 
 @dataclass(frozen=True)
 class PriorityView:
-    """The priority list as the page reads it, with ``key``: everything its rows depend on (the
-    build, the user's allowed URNs, the filters, the store's entries and the day), so tables and
-    files made from it may be cached on the key without ever mixing two users' schools."""
+    """The priority list as the page reads it (``ranked``), with ``key``: everything its rows
+    depend on (the build, the user's allowed URNs, the year, the pupil group, the day, the store's
+    entries, the filters), so tables and files made from it may be cached on the key without ever
+    mixing two users' schools. ``full`` is the unfiltered list of the same key without the filters
+    (``list_key``) and ``rows`` the positions of ``ranked``'s rows in it: the filters only select
+    rows and renumber them, so what is made per row is made once per list, not per filter."""
 
     ranked: pd.DataFrame
     key: tuple
+    full: pd.DataFrame
+    list_key: tuple
+    rows: tuple[int, ...]
 
 
 PRIORITY_FILTERS = ("district", "phase", "school_type", "category")
@@ -460,7 +466,7 @@ def priority_view(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
 
 
 def priority_page(identity: Identity, ctx: Context, f: dict) -> PriorityView:
-    """``priority_view`` with its cache key. The store's entries (notes, visits, notices of the
+    """``priority_view`` with its cache keys. The store's entries (notes, visits, notices of the
     user's schools) are read on every call and enter the key by their content, so a new or changed
     entry counts on the next rerun, as in ``schools``; the rest (the workbook's notices too) comes
     from the build and is computed once per key."""
@@ -469,28 +475,43 @@ def priority_page(identity: Identity, ctx: Context, f: dict) -> PriorityView:
     allowed = allowed_key(identity)
     today = date.today()
     entries = notes.notes_for(None if allowed is None else list(allowed))
+    list_key = (db.current_build(), allowed, ctx.la_code, int(f["year"]),
+                f.get("group") or "all", today, digest(entries))  # fmt: skip
     chosen = tuple(f.get(k) or None for k in PRIORITY_FILTERS)
-    key = (db.current_build(), allowed, ctx.la_code, int(f["year"]), chosen,
-           f.get("group") or "all", today, digest(entries))  # fmt: skip
-    return PriorityView(_priority(*key, _identity=identity, _entries=entries), key)
+    full = _priority(*list_key, _identity=identity, _entries=entries)
+    rows, ranked = _filtered(list_key, chosen, _full=full)
+    return PriorityView(ranked, (*list_key, chosen), full, list_key, rows)
 
 
 @cached
-def _priority(build, allowed, la_code, time_period, chosen, group, today, entries_digest, *,
+def _priority(build, allowed, la_code, time_period, group, today, entries_digest, *,
               _identity: Identity, _entries: list[dict]) -> pd.DataFrame:  # fmt: skip
-    """``priority_view`` for one key. ``entries_digest`` is that of ``_entries`` (the entries for
-    ``allowed``); arguments named with a leading underscore are not hashed by Streamlit, and
-    ``_identity`` is used only for what the key already names (its allowed URNs and role)."""
+    """The whole list (no filters) for one key. ``entries_digest`` is that of ``_entries`` (the
+    entries for ``allowed``); arguments named with a leading underscore are not hashed by
+    Streamlit, and ``_identity`` is used only for what the key names (its allowed URNs; the role
+    was checked by the caller)."""
     combined = _combined(build, allowed, la_code, time_period, group, True, entries_digest,
                          today, _entries=_entries)  # fmt: skip
-    df = _filter(combined, dict(zip(PRIORITY_FILTERS, chosen, strict=True)))
-    ranked = priority.order(df)
+    ranked = priority.order(combined)
     figures = _group_figures(build, allowed, la_code, time_period,
                              "all" if group == "send" else group)  # fmt: skip
     ranked = priority.with_group(ranked, figures, group)
     notices = notices_access.county_notices(_identity, today)
     ranked["next_review"] = priority.next_reviews(ranked["urn"], notices, today)
     return ranked
+
+
+@cached
+def _filtered(list_key: tuple, chosen: tuple, *, _full: pd.DataFrame
+              ) -> tuple[tuple[int, ...], pd.DataFrame]:  # fmt: skip
+    """The schools of ``_full`` (the list of ``list_key``) that pass the filters, in the same order
+    and numbered again from 1: ordering and re-ranking sort by each school's own values, so the
+    order of a subset is the subset of the order (the same as filtering first)."""
+    kept = _filter(_full, dict(zip(PRIORITY_FILTERS, chosen, strict=True)))
+    rows = tuple(int(i) for i in _full.index.get_indexer(kept.index))
+    ranked = kept.reset_index(drop=True)
+    ranked["rank"] = range(1, len(ranked) + 1)
+    return rows, ranked
 
 
 # --- one school -------------------------------------------------------------------------------

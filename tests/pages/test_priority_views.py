@@ -75,19 +75,30 @@ def test_users_with_different_schools_never_share_a_cached_list_or_file(county):
 
 
 def test_the_cached_tables_equal_a_fresh_computation(county):
+    from dashboard import db, priority
     from dashboard.components import exports
     from dashboard.components import priority_table as view_of
     from dashboard.data_access import manager
 
     boss, ctx = _manager()
+    options = manager.filter_options(boss, ctx)
     for group in ("all", "disadvantaged"):
-        view = manager.priority_page(boss, ctx, {"year": ctx.latest, "group": group})
-        reading, table = view_of.tables(view, group)
-        pd.testing.assert_frame_equal(reading, view_of.reading_table(view.ranked, group))
-        pd.testing.assert_frame_equal(table, view_of.export_table(view.ranked, group))
-        assert exports.keyed_csv_bytes("visit plan", view.key, table) == exports.to_csv_bytes(
-            view_of.export_table(view.ranked, group)
-        )
+        for extra in ({}, {"district": options["district"][0]}, {"category": "targeted"},
+                      {"phase": options["phase"][0], "school_type": "Maintained"}):  # fmt: skip
+            f = {"year": ctx.latest, "group": group, **extra}
+            view = manager.priority_page(boss, ctx, f)
+            # filtering the whole list equals filtering first, then ordering (the old way)
+            first = manager.priority_list(boss, ctx, f)
+            figures = manager._group_figures(db.current_build(), None, ctx.la_code, ctx.latest,
+                                             group)  # fmt: skip
+            first = priority.with_group(first, figures, group)
+            assert list(view.ranked["urn"]) == list(first["urn"]), (group, extra)
+            assert list(view.ranked["rank"]) == list(range(1, len(first) + 1))
+            reading, table = view_of.tables(view, group)
+            pd.testing.assert_frame_equal(reading, view_of.reading_table(view.ranked, group))
+            pd.testing.assert_frame_equal(table, view_of.export_table(view.ranked, group))
+            fresh = exports.to_csv_bytes(view_of.export_table(view.ranked, group))
+            assert exports.keyed_csv_bytes("visit plan", view.key, table) == fresh
 
 
 def test_the_schools_list_is_cached_per_users_schools(county):
