@@ -11,6 +11,9 @@ view key (manager.PriorityView.key), not on every rerun.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 import pandas as pd
 import streamlit as st
 
@@ -71,8 +74,12 @@ def _filtered_tables(key: tuple, group: str, *, _view: PriorityView
 
 
 @cached
-def _columns(key: tuple, group: str, *, _ranked: pd.DataFrame) -> tuple[dict, dict]:
-    return reading_columns(_ranked, group), export_columns(_ranked, group)
+def _columns(key: tuple, group: str, *, _ranked: pd.DataFrame) -> tuple[Mapping, Mapping]:
+    """Read-only columns of tuples: shared by every rerun of the key, never copied."""
+    return tuple(
+        MappingProxyType({c: tuple(v) for c, v in columns.items()})
+        for columns in (reading_columns(_ranked, group), export_columns(_ranked, group))
+    )
 
 
 def reading_table(view: pd.DataFrame, group: str) -> pd.DataFrame:

@@ -210,6 +210,11 @@ def _filter_options(build, allowed, la_code, years: tuple[int, ...]) -> dict[str
 
 
 def _filter(df: pd.DataFrame, f: dict) -> pd.DataFrame:
+    return df[_keep(df, f)]
+
+
+def _keep(df: pd.DataFrame, f: dict) -> pd.Series:
+    """True for the rows that pass the filters in ``f`` (district, phase, type, category)."""
     keep = pd.Series(True, index=df.index)
     for column, key in (
         ("district", "district"),
@@ -219,7 +224,7 @@ def _filter(df: pd.DataFrame, f: dict) -> pd.DataFrame:
     ):
         if f.get(key):
             keep &= df[column] == f[key]
-    return df[keep]
+    return keep
 
 
 # --- schools with the combined category -------------------------------------------------------
@@ -507,9 +512,10 @@ def _filtered(list_key: tuple, chosen: tuple, *, _full: pd.DataFrame
     """The schools of ``_full`` (the list of ``list_key``) that pass the filters, in the same order
     and numbered again from 1: ordering and re-ranking sort by each school's own values, so the
     order of a subset is the subset of the order (the same as filtering first)."""
-    kept = _filter(_full, dict(zip(PRIORITY_FILTERS, chosen, strict=True)))
-    rows = tuple(int(i) for i in _full.index.get_indexer(kept.index))
-    ranked = kept.reset_index(drop=True)
+    keep = _keep(_full, dict(zip(PRIORITY_FILTERS, chosen, strict=True)))
+    rows = tuple(int(i) for i in keep.to_numpy().nonzero()[0])
+    ranked = _full.take(list(rows))
+    ranked.index = pd.RangeIndex(len(ranked))  # not reset_index: it rebuilds every column
     ranked["rank"] = range(1, len(ranked) + 1)
     return rows, ranked
 
