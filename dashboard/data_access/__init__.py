@@ -18,6 +18,9 @@ briefing) and use the same guards from ``dashboard/data_access/core.py``; pages 
    (``db.current_build()``, resolved on every call so a new load is seen on the next rerun), the
    allowed URNs as a tuple (``_allowed_key``) and the filters. The cache is shared by all users,
    so anything that changes the rows must be in the key. Never cache the public function.
+   Entries of the operational store are read on every call and enter a key by their content
+   (``core.digest``). Tables and files made from cached rows may be cached on a *view key* handed
+   out with them (``list_schools_keyed``, ``manager.PriorityView.key``).
 5. After the cache: suppress for governor/briefing (``access.suppress``), and audit
    (``audit.record_view``, export) outside any cached function so every view is logged.
 """
