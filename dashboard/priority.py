@@ -129,14 +129,25 @@ def percentile_text(row) -> str:
 
 
 def next_review(urn: int, notices: pd.DataFrame, today: date) -> str:
-    """The earliest review due of the school's open notices (either source), in days (the date
-    itself is on the drill-down's summary band and the notices page)."""
-    rows = notices[(notices["urn"] == urn) & notices["status"].eq("open")]
-    due = [d for d in rows["review_due"] if isinstance(d, date)]
-    if not due:
+    """The earliest review due of one school's open notices (see ``next_reviews``)."""
+    return next_reviews([urn], notices, today)[0]
+
+
+def next_reviews(urns, notices: pd.DataFrame, today: date) -> list[str]:
+    """For each URN in ``urns``, the earliest review due of the school's open notices (either
+    source) in days, or "" when it has none (the date itself is on the drill-down's summary band
+    and the notices page). One pass over the notices, whatever the number of schools."""
+    open_ = notices[notices["status"].eq("open")]
+    due = [isinstance(d, date) for d in open_["review_due"]]
+    earliest = open_[due].groupby("urn")["review_due"].min() if any(due) else {}
+    return [_due_words(earliest.get(u), today) for u in urns]
+
+
+def _due_words(due: date | None, today: date) -> str:
+    """'⚠ review 3 days overdue', 'review in 1 day' or '' (no review due)."""
+    if due is None:
         return ""
-    d = min(due)
-    days = (d - today).days
+    days = (due - today).days
     if days < 0:
         return f"⚠ review {-days} day{'' if days == -1 else 's'} overdue"
     return f"review in {days} day{'' if days == 1 else 's'}"

@@ -114,6 +114,12 @@ def group_figure(row, group: str) -> str:
 
 def priority_table(df: pd.DataFrame, group: str = "all") -> pd.DataFrame:
     """The priority list as shown, exported (CSV and Excel) and re-read: one frame for all three."""
+    return pd.DataFrame(priority_columns(df, group))
+
+
+def priority_columns(df: pd.DataFrame, group: str = "all") -> dict[str, list]:
+    """``priority_table``'s columns as lists of Python values (a frame made from any subset of
+    their rows has the types a frame made from those rows alone would have)."""
     from dashboard.components.palette import CATEGORIES
 
     rows = df.to_dict("records")
@@ -121,39 +127,34 @@ def priority_table(df: pd.DataFrame, group: str = "all") -> pd.DataFrame:
     def num(v, d):
         return None if _missing(v) else round(float(v), d)
 
-    out = pd.DataFrame(
-        {
-            "Rank": [r["rank"] for r in rows],
-            "URN": [int(r["urn"]) for r in rows],
-            "School": [r["name"] for r in rows],
-            "District": [r["district"] for r in rows],
-            "Phase": [r["phase"] for r in rows],
-            "Type": [r["type_group"] for r in rows],
-            "Category": [
-                CATEGORIES[r["category"]].label if r["category"] in CATEGORIES else r["category"]
-                for r in rows
-            ],
-            "Reasons": ["; ".join(r["reasons"]) for r in rows],
-            "Achievement score": [num(r.get("achievement_score"), 2) for r in rows],
-            "Achievement": [achievement_text(r) for r in rows],
-            "Standing": [standing(r) for r in rows],
-            "Attainment trend": [
-                TREND_WORDS.get(r.get("attainment_trend"), "no trend") for r in rows
-            ],
-            "Progress trend": [TREND_WORDS.get(r.get("progress_trend"), "no trend") for r in rows],
-            "Pupil group figure": [group_figure(r, group) for r in rows],
-            "Persistent absence %": [num(r.get("persistent_absence_pct"), 1) for r in rows],
-            "Latest inspection": [inspection_text(r) for r in rows],
-            "Open intelligence": [
-                None if _missing(r.get("open_intelligence")) else int(r["open_intelligence"])
-                for r in rows
-            ],
-            "Last visit": [
-                None if _missing(r.get("last_visit")) else str(pd.Timestamp(r["last_visit"]).date())
-                for r in rows
-            ],
-            "Recommended action": [r.get("recommended_action") for r in rows],
-            "Changed by app entries": ["yes" if r.get("app_entries") else "" for r in rows],
-        }
-    )
-    return out
+    return {
+        "Rank": [r["rank"] for r in rows],
+        "URN": [int(r["urn"]) for r in rows],
+        "School": [r["name"] for r in rows],
+        "District": [r["district"] for r in rows],
+        "Phase": [r["phase"] for r in rows],
+        "Type": [r["type_group"] for r in rows],
+        "Category": [
+            CATEGORIES[r["category"]].label if r["category"] in CATEGORIES else r["category"]
+            for r in rows
+        ],
+        "Reasons": ["; ".join(r["reasons"]) for r in rows],
+        "Achievement score": [num(r.get("achievement_score"), 2) for r in rows],
+        "Achievement": [achievement_text(r) for r in rows],
+        "Standing": [standing(r) for r in rows],
+        "Attainment trend": [TREND_WORDS.get(r.get("attainment_trend"), "no trend") for r in rows],
+        "Progress trend": [TREND_WORDS.get(r.get("progress_trend"), "no trend") for r in rows],
+        "Pupil group figure": [group_figure(r, group) for r in rows],
+        "Persistent absence %": [num(r.get("persistent_absence_pct"), 1) for r in rows],
+        "Latest inspection": [inspection_text(r) for r in rows],
+        "Open intelligence": [
+            None if _missing(r.get("open_intelligence")) else int(r["open_intelligence"])
+            for r in rows
+        ],
+        "Last visit": [
+            None if _missing(r.get("last_visit")) else str(pd.Timestamp(r["last_visit"]).date())
+            for r in rows
+        ],
+        "Recommended action": [r.get("recommended_action") for r in rows],
+        "Changed by app entries": ["yes" if r.get("app_entries") else "" for r in rows],
+    }

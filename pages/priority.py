@@ -4,7 +4,7 @@ within it; re-ranked by a pupil group's own figure when one is chosen); everythi
 import streamlit as st
 
 from dashboard import auth, data_access, filters, priority, render
-from dashboard.components import exports, format
+from dashboard.components import exports, format, frames
 from dashboard.components import priority_table as view_of
 from dashboard.data_access import manager
 
@@ -19,8 +19,9 @@ specs = filters.manager_filters(
 )
 f = filters.filter_bar(specs, columns=6)
 group = f["group"]
-ranked = manager.priority_view(identity, ctx, f)
-reading = view_of.reading_table(ranked, group)
+view = manager.priority_page(identity, ctx, f)
+ranked = view.ranked
+reading, table = view_of.tables(view, group)  # made once per view key, not on every rerun
 order = (
     f"re-ranked by the figure for {priority.GROUP_WORDS[group]} (lowest against every "
     "school with a published figure first; small groups last)"
@@ -55,10 +56,9 @@ if chosen is not None:
         query_params={"urn": str(chosen), "group": group, "year": str(f["year"])},
     )
 
-table = view_of.export_table(ranked, group)
 with st.expander("Every school, every column (sortable)"):
     st.dataframe(
-        table,
+        frames.arrow("visit plan", view.key, table),  # converted once per view key
         hide_index=True,
         key="priority_table",
         column_config={
@@ -79,9 +79,12 @@ notes = [filters.describe(f, specs), "Ranked for attention; reasons in full (con
 left, right = st.columns(2)
 left.download_button(
     "Download the visit plan (Excel)",
-    # Made on every rerun, not deferred to the click (data=callable): a deferred file requested
-    # while a filter change was still rerunning never arrived in Chromium (browser test).
-    exports.cached_excel_bytes(
+    # Offered on every rerun, not deferred to the click (data=callable): a deferred file requested
+    # while a filter change was still rerunning never arrived in Chromium (browser test). Made
+    # once per view key (build, allowed URNs, filters, store entries) and title.
+    exports.keyed_excel_bytes(
+        "visit plan",
+        view.key,
         table,
         "Visit plan",
         title,
@@ -97,7 +100,7 @@ left.download_button(
 )
 right.download_button(
     "Download the visit plan (CSV)",
-    exports.to_csv_bytes(table),
+    exports.keyed_csv_bytes("visit plan", view.key, table),
     file_name="visit_plan.csv",
     mime="text/csv",
     key="visit_plan_csv",

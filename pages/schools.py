@@ -4,10 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import access, auth, data_access, render
-from dashboard.components import exports, format
+from dashboard.components import exports, format, frames, schools_table
 from dashboard.components.figure_table import figures_table
 from dashboard.data_access.provenance import provenance
-from warehouse import figures
 
 identity = auth.require_identity("schools")
 st.title("Schools")
@@ -31,24 +30,8 @@ for column, (param, label) in zip(st.columns(len(FILTERS)), FILTERS, strict=True
     else:
         st.query_params[param] = value
 
-schools = data_access.list_schools(identity, **chosen)
-shown = pd.DataFrame(
-    {
-        "URN": schools["urn"].astype(int).astype(str),
-        "School": schools["name"].map(format.fmt_text),
-        "District": schools["district"].map(format.fmt_text),
-        "Phase": schools["phase"].map(format.fmt_text),
-        "Type": schools["school_type"].map(format.fmt_text),
-        "Pupils": schools["pupils"].map(format.fmt_count),
-        f"{figures.label('fsm_pct')}, census": [
-            format.fmt_measure("fsm_pct", v, c)
-            + (f" ({format.fmt_year(y)})" if pd.notna(y) else "")
-            for v, c, y in zip(
-                schools["fsm_pct"], schools["fsm_status"], schools["fsm_year"], strict=True
-            )
-        ],
-    }
-)
+schools, key = data_access.list_schools_keyed(identity, **chosen)
+shown, picker = schools_table.tables(key, schools)  # formatted once per key, not every rerun
 sources = provenance(identity, ("gias", "spine", "census"))
 st.caption(
     f"{len(shown)} school{'' if len(shown) == 1 else 's'} (every school you may see, open or "
@@ -58,14 +41,14 @@ st.caption(
 as_table = st.toggle("Show as table", key="as_table", value=st.query_params.get("view") == "table")
 if as_table:
     st.query_params["view"] = "table"
-    render.safe_table(shown, hide_index=True)
+    st.table(schools_table.escaped_table(key, shown), hide_index=True)  # render.safe_table, cached
 else:
     st.query_params.pop("view", None)
-    st.dataframe(shown, hide_index=True)
+    st.dataframe(frames.arrow("schools list", key, shown), hide_index=True)  # once per key
 
 st.download_button(
     "Download these schools (CSV)",
-    exports.to_csv_bytes(shown, sources),
+    exports.keyed_csv_bytes("schools list", key, shown, sources),
     file_name="schools.csv",
     mime="text/csv",
     key="download_schools",
@@ -74,10 +57,9 @@ st.download_button(
 )
 
 st.header("One school")
-names = dict(zip(schools["urn"].astype(int), schools["name"], strict=True))
 raw_urn = st.query_params.get("urn")  # user input: parsed here, checked by data_access
 urn = int(raw_urn) if raw_urn and raw_urn.isdigit() else None
-st.session_state["open_urn"] = urn if urn in names else None  # the URL leads, the widget follows
+st.session_state["open_urn"] = urn if urn in picker else None  # the URL leads, the widget follows
 
 
 def _opened() -> None:
@@ -90,10 +72,10 @@ def _opened() -> None:
 
 st.selectbox(
     "Open a school",
-    [None, *names],
+    [None, *picker],
     key="open_urn",
     on_change=_opened,
-    format_func=lambda u: "Choose a school" if u is None else f"{names.get(u, '')} ({u})",
+    format_func=lambda u: "Choose a school" if u is None else picker.get(u, f" ({u})"),
 )
 if urn is not None:
     profile = data_access.school_profile(identity, urn)

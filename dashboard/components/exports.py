@@ -112,20 +112,40 @@ def _text_cell(cell, text: str):
     return cell
 
 
-@st.cache_data(show_spinner=False, max_entries=32, ttl=300)
-def cached_excel_bytes(
-    df: pd.DataFrame,
-    sheet_name: str,
-    title: str,
-    notes: tuple[str, ...],
-    source: str,
-    data_date: str,
-) -> bytes:
-    """``to_excel_bytes`` for a file offered on every rerun (the priority page's visit plan): the
-    same table gives the same workbook for five minutes instead of rebuilding it each rerun (its
-    "produced" time is when it was first made). Keyed on the table's content, so a user only ever
-    gets back the rows they passed in."""
-    return to_excel_bytes(df, sheet_name, title, list(notes), source=source, data_date=data_date)
+# Files offered on every rerun, cached on the key of the data they are made from (a data-access
+# view key: build, allowed URNs, filters and store entries, e.g. manager.PriorityView.key) and
+# what they are: the bytes are made once per key instead of on every rerun. The frame itself is
+# not hashed (a leading underscore keeps it out of the key), so the key must determine it: pass
+# only a table made from the data the key names. Five minutes: an Excel file's "Produced"
+# time is when it was first made.
+_KEYED = {"show_spinner": False, "ttl": 300, "max_entries": 64}
+
+
+@st.cache_resource(**_KEYED)
+def _keyed_csv(what: str, key: tuple, sources: tuple, *, _df: pd.DataFrame, _provenance) -> bytes:
+    return to_csv_bytes(_df, _provenance)
+
+
+def keyed_csv_bytes(what: str, key: tuple, df: pd.DataFrame, provenance: Any = None) -> bytes:
+    """``to_csv_bytes(df, provenance)`` made once per (what, key, provenance)."""
+    sources = (
+        None
+        if provenance is None
+        else (str(provenance.as_at), str(provenance.source), tuple(provenance.file_lines))
+    )
+    return _keyed_csv(what, key, sources, _df=df, _provenance=provenance)
+
+
+@st.cache_resource(**_KEYED)
+def _keyed_excel(what: str, key: tuple, sheet_name: str, title: str, notes: tuple[str, ...],
+                 source: str, data_date: str, *, _df: pd.DataFrame) -> bytes:  # fmt: skip
+    return to_excel_bytes(_df, sheet_name, title, list(notes), source=source, data_date=data_date)
+
+
+def keyed_excel_bytes(what: str, key: tuple, df: pd.DataFrame, sheet_name: str, title: str,
+                      notes: tuple[str, ...], source: str, data_date: str) -> bytes:  # fmt: skip
+    """``to_excel_bytes`` (title, notes, source, data date) made once per (what, key, those)."""
+    return _keyed_excel(what, key, sheet_name, title, tuple(notes), source, data_date, _df=df)
 
 
 def _suppression_words() -> str:

@@ -5,10 +5,14 @@ dashboard/priority.py through data_access.manager.priority_view).
 text wraps (never cut to a column width): school, district, phase, category (symbol and word, with
 the rank within it), the one-sentence reason, the key figure against national, last visit, next
 review due (one column with the last visit). ``export_table``: every column (the sortable table and the visit-plan downloads).
-``details``: one school's reasons in full, on demand.
+``details``: one school's reasons in full, on demand. ``tables``: both tables, made once per
+view key (manager.PriorityView.key), not on every rerun.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +21,8 @@ from dashboard import priority, support
 from dashboard.components import format
 from dashboard.components.palette import CATEGORIES
 from dashboard.components.safe import md_escape
+from dashboard.data_access.core import cached
+from dashboard.data_access.manager import PriorityView
 
 # A constant (no data in it) given to st.html: a compact, readable list on a laptop. Text keeps the
 # theme's colour (17:1); cells wrap (nothing is cut), short columns do not break mid-date.
@@ -47,24 +53,56 @@ def figure_heading(group: str) -> str:
     return f"Key figure, {who} (national)"
 
 
+def tables(view: PriorityView, group: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(``reading_table``, ``export_table``) of a priority view. The cells are made once per whole
+    list (``view.list_key``, which names the user's allowed URNs); per filter only its rows are
+    taken, numbered again (the position is the only cell that depends on the filters) and made
+    into frames the way the functions below make them, so the types are those of the rows alone."""
+    return _filtered_tables(view.key, group, _view=view)
+
+
+@cached
+def _filtered_tables(key: tuple, group: str, *, _view: PriorityView
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    reading, export = _columns(_view.list_key, group, _ranked=_view.full)
+    rows = _view.rows
+    reading = {c: [v[i] for i in rows] for c, v in reading.items()}
+    export = {c: [v[i] for i in rows] for c, v in export.items()}
+    reading["No."] = [str(r) for r in _view.ranked["rank"]]
+    export["Rank"] = [int(r) for r in _view.ranked["rank"]]
+    return pd.DataFrame(reading), pd.DataFrame(export)
+
+
+@cached
+def _columns(key: tuple, group: str, *, _ranked: pd.DataFrame) -> tuple[Mapping, Mapping]:
+    """Read-only columns of tuples: shared by every rerun of the key, never copied."""
+    return tuple(
+        MappingProxyType({c: tuple(v) for c, v in columns.items()})
+        for columns in (reading_columns(_ranked, group), export_columns(_ranked, group))
+    )
+
+
 def reading_table(view: pd.DataFrame, group: str) -> pd.DataFrame:
     """The columns a manager reads first; text escaped (st.table renders Markdown)."""
+    return pd.DataFrame(reading_columns(view, group))
+
+
+def reading_columns(view: pd.DataFrame, group: str) -> dict[str, list]:
+    """``reading_table``'s columns as lists."""
     g = "all" if group == "send" else group
     rows = view.to_dict("records")
-    return pd.DataFrame(
-        {
-            "No.": [str(r["rank"]) for r in rows],
-            "School, district, phase": [
-                f"**{md_escape(r['name'])}** · {md_escape(r['district'])}, "
-                f"{md_escape(str(r['phase']).lower())}"
-                for r in rows
-            ],
-            "Category": [category_words(r["category"], r.get("rank_in_category")) for r in rows],
-            "Why": [md_escape(_why_and_watch(r)) for r in rows],
-            figure_heading(g): [md_escape(priority.key_figure(r, g)) for r in rows],
-            "Last visit; next review due": [md_escape(_visits(r)) for r in rows],
-        }
-    )
+    return {
+        "No.": [str(r["rank"]) for r in rows],
+        "School, district, phase": [
+            f"**{md_escape(r['name'])}** · {md_escape(r['district'])}, "
+            f"{md_escape(str(r['phase']).lower())}"
+            for r in rows
+        ],
+        "Category": [category_words(r["category"], r.get("rank_in_category")) for r in rows],
+        "Why": [md_escape(_why_and_watch(r)) for r in rows],
+        figure_heading(g): [md_escape(priority.key_figure(r, g)) for r in rows],
+        "Last visit; next review due": [md_escape(_visits(r)) for r in rows],
+    }
 
 
 def _visits(row) -> str:
@@ -86,8 +124,14 @@ def _why_and_watch(row) -> str:
 def export_table(view: pd.DataFrame, group: str) -> pd.DataFrame:
     """Every column: the previous wide table plus the reading columns (one frame for the sortable
     table, the CSV and the Excel visit plan, so the downloads equal the page)."""
+    return pd.DataFrame(export_columns(view, group))
+
+
+def export_columns(view: pd.DataFrame, group: str) -> dict[str, list]:
+    """``export_table``'s columns as lists: support.priority_columns with the reading columns
+    after the first seven."""
     g = "all" if group == "send" else group
-    out = support.priority_table(view, group)
+    base = support.priority_columns(view, group)
     rows = view.to_dict("records")
     extra = {
         "Rank in category": [r.get("rank_in_category") for r in rows],
@@ -98,9 +142,12 @@ def export_table(view: pd.DataFrame, group: str) -> pd.DataFrame:
         "Next review due": [r.get("next_review") or "" for r in rows],
         "Rules not applied": ["; ".join(r.get("rules_not_applied") or []) for r in rows],
     }
-    for i, (name, values) in enumerate(extra.items()):
-        out.insert(7 + i, name, values)
-    return out
+    names = list(base)
+    return {
+        **{c: base[c] for c in names[:7]},
+        **extra,
+        **{c: base[c] for c in names[7:]},
+    }
 
 
 def details(row: dict) -> None:

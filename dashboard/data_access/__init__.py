@@ -18,9 +18,11 @@ briefing) and use the same guards from ``dashboard/data_access/core.py``; pages 
    (``db.current_build()``, resolved on every call so a new load is seen on the next rerun), the
    allowed URNs as a tuple (``_allowed_key``) and the filters. The cache is shared by all users,
    so anything that changes the rows must be in the key. Never cache the public function. Never
-   pass a frame as a hashed argument (Streamlit would hash every cell on every call): read what
-   is needed (the store's entries) outside, put a digest of it in the key, and hand the frame
-   over as a parameter whose name starts with ``_`` (not hashed), as ``manager.schools`` does.
+   pass a frame as a hashed argument (Streamlit would hash every cell on every call): read the
+   store's entries outside, put a digest of them in the key (``manager.app_entries``,
+   ``core.digest``), and hand them over as a parameter whose name starts with ``_`` (not hashed).
+   Tables and files made from cached rows may be cached on a *view key* handed out with them
+   (``list_schools_keyed``, ``manager.PriorityView.key``).
 5. After the cache: suppress for governor/briefing (``access.suppress``), and audit
    (``audit.record_view``, export) outside any cached function so every view is logged.
 """
@@ -67,8 +69,20 @@ def list_schools(
     school_type: str | None = None,
 ) -> pd.DataFrame:
     """The schools this user may see, optionally filtered."""
+    return list_schools_keyed(identity, district, phase, school_type)[0]
+
+
+def list_schools_keyed(
+    identity: Identity,
+    district: str | None = None,
+    phase: str | None = None,
+    school_type: str | None = None,
+) -> tuple[pd.DataFrame, tuple]:
+    """``list_schools`` with the key of its rows (build, allowed URNs, filters): tables and files
+    made from these rows may be cached on it (exports.keyed_csv_bytes)."""
     _require_names(identity)
-    return _list_schools(db.current_build(), _allowed_key(identity), district, phase, school_type)
+    key = (db.current_build(), _allowed_key(identity), district, phase, school_type)
+    return _list_schools(*key), key
 
 
 @cached
@@ -106,22 +120,30 @@ def _school_profile(build, allowed, urn) -> tuple[pd.DataFrame, pd.DataFrame]:
     return school, measures
 
 
+@cached
+def _suppressed_measures(build, allowed, urn, threshold: int) -> pd.DataFrame:
+    """The school's latest measures with small groups suppressed (decision 17), once per key."""
+    return access.suppress(
+        _school_profile(build, allowed, urn)[1],
+        "cohort",
+        ["value", "ci_lower", "ci_upper"],
+        threshold,
+        group_col="pupil_group",
+        by=["time_period", "key_stage", "measure"],
+    )
+
+
 def school_profile(identity: Identity, urn: int) -> SchoolProfile | None:
     """One school, or None when it does not exist or this user may not see it (both audited)."""
     _require_names(identity)
     urn = int(urn)
-    school, measures = _school_profile(db.current_build(), _allowed_key(identity), urn)
+    build, allowed = db.current_build(), _allowed_key(identity)
+    school, measures = _school_profile(build, allowed, urn)
     if school.empty:
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
         return None
     if access.needs_suppression(identity):
-        measures = access.suppress(
-            measures,
-            "cohort",
-            ["value", "ci_lower", "ci_upper"],
-            group_col="pupil_group",
-            by=["time_period", "key_stage", "measure"],
-        )
+        measures = _suppressed_measures(build, allowed, urn, settings.suppression_threshold())
     audit.record_view(identity.username, identity.role, urn)
     return SchoolProfile(school.iloc[0].to_dict(), measures)
 

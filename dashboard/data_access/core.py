@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import pickle
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -58,6 +60,13 @@ def cached(func: F) -> F:
 
     wrapper.clear = store.clear  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+
+def digest(entries: Any) -> str:
+    """A digest of what a cached result depends on but cannot be hashed cheaply by Streamlit (the
+    store's entries, read on every rerun so a new one counts at once): put it in the key and pass
+    the entries themselves as an argument named with a leading underscore (not hashed)."""
+    return hashlib.sha256(pickle.dumps(entries, protocol=5)).hexdigest()
 
 
 def allowed_key(identity: Identity) -> tuple[int, ...] | None:

@@ -18,7 +18,12 @@ import pandas as pd
 from dashboard import access, db, priority, support
 from dashboard.access import MANAGER, OFFICER, Identity
 from dashboard.data_access import notices as notices_access
-from dashboard.data_access.core import allowed_key, cached, require, require_intelligence
+from dashboard.data_access.core import (
+    allowed_key,
+    cached,
+    require,
+    require_intelligence,
+)
 from dashboard.domain import support_model
 from dashboard.store import audit, notes
 from dashboard.store import notices as notices_store
@@ -188,24 +193,29 @@ def context(identity: Identity) -> Context | None:
 def filter_options(identity: Identity, ctx: Context) -> dict[str, list]:
     """Values each filter accepts (also the only values accepted from the URL)."""
     _guard(identity)
-    return _filter_options(db.current_build(), allowed_key(identity), ctx.la_code, ctx.latest)
+    years = tuple(int(y) for y in ctx.years["time_period"])
+    return _filter_options(db.current_build(), allowed_key(identity), ctx.la_code, years)
 
 
 @cached
-def _filter_options(build, allowed, la_code, latest) -> dict[str, list]:
-    df, _ = _schools(build, allowed, la_code, latest, "all")
-    ctx_rows, _ = _context(build)
+def _filter_options(build, allowed, la_code, years: tuple[int, ...]) -> dict[str, list]:
+    df, _ = _schools(build, allowed, la_code, max(years), "all")
     return {
         "district": sorted(df["district"].dropna().unique()),
         "phase": sorted(df["phase"].dropna().unique()),
         "school_type": [t for t in TYPE_GROUPS if t in set(df["type_group"])],
         "category": ["intensive", "targeted", "universal", "not categorised"],
         "group": list(PUPIL_GROUPS),
-        "year": [int(y) for y in ctx_rows["time_period"]],
+        "year": list(years),
     }
 
 
 def _filter(df: pd.DataFrame, f: dict) -> pd.DataFrame:
+    return df[_keep(df, f)]
+
+
+def _keep(df: pd.DataFrame, f: dict) -> pd.Series:
+    """True for the rows that pass the filters in ``f`` (district, phase, type, category)."""
     keep = pd.Series(True, index=df.index)
     for column, key in (
         ("district", "district"),
@@ -215,7 +225,7 @@ def _filter(df: pd.DataFrame, f: dict) -> pd.DataFrame:
     ):
         if f.get(key):
             keep &= df[column] == f[key]
-    return df[keep]
+    return keep
 
 
 # --- schools with the combined category -------------------------------------------------------
@@ -283,7 +293,8 @@ def _combined(
     _app: pd.DataFrame,
 ) -> pd.DataFrame:
     """``schools`` for one key: the warehouse's rows combined with the store's entries (cached:
-    combining is pandas work that would otherwise be redone several times on every rerun)."""
+    combining is pandas work that would otherwise be redone several times on every rerun).
+    ``entries_digest`` is that of ``_app``, which Streamlit does not hash (leading underscore)."""
     ctx_rows, rules = _context(build)
     ctx = Context(la_code, "", ctx_rows, rules)
     df, reasons = _schools(build, allowed, la_code, time_period, pupil_group)
@@ -380,20 +391,81 @@ def _group_figures(build, allowed, la_code, time_period, pupil_group) -> pd.Data
                   time_period=time_period, pupil_group=pupil_group)  # fmt: skip
 
 
+@dataclass(frozen=True)
+class PriorityView:
+    """The priority list as the page reads it (``ranked``), with ``key``: everything its rows
+    depend on (the build, the user's allowed URNs, the year, the pupil group, the day, the store's
+    entries, the filters), so tables and files made from it may be cached on the key without ever
+    mixing two users' schools. ``full`` is the unfiltered list of the same key without the filters
+    (``list_key``) and ``rows`` the positions of ``ranked``'s rows in it: the filters only select
+    rows and renumber them, so what is made per row is made once per list, not per filter."""
+
+    ranked: pd.DataFrame
+    key: tuple
+    full: pd.DataFrame
+    list_key: tuple
+    rows: tuple[int, ...]
+
+
+PRIORITY_FILTERS = ("district", "phase", "school_type", "category")
+
+
 def priority_view(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
     """The priority list as the page reads it: in order (re-ranked by the pupil group's own figure
     when one is chosen), with the group's figure against national for that group and its size
     (small groups suppressed), the last visit and the next review due of an open notice (from
     the workbook or the app)."""
-    group = f.get("group") or "all"
-    ranked = priority_list(identity, ctx, f)
-    figures = _group_figures(db.current_build(), allowed_key(identity), ctx.la_code,
-                             int(f["year"]), "all" if group == "send" else group)  # fmt: skip
-    ranked = priority.with_group(ranked, figures, group)
+    return priority_page(identity, ctx, f).ranked
+
+
+def priority_page(identity: Identity, ctx: Context, f: dict) -> PriorityView:
+    """``priority_view`` with its cache keys. The store's entries (notes, visits, notices of the
+    user's schools) are read on every call and enter the key by their content, so a new or changed
+    entry counts on the next rerun, as in ``schools``; the rest (the workbook's notices too) comes
+    from the build and is computed once per key."""
+    _guard(identity)
+    require_intelligence(identity)  # the next review due reads notices of concern
+    allowed = allowed_key(identity)
     today = date.today()
-    open_notices = notices_access.county_notices(identity, today)
-    ranked["next_review"] = [priority.next_review(u, open_notices, today) for u in ranked["urn"]]
+    entries = app_entries(identity)
+    list_key = (db.current_build(), allowed, ctx.la_code, int(f["year"]),
+                f.get("group") or "all", today, entries.digest)  # fmt: skip
+    chosen = tuple(f.get(k) or None for k in PRIORITY_FILTERS)
+    full = _priority(*list_key, _identity=identity, _app=entries.frame)
+    rows, ranked = _filtered(list_key, chosen, _full=full)
+    return PriorityView(ranked, (*list_key, chosen), full, list_key, rows)
+
+
+@cached
+def _priority(build, allowed, la_code, time_period, group, today, entries_digest, *,
+              _identity: Identity, _app: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
+    """The whole list (no filters) for one key. ``entries_digest`` is that of ``_app`` (the
+    entries for ``allowed``); arguments named with a leading underscore are not hashed by
+    Streamlit, and ``_identity`` is used only for what the key names (its allowed URNs; the role
+    was checked by the caller)."""
+    combined = _combined(build, allowed, la_code, time_period, group, True, entries_digest,
+                         today, _app)  # fmt: skip
+    ranked = priority.order(combined)
+    figures = _group_figures(build, allowed, la_code, time_period,
+                             "all" if group == "send" else group)  # fmt: skip
+    ranked = priority.with_group(ranked, figures, group)
+    notices = notices_access.county_notices(_identity, today)
+    ranked["next_review"] = priority.next_reviews(ranked["urn"], notices, today)
     return ranked
+
+
+@cached
+def _filtered(list_key: tuple, chosen: tuple, *, _full: pd.DataFrame
+              ) -> tuple[tuple[int, ...], pd.DataFrame]:  # fmt: skip
+    """The schools of ``_full`` (the list of ``list_key``) that pass the filters, in the same order
+    and numbered again from 1: ordering and re-ranking sort by each school's own values, so the
+    order of a subset is the subset of the order (the same as filtering first)."""
+    keep = _keep(_full, dict(zip(PRIORITY_FILTERS, chosen, strict=True)))
+    rows = tuple(int(i) for i in keep.to_numpy().nonzero()[0])
+    ranked = _full.take(list(rows))
+    ranked.index = pd.RangeIndex(len(ranked))  # not reset_index: it rebuilds every column
+    ranked["rank"] = range(1, len(ranked) + 1)
+    return rows, ranked
 
 
 # --- one school -------------------------------------------------------------------------------

@@ -10,15 +10,13 @@ ConflictError (dashboard.store.records) means someone else saved first.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date
 
 import pandas as pd
 
 from dashboard import data_access, db
 from dashboard.access import Identity
-from dashboard.data_access.core import allowed_key, cached, require_intelligence
+from dashboard.data_access.core import allowed_key, cached, digest, require_intelligence
 from dashboard.store import notes, notices, records
 from warehouse.queries import manager as manager_q
 
@@ -132,12 +130,22 @@ def _workbook_notices(build: str, allowed, la_code: int) -> pd.DataFrame:
     return db.run(build, manager_q.workbook_notices, allowed=allowed, la_code=la_code)
 
 
-def _app_notices(rows: list[dict], schools: pd.DataFrame, today: date) -> pd.DataFrame:
-    rows = [n for n in rows if n["kind"] in (notices.NOTICE, notices.DFE)]
+@cached
+def _workbook_rows(build: str, allowed, la_code: int, today: date, closed: tuple[str, ...]
+                   ) -> pd.DataFrame:  # fmt: skip
+    """``workbook_rows`` of the build's workbook notices, once per build, user's schools and day."""
+    raw = _workbook_notices(build, allowed, la_code)
+    return workbook_rows(raw, today, closed) if len(raw) else raw
+
+
+def _app_notices(identity: Identity, today: date, entries: list[dict]) -> pd.DataFrame:
+    """The app's notices among ``entries`` (notes.notes_for the user's schools)."""
+    rows = [n for n in entries if n["kind"] in (notices.NOTICE, notices.DFE)]
     # Stage, review and days overdue from the store's own dicts: a frame would turn a key one entry
     # lacks (a notice entered before the workflow has no review_due) into NaN.
     rows = [{**r, "stage": notices.stage(r, today), "review_due": notices.review_due(r),
              "days_overdue": notices.days_overdue(r, today)} for r in rows]  # fmt: skip
+    schools = data_access.list_schools(identity)[["urn", "name", "district"]]
     df = pd.DataFrame(rows, columns=sorted({*NOTICE_COLUMNS, *(k for r in rows for k in r)}))
     df = df[df["urn"].isin(schools["urn"])] if len(df) else df
     if df.empty:
@@ -176,31 +184,33 @@ def workbook_rows(wb: pd.DataFrame, today: date, closed: tuple[str, ...]) -> pd.
 def county_notices(identity: Identity, today: date | None = None) -> pd.DataFrame:
     """Every notice of concern and DfE concern of the user's schools from both sources (the
     council's workbook and the app, each marked in ``source``), open ones first, the most overdue
-    at the top: what a manager chases."""
+    at the top: what a manager chases. The store's entries are read on every call (a new one
+    counts at once); the rest is computed once per (build, allowed URNs, day, entries)."""
     from dashboard.data_access import manager
 
     require_intelligence(identity)
     today = today or date.today()
-    allowed = None if identity.allowed_urns is None else sorted(identity.allowed_urns)
-    rows = notes.notes_for(allowed)  # read fresh; their digest keys the cache below
-    digest = hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode()).hexdigest()
+    allowed = allowed_key(identity)
+    entries = notes.notes_for(None if allowed is None else list(allowed))
     ctx = manager.context(identity)
-    closed = None
-    if ctx is not None:
-        closed = tuple(ctx.settings.get("closed_notice_statuses", WORKBOOK_CLOSED))
     la_code = None if ctx is None else ctx.la_code
-    schools = data_access.list_schools(identity)[["urn", "name", "district"]]
-    return _county_notices(db.current_build(), allowed_key(identity), la_code, closed, today,
-                           digest, _rows=rows, _schools=schools)  # fmt: skip
+    closed = (
+        None if ctx is None else tuple(ctx.settings.get("closed_notice_statuses", WORKBOOK_CLOSED))
+    )
+    return _county_notices(db.current_build(), allowed, la_code, today, closed, digest(entries),
+                           _identity=identity, _entries=entries)  # fmt: skip
 
 
 @cached
-def _county_notices(build, allowed, la_code, closed, today, digest, _rows, _schools):
-    app = _app_notices(_rows, _schools, today)
+def _county_notices(build: str, allowed, la_code: int | None, today: date, closed, entries_digest: str,
+                    *, _identity: Identity, _entries: list[dict]) -> pd.DataFrame:  # fmt: skip
+    """``county_notices`` for one key (``_identity`` is used only for its allowed URNs, which the
+    key names; ``entries_digest`` is that of ``_entries``)."""
+    app = _app_notices(_identity, today, _entries)
     wb = pd.DataFrame(columns=app.columns)
     if la_code is not None:
-        raw = _workbook_notices(build, allowed, la_code)
-        wb = workbook_rows(raw, today, closed) if len(raw) else wb
+        rows = _workbook_rows(build, allowed, la_code, today, closed)
+        wb = rows if len(rows) else wb
     cols = [*NOTICE_COLUMNS, "source", "detail"]
     parts = [p.reindex(columns=cols) for p in (app, wb) if len(p)]
     if not parts:

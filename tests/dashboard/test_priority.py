@@ -89,6 +89,33 @@ def test_the_next_review_is_the_earliest_open_one_in_days():
     assert priority.next_review(1, later, today) == "review in 1 day"
 
 
+def test_next_reviews_for_every_school_in_one_pass():
+    """Worked by hand, today 3 Dec 2026: school 1 has open reviews due 13 Dec (10 days) and
+    2 Dec (1 day overdue), the earliest counts; school 2's only dated notice is closed; school 3
+    has an open notice with no date and one due today; school 4 has none; school 5 is due
+    tomorrow; a workbook row (date) and an app row (date) for school 6 are compared as dates."""
+    today = date(2026, 12, 3)
+    notices = pd.DataFrame({
+        "urn": [1, 1, 2, 3, 3, 5, 6, 6],
+        "status": ["open", "open", "closed", "open", "open", "open", "open", "open"],
+        "review_due": [date(2026, 12, 13), date(2026, 12, 2), date(2026, 1, 1), None,
+                       date(2026, 12, 3), date(2026, 12, 4), date(2027, 1, 14),
+                       date(2026, 11, 21)],
+        "source": ["app", "app", "app", "app", "Council workbook", "app", "Council workbook",
+                   "app"],
+    })  # fmt: skip
+    assert priority.next_reviews([1, 2, 3, 4, 5, 6], notices, today) == [
+        "⚠ review 1 day overdue",
+        "",
+        "review in 0 days",
+        "",
+        "review in 1 day",
+        "⚠ review 12 days overdue",
+    ]
+    assert priority.next_reviews([4], notices.iloc[0:0], today) == [""]  # no notices at all
+    assert priority.next_reviews([2], notices[notices["urn"] == 2], today) == [""]  # only closed
+
+
 def test_not_categorised_says_why_and_no_action_is_ever_blank():
     df = pd.DataFrame({
         "urn": [1, 2], "name": ["A", "B"], "category": ["not categorised", "universal"],

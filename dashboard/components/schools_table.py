@@ -1,0 +1,61 @@
+"""The Schools page's list as people read it and download it (rendering only; the rows come from
+data_access.list_schools_keyed): made once per key of its rows (build, allowed URNs, filters), not
+on every rerun (a county list is thousands of formatted cells)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import pandas as pd
+
+from dashboard import render
+from dashboard.components import format
+from dashboard.data_access.core import cached
+from warehouse import figures
+
+
+def shown_table(schools: pd.DataFrame) -> pd.DataFrame:
+    """URN, name, district, phase, type, pupils and the census FSM share with its year."""
+    return pd.DataFrame(
+        {
+            "URN": schools["urn"].astype(int).astype(str),
+            "School": schools["name"].map(format.fmt_text),
+            "District": schools["district"].map(format.fmt_text),
+            "Phase": schools["phase"].map(format.fmt_text),
+            "Type": schools["school_type"].map(format.fmt_text),
+            "Pupils": schools["pupils"].map(format.fmt_count),
+            f"{figures.label('fsm_pct')}, census": [
+                format.fmt_measure("fsm_pct", v, c)
+                + (f" ({format.fmt_year(y)})" if pd.notna(y) else "")
+                for v, c, y in zip(
+                    schools["fsm_pct"], schools["fsm_status"], schools["fsm_year"], strict=True
+                )
+            ],
+        }
+    )
+
+
+def tables(key: tuple, schools: pd.DataFrame) -> tuple[pd.DataFrame, Mapping[int, str]]:
+    """(``shown_table``, URN -> "Name (URN)" for the school picker), once per key of the rows.
+    The picker is read-only (shared by every rerun with this key, never copied: a national list
+    is 20,000 entries)."""
+    return _tables(key, _schools=schools)
+
+
+@cached
+def _tables(key: tuple, *, _schools: pd.DataFrame) -> tuple[pd.DataFrame, Mapping[int, str]]:
+    labels = {
+        int(u): f"{n} ({int(u)})" for u, n in zip(_schools["urn"], _schools["name"], strict=True)
+    }
+    return shown_table(_schools), MappingProxyType(labels)
+
+
+def escaped_table(key: tuple, shown: pd.DataFrame) -> pd.DataFrame:
+    """``render.escaped(shown)`` (for st.table), once per key of the rows ``shown`` is made from."""
+    return _escaped(key, _shown=shown)
+
+
+@cached
+def _escaped(key: tuple, *, _shown: pd.DataFrame) -> pd.DataFrame:
+    return render.escaped(_shown)

@@ -1,0 +1,116 @@
+"""The priority list and the schools list are computed once per key and then served from the
+cache: the key must name everything their rows depend on. Pinned here: an entry made in the app
+changes the list on the next call (the store's entries are in the key), two users with different
+schools never get each other's rows or files, and the cached tables equal a fresh computation."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from dashboard.access import Identity, identity_for
+
+
+@pytest.fixture
+def county(county_env):
+    return county_env
+
+
+def _manager():
+    from dashboard.data_access import manager
+
+    boss = identity_for("manager", "M", "manager", [])
+    return boss, manager.context(boss)
+
+
+def _maintained_universal(ranked: pd.DataFrame) -> int:
+    rows = ranked[ranked["category"].eq("universal") & ranked["type_group"].eq("Maintained")
+                  & ranked["next_review"].eq("")]  # fmt: skip
+    return int(rows["urn"].iloc[0])
+
+
+def test_a_notice_entered_in_the_app_sets_the_next_review_on_the_next_call(county):
+    from dashboard.data_access import manager
+    from dashboard.store import notices
+
+    boss, ctx = _manager()
+    f = {"year": ctx.latest, "group": "all"}
+    before = manager.priority_page(boss, ctx, f)
+    urn = _maintained_universal(before.ranked)
+    notices.issue_notice(urn, "officer", issued_on=date.today(), concerns="Attendance",
+                         path=county["store"])  # fmt: skip
+    after = manager.priority_page(boss, ctx, f)
+    assert after.key != before.key  # the store's entries are part of the key
+    row = after.ranked.set_index("urn").loc[urn]
+    assert row["next_review"] == "review in 42 days"  # six weeks after issue
+    assert row["category"] == "intensive"  # an open notice of concern, on the next call
+    # an older notice: its review (60 - 42 = 18 days ago) is the earliest, so it is the one shown
+    notices.issue_notice(urn, "officer", issued_on=date.today() - timedelta(days=60),
+                         concerns="Older", path=county["store"])  # fmt: skip
+    row = manager.priority_view(boss, ctx, f).set_index("urn").loc[urn]
+    assert row["next_review"] == "⚠ review 18 days overdue"
+
+
+def test_users_with_different_schools_never_share_a_cached_list_or_file(county):
+    from dashboard.components import exports
+    from dashboard.components import priority_table as view_of
+    from dashboard.data_access import manager
+
+    boss, ctx = _manager()
+    f = {"year": ctx.latest, "group": "all"}
+    everyone = manager.priority_page(boss, ctx, f)
+    _, table = view_of.tables(everyone, "all")
+    exports.keyed_csv_bytes("visit plan", everyone.key, table)  # cached for the manager first
+    two = [int(u) for u in everyone.ranked["urn"].iloc[[3, 7]]]
+    limited = Identity("officer2", "O", "officer", frozenset(two))
+    mine = manager.priority_page(limited, ctx, f)
+    assert mine.key != everyone.key
+    assert sorted(mine.ranked["urn"].astype(int)) == sorted(two)
+    reading, table = view_of.tables(mine, "all")
+    assert len(reading) == 2 and sorted(table["URN"]) == sorted(two)
+    csv = pd.read_csv(pd.io.common.BytesIO(exports.keyed_csv_bytes("visit plan", mine.key, table)))
+    assert sorted(csv["URN"]) == sorted(two)
+
+
+def test_the_cached_tables_equal_a_fresh_computation(county):
+    from dashboard import db, priority
+    from dashboard.components import exports
+    from dashboard.components import priority_table as view_of
+    from dashboard.data_access import manager
+
+    boss, ctx = _manager()
+    options = manager.filter_options(boss, ctx)
+    for group in ("all", "disadvantaged"):
+        for extra in ({}, {"district": options["district"][0]}, {"category": "targeted"},
+                      {"phase": options["phase"][0], "school_type": "Maintained"}):  # fmt: skip
+            f = {"year": ctx.latest, "group": group, **extra}
+            view = manager.priority_page(boss, ctx, f)
+            # filtering the whole list equals filtering first, then ordering (the old way)
+            first = manager.priority_list(boss, ctx, f)
+            figures = manager._group_figures(db.current_build(), None, ctx.la_code, ctx.latest,
+                                             group)  # fmt: skip
+            first = priority.with_group(first, figures, group)
+            assert list(view.ranked["urn"]) == list(first["urn"]), (group, extra)
+            assert list(view.ranked["rank"]) == list(range(1, len(first) + 1))
+            reading, table = view_of.tables(view, group)
+            pd.testing.assert_frame_equal(reading, view_of.reading_table(view.ranked, group))
+            pd.testing.assert_frame_equal(table, view_of.export_table(view.ranked, group))
+            fresh = exports.to_csv_bytes(view_of.export_table(view.ranked, group))
+            assert exports.keyed_csv_bytes("visit plan", view.key, table) == fresh
+
+
+def test_the_schools_list_is_cached_per_users_schools(county):
+    from dashboard import data_access
+    from dashboard.components import schools_table
+
+    boss = identity_for("manager", "M", "manager", [])
+    rows, key = data_access.list_schools_keyed(boss)
+    shown, picker = schools_table.tables(key, rows)
+    pd.testing.assert_frame_equal(shown, schools_table.shown_table(rows))
+    one = int(rows["urn"].iloc[5])
+    governor = identity_for("gov", "G", "governor", [one])
+    rows_g, key_g = data_access.list_schools_keyed(governor)
+    shown_g, picker_g = schools_table.tables(key_g, rows_g)
+    assert key_g != key and list(picker_g) == [one] and list(shown_g["URN"]) == [str(one)]
