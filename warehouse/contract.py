@@ -142,7 +142,8 @@ def _check_table(cur, t: Table, have: dict) -> list[str]:
     if unique and all(c in actual for c in unique):
         keys = ", ".join(_q(c) for c in unique)
         n, sample = cur.execute(
-            f"SELECT count(*), any_value(k) FROM (SELECT min(CAST(ROW({keys}) AS VARCHAR)) AS k "
+            # the key is written as text only for the duplicated ones (not for every row)
+            f"SELECT count(*), min(CAST(ROW({keys}) AS VARCHAR)) FROM (SELECT {keys} "
             f"FROM {_q(t.name)} GROUP BY {keys} HAVING count(*) > 1)"
         ).fetchone()
         if n:
