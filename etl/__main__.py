@@ -50,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         default=defaults.build_grace_s,
         help="never delete a build younger than this, so open dashboard sessions finish (default %(default)s)",
     )
+    p.add_argument(
+        "--memory-limit",
+        default=defaults.memory_limit,
+        help="DuckDB's memory for the load; beyond it work spills to disk beside the builds "
+        "(default %(default)s)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     g = sub.add_parser(
         "governor-copy",
@@ -108,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         keep_builds=args.keep_builds,
         build_grace_s=args.build_grace_seconds,
         progress=not args.no_progress,
+        memory_limit=args.memory_limit,
     )
     return run_cli(args.source_dir, args.warehouse, settings)
 
