@@ -88,7 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         "--no-national", action="store_true", help="skip the England files (national percentiles)"
     )
     f.add_argument(
-        "--national-years", nargs="+", default=None, help="years of the England files (default: --years)"
+        "--national-years",
+        nargs="+",
+        default=None,
+        help="years of the England files (default: --years)",
     )
     f.add_argument("--as-of", help="fetch what was published on this date (YYYY-MM-DD)")
     f.add_argument(
