@@ -352,7 +352,8 @@ def stage_dfe(
                    CASE WHEN NOT (out_of_range OR ci_bad) THEN phi END,
                    CASE WHEN pco >= 0 THEN TRY_CAST(round(pco) AS INTEGER) END, national_scope, ?, f, __line, ?
             FROM {q(chk)}
-            WHERE (pv IS NOT NULL AND NOT (out_of_range OR ci_bad)) OR ps IS NOT NULL""",
+            WHERE (pv IS NOT NULL AND NOT (out_of_range OR ci_bad)) OR ps IS NOT NULL
+            ORDER BY __line, m, g""",
         [time_period, kind, src.name, src.file_status],
     ).fetchone()[0]
     res.add("stg_measures", written)
