@@ -67,7 +67,7 @@ run: $(BIN)/activate default-data
 	$(BIN)/streamlit run dashboard/app.py --server.port 8501
 
 test: setup
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 # Benchmarks print figures (benchmarks/RESULTS.md records the last ones); nothing asserts on time.
 # Generated sets and their warehouses are kept in $(BENCH_CACHE) between runs.

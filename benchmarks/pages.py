@@ -1,5 +1,7 @@
-"""Benchmark of the pages: the SERVER time of each page's rerun for each kind of user (p50/p95),
-at county and at national scale, against the targets (p95 <= 150 ms county, <= 400 ms national).
+"""Benchmark of the pages: the time of each page's rerun for each kind of user (p50/p95), at county
+and at national scale, beside the peer page (../shared/bench/peer_app.py) on the same data in the
+same run. Targets (issue 20): at county size no page's p95 above the peer's p95; at national size
+at most 100 ms (and the priority list no slower than the peer).
 
     python benchmarks/pages.py                              county (data/warehouse.duckdb)
     python benchmarks/pages.py --scale national             national-size warehouse (cached)
@@ -49,7 +51,7 @@ USERS = {  # the role shown -> the demo user signed in
     "briefing": "briefing",
     "admin": "admin",
 }
-TARGET_MS = {"county": 150.0, "national": 400.0}  # issue 10: page rerun p95
+TARGET_MS = {"county": 150.0, "national": 100.0}  # issue 20: county = the peer's p95 when measured
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "sid-bench"
 SCALES = {  # name -> (county schools, national schools)
     "county": (400, 3000),
@@ -135,6 +137,8 @@ def bench(warehouse: Path, reruns: int, users: dict[str, str]) -> list[dict]:
             mine = [r for r in runs if r.get("page") == spec.id]
             server = [r["seconds"] for r in mine]
             cpu = [r.get("cpu_seconds", float("nan")) for r in mine]
+            changes = _filter_changes(at, reruns)
+            _, seen = _runs_since(log, seen)
             rows.append(
                 {
                     "role": role_name,
@@ -146,9 +150,70 @@ def bench(warehouse: Path, reruns: int, users: dict[str, str]) -> list[dict]:
                     "max_ms": 1000 * max(server),
                     "cpu_p50_ms": 1000 * percentile(cpu, 50),
                     "apptest_p50_ms": 1000 * percentile(walls, 50),
+                    "apptest_p95_ms": 1000 * percentile(walls, 95),
+                    "filter_p50_ms": 1000 * percentile(changes, 50) if changes else None,
+                    "filter_p95_ms": 1000 * percentile(changes, 95) if changes else None,
                 }
             )
     return rows
+
+
+def _filter_changes(at, n: int) -> list[float]:
+    """AppTest wall seconds of ``n`` reruns that each pick the next option of the page's first
+    selectbox (what ../shared/bench/time_page.py does to the peer); [] when the page has none.
+    The page's state is put back afterwards so the next page starts as a user would find it."""
+    boxes = [b for b in at.selectbox if len(b.options) > 1]
+    if not boxes:
+        return []
+    box = boxes[0]
+    key, options, start = box.key, list(box.options), box.value
+    walls = []
+    for i in range(n):
+        target = next(b for b in at.selectbox if b.key == key) if key else at.selectbox[0]
+        target.select(target.options[(i + 1) % len(options)])
+        t0 = time.perf_counter()
+        at.run()
+        walls.append(time.perf_counter() - t0)
+        if at.exception:
+            raise RuntimeError(f"changing {box.label!r}: {at.exception[0].value}")
+    target = next(b for b in at.selectbox if b.key == key) if key else at.selectbox[0]
+    target.set_value(start).run()
+    return walls
+
+
+def peer(source: Path, reruns: int) -> dict | None:
+    """The peer page (../shared/bench/peer_app.py) on the same data, timed as time_page.py does:
+    AppTest wall time of reruns that change its first selectbox."""
+    script = ROOT.parent / "shared" / "bench" / "peer_app.py"
+    files = sorted(source.glob("*/england_ks2final.csv"))
+    if not script.exists() or not files:
+        return None
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["BENCH_KS2_GLOB"] = str(source / "*" / "england_ks2final.csv")
+    at = AppTest.from_file(str(script), default_timeout=600).run()
+    walls = []
+    opts = at.selectbox[0].options
+    for i in range(max(reruns, 20)):
+        at.selectbox[0].select(opts[i % len(opts)])
+        t0 = time.perf_counter()
+        at.run()
+        walls.append(time.perf_counter() - t0)
+    return {"p50_ms": 1000 * percentile(walls, 50), "p95_ms": 1000 * percentile(walls, 95),
+            "files": len(files)}  # fmt: skip
+
+
+def source_of(warehouse: Path) -> Path | None:
+    """The folder the warehouse was loaded from (its newest load report), if it still exists."""
+    reports = warehouse.resolve().parent
+    for candidate in (reports / "load_reports.jsonl", reports.parent / "load_reports.jsonl"):
+        if candidate.exists():
+            lines = candidate.read_text(encoding="utf-8").strip().splitlines()
+            if lines:
+                src = Path(json.loads(lines[-1]).get("source_dir", ""))
+                if src.exists():
+                    return src
+    return None
 
 
 def machine() -> dict:
@@ -170,24 +235,38 @@ def machine() -> dict:
     }
 
 
-def print_table(scale: str, warehouse: Path, rows: list[dict], reruns: int) -> None:
+def _worst_p95(r: dict) -> float:
+    """The page's AppTest p95, the worse of a plain rerun and a filter change."""
+    return max(r["apptest_p95_ms"], r.get("filter_p95_ms") or 0.0)
+
+
+def print_table(scale: str, warehouse: Path, rows: list[dict], reruns: int, peer: dict | None):
     target = TARGET_MS[scale]
+    if scale == "county" and peer:
+        target = peer["p95_ms"]  # issue 20: no slower than the peer in the same run
     print(f"\nPages at {scale} scale on {warehouse.resolve().name} ({reruns} reruns per page)")
-    print(f"server time of the script run; target: rerun p95 <= {target:.0f} ms")
+    if peer:
+        print(f"peer (../shared/bench/peer_app.py, same data, same run, AppTest wall while changing "
+              f"a filter): p50 {peer['p50_ms']:.0f} ms, p95 {peer['p95_ms']:.0f} ms")  # fmt: skip
+    print("server: the script run inside its thread; AppTest: wall time around at.run() (as the "
+          "peer is timed); filter: AppTest wall while changing the page's first selectbox")  # fmt: skip
+    print(f"target: the worse AppTest p95 (rerun or filter) <= {target:.0f} ms")
     head = (
-        f"{'role':<11} {'page':<13} {'first run s':>11} {'rerun p50 ms':>12} "
-        f"{'p95 ms':>8} {'max ms':>8} {'CPU p50 ms':>10} {'AppTest p50 ms':>14}  target"
+        f"{'role':<11} {'page':<13} {'first s':>7} {'server p50':>10} {'p95':>6} {'CPU p50':>7} "
+        f"{'AppTest p50':>11} {'p95':>6} {'filter p50':>10} {'p95':>6}  target"
     )
     print(head)
     print("-" * len(head))
     for r in rows:
-        ok = "ok" if r["p95_ms"] <= target else "OVER"
+        ok = "ok" if _worst_p95(r) <= target else "OVER"
+        fp50 = "-" if r.get("filter_p50_ms") is None else f"{r['filter_p50_ms']:.0f}"
+        fp95 = "-" if r.get("filter_p95_ms") is None else f"{r['filter_p95_ms']:.0f}"
         print(
-            f"{r['role']:<11} {r['page']:<13} {r['first_s']:>11.2f} {r['p50_ms']:>12.0f} "
-            f"{r['p95_ms']:>8.0f} {r['max_ms']:>8.0f} {r['cpu_p50_ms']:>10.0f} "
-            f"{r['apptest_p50_ms']:>14.0f}  {ok}"
+            f"{r['role']:<11} {r['page']:<13} {r['first_s']:>7.2f} {r['p50_ms']:>10.0f} "
+            f"{r['p95_ms']:>6.0f} {r['cpu_p50_ms']:>7.0f} {r['apptest_p50_ms']:>11.0f} "
+            f"{r['apptest_p95_ms']:>6.0f} {fp50:>10} {fp95:>6}  {ok}"
         )
-    over = [r for r in rows if r["p95_ms"] > target]
+    over = [r for r in rows if _worst_p95(r) > target]
     print(f"{len(rows) - len(over)} of {len(rows)} pages within the target")
 
 
@@ -211,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reruns", type=int, default=20, help="reruns per page (p50/p95 over them)")
     p.add_argument("--roles", nargs="*", choices=list(USERS), default=list(USERS))
     p.add_argument("--profile", type=Path, help="cProfile every run into this folder")
+    p.add_argument("--no-peer", action="store_true", help="skip the peer page")
     p.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = p.parse_args(argv)
     if args.profile:
@@ -225,9 +305,12 @@ def main(argv: list[str] | None = None) -> int:
         if scale == "county" and given is None:
             given = ROOT / "data" / "warehouse.duckdb"
         warehouse = ensure_warehouse(scale, args.cache, given if scale == "county" else None)
+        source = source_of(warehouse)
+        peer_row = peer(source, args.reruns) if source and not args.no_peer else None
         rows = bench(warehouse, args.reruns, {r: USERS[r] for r in args.roles})
-        print_table(scale, warehouse, rows, args.reruns)
-        results["scales"][scale] = {"warehouse": str(warehouse.resolve()), "pages": rows}
+        print_table(scale, warehouse, rows, args.reruns, peer_row)
+        results["scales"][scale] = {"warehouse": str(warehouse.resolve()), "pages": rows,
+                                    "peer": peer_row}  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     m = results["machine"]
     print(f"\npeak memory {peak:.0f} MB; {m['cpus']} CPUs, load average before {m['load_average']}")

@@ -144,8 +144,23 @@ def school_notes(identity: Identity, urn: int) -> pd.DataFrame:
     return pd.DataFrame(notes.notes_for([urn]))
 
 
-def add_school_note(identity: Identity, urn: int, kind: str, text: str, **kwargs) -> int:
+def school_for_intelligence(identity: Identity, urn: int) -> dict:
+    """The school a note, visit or notice is written against: only a school of this user's that
+    exists in the current warehouse (an id in a form or URL is never trusted alone)."""
     _require_intelligence(identity)
+    urn = int(urn)
+    if identity.allowed_urns is not None and urn not in identity.allowed_urns:
+        raise PermissionError("Not one of this user's schools")
+    rows = list_schools(identity)
+    row = rows[rows["urn"] == urn]
+    if row.empty:
+        raise PermissionError("No such school")
+    return row.iloc[0].to_dict()
+
+
+def add_school_note(identity: Identity, urn: int, kind: str, text: str, **kwargs) -> int:
+    """Write a note against one of this user's schools (PermissionError otherwise, nothing written)."""
+    school_for_intelligence(identity, urn)
     return notes.add_note(int(urn), identity.username, kind, text, **kwargs)
 
 

@@ -25,15 +25,7 @@ NOTICE_COLUMNS = ["id", "version", "urn", "name", "district", "kind", "date", "s
 
 
 def _school(identity: Identity, urn: int) -> dict:
-    require_intelligence(identity)
-    urn = int(urn)
-    if identity.allowed_urns is not None and urn not in identity.allowed_urns:
-        raise PermissionError("Not one of this user's schools")
-    rows = data_access.list_schools(identity)
-    row = rows[rows["urn"] == urn]
-    if row.empty:
-        raise PermissionError("No such school")
-    return row.iloc[0].to_dict()
+    return data_access.school_for_intelligence(identity, urn)
 
 
 def _entry(identity: Identity, urn: int, entry_id: int) -> dict:

@@ -17,7 +17,6 @@ import pytest
 from dashboard import demo_users
 from tests.dashboard import tiny_warehouse
 from tests.dashboard.fixtures import dash_env, dash_warehouse  # noqa: F401
-from tests.shared_data import REAL_DATA
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -116,16 +115,11 @@ def served_county(tmp_path_factory, fixture_warehouse):
 
 
 @pytest.fixture(scope="session")
-def served_real(tmp_path_factory):
-    """The app on the REAL published files of ../shared/data/real, loaded by the real ETL."""
-    from etl.load import LoadSettings, load
-
-    if not REAL_DATA.is_dir():
-        pytest.skip(f"real published data not present at {REAL_DATA}")
+def served_real(tmp_path_factory, real_warehouse):
+    """The app on the REAL published files of ../shared/data/real, loaded by the real ETL (once
+    per run: tests/conftest.py)."""
     directory = tmp_path_factory.mktemp("served_real")
-    warehouse = directory / "warehouse.duckdb"
-    load(REAL_DATA, warehouse, LoadSettings(progress=False))
-    with _serve(directory, warehouse) as served:
+    with _serve(directory, real_warehouse) as served:
         yield served
 
 
@@ -142,8 +136,9 @@ def page(browser):
     context.close()
 
 
-def wait_for_app(page, timeout: float = 20_000) -> None:
-    """Wait until the Streamlit script has finished its run (status widget gone)."""
+def wait_for_app(page, timeout: float = 45_000) -> None:
+    """Wait until the Streamlit script has finished its run (status widget gone). Generous: a
+    shared 2-CPU machine under load can take 20 s to answer a sign-in (no timing is asserted)."""
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
     )
@@ -177,6 +172,21 @@ def navigate_in_session(page, path: str) -> None:
         "p => { history.pushState({}, '', p); dispatchEvent(new PopStateEvent('popstate')); }", path
     )
     wait_for_app(page)
+
+
+def manager_view(served, monkeypatch, **filters):
+    """The priority list as data_access orders it for ``filters`` (district, phase, school_type,
+    category, group, year; unset: all, latest year), read from the served app's warehouse and
+    store in the test process: what a page is checked against, never the page itself."""
+    from dashboard.access import identity_for
+    from dashboard.data_access import manager
+
+    monkeypatch.setenv("SID_WAREHOUSE", str(served.warehouse))
+    monkeypatch.setenv("SID_STORE_PATH", str(served.store))
+    monkeypatch.setenv("SID_DEPLOYMENT", "full")
+    boss = identity_for("manager", "M", "manager", [])
+    ctx = manager.context(boss)
+    return manager.priority_view(boss, ctx, {"year": ctx.latest, "group": "all", **filters})
 
 
 # Streamlit's own sectioned sidebar navigation renders <li> inside <div> inside <ul> (axe "list" /

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from tests.browser.conftest import sign_in, wait_for_app
+from tests.browser.conftest import manager_view, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 WIDTH, HEIGHT = 1366, 768
@@ -25,19 +25,6 @@ def laptop(browser):
     page.set_default_timeout(30_000)
     yield page
     context.close()
-
-
-def expected_view(served, monkeypatch, group: str):
-    """The list as the data layer orders it, read with the served app's warehouse and store."""
-    from dashboard.access import identity_for
-    from dashboard.data_access import manager
-
-    monkeypatch.setenv("SID_WAREHOUSE", str(served.warehouse))
-    monkeypatch.setenv("SID_STORE_PATH", str(served.store))
-    monkeypatch.setenv("SID_DEPLOYMENT", "full")
-    boss = identity_for("manager", "M", "manager", [])
-    ctx = manager.context(boss)
-    return manager.priority_view(boss, ctx, {"year": ctx.latest, "group": group})
 
 
 def top_ten(page) -> list[dict]:
@@ -73,7 +60,7 @@ def test_a_manager_reads_the_list_filters_it_and_records_a_visit(
     assert page.locator('[data-testid="stException"]').count() == 0
 
     # the top ten, each with its one-sentence reason whole and on screen
-    want = expected_view(served_county, monkeypatch, "all")
+    want = manager_view(served_county, monkeypatch)
     rows = top_ten(page)
     from dashboard import priority
 
@@ -95,7 +82,7 @@ def test_a_manager_reads_the_list_filters_it_and_records_a_visit(
     assert "disadvantaged pupils" in header
     reranked = [r["school"] for r in top_ten(page)]
     assert reranked != [r["school"] for r in rows]
-    want = expected_view(served_county, monkeypatch, "disadvantaged")
+    want = manager_view(served_county, monkeypatch, group="disadvantaged")
     assert [s.split(" · ")[0] for s in reranked] == list(want["name"].head(10))
 
     # open the first school's drill-down from the list

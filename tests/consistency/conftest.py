@@ -1,5 +1,5 @@
 """The consistency harness's fixtures: the default-county fixture and the real published files
-(/work/shared/data/real, loaded once per module), each with a store of demo users plus one
+(/work/shared/data/real, loaded once per run: tests/conftest.py), each with a store of demo users plus one
 governor who holds the schools the harness reads, and a recorder of what each download offers."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from streamlit.delta_generator import DeltaGenerator
 from dashboard import demo_users
 from dashboard.store import users
 from tests.pages.helpers import PASSWORD
-from tests.shared_data import REAL_DATA
 from warehouse.connection import open_read_only, resolve_build
 
 READER = (
@@ -57,18 +56,13 @@ def _env(monkeypatch: pytest.MonkeyPatch, ds: Dataset) -> None:
 
 def open_dataset(request, tmp_path_factory, which: str):
     """A generator for a module fixture: ``which`` is "fixture county" (every open school of the
-    session's fixture warehouse) or "real files" (/work/shared/data/real loaded once, a spread of
+    session's fixture warehouse) or "real files" (the session's real_warehouse, a spread of
     REAL_SAMPLE open schools). Downloads offered while it is open are recorded in ds.downloads."""
     if which == "fixture county":
         warehouse = request.getfixturevalue("fixture_warehouse")
         sample = None
     else:
-        if not REAL_DATA.exists():
-            pytest.skip(f"{REAL_DATA} is not on this machine")
-        from etl.load import LoadSettings, load
-
-        warehouse = tmp_path_factory.mktemp("real_wh") / "warehouse.duckdb"
-        load(REAL_DATA, warehouse, LoadSettings(progress=False))
+        warehouse = request.getfixturevalue("real_warehouse")  # loaded once per run
         sample = REAL_SAMPLE
     store = tmp_path_factory.mktemp("store") / "store.sqlite"
     ds = Dataset(which, warehouse, store, sample)

@@ -23,6 +23,8 @@ def test_security_options():
     assert CONFIG["server"]["headless"] is True
     assert CONFIG["browser"]["gatherUsageStats"] is False
     assert CONFIG["client"]["toolbarMode"] == "minimal"
+    # no table download that bypasses the neutralising, audited export writer
+    assert CONFIG["client"]["disableDataExport"] is True
 
 
 def test_theme_meets_wcag_aa():

@@ -102,6 +102,20 @@ def test_intelligence_refused_to_governor_briefing_admin_and_in_a_governor_deplo
     assert len(data_access.list_schools(who("manager"))) == len(ALL_URNS)
 
 
+def test_a_note_is_written_only_against_a_school_of_the_users_that_exists(dash_env):
+    officer = who("officer")
+    missing = max(ALL_URNS) + 999_999
+    with pytest.raises(PermissionError, match="No such school"):
+        data_access.add_school_note(officer, missing, "note", "typed against a made-up URN")
+    scoped = access.Identity("officer", "Officer", access.OFFICER, frozenset({min(ALL_URNS)}))
+    other = max(ALL_URNS)
+    with pytest.raises(PermissionError, match="Not one of this user's schools"):
+        data_access.add_school_note(scoped, other, "note", "typed against another school")
+    assert notes.notes_for([missing, other]) == []  # nothing written by the refused calls
+    data_access.add_school_note(scoped, min(ALL_URNS), "note", "allowed")
+    assert [n["text"] for n in notes.notes_for([min(ALL_URNS)])] == ["allowed"]
+
+
 def test_admin_functions_are_for_admins_only(dash_env):
     for name in ("manager", "officer", "governor1", "briefing"):
         for call in (data_access.list_users, data_access.audit_entries, data_access.load_reports):

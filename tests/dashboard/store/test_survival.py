@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -27,13 +28,12 @@ def _dump(store: Path | str) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def own_warehouse(fixture_source, tmp_path_factory):
-    """A warehouse of this module's own (the test reloads it), loaded once for both backends."""
-    from etl.load import LoadSettings, load
-
-    warehouse = tmp_path_factory.mktemp("survival") / "warehouse.duckdb"
-    load(fixture_source, warehouse, LoadSettings(progress=False))
-    return warehouse
+def own_warehouse(fixture_warehouse, tmp_path_factory):
+    """A warehouse of this module's own (the test reloads it), for both backends: a copy of the
+    session's fixture county build (the same load, not run again)."""
+    folder = tmp_path_factory.mktemp("survival") / "data"
+    shutil.copytree(fixture_warehouse.parent, folder, symlinks=True)
+    return folder / fixture_warehouse.name
 
 
 @pytest.fixture

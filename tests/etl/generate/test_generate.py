@@ -17,8 +17,13 @@ REAL = REAL_DATA
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> Path:
-    return generate(tmp_path_factory.mktemp("tiny"), n_schools=40, national_schools=300, seed=7)
+def tiny(fixture_source) -> Path:
+    """The session's fixture county (tests/conftest.py: 40 schools, 300 national, seed 7),
+    generated once per run; read only here."""
+    from tests.conftest import FIXTURE_NATIONAL, FIXTURE_SCHOOLS, FIXTURE_SEED
+
+    assert (FIXTURE_SCHOOLS, FIXTURE_NATIONAL, FIXTURE_SEED) == (40, 300, 7)
+    return fixture_source
 
 
 def _digest(folder: Path) -> dict[str, str]:
