@@ -28,12 +28,21 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# --compare-with DIR: a child loads with the code of another checkout (the "before" of a change)
+CODE = Path(os.environ.get("SID_BENCH_CODE") or ROOT)
+if str(CODE) not in sys.path:
+    sys.path.insert(0, str(CODE))
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process, every thread (DuckDB's too): on a shared machine wall time
+    counts the waits for a core, this does not."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def child_generate(out: Path, n_schools: int, national: int, seed: int) -> dict:
@@ -57,12 +66,15 @@ def child_load(source: Path, warehouse: Path, model: bool, max_reject_share: flo
     settings = LoadSettings(
         progress=False, model=model, build_grace_s=0, max_reject_share=max_reject_share
     )
+    c = _cpu_s()
     report = load(source, warehouse, settings)
     seconds = time.perf_counter() - t
+    cpu = _cpu_s() - c
     _, py_peak = tracemalloc.get_traced_memory()
     rows = sum(f.n_rows or 0 for f in report.files if f.action == "loaded")
     return {
         "seconds": seconds,
+        "cpu_s": cpu,
         "rows": rows,
         "rows_per_s": rows / seconds,
         "peak_rss_mb": _peak_mb(),
@@ -85,6 +97,7 @@ def child_raw(source: Path) -> dict:
     )
     tracemalloc.start()
     t = time.perf_counter()
+    c = _cpu_s()
     rows = 0
     tmp = tempfile.mkdtemp(prefix="raw-")
     for p in sorted(source.rglob("*.csv")):
@@ -97,9 +110,11 @@ def child_raw(source: Path) -> dict:
             [str(text)],
         ).fetchone()[0]
     seconds = time.perf_counter() - t
+    cpu = _cpu_s() - c
     _, py_peak = tracemalloc.get_traced_memory()
     return {
         "seconds": seconds,
+        "cpu_s": cpu,
         "rows": rows,
         "rows_per_s": rows / seconds,
         "peak_rss_mb": _peak_mb(),
@@ -107,10 +122,15 @@ def child_raw(source: Path) -> dict:
     }
 
 
-def _run_child(*args: str) -> dict:
+def _run_child(*args: str, code: Path | None = None) -> dict:
+    env = dict(os.environ)
+    env.pop("SID_BENCH_CODE", None)
+    if code is not None:
+        env["SID_BENCH_CODE"] = str(code)
     out = subprocess.run(
         [sys.executable, __file__, "--child", *args],
-        cwd=ROOT,
+        cwd=code or ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
@@ -121,7 +141,14 @@ def _run_child(*args: str) -> dict:
 
 
 def scenario(
-    name: str, work: Path, n_schools: int, national: int, seed: int, model: bool, share: float
+    name: str,
+    work: Path,
+    n_schools: int,
+    national: int,
+    seed: int,
+    model: bool,
+    share: float,
+    compare_with: Path | None = None,
 ) -> dict:
     src, wh = work / name / "source", work / name / "warehouse.duckdb"
     if (src / "manifest.csv").exists():  # --keep: reuse the generated folder
@@ -129,8 +156,20 @@ def scenario(
     else:
         gen = _run_child("generate", str(src), str(n_schools), str(national), str(seed))
     raw = _run_child("raw", str(src))
+    before = None
+    if compare_with is not None:
+        before = _run_child(
+            "load",
+            str(src),
+            str(work / name / "warehouse-before.duckdb"),
+            "1" if model else "0",
+            str(share),
+            code=compare_with,
+        )
+        before["code"] = str(compare_with)
     etl = _run_child("load", str(src), str(wh), "1" if model else "0", str(share))
     return {
+        "before": before,
         "name": name,
         "n_schools": n_schools,
         "national": national,
@@ -141,29 +180,40 @@ def scenario(
 
 
 def print_table(results: list[dict]) -> None:
-    head = f"{'scenario':<10} {'what':<22} {'seconds':>8} {'rows':>11} {'rows/s':>10} {'peak RSS MB':>12} {'py peak MB':>11}"
+    head = f"{'scenario':<10} {'what':<22} {'seconds':>8} {'CPU s':>7} {'rows':>11} {'rows/s':>10} {'peak RSS MB':>12} {'py peak MB':>11}"
     print(head)
     print("-" * len(head))
     for r in results:
         label = f"{r['name']}"
         g = r["generate"]
         print(
-            f"{label:<10} {'generate (source)':<22} {g['seconds']:8.1f} {'':>11} {'':>10} {'':>12} {'':>11}  {g['files']} files, {g['mb']:.0f} MB"
+            f"{label:<10} {'generate (source)':<22} {g['seconds']:8.1f} {'':>7} {'':>11} {'':>10} {'':>12} {'':>11}  {g['files']} files, {g['mb']:.0f} MB"
         )
-        for key, what in (("raw", "DuckDB read_csv only"), ("load", "etl load (full)")):
+        rows = [("raw", "DuckDB read_csv only"), ("load", "etl load (full)")]
+        if r.get("before"):
+            rows.insert(1, ("before", "etl load (before)"))
+        for key, what in rows:
             m = r[key]
+            cpu = m.get("cpu_s")
             print(
-                f"{'':<10} {what:<22} {m['seconds']:8.1f} {m['rows']:>11,} {m['rows_per_s']:>10,.0f} "
+                f"{'':<10} {what:<22} {m['seconds']:8.1f} {cpu if cpu is not None else float('nan'):7.1f} "
+                f"{m['rows']:>11,} {m['rows_per_s']:>10,.0f} "
                 f"{m['peak_rss_mb']:>12,.0f} {m['python_peak_mb']:>11,.1f}"
             )
-        ld = r["load"]
-        steps = ", ".join(f"{k} {v:.1f}" for k, v in ld["timings"].items())
-        ratio = ld["seconds"] / r["raw"]["seconds"] if r["raw"]["seconds"] else float("nan")
-        print(f"{'':<10} steps (s): {steps}")
-        print(
-            f"{'':<10} load / raw read = {ratio:.1f}x; schools {ld['schools']:,}, school_measures "
-            f"{ld['school_measures']:,}, build {ld['build_mb']:.0f} MB"
-        )
+        raw = r["raw"]
+        for key in [k for k, _ in rows if k != "raw"]:
+            ld = r[key]
+            steps = ", ".join(f"{k} {v:.1f}" for k, v in ld["timings"].items())
+            ratio = ld["seconds"] / raw["seconds"] if raw["seconds"] else float("nan")
+            cpu_ratio = (
+                ld["cpu_s"] / raw["cpu_s"] if ld.get("cpu_s") and raw.get("cpu_s") else float("nan")
+            )
+            print(f"{'':<10} {key} steps (s): {steps}")
+            print(
+                f"{'':<10} {key}: load / raw read = {ratio:.1f}x wall, {cpu_ratio:.1f}x CPU "
+                f"(target <= 2x; peak <= 1,024 MB); schools {ld['schools']:,}, school_measures "
+                f"{ld['school_measures']:,}, build {ld['build_mb']:.0f} MB"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,6 +249,11 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", type=Path, help="work in this folder and keep it (default: a temp folder)"
     )
     p.add_argument("--json", type=Path, help="also write the results as JSON here")
+    p.add_argument(
+        "--compare-with",
+        type=Path,
+        help="another checkout (e.g. /work/main): also load with its code, in the same run",
+    )
     args = p.parse_args(argv)
     tmp = None
     if args.keep:
@@ -219,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.seed,
                     not args.no_model,
                     args.max_reject_share,
+                    args.compare_with,
                 )
             )
         if not args.skip_national:
@@ -231,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.seed,
                     not args.no_model,
                     args.max_reject_share,
+                    args.compare_with,
                 )
             )
     finally:

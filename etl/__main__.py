@@ -50,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         default=defaults.build_grace_s,
         help="never delete a build younger than this, so open dashboard sessions finish (default %(default)s)",
     )
+    p.add_argument(
+        "--memory-limit",
+        default=defaults.memory_limit,
+        help="DuckDB's memory for the load; beyond it work spills to disk beside the builds "
+        "(default %(default)s)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     g = sub.add_parser(
         "governor-copy",
@@ -82,7 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         "--no-national", action="store_true", help="skip the England files (national percentiles)"
     )
     f.add_argument(
-        "--national-years", nargs="+", default=None, help="years of the England files (default: --years)"
+        "--national-years",
+        nargs="+",
+        default=None,
+        help="years of the England files (default: --years)",
     )
     f.add_argument("--as-of", help="fetch what was published on this date (YYYY-MM-DD)")
     f.add_argument(
@@ -108,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         keep_builds=args.keep_builds,
         build_grace_s=args.build_grace_seconds,
         progress=not args.no_progress,
+        memory_limit=args.memory_limit,
     )
     return run_cli(args.source_dir, args.warehouse, settings)
 

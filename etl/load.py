@@ -49,6 +49,9 @@ class LoadSettings:
     progress: bool = True
     # Build the school model (warehouse/sql/model) after the core tables.
     model: bool = True
+    # DuckDB's memory for the load; beyond it, sorts, joins and aggregates spill to the load's
+    # temporary folder beside the builds (removed with it). Keeps a national load in bounded memory.
+    memory_limit: str = "600MB"
 
 
 CORE_TABLES = (
@@ -123,6 +126,7 @@ def load(
             report.notes += found.notes + changes_for_load(source_dir)
             _fault_point("reading")
             con = connection.open_build_for_writing(build)
+            _bound_memory(con, settings, Path(tmp))
             run_folder(con, "staging")
             with _timed(report, "stage"):
                 _stage_all(con, found, report, settings)
@@ -182,6 +186,13 @@ def load(
     finally:
         lock.close()
     return report
+
+
+def _bound_memory(con, settings: LoadSettings, tmp: Path) -> None:
+    spill = tmp / "spill"
+    spill.mkdir(exist_ok=True)
+    con.execute("SET memory_limit = ?", [settings.memory_limit])
+    con.execute("SET temp_directory = ?", [str(spill)])
 
 
 @contextmanager

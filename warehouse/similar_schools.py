@@ -29,6 +29,8 @@ DECIMALS = 9
 # product are measured exactly in float64; the product's rounding error is about 1e-7 of it, so no
 # true neighbour is ever missed.
 CANDIDATE_MARGIN = 1e-5
+# The k-th nearest is bounded from above by the k-th among every SUBSAMPLE-th school (nearest()).
+SUBSAMPLE = 4
 
 FIELD_LABELS = {
     "prior_low_pct": "low prior attainment %",
@@ -66,6 +68,7 @@ def nearest(z: np.ndarray, weights: np.ndarray, urns: np.ndarray, k: int):
     # float32 error of |b|^2 - 2 a.b is about 1e-7 of the squared norms involved
     margin = np.float32(CANDIDATE_MARGIN * (1.0 + 2.0 * float(sq.max(initial=0.0))))
     rows_out, cols_out, dist_out, rank_out = [], [], [], []
+    step = SUBSAMPLE if n > SUBSAMPLE * 2 * (k + 1) else 1
     for start in range(0, n, CHUNK):
         stop = min(start + CHUNK, n)
         # |a|^2 is the same along a row, so the row's order needs only |b|^2 - 2 a.b (in place)
@@ -74,7 +77,10 @@ def nearest(z: np.ndarray, weights: np.ndarray, urns: np.ndarray, k: int):
         approx += sq[None, :]
         own = np.arange(start, stop)
         approx[own - start, own] = np.inf
-        kth = np.partition(approx, k - 1, axis=1)[:, k - 1]
+        # The threshold only has to be no lower than the true k-th: the k-th among every
+        # SUBSAMPLE-th school is (it is the k-th of fewer values), and partitioning a quarter of the
+        # row is most of this step's time saved. Candidates under it are then measured exactly.
+        kth = np.partition(approx[:, ::step], k - 1, axis=1)[:, k - 1]
         r, c = np.nonzero(approx <= (kth + margin)[:, None])
         diff = z[r + start] - z[c]
         dd = np.round((diff * diff * weights).sum(axis=1), DECIMALS)

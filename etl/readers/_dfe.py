@@ -158,7 +158,7 @@ def stage_dfe(
     time_period = require_time_period(src, kind)
     install_macros(con)
     n = next(_counter)
-    raw, rows, long = f"__raw_{kind}_{n}", f"__rows_{kind}_{n}", f"__long_{kind}_{n}"
+    raw, rows = f"__raw_{kind}_{n}", f"__rows_{kind}_{n}"
     res = StageResult(time_period=None)
     res.rows_read = read_raw(con, src.text_path, raw, src.header, src.delimiter, extra=True)
     cols = columns_of(con, raw)
@@ -259,6 +259,7 @@ def stage_dfe(
     structs, params = [], []
     for f in use:
         v = f.expr if f.expr else q(f.field)
+        lo_ok, hi_ok = measure_range(f.measure)
         parts = [
             ("f", "?", f.field),
             ("m", "?", f.measure),
@@ -270,6 +271,10 @@ def stage_dfe(
             ("hi", q(f.upper) if f.upper else "NULL::VARCHAR", None),
             ("cf", "?", f.cohort),
             ("co", q(f.cohort) if f.cohort else "NULL::VARCHAR", None),
+            # the measure's possible range travels with the field (a constant, not a CASE per row)
+            ("min_ok", f"CAST({lo_ok!r} AS DOUBLE)" if lo_ok is not None else "NULL::DOUBLE", None),
+            ("max_ok", f"CAST({hi_ok!r} AS DOUBLE)" if hi_ok is not None else "NULL::DOUBLE", None),
+            ("rng", "?", range_text(lo_ok, hi_ok) if (lo_ok, hi_ok) != (None, None) else None),
         ]
         items = []
         for key, sql, param in parts:
@@ -279,38 +284,40 @@ def stage_dfe(
             else:
                 items.append(f"{key} := {sql}")
         structs.append("struct_pack(" + ", ".join(items) + ")")
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {q(long)} AS
-        SELECT __line, level, urn, la_code, national_scope, u.*
-        FROM (
-            SELECT w.__line, w.level, w.urn, w.la_code, w.national_scope, unnest([{", ".join(structs)}]) AS u
-            FROM {q(raw)} r JOIN {q(rows)} w ON r.__line = w.__line
-            WHERE w.reason IS NULL
-        )
-        """,
-        params,
-    )
-    lo_sql, hi_sql = _range_cases(use)
     chk = f"__chk_{kind}_{n}"
+    # One scan: unpivot the kept rows' fields and parse every cell once (parse_value's fast path
+    # takes plain numbers; the slower tests for codes and blanks run only on the cells left over).
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {q(chk)} AS
+        WITH long AS (
+            SELECT __line, level, urn, la_code, national_scope, u.*
+            FROM (
+                SELECT w.__line, w.level, w.urn, w.la_code, w.national_scope,
+                       unnest([{", ".join(structs)}]) AS u
+                FROM {q(raw)} r JOIN {q(rows)} w ON r.__line = w.__line
+                WHERE w.reason IS NULL
+            )
+        )
         SELECT *,
                parse_value(v) AS pv, parse_status(v) AS ps, parse_value(lo) AS plo,
                parse_value(hi) AS phi, parse_value(co) AS pco,
                -- is_invalid(x), from the values parsed once above (a table: parsed once, read twice)
-               (pv IS NULL AND ps IS NULL AND NOT is_blank(v)) AS bad_v,
-               (plo IS NULL AND lo IS NOT NULL AND parse_status(lo) IS NULL AND NOT is_blank(lo)) AS bad_lo,
-               (phi IS NULL AND hi IS NOT NULL AND parse_status(hi) IS NULL AND NOT is_blank(hi)) AS bad_hi,
-               (pco IS NULL AND co IS NOT NULL AND parse_status(co) IS NULL AND NOT is_blank(co)) AS bad_co,
-               ({lo_sql}) AS min_ok, ({hi_sql}) AS max_ok, ({_range_text_case(use)}) AS rng,
+               CASE WHEN pv IS NOT NULL OR ps IS NOT NULL OR v IS NULL THEN FALSE
+                    ELSE NOT is_blank(v) END AS bad_v,
+               CASE WHEN plo IS NOT NULL OR lo IS NULL THEN FALSE
+                    ELSE parse_status(lo) IS NULL AND NOT is_blank(lo) END AS bad_lo,
+               CASE WHEN phi IS NOT NULL OR hi IS NULL THEN FALSE
+                    ELSE parse_status(hi) IS NULL AND NOT is_blank(hi) END AS bad_hi,
+               CASE WHEN pco IS NOT NULL OR co IS NULL THEN FALSE
+                    ELSE parse_status(co) IS NULL AND NOT is_blank(co) END AS bad_co,
                coalesce(pv < min_ok OR pv > max_ok, FALSE) AS out_of_range,
                -- published aggregate rows carry placeholder intervals (0 to 0): schools only
                coalesce(level = 'school' AND NOT (pv < min_ok OR pv > max_ok)
                         AND (plo > pv OR phi < pv), FALSE) AS ci_bad
-        FROM {q(long)}
-        """
+        FROM long
+        """,
+        params,
     )
     cell_rejects = con.execute(
         f"""INSERT INTO rejects (file_name, line, column_name, value, reason)
@@ -351,7 +358,7 @@ def stage_dfe(
     ).fetchone()[0]
     res.add("stg_measures", written)
     con.execute(f"DROP TABLE IF EXISTS {q(chk)}")
-    for t in (long, rows, raw):
+    for t in (rows, raw):
         con.execute(f"DROP TABLE IF EXISTS {q(t)}")
     return res
 
@@ -367,29 +374,6 @@ def _short(expr: str) -> str:
 
 def _lit(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
-
-
-def _range_cases(fields: Sequence[Field]) -> tuple[str, str]:
-    """CASE expressions over ``m`` giving each measure's lowest and highest possible value."""
-    lo_w, hi_w = [], []
-    for m in sorted({f.measure for f in fields}):
-        lo, hi = measure_range(m)
-        if lo is not None:
-            lo_w.append(f"WHEN {_lit(m)} THEN {lo!r}")
-        if hi is not None:
-            hi_w.append(f"WHEN {_lit(m)} THEN {hi!r}")
-    lo_sql = f"CASE m {' '.join(lo_w)} END" if lo_w else "NULL"
-    hi_sql = f"CASE m {' '.join(hi_w)} END" if hi_w else "NULL"
-    return f"CAST({lo_sql} AS DOUBLE)", f"CAST({hi_sql} AS DOUBLE)"
-
-
-def _range_text_case(fields: Sequence[Field]) -> str:
-    whens = []
-    for m in sorted({f.measure for f in fields}):
-        lo, hi = measure_range(m)
-        if lo is not None or hi is not None:
-            whens.append(f"WHEN {_lit(m)} THEN {_lit(range_text(lo, hi))}")
-    return f"CASE m {' '.join(whens)} END" if whens else "NULL"
 
 
 def _urn_column(cols: dict[str, str]) -> str | None:

@@ -43,7 +43,7 @@ def _utf16_without_bom(raw: bytes) -> str | None:
 
 def _has_utf8_multibyte(line: bytes) -> bool:
     try:
-        return any(c > 127 for c in line) and bool(line.decode("utf-8"))
+        return not line.isascii() and bool(line.decode("utf-8"))
     except UnicodeDecodeError:
         return False
 

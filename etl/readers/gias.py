@@ -28,6 +28,7 @@ from etl.readers._estab import (
     reject_bad_cells,
     reject_bad_urns,
 )
+from etl.readers._rows import insert_rows
 from etl.readers.base import SourceFile, StageResult, has_columns
 from etl.readers.csv_source import read_raw, sheet_first_row
 
@@ -158,18 +159,20 @@ def _stage_links(con: duckdb.DuckDBPyConnection, src: SourceFile) -> int:
                         )
                     )
             line = r.line_num + 1
-    if out:
-        con.executemany(
-            "INSERT INTO stg_school_links (urn, linked_urn, link_type, link_date, source_file, "
-            "source_line) VALUES (?, ?, ?, ?, ?, ?)",
-            out,
-        )
-    if bad:
-        con.executemany(
-            "INSERT INTO rejects (file_name, line, column_name, value, reason) VALUES (?, ?, ?, ?, ?)",
-            bad,
-        )
+    # one set-based insert each (executemany is a statement per row: minutes on a national file)
+    _insert_tuples(
+        con,
+        "stg_school_links",
+        ("urn", "linked_urn", "link_type", "link_date", "source_file", "source_line"),
+        out,
+    )
+    _insert_tuples(con, "rejects", ("file_name", "line", "column_name", "value", "reason"), bad)
     return len(out)
+
+
+def _insert_tuples(con, table: str, names: tuple[str, ...], rows: list[tuple]) -> None:
+    if rows:
+        insert_rows(con, table, [dict(zip(names, r, strict=True)) for r in rows])
 
 
 def infer_time_period(src: SourceFile) -> int | None:

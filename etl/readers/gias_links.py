@@ -12,7 +12,7 @@ from __future__ import annotations
 import duckdb
 
 from etl.readers._dfe import q
-from etl.readers._rows import Rejects, parse_date, parse_urn
+from etl.readers._rows import Rejects, insert_rows, parse_date, parse_urn
 from etl.readers.base import SourceFile, StageResult, has_columns
 from etl.readers.csv_source import read_raw, unique_names
 
@@ -65,12 +65,9 @@ def stage(con: duckdb.DuckDBPyConnection, src: SourceFile) -> StageResult:
             rej.add(line, "LinkEstablishedDate", date_s, f"{exc}; the link loads without a date")
             when = None
         out.append((urn, linked, str(link_type).strip(), when, src.name, line))
-    if out:
-        con.executemany(
-            "INSERT INTO stg_school_links (urn, linked_urn, link_type, link_date, source_file, "
-            "source_line) VALUES (?, ?, ?, ?, ?, ?)",
-            out,
-        )
+    names = ("urn", "linked_urn", "link_type", "link_date", "source_file", "source_line")
+    # one set-based insert (executemany is a statement per row)
+    insert_rows(con, "stg_school_links", [dict(zip(names, r, strict=True)) for r in out])
     res.add("stg_school_links", len(out))
     n_rej = rej.write(con)
     if n_rej:
