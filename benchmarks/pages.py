@@ -189,7 +189,7 @@ def _filter_changes(at, n: int) -> list[float]:
 def peer(source: Path, reruns: int) -> dict | None:
     """The peer page (../shared/bench/peer_app.py) on the same data, timed as time_page.py does:
     AppTest wall time of reruns that change its first selectbox."""
-    script = ROOT.parent / "shared" / "bench" / "peer_app.py"
+    script = next((p for p in PEER_SCRIPTS if p.exists()), PEER_SCRIPTS[0])
     files = sorted(source.glob("*/england_ks2final.csv"))
     if not script.exists() or not files:
         return None
@@ -208,6 +208,11 @@ def peer(source: Path, reruns: int) -> dict | None:
             "files": len(files)}  # fmt: skip
 
 
+# The peer page: beside the checkout (/work/main -> /work/shared), or two levels up from a worktree.
+PEER_SCRIPTS = [ROOT.parent / "shared" / "bench" / "peer_app.py",
+                ROOT.parents[1] / "shared" / "bench" / "peer_app.py"]  # fmt: skip
+
+
 def source_of(warehouse: Path) -> Path | None:
     """The folder the warehouse was loaded from (its newest load report), if it still exists."""
     reports = warehouse.resolve().parent
@@ -216,8 +221,10 @@ def source_of(warehouse: Path) -> Path | None:
             lines = candidate.read_text(encoding="utf-8").strip().splitlines()
             if lines:
                 src = Path(json.loads(lines[-1]).get("source_dir", ""))
-                if src.exists():
-                    return src
+                # a relative folder was relative to where the load ran: the data folder's parent
+                for path in (src, reports.parent / src, reports.parent.parent / src, ROOT / src):
+                    if str(src) and path.exists():
+                        return path
     return None
 
 
