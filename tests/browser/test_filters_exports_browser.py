@@ -28,6 +28,7 @@ import duckdb
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from dashboard.components import exports
@@ -72,8 +73,15 @@ def url_params(page) -> dict[str, str]:
 
 
 def choose(page, label: str, option: str) -> None:
-    page.get_by_role("combobox", name=label, exact=True).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    wanted = page.get_by_role("option", name=option, exact=True)
+    try:
+        wanted.wait_for(timeout=5_000)
+    except PlaywrightTimeout:  # the previous filter's list kept the focus: open this one again
+        page.keyboard.press("Escape")
+        box.click()
+    wanted.click()
     wait_for_app(page)
 
 

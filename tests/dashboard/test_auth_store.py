@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import stat
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -116,7 +117,10 @@ def test_metrics_route_answers_404_through_the_middleware():
 
     scope = {"type": "http", "path": "/_stcore/metrics", "method": "GET",
              "client": ("10.0.0.9", 1), "headers": [(b"host", b"x")]}  # fmt: skip
-    asyncio.run(web.SessionCookieMiddleware(app)(scope, None, send))
+    # in a thread of its own: a session's Playwright (sync API) may keep an event loop running in
+    # this worker's main thread, where asyncio.run refuses to start another
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, web.SessionCookieMiddleware(app)(scope, None, send)).result()
     assert sent[0]["status"] == 404
 
 
