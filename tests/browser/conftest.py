@@ -136,6 +136,16 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def laptop(browser):
+    """A page at a 1366x768 laptop's viewport (the size the priority list is judged at)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
 def wait_for_app(page, timeout: float = 45_000) -> None:
     """Wait until the Streamlit script has finished its run (status widget gone). Generous: a
     shared 2-CPU machine under load can take 20 s to answer a sign-in (no timing is asserted)."""

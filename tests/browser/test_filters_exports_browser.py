@@ -59,15 +59,6 @@ def served(tmp_path_factory, fixture_warehouse):
         yield app
 
 
-@pytest.fixture
-def laptop(browser):
-    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-
-
 def url_params(page) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
 

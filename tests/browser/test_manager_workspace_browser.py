@@ -18,15 +18,6 @@ ROWS = ".st-key-priority_list table tbody tr"
 WHY = 4  # the "Why" column (1-based: No., School, Category, Why, ...)
 
 
-@pytest.fixture
-def laptop(browser):
-    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-
-
 def top_ten(page) -> list[dict]:
     """Each of the first ten rows: school cell text, reason text, and whether the reason is whole
     and inside the viewport once the row is scrolled into view."""
