@@ -60,9 +60,11 @@ def _has_browser() -> bool:
     return bool(_headers())
 
 
-def _client() -> str | None:
-    """The hash of this browser's ``sid_client`` cookie, as seen at the connection's handshake."""
-    return web.client_hash(web.cookie_value(_cookies(), web.CLIENT_COOKIE))
+def _client(cookies: dict[str, str] | None = None) -> str | None:
+    """The hash of this browser's ``sid_client`` cookie, as seen at the connection's handshake
+    (``cookies``: the connection's, when the caller has already read them)."""
+    cookies = _cookies() if cookies is None else cookies
+    return web.client_hash(web.cookie_value(cookies, web.CLIENT_COOKIE))
 
 
 def client_address() -> str:
@@ -103,15 +105,17 @@ def _identity_of(found: dict | None) -> Identity | None:
 def current_identity() -> Identity | None:
     """The signed-in user, re-read from the store; None when signed out, expired or refused."""
     idle, max_age = _limits()
-    cookie_token = web.token_from_cookie(web.cookie_value(_cookies(), web.SESSION_COOKIE))
+    cookies = _cookies()  # read once: each read of st.context asks the session's client
+    cookie_token = web.token_from_cookie(web.cookie_value(cookies, web.SESSION_COOKIE))
     if cookie_token is not None:
         identity = _identity_of(sessions.lookup(cookie_token, idle, max_age))
         if identity is not None:
-            st.session_state[_KEY] = {"token": cookie_token, "client": _client(), "kind": "cookie"}
+            client = _client(cookies)
+            st.session_state[_KEY] = {"token": cookie_token, "client": client, "kind": "cookie"}
             return identity
     state = st.session_state.get(_KEY)
     if isinstance(state, dict):
-        bound = not _has_browser() or web.same(state.get("client"), _client())
+        bound = not _has_browser() or web.same(state.get("client"), _client(cookies))
         identity = (
             _identity_of(sessions.lookup(state.get("token"), idle, max_age)) if bound else None
         )

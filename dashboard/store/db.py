@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -284,9 +285,9 @@ def open_store(path: Location | None = None):
 
 
 def _connect(where: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(
-        where, timeout=10, isolation_level=None
-    )  # autocommit; `transaction()` groups
+    con = sqlite3.connect(  # autocommit (`transaction()` groups); kept idle for any thread
+        where, timeout=10, isolation_level=None, check_same_thread=False
+    )
     con.row_factory = sqlite3.Row
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA foreign_keys=ON")
@@ -308,12 +309,87 @@ def private_folder(folder: Path) -> None:
 
 @contextmanager
 def connect(path: Location | None = None) -> Iterator[Any]:
-    """``with connect() as con:`` a short-lived connection, closed afterwards (one per operation)."""
-    con = open_store(path)
+    """``with connect() as con:`` a connection for one operation, given back afterwards.
+
+    PostgreSQL's are kept open by postgresql.py. SQLite's are kept too (``_check_out``): opening
+    one (the file's mode, four pragmas, the schema check) cost more than the reads a page makes
+    on it, and a script run made three to six of them. A kept connection sees every write
+    committed since (autocommit: each read starts a fresh read transaction), by this process or
+    any other; one given back inside a transaction is closed, never handed to someone else."""
+    where = location(path)
+    if postgresql.is_url(where):
+        con = open_store(where)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    con, key = _check_out(where)
     try:
         yield con
     finally:
+        _check_in(con, key)
+
+
+# SQLite connections kept open between operations: (file, device, inode) -> connection. The inode
+# names the file itself: a store deleted and created again at the same path (its old inode stays
+# allocated while a kept connection holds it open) is never served from the old file's
+# connections. Few in all (tests create hundreds of stores): the oldest is closed beyond that.
+_IDLE_MAX = 12
+_idle: list[tuple[tuple[str, int, int], sqlite3.Connection]] = []
+_idle_lock = threading.Lock()
+
+
+def _file_key(where: Path) -> tuple[str, int, int] | None:
+    try:
+        st = where.stat()
+    except OSError:
+        return None
+    if st.st_mode & 0o077 and st.st_uid == os.getuid():
+        where.chmod(0o600)  # as open_store does: a store made group/world readable is tightened
+    return (str(where), st.st_dev, st.st_ino)
+
+
+def _check_out(where: Path) -> tuple[sqlite3.Connection, tuple[str, int, int] | None]:
+    key = _file_key(where)
+    if key is not None:
+        with _idle_lock:
+            for i in range(len(_idle) - 1, -1, -1):
+                if _idle[i][0] == key:
+                    return _idle.pop(i)[1], key
+    con = open_store(where)
+    return con, key if key is not None else _file_key(where)
+
+
+def _check_in(con: sqlite3.Connection, key: tuple[str, int, int] | None) -> None:
+    if key is None or con.in_transaction:  # an error mid-transaction: never hand it on
         con.close()
+        return
+    with _idle_lock:
+        _idle.append((key, con))
+        extra = _idle[:-_IDLE_MAX] if len(_idle) > _IDLE_MAX else []
+        del _idle[: len(extra)]
+    for _, old in extra:
+        old.close()
+
+
+def close_idle() -> None:
+    """Close the SQLite connections kept open (tests that replace a store file under a server)."""
+    with _idle_lock:
+        items = list(_idle)
+        _idle.clear()
+    for _, con in items:
+        con.close()
+
+
+def _after_fork_in_child() -> None:  # a forked child never uses the parent's SQLite connections
+    global _idle, _idle_lock
+    _forgotten.append(_idle)
+    _idle, _idle_lock = [], threading.Lock()
+
+
+_forgotten: list = []
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @contextmanager

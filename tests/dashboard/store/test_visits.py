@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from dashboard import terms
-from dashboard.store import notes, postgresql, records, users, visits
+from dashboard.store import db, notes, postgresql, records, users, visits
 from tests.dashboard.store.conftest import BACKENDS
 
 TERM = "2025/26 spring"  # 1 January to 31 March 2026: in the past, so done dates are allowed
@@ -29,6 +29,8 @@ def users_store(request, tmp_path_factory):
     users.set_active("gone", False, path=path)
     if isinstance(path, str):
         postgresql.close_idle(path)  # a template database must have no open connection
+    else:
+        db.close_idle()  # the app keeps SQLite connections open: close them to checkpoint the WAL
     return path
 
 
@@ -37,7 +39,7 @@ def store(users_store, tmp_path, request):
     if isinstance(users_store, str):
         return request.getfixturevalue("postgres").new_database(template=users_store)
     path = tmp_path / "store.sqlite"
-    shutil.copyfile(users_store, path)  # every connection is closed: the WAL is checkpointed
+    shutil.copyfile(users_store, path)  # no connection open: the WAL is checkpointed
     return path
 
 
