@@ -63,6 +63,49 @@ def _overview(
     _app: pd.DataFrame,
 ) -> Overview:
     key = (build, allowed, la_code, filters, intel_ok, entries_digest, today)
+    map_filters = tuple((k, None if k == "district" else v) for k, v in filters)
+    # The whole county's figures (every district, by district) once per view of the other
+    # filters: a district's view is their rows, so choosing a district computes nothing new.
+    county = _county(*key[:3], map_filters, *key[4:], _app=_app)
+    district = dict(filters).get("district")
+    if not district:
+        return Overview(key, county.map_key, county.counts, county.bands, county.distribution,
+                        county.boundaries, county.shares, county.points)  # fmt: skip
+    return Overview(
+        key=key,
+        map_key=county.map_key,
+        counts=_rows_of(county.counts, district),
+        bands=_district_bands(county.bands_by_district, district),
+        distribution=_rows_of(county.distribution, district),
+        boundaries=county.boundaries,
+        shares=county.shares,
+        points=county.points,
+    )
+
+
+@dataclass(frozen=True)
+class _County:
+    map_key: tuple
+    counts: pd.DataFrame
+    bands: pd.DataFrame
+    bands_by_district: pd.DataFrame  # band_counts_by_district: every district's bands
+    distribution: pd.DataFrame
+    boundaries: pd.DataFrame
+    shares: pd.DataFrame
+    points: pd.DataFrame
+
+
+@cached
+def _county(
+    build: str,
+    allowed: tuple[int, ...] | None,
+    la_code: int,
+    filters: tuple,  # the district filter is None here
+    intel_ok: bool,
+    entries_digest: str,
+    today: date,
+    _app: pd.DataFrame,
+) -> _County:
     f = dict(filters)
     f["year"] = year = int(f["year"])
     ctx_rows, rules = manager._context(build)
@@ -76,17 +119,29 @@ def _overview(
     before = schools(prev_year) if prev_year is not None else None
     bands = {y: _bands(build, allowed, la_code, y) for y in (year, prev_year) if y is not None}
     shares, points = map_figures(now, f)
-    map_filters = tuple((k, None if k == "district" else v) for k, v in filters)
-    return Overview(
-        key=key,
-        map_key=(build, allowed, la_code, map_filters, intel_ok, entries_digest, today),
+    return _County(
+        map_key=(build, allowed, la_code, filters, intel_ok, entries_digest, today),
         counts=category_counts(now, before, f),
         bands=band_counts(now, before, bands.get(year), bands.get(prev_year), f),
+        bands_by_district=band_counts_by_district(
+            now, before, bands.get(year), bands.get(prev_year), f
+        ),
         distribution=achievement_distribution(now, f),
         boundaries=manager._boundaries(build, la_code),
         shares=shares,
         points=points,
     )
+
+
+def _rows_of(df: pd.DataFrame, district: str) -> pd.DataFrame:
+    return df[df["district"] == district].reset_index(drop=True)
+
+
+def _district_bands(by_district: pd.DataFrame, district: str) -> pd.DataFrame:
+    """``band_counts`` for one district, from ``band_counts_by_district``."""
+    out = by_district[by_district["district"] == district].drop(columns="district")
+    headings = out.loc[out["schools"] > 0, "heading"]  # headings of this year (band_counts)
+    return out[out["heading"].isin(headings)].reset_index(drop=True)
 
 
 @cached
@@ -141,6 +196,33 @@ def band_counts(
     out = out[out["heading"].isin(cur.index.get_level_values("heading"))]  # headings of this year
     out["change"] = out["schools"] - out["last_year"]
     return out.sort_values(["heading", "band"]).reset_index(drop=True)
+
+
+def band_counts_by_district(
+    now: pd.DataFrame,
+    before: pd.DataFrame | None,
+    bands_now: pd.DataFrame,
+    bands_before: pd.DataFrame | None,
+    f: dict,
+) -> pd.DataFrame:
+    """``band_counts`` of every district at once (a ``district`` column first): the rows of a
+    district are that district's ``band_counts`` once the headings it has no school under this
+    year are dropped (``_district_bands``). Schools with no district are in no district's rows."""
+    keys = ["district", "heading", "band", "band_label"]
+
+    def count(schools: pd.DataFrame, b: pd.DataFrame, name: str) -> pd.Series:
+        kept = manager._filter(schools, {**f, "district": None})
+        where = kept.loc[kept["district"].notna(), ["urn", "district"]]
+        return b.merge(where, on="urn").groupby(keys).size().rename(name)
+
+    cur = count(now, bands_now, "schools")
+    if before is not None and bands_before is not None:
+        prev = count(before, bands_before, "last_year")
+    else:
+        prev = cur.iloc[0:0].rename("last_year")
+    out = pd.concat([cur, prev], axis=1).fillna(0).astype(int).reset_index()
+    out["change"] = out["schools"] - out["last_year"]
+    return out.sort_values(["district", "heading", "band"]).reset_index(drop=True)
 
 
 def achievement_distribution(now: pd.DataFrame, f: dict) -> pd.DataFrame:

@@ -1,0 +1,90 @@
+"""The county overview's district views are rows of the whole county's figures, computed once per
+view of the other filters (issue 20): each must equal the figures computed for that district
+alone, and the shared county figures never cross the key's parts (intelligence, entries)."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard import db, settings
+from dashboard.access import identity_for
+from dashboard.data_access import manager, overview
+from dashboard.store import notes
+
+
+def _direct(m, ctx, f: dict) -> dict[str, pd.DataFrame]:
+    """The figures computed the way the page did before: for the filtered schools alone."""
+    year = int(f["year"])
+    prev = ctx.previous(year)
+    now = manager.schools(m, ctx, year)
+    before = manager.schools(m, ctx, prev) if prev is not None else None
+    build, allowed = db.current_build(), None
+
+    def bands(y):
+        return None if y is None else overview._bands(build, allowed, ctx.la_code, y)
+
+    return {
+        "counts": overview.category_counts(now, before, f),
+        "bands": overview.band_counts(now, before, bands(year), bands(prev), f),
+        "distribution": overview.achievement_distribution(now, f),
+    }
+
+
+@pytest.mark.parametrize("phase", [None, "Primary"])
+def test_every_district_view_equals_the_figures_computed_for_that_district(county_env, phase):
+    m = identity_for("manager", "M", "manager", [])
+    ctx = manager.context(m)
+    options = manager.filter_options(m, ctx)
+    assert len(options["district"]) > 1
+    for year in (ctx.latest, min(options["year"])):
+        county = overview.overview(m, ctx, {"year": year, "phase": phase})
+        for district in options["district"]:
+            f = {"year": year, "district": district, "phase": phase}
+            view = overview.overview(m, ctx, f)
+            want = _direct(m, ctx, f)
+            for name, frame in want.items():
+                pd.testing.assert_frame_equal(getattr(view, name), frame, obj=f"{name} {f}")
+            # the map always shows the whole county, whichever district is chosen
+            assert view.map_key == county.map_key
+            pd.testing.assert_frame_equal(view.shares, county.shares)
+            assert view.key != county.key
+
+
+def test_district_views_follow_an_entry_made_in_the_app_at_once(county_env):
+    m = identity_for("manager", "M", "manager", [])
+    ctx = manager.context(m)
+    schools = manager.schools(m, ctx, ctx.latest)
+    row = schools[schools["category"].eq("universal") & schools["district"].notna()].iloc[0]
+    f = {"year": ctx.latest, "district": str(row["district"])}
+    before = overview.overview(m, ctx, f)
+    notes.add_note(int(row["urn"]), "manager", "notice_of_concern", "Notice", on=date.today())
+    after = overview.overview(m, ctx, f)
+
+    def intensive(view: overview.Overview) -> int:
+        return int(view.counts.loc[view.counts["category"].eq("intensive"), "schools"].sum())
+
+    assert after.key != before.key and intensive(after) == intensive(before) + 1
+
+
+def test_county_figures_warmed_with_intelligence_are_not_served_without_it(county_env, monkeypatch):
+    """The county figures behind every district view are keyed by whether the role sees soft
+    intelligence (an entry made in the app counts only then): a district view warmed in a full
+    deployment is not served where intelligence is switched off."""
+    m = identity_for("manager", "M", "manager", [])
+    ctx = manager.context(m)
+    schools = manager.schools(m, ctx, ctx.latest)
+    row = schools[schools["category"].eq("universal") & schools["district"].notna()].iloc[0]
+    notes.add_note(int(row["urn"]), "manager", "notice_of_concern", "Notice", on=date.today())
+    f = {"year": ctx.latest, "district": str(row["district"])}
+    warmed = overview.overview(m, ctx, f)
+    monkeypatch.setenv("SID_DEPLOYMENT", "governor")
+    assert settings.deployment() == "governor"
+    other = overview.overview(m, ctx, f)
+    assert other.key != warmed.key
+    pd.testing.assert_frame_equal(other.counts, _direct(m, ctx, f)["counts"])
+
+    def intensive(view: overview.Overview) -> int:
+        return int(view.counts.loc[view.counts["category"].eq("intensive"), "schools"].sum())
+
+    assert intensive(other) == intensive(warmed) - 1
