@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import render
-from dashboard.components import charts, format, measures
+from dashboard.components import chart_specs, charts, format, measures
 from dashboard.components.figure_table import split_thresholds, threshold_label
 from dashboard.data_access.overview import Overview
 
@@ -79,7 +79,6 @@ def _shown(key: tuple, year: int, _view: Overview) -> Shown:
         )
     dist = _view.distribution
     only = dist["method"] == "attainment only"
-    points = _view.points.groupby("district").size().rename("points").reset_index()
     return Shown(
         by_district=by_district,
         totals=tuple(
@@ -91,8 +90,15 @@ def _shown(key: tuple, year: int, _view: Overview) -> Shown:
         attainment_only=int(only.sum()),
         method_notes=tuple(str(n) for n in dist.loc[only, "method_note"].dropna().unique()),
         key_stages=tuple(str(s) for s in dist["key_stage"].dropna().unique()),
-        map_table=_view.shares.merge(points, how="left"),
+        map_table=_map_table(_view.map_key, _view.shares, _view.points),
     )
+
+
+@st.cache_resource(**_CACHE)
+def _map_table(map_key: tuple, _shares: pd.DataFrame, _points: pd.DataFrame) -> pd.DataFrame:
+    # the whole county's, whichever district is chosen: made once for all of them
+    points = _points.groupby("district").size().rename("points").reset_index()
+    return _shares.merge(points, how="left")
 
 
 def shown(view: Overview, year: int) -> Shown:
@@ -100,11 +106,15 @@ def shown(view: Overview, year: int) -> Shown:
     return _shown(view.key, int(year), view)
 
 
+@st.cache_resource(**_CACHE)
+def _category_spec(key: tuple, _by_district: pd.DataFrame) -> dict:
+    # through Altair once; each district's chart after that is the same spec with its data
+    return chart_specs.category_by_district(_by_district, title="Schools by support category")
+
+
 def categories(view: Overview, s: Shown) -> None:
     charts.render_chart(
-        charts.category_by_district_chart(
-            s.by_district, title="Schools by support category", memo_key=view.key
-        ),
+        charts.handout(_category_spec(view.key, s.by_district)),
         s.by_district,
         "categories",
         "Schools by support category in each district",
@@ -126,6 +136,13 @@ def bands(s: Shown) -> None:
     st.table(s.bands_table, hide_index=True)  # escaped once, in _shown
 
 
+@st.cache_resource(**_CACHE)
+def _distribution_spec(key: tuple, _dist: pd.DataFrame) -> dict:
+    return chart_specs.distribution(
+        _dist, title="Achievement scores of schools", x_title="Achievement score"
+    )
+
+
 def distribution(view: Overview, s: Shown, where: str) -> None:
     dist = view.distribution
     notes = s.method_notes
@@ -136,12 +153,7 @@ def distribution(view: Overview, s: Shown, where: str) -> None:
         + (f" ({render.escape_md('; '.join(notes))})." if len(notes) else ".")
     )
     charts.render_chart(
-        charts.distribution_chart(
-            dist,
-            title="Achievement scores of schools",
-            x_title="Achievement score",
-            memo_key=view.key,
-        ),
+        charts.handout(_distribution_spec(view.key, dist)),
         dist,
         "distribution",
         "Distribution of achievement scores",

@@ -321,6 +321,15 @@ def comparison_bars(
     )
 
 
+def distribution_data(
+    df: pd.DataFrame, *, value: str = "achievement_score", kind: str = "z"
+) -> pd.DataFrame:
+    """distribution_chart's data: the schools with their figure formatted for the tooltip."""
+    data = df.copy()
+    data[DISPLAY] = _display(data, value, "status_code", kind)
+    return data
+
+
 @_memoised
 def distribution_chart(
     df: pd.DataFrame,
@@ -338,8 +347,7 @@ def distribution_chart(
 
     ``highlight`` is the ``key`` value (a URN) of the school to mark; None marks nothing.
     """
-    data = df.copy()
-    data[DISPLAY] = _display(data, value, "status_code", kind)
+    data = distribution_data(df, value=value, kind=kind)
     hist = (
         alt.Chart(data)
         .transform_filter(f"isValid(datum['{value}'])")
@@ -377,21 +385,15 @@ def distribution_chart(
     return alt.layer(*layers).properties(title=_title(title), width=DEFAULT_WIDTH, height=300)
 
 
-@_memoised
-def category_by_district_chart(
+def category_segments(
     df: pd.DataFrame,
     *,
-    title: str = "Schools by support category in each district",
     district: str = "district",
     category: str = "category",
     count: str | None = "schools",
-) -> alt.LayerChart:
-    """Stacked horizontal bars: schools per support category in each district.
-
-    ``df`` has one row per (district, category) with a ``count`` column, or one row per school
-    (``count=None``). Each segment is labelled with its symbol and number ("▲ 3") and the legend
-    pairs colour with symbol and word, so the chart reads without colour.
-    """
+) -> tuple[pd.DataFrame, str]:
+    """category_by_district_chart's data (one row per bar segment: start, end, label) and the
+    name of its count column."""
     data = df.copy()
     data[category] = data[category].astype("object").astype(str).str.lower()
     if count is None or count not in data.columns:
@@ -407,7 +409,26 @@ def category_by_district_chart(
     data["segment_label"] = data.apply(
         lambda r: f"{palette.category(r[category]).symbol} {int(r[count])}", axis=1
     )
-    data = data.drop(columns="_rank")
+    return data.drop(columns="_rank"), count
+
+
+@_memoised
+def category_by_district_chart(
+    df: pd.DataFrame,
+    *,
+    title: str = "Schools by support category in each district",
+    district: str = "district",
+    category: str = "category",
+    count: str | None = "schools",
+) -> alt.LayerChart:
+    """Stacked horizontal bars: schools per support category in each district.
+
+    ``df`` has one row per (district, category) with a ``count`` column, or one row per school
+    (``count=None``). Each segment is labelled with its symbol and number ("▲ 3") and the legend
+    pairs colour with symbol and word, so the chart reads without colour.
+    """
+    data, count = category_segments(df, district=district, category=category, count=count)
+    order = list(palette.CATEGORIES)
     labels = [palette.CATEGORIES[c].label for c in order]
     fills = [palette.CATEGORIES[c].colour for c in order]
     inks = [palette.CATEGORIES[c].text_on_colour for c in order]
@@ -676,7 +697,7 @@ def handout(spec: dict) -> dict:
 
 
 def render_chart(
-    chart: alt.TopLevelMixin,
+    chart: alt.TopLevelMixin | dict,
     data: pd.DataFrame,
     key: str,
     title: str,
@@ -703,9 +724,8 @@ def render_chart(
     if as_table:
         st.dataframe(data, hide_index=True, key=f"{key}__df")
     else:
-        st.vega_lite_chart(
-            spec=vega_lite_spec(chart), key=f"{key}__chart", alt=description or title
-        )
+        spec = chart if isinstance(chart, dict) else vega_lite_spec(chart)  # dict: trend_spec
+        st.vega_lite_chart(spec=spec, key=f"{key}__chart", alt=description or title)
     st.download_button(
         f"Download the data for {md_escape(title)} (CSV)",
         data=lambda: to_csv_bytes(data),  # made when pressed, not on every rerun

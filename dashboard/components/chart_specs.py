@@ -1,0 +1,86 @@
+"""Vega-Lite specs made through Altair once per shape, then filled with other data of that shape.
+
+Building a chart in Altair (schema look-ups, deep copies) and converting it costs 20-40 ms; the
+memo in charts.py saves that only when the very same data comes again. A chart whose spec depends
+on its data only through the data itself (one dataset, no domain or layer taken from the values)
+is built through Altair once per shape; for other data of the same shape the spec is that one with
+the new data (Arrow, named by the hash of its bytes, as Streamlit names it) in place of the first.
+The result is the spec charts.vega_lite_spec gives for the Altair chart
+(tests/dashboard/components/test_chart_specs.py). Bounded (LRU) and locked: sessions run in threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from dashboard.components import charts
+
+_SIZE = 64
+_shapes: OrderedDict[tuple, tuple[dict, str]] = OrderedDict()  # shape -> (kept spec, data name)
+_lock = threading.Lock()
+
+
+def _arrow_named(data: pd.DataFrame) -> tuple[str, bytes]:
+    from streamlit import dataframe_util
+    from streamlit.util import calc_hash
+
+    data_bytes = dataframe_util.convert_anything_to_arrow_bytes(data)
+    return calc_hash(data_bytes), data_bytes
+
+
+def _renamed(node: Any, old: str, new: str) -> Any:
+    """A copy of a spec (without its datasets) with every reference to dataset ``old`` made
+    ``new``."""
+    if isinstance(node, dict):
+        if node.get("name") == old and len(node) == 1:
+            return {"name": new}
+        return {k: _renamed(v, old, new) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_renamed(v, old, new) for v in node]
+    return node
+
+
+def filled(shape: tuple, data: pd.DataFrame, build: Callable[[], Any]) -> dict:
+    """The spec of the Altair chart ``build()`` makes from ``data`` (its only dataset), built
+    through Altair only the first time this ``shape`` is asked for. ``shape`` must name
+    everything but the data the spec depends on (builder, titles, the data's columns and dtypes).
+    A new dict each call (its nested parts too): the caller may keep it or hand it to Streamlit."""
+    name, data_bytes = _arrow_named(data)
+    with _lock:
+        template = _shapes.get(shape)
+        if template is not None:
+            _shapes.move_to_end(shape)
+    if template is None:
+        spec = charts.kept_spec(charts.vega_lite_spec(build()))
+        if set(spec.get("datasets") or {}) != {name}:  # not one dataset named as expected
+            return charts.handout(spec)
+        with _lock:
+            _shapes[shape] = template = (spec, name)
+            while len(_shapes) > _SIZE:
+                _shapes.popitem(last=False)
+    model, old = template
+    body = _renamed({k: v for k, v in model.items() if k != "datasets"}, old, name)
+    return {**body, "datasets": {name: data_bytes}}
+
+
+def category_by_district(df: pd.DataFrame, *, title: str) -> dict:
+    """``vega_lite_spec(charts.category_by_district_chart(df, title=title))`` (``df``: one row per
+    district and category with a ``schools`` count), through Altair once per title."""
+    data, _ = charts.category_segments(df)
+    shape = ("category_by_district", title, tuple(map(str, df.columns)),
+             tuple(map(str, df.dtypes)), tuple(map(str, data.dtypes)))  # fmt: skip
+    return filled(shape, data, lambda: charts.category_by_district_chart(df, title=title))
+
+
+def distribution(df: pd.DataFrame, *, title: str, x_title: str) -> dict:
+    """``vega_lite_spec(charts.distribution_chart(df, title=..., x_title=...))`` (no school
+    marked), through Altair once per titles and columns."""
+    data = charts.distribution_data(df)
+    shape = ("distribution", title, x_title, tuple(map(str, data.columns)),
+             tuple(map(str, data.dtypes)))  # fmt: skip
+    return filled(shape, data, lambda: charts.distribution_chart(df, title=title, x_title=x_title))

@@ -1,0 +1,56 @@
+"""Specs filled with new data (dashboard/components/chart_specs.py) are the specs Altair builds."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from dashboard.components import chart_specs, charts
+
+
+def _altair(df: pd.DataFrame, title: str) -> dict:
+    return charts.kept_spec(
+        charts.vega_lite_spec(charts.category_by_district_chart.__wrapped__(df, title=title))
+    )
+
+
+def _same(a: dict, b: dict) -> bool:
+    return json.dumps(a, sort_keys=True, default=repr) == json.dumps(
+        b, sort_keys=True, default=repr
+    )
+
+
+def test_a_category_chart_filled_with_new_data_is_the_chart_altair_builds_for_it():
+    first = pd.DataFrame({"district": ["A", "A", "B"], "category": ["intensive", "universal", "universal"],
+                          "schools": [1, 10, 4]})  # fmt: skip
+    second = pd.DataFrame({"district": ["North"] * 3, "category": ["targeted", "intensive", "universal"],
+                           "schools": [3, 2, 20]})  # fmt: skip
+    for df in (first, second, first):
+        spec = chart_specs.category_by_district(df, title="Schools by support category")
+        assert _same(spec, _altair(df, "Schools by support category"))
+    # another title is another shape: never the first title's spec
+    other = chart_specs.category_by_district(second, title="Another")
+    assert other["title"] != chart_specs.category_by_district(second, title="Schools")["title"]
+
+
+def test_a_filled_spec_shares_nothing_a_caller_could_change_with_the_next_one():
+    df = pd.DataFrame({"district": ["A"], "category": ["universal"], "schools": [3]})
+    a = chart_specs.category_by_district(df, title="T")
+    a["layer"][0]["mark"]["type"] = "changed"
+    a["datasets"].clear()
+    b = chart_specs.category_by_district(df, title="T")
+    assert b["layer"][0]["mark"]["type"] != "changed" and len(b["datasets"]) == 1
+
+
+def test_a_distribution_filled_with_new_data_is_the_chart_altair_builds_for_it():
+    def schools(scores):
+        return pd.DataFrame({"urn": range(len(scores)), "name": [f"S{i}" for i in range(len(scores))],
+                             "achievement_score": scores})  # fmt: skip
+
+    for df in (schools([0.1, -1.2, None, 2.0]), schools([0.5] * 7), schools([-3.0, 1.0])):
+        spec = chart_specs.distribution(df, title="Scores", x_title="Achievement score")
+        built = charts.distribution_chart.__wrapped__(
+            df, title="Scores", x_title="Achievement score"
+        )
+        assert _same(spec, charts.kept_spec(charts.vega_lite_spec(built)))
