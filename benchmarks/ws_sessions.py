@@ -1,0 +1,246 @@
+"""Load test without browsers: many concurrent sessions over Streamlit's own websocket protocol.
+
+    python benchmarks/ws_sessions.py --sessions 50
+    python benchmarks/ws_sessions.py --warehouse /tmp/sid-bench/national/warehouse.duckdb
+
+Fifty Chromium renderers on the server's own two CPUs measure the browsers, not the server
+(benchmarks/sessions.py does that, and says so). Here each session is what a browser tab is to the
+server and nothing more: it loads the page over HTTP (receiving the app's ``sid_client`` cookie and
+Streamlit's XSRF cookie), opens the websocket `/_stcore/stream` with those cookies, and speaks the
+protocol a browser speaks: a `BackMsg.rerun_script` carrying every widget's value (the form's
+fields and its submit button to sign in, a page's script hash to navigate, a filter's new value),
+then reads the server's `ForwardMsg`s until the run has finished. The same sign-in, cookie
+binding, access rules and reruns as a browser; only the drawing is left out.
+
+(Streamlit's agent API was tried first: it withholds cookies from the app, so a sign-in bound to
+the browser's cookie, as ours is (dashboard/web.py), cannot be kept over it.)
+
+Each session signs in as a demo user (managers, officers, governors, briefing in turn), opens a
+page (the priority list for managers and officers, the governor's profile, the briefing), then
+changes one of the page's choices (selectboxes and radios with two or more options, in turn)
+``--interactions`` times with a think time between. Reported: the time from sending a change to
+the run finished on loopback (the server's rerun plus the deltas sent), the server's own script time
+per run (SID_TIMING_LOG), errors (refused sign-ins, dropped sockets, exception elements in a page)
+and the server's memory: RSS with one session signed in, at the end, and the growth per extra
+session. Targets (issue 20): 0 errors, server rerun p95 <= 300 ms, <= 20 MB per extra session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import http.cookiejar
+import os
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import websockets  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
+
+from benchmarks.pages import percentile  # noqa: E402
+from benchmarks.sessions import rss_mb, serve  # noqa: E402
+
+USERS = ["manager", "officer", "governor1", "governor2", "briefing"]
+LANDING = {"manager": "priority", "officer": "priority", "briefing": "briefing"}
+CHOICES = ("selectbox", "radio")  # what a session clicks through
+EARLY_FOR_RERUN = 2  # ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN (st.rerun)
+
+
+class Session:
+    """One browser tab's conversation with the server, without the drawing."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.ws = None
+        self.widgets: dict[str, tuple[str, str, list[str]]] = {}  # id -> (type, label, options)
+        self.values: dict[str, WidgetState] = {}  # what the browser would send back
+        self.pages: dict[str, str] = {}  # url path -> page script hash
+        self.page_hash = ""
+        self.exceptions: list[str] = []
+
+    async def connect(self) -> None:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        req = urllib.request.Request(f"{self.url}/", headers={"Accept": "text/html"})
+        await asyncio.to_thread(lambda: opener.open(req, timeout=60).read())
+        cookies = {c.name: c.value for c in jar}
+        xsrf = cookies.get("_streamlit_xsrf")
+        self.ws = await websockets.connect(
+            self.url.replace("http://", "ws://") + "/_stcore/stream",
+            subprotocols=["streamlit", xsrf] if xsrf else ["streamlit"],
+            additional_headers={
+                "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+                "Origin": self.url,
+            },
+            max_size=None,
+            open_timeout=60,
+        )
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+    def set(self, widget_id: str, value) -> None:
+        """The value a user gives a widget, in the field the widget's type reads."""
+        kind = self.widgets[widget_id][0]
+        state = WidgetState(id=widget_id)
+        if kind in ("text_input", "selectbox", "radio"):
+            state.string_value = value
+        elif kind == "multiselect":
+            state.string_array_value.data.extend(value)
+        elif kind in ("checkbox", "toggle"):
+            state.bool_value = bool(value)
+        else:
+            raise ValueError(f"{kind} {widget_id}: not a widget this load test sets")
+        self.values[widget_id] = state
+
+    def find(self, label: str, kind: str | None = None) -> str:
+        for wid, (k, lab, _) in self.widgets.items():
+            if lab == label and (kind is None or k == kind):
+                return wid
+        raise RuntimeError(f"no widget {label!r} on the page")
+
+    async def run(self, *, trigger: str | None = None, page: str | None = None) -> float:
+        """One rerun as the browser asks for it; seconds until the server has finished it (a run
+        that ends in st.rerun is followed to the end of the next one)."""
+        if page is not None:
+            self.page_hash = self.pages[page]
+        msg = BackMsg()
+        client = msg.rerun_script
+        client.query_string = ""
+        client.page_script_hash = self.page_hash
+        live = [s for wid, s in self.values.items() if wid in self.widgets or not self.widgets]
+        client.widget_states.widgets.extend(live)
+        if trigger is not None:
+            client.widget_states.widgets.append(WidgetState(id=trigger, trigger_value=True))
+        t0 = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        widgets: dict[str, tuple[str, str, list[str]]] = {}
+        finished = False
+        while True:
+            f = ForwardMsg()
+            f.ParseFromString(await asyncio.wait_for(self.ws.recv(), 300))
+            kind = f.WhichOneof("type")
+            if kind == "navigation":
+                self.pages = {p.url_pathname: p.page_script_hash for p in f.navigation.app_pages}
+                self.page_hash = f.navigation.page_script_hash or self.page_hash
+            elif kind == "delta" and f.delta.WhichOneof("type") == "new_element":
+                el = f.delta.new_element
+                etype = el.WhichOneof("type")
+                body = getattr(el, etype)
+                if etype == "exception":
+                    self.exceptions.append(f"{body.type}: {body.message}"[:200])
+                elif getattr(body, "id", ""):
+                    options = list(getattr(body, "options", []) or [])
+                    widgets[body.id] = (etype, getattr(body, "label", ""), options)
+            elif kind == "script_finished":
+                if f.script_finished != EARLY_FOR_RERUN:
+                    finished = True
+                    widgets_done = widgets
+                widgets = {}
+            elif kind == "session_status_changed" and finished:
+                if not f.session_status_changed.script_is_running:
+                    break
+        self.widgets = widgets_done
+        self.values = {k: v for k, v in self.values.items() if k in self.widgets}
+        return time.perf_counter() - t0
+
+
+async def run_session(i: int, url: str, args, stats: dict) -> None:
+    from dashboard.demo_users import DEMO_PASSWORD
+
+    user = USERS[i % len(USERS)]
+    s = Session(url)
+    try:
+        await s.connect()
+        await s.run()  # the sign-in page
+        s.set(s.find("Username"), user)
+        s.set(s.find("Password"), DEMO_PASSWORD)
+        took = await s.run(trigger=s.find("Sign in", "button"))
+        if any(k == "text_input" and lab == "Password" for k, lab, _ in s.widgets.values()):
+            raise RuntimeError(f"{user}: sign-in refused")
+        page = LANDING.get(user)
+        if page in s.pages:
+            took += await s.run(page=page)
+        stats["first_load"].append(took)
+        for k in range(args.interactions):
+            await asyncio.sleep(args.think)
+            choices = [
+                (wid, opts) for wid, (kind, _, opts) in s.widgets.items()
+                if kind in CHOICES and len(opts) >= 2
+            ]  # fmt: skip
+            if choices:
+                wid, opts = choices[k % len(choices)]
+                current = s.values.get(wid)
+                now = current.string_value if current is not None else opts[0]
+                s.set(wid, opts[(opts.index(now) + 1) % len(opts)] if now in opts else opts[1])
+            stats["interaction"].append(await s.run())
+        stats["errors"] += [f"session {i} ({user}): {e}" for e in s.exceptions]
+        stats["completed"] += 1
+    except (OSError, RuntimeError, ValueError, TimeoutError, websockets.WebSocketException) as exc:
+        stats["errors"].append(f"session {i} ({user}): {type(exc).__name__}: {exc}")
+    finally:
+        await s.close()
+
+
+async def run_all(url: str, pid: int, args, stats: dict) -> tuple[float, float, float]:
+    # one session first, kept open: the memory of a server with one user is the baseline
+    first = argparse.Namespace(interactions=1, think=0)
+    await run_session(0, url, first, stats)
+    base = rss_mb(pid)
+    t0 = time.monotonic()
+    await asyncio.gather(*(run_session(i, url, args, stats) for i in range(1, args.sessions + 1)))
+    elapsed = time.monotonic() - t0
+    return base, rss_mb(pid), elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--warehouse", type=Path, default=ROOT / "data/warehouse.duckdb")
+    p.add_argument("--sessions", type=int, default=50)
+    p.add_argument("--interactions", type=int, default=10)
+    p.add_argument("--think", type=float, default=1.0, help="seconds between a session's clicks")
+    args = p.parse_args(argv)
+    from dashboard import timing
+
+    stats = {"first_load": [], "interaction": [], "errors": [], "completed": 0}
+    with tempfile.TemporaryDirectory() as tmp, serve(args.warehouse, Path(tmp)) as srv:
+        base, end, elapsed = asyncio.run(run_all(srv.url, srv.pid, args, stats))
+        runs = [r for r in timing.read_log(srv.log) if r.get("page") != "login"]
+
+    def ms(xs, q):
+        return f"{1000 * percentile(xs, q):,.0f}" if xs else "-"
+
+    server = [r["seconds"] for r in runs]
+    print(f"{args.sessions} concurrent websocket sessions, {args.interactions} interactions each, "
+          f"think {args.think} s; {elapsed:.0f} s; {os.cpu_count()} CPUs; "
+          f"warehouse {args.warehouse}")  # fmt: skip
+    print(f"{'what':<40} {'n':>6} {'p50 ms':>9} {'p95 ms':>9} {'target':>8}")
+    for what, xs, target in (
+        ("sign-in to first page (round trip)", stats["first_load"], ""),
+        ("filter change (round trip)", stats["interaction"], ""),
+        ("server script run (timing log)", server, "300"),
+    ):
+        print(f"{what:<40} {len(xs):>6} {ms(xs, 50):>9} {ms(xs, 95):>9} {target:>8}")
+    per = (end - base) / max(1, args.sessions)
+    print(
+        f"errors: {len(stats['errors'])}; sessions completed {stats['completed'] - 1}/{args.sessions}"
+    )
+    for e in stats["errors"][:10]:
+        print(f"  {e}")
+    print(f"server RSS: {base:.0f} MB with one session, {end:.0f} MB with {args.sessions + 1}: "
+          f"{per:.1f} MB per extra session (target 20)")  # fmt: skip
+    return 0 if not stats["errors"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
