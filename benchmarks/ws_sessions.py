@@ -231,6 +231,13 @@ def main(argv: list[str] | None = None) -> int:
         ("server script run (timing log)", server, "300"),
     ):
         print(f"{what:<40} {len(xs):>6} {ms(xs, 50):>9} {ms(xs, 95):>9} {target:>8}")
+    pages = sorted({(r.get("role"), r.get("page")) for r in runs}, key=str)
+    for role, page in pages:
+        these = [r for r in runs if (r.get("role"), r.get("page")) == (role, page)]
+        wall = [r["seconds"] for r in these]
+        cpu = [r.get("cpu_seconds", 0.0) for r in these]
+        print(f"  {role or '-'} {page}: {len(these)} runs, wall p50 {ms(wall, 50)} / p95 "
+              f"{ms(wall, 95)} ms, CPU p50 {ms(cpu, 50)} / p95 {ms(cpu, 95)} ms")  # fmt: skip
     per = (end - base) / max(1, args.sessions)
     print(
         f"errors: {len(stats['errors'])}; sessions completed {stats['completed'] - 1}/{args.sessions}"
