@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import http.cookiejar
+import contextlib
 import os
+import socket
+import ssl
 import sys
 import tempfile
 import time
-import urllib.request
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,11 +58,49 @@ CHOICES = ("selectbox", "radio")  # what a session clicks through
 EARLY_FOR_RERUN = 2  # ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN (st.rerun)
 
 
+@dataclass
+class Target:
+    """Where the browser goes: ``url`` as the browser names it, reached at ``host``:``port``
+    (through TLS when ``tls`` is given, as nginx serves the deployment)."""
+
+    url: str
+    host: str
+    port: int
+    tls: ssl.SSLContext | None = None
+
+    def page_load_cookies(self) -> dict[str, str]:
+        """Load the page as a browser does (Accept: text/html) and keep the cookies it sets: the
+        app's sid_client (a sign-in is bound to it), Streamlit's XSRF cookie, nginx's sid_route."""
+        name = self.url.split("://", 1)[1]
+        raw = socket.create_connection((self.host, self.port), timeout=60)
+        if self.tls is not None:
+            raw = self.tls.wrap_socket(raw, server_hostname=name.split(":")[0])
+        with raw:
+            raw.sendall(f"GET / HTTP/1.1\r\nHost: {name}\r\nAccept: text/html\r\n"
+                        "Connection: close\r\n\r\n".encode())  # fmt: skip
+            answer = b""
+            while chunk := raw.recv(65536):
+                answer += chunk
+        head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+        if not head.startswith("HTTP/1.1 200"):
+            raise RuntimeError(f"page load: {head.splitlines()[0] if head else 'no answer'}")
+        jar = SimpleCookie()
+        for line in head.split("\r\n")[1:]:
+            if line.lower().startswith("set-cookie:"):
+                jar.load(line.split(":", 1)[1].strip())
+        return {k: m.value for k, m in jar.items()}
+
+    def socket_options(self) -> dict:
+        if self.tls is None:
+            return {}
+        return {"ssl": self.tls, "host": self.host, "port": self.port}
+
+
 class Session:
     """One browser tab's conversation with the server, without the drawing."""
 
-    def __init__(self, url: str):
-        self.url = url
+    def __init__(self, target: Target):
+        self.target = target
         self.ws = None
         self.widgets: dict[str, tuple[str, str, list[str]]] = {}  # id -> (type, label, options)
         self.values: dict[str, WidgetState] = {}  # what the browser would send back
@@ -68,21 +109,18 @@ class Session:
         self.exceptions: list[str] = []
 
     async def connect(self) -> None:
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        req = urllib.request.Request(f"{self.url}/", headers={"Accept": "text/html"})
-        await asyncio.to_thread(lambda: opener.open(req, timeout=60).read())
-        cookies = {c.name: c.value for c in jar}
+        cookies = await asyncio.to_thread(self.target.page_load_cookies)
         xsrf = cookies.get("_streamlit_xsrf")
         self.ws = await websockets.connect(
-            self.url.replace("http://", "ws://") + "/_stcore/stream",
+            self.target.url.replace("http", "ws", 1) + "/_stcore/stream",
             subprotocols=["streamlit", xsrf] if xsrf else ["streamlit"],
             additional_headers={
                 "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
-                "Origin": self.url,
+                "Origin": self.target.url,
             },
             max_size=None,
             open_timeout=60,
+            **self.target.socket_options(),
         )
 
     async def close(self) -> None:
@@ -155,11 +193,11 @@ class Session:
         return time.perf_counter() - t0
 
 
-async def run_session(i: int, url: str, args, stats: dict) -> None:
+async def run_session(i: int, target: Target, args, stats: dict) -> None:
     from dashboard.demo_users import DEMO_PASSWORD
 
     user = USERS[i % len(USERS)]
-    s = Session(url)
+    s = Session(target)
     try:
         await s.connect()
         await s.run()  # the sign-in page
@@ -192,15 +230,45 @@ async def run_session(i: int, url: str, args, stats: dict) -> None:
         await s.close()
 
 
-async def run_all(url: str, pid: int, args, stats: dict) -> tuple[float, float, float]:
-    # one session first, kept open: the memory of a server with one user is the baseline
+async def run_all(target: Target, pids: list[int], args, stats: dict) -> tuple[float, float, float]:
+    # one session first: the memory of the app servers after one user is the baseline
     first = argparse.Namespace(interactions=1, think=0)
-    await run_session(0, url, first, stats)
-    base = rss_mb(pid)
+    await run_session(0, target, first, stats)
+    base = sum(rss_mb(p) for p in pids)
     t0 = time.monotonic()
-    await asyncio.gather(*(run_session(i, url, args, stats) for i in range(1, args.sessions + 1)))
+    n = args.sessions
+    await asyncio.gather(*(run_session(i, target, args, stats) for i in range(1, n + 1)))
     elapsed = time.monotonic() - t0
-    return base, rss_mb(pid), elapsed
+    return base, sum(rss_mb(p) for p in pids), elapsed
+
+
+@contextlib.contextmanager
+def single_server(warehouse: Path, work: Path):
+    """One `streamlit run` on loopback (benchmarks/sessions.py), its SQLite store."""
+    with serve(warehouse, work) as srv:
+        yield Target(srv.url, "127.0.0.1", int(srv.url.rsplit(":", 1)[1])), [srv.pid], srv.log
+
+
+@contextlib.contextmanager
+def deployment(warehouse: Path, work: Path, app_servers: int):
+    """The deployment of deploy/ as tests/deploy runs it: nginx over TLS, ``app_servers`` app
+    servers (deploy/bin/sid-app), one PostgreSQL store (tests/postgres.py)."""
+    from tests import postgres
+    from tests.deploy.conftest import running_deployment
+
+    log = work / "timing.jsonl"
+    server = postgres.start()
+    try:
+        store = server.new_database("load")
+        env = {"SID_TIMING_LOG": str(log)}
+        with running_deployment(work / "deploy", warehouse, store, app_servers, env) as d:
+            tls = ssl.create_default_context(cafile=str(d.cert))
+            yield Target(d.url, "127.0.0.1", d.https_port, tls), d.app_pids, log
+    finally:
+        from dashboard.store import postgresql
+
+        postgresql.close_idle()
+        server.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,13 +277,33 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sessions", type=int, default=50)
     p.add_argument("--interactions", type=int, default=10)
     p.add_argument("--think", type=float, default=1.0, help="seconds between a session's clicks")
+    p.add_argument(
+        "--deployment",
+        type=int,
+        metavar="N",
+        default=0,
+        help="serve as deploy/ does: nginx over TLS, N app servers, a PostgreSQL store "
+        "(default 0: one `streamlit run` process on loopback)",
+    )
     args = p.parse_args(argv)
     from dashboard import timing
 
     stats = {"first_load": [], "interaction": [], "errors": [], "completed": 0}
-    with tempfile.TemporaryDirectory() as tmp, serve(args.warehouse, Path(tmp)) as srv:
-        base, end, elapsed = asyncio.run(run_all(srv.url, srv.pid, args, stats))
-        runs = [r for r in timing.read_log(srv.log) if r.get("page") != "login"]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        served = (
+            deployment(args.warehouse, work, args.deployment)
+            if args.deployment
+            else single_server(args.warehouse, work)
+        )
+        with served as (target, pids, log):
+            base, end, elapsed = asyncio.run(run_all(target, pids, args, stats))
+            runs = [r for r in timing.read_log(log) if r.get("page") != "login"]
+    where = (
+        f"deploy/: nginx + {args.deployment} app servers + PostgreSQL"
+        if args.deployment
+        else "one streamlit process"
+    )
 
     def ms(xs, q):
         return f"{1000 * percentile(xs, q):,.0f}" if xs else "-"
@@ -223,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     server = [r["seconds"] for r in runs]
     print(f"{args.sessions} concurrent websocket sessions, {args.interactions} interactions each, "
           f"think {args.think} s; {elapsed:.0f} s; {os.cpu_count()} CPUs; "
-          f"warehouse {args.warehouse}")  # fmt: skip
+          f"{where}; warehouse {args.warehouse}")  # fmt: skip
     print(f"{'what':<40} {'n':>6} {'p50 ms':>9} {'p95 ms':>9} {'target':>8}")
     for what, xs, target in (
         ("sign-in to first page (round trip)", stats["first_load"], ""),
@@ -244,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for e in stats["errors"][:10]:
         print(f"  {e}")
-    print(f"server RSS: {base:.0f} MB with one session, {end:.0f} MB with {args.sessions + 1}: "
+    print(f"app servers' RSS: {base:.0f} MB with one session, {end:.0f} MB with {args.sessions + 1}: "
           f"{per:.1f} MB per extra session (target 20)")  # fmt: skip
     return 0 if not stats["errors"] else 1
 
