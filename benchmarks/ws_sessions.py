@@ -107,6 +107,7 @@ class Session:
         self.pages: dict[str, str] = {}  # url path -> page script hash
         self.page_hash = ""
         self.exceptions: list[str] = []
+        self.received = 0  # bytes the server sent for the last run
 
     async def connect(self) -> None:
         cookies = await asyncio.to_thread(self.target.page_load_cookies)
@@ -161,12 +162,15 @@ class Session:
         if trigger is not None:
             client.widget_states.widgets.append(WidgetState(id=trigger, trigger_value=True))
         t0 = time.perf_counter()
+        received = 0
         await self.ws.send(msg.SerializeToString())
         widgets: dict[str, tuple[str, str, list[str]]] = {}
         finished = False
         while True:
             f = ForwardMsg()
-            f.ParseFromString(await asyncio.wait_for(self.ws.recv(), 300))
+            raw = await asyncio.wait_for(self.ws.recv(), 300)
+            received += len(raw)
+            f.ParseFromString(raw)
             kind = f.WhichOneof("type")
             if kind == "navigation":
                 self.pages = {p.url_pathname: p.page_script_hash for p in f.navigation.app_pages}
@@ -190,6 +194,7 @@ class Session:
                     break
         self.widgets = widgets_done
         self.values = {k: v for k, v in self.values.items() if k in self.widgets}
+        self.received = received
         return time.perf_counter() - t0
 
 
@@ -222,6 +227,7 @@ async def run_session(i: int, target: Target, args, stats: dict) -> None:
                 now = current.string_value if current is not None else opts[0]
                 s.set(wid, opts[(opts.index(now) + 1) % len(opts)] if now in opts else opts[1])
             stats["interaction"].append(await s.run())
+            stats["kb"].append(s.received / 1000)
         stats["errors"] += [f"session {i} ({user}): {e}" for e in s.exceptions]
         stats["completed"] += 1
     except (OSError, RuntimeError, ValueError, TimeoutError, websockets.WebSocketException) as exc:
@@ -288,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     from dashboard import timing
 
-    stats = {"first_load": [], "interaction": [], "errors": [], "completed": 0}
+    stats = {"first_load": [], "interaction": [], "kb": [], "errors": [], "completed": 0}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         served = (
@@ -326,6 +332,10 @@ def main(argv: list[str] | None = None) -> int:
         cpu = [r.get("cpu_seconds", 0.0) for r in these]
         print(f"  {role or '-'} {page}: {len(these)} runs, wall p50 {ms(wall, 50)} / p95 "
               f"{ms(wall, 95)} ms, CPU p50 {ms(cpu, 50)} / p95 {ms(cpu, 95)} ms")  # fmt: skip
+    kb = stats["kb"]
+    if kb:
+        print(f"sent per filter change: p50 {percentile(kb, 50):,.0f} kB, "
+              f"p95 {percentile(kb, 95):,.0f} kB")  # fmt: skip
     per = (end - base) / max(1, args.sessions)
     print(
         f"errors: {len(stats['errors'])}; sessions completed {stats['completed'] - 1}/{args.sessions}"
