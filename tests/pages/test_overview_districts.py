@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard import db, settings
+from dashboard import db
+from warehouse import settings
 from dashboard.access import identity_for
 from dashboard.data_access import manager, overview
 from dashboard.store import notes
