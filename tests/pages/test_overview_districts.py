@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from dashboard import db
-from warehouse import settings
 from dashboard.access import identity_for
 from dashboard.data_access import manager, overview
 from dashboard.store import notes
+from warehouse import settings
 
 
 def _direct(m, ctx, f: dict) -> dict[str, pd.DataFrame]:
