@@ -93,6 +93,22 @@ def test_secondary_stays_within_its_by_group():
     assert list(out.loc[out["status_code"] == SUPPRESSED, "measure"]) == ["m1", "m1"]
 
 
+def test_secondary_covers_rows_whose_by_value_is_missing_and_keeps_blocks_apart():
+    """A block whose ``by`` value is missing (NaN) is a block like any other: its complement is
+    hidden too, and its rows are never mixed with another block's (rows interleaved)."""
+    df = pd.concat(
+        [
+            frame([("all", 30, 1.0), ("boys", 3, 1.0), ("girls", 27, 1.0)], None),
+            frame([("all", 30, 1.0), ("boys", 15, 1.0), ("girls", 15, 1.0)], "m2"),
+        ],
+        ignore_index=True,
+    ).iloc[[0, 3, 1, 4, 2, 5]]
+    out = suppress(df, "cohort", ["value"], 5, group_col="pupil_group", by=["measure"])
+    gone = out[out["status_code"] == SUPPRESSED]
+    assert gone["measure"].isna().all() and sorted(gone["pupil_group"]) == ["boys", "girls"]
+    assert list(out.index) == [0, 3, 1, 4, 2, 5]  # the frame's order and labels are kept
+
+
 def test_existing_status_codes_kept_for_shown_rows():
     df = frame([("all", 30, None), ("eal", 2, 5.0)])
     df["status_code"] = ["NE", None]
