@@ -11,7 +11,7 @@ identity = auth.require_identity("method")
 
 # The generated text says how to regenerate it inside an HTML comment: keep that in the download,
 # but never hand HTML to st.markdown (raw HTML is never rendered here).
-method = model_settings.method_markdown()
+method = model_settings.current_method_markdown()  # read again when the file changes
 shown = re.sub(r"<!--.*?-->\s*", "", method, flags=re.S)
 shown = re.sub(r"\A# .*\n", "", shown.lstrip())  # the page title below replaces the document's
 

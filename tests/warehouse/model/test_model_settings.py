@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 import tomllib
 
 import pytest
@@ -86,3 +87,18 @@ def test_method_page_lists_every_setting_and_rule():
     for rule in ("I1_inadequate", "I5_low_achievement_progress", "T5_independent_signals", "T6_stuck",
                  "W5_concerns_complaints", "W7_similar_schools"):  # fmt: skip
         assert rule in text
+
+
+def test_the_method_page_is_made_again_when_the_settings_file_changes(tmp_path):
+    path = tmp_path / "model_settings.toml"
+    shutil.copyfile(ms.SETTINGS_PATH, path)
+    first = ms.current_method_markdown(path)
+    assert first == ms.method_markdown(ms.load(path))
+    assert ms.current_method_markdown(path) is first  # kept while the file is unchanged
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("weight_attainment = { value = 0.6", "weight_attainment = { value = 0.7")
+    changed = changed.replace("weight_progress = { value = 0.4", "weight_progress = { value = 0.3")
+    assert changed != text
+    path.write_text(changed, encoding="utf-8")
+    second = ms.current_method_markdown(path)
+    assert second != first and second == ms.method_markdown(ms.load(path))
