@@ -106,15 +106,17 @@ def shown(view: Overview, year: int) -> Shown:
     return _shown(view.key, int(year), view)
 
 
-@st.cache_resource(**_CACHE)
-def _category_spec(key: tuple, _by_district: pd.DataFrame) -> dict:
+def _category_spec(key: tuple, by_district: pd.DataFrame) -> dict:
     # through Altair once; each district's chart after that is the same spec with its data
-    return chart_specs.category_by_district(_by_district, title="Schools by support category")
+    return chart_specs.kept(
+        ("overview categories", key),
+        lambda: chart_specs.category_by_district(by_district, title="Schools by support category"),
+    )
 
 
 def categories(view: Overview, s: Shown) -> None:
     charts.render_chart(
-        charts.handout(_category_spec(view.key, s.by_district)),
+        _category_spec(view.key, s.by_district),
         s.by_district,
         "categories",
         "Schools by support category in each district",
@@ -136,10 +138,12 @@ def bands(s: Shown) -> None:
     st.table(s.bands_table, hide_index=True)  # escaped once, in _shown
 
 
-@st.cache_resource(**_CACHE)
-def _distribution_spec(key: tuple, _dist: pd.DataFrame) -> dict:
-    return chart_specs.distribution(
-        _dist, title="Achievement scores of schools", x_title="Achievement score"
+def _distribution_spec(key: tuple, dist: pd.DataFrame) -> dict:
+    return chart_specs.kept(
+        ("overview distribution", key),
+        lambda: chart_specs.distribution(
+            dist, title="Achievement scores of schools", x_title="Achievement score"
+        ),
     )
 
 
@@ -153,7 +157,7 @@ def distribution(view: Overview, s: Shown, where: str) -> None:
         + (f" ({render.escape_md('; '.join(notes))})." if len(notes) else ".")
     )
     charts.render_chart(
-        charts.handout(_distribution_spec(view.key, dist)),
+        _distribution_spec(view.key, dist),
         dist,
         "distribution",
         "Distribution of achievement scores",

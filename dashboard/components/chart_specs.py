@@ -68,6 +68,26 @@ def filled(shape: tuple, data: pd.DataFrame, build: Callable[[], Any]) -> dict:
     return {**body, "datasets": {name: data_bytes}}
 
 
+_kept: OrderedDict[tuple, dict] = OrderedDict()  # a caller's key -> the spec made for it
+
+
+def kept(key: tuple, make: Callable[[], dict]) -> dict:
+    """A copy (charts.handout) of the spec ``make()`` gave for ``key``, made once per key: a
+    rerun finds its chart with one dictionary look-up. ``key`` must name everything the spec
+    depends on (the cache key of the figures it is drawn from, and which chart)."""
+    with _lock:
+        spec = _kept.get(key)
+        if spec is not None:
+            _kept.move_to_end(key)
+    if spec is None:
+        spec = make()
+        with _lock:
+            _kept[key] = spec
+            while len(_kept) > 2 * _SIZE:
+                _kept.popitem(last=False)
+    return charts.handout(spec)
+
+
 def category_by_district(df: pd.DataFrame, *, title: str) -> dict:
     """``vega_lite_spec(charts.category_by_district_chart(df, title=title))`` (``df``: one row per
     district and category with a ``schools`` count), through Altair once per title."""

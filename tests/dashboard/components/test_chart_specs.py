@@ -54,3 +54,22 @@ def test_a_distribution_filled_with_new_data_is_the_chart_altair_builds_for_it()
             df, title="Scores", x_title="Achievement score"
         )
         assert _same(spec, charts.kept_spec(charts.vega_lite_spec(built)))
+
+
+def test_a_kept_spec_is_made_once_per_key_and_never_served_for_another_key():
+    made = []
+
+    def make(n):
+        def build():
+            made.append(n)
+            return {"title": f"view {n}", "datasets": {f"d{n}": b"x"}}
+
+        return build
+
+    a = chart_specs.kept(("test", "view a"), make("a"))
+    a["datasets"].clear()  # Streamlit moves the datasets out of what it is given
+    a["title"] = "changed"
+    again = chart_specs.kept(("test", "view a"), make("a"))
+    assert made == ["a"] and again == {"title": "view a", "datasets": {"da": b"x"}}
+    b = chart_specs.kept(("test", "view b"), make("b"))
+    assert made == ["a", "b"] and b["title"] == "view b"
