@@ -11,6 +11,7 @@ from dashboard.components import charts, format, measures
 from dashboard.components.safe import md_escape
 from dashboard.data_access import manager
 
+TABS = ("Reasons", "Performance", "Pupil groups", "Attendance", "Inspections", "Timeline")
 GAP_KIND = {"pct": (0, " pts"), "score": (1, ""), "scaled": (1, ""), "progress": (1, "")}
 
 
