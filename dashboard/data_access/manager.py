@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -146,15 +147,43 @@ def _boundaries(build, la_code) -> pd.DataFrame:
 
 
 @cached
-def _school_pieces(build, allowed, urn, pupil_group, time_period) -> dict[str, pd.DataFrame]:
-    group = "all" if pupil_group == "send" else pupil_group
-    return {
-        "series": db.run(build, q.school_series, allowed=allowed, urn=urn, pupil_group=group),
-        "census": db.run(build, q.school_series, allowed=allowed, urn=urn, pupil_group="all"),
-        "model": db.run(build, q.school_model, allowed=allowed, urn=urn),
-        "gaps": db.run(build, q.school_gaps, allowed=allowed, urn=urn, time_period=time_period),
-        "inspections": db.run(build, q.inspections, allowed=allowed, urn=urn),
-    }
+def _school_piece(build, allowed, urn, name, pupil_group, time_period) -> pd.DataFrame:
+    """One piece of a school's history (``SchoolPieces``): read when a tab first needs it."""
+    if name in ("series", "census"):
+        group = "all" if name == "census" or pupil_group == "send" else pupil_group
+        return db.run(build, q.school_series, allowed=allowed, urn=urn, pupil_group=group)
+    if name == "model":
+        return db.run(build, q.school_model, allowed=allowed, urn=urn)
+    if name == "gaps":
+        return db.run(build, q.school_gaps, allowed=allowed, urn=urn, time_period=time_period)
+    if name == "inspections":
+        return db.run(build, q.inspections, allowed=allowed, urn=urn)
+    raise KeyError(name)
+
+
+class SchoolPieces(Mapping):
+    """One school's history for one user (series for the pupil group, census, model rows, group
+    gaps, inspections), each piece read on first use and cached on (build, allowed URNs, school,
+    group, year): the drill-down computes only its open tab, which needs one or two pieces."""
+
+    NAMES = ("series", "census", "model", "gaps", "inspections")
+
+    def __init__(self, build, allowed, urn: int, pupil_group: str, time_period: int) -> None:
+        self._key = (build, allowed, int(urn))
+        self._group, self._year = pupil_group, int(time_period)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.NAMES:
+            raise KeyError(name)
+        group = self._group if name == "series" else "all"
+        year = self._year if name == "gaps" else 0
+        return _school_piece(*self._key, name, group, year)
+
+    def __iter__(self):
+        return iter(self.NAMES)
+
+    def __len__(self) -> int:
+        return len(self.NAMES)
 
 
 # --- context and filters --------------------------------------------------------------------
@@ -472,15 +501,13 @@ def _filtered(list_key: tuple, chosen: tuple, *, _full: pd.DataFrame
 
 
 def school_pieces(identity: Identity, ctx: Context, urn: int, pupil_group: str, time_period: int
-                  ) -> dict[str, pd.DataFrame] | None:  # fmt: skip
+                  ) -> SchoolPieces | None:  # fmt: skip
     """One school's history: series (this group), census, model rows, group gaps, inspections;
     None (audited) when the school is not one this user may see."""
     _guard(identity)
     urn = int(urn)
-    pieces = _school_pieces(
-        db.current_build(), allowed_key(identity), urn, pupil_group, int(time_period)
-    )
-    if pieces["model"].empty and pieces["series"].empty and pieces["inspections"].empty:
+    pieces = SchoolPieces(db.current_build(), allowed_key(identity), urn, pupil_group, time_period)
+    if all(pieces[name].empty for name in ("model", "series", "inspections")):  # model first
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
         return None
     audit.record_view(identity.username, identity.role, urn)
