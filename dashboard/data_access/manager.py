@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from dashboard import access, db, priority, support
@@ -433,7 +434,7 @@ class PriorityView:
     key: tuple
     full: pd.DataFrame
     list_key: tuple
-    rows: tuple[int, ...]
+    rows: np.ndarray  # read-only positions (a tuple of ints was copied item by item per call)
 
 
 PRIORITY_FILTERS = ("district", "phase", "school_type", "category")
@@ -485,13 +486,14 @@ def _priority(build, allowed, la_code, time_period, group, today, entries_digest
 
 @cached
 def _filtered(list_key: tuple, chosen: tuple, *, _full: pd.DataFrame
-              ) -> tuple[tuple[int, ...], pd.DataFrame]:  # fmt: skip
+              ) -> tuple[np.ndarray, pd.DataFrame]:  # fmt: skip
     """The schools of ``_full`` (the list of ``list_key``) that pass the filters, in the same order
     and numbered again from 1: ordering and re-ranking sort by each school's own values, so the
     order of a subset is the subset of the order (the same as filtering first)."""
     keep = _keep(_full, dict(zip(PRIORITY_FILTERS, chosen, strict=True)))
-    rows = tuple(int(i) for i in keep.to_numpy().nonzero()[0])
-    ranked = _full.take(list(rows))
+    rows = keep.to_numpy().nonzero()[0]
+    rows.flags.writeable = False  # shared by every rerun of the key (and not copied per call)
+    ranked = _full.take(rows)
     ranked.index = pd.RangeIndex(len(ranked))  # not reset_index: it rebuilds every column
     ranked["rank"] = range(1, len(ranked) + 1)
     return rows, ranked
