@@ -200,7 +200,7 @@ def capacity_section(
     identity: Identity, officer: str, officer_name: str, term: str, shown: Shown
 ) -> None:
     st.subheader("Capacity")
-    row = visits.load(identity, term).set_index("officer").loc[officer].to_dict()
+    row = visits.load_of(identity, term, officer, officer_name)
     kind, words = capacity_message(row, officer_name, term)
     getattr(st, kind)(md_escape(words))
     left, mid, right = st.columns(3)

@@ -175,6 +175,14 @@ def load(identity: Identity, term: str) -> pd.DataFrame:
                  "remaining", "over"]]  # fmt: skip
 
 
+def load_of(identity: Identity, term: str, officer: str, display_name: str) -> dict:
+    """``load``'s row for one officer, as a dict (capacity None when not set), read without
+    building the whole table: the page shows one officer's load on every rerun."""
+    _guard(identity)
+    [row] = store.load(term, [officer])
+    return {"officer": officer, "display_name": display_name, **row}
+
+
 def capacity(identity: Identity, officer: str, term: str) -> dict | None:
     """The officer's capacity row for the term (with its version, to edit it), or None."""
     _guard(identity)

@@ -362,3 +362,21 @@ def test_the_cached_picker_of_a_manager_is_never_served_to_an_officer_of_fewer_s
     again_pool, again_key = da.candidates_keyed(officer, ctx, TERM)
     assert again_key != own_key
     assert "already planned" in _pick(again_key, TERM, _pool=again_pool)[1][mine[0]]
+
+
+def test_one_officers_load_is_the_row_of_the_whole_table(county_env):
+    boss = ids("manager")
+    [urn, other] = top_schools(2)
+    store.plan_visit(urn, "officer", TERM, "manager", purpose="x")
+    store.plan_visit(other, "officer", TERM, "manager", purpose="y")
+    da.set_capacity(boss, "officer", TERM, 1, None)
+    table = da.load(boss, TERM).set_index("officer")
+    for officer in table.index:
+        row = da.load_of(boss, TERM, officer, table.loc[officer, "display_name"])
+        want = table.loc[officer].to_dict()
+        assert {k: v for k, v in row.items() if k != "officer"} == {
+            k: (None if pd.isna(v) else v) for k, v in want.items()
+        }
+    assert da.load_of(boss, TERM, "officer", "O")["over"] is True  # 2 planned, capacity 1
+    with pytest.raises(PermissionError):
+        da.load_of(identity_for("g", "G", "governor", [urn]), TERM, "officer", "O")
