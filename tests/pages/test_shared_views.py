@@ -6,10 +6,10 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import settings
 from dashboard.access import OFFICER, SUPPRESSED, Identity, identity_for
 from dashboard.data_access import briefing, manager, overview
 from dashboard.store import notes
+from warehouse import settings
 
 
 def test_a_view_a_manager_warmed_is_never_served_to_the_briefing_role(county_env, monkeypatch):
