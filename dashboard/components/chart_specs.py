@@ -25,32 +25,12 @@ _shapes: OrderedDict[tuple, tuple[dict, str]] = OrderedDict()  # shape -> (kept 
 _lock = threading.Lock()
 
 
-def _arrow_named(data: pd.DataFrame) -> tuple[str, bytes]:
-    from streamlit import dataframe_util
-    from streamlit.util import calc_hash
-
-    data_bytes = dataframe_util.convert_anything_to_arrow_bytes(data)
-    return calc_hash(data_bytes), data_bytes
-
-
-def _renamed(node: Any, old: str, new: str) -> Any:
-    """A copy of a spec (without its datasets) with every reference to dataset ``old`` made
-    ``new``."""
-    if isinstance(node, dict):
-        if node.get("name") == old and len(node) == 1:
-            return {"name": new}
-        return {k: _renamed(v, old, new) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_renamed(v, old, new) for v in node]
-    return node
-
-
 def filled(shape: tuple, data: pd.DataFrame, build: Callable[[], Any]) -> dict:
     """The spec of the Altair chart ``build()`` makes from ``data`` (its only dataset), built
     through Altair only the first time this ``shape`` is asked for. ``shape`` must name
     everything but the data the spec depends on (builder, titles, the data's columns and dtypes).
     A new dict each call (its nested parts too): the caller may keep it or hand it to Streamlit."""
-    name, data_bytes = _arrow_named(data)
+    name, data_bytes = charts._arrow_named(data)  # named as Streamlit names it
     with _lock:
         template = _shapes.get(shape)
         if template is not None:
@@ -64,7 +44,7 @@ def filled(shape: tuple, data: pd.DataFrame, build: Callable[[], Any]) -> dict:
             while len(_shapes) > _SIZE:
                 _shapes.popitem(last=False)
     model, old = template
-    body = _renamed({k: v for k, v in model.items() if k != "datasets"}, old, name)
+    body = charts._renamed({k: v for k, v in model.items() if k != "datasets"}, old, name)
     return {**body, "datasets": {name: data_bytes}}
 
 
