@@ -414,9 +414,8 @@ def category_segments(
     data["start"] = data.groupby(district)[count].cumsum() - data[count]
     data["end"] = data["start"] + data[count]
     data["Support category"] = data[category].map(lambda c: palette.category(c).label)
-    data["segment_label"] = data.apply(
-        lambda r: f"{palette.category(r[category]).symbol} {int(r[count])}", axis=1
-    )
+    symbols = data[category].map(lambda c: palette.category(c).symbol).astype(str)
+    data["segment_label"] = symbols + " " + data[count].astype("int64").astype(str)
     return data.drop(columns="_rank"), count
 
 

@@ -162,6 +162,13 @@ def test_category_by_district_labels_carry_symbols():
     } == {1, 2}
 
 
+def test_category_by_district_draws_an_empty_chart_when_no_school_has_a_category():
+    # every school of a filter "not categorised" (no inspection data): an empty chart, no error
+    df = pd.DataFrame({"district": ["A"], "category": ["not categorised"], "schools": [3]})
+    assert rows(valid(charts.category_by_district_chart(df))) == []
+    assert rows(valid(charts.category_by_district_chart(df.iloc[0:0]))) == []
+
+
 def test_map_from_geojson_text_without_tiles():
     schools = pd.DataFrame(
         {
