@@ -535,20 +535,20 @@ def _similar_section(s: dict[str, Setting]) -> list[str]:
     ]
 
 
-_method_memo: tuple[tuple, str] | None = None  # (the file's identity, its method page)
+_method_memo: tuple[bytes, str] | None = None  # (the file's bytes, its method page)
 
 
 def current_method_markdown(path: Path | str = SETTINGS_PATH) -> str:
-    """``method_markdown(load(path))``, made again only when the file changes (its inode, size
-    or modification time): the method page asked for it on every rerun (about 5 ms of TOML)."""
+    """``method_markdown(load(path))``, made again only when the file's content changes (its bytes
+    are read on each call, a few microseconds; parsing them took about 5 ms on every rerun of the
+    method page). Content, not the modification time: an edit within one clock tick still counts."""
     global _method_memo
-    info = Path(path).stat()
-    key = (str(path), info.st_ino, info.st_size, info.st_mtime_ns)
+    raw = Path(path).read_bytes()
     memo = _method_memo
-    if memo is not None and memo[0] == key:
+    if memo is not None and memo[0] == raw:
         return memo[1]
     text = method_markdown(load(path))
-    _method_memo = (key, text)
+    _method_memo = (raw, text)
     return text
 
 
