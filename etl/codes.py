@@ -111,6 +111,7 @@ def _status_case(expr: str) -> str:
 def macro_sql() -> list[str]:
     """The CREATE MACRO statements (TEMP: they live on the connection, not in the build)."""
     blanks = ", ".join(_lit(b) for b in BLANKS)
+    codes = ", ".join(_lit(c) for c in CODE_MEANINGS)
     return [
         # the text with all whitespace (incl. no-break space) removed
         r"""CREATE OR REPLACE TEMP MACRO sid_clean_number(x) AS
@@ -124,16 +125,27 @@ def macro_sql() -> list[str]:
         # match, then a cast), and a cell holding a digit is never blank nor a code.
         f"""CREATE OR REPLACE TEMP MACRO sid_plain_number(x) AS
             regexp_full_match(CAST(x AS VARCHAR), '{_PLAIN_RE}')""",
+        f"""CREATE OR REPLACE TEMP MACRO sid_plain_percent(x) AS
+            regexp_full_match(CAST(x AS VARCHAR), '{_PLAIN_RE}%')""",
         """CREATE OR REPLACE TEMP MACRO sid_has_digit(x) AS
             regexp_matches(CAST(x AS VARCHAR), '[0-9]')""",
         f"""CREATE OR REPLACE TEMP MACRO is_blank(x) AS
             (x IS NULL OR (NOT sid_has_digit(x) AND upper(sid_strip(x)) IN ({blanks})))""",
+        # a code exactly as published (SUPP, NA, c, ...): no digit, and its own canonical spelling
+        f"""CREATE OR REPLACE TEMP MACRO sid_exact_code(x) AS
+            CAST(x AS VARCHAR) IN ({codes})""",
         f"""CREATE OR REPLACE TEMP MACRO parse_status(x) AS
-            (CASE WHEN x IS NULL OR sid_has_digit(x) THEN NULL
+            (CASE WHEN x IS NULL THEN NULL
+                  WHEN sid_exact_code(x) THEN CAST(x AS VARCHAR)
+                  WHEN sid_has_digit(x) THEN NULL
                   ELSE {_status_case("CAST(x AS VARCHAR)")} END)""",
+        # The cheap tests first: a plain number, a plain percentage ("12%", a quarter of the KS2
+        # cells), an exact code; the three-regex path only for what is left.
         f"""CREATE OR REPLACE TEMP MACRO parse_value(x) AS
             (CASE WHEN x IS NULL THEN NULL
                   WHEN sid_plain_number(x) THEN CAST(CAST(x AS VARCHAR) AS DOUBLE)
+                  WHEN sid_plain_percent(x) THEN CAST(rtrim(CAST(x AS VARCHAR), '%') AS DOUBLE)
+                  WHEN sid_exact_code(x) THEN NULL
                   WHEN regexp_matches(sid_clean_number(x), '{_NUMBER_RE}')
                   THEN sid_finite(TRY_CAST(regexp_replace(sid_clean_number(x), '[,%]', '', 'g') AS DOUBLE))
                   ELSE NULL END)""",

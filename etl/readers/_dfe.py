@@ -256,53 +256,93 @@ def stage_dfe(
         res.notes.append(f"{src.name}: none of the {kind} measure fields is in this file's header")
         res.add("stg_measures", 0)
         return res
-    structs, params = [], []
-    for f in use:
-        v = f.expr if f.expr else q(f.field)
+    _stage_measures(con, src, kind, n, raw, rows, use, time_period, res)
+    for t in (rows, raw):
+        con.execute(f"DROP TABLE IF EXISTS {q(t)}")
+    return res
+
+
+def _stage_measures(
+    con: duckdb.DuckDBPyConnection,
+    src: SourceFile,
+    kind: str,
+    n: int,
+    raw: str,
+    rows: str,
+    use: Sequence[Field],
+    time_period: int,
+    res: StageResult,
+) -> None:
+    """Unpivot the kept rows' fields, parse every cell once, write the bad cells to rejects and the
+    rest to stg_measures (in line, measure, pupil group order).
+
+    The unpivot carries only the cells' text and the field's number ``i``; what is the same for every
+    row of a field (its names, its measure's possible range) sits once in a small table joined in
+    where it is needed. Fields are numbered in (measure, pupil group) order, so the rows come out
+    sorted by (line, i). parse_value's fast path takes plain numbers; a cell that parses as a number
+    is never a code, so parse_status runs only on the rest, and the blank and code tests of the
+    invalid-cell check only on cells that are neither."""
+    use = sorted(use, key=lambda f: (f.measure, f.pupil_group))
+    fld, chk = f"__fld_{kind}_{n}", f"__chk_{kind}_{n}"
+    values, params = [], []
+    for i, f in enumerate(use, start=1):
         lo_ok, hi_ok = measure_range(f.measure)
-        parts = [
-            ("f", "?", f.field),
-            ("m", "?", f.measure),
-            ("g", "?", f.pupil_group),
-            ("v", f"CAST({v} AS VARCHAR)", None),
-            ("lf", "?", f.lower),
-            ("lo", q(f.lower) if f.lower else "NULL::VARCHAR", None),
-            ("uf", "?", f.upper),
-            ("hi", q(f.upper) if f.upper else "NULL::VARCHAR", None),
-            ("cf", "?", f.cohort),
-            ("co", q(f.cohort) if f.cohort else "NULL::VARCHAR", None),
-            # the measure's possible range travels with the field (a constant, not a CASE per row)
-            ("min_ok", f"CAST({lo_ok!r} AS DOUBLE)" if lo_ok is not None else "NULL::DOUBLE", None),
-            ("max_ok", f"CAST({hi_ok!r} AS DOUBLE)" if hi_ok is not None else "NULL::DOUBLE", None),
-            ("rng", "?", range_text(lo_ok, hi_ok) if (lo_ok, hi_ok) != (None, None) else None),
+        rng = range_text(lo_ok, hi_ok) if (lo_ok, hi_ok) != (None, None) else None
+        values.append("(?, ?, ?, ?, ?, ?, ?, ?::DOUBLE, ?::DOUBLE, ?)")
+        params += [
+            i,
+            f.field,
+            f.measure,
+            f.pupil_group,
+            f.lower,
+            f.upper,
+            f.cohort,
+            lo_ok,
+            hi_ok,
+            rng,
         ]
-        items = []
-        for key, sql, param in parts:
-            if sql == "?":
-                items.append(f"{key} := CAST(? AS VARCHAR)")
-                params.append(param)
-            else:
-                items.append(f"{key} := {sql}")
-        structs.append("struct_pack(" + ", ".join(items) + ")")
-    chk = f"__chk_{kind}_{n}"
-    # One scan: unpivot the kept rows' fields and parse every cell once (parse_value's fast path
-    # takes plain numbers; the slower tests for codes and blanks run only on the cells left over).
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {q(fld)} AS SELECT * FROM (VALUES {", ".join(values)})
+            AS t(i, f, m, g, lf, uf, cf, min_ok, max_ok, rng)""",
+        params,
+    )
+
+    def cells(of: Callable[[Field], str | None]) -> str:
+        return "[" + ", ".join(of(f) or "NULL::VARCHAR" for f in use) + "]"
+
+    def consts(of: Callable[[Field], float | None]) -> str:
+        return (
+            "["
+            + ", ".join("NULL::DOUBLE" if of(f) is None else f"{of(f)!r}::DOUBLE" for f in use)
+            + "]"
+        )
+
+    v_of = lambda f: f"CAST({f.expr} AS VARCHAR)" if f.expr else q(f.field)  # noqa: E731
+    min_ok = consts(lambda f: measure_range(f.measure)[0])
+    max_ok = consts(lambda f: measure_range(f.measure)[1])
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {q(chk)} AS
         WITH long AS (
-            SELECT __line, level, urn, la_code, national_scope, u.*
-            FROM (
-                SELECT w.__line, w.level, w.urn, w.la_code, w.national_scope,
-                       unnest([{", ".join(structs)}]) AS u
-                FROM {q(raw)} r JOIN {q(rows)} w ON r.__line = w.__line
-                WHERE w.reason IS NULL
-            )
+            SELECT w.__line, w.level, w.urn, w.la_code, w.national_scope,
+                   unnest(range(1, {len(use) + 1})) AS i,
+                   unnest({cells(v_of)}) AS v,
+                   unnest({cells(lambda f: q(f.lower) if f.lower else None)}) AS lo,
+                   unnest({cells(lambda f: q(f.upper) if f.upper else None)}) AS hi,
+                   unnest({cells(lambda f: q(f.cohort) if f.cohort else None)}) AS co
+            FROM {q(raw)} r JOIN {q(rows)} w ON r.__line = w.__line
+            WHERE w.reason IS NULL
+        ), parsed AS (
+            SELECT *, parse_value(v) AS pv, parse_value(lo) AS plo, parse_value(hi) AS phi,
+                   parse_value(co) AS pco,
+                   {min_ok}[i] AS min_ok, {max_ok}[i] AS max_ok
+            FROM long
+        ), coded AS (
+            SELECT *, CASE WHEN pv IS NULL THEN parse_status(v) END AS ps FROM parsed
         )
-        SELECT *,
-               parse_value(v) AS pv, parse_status(v) AS ps, parse_value(lo) AS plo,
-               parse_value(hi) AS phi, parse_value(co) AS pco,
-               -- is_invalid(x), from the values parsed once above (a table: parsed once, read twice)
+        SELECT __line, level, urn, la_code, national_scope, i::INTEGER AS i, v, lo, hi, co,
+               pv, ps, plo, phi, pco,
+               -- is_invalid(x), from the values parsed above
                CASE WHEN pv IS NOT NULL OR ps IS NOT NULL OR v IS NULL THEN FALSE
                     ELSE NOT is_blank(v) END AS bad_v,
                CASE WHEN plo IS NOT NULL OR lo IS NULL THEN FALSE
@@ -315,23 +355,27 @@ def stage_dfe(
                -- published aggregate rows carry placeholder intervals (0 to 0): schools only
                coalesce(level = 'school' AND NOT (pv < min_ok OR pv > max_ok)
                         AND (plo > pv OR phi < pv), FALSE) AS ci_bad
-        FROM long
-        """,
-        params,
+        FROM coded
+        """
     )
     cell_rejects = con.execute(
         f"""INSERT INTO rejects (file_name, line, column_name, value, reason)
+            WITH b AS MATERIALIZED (
+                SELECT c.*, d.f, d.m, d.lf, d.uf, d.cf, d.rng
+                FROM {q(chk)} c JOIN {q(fld)} d ON c.i = d.i
+                WHERE bad_v OR bad_lo OR bad_hi OR bad_co OR out_of_range OR ci_bad OR pco < 0
+            )
             SELECT ?, __line, col, {_short("val")}, why FROM (
-                SELECT __line, f AS col, v AS val, ? AS why, 1 AS prio FROM {q(chk)} WHERE bad_v
-                UNION ALL SELECT __line, lf, lo, ?, 1 FROM {q(chk)} WHERE bad_lo
-                UNION ALL SELECT __line, uf, hi, ?, 1 FROM {q(chk)} WHERE bad_hi
-                UNION ALL SELECT __line, cf, co, ?, 1 FROM {q(chk)} WHERE bad_co
+                SELECT __line, f AS col, v AS val, ? AS why, 1 AS prio FROM b WHERE bad_v
+                UNION ALL SELECT __line, lf, lo, ?, 1 FROM b WHERE bad_lo
+                UNION ALL SELECT __line, uf, hi, ?, 1 FROM b WHERE bad_hi
+                UNION ALL SELECT __line, cf, co, ?, 1 FROM b WHERE bad_co
                 UNION ALL SELECT __line, f, v, 'outside the possible range ' || rng || ' for ' || m
-                    || ': value not loaded', 2 FROM {q(chk)} WHERE out_of_range
+                    || ': value not loaded', 2 FROM b WHERE out_of_range
                 UNION ALL SELECT __line, f, v, 'the confidence interval ' || lo || ' to ' || hi || ' ('
                     || lf || ', ' || uf || ') does not contain the value: value not loaded', 3
-                    FROM {q(chk)} WHERE ci_bad
-                UNION ALL SELECT __line, cf, co, ?, 4 FROM {q(chk)} WHERE pco < 0
+                    FROM b WHERE ci_bad
+                UNION ALL SELECT __line, cf, co, ?, 4 FROM b WHERE pco < 0
             )
             QUALIFY row_number() OVER (PARTITION BY __line, col ORDER BY prio, why) = 1
             ORDER BY __line, col""",
@@ -347,20 +391,19 @@ def stage_dfe(
         f"""INSERT INTO stg_measures (level, urn, la_code, time_period, source_kind, measure, pupil_group, value,
                                       status_code, ci_lower, ci_upper, cohort, national_scope, source_file,
                                       source_field, source_line, file_status)
-            SELECT level, urn, la_code, ?, ?, m, g, CASE WHEN NOT (out_of_range OR ci_bad) THEN pv END,
+            SELECT c.level, c.urn, c.la_code, ?, ?, d.m, d.g, CASE WHEN NOT (out_of_range OR ci_bad) THEN pv END,
                    ps, CASE WHEN NOT (out_of_range OR ci_bad) THEN plo END,
                    CASE WHEN NOT (out_of_range OR ci_bad) THEN phi END,
-                   CASE WHEN pco >= 0 THEN TRY_CAST(round(pco) AS INTEGER) END, national_scope, ?, f, __line, ?
-            FROM {q(chk)}
+                   CASE WHEN pco >= 0 THEN TRY_CAST(round(pco) AS INTEGER) END, c.national_scope, ?, d.f,
+                   c.__line, ?
+            FROM {q(chk)} c JOIN {q(fld)} d ON c.i = d.i
             WHERE (pv IS NOT NULL AND NOT (out_of_range OR ci_bad)) OR ps IS NOT NULL
-            ORDER BY __line, m, g""",
+            ORDER BY c.__line, c.i""",
         [time_period, kind, src.name, src.file_status],
     ).fetchone()[0]
     res.add("stg_measures", written)
-    con.execute(f"DROP TABLE IF EXISTS {q(chk)}")
-    for t in (rows, raw):
+    for t in (chk, fld):
         con.execute(f"DROP TABLE IF EXISTS {q(t)}")
-    return res
 
 
 def _short(expr: str) -> str:

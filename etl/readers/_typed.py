@@ -112,10 +112,13 @@ def type_rows(
     """
     n = next(_counter)
     typed = f"__typed_{n}"
-    selects, bads = [], []
-    for cell in cells:
+    selects, bads, trimmed = [], [], []
+    for i, cell in enumerate(cells):
         src = f"trim({q(columns[cell.name])})" if cell.name in columns else "NULL::VARCHAR"
-        c = f"(NULLIF({src}, ''))"
+        # each cell's trimmed text once, as a column of the inner select: the rules below name {c}
+        # up to a dozen times, and an inlined expression would be evaluated at every mention
+        trimmed.append(f"NULLIF({src}, '') AS __c{i}")
+        c = f"__c{i}"
         is_blank = blank(c)
         value = cell.value.replace("{c}", c)
         bad = f"NOT {is_blank} AND ({cell.invalid.replace('{c}', c)})"
@@ -128,7 +131,7 @@ def type_rows(
         selects.append(f"{is_blank} AS {q('__blank_' + cell.name)}")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {q(typed)} AS SELECT __line, {', '.join(selects)}, "
-        f"NOT ({' OR '.join(bads)}) AS __ok FROM {q(raw)}"
+        f"NOT ({' OR '.join(bads)}) AS __ok FROM (SELECT __line, {', '.join(trimmed)} FROM {q(raw)})"
     )
     parts, params = [], []
     for cell in cells:

@@ -1,0 +1,120 @@
+"""Where the load's DISCOVER and STAGE steps spend their CPU: per reader and per SQL statement.
+
+    python benchmarks/etl_stage_profile.py SOURCE_DIR [WORKDIR] [--top N]
+
+Runs discover and stages every file into a fresh build under WORKDIR (default: a temporary folder;
+never point it at data/), with the load's memory limit, timing every statement the readers send to
+DuckDB (CPU seconds of the whole process, DuckDB's threads included; wall seconds beside). Statements
+are grouped by reader and by their first characters, with temporary table names blanked. Run it for
+main and for a branch back to back (``cd /work/main && python /path/to/this SOURCE``): on a shared
+machine compare the CPU columns. Nothing asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path.cwd()
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+class _Timed:
+    """Forwards to a DuckDB connection, timing execute/executemany per (reader, statement start)."""
+
+    def __init__(self, con, stats: dict, current: list[str]) -> None:
+        self._con, self._stats, self._current = con, stats, current
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+    def _run(self, method: str, sql: str, *args, **kwargs):
+        key = re.sub(r"\s+", " ", sql.strip())[:90]
+        key = re.sub(r'"?__\w+?_\d+"?', "__T", key)
+        c, w = _cpu(), time.perf_counter()
+        out = getattr(self._con, method)(sql, *args, **kwargs)
+        s = self._stats[(self._current[0], key)]
+        s[0] += 1
+        s[1] += time.perf_counter() - w
+        s[2] += _cpu() - c
+        return out
+
+    def execute(self, sql: str, *args, **kwargs):
+        return self._run("execute", sql, *args, **kwargs)
+
+    def executemany(self, sql: str, *args, **kwargs):
+        return self._run("executemany", sql, *args, **kwargs)
+
+
+def profile(source: Path, work: Path, top: int) -> None:
+    c0, w0 = _cpu(), time.perf_counter()
+    from etl import load as etl_load
+    from etl.discover import discover
+    from etl.report import LoadReport
+    from warehouse import connection
+    from warehouse.sql_files import run_folder
+
+    print(f"imports   wall {time.perf_counter() - w0:6.2f}  CPU {_cpu() - c0:6.2f}")
+    c, w = _cpu(), time.perf_counter()
+    found = discover(source, work / "tmp")
+    print(f"discover  wall {time.perf_counter() - w:6.2f}  CPU {_cpu() - c:6.2f}")
+    build = work / "profile.duckdb"
+    con = connection.open_build_for_writing(build)
+    settings = etl_load.LoadSettings(progress=False)
+    etl_load._bound_memory(con, settings, work / "tmp")
+    run_folder(con, "staging")
+    report = LoadReport("profile", str(source), str(build), str(build), "")
+    stats: dict = collections.defaultdict(lambda: [0, 0.0, 0.0])
+    per_kind: dict = collections.defaultdict(lambda: [0, 0.0, 0.0])
+    current = ["?"]
+    timed = _Timed(con, stats, current)
+    c0, w0 = _cpu(), time.perf_counter()
+    for f in found.found:
+        current[0] = f.kind
+        c, w = _cpu(), time.perf_counter()
+        etl_load._stage_one(timed, f, report, settings)
+        k = per_kind[f.kind]
+        k[0] += 1
+        k[1] += time.perf_counter() - w
+        k[2] += _cpu() - c
+    print(f"stage     wall {time.perf_counter() - w0:6.2f}  CPU {_cpu() - c0:6.2f}")
+    for kind, (n, w, c) in sorted(per_kind.items(), key=lambda x: -x[1][2]):
+        print(f"  {kind:14} {n:3} files  wall {w:7.2f}  CPU {c:6.2f}")
+    print(f"top {top} statements by CPU (CPU s, wall s, count, reader, statement):")
+    for (kind, key), (n, w, c) in sorted(stats.items(), key=lambda x: -x[1][2])[:top]:
+        print(f"  {c:6.2f} {w:7.2f} {n:4} {kind:12} {key}")
+    print("staged rows:", dict(sorted(report.staged.items())))
+    con.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("source", type=Path)
+    p.add_argument("workdir", type=Path, nargs="?")
+    p.add_argument("--top", type=int, default=25)
+    args = p.parse_args(argv)
+    if args.workdir is not None:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        if (args.workdir / "profile.duckdb").exists():
+            (args.workdir / "profile.duckdb").unlink()
+        profile(args.source, args.workdir, args.top)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="stage-profile-") as tmp:
+        profile(args.source, Path(tmp), args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
