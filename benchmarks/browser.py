@@ -8,7 +8,7 @@ browser's share (websocket, React rendering, charts).
 
 A real `streamlit run dashboard/app.py` server (benchmarks/sessions.py `serve`: free loopback port,
 demo users in a temporary store, SID_TIMING_LOG on) and ONE headless Debian Chromium driven by
-Playwright, one user at a time (benchmarks/agent_sessions.py is the many-users test).
+Playwright, one user at a time (benchmarks/ws_sessions.py is the many-users test).
 
 How "settled" is measured, in the page itself (no fixed sleeps): a script installed in every
 page records the time of the user's input (a capturing click / keydown listener) and the time of

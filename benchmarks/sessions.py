@@ -78,7 +78,7 @@ def _free_port() -> int:
 @contextmanager
 def serve(warehouse: Path, work: Path, extra_args: list[str] | tuple = ()):
     """`streamlit run dashboard/app.py` on a free loopback port, demo users in a new store.
-    ``extra_args`` are more `streamlit run` options (agent_sessions.py switches the agent API on)."""
+    ``extra_args`` are more `streamlit run` options (a server option for a benchmark)."""
     from dashboard import demo_users
 
     store, log = work / "store.sqlite", work / "timing.jsonl"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import settings
+from warehouse import settings
 
 MANAGER = "manager"  # improvement manager: everything, including soft intelligence
 OFFICER = "officer"  # improvement officer: as manager

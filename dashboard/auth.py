@@ -24,10 +24,11 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from dashboard import access, settings, web
+from dashboard import access, web
 from dashboard.access import Identity
 from dashboard.components.safe import clean_text
 from dashboard.store import audit, sessions, throttle, users
+from warehouse import settings
 
 _KEY = "_sid_auth"  # {"token": str, "client": client-cookie hash or None, "kind": str}
 _NOTICE = "_sid_auth_notice"  # a message for the login page (session expired, signed out)

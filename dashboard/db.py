@@ -16,7 +16,7 @@ from typing import TypeVar
 import duckdb
 import streamlit as st
 
-from dashboard import settings
+from warehouse import settings
 from warehouse.connection import open_read_only, resolve_build
 
 T = TypeVar("T")

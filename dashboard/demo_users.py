@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import settings
 from dashboard.access import ROLE_LABELS
 from dashboard.store import users
+from warehouse import settings
 from warehouse.connection import open_read_only, resolve_build
 from warehouse.queries import schools as schools_q
 

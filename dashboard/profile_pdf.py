@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import profile_text, settings
+from dashboard import profile_text
 from dashboard.access import SUPPRESSED
 from dashboard.components import charts, pdf
 from dashboard.components.format import (
@@ -25,6 +25,7 @@ from dashboard.components.format import (
 from dashboard.components.measures import label
 from dashboard.components.measures import measure as measure_info
 from dashboard.components.text import explain
+from warehouse import settings
 
 HEADLINES = {
     "ks2": [

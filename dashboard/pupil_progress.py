@@ -9,12 +9,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import render, settings
+from dashboard import render
 from dashboard.access import Identity
 from dashboard.components import charts, palette
 from dashboard.components.format import fmt_measure, fmt_pct, fmt_year
 from dashboard.components.measures import label
 from dashboard.data_access import pupils
+from warehouse import settings
 
 GROUP_LABELS = {
     "all": "All pupils",

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dashboard import settings
+from warehouse import settings
 
 PROFILE_DIR: Path | None = None
 _lock = threading.Lock()

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 
-from dashboard import settings
+from warehouse import settings
 
 CLIENT_COOKIE = "sid_client"
 SESSION_COOKIE = "sid_session"

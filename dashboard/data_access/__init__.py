@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import access, db, settings
+from dashboard import access, db
 from dashboard.access import ADMIN, Identity
 from dashboard.data_access.core import (  # noqa: F401  (re-exported for pages)
     CACHE as _CACHE,
@@ -45,6 +45,7 @@ from dashboard.data_access.core import require as _require
 from dashboard.data_access.core import require_intelligence as _require_intelligence
 from dashboard.data_access.core import require_names as _require_names
 from dashboard.store import audit, notes, users
+from warehouse import settings
 from warehouse.queries import schools as schools_q
 
 # --- schools -------------------------------------------------------------------------------

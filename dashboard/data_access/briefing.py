@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import access, briefing_slides, db, settings
+from dashboard import access, briefing_slides, db
 from dashboard.access import BRIEFING, MANAGER, OFFICER, Identity
 from dashboard.data_access.core import allowed_key, cached, require, require_names
 from dashboard.data_access.provenance import provenance
+from warehouse import settings
 from warehouse.queries import briefing as briefing_q
 
 ROLES = (BRIEFING, MANAGER, OFFICER)

@@ -19,11 +19,12 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import access, db, settings, support
+from dashboard import access, db, support
 from dashboard.access import GOVERNOR, MANAGER, OFFICER, SUPPRESSED, Identity
 from dashboard.data_access.core import allowed_key, cached, require
 from dashboard.data_access.provenance import comparison_set, provenance
 from dashboard.store import audit, notes
+from warehouse import settings
 from warehouse.queries import governor as q
 
 ROLES = (GOVERNOR, MANAGER, OFFICER)

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import access, db, settings
+from dashboard import access, db
 from dashboard.access import GOVERNOR, MANAGER, OFFICER, SUPPRESSED, Identity
 from dashboard.data_access.core import allowed_key, cached, require
 from dashboard.store import audit
+from warehouse import settings
 from warehouse.queries import pupils as q
 
 PUPIL_ROLES = (MANAGER, OFFICER)  # may see a school's pupil distribution

@@ -19,8 +19,8 @@ from typing import Any
 
 import psycopg
 
-from dashboard import settings
 from dashboard.store import postgresql
+from warehouse import settings
 
 Location = Path | str  # a SQLite file, or a postgresql:// URL
 

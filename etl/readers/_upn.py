@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from dashboard import settings
+from warehouse import settings
 
 MIN_SALT_BYTES = 16
 KEY_CHARS = 32

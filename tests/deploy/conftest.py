@@ -15,7 +15,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,7 @@ class Deployment:
     warehouse: Path
     access_log: Path
     school: tuple[int, str]  # a maintained school of the county: (urn, name)
+    app_pids: list[int] = field(default_factory=list)
 
     def tls_context(self) -> ssl.SSLContext:
         """Trusts only the deployment's own certificate; checks the host name."""
@@ -115,18 +118,22 @@ def _nginx_main_conf(folder: Path, site: Path) -> str:
     )
 
 
-@pytest.fixture(scope="module")
-def deployment(tmp_path_factory, postgres, fixture_warehouse):
+@contextmanager
+def running_deployment(
+    folder: Path, warehouse: Path, store: str, app_servers: int = 2, env_extra: dict | None = None
+) -> Iterator[Deployment]:
+    """deploy/ on this machine, in ``folder``: nginx over TLS in front of ``app_servers`` app
+    servers started by deploy/bin/sid-app, all writing to the PostgreSQL ``store`` (demo users
+    created in it) and reading ``warehouse``. Everything is stopped on leaving. Used by the
+    deploy tests and by benchmarks/ws_sessions.py --deployment."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         raise RuntimeError("nginx is not installed: `make setup` installs Debian's nginx-light")
-    folder = tmp_path_factory.mktemp("deploy")
-    (folder / "logs").mkdir()
+    (folder / "logs").mkdir(parents=True)
     subprocess.run([DEPLOY / "bin" / "make-self-signed-cert", SERVER_NAME, folder / "tls"],
                    check=True, capture_output=True)  # fmt: skip
     cert, key = folder / "tls" / f"{SERVER_NAME}.crt", folder / "tls" / f"{SERVER_NAME}.key"
 
-    warehouse = fixture_warehouse  # the county built by the real ETL (tests/conftest.py)
     con = open_read_only(resolve_build(warehouse))
     try:
         school = con.execute(
@@ -135,7 +142,6 @@ def deployment(tmp_path_factory, postgres, fixture_warehouse):
         ).fetchone()
     finally:
         con.close()
-    store = postgres.new_database("deploy")
     demo_users.create_demo_users(warehouse, store)
 
     env = dict(
@@ -146,9 +152,10 @@ def deployment(tmp_path_factory, postgres, fixture_warehouse):
         SID_DEPLOYMENT="full",
         SID_BRIEFING_NAMES_SCHOOLS="false",
         STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(32),
+        **(env_extra or {}),
     )
     env.pop("SID_STORE_PATH", None)
-    apps, app_ports, logs = [], [free_port(), free_port()], []
+    apps, app_ports, logs = [], [free_port() for _ in range(app_servers)], []
     https_port, http_port = free_port(), free_port()
     nginx_proc = None
     try:
@@ -169,12 +176,14 @@ def deployment(tmp_path_factory, postgres, fixture_warehouse):
              "--log-dir", str(folder / "logs"), "--out", str(site)],
             capture_output=True, text=True,
         )  # fmt: skip
-        assert rendered.returncode == 0, rendered.stderr
+        if rendered.returncode != 0:
+            raise RuntimeError(f"render-nginx failed: {rendered.stderr}")
         main = folder / "nginx.conf"
         main.write_text(_nginx_main_conf(folder, site))
         checked = subprocess.run([nginx, "-t", "-c", str(main), "-p", str(folder)],
                                  capture_output=True, text=True)  # fmt: skip
-        assert checked.returncode == 0, checked.stderr
+        if checked.returncode != 0:
+            raise RuntimeError(f"nginx -t refused the configuration: {checked.stderr}")
         nginx_log = folder / "logs" / "nginx.out"
         with nginx_log.open("w") as out:
             nginx_proc = subprocess.Popen([nginx, "-c", str(main), "-p", str(folder)],
@@ -190,9 +199,18 @@ def deployment(tmp_path_factory, postgres, fixture_warehouse):
             warehouse=warehouse,
             access_log=folder / "logs" / "sid-dashboard.access.log",
             school=(int(school[0]), school[1]),
+            app_pids=[p.pid for p in apps],
         )
     finally:
         if nginx_proc is not None:
             _stop(nginx_proc, signal.SIGQUIT)
         for proc in apps:
             _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory, postgres, fixture_warehouse):
+    # the county built by the real ETL (tests/conftest.py), one store of its own
+    folder = tmp_path_factory.mktemp("deploy")
+    with running_deployment(folder, fixture_warehouse, postgres.new_database("deploy")) as d:
+        yield d

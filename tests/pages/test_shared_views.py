@@ -4,10 +4,10 @@ in the app changes the shared overview on the next call."""
 
 from datetime import date
 
-from dashboard import settings
 from dashboard.access import SUPPRESSED, identity_for
 from dashboard.data_access import briefing, manager, overview
 from dashboard.store import notes
+from warehouse import settings
 
 
 def test_a_view_a_manager_warmed_is_never_served_to_the_briefing_role(county_env, monkeypatch):

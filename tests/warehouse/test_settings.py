@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import settings
+from warehouse import settings
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "settings.md"
 
 
 def test_every_setting_documented_and_doc_up_to_date():
     text = DOC.read_text(encoding="utf-8")
-    assert text == settings.markdown(), "run: python -m dashboard.settings > docs/settings.md"
+    assert text == settings.markdown(), "run: python -m warehouse.settings > docs/settings.md"
     for s in settings.SETTINGS:
         assert s.help.strip() and f"`{s.name}`" in text
 
