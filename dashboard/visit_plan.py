@@ -11,8 +11,10 @@ changed it, instead of overwriting their change.
 from __future__ import annotations
 
 from datetime import date
+from types import MappingProxyType
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from dashboard import data_access, terms
@@ -20,6 +22,7 @@ from dashboard.access import Identity
 from dashboard.components import calendar, exports, palette
 from dashboard.components.safe import md_escape
 from dashboard.data_access import visits
+from dashboard.data_access.core import cached
 from dashboard.store import notes, records
 
 SHOWN = "_visit_plan_shown"  # record key -> version on screen after the previous run
@@ -197,7 +200,7 @@ def capacity_section(
     identity: Identity, officer: str, officer_name: str, term: str, shown: Shown
 ) -> None:
     st.subheader("Capacity")
-    row = visits.load(identity, term).set_index("officer").loc[officer].to_dict()
+    row = visits.load_of(identity, term, officer, officer_name)
     kind, words = capacity_message(row, officer_name, term)
     getattr(st, kind)(md_escape(words))
     left, mid, right = st.columns(3)
@@ -225,24 +228,38 @@ def capacity_section(
                    f"Capacity saved: {int(value)} visits in {term}.")  # fmt: skip
 
 
+PICK_COLUMNS = {"rank": "Rank", "urn": "URN", "name": "School", "category": "Category",
+                "reasons": "Reasons"}  # fmt: skip
+
+
+@cached
+def _pick(key: tuple, term: str, *, _pool: pd.DataFrame) -> tuple:
+    """What the pick section shows of the candidates of ``key`` (visits.candidates_keyed, which
+    names the user's schools): the table as Arrow, the picker's labels and each school's purpose,
+    made once per key instead of on every rerun."""
+    shown = _pool[[*PICK_COLUMNS, "already_planned"]].rename(
+        columns={**PICK_COLUMNS, "already_planned": f"Already planned in {term}"}
+    )
+    labels = {
+        int(r.urn): f"{r.rank}. {r.name} ({r.urn}) — {r.category}"
+        + (f" — already planned: {r.already_planned}" if r.already_planned else "")
+        for r in _pool.itertuples()
+    }
+    purposes = dict(zip(_pool["urn"].astype(int), _pool["purpose"], strict=True))
+    return pa.Table.from_pandas(shown, preserve_index=False), MappingProxyType(labels), \
+        MappingProxyType(purposes)  # fmt: skip
+
+
 def pick_section(identity: Identity, ctx, officer: str, term: str) -> None:
     st.subheader("Add schools from the priority list")
-    pool = visits.candidates(identity, ctx, term)
+    pool, key = visits.candidates_keyed(identity, ctx, term)
+    table, labels, purposes = _pick(key, term, _pool=pool)
     st.caption(
         "In priority-list order (intensive first, then the most reasons). The purpose of each visit "
         "is taken from the school's reasons, confidential ones included."
     )
     st.dataframe(
-        pool[["rank", "urn", "name", "category", "reasons", "already_planned"]].rename(
-            columns={
-                "rank": "Rank",
-                "urn": "URN",
-                "name": "School",
-                "category": "Category",
-                "reasons": "Reasons",
-                "already_planned": f"Already planned in {term}",
-            }
-        ),  # fmt: skip
+        table,
         hide_index=True,
         key="visit_candidates",
         column_config={
@@ -253,12 +270,6 @@ def pick_section(identity: Identity, ctx, officer: str, term: str) -> None:
     )
     if not visits.may_plan_for(identity, officer):
         return
-    labels = {
-        int(r.urn): f"{r.rank}. {r.name} ({r.urn}) — {r.category}"
-        + (f" — already planned: {r.already_planned}" if r.already_planned else "")
-        for r in pool.itertuples()
-    }
-    purposes = dict(zip(pool["urn"].astype(int), pool["purpose"], strict=True))
     start, end = terms.dates(term)
     reset_after_save("visit_add", ["visit_pick", "visit_planned_date", "visit_second"])
     errors = FieldErrors()

@@ -50,18 +50,26 @@ school_band.buttons(academy)
 school_band.band(row, notices_data.school_open_notices(identity, urn), format.fmt_year(year))
 school_band.dialogs(identity, urn, row["name"], academy, manager.INTELLIGENCE_KINDS)
 
-tabs = st.tabs(["Reasons", "Performance", "Pupil groups", "Attendance", "Inspections", "Timeline"])
-with tabs[0]:
-    school_tabs.reasons(row)
-with tabs[1]:
-    similar_panel.show(identity, urn)  # similar schools: average, position, basis (issue 22)
-    school_tabs.performance(identity, ctx, pieces, group)
-with tabs[2]:
-    school_tabs.pupil_groups(pieces["gaps"])
-with tabs[3]:
-    school_tabs.attendance(identity, ctx, pieces, row)
-with tabs[4]:
-    st.markdown(md_escape(history.latest_inspections_line(identity, urn)))
-    school_tabs.inspections(pieces)
-with tabs[5]:
-    intelligence_panel.show(identity, ctx, urn)
+# Only the open tab is computed and sent (on_change="rerun": a click on a tab reruns the page
+# with its label in st.session_state["school_tab"]); the others are one click away.
+tabs = st.tabs(school_tabs.TABS, key="school_tab", on_change="rerun")
+if tabs[0].open:
+    with tabs[0]:
+        school_tabs.reasons(row)
+if tabs[1].open:
+    with tabs[1]:
+        similar_panel.show(identity, urn)  # similar schools: average, position, basis (issue 22)
+        school_tabs.performance(identity, ctx, pieces, group)
+if tabs[2].open:
+    with tabs[2]:
+        school_tabs.pupil_groups(pieces["gaps"])
+if tabs[3].open:
+    with tabs[3]:
+        school_tabs.attendance(identity, ctx, pieces, row)
+if tabs[4].open:
+    with tabs[4]:
+        st.markdown(md_escape(history.latest_inspections_line(identity, urn)))
+        school_tabs.inspections(pieces)
+if tabs[5].open:
+    with tabs[5]:
+        intelligence_panel.show(identity, ctx, urn)

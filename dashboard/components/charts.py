@@ -145,13 +145,15 @@ def add_segments(
     out = df.copy()
     seg: dict[Any, str | None] = {}
     groups = out.groupby(series, sort=False, dropna=False) if series else [("all", out)]
-    for key, g in groups:
+    for key, g in groups:  # plain lists: iterrows builds a Series per row
         n, prev = 0, None
-        for idx, row in g.sort_values(year).iterrows():
-            if is_missing(row[value]):
+        ordered = g.sort_values(year)
+        for idx, y, v in zip(ordered.index, ordered[year].tolist(), ordered[value].tolist(),
+                             strict=True):  # fmt: skip
+            if is_missing(v):
                 seg[idx], prev = None, None
                 continue
-            y = int(row[year])
+            y = int(y)
             if prev is None or y != next_year(prev):
                 n += 1
             seg[idx], prev = f"{key} #{n}", y
@@ -192,6 +194,17 @@ def _unique(values: Any) -> list[str]:
 # ---------------------------------------------------------------- builders
 
 
+def _trend_data(df: pd.DataFrame, kind: str, year: str, value: str, series: str, status: str
+                ) -> tuple[pd.DataFrame, list[int]]:  # fmt: skip
+    """trend_chart's data (segments, year labels, formatted figures) and its years, gaps included."""
+    data = add_segments(df, year=year, value=value, series=series)
+    data[YEAR_LABEL] = data[year].map(fmt_year)
+    data[DISPLAY] = _display(data, value, status, kind)
+    data[series] = data[series].astype("object").astype(str)
+    years = data[year].dropna().astype(int)
+    return data, year_range(years.min(), years.max()) if len(years) else []
+
+
 @_memoised
 def trend_chart(
     df: pd.DataFrame,
@@ -211,12 +224,7 @@ def trend_chart(
     "National"), ``time_period`` (201819), ``value`` (NULL where suppressed) and optionally
     ``status_code``. Gap years inside the range are shaded and labelled "No data (COVID-19)".
     """
-    data = add_segments(df, year=year, value=value, series=series)
-    data[YEAR_LABEL] = data[year].map(fmt_year)
-    data[DISPLAY] = _display(data, value, status, kind)
-    data[series] = data[series].astype("object").astype(str)
-    years = data[year].dropna().astype(int)
-    domain_years = year_range(years.min(), years.max()) if len(years) else []
+    data, domain_years = _trend_data(df, kind, year, value, series, status)
     x_domain = [fmt_year(y) for y in domain_years]
     scales = _series_scales(_unique(data[series]))
     x = alt.X(
@@ -675,8 +683,79 @@ def handout(spec: dict) -> dict:
     return out
 
 
+# ---------------------------------------------------------------- trend specs without Altair
+# A trend chart's spec depends on its data only through the data itself and the shape of the
+# chart: the years on the axis, the series in the legend, the gap years. A drill-down opens a new
+# school's trends each time (a new frame: the memo above misses), so building them through Altair
+# (about 100 ms a chart) was most of the cost of opening a school. ``trend_spec`` builds the spec
+# through trend_chart once per shape and, for other data of that shape, puts the new data (Arrow,
+# named by the hash of its bytes, as Streamlit names it) in place of the first one. The result is
+# the spec vega_lite_spec(trend_chart(df)) gives (tests/dashboard/components/test_charts.py).
+_trend_shapes: OrderedDict[tuple, tuple[dict, str]] = OrderedDict()  # shape -> (spec, data name)
+_trend_specs: OrderedDict[tuple, dict] = OrderedDict()  # the frame's content + arguments -> spec
+
+
+def _arrow_named(data: pd.DataFrame) -> tuple[str, bytes]:
+    from streamlit import dataframe_util
+    from streamlit.util import calc_hash
+
+    data_bytes = dataframe_util.convert_anything_to_arrow_bytes(data)
+    return calc_hash(data_bytes), data_bytes
+
+
+def _renamed(node: Any, old: str, new: str) -> Any:
+    """A copy of a spec (without its datasets) with every reference to dataset ``old`` made
+    ``new``."""
+    if isinstance(node, dict):
+        if node.get("name") == old and len(node) == 1:
+            return {"name": new}
+        return {k: _renamed(v, old, new) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_renamed(v, old, new) for v in node]
+    return node
+
+
+def _remember(memo: OrderedDict, key: tuple, value: Any) -> None:
+    with _memo_lock:
+        memo[key] = value
+        while len(memo) > _MEMO_SIZE:
+            memo.popitem(last=False)
+
+
+def trend_spec(df: pd.DataFrame, *, title: str, y_title: str, kind: str = "number") -> dict:
+    """``vega_lite_spec(trend_chart(df, title=..., y_title=..., kind=...))``, for
+    ``render_chart``, made without Altair for every chart of a shape already drawn."""
+    try:
+        key = (_fingerprint(df), title, y_title, kind)
+    except TypeError:  # a cell pandas cannot hash: the usual way
+        return vega_lite_spec(trend_chart(df, title=title, y_title=y_title, kind=kind))
+    with _memo_lock:
+        kept = _trend_specs.get(key)
+    if kept is not None:
+        return handout(kept)
+    data, domain_years = _trend_data(df, kind, "time_period", "value", "series", "status_code")
+    shape = (title, y_title, kind, tuple(domain_years), tuple(_unique(data["series"])),
+             tuple(map(str, data.columns)), tuple(map(str, data.dtypes)))  # fmt: skip
+    name, data_bytes = _arrow_named(data)
+    with _memo_lock:
+        template = _trend_shapes.get(shape)
+    if template is None:
+        spec = vega_lite_spec(trend_chart.__wrapped__(df, title=title, y_title=y_title, kind=kind))
+        spec = kept_spec(spec)
+        if name not in spec.get("datasets", {}):  # the data was not named as expected
+            return handout(spec)
+        _remember(_trend_shapes, shape, (spec, name))
+    else:
+        model, old = template
+        body = _renamed({k: v for k, v in model.items() if k != "datasets"}, old, name)
+        datasets = {k: v for k, v in model["datasets"].items() if k != old}
+        spec = {**body, "datasets": {**datasets, name: data_bytes}}
+    _remember(_trend_specs, key, spec)
+    return handout(spec)
+
+
 def render_chart(
-    chart: alt.TopLevelMixin,
+    chart: alt.TopLevelMixin | dict,
     data: pd.DataFrame,
     key: str,
     title: str,
@@ -703,9 +782,8 @@ def render_chart(
     if as_table:
         st.dataframe(data, hide_index=True, key=f"{key}__df")
     else:
-        st.vega_lite_chart(
-            spec=vega_lite_spec(chart), key=f"{key}__chart", alt=description or title
-        )
+        spec = chart if isinstance(chart, dict) else vega_lite_spec(chart)  # dict: trend_spec
+        st.vega_lite_chart(spec=spec, key=f"{key}__chart", alt=description or title)
     st.download_button(
         f"Download the data for {md_escape(title)} (CSV)",
         data=lambda: to_csv_bytes(data),  # made when pressed, not on every rerun
@@ -730,5 +808,6 @@ __all__ = [
     "render_chart",
     "to_png",
     "trend_chart",
+    "trend_spec",
     "year_range",
 ]

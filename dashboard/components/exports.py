@@ -1,5 +1,5 @@
 """Downloads: THE writer of every CSV and Excel file the app offers (a notes sheet in Excel says
-where the data came from). Pages never call ``DataFrame.to_csv`` or openpyxl themselves; a test
+where the data came from). Pages never call ``DataFrame.to_csv`` or an Excel library themselves; a test
 (tests/dashboard/test_exports_everywhere.py) fails if one does, and presses every download button
 of every page with formula payloads in the data.
 
@@ -14,6 +14,7 @@ headers are treated the same way. Numbers stay numbers (-0.8 is not a formula).
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -102,16 +103,6 @@ def _cell(v: Any) -> Any:
     return str(v)
 
 
-def _text_cell(cell, text: str):
-    """Write ``text`` as a text cell: never a formula, whatever it starts with. Formula-like text
-    also gets the quote-prefix style (Excel shows it as typed and keeps it text when edited)."""
-    cell.value = text
-    cell.data_type = "s"
-    if is_formula_like(text):
-        cell.quotePrefix = True
-    return cell
-
-
 # Files offered on every rerun, cached on the key of the data they are made from (a data-access
 # view key: build, allowed URNs, filters and store entries, e.g. manager.PriorityView.key) and
 # what they are: the bytes are made once per key instead of on every rerun. The frame itself is
@@ -175,42 +166,34 @@ def to_excel_bytes(
     if provenance is not None:
         source = source or provenance.source
         data_date = data_date or provenance.as_at
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    # xlsxwriter, not openpyxl: it streams cells straight into the file's XML, two to three times
+    # faster (a visit plan of a county is made on each new filter choice of the priority list)
+    import xlsxwriter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_title(sheet_name)
-    row = 1
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    fmt = _Formats(wb)
+    ws = wb.add_worksheet(sheet_title(sheet_name))
+    row = 0
     if title:
-        _text_cell(ws.cell(row=1, column=1), str(title)).font = Font(bold=True, size=14)
-        row = 3
+        fmt.text(ws, 0, 0, str(title), "title")
+        row = 2
     header_row = row
-    for j, col in enumerate(df.columns, start=1):
-        c = _text_cell(ws.cell(row=header_row, column=j), str(col))
-        c.font = Font(bold=True)
-        c.alignment = Alignment(wrap_text=True, vertical="top")
+    for j, col in enumerate(df.columns):
+        fmt.text(ws, header_row, j, str(col), "header")
     for i, record in enumerate(df.itertuples(index=False, name=None), start=header_row + 1):
-        for j, v in enumerate(record, start=1):
-            value = _cell(v)
-            if isinstance(value, str):
-                _text_cell(ws.cell(row=i, column=j), value)
-            else:
-                ws.cell(row=i, column=j, value=value)
-    widths = {}
-    for j, col in enumerate(df.columns, start=1):
+        for j, v in enumerate(record):
+            fmt.value(ws, i, j, _cell(v))
+    for j, col in enumerate(df.columns):
         lengths = [len(str(col))] + [
-            len(str(v)) for v in df.iloc[:, j - 1].tolist() if _cell(v) is not None
+            len(str(v)) for v in df.iloc[:, j].tolist() if _cell(v) is not None
         ]
-        widths[j] = min(MAX_COLUMN_WIDTH, max(lengths) + 2)
-        ws.column_dimensions[get_column_letter(j)].width = widths[j]
+        ws.set_column(j, j, min(MAX_COLUMN_WIDTH, max(lengths) + 2))
     if len(df.columns):
-        last = get_column_letter(len(df.columns))
-        ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(len(df), 1)}"
-        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        ws.autofilter(header_row, 0, header_row + max(len(df), 1), len(df.columns) - 1)
+        ws.freeze_panes(header_row + 1, 0)
 
-    info = wb.create_sheet("Notes")
+    info = wb.add_worksheet("Notes")
     lines: list[tuple[str, str]] = [
         ("Title", str(title or sheet_name)),
         ("Source", str(source or "Not stated")),
@@ -226,22 +209,62 @@ def to_excel_bytes(
     if isinstance(notes, str):
         notes = [notes]
     lines += [("Note", str(n)) for n in (notes or [])]
-    for i, (k, v) in enumerate(lines, start=1):
-        info.cell(row=i, column=1, value=k).font = Font(bold=True)
-        c = _text_cell(info.cell(row=i, column=2), v)
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-    info.column_dimensions["A"].width = 18
-    info.column_dimensions["B"].width = 100
+    for i, (k, v) in enumerate(lines):
+        fmt.text(info, i, 0, k, "bold")
+        fmt.text(info, i, 1, v, "wrapped")
+    info.set_column(0, 0, 18)
+    info.set_column(1, 1, 100)
     if provenance is not None and len(provenance.files):
-        src = wb.create_sheet("Sources")
+        src = wb.add_worksheet("Sources")
         frame = provenance.frame()
-        for j, col in enumerate(frame.columns, start=1):
-            _text_cell(src.cell(row=1, column=j), str(col)).font = Font(bold=True)
-        for i, record in enumerate(frame.itertuples(index=False, name=None), start=2):
-            for j, v in enumerate(record, start=1):
-                _text_cell(src.cell(row=i, column=j), str(v))
-        for j, width in enumerate((60, 50, 10, 12, 24), start=1):
-            src.column_dimensions[get_column_letter(j)].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
+        for j, col in enumerate(frame.columns):
+            fmt.text(src, 0, j, str(col), "bold")
+        for i, record in enumerate(frame.itertuples(index=False, name=None), start=1):
+            for j, v in enumerate(record):
+                fmt.text(src, i, j, str(v))
+        for j, width in enumerate((60, 50, 10, 12, 24)):
+            src.set_column(j, j, width)
+    wb.close()
     return buf.getvalue()
+
+
+_STYLES = {  # the text cell styles of an exported workbook
+    "plain": {},
+    "title": {"bold": True, "font_size": 14},
+    "header": {"bold": True, "text_wrap": True, "valign": "top"},
+    "bold": {"bold": True},
+    "wrapped": {"text_wrap": True, "valign": "top"},
+}
+
+
+class _Formats:
+    """The workbook's cell formats, and the two ways a cell is written. Text is always written as
+    text, never as a formula, whatever it starts with; formula-like text also gets the quote prefix
+    (Excel shows it as typed and keeps it text when edited)."""
+
+    def __init__(self, wb) -> None:
+        self._plain = {k: wb.add_format(p) if p else None for k, p in _STYLES.items()}
+        self._quoted = {k: wb.add_format({**p, "quote_prefix": True}) for k, p in _STYLES.items()}
+        self._date = wb.add_format({"num_format": "yyyy-mm-dd"})
+        self._datetime = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+
+    def text(self, ws, row: int, col: int, text: str, style: str = "plain") -> None:
+        fmt = (self._quoted if is_formula_like(text) else self._plain)[style]
+        ws.write_string(row, col, text, fmt)
+
+    def value(self, ws, row: int, col: int, value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, str):
+            self.text(ws, row, col, value)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, col, value)
+        elif isinstance(value, (int, float)):
+            if math.isfinite(value):  # an infinite "figure" is no figure: left empty
+                ws.write_number(row, col, value)
+        elif isinstance(value, datetime):
+            ws.write_datetime(row, col, value, self._datetime)
+        elif isinstance(value, date):
+            ws.write_datetime(row, col, value, self._date)
+        else:
+            self.text(ws, row, col, str(value))

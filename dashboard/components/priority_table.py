@@ -65,7 +65,7 @@ def tables(view: PriorityView, group: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _filtered_tables(key: tuple, group: str, *, _view: PriorityView
                      ) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     reading, export = _columns(_view.list_key, group, _ranked=_view.full)
-    rows = _view.rows
+    rows = _view.rows.tolist()  # Python ints: indexing tuples with numpy ints is slower
     reading = {c: [v[i] for i in rows] for c, v in reading.items()}
     export = {c: [v[i] for i in rows] for c, v in export.items()}
     reading["No."] = [str(r) for r in _view.ranked["rank"]]

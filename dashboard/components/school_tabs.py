@@ -11,6 +11,7 @@ from dashboard.components import charts, format, measures
 from dashboard.components.safe import md_escape
 from dashboard.data_access import manager
 
+TABS = ("Reasons", "Performance", "Pupil groups", "Attendance", "Inspections", "Timeline")
 GAP_KIND = {"pct": (0, " pts"), "score": (1, ""), "scaled": (1, ""), "progress": (1, "")}
 
 
@@ -52,8 +53,8 @@ def performance(identity, ctx, pieces: dict, group: str) -> None:
         if not (own & (data["value"].notna() | data["status_code"].notna())).any():
             st.info(f"{measures.label(m)}: {manager.NOT_PUBLISHED}.")
             continue
-        chart = charts.trend_chart(data, title=measures.label(m), y_title=measures.label(m),
-                                   kind=measures.measure(m).kind)  # fmt: skip
+        chart = charts.trend_spec(data, title=measures.label(m), y_title=measures.label(m),
+                                  kind=measures.measure(m).kind)  # fmt: skip
         table = data.assign(figure=format.display_column(data, measure="measure"))
         charts.render_chart(chart, table, f"school_{m}",
                             f"{measures.label(m)}: school, LA and national")  # fmt: skip
@@ -139,8 +140,8 @@ def attendance(identity, ctx, pieces: dict, row: dict) -> None:
     scope = {"Secondary": "secondary", "Special": "special"}.get(row["phase"], "primary")
     for m in ("overall_absence_pct", "persistent_absence_pct"):
         data = manager.school_trend_data(identity, ctx, pieces["census"], m, "all", scope)
-        chart = charts.trend_chart(data, title=measures.label(m), y_title=measures.label(m),
-                                   kind="pct1")  # fmt: skip
+        chart = charts.trend_spec(data, title=measures.label(m), y_title=measures.label(m),
+                                  kind="pct1")  # fmt: skip
         charts.render_chart(chart, data, f"absence_{m}",
                             f"{measures.label(m)}: school, LA and national")  # fmt: skip
 

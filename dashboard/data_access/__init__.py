@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard import access, db
@@ -82,8 +83,24 @@ def list_schools_keyed(
     """``list_schools`` with the key of its rows (build, allowed URNs, filters): tables and files
     made from these rows may be cached on it (exports.keyed_csv_bytes)."""
     _require_names(identity)
-    key = (db.current_build(), _allowed_key(identity), district, phase, school_type)
-    return _list_schools(*key), key
+    build, allowed = db.current_build(), _allowed_key(identity)
+    key = (build, allowed, district, phase, school_type)
+    whole = _list_schools(build, allowed, None, None, None)
+    if district is None and phase is None and school_type is None:
+        return whole, key
+    return _selected(key, _whole=whole), key
+
+
+@cached
+def _selected(key: tuple, *, _whole: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``_whole`` (the unfiltered list of ``key``'s build and allowed URNs) that pass
+    ``key``'s filters, in the same order: what schools_list.sql returns for them (its filters are
+    equalities), found by selecting rows instead of querying again for each filter value."""
+    keep = np.ones(len(_whole), dtype=bool)
+    for column, value in zip(("district", "phase", "school_type"), key[2:], strict=True):
+        if value is not None:
+            keep &= (_whole[column] == value).to_numpy(dtype=bool, na_value=False)
+    return _whole[keep].reset_index(drop=True)
 
 
 @cached

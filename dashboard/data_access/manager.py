@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from dashboard import access, db, priority, support
@@ -146,15 +148,43 @@ def _boundaries(build, la_code) -> pd.DataFrame:
 
 
 @cached
-def _school_pieces(build, allowed, urn, pupil_group, time_period) -> dict[str, pd.DataFrame]:
-    group = "all" if pupil_group == "send" else pupil_group
-    return {
-        "series": db.run(build, q.school_series, allowed=allowed, urn=urn, pupil_group=group),
-        "census": db.run(build, q.school_series, allowed=allowed, urn=urn, pupil_group="all"),
-        "model": db.run(build, q.school_model, allowed=allowed, urn=urn),
-        "gaps": db.run(build, q.school_gaps, allowed=allowed, urn=urn, time_period=time_period),
-        "inspections": db.run(build, q.inspections, allowed=allowed, urn=urn),
-    }
+def _school_piece(build, allowed, urn, name, pupil_group, time_period) -> pd.DataFrame:
+    """One piece of a school's history (``SchoolPieces``): read when a tab first needs it."""
+    if name in ("series", "census"):
+        group = "all" if name == "census" or pupil_group == "send" else pupil_group
+        return db.run(build, q.school_series, allowed=allowed, urn=urn, pupil_group=group)
+    if name == "model":
+        return db.run(build, q.school_model, allowed=allowed, urn=urn)
+    if name == "gaps":
+        return db.run(build, q.school_gaps, allowed=allowed, urn=urn, time_period=time_period)
+    if name == "inspections":
+        return db.run(build, q.inspections, allowed=allowed, urn=urn)
+    raise KeyError(name)
+
+
+class SchoolPieces(Mapping):
+    """One school's history for one user (series for the pupil group, census, model rows, group
+    gaps, inspections), each piece read on first use and cached on (build, allowed URNs, school,
+    group, year): the drill-down computes only its open tab, which needs one or two pieces."""
+
+    NAMES = ("series", "census", "model", "gaps", "inspections")
+
+    def __init__(self, build, allowed, urn: int, pupil_group: str, time_period: int) -> None:
+        self._key = (build, allowed, int(urn))
+        self._group, self._year = pupil_group, int(time_period)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.NAMES:
+            raise KeyError(name)
+        group = self._group if name == "series" else "all"
+        year = self._year if name == "gaps" else 0
+        return _school_piece(*self._key, name, group, year)
+
+    def __iter__(self):
+        return iter(self.NAMES)
+
+    def __len__(self) -> int:
+        return len(self.NAMES)
 
 
 # --- context and filters --------------------------------------------------------------------
@@ -404,7 +434,7 @@ class PriorityView:
     key: tuple
     full: pd.DataFrame
     list_key: tuple
-    rows: tuple[int, ...]
+    rows: np.ndarray  # read-only positions (a tuple of ints was copied item by item per call)
 
 
 PRIORITY_FILTERS = ("district", "phase", "school_type", "category")
@@ -456,13 +486,14 @@ def _priority(build, allowed, la_code, time_period, group, today, entries_digest
 
 @cached
 def _filtered(list_key: tuple, chosen: tuple, *, _full: pd.DataFrame
-              ) -> tuple[tuple[int, ...], pd.DataFrame]:  # fmt: skip
+              ) -> tuple[np.ndarray, pd.DataFrame]:  # fmt: skip
     """The schools of ``_full`` (the list of ``list_key``) that pass the filters, in the same order
     and numbered again from 1: ordering and re-ranking sort by each school's own values, so the
     order of a subset is the subset of the order (the same as filtering first)."""
     keep = _keep(_full, dict(zip(PRIORITY_FILTERS, chosen, strict=True)))
-    rows = tuple(int(i) for i in keep.to_numpy().nonzero()[0])
-    ranked = _full.take(list(rows))
+    rows = keep.to_numpy().nonzero()[0]
+    rows.flags.writeable = False  # shared by every rerun of the key (and not copied per call)
+    ranked = _full.take(rows)
     ranked.index = pd.RangeIndex(len(ranked))  # not reset_index: it rebuilds every column
     ranked["rank"] = range(1, len(ranked) + 1)
     return rows, ranked
@@ -472,15 +503,13 @@ def _filtered(list_key: tuple, chosen: tuple, *, _full: pd.DataFrame
 
 
 def school_pieces(identity: Identity, ctx: Context, urn: int, pupil_group: str, time_period: int
-                  ) -> dict[str, pd.DataFrame] | None:  # fmt: skip
+                  ) -> SchoolPieces | None:  # fmt: skip
     """One school's history: series (this group), census, model rows, group gaps, inspections;
     None (audited) when the school is not one this user may see."""
     _guard(identity)
     urn = int(urn)
-    pieces = _school_pieces(
-        db.current_build(), allowed_key(identity), urn, pupil_group, int(time_period)
-    )
-    if pieces["model"].empty and pieces["series"].empty and pieces["inspections"].empty:
+    pieces = SchoolPieces(db.current_build(), allowed_key(identity), urn, pupil_group, time_period)
+    if all(pieces[name].empty for name in ("model", "series", "inspections")):  # model first
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
         return None
     audit.record_view(identity.username, identity.role, urn)

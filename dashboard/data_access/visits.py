@@ -96,13 +96,21 @@ def candidates(identity: Identity, ctx: manager.Context, term: str) -> pd.DataFr
     """Schools to pick from, in priority-list order (latest year): rank, urn, name, district,
     phase, category (word and symbol), reasons (joined), purpose (what a visit would be for) and
     who already plans to visit it in ``term``."""
+    return candidates_keyed(identity, ctx, term)[0]
+
+
+def candidates_keyed(identity: Identity, ctx: manager.Context, term: str
+                     ) -> tuple[pd.DataFrame, tuple]:  # fmt: skip
+    """``candidates`` with the key of its rows (build, allowed URNs, county, year, the store's
+    entries and planned visits by digest, the day): what is made from them (the table sent to
+    the browser, the picker's labels) may be cached on it."""
     _guard(identity)
     entries = manager.app_entries(identity)  # both read fresh; their digests key the cache
     planned = store.visits(term, urns=identity.allowed_list())
     digest = hashlib.sha256(json.dumps(planned, sort_keys=True, default=str).encode()).hexdigest()
-    return _candidates(db.current_build(), allowed_key(identity), ctx.la_code, ctx.latest,
-                       entries.digest, date.today(), digest, _entries=entries.frame,
-                       _planned=planned)  # fmt: skip
+    key = (db.current_build(), allowed_key(identity), ctx.la_code, ctx.latest, entries.digest,
+           date.today(), digest)  # fmt: skip
+    return _candidates(*key, _entries=entries.frame, _planned=planned), key
 
 
 @cached
@@ -165,6 +173,14 @@ def load(identity: Identity, term: str) -> pd.DataFrame:
     rows = rows.merge(names.rename(columns={"username": "officer"}), on="officer", how="left")
     return rows[["officer", "display_name", "capacity", "planned", "done", "cancelled",
                  "remaining", "over"]]  # fmt: skip
+
+
+def load_of(identity: Identity, term: str, officer: str, display_name: str) -> dict:
+    """``load``'s row for one officer, as a dict (capacity None when not set), read without
+    building the whole table: the page shows one officer's load on every rerun."""
+    _guard(identity)
+    [row] = store.load(term, [officer])
+    return {"officer": officer, "display_name": display_name, **row}
 
 
 def capacity(identity: Identity, officer: str, term: str) -> dict | None:

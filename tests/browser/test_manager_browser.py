@@ -102,9 +102,10 @@ def test_manager_walk_overview_priority_drill_down(served_county, page, browser)
     # drill-down into the first school of the list
     urn = int(csv["URN"].iloc[0])
     navigate_in_session(page, f"/school?urn={urn}")
-    for tab in ("Attendance", "Performance"):  # charts in a tab are drawn when it is shown
+    for tab in ("Attendance", "Performance"):  # a tab's content is computed when it is opened
         page.get_by_role("tab", name=tab).click()
-        page.wait_for_timeout(500)
+        page.locator(CHART).nth(1).wait_for(state="attached", timeout=45_000)  # its two+ charts
+        wait_for_app(page)
     assert assert_clean_and_charts_drawn(page, at_least=2) >= 2
     assert "Timeline" in page.locator("body").inner_text()  # the soft-intelligence tab
 

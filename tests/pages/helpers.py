@@ -28,6 +28,15 @@ def login(
     return at
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Open a tab of the drill-down (what a click on it does: the page reruns with only that tab's
+    content computed; st.tabs(key="school_tab", on_change="rerun"))."""
+    at.session_state["school_tab"] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def page_text(at: AppTest) -> str:
     """Every element's text and every table's cells, so a test can look for what must not show."""
     parts: list[str] = []

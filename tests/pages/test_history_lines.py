@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.access import GOVERNOR, MANAGER, Identity
 from dashboard.data_access import history
-from tests.pages.helpers import login, page_text
+from tests.pages.helpers import login, open_tab, page_text
 from warehouse.connection import open_read_only, resolve_build
 
 
@@ -34,7 +34,7 @@ def test_the_drill_down_says_which_urn_earlier_figures_are_for(county_env, conve
     at.query_params["urn"] = str(urn)
     at.switch_page("../pages/school.py").run()
     assert not at.exception, at.exception
-    text = page_text(at).replace("\\", "")  # markdown escapes (md_escape) removed
+    text = page_text(open_tab(at, "Inspections")).replace("\\", "")  # md_escape's escapes removed
     assert "Converted to academy on " in text
     assert f"; figures before that are for URN {pred}." in text
     assert "Latest inspections:" in text

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard.store import notes
-from tests.pages.helpers import login, page_text
+from tests.pages.helpers import login, open_tab, page_text
 
 PAGES = ("overview", "priority", "school")
 FILTERS = ("district", "phase", "school_type", "category", "group", "year")
@@ -23,13 +23,15 @@ def county(county_env):
     return county_env
 
 
-def open_page(page: str, username: str = "manager", **params):
+def open_page(page: str, username: str = "manager", tab: str | None = None, **params):
+    """Open ``page`` with ``params`` in the URL; on the drill-down, then the tab ``tab`` (only the
+    open tab's content is computed and shown)."""
     at = login(username)
     for k, v in params.items():
         at.query_params[k] = str(v)
     at.switch_page(f"../pages/{page}.py").run()
     assert not at.exception, at.exception
-    return at
+    return open_tab(at, tab) if tab else at
 
 
 def priority_table(at) -> pd.DataFrame:
@@ -53,7 +55,7 @@ def first_school(county) -> int:
 @pytest.mark.parametrize("page", PAGES)
 def test_each_page_renders_without_exception(county, username, page):
     params = {"urn": first_school(county)} if page == "school" else {}
-    at = open_page(page, username, **params)
+    at = open_page(page, username, tab="Performance" if page == "school" else None, **params)
     assert at.title and at.title[0].value
     charts = at.get("vega_lite_chart")
     if page != "priority":
@@ -106,7 +108,7 @@ def test_each_filter_changes_the_overview(county, param):
 
 def test_drill_down_group_and_year_filters_change_what_is_shown(county):
     urn = first_school(county)
-    at = open_page("school", urn=urn)
+    at = open_page("school", urn=urn, tab="Performance")
     before = page_text(at)
     at.selectbox(key="filter_group").set_value("send").run()
     assert "SEND is shown as context" in page_text(at)
@@ -115,6 +117,35 @@ def test_drill_down_group_and_year_filters_change_what_is_shown(county):
     at.selectbox(key="filter_year").set_value(years[0]).run()
     assert not at.exception
     assert str(years[0])[:4] in page_text(at)
+
+
+# What only each tab of the drill-down shows (the band above the tabs is always shown).
+TAB_MARKERS = {
+    "Reasons": "Achievement:",
+    "Performance": "Compared with schools with a similar intake",
+    "Pupil groups": "Measures not published for pupil groups",
+    "Attendance": "Persistent absence",
+    "Inspections": "Graded inspections (to 2024/25)",
+    "Timeline": "Withdraw an entry made in error",
+}
+
+
+def test_the_drill_down_computes_only_the_open_tab_and_every_tab_is_one_click_away(county):
+    from dashboard.components.school_tabs import TABS
+
+    assert set(TABS) == set(TAB_MARKERS)
+    at = open_page("school", urn=first_school(county))
+    assert [t.label for t in at.tabs] == list(TABS)
+    assert at.session_state["school_tab"] == "Reasons"  # the first tab opens by default
+    for label in TABS:
+        text = page_text(open_tab(at, label)).replace("\\", "")
+        assert TAB_MARKERS[label] in text, label
+        hidden = [m for other, m in TAB_MARKERS.items() if other != label and m in text]
+        assert not hidden or hidden == ["Persistent absence"], (label, hidden)  # also a reason
+        charts = len(at.get("vega_lite_chart"))
+        assert charts >= 2 if label in ("Performance", "Attendance") else charts == 0, label
+    at.selectbox(key="filter_group").set_value("disadvantaged").run()  # the tab stays open
+    assert at.session_state["school_tab"] == "Timeline" and not at.exception
 
 
 def test_url_reopens_the_same_view(county):
@@ -190,7 +221,7 @@ def test_a_notice_issued_in_the_app_makes_the_school_intensive_on_the_next_rerun
     row = priority_table(after).set_index("URN").loc[urn]
     assert "Intensive" in row["Category"] and "entered in the app" in row["Reasons"]
     assert row["Changed by app entries"] == "yes"
-    timeline = page_text(open_page("school", urn=urn))
+    timeline = page_text(open_page("school", urn=urn, tab="Timeline"))
     assert "Entered in the app by manager" in timeline
     assert "meeting with headteacher and chair to hold" in timeline  # text is Markdown-escaped
 
@@ -214,7 +245,7 @@ def test_school_page_offers_dfe_concern_not_notice_for_an_academy(county):
 
 def test_a_visit_note_with_actions_is_saved_and_shown_next_to_the_data(county):
     urn = _universal_maintained(county)
-    school = open_dialog(open_page("school", urn=urn), "visit")
+    school = open_dialog(open_page("school", urn=urn, tab="Timeline"), "visit")
     school.date_input(key="visit_on").set_value(date.today())
     school.selectbox(key="visit_type").set_value("challenge_meeting")
     school.text_area(key="visit_summary").input("Reading plan reviewed with the head")
@@ -270,7 +301,7 @@ def test_every_workflow_form_starts_with_nothing_chosen(county):
     urn = _universal_maintained(county)
     nid = notices.issue_notice(urn, "officer", issued_on=date.today(), concerns="Attendance",
                                path=county["store"])  # fmt: skip
-    school = open_page("school", urn=urn)
+    school = open_page("school", urn=urn, tab="Timeline")
     assert school.selectbox(key=f"review_outcome_{nid}").value is None  # never "Lifted"
     for key in (f"review_on_{nid}", f"review_next_{nid}", f"meeting_on_{nid}"):
         assert school.date_input(key=key).value is None, key
@@ -294,7 +325,7 @@ def test_a_review_without_an_outcome_is_refused_and_the_notice_is_unchanged(coun
     urn = _universal_maintained(county)
     nid = notices.issue_notice(urn, "officer", issued_on=date.today(), concerns="Attendance",
                                path=county["store"])  # fmt: skip
-    school = open_page("school", urn=urn)
+    school = open_page("school", urn=urn, tab="Timeline")
     school.date_input(key=f"review_on_{nid}").set_value(date.today())
     school.text_area(key=f"review_text_{nid}").input("Summary typed before choosing")
     school.button(key=f"FormSubmitter:review_{nid}-Save review").click().run()
@@ -323,7 +354,7 @@ def test_a_notice_walks_its_workflow_on_the_school_page_and_closes_with_its_outc
     urn = _universal_maintained(county)
     nid = notices.issue_notice(urn, "officer", issued_on=date.today(), concerns="Attendance",
                                path=county["store"])  # fmt: skip
-    school = open_page("school", urn=urn)
+    school = open_page("school", urn=urn, tab="Timeline")
     school.date_input(key=f"meeting_on_{nid}").set_value(date.today())
     school.checkbox(key=f"meeting_chair_{nid}").check()
     school.text_area(key=f"meeting_text_{nid}").input("Head and chair agreed the plan")
@@ -346,7 +377,10 @@ def test_two_managers_saving_the_same_step_the_second_is_told_and_nothing_is_ove
     urn = _universal_maintained(county)
     nid = notices.issue_notice(urn, "officer", issued_on=date.today(), concerns="Attendance",
                                path=county["store"])  # fmt: skip
-    first, second = open_page("school", urn=urn), open_page("school", urn=urn)
+    first, second = (
+        open_page("school", urn=urn, tab="Timeline"),
+        open_page("school", urn=urn, tab="Timeline"),
+    )
     first.date_input(key=f"meeting_on_{nid}").set_value(date.today())
     first.text_area(key=f"meeting_text_{nid}").input("First manager's notes")
     first.button(key=f"FormSubmitter:meeting_{nid}-Save meeting").click().run()
@@ -470,7 +504,7 @@ def test_withdrawing_an_entry_stops_it_counting_and_keeps_it_in_the_history(coun
     assert (
         "Intensive" in priority_table(open_page("priority")).set_index("URN").loc[urn, "Category"]
     )
-    school = open_page("school", urn=urn)
+    school = open_page("school", urn=urn, tab="Timeline")
     school.selectbox(key="withdraw_entry_id").set_value(nid)
     school.text_input(key="withdraw_reason").input("Entered against the wrong school")
     school.button(key="FormSubmitter:withdraw_entry-Withdraw entry").click().run()

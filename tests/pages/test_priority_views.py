@@ -114,3 +114,32 @@ def test_the_schools_list_is_cached_per_users_schools(county):
     rows_g, key_g = data_access.list_schools_keyed(governor)
     shown_g, picker_g = schools_table.tables(key_g, rows_g)
     assert key_g != key and list(picker_g) == [one] and list(shown_g["URN"]) == [str(one)]
+
+
+def test_a_filtered_schools_list_is_the_query_for_that_filter_and_only_the_users_schools(county):
+    """The schools list for a filter value is selected from the user's cached whole list: the same
+    rows, order and columns as schools_list.sql run with that filter, for every value of each
+    filter and for a user of a few schools (whose whole list is theirs alone)."""
+    from dashboard import data_access, db
+    from dashboard.data_access.core import allowed_key
+    from warehouse.queries import schools as schools_q
+
+    boss, _ = _manager()
+    whole = data_access.list_schools(boss)
+    few = Identity("gov", "G", "governor", frozenset(int(u) for u in whole["urn"].iloc[::97]))
+    for who in (boss, few):
+        mine = data_access.list_schools(who)
+        for column, param in (("district", "district"), ("phase", "phase"),
+                              ("school_type", "school_type")):  # fmt: skip
+            for value in sorted(whole[column].dropna().unique())[:6]:
+                got, key = data_access.list_schools_keyed(who, **{param: value})
+                want = db.run(db.current_build(), schools_q.list_schools,
+                              allowed=allowed_key(who), **{param: value})  # fmt: skip
+                # a column that is all missing comes back from DuckDB as None (object), from
+                # the whole list as its own type's missing value: the same cells
+                pd.testing.assert_frame_equal(_cells(got), _cells(want))
+                assert set(got["urn"]) <= set(mine["urn"]) and key[1] == allowed_key(who)
+
+
+def _cells(df: pd.DataFrame) -> pd.DataFrame:
+    return df.astype(object).where(df.notna(), None)

@@ -4,7 +4,9 @@ in the app changes the shared overview on the next call."""
 
 from datetime import date
 
-from dashboard.access import SUPPRESSED, identity_for
+import pandas as pd
+
+from dashboard.access import OFFICER, SUPPRESSED, Identity, identity_for
 from dashboard.data_access import briefing, manager, overview
 from dashboard.store import notes
 from warehouse import settings
@@ -47,3 +49,32 @@ def test_an_entry_made_in_the_app_changes_the_shared_overview_on_the_next_call(c
 
     assert intensive(after) == intensive(before) + 1
     assert overview.overview(m, ctx, {"year": ctx.latest}).key == after.key  # cached again
+
+
+def test_a_schools_pieces_a_manager_read_are_never_served_to_an_officer_of_other_schools(
+    county_env,
+):
+    """The drill-down reads each piece of a school's history when its tab opens, cached on the
+    build, the user's allowed schools, the school, the group and the year."""
+    m = identity_for("manager", "M", "manager", [])
+    ctx = manager.context(m)
+    schools = manager.schools(m, ctx, ctx.latest)
+    pieces = {int(u): manager.school_pieces(m, ctx, int(u), "disadvantaged", ctx.latest)
+              for u in schools["urn"].iloc[:20]}  # fmt: skip
+    mine, other = [u for u, p in pieces.items() if not p["series"].empty][:2]  # now cached
+    officer = Identity("officer", "O", OFFICER, frozenset({mine}))  # one school only
+    assert manager.school_pieces(officer, ctx, other, "disadvantaged", ctx.latest) is None
+    sneaked = manager.SchoolPieces(*_key(officer, other), "disadvantaged", ctx.latest)
+    assert all(sneaked[name].empty for name in manager.SchoolPieces.NAMES)  # every piece refused
+    own = manager.school_pieces(officer, ctx, mine, "disadvantaged", ctx.latest)
+    theirs = manager.school_pieces(m, ctx, mine, "disadvantaged", ctx.latest)
+    for name in manager.SchoolPieces.NAMES:
+        pd.testing.assert_frame_equal(own[name], theirs[name])
+    assert not own["series"].equals(own["census"]) or own["series"].empty  # group vs all pupils
+
+
+def _key(identity, urn: int) -> tuple:
+    from dashboard import db
+    from dashboard.data_access.core import allowed_key
+
+    return db.current_build(), allowed_key(identity), urn

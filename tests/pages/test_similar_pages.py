@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.store import users
-from tests.pages.helpers import login, page_text
+from tests.pages.helpers import login, open_tab, page_text
 from warehouse.connection import open_read_only, resolve_build
 
 HEADING = "Compared with schools with a similar intake"
@@ -41,7 +41,7 @@ def test_drill_down_shows_the_comparison_and_lists_the_group_on_request(county):
     at.query_params["urn"] = str(urn)
     at.switch_page("../pages/school.py").run()
     assert not at.exception, at.exception
-    text = _clean(page_text(at))
+    text = _clean(page_text(open_tab(at, "Performance")))  # the comparison is in that tab
     assert f"URN {urn}" in text
     assert HEADING in text and "Similar schools' average" in text
     assert "the 30 schools with the most similar intake" in text

@@ -337,3 +337,46 @@ def test_adding_several_visits_is_all_or_nothing(county_env):
             me, "officer", TERM, [(a, "Maths")], planned_date=end.replace(year=end.year + 1)
         )
     assert store.visits(TERM, urns=[a]) == []
+
+
+def test_the_cached_picker_of_a_manager_is_never_served_to_an_officer_of_fewer_schools(county_env):
+    """The pick section's table and labels are made once per candidates key (which names the
+    user's schools and the planned visits): an officer with two schools sees only those two, and a
+    visit planned changes the labels on the next call."""
+    from dashboard.access import OFFICER, Identity
+    from dashboard.visit_plan import _pick
+
+    boss = ids("manager")
+    ctx = manager.context(boss)
+    pool, key = da.candidates_keyed(boss, ctx, TERM)
+    table, labels, _ = _pick(key, TERM, _pool=pool)  # warmed by the manager
+    assert table.num_rows == len(labels) == len(pool) > 2
+    mine = [int(u) for u in pool["urn"][:2]]
+    officer = Identity("officer", "O", OFFICER, frozenset(mine))
+    own_pool, own_key = da.candidates_keyed(officer, ctx, TERM)
+    own_table, own_labels, own_purposes = _pick(own_key, TERM, _pool=own_pool)
+    assert own_key != key
+    assert sorted(own_labels) == sorted(own_purposes) == sorted(mine)
+    assert sorted(own_table.column("URN").to_pylist()) == sorted(mine)
+    store.plan_visit(mine[0], "officer", TERM, "officer", purpose="x")
+    again_pool, again_key = da.candidates_keyed(officer, ctx, TERM)
+    assert again_key != own_key
+    assert "already planned" in _pick(again_key, TERM, _pool=again_pool)[1][mine[0]]
+
+
+def test_one_officers_load_is_the_row_of_the_whole_table(county_env):
+    boss = ids("manager")
+    [urn, other] = top_schools(2)
+    store.plan_visit(urn, "officer", TERM, "manager", purpose="x")
+    store.plan_visit(other, "officer", TERM, "manager", purpose="y")
+    da.set_capacity(boss, "officer", TERM, 1, None)
+    table = da.load(boss, TERM).set_index("officer")
+    for officer in table.index:
+        row = da.load_of(boss, TERM, officer, table.loc[officer, "display_name"])
+        want = table.loc[officer].to_dict()
+        assert {k: v for k, v in row.items() if k != "officer"} == {
+            k: (None if pd.isna(v) else v) for k, v in want.items()
+        }
+    assert da.load_of(boss, TERM, "officer", "O")["over"] is True  # 2 planned, capacity 1
+    with pytest.raises(PermissionError):
+        da.load_of(identity_for("g", "G", "governor", [urn]), TERM, "officer", "O")

@@ -86,6 +86,38 @@ def test_trend_without_gap_has_one_segment():
     assert "COVID-19" not in json.dumps(spec)
 
 
+def _school(offset: float, suppressed: int | None = None) -> pd.DataFrame:
+    """TREND with the school's figures moved by ``offset`` (another school of the same shape)."""
+    df = TREND.astype({"value": "float64", "status_code": "object"})
+    df.loc[df.series == "This school", "value"] += offset
+    if suppressed is not None:
+        df.loc[suppressed, ["value", "status_code"]] = [None, "SUPP"]
+    return df
+
+
+def test_trend_spec_is_the_spec_of_trend_chart_for_every_school_of_a_shape():
+    """The spec made without Altair (a chart of a shape already drawn, the new data put in) is
+    exactly the one Altair makes, and Altair's output is valid Vega-Lite."""
+    kw = {"title": "Results, spec test", "y_title": "% expected", "kind": "pct"}
+    for df in (
+        _school(0),
+        _school(3.5),
+        _school(-2, suppressed=1),
+        TREND[TREND.time_period > 201900],
+    ):
+        fast = charts.trend_spec(df, **kw)
+        slow = charts.vega_lite_spec(charts.trend_chart.__wrapped__(df, **kw))  # not memoised
+        assert fast == slow
+        valid(charts.trend_chart.__wrapped__(df, **kw))
+    first, second = charts.trend_spec(_school(0), **kw), charts.trend_spec(_school(3.5), **kw)
+    assert first["datasets"].keys() != second["datasets"].keys()  # each school's own data
+    first.pop("datasets")  # what Streamlit does to the spec it is given changes nothing kept
+    first["layer"] = []
+    assert charts.trend_spec(_school(0), **kw) == charts.vega_lite_spec(
+        charts.trend_chart.__wrapped__(_school(0), **kw)
+    )
+
+
 def test_comparison_bars_name_suppressed_figures():
     df = pd.DataFrame(
         {

@@ -59,6 +59,20 @@ def test_excel_round_trip_notes_and_no_formulas():
     assert notes["Note"] == "Figures are provisional." and notes["Rows"] == "3"
 
 
+def test_excel_writes_dates_as_dates_and_an_infinite_value_as_an_empty_cell():
+    from openpyxl import load_workbook
+
+    df = pd.DataFrame(
+        {"when": [pd.Timestamp("2025-01-02"), None], "v": [float("inf"), True], "n": ["+1", "x"]}
+    )
+    ws = load_workbook(io.BytesIO(exports.to_excel_bytes(df, "S")))["S"]
+    assert ws["A2"].is_date and ws["A2"].value.date().isoformat() == "2025-01-02"
+    assert ws["B2"].value is None and ws["B2"].data_type != "f"  # never the =1/0 error formula
+    assert ws["B3"].value is True
+    assert ws["C2"].value == "+1" and ws["C2"].data_type == "s" and ws["C2"].quotePrefix
+    assert ws.auto_filter.ref == "A1:C3"
+
+
 TREND = pd.DataFrame(
     {"series": ["This school"] * 3, "time_period": [201718, 201819, 202122], "value": [60, 62, 55]}
 )
