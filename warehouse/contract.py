@@ -128,19 +128,43 @@ def _check_table(cur, t: Table, have: dict) -> list[str]:
             conds.append((col, f"is below {rng['min']}", f"{_q(col)} < {_lit(rng['min'])}"))
         if "max" in rng:
             conds.append((col, f"is above {rng['max']}", f"{_q(col)} > {_lit(rng['max'])}"))
-    if conds:  # every column check of a table in one scan
-        parts = []
-        for col, _, cond in conds:
-            parts.append(f"count_if({cond})")
-            parts.append(f"any_value(CAST({_q(col)} AS VARCHAR)) FILTER (WHERE {cond})")
-        got = cur.execute(f"SELECT {', '.join(parts)} FROM {_q(t.name)}").fetchone()
-        for i, (col, what, _) in enumerate(conds):
-            n, sample = got[2 * i], got[2 * i + 1]
-            if n:
-                out.append(f"{t.name}.{col} {what} in {n} rows (e.g. {sample!r})")
+    # One scan of the table counts every failing row of every column check, the unique key and every
+    # table check; only a check that fails is looked at again (for a sample value or the duplicated
+    # keys). At national size a scan per kind of check cost seconds on each large table.
     unique = t.spec.get("unique")
-    if unique and all(c in actual for c in unique):
+    unique = unique if unique and all(c in actual for c in unique) else None
+    checks = t.spec.get("checks") or []
+    aggs = [f"count_if({cond})" for _, _, cond in conds]
+    if unique:
+        # Equal keys have equal hashes, so as many distinct hashes as rows means no key is repeated;
+        # fewer (a duplicate, or two keys sharing a hash) runs the exact check below.
         keys = ", ".join(_q(c) for c in unique)
+        aggs += ["count(*)", f"count(DISTINCT hash({keys}))"]
+    check_aggs = [f"count_if(coalesce(({c['fails_when']}), FALSE))" for c in checks]
+    counts = None  # the checks' failing rows; None: one of them cannot run, so each runs alone
+    got: tuple = ()
+    if aggs or check_aggs:
+        try:
+            got = cur.execute(f"SELECT {', '.join(aggs + check_aggs)} FROM {_q(t.name)}").fetchone()
+            counts = got[len(aggs) :]
+        except duckdb.Error:
+            if not check_aggs:
+                raise
+            if aggs:
+                got = cur.execute(f"SELECT {', '.join(aggs)} FROM {_q(t.name)}").fetchone()
+    failing = [(i, c) for i, c in enumerate(conds) if got[i]]
+    if failing:
+        samples = cur.execute(
+            "SELECT "
+            + ", ".join(
+                f"any_value(CAST({_q(col)} AS VARCHAR)) FILTER (WHERE {cond})"
+                for _, (col, _, cond) in failing
+            )
+            + f" FROM {_q(t.name)}"
+        ).fetchone()
+        for (i, (col, what, _)), sample in zip(failing, samples, strict=True):
+            out.append(f"{t.name}.{col} {what} in {got[i]} rows (e.g. {sample!r})")
+    if unique and got[len(conds)] != got[len(conds) + 1]:
         n, sample = cur.execute(
             # the key is written as text only for the duplicated ones (not for every row)
             f"SELECT count(*), min(CAST(ROW({keys}) AS VARCHAR)) FROM (SELECT {keys} "
@@ -148,17 +172,6 @@ def _check_table(cur, t: Table, have: dict) -> list[str]:
         ).fetchone()
         if n:
             out.append(f"{t.name}: {n} duplicate keys on ({', '.join(unique)}), e.g. {sample}")
-    checks = t.spec.get("checks") or []
-    counts = None
-    if checks:  # every check of a table in one scan; one at a time only to name one that cannot run
-        try:
-            counts = cur.execute(
-                "SELECT "
-                + ", ".join(f"count_if(coalesce(({c['fails_when']}), FALSE))" for c in checks)
-                + f" FROM {_q(t.name)}"
-            ).fetchone()
-        except duckdb.Error:
-            counts = None
     for i, chk in enumerate(checks):
         if counts is not None:
             n = counts[i]

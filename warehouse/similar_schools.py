@@ -20,17 +20,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.spatial import cKDTree
 
-# Rows of the distance matrix computed at once: 500 x 16,000 doubles is 64 MB per temporary array.
-CHUNK = 500
 # Squared distances are compared at this many decimals (far finer than any published figure's z).
 DECIMALS = 9
-# Candidates within this share of the largest squared norm of the k-th nearest by the fast float32
-# product are measured exactly in float64; the product's rounding error is about 1e-7 of it, so no
-# true neighbour is ever missed.
+# Candidates of each school from the k-d tree beyond the k it needs (nearest()).
+CANDIDATE_SLACK = 8
+# The tree's distances carry rounding error far below this share of the largest squared norm; a
+# school is re-searched unless its last candidate is beyond its exact k-th by more than it.
 CANDIDATE_MARGIN = 1e-5
-# The k-th nearest is bounded from above by the k-th among every SUBSAMPLE-th school (nearest()).
-SUBSAMPLE = 4
 
 FIELD_LABELS = {
     "prior_low_pct": "low prior attainment %",
@@ -54,51 +52,61 @@ def nearest(z: np.ndarray, weights: np.ndarray, urns: np.ndarray, k: int):
     Returns (row index, neighbour index, distance, rank 1..k) arrays. Ties at equal distance go to the
     lower URN, so the result never depends on the order of the rows.
 
-    Candidates come from one float32 matrix product per chunk (|b|^2 - 2 a.b on the weighted z, fast
-    but with rounding error); every candidate within a margin of the k-th is then
-    measured exactly, sum of weight x (z_a - z_b)^2, rounded to DECIMALS, so equal context always means
-    equal distance and the order is exact."""
+    Candidates come from a k-d tree on the weighted z (the ``k + CANDIDATE_SLACK`` nearest of each
+    school, fast but with floating-point rounding); every candidate is then measured exactly,
+    sum of weight x (z_a - z_b)^2, rounded to DECIMALS, so equal context always means equal distance
+    and the order is exact. A school whose candidates might not hold every school as near as its k-th
+    (ties at the edge: schools with the same context) gets every school within that distance from the
+    tree instead, so no true neighbour is ever missed."""
     n = z.shape[0]
     k = min(k, n - 1)
     if k <= 0:
         empty = np.array([], dtype=np.int64)
         return empty, empty, np.array([], dtype=float), empty
-    zs = (z * np.sqrt(weights)).astype(np.float32)
-    sq = (zs * zs).sum(axis=1)
-    # float32 error of |b|^2 - 2 a.b is about 1e-7 of the squared norms involved
-    margin = np.float32(CANDIDATE_MARGIN * (1.0 + 2.0 * float(sq.max(initial=0.0))))
-    rows_out, cols_out, dist_out, rank_out = [], [], [], []
-    step = SUBSAMPLE if n > SUBSAMPLE * 2 * (k + 1) else 1
-    for start in range(0, n, CHUNK):
-        stop = min(start + CHUNK, n)
-        # |a|^2 is the same along a row, so the row's order needs only |b|^2 - 2 a.b (in place)
-        approx = zs[start:stop] @ zs.T
-        approx *= -2.0
-        approx += sq[None, :]
-        own = np.arange(start, stop)
-        approx[own - start, own] = np.inf
-        # The threshold only has to be no lower than the true k-th: the k-th among every
-        # SUBSAMPLE-th school is (it is the k-th of fewer values), and partitioning a quarter of the
-        # row is most of this step's time saved. Candidates under it are then measured exactly.
-        kth = np.partition(approx[:, ::step], k - 1, axis=1)[:, k - 1]
-        r, c = np.nonzero(approx <= (kth + margin)[:, None])
-        diff = z[r + start] - z[c]
-        dd = np.round((diff * diff * weights).sum(axis=1), DECIMALS)
-        order = np.lexsort((urns[c], dd, r))
-        r, c, dd = r[order], c[order], dd[order]
-        first = np.searchsorted(r, r, side="left")
-        rank = np.arange(len(r)) - first + 1
-        keep = rank <= k
-        rows_out.append(r[keep] + start)
-        cols_out.append(c[keep])
-        dist_out.append(np.sqrt(dd[keep]))
-        rank_out.append(rank[keep])
-    return (
-        np.concatenate(rows_out),
-        np.concatenate(cols_out),
-        np.concatenate(dist_out),
-        np.concatenate(rank_out),
-    )
+    zs = z * np.sqrt(weights)
+    tree = cKDTree(zs)
+    q = min(k + 1 + CANDIDATE_SLACK, n)  # + 1: the school itself
+    far, cand = tree.query(zs, k=q)
+    rows = np.repeat(np.arange(n), q)
+    cols = cand.reshape(-1)
+    r_all, c_all, d_all = _exact(z, weights, rows, cols, urns, k)
+    # The exact k-th of each school, against the tree's distance to its last candidate: a school
+    # outside the candidates is at least that far, so when the last candidate is clearly beyond the
+    # k-th (by more than any rounding), the k nearest are all among the candidates.
+    kth = np.full(n, np.inf)
+    last = r_all[np.r_[np.nonzero(np.diff(r_all))[0], len(r_all) - 1]]
+    kth[last] = d_all[np.r_[np.nonzero(np.diff(r_all))[0], len(r_all) - 1]]
+    edge = far[:, -1] ** 2
+    margin = CANDIDATE_MARGIN * (1.0 + 2.0 * float((zs * zs).sum(axis=1).max(initial=0.0)))
+    unsure = np.nonzero((q < n) & ~(edge > kth + margin))[0]
+    if len(unsure):
+        near = tree.query_ball_point(zs[unsure], r=np.sqrt(kth[unsure] + margin) + 1e-9)
+        rows2 = np.concatenate([np.full(len(x), i) for i, x in zip(unsure, near, strict=True)])
+        cols2 = np.concatenate([np.asarray(x, dtype=np.int64) for x in near])
+        r2, c2, d2 = _exact(z, weights, rows2, cols2, urns, k)
+        keep = ~np.isin(r_all, unsure)
+        r_all = np.concatenate([r_all[keep], r2])
+        c_all = np.concatenate([c_all[keep], c2])
+        d_all = np.concatenate([d_all[keep], d2])
+        order = np.argsort(r_all, kind="stable")
+        r_all, c_all, d_all = r_all[order], c_all[order], d_all[order]
+    first = np.searchsorted(r_all, r_all, side="left")
+    rank = np.arange(len(r_all)) - first + 1
+    return r_all, c_all, np.sqrt(d_all), rank
+
+
+def _exact(z, weights, rows, cols, urns, k):
+    """The k nearest of each row among its candidate columns, by the exact squared distance rounded
+    to DECIMALS, then the lower URN: (rows, columns, squared distances), sorted by row then rank."""
+    own = rows == cols
+    rows, cols = rows[~own], cols[~own]
+    diff = z[rows] - z[cols]
+    dd = np.round((diff * diff * weights).sum(axis=1), DECIMALS)
+    order = np.lexsort((urns[cols], dd, rows))
+    rows, cols, dd = rows[order], cols[order], dd[order]
+    first = np.searchsorted(rows, rows, side="left")
+    keep = (np.arange(len(rows)) - first) < k
+    return rows[keep], cols[keep], dd[keep]
 
 
 def _pool_basis(

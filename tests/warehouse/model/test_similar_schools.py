@@ -251,3 +251,20 @@ def test_fast_search_equals_brute_force_even_with_many_ties():
         )[:30]
         assert list(c[r == i]) == [j for _, _, j in brute]
         assert list(d[r == i]) == pytest.approx([math.sqrt(x) for x, _, _ in brute])
+
+
+def test_tree_search_equals_brute_force_with_continuous_context_and_imputed_schools():
+    # most schools have their own context (the k-d tree's candidates are enough), a fifth sit at the
+    # pool mean on every field (imputed: equal distances at the edge of many groups, searched again)
+    rng = np.random.default_rng(11)
+    z = rng.normal(size=(1200, 4))
+    z[rng.random(1200) < 0.2] = 0.0
+    urns = rng.permutation(np.arange(300000, 301200))
+    w = np.array([2.0, 1.0, 0.5, 0.5])
+    r, c, d, rank = nearest(z, w, urns, 30)
+    full = np.round(((z[:, None, :] - z[None, :, :]) ** 2 * w).sum(axis=2), 9)
+    for i in range(1200):
+        order = sorted((full[i, j], int(urns[j]), j) for j in range(1200) if j != i)[:30]
+        assert list(c[r == i]) == [j for _, _, j in order]
+        assert list(rank[r == i]) == list(range(1, 31))
+        assert list(d[r == i]) == pytest.approx([math.sqrt(x) for x, _, _ in order])

@@ -6,8 +6,10 @@
 -- Used by the model files after this one. The published precision of a measure (warehouse/figures.toml):
 -- KS2/KS4 percentages whole; census and absence percentages, Attainment 8 and scaled scores one
 -- decimal; progress scores two (Progress 8 as published, the KS2 mean one more than published).
+-- (LIKE, not a regular expression: it runs on every row of group_gaps and school_bands. 'ks2\_%\_pct'
+-- is what '^ks[24]_.*_pct$' says: the two underscores are distinct characters.)
 CREATE OR REPLACE MACRO published_decimals(measure) AS
-    CASE WHEN regexp_matches(measure, '^ks[24]_.*_pct$') THEN 0
+    CASE WHEN measure LIKE 'ks2\_%\_pct' ESCAPE '\' OR measure LIKE 'ks4\_%\_pct' ESCAPE '\' THEN 0
          WHEN measure LIKE '%_pct' OR measure IN ('ks4_attainment8') OR measure LIKE '%_scaled_score' THEN 1
          ELSE 2 END;
 -- A figure rounded to its published precision (+ 0.0: never -0.0), and as text ('54%', '+0.46').

@@ -340,7 +340,10 @@ combos AS (
            count(*) || ' independent watch signals from different sources at once: '
              || array_to_string(list(reason || ' [' || source || ']' ORDER BY significance DESC, source), '; '),
            array_to_string(list(headline ORDER BY significance DESC, source), ' and '),
-           CASE WHEN bool_or(source = 'intelligence') THEN 'intelligence' ELSE arg_max(source, significance) END,
+           -- the source of the signal listed first (equal significance: by source name, as listed;
+           -- arg_max picked either at random, so two loads of the same files could differ)
+           CASE WHEN bool_or(source = 'intelligence') THEN 'intelligence'
+                ELSE (list(source ORDER BY significance DESC, source))[1] END,
            max(fact_date), 0.0
     FROM (SELECT * FROM base WHERE kind = 'watch'
           QUALIFY row_number() OVER (PARTITION BY urn, time_period, source ORDER BY significance DESC, fact_date DESC, rule_id) = 1)
