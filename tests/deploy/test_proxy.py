@@ -211,7 +211,8 @@ def test_two_app_servers_writing_to_one_store_at_once_lose_nothing_and_name_conf
         assert [(v.version, v.written_by) for v in versions] == [(1, "manager"), (2, "manager")]
         # the officer's page, on the other app server, shows the manager's meeting
         navigate_in_session(b, f"/school?urn={urn}")
-        b.get_by_role("tab", name="Timeline").click()
+        b.get_by_role("tab", name="Timeline").click()  # a tab's content is made when it opens
+        b.get_by_text("Meeting as the manager recorded it").first.wait_for(timeout=30_000)
         assert "Meeting as the manager recorded it" in b.locator("body").inner_text()
     finally:
         ctx_a.close()
