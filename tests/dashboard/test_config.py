@@ -27,6 +27,11 @@ def test_security_options():
     assert CONFIG["client"]["disableDataExport"] is True
 
 
+def test_no_full_garbage_collection_after_every_rerun():
+    # gc.collect(2) after each run held the GIL ~100-170 ms per rerun, outside the page's own time
+    assert CONFIG["runner"]["postScriptGC"] is False
+
+
 def test_theme_meets_wcag_aa():
     theme = CONFIG["theme"]
     for background in (theme["backgroundColor"], theme["secondaryBackgroundColor"]):
