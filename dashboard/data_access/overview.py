@@ -188,14 +188,19 @@ def band_counts(
         return b[b["urn"].isin(urns)].groupby(["heading", "band", "band_label"]).size().rename(name)
 
     cur = count(now, bands_now, "schools")
-    if before is not None and bands_before is not None:
-        prev = count(before, bands_before, "last_year")
-    else:
-        prev = cur.iloc[0:0].rename("last_year")
-    out = pd.concat([cur, prev], axis=1).fillna(0).astype(int).reset_index()
+    has_prev = before is not None and bands_before is not None
+    out = _this_and_last_year(cur, count(before, bands_before, "last_year") if has_prev else None)
     out = out[out["heading"].isin(cur.index.get_level_values("heading"))]  # headings of this year
-    out["change"] = out["schools"] - out["last_year"]
     return out.sort_values(["heading", "band"]).reset_index(drop=True)
+
+
+def _this_and_last_year(cur: pd.Series, prev: pd.Series | None) -> pd.DataFrame:
+    """Counts this year (``schools``) and last (``last_year``, 0 where absent or no previous
+    year) side by side, with their ``change``."""
+    prev = cur.iloc[0:0] if prev is None else prev
+    out = pd.concat([cur, prev.rename("last_year")], axis=1).fillna(0).astype(int).reset_index()
+    out["change"] = out["schools"] - out["last_year"]
+    return out
 
 
 def band_counts_by_district(
@@ -216,12 +221,8 @@ def band_counts_by_district(
         return b.merge(where, on="urn").groupby(keys).size().rename(name)
 
     cur = count(now, bands_now, "schools")
-    if before is not None and bands_before is not None:
-        prev = count(before, bands_before, "last_year")
-    else:
-        prev = cur.iloc[0:0].rename("last_year")
-    out = pd.concat([cur, prev], axis=1).fillna(0).astype(int).reset_index()
-    out["change"] = out["schools"] - out["last_year"]
+    has_prev = before is not None and bands_before is not None
+    out = _this_and_last_year(cur, count(before, bands_before, "last_year") if has_prev else None)
     return out.sort_values(["district", "heading", "band"]).reset_index(drop=True)
 
 
