@@ -22,6 +22,18 @@ from dashboard.data_access.overview import Overview
 
 _CACHE = {"show_spinner": False, "ttl": 3600, "max_entries": 256}
 
+# The overview's sections made only when opened: (label, widget key). Closed on the first paint, so
+# a manager's sign-in draws the categories' totals and their chart by district (what decides which
+# schools to visit) without the two long tables (~600 cells, each drawn as Markdown by the
+# browser) and the five charts below the fold. A click reruns the page with the section open; it
+# stays open across filter changes (its key keeps the state for the session).
+COUNTS = ("Table: schools by district and phase, against last year", "overview_open_counts")
+BANDS = ("Table: schools in each band, against last year", "overview_open_bands")
+DISTRIBUTION = ("Chart: distribution of achievement scores", "overview_open_distribution")
+TRENDS = ("Charts: the county against national, year by year", "overview_open_trends")
+MAP = ("Map: districts and schools by support category", "overview_open_map")
+SECTIONS = (COUNTS, BANDS, DISTRIBUTION, TRENDS, MAP)
+
 
 @dataclass(frozen=True)
 class Shown:
@@ -114,28 +126,39 @@ def _category_spec(key: tuple, by_district: pd.DataFrame) -> dict:
     )
 
 
+def section(which: tuple[str, str]):
+    """An expander of ``SECTIONS`` whose ``.open`` says whether to make its content."""
+    label, key = which
+    return st.expander(label, key=key, on_change="rerun")
+
+
 def categories(view: Overview, s: Shown) -> None:
+    cols = st.columns(len(s.totals))  # the totals first: above the fold on a laptop screen
+    for col, (word, schools, change) in zip(cols, s.totals, strict=True):
+        col.metric(word, schools, delta=f"{change:+d} on last year", delta_color="off")
     charts.render_chart(
         _category_spec(view.key, s.by_district),
         s.by_district,
         "categories",
         "Schools by support category in each district",
     )
-    cols = st.columns(len(s.totals))
-    for col, (word, schools, change) in zip(cols, s.totals, strict=True):
-        col.metric(word, schools, delta=f"{change:+d} on last year", delta_color="off")
-    st.subheader("By district and phase, against last year")
-    st.table(s.counts_table, hide_index=True)  # escaped once, in _shown
+    if (box := section(COUNTS)).open:
+        with box:
+            st.subheader("By district and phase, against last year")
+            st.table(s.counts_table, hide_index=True)  # escaped once, in _shown
 
 
 def bands(s: Shown) -> None:
     if s.bands_table is None:
         return
-    st.subheader("Schools in each band, against last year")
-    st.caption(
-        "Band 1 is the group of most concern under each heading (method: 'How schools are banded')."
-    )
-    st.table(s.bands_table, hide_index=True)  # escaped once, in _shown
+    if (box := section(BANDS)).open:
+        with box:
+            st.subheader("Schools in each band, against last year")
+            st.caption(
+                "Band 1 is the group of most concern under each heading "
+                "(method: 'How schools are banded')."
+            )
+            st.table(s.bands_table, hide_index=True)  # escaped once, in _shown
 
 
 def _distribution_spec(key: tuple, dist: pd.DataFrame) -> dict:

@@ -133,6 +133,47 @@ def cookies_for_page_load(cookies: Mapping[str, str], secure: bool) -> list[str]
     return out
 
 
+# The JavaScript of the elements a signed-in page draws (charts, filters, toggles, metrics,
+# download buttons). Streamlit's frontend fetches an element's code the first time a page shows one,
+# and the sign-in page shows none of these, so signing in used to wait for ~35 files (the Vega
+# bundle is 775 kB) to be fetched from this server and compiled after the first page's script had
+# run. Named in a Link header of every page load, the browser fetches and compiles them while the
+# sign-in page is shown (and keeps them: Streamlit serves them as immutable). Streamlit names them
+# <stem>.<hash>.js; a stem that no longer matches exactly one file is left out
+# (tests/dashboard/test_web.py checks that every stem matches one).
+PRELOADED = ("ArrowVegaLiteChart", "embed", "vega-interpreter", "loadVegaEmbed", "Selectbox",
+             "useMenuTrigger", "useSyncComboBoxEnterTargetFocus", "Checkbox", "Metric",
+             "DownloadButton", "FileDownload.esm", "Button")  # fmt: skip
+
+
+@functools.cache
+def preload_files() -> tuple[str, ...]:
+    """The file names (in Streamlit's static/js) of ``PRELOADED``, each found exactly once."""
+    import streamlit
+
+    js = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    names = [p.name for p in js.glob("*.js")] if js.is_dir() else []
+    out = []
+    for stem in PRELOADED:
+        found = [
+            n for n in names if n.startswith(stem + ".") and n.count(".") == stem.count(".") + 2
+        ]
+        if len(found) == 1:
+            out.append(found[0])
+    return tuple(out)
+
+
+@functools.cache
+def preload_header() -> bytes:
+    """The Link header naming ``preload_files`` as module preloads (empty if none)."""
+    from streamlit import config
+
+    base = "/" + str(config.get_option("server.baseUrlPath") or "").strip("/")
+    base = base.rstrip("/")
+    links = [f"<{base}/static/js/{name}>; rel=modulepreload" for name in preload_files()]
+    return ", ".join(links).encode("latin-1")
+
+
 def _is_page_load(scope) -> bool:
     if scope.get("method") != "GET":
         return False
@@ -180,7 +221,7 @@ async def _refuse(send, status: int, text: bytes) -> None:
 
 class SessionCookieMiddleware:
     """ASGI middleware: the Host allow-list, metrics for local scrapes only, and on each page
-    load the two cookies above."""
+    load the two cookies above (and the Link header of ``PRELOADED``)."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -216,9 +257,12 @@ class SessionCookieMiddleware:
         headers = await run_in_threadpool(cookies_for_page_load, cookies, _is_https(scope))
 
         async def send_with_cookies(message) -> None:
-            if message["type"] == "http.response.start" and headers:
+            if message["type"] == "http.response.start":
                 extra = [(b"set-cookie", h.encode("latin-1")) for h in headers]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
+                if message.get("status") == 200 and (links := preload_header()):
+                    extra.append((b"link", links))
+                if extra:
+                    message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         await self.app(scope, receive, send_with_cookies)

@@ -176,6 +176,18 @@ def sign_in(
         navigate_in_session(page, then)
 
 
+def open_sections(page) -> None:
+    """Click open, one by one, every section of the overview made only when opened (each click
+    reruns the page with that section's content; dashboard/overview_screen.py SECTIONS)."""
+    from dashboard.overview_screen import SECTIONS
+
+    for label, _key in SECTIONS:
+        summary = page.locator('[data-testid="stExpander"] summary', has_text=label)
+        if summary.count():
+            summary.first.click()
+            wait_for_app(page)
+
+
 def navigate_in_session(page, path: str) -> None:
     """Change the page path / URL parameters inside the signed-in session (as back/forward do)."""
     page.evaluate(

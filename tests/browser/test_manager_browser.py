@@ -13,6 +13,7 @@ import pytest
 from tests.browser.conftest import (
     axe_serious_violations,
     navigate_in_session,
+    open_sections,
     sign_in,
     wait_for_app,
 )
@@ -60,6 +61,8 @@ def download(page, name: str) -> bytes:
 
 def test_manager_walk_overview_priority_drill_down(served_county, page, browser):
     sign_in(page, served_county.url, "manager", then="/overview")
+    assert assert_clean_and_charts_drawn(page, at_least=1) == 1  # the rest opens on a click
+    open_sections(page)
     assert assert_clean_and_charts_drawn(page, at_least=4) >= 4
 
     navigate_in_session(page, "/priority")

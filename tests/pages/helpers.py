@@ -37,6 +37,18 @@ def open_tab(at: AppTest, label: str) -> AppTest:
     return at
 
 
+def open_sections(at: AppTest) -> AppTest:
+    """Open every section of the overview that is made only when opened (what clicking each
+    expander does: the page reruns with it open; dashboard/overview_screen.py SECTIONS)."""
+    from dashboard.overview_screen import SECTIONS
+
+    for _label, key in SECTIONS:
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def page_text(at: AppTest) -> str:
     """Every element's text and every table's cells, so a test can look for what must not show."""
     parts: list[str] = []

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard.store import notes
-from tests.pages.helpers import login, open_tab, page_text
+from tests.pages.helpers import login, open_sections, open_tab, page_text
 
 PAGES = ("overview", "priority", "school")
 FILTERS = ("district", "phase", "school_type", "category", "group", "year")
@@ -25,12 +25,15 @@ def county(county_env):
 
 def open_page(page: str, username: str = "manager", tab: str | None = None, **params):
     """Open ``page`` with ``params`` in the URL; on the drill-down, then the tab ``tab`` (only the
-    open tab's content is computed and shown)."""
+    open tab's content is computed and shown); on the overview, every section made when opened
+    (so its tests see all of it, as before the sections were closed on first paint)."""
     at = login(username)
     for k, v in params.items():
         at.query_params[k] = str(v)
     at.switch_page(f"../pages/{page}.py").run()
     assert not at.exception, at.exception
+    if page == "overview":
+        open_sections(at)
     return open_tab(at, tab) if tab else at
 
 
@@ -602,3 +605,34 @@ def test_every_school_has_a_reason_sentence_and_an_action_never_blank(county):
         assert priority.why(r).strip()
         if r["category"] == "not categorised":
             assert priority.why(r).startswith("Not categorised: ")
+
+
+def test_overview_first_paint_draws_the_categories_and_opens_every_other_part_on_a_click(county):
+    """Signing in draws the categories' totals and their chart; the two tables and the charts
+    below the fold are closed sections made when opened. Opened, each part is there with its
+    chart's table alternative and CSV, and stays open across a filter change."""
+    from dashboard.overview_screen import SECTIONS
+
+    at = login("manager")  # the manager's home page is the overview
+    assert [e.label for e in at.expander] == [label for label, _ in SECTIONS]
+    assert len(at.metric) >= 3 and len(at.get("vega_lite_chart")) == 1
+    assert not at.table  # the long tables are not sent until opened
+    closed = page_text(at)
+    assert "Schools in each band, against last year" not in closed
+    open_sections(at)
+    assert (
+        len(at.table) == 2 and len(at.get("vega_lite_chart")) >= 5
+    )  # categories, scores, 3 trends, map
+    opened = page_text(at)
+    for words in ("By district and phase, against last year",
+                  "Schools in each band, against last year", "Distribution of achievement scores",
+                  "Map of districts and schools"):  # fmt: skip
+        assert words in opened, words
+    toggles = {t.key for t in at.toggle}
+    downloads = {b.key for b in at.get("download_button")}
+    for chart in ("categories", "distribution", "map"):
+        assert f"{chart}__table" in toggles and f"{chart}__csv" in downloads, chart
+    district = option_values("district")[0]
+    at.selectbox(key="filter_district").set_value(district).run()
+    assert not at.exception, at.exception
+    assert len(at.table) == 2 and set(at.table[0].value["District"]) == {district}
