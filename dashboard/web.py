@@ -23,6 +23,7 @@ import functools
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from http.cookies import SimpleCookie
@@ -135,23 +136,42 @@ def cookies_for_page_load(cookies: Mapping[str, str], secure: bool) -> list[str]
 
 # The JavaScript of the elements a signed-in page draws (charts, filters, toggles, metrics,
 # download buttons). Streamlit's frontend fetches an element's code the first time a page shows one,
-# and the sign-in page shows none of these, so signing in used to wait for ~35 files (the Vega
-# bundle is 775 kB) to be fetched from this server and compiled after the first page's script had
-# run. Named in a Link header of every page load, the browser fetches and compiles them while the
-# sign-in page is shown (and keeps them: Streamlit serves them as immutable). Streamlit names them
+# and the sign-in page shows none of these, so signing in waited for ~40 files (the Vega bundle is
+# 775 kB) to be fetched from this server and compiled after the first page's script had run. Named
+# in a Link header of every page load, the browser fetches and compiles them while the sign-in
+# page is shown (and keeps them: Streamlit serves them as immutable). Streamlit names them
 # <stem>.<hash>.js; a stem that no longer matches exactly one file is left out
 # (tests/dashboard/test_web.py checks that every stem matches one).
 PRELOADED = ("ArrowVegaLiteChart", "embed", "vega-interpreter", "loadVegaEmbed", "Selectbox",
-             "useMenuTrigger", "useSyncComboBoxEnterTargetFocus", "Checkbox", "Metric",
-             "DownloadButton", "FileDownload.esm", "Button")  # fmt: skip
+             "Checkbox", "Metric", "DownloadButton", "Button")  # fmt: skip
+# Then the files these import that the app's main bundle does not, while the header stays short:
+# a reverse proxy keeps a response's headers in one buffer (nginx's proxy_buffer_size, 4 kB).
+PRELOAD_HEADER_MAX = 2048
+_IMPORT = re.compile(r'(?:from|import)\s*"\./([\w.\-]+\.js)"')
+
+
+def _static_js() -> Path:
+    import streamlit
+
+    return Path(streamlit.__file__).parent / "static" / "static" / "js"
+
+
+def _imports(js: Path, roots: list[str]) -> list[str]:
+    """``roots`` and every file they import, statically and transitively (breadth first)."""
+    seen, todo = [], list(roots)
+    while todo:
+        name = todo.pop(0)
+        if name in seen or not (js / name).is_file():
+            continue
+        seen.append(name)
+        todo += _IMPORT.findall((js / name).read_text(errors="replace"))
+    return seen
 
 
 @functools.cache
 def preload_files() -> tuple[str, ...]:
     """The file names (in Streamlit's static/js) of ``PRELOADED``, each found exactly once."""
-    import streamlit
-
-    js = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    js = _static_js()
     names = [p.name for p in js.glob("*.js")] if js.is_dir() else []
     out = []
     for stem in PRELOADED:
@@ -165,12 +185,20 @@ def preload_files() -> tuple[str, ...]:
 
 @functools.cache
 def preload_header() -> bytes:
-    """The Link header naming ``preload_files`` as module preloads (empty if none)."""
+    """The Link header naming ``preload_files`` (then their imports outside the main bundle) as
+    module preloads, at most ``PRELOAD_HEADER_MAX`` bytes (empty if none)."""
     from streamlit import config
 
-    base = "/" + str(config.get_option("server.baseUrlPath") or "").strip("/")
-    base = base.rstrip("/")
-    links = [f"<{base}/static/js/{name}>; rel=modulepreload" for name in preload_files()]
+    js = _static_js()
+    main = set(_imports(js, [p.name for p in js.glob("index.*.js")])) if js.is_dir() else set()
+    files = [n for n in _imports(js, list(preload_files())) if n not in main]
+    base = ("/" + str(config.get_option("server.baseUrlPath") or "").strip("/")).rstrip("/")
+    links: list[str] = []
+    for name in files:
+        link = f"<{base}/static/js/{name}>; rel=modulepreload"
+        if len(", ".join([*links, link])) > PRELOAD_HEADER_MAX:
+            break
+        links.append(link)
     return ", ".join(links).encode("latin-1")
 
 

@@ -131,3 +131,39 @@ def test_host_allow_list(monkeypatch):
     assert not web.host_allowed(scope)
     good = {"type": "http", "headers": [(b"host", b"dashboard.council.example:8501")]}
     assert web.host_allowed(good)
+
+
+def test_every_preloaded_element_script_is_found_and_the_header_stays_short():
+    """A Streamlit upgrade renames its scripts' hashes: each stem must still match one file, and
+    the Link header must fit a reverse proxy's header buffer."""
+    assert len(web.preload_files()) == len(web.PRELOADED)
+    header = web.preload_header().decode()
+    assert 0 < len(header) <= web.PRELOAD_HEADER_MAX
+    linked = re.findall(r"</static/js/([^>]+)>; rel=modulepreload", header)
+    assert len(linked) == header.count("rel=modulepreload")
+    assert set(web.preload_files()) <= set(linked)  # the elements' own scripts come first
+    assert all((web._static_js() / name).is_file() for name in linked)
+
+
+def _through_middleware(scope) -> list[dict]:
+    sent = []
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+
+    async def send(message):
+        sent.append(message)
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, web.SessionCookieMiddleware(app)(scope, None, send)).result()
+    return sent
+
+
+def test_page_loads_name_the_element_scripts_and_nothing_else_does(store):
+    page = {"type": "http", "path": "/", "method": "GET", "client": ("127.0.0.1", 1),
+            "headers": [(b"host", b"x"), (b"accept", b"text/html")]}  # fmt: skip
+    headers = dict(_through_middleware(page)[0]["headers"])
+    assert headers[b"link"] == web.preload_header()
+    assert b"set-cookie" in headers  # the cookies are still set beside it
+    script = {**page, "path": "/static/js/x.js", "headers": [(b"host", b"x")]}
+    assert b"link" not in dict(_through_middleware(script)[0]["headers"])
