@@ -48,6 +48,22 @@ def _csv_cell(v: Any) -> Any:
     return v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v
 
 
+def _csv_column(column: pd.Series) -> pd.Series:
+    """``_csv_cell`` of each value; a text column (StringDtype) in one loop without the calls
+    (a county's schools list has tens of thousands of cells, made on each new filter choice)."""
+    if not isinstance(column.dtype, pd.StringDtype):
+        return column.map(_csv_cell)
+    values = column.tolist()
+    for i, v in enumerate(values):
+        if type(v) is str:
+            if v.lstrip(" ").startswith(FORMULA_START):
+                v = "'" + v
+            if "\r" in v:
+                v = v.replace("\r\n", "\n").replace("\r", "\n")
+            values[i] = v
+    return pd.Series(values, index=column.index, dtype=column.dtype, name=column.name)
+
+
 def _text_columns(df: pd.DataFrame) -> list:
     return [
         c
@@ -70,7 +86,7 @@ def to_csv_bytes(df: pd.DataFrame, provenance: Any = None) -> bytes:
     """
     out = df.copy()
     for c in _text_columns(out):
-        out[c] = out[c].map(_csv_cell)
+        out[c] = _csv_column(out[c])
     out.columns = [_csv_cell(str(c)) for c in out.columns]
     text = out.to_csv(index=False)
     if provenance is not None:
