@@ -36,8 +36,8 @@ FIXTURE_SEED = 7
 # handed out before everything else, so the two workers finish together. Not listed: the usual order.
 SLOW_FIRST = (
     "tests/etl/generate/test_generate.py",
-    "tests/etl/test_load_faults.py",
-    "tests/etl/test_bad_inputs.py",
+    "tests/etl/test_bad_inputs.py",  # second: it needs no session fixture, so the other worker
+    "tests/etl/test_load_faults.py",  # never waits while the first generates the fixture county
     "tests/pages/test_manager_pages.py",
     "tests/pages/test_governor_profile.py",
     "tests/browser/test_filters_exports_browser.py",
