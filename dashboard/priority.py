@@ -17,19 +17,15 @@ import pandas as pd
 
 from dashboard import access, support
 from dashboard.components.format import fmt_measure, is_missing, ordinal
+from warehouse import figures as F
 
 SHORT_MEASURE = {"ks2_rwm_expected_pct": "RWM", "ks4_attainment8": "Att 8"}
+# the groups a priority list can be re-ranked by, in a sentence's words (warehouse/figures.toml)
 GROUP_WORDS = {
-    "all": "all pupils",
-    "disadvantaged": "disadvantaged pupils",
-    "non_disadvantaged": "non-disadvantaged pupils",
-    "eal": "pupils with English as an additional language",
-    "boys": "boys",
-    "girls": "girls",
-    "prior_low": "pupils with low prior attainment",
-    "prior_middle": "pupils with middle prior attainment",
-    "prior_high": "pupils with high prior attainment",
-}
+    g: F.group_words(g)
+    for g in ("all", "disadvantaged", "non_disadvantaged", "eal", "boys", "girls", "prior_low",
+              "prior_middle", "prior_high")
+}  # fmt: skip
 NBSP = "\u00a0"  # a date never breaks across lines
 RERANKS = tuple(g for g in GROUP_WORDS if g != "all")
 

@@ -25,6 +25,7 @@ from dashboard.components.format import (
 from dashboard.components.measures import label
 from dashboard.components.measures import measure as measure_info
 from dashboard.components.text import explain
+from warehouse import figures as F
 from warehouse import settings
 
 HEADLINES = {
@@ -71,16 +72,10 @@ GROUPS = [
     "prior_middle",
     "prior_high",
 ]
-GROUP_NAMES = {
-    "disadvantaged": "Disadvantaged",
-    "non_disadvantaged": "Other pupils (not disadvantaged)",
-    "boys": "Boys",
-    "girls": "Girls",
-    "eal": "English as an additional language",
-    "prior_low": "Low prior attainment",
-    "prior_middle": "Middle prior attainment",
-    "prior_high": "High prior attainment",
-}
+GROUP_NAMES = F.group_labels(  # labelled by warehouse/figures.toml [groups]
+    ("disadvantaged", "non_disadvantaged", "boys", "girls", "eal", "prior_low", "prior_middle",
+     "prior_high")
+)  # fmt: skip
 ERAS = {
     "legacy": "Graded inspection (to August 2024)",
     "sub_judgements_2024": "Graded areas, no overall grade (September 2024 to November 2025)",

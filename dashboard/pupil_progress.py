@@ -15,22 +15,13 @@ from dashboard.components import charts, palette
 from dashboard.components.format import fmt_measure, fmt_pct, fmt_year
 from dashboard.components.measures import label
 from dashboard.data_access import pupils
+from warehouse import figures as F
 from warehouse import settings
 
-GROUP_LABELS = {
-    "all": "All pupils",
-    "disadvantaged": "Disadvantaged (FSM6CLA1A)",
-    "non_disadvantaged": "Not disadvantaged",
-    "boys": "Boys",
-    "girls": "Girls",
-    "eal": "English as an additional language",
-    "prior_low": "Low prior attainment",
-    "prior_middle": "Middle prior attainment",
-    "prior_high": "High prior attainment",
-    "no_sen": "No special educational needs",
-    "sen_support": "SEN support",
-    "ehcp": "Education, health and care plan",
-}
+GROUP_LABELS = F.group_labels(  # the pupil-level groups, labelled by warehouse/figures.toml
+    ("all", "disadvantaged", "non_disadvantaged", "boys", "girls", "eal", "prior_low",
+     "prior_middle", "prior_high", "no_sen", "sen_support", "ehcp")
+)  # fmt: skip
 PROGRESS_MEASURES = (
     "ks2_reading_progress",
     "ks2_writing_progress",
@@ -51,7 +42,7 @@ DISADVANTAGED_HELP = (
 
 
 def group_label(group: str) -> str:
-    return GROUP_LABELS.get(group, group.replace("_", " "))
+    return F.group_label(group)
 
 
 @charts.memoised

@@ -19,24 +19,21 @@ st.caption(
     "are listed: the council's workbook (as loaded; update it there) and entries made in this app."
 )
 notice_workflow.flash()
-table = data.county_notices(identity)
-is_open = table["status"].eq("open")
+rows, key = data.county_notices_keyed(identity)
+view = notices_table.screen(key, rows)
 a, b, c = st.columns(3)
-a.metric("Open notices of concern", int((is_open & table["kind"].eq("notice_of_concern")).sum()))
-b.metric("Reviews overdue", int((is_open & table["days_overdue"].gt(0)).sum()))
-c.metric("Open concerns with the DfE", int((is_open & table["kind"].eq("dfe_concern")).sum()))
-if not st.toggle("Show closed ones too", key="show_closed"):
-    table = table[is_open]
-if table.empty:
+a.metric("Open notices of concern", view.open_notices)
+b.metric("Reviews overdue", view.overdue)
+c.metric("Open concerns with the DfE", view.open_concerns)
+listed, labels = view.listed(st.toggle("Show closed ones too", key="show_closed"))
+if not len(listed):
     st.info("No open notices of concern or DfE concerns, in the workbook or entered in the app.")
     st.stop()
-render.safe_table(notices_table.shown(table), hide_index=True)
-app = table[table["source"].eq(data.SOURCE_APP)]
-labels = notices_table.labels(app)
+render.safe_table(listed, hide_index=True)
 chosen = st.selectbox("Work on (entries made in the app)", list(labels), format_func=labels.get,
                       index=None, key="notice_chosen", placeholder="Choose a notice or concern")  # fmt: skip
 if chosen is not None:
-    urn = int(app.loc[app["id"] == chosen, "urn"].iloc[0])
+    urn = view.entry_urn[chosen]
     entry = next(e for e in data.school_entries(identity, urn) if e["id"] == chosen)
     st.subheader(labels[chosen])
     notice_workflow.workflow(identity, entry)

@@ -9,6 +9,7 @@ a label, a published precision, a direction or a comparison threshold is written
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -83,15 +84,35 @@ def _load() -> tuple[dict[str, Figure], dict[str, Count]]:
 
 
 @cache
-def _groups() -> dict[str, str]:
-    return dict(tomllib.loads(FIGURES_PATH.read_text(encoding="utf-8")).get("groups", {}))
+def _group_tables() -> tuple[dict[str, str], dict[str, str]]:
+    data = tomllib.loads(FIGURES_PATH.read_text(encoding="utf-8"))
+    labels, words = dict(data.get("groups", {})), dict(data.get("group_words", {}))
+    if set(labels) != set(words):
+        raise ValueError(
+            f"{FIGURES_PATH.name}: [groups] and [group_words] name different groups: "
+            f"{sorted(set(labels) ^ set(words))}"
+        )
+    return labels, words
 
 
 def group_label(group: Any) -> str:
-    """The label of a pupil group ('disadvantaged' -> 'Disadvantaged pupils (...)')."""
+    """The label of a pupil group in a table, filter or chart ('boys' -> 'Boys')."""
     if is_missing(group):
         return "All pupils"
-    return _groups().get(str(group), str(group).replace("_", " ").capitalize())
+    return _group_tables()[0].get(str(group), str(group).replace("_", " ").capitalize())
+
+
+def group_words(group: Any) -> str:
+    """The words a sentence uses for a pupil group ('eal' -> 'pupils with English as an
+    additional language')."""
+    if is_missing(group):
+        return "all pupils"
+    return _group_tables()[1].get(str(group), str(group).replace("_", " "))
+
+
+def group_labels(groups: Iterable[str]) -> dict[str, str]:
+    """{group: label} for these groups, in this order (a filter's options)."""
+    return {g: group_label(g) for g in groups}
 
 
 def figures() -> dict[str, Figure]:

@@ -23,6 +23,7 @@ from dashboard.components.palette import CATEGORIES
 from dashboard.components.safe import md_escape
 from dashboard.data_access.core import cached
 from dashboard.data_access.manager import PriorityView
+from warehouse import figures as F
 
 # A constant (no data in it) given to st.html: a compact, readable list on a laptop. Text keeps the
 # theme's colour (17:1); cells wrap (nothing is cut), short columns do not break mid-date.
@@ -49,7 +50,7 @@ def category_words(category: str, rank=None) -> str:
 
 
 def figure_heading(group: str) -> str:
-    who = priority.GROUP_WORDS.get(group, "all pupils")
+    who = F.group_words(group)
     return f"Key figure, {who} (national)"
 
 

@@ -10,6 +10,7 @@ from dashboard import priority, render, support
 from dashboard.components import charts, format, measures
 from dashboard.components.safe import md_escape
 from dashboard.data_access import manager
+from warehouse import figures as F
 
 TABS = ("Reasons", "Performance", "Pupil groups", "Attendance", "Inspections", "Timeline")
 GAP_KIND = {"pct": (0, " pts"), "score": (1, ""), "scaled": (1, ""), "progress": (1, "")}
@@ -70,7 +71,7 @@ MEASURE_ORDER = ["ks2_rwm_expected_pct", "ks2_rwm_higher_pct", "ks2_reading_scal
 
 
 def _words(group: str) -> str:
-    text = priority.GROUP_WORDS.get(group, group)
+    text = F.group_words(group)
     return text[:1].upper() + text[1:]
 
 
@@ -88,10 +89,7 @@ def pupil_groups_table(gaps: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Measure": [measures.label(r["measure"]) for r in rows],
-            "Pupil group": [
-                priority.GROUP_WORDS.get(r["pupil_group"], r["pupil_group"]).capitalize()
-                for r in rows
-            ],  # fmt: skip
+            "Pupil group": [_words(r["pupil_group"]) for r in rows],  # fmt: skip
             "Pupils": [format.fmt_count(r["cohort"]) for r in rows],
             "This school": [
                 format.fmt_measure(r["measure"], r["value"], r["status_code"]) for r in rows

@@ -29,21 +29,15 @@ from dashboard.data_access.core import (
 from dashboard.domain import support_model
 from dashboard.store import audit, notes
 from dashboard.store import notices as notices_store
+from warehouse import figures as F
 from warehouse.queries import manager as q
 
 ROLES = (MANAGER, OFFICER)
-PUPIL_GROUPS = {
-    "all": "All pupils",
-    "disadvantaged": "Disadvantaged (FSM6CLA1A: free school meals in the last six years, or looked after)",
-    "non_disadvantaged": "Non-disadvantaged",
-    "send": "SEND (context only: census)",
-    "eal": "English as an additional language",
-    "boys": "Boys",
-    "girls": "Girls",
-    "prior_low": "Low prior attainment",
-    "prior_middle": "Middle prior attainment",
-    "prior_high": "High prior attainment",
-}
+# the pupil-group filter's options, labelled by warehouse/figures.toml [groups]
+PUPIL_GROUPS = F.group_labels(
+    ("all", "disadvantaged", "non_disadvantaged", "send", "eal", "boys", "girls", "prior_low",
+     "prior_middle", "prior_high")
+)  # fmt: skip
 SEND_NOTE = (
     "The performance tables publish no SEND breakdown: SEND is shown as context from the school census "
     "(% SEN support, % with an EHC plan), not as results for SEND pupils."

@@ -186,6 +186,14 @@ def county_notices(identity: Identity, today: date | None = None) -> pd.DataFram
     council's workbook and the app, each marked in ``source``), open ones first, the most overdue
     at the top: what a manager chases. The store's entries are read on every call (a new one
     counts at once); the rest is computed once per (build, allowed URNs, day, entries)."""
+    return county_notices_keyed(identity, today)[0]
+
+
+def county_notices_keyed(
+    identity: Identity, today: date | None = None
+) -> tuple[pd.DataFrame, tuple]:
+    """``county_notices`` with the key of its rows (build, allowed URNs, LA, day, closed statuses,
+    a digest of the store's entries): what the page draws from them may be cached on it."""
     from dashboard.data_access import manager
 
     require_intelligence(identity)
@@ -197,8 +205,8 @@ def county_notices(identity: Identity, today: date | None = None) -> pd.DataFram
     closed = (
         None if ctx is None else tuple(ctx.settings.get("closed_notice_statuses", WORKBOOK_CLOSED))
     )
-    return _county_notices(db.current_build(), allowed, la_code, today, closed, digest(entries),
-                           _identity=identity, _entries=entries)  # fmt: skip
+    key = (db.current_build(), allowed, la_code, today, closed, digest(entries))
+    return _county_notices(*key, _identity=identity, _entries=entries), key
 
 
 @cached

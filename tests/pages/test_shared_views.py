@@ -78,3 +78,31 @@ def _key(identity, urn: int) -> tuple:
     from dashboard.data_access.core import allowed_key
 
     return db.current_build(), allowed_key(identity), urn
+
+
+def test_the_notices_screen_a_manager_warmed_is_never_served_to_an_officer_of_other_schools(
+    county_env,
+):
+    """The notices page's counts, list and picker are made once per key of their rows; the key
+    names the user's allowed schools and the store's entries."""
+    from dashboard.components import notices_table
+    from dashboard.data_access import notices
+
+    m = identity_for("manager", "M", "manager", [])
+    ctx = manager.context(m)
+    schools = manager.schools(m, ctx, ctx.latest)
+    mine, other = (int(u) for u in schools.loc[~schools["is_academy"], "urn"].iloc[:2])
+    notices.issue_notice(m, other, issued_on=date.today(), concerns="Not the officer's school")
+    rows, key = notices.county_notices_keyed(m)
+    warmed = notices_table.screen(key, rows)  # the manager's screen, cached
+    assert other in set(warmed.entry_urn.values())
+    officer = Identity("officer", "O", OFFICER, frozenset({mine}))
+    rows, officers_key = notices.county_notices_keyed(officer)
+    seen = notices_table.screen(officers_key, rows)
+    assert officers_key != key
+    assert other not in set(seen.entry_urn.values()) and seen.open_notices < warmed.open_notices
+    assert str(other) not in seen.whole_list.frame.to_string()
+    notices.issue_notice(m, mine, issued_on=date.today(), concerns="A new one counts at once")
+    rows, newer = notices.county_notices_keyed(officer)
+    assert newer != officers_key and notices_table.screen(newer, rows).open_notices == (
+        seen.open_notices + 1)  # fmt: skip

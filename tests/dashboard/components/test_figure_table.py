@@ -20,7 +20,7 @@ def test_table_uses_labels_precision_codes_and_group_names():
     t = figures_table(df)
     assert list(t.columns) == ["Year", "Figure", "Pupils", "Value", "Pupils counted"]
     assert list(t["Value"]) == ["63%", "SUPP", "6.0%"]
-    assert t["Pupils"].iloc[1].startswith("Disadvantaged pupils (free school meals")
+    assert t["Pupils"].iloc[1].startswith("Disadvantaged pupils (FSM6CLA1A: free school meals")
     assert t["Figure"].iloc[2] == "Persistent absence (15% threshold)"
     assert list(t["Pupils counted"]) == ["60", "4", ""]  # never "60.0" or "None"
 
