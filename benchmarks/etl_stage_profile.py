@@ -1,6 +1,6 @@
 """Where the load's DISCOVER and STAGE steps spend their CPU: per reader and per SQL statement.
 
-    python benchmarks/etl_stage_profile.py SOURCE_DIR [WORKDIR] [--top N]
+    python benchmarks/etl_stage_profile.py SOURCE_DIR [WORKDIR] [--top N] [--core]
 
 Runs discover and stages every file into a fresh build under WORKDIR (default: a temporary folder;
 never point it at data/), with the load's memory limit, timing every statement the readers send to
@@ -58,7 +58,7 @@ class _Timed:
         return self._run("executemany", sql, *args, **kwargs)
 
 
-def profile(source: Path, work: Path, top: int) -> None:
+def profile(source: Path, work: Path, top: int, core: bool = False) -> None:
     c0, w0 = _cpu(), time.perf_counter()
     from etl import load as etl_load
     from etl.discover import discover
@@ -84,7 +84,7 @@ def profile(source: Path, work: Path, top: int) -> None:
     for f in found.found:
         current[0] = f.kind
         c, w = _cpu(), time.perf_counter()
-        etl_load._stage_one(timed, f, report, settings)
+        report.files.append(etl_load._stage_one(timed, f, report, settings))
         k = per_kind[f.kind]
         k[0] += 1
         k[1] += time.perf_counter() - w
@@ -96,7 +96,32 @@ def profile(source: Path, work: Path, top: int) -> None:
     for (kind, key), (n, w, c) in sorted(stats.items(), key=lambda x: -x[1][2])[:top]:
         print(f"  {c:6.2f} {w:7.2f} {n:4} {kind:12} {key}")
     print("staged rows:", dict(sorted(report.staged.items())))
+    if core:
+        _profile_core(con, report, top)
     con.close()
+
+
+def _profile_core(con, report, top: int) -> None:
+    """Run warehouse/sql/core as the load does (after its staging steps), timing each statement."""
+    from etl import load as etl_load
+    from warehouse.sql_files import build_order, load_sql
+
+    etl_load._trim_boundaries(con, report)
+    etl_load._write_load_files(con, report)
+    rows = []
+    c0, w0 = _cpu(), time.perf_counter()
+    for name in build_order("core"):
+        for n, stmt in enumerate(s for s in re.split(r";\s*\n", load_sql(name)) if s.strip()):
+            body = "\n".join(ln for ln in stmt.splitlines() if not ln.strip().startswith("--"))
+            if not body.strip():
+                continue
+            c, w = _cpu(), time.perf_counter()
+            con.execute(stmt)
+            head = re.sub(r"\s+", " ", body.strip())[:60]
+            rows.append((_cpu() - c, time.perf_counter() - w, f"{name}#{n + 1}", head))
+    print(f"core      wall {time.perf_counter() - w0:6.2f}  CPU {_cpu() - c0:6.2f}")
+    for c, w, name, head in sorted(rows, key=lambda r: -r[0])[:top]:
+        print(f"  {c:6.2f} {w:7.2f}  {name:36} {head}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,15 +129,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("source", type=Path)
     p.add_argument("workdir", type=Path, nargs="?")
     p.add_argument("--top", type=int, default=25)
+    p.add_argument("--core", action="store_true", help="then run warehouse/sql/core, per statement")
     args = p.parse_args(argv)
     if args.workdir is not None:
         args.workdir.mkdir(parents=True, exist_ok=True)
         if (args.workdir / "profile.duckdb").exists():
             (args.workdir / "profile.duckdb").unlink()
-        profile(args.source, args.workdir, args.top)
+        profile(args.source, args.workdir, args.top, args.core)
         return 0
     with tempfile.TemporaryDirectory(prefix="stage-profile-") as tmp:
-        profile(args.source, Path(tmp), args.top)
+        profile(args.source, Path(tmp), args.top, args.core)
     return 0
 
 

@@ -304,29 +304,34 @@ def suppress(
         # result, without a Python pass over every measure of every year (most of a governor
         # profile's server time before).
         hidden_now = (hide | published_hidden).to_numpy(dtype=bool)
-        blocks = [out.index[pos] for pos in parts if hidden_now[pos].any()]
+        # Positions and plain arrays, not labels and .loc (a school's pupil figures hide rows in
+        # many blocks; .loc per row was most of a pupils page's first view of a school).
+        hiding = hide.to_numpy(dtype=bool).copy()
+        published = published_hidden.to_numpy(dtype=bool)
+        names = out[group_col]
+        is_total = names.eq(total_group).fillna(False).to_numpy(dtype=bool)
+        in_part = [names.isin(list(p)).to_numpy(dtype=bool) for p in partitions]
+        unknown = counts.isna().to_numpy(dtype=bool)
+        known = counts.fillna(0).to_numpy(dtype=float)
+        blocks = []  # (positions of the total rows, positions of each partition's rows)
+        for pos in parts:
+            if hidden_now[pos].any():
+                blocks.append((pos[is_total[pos]], [pos[member[pos]] for member in in_part]))
         changed = True
         while changed:
             changed = False
-            for index in blocks:
-                block = out.loc[index]
-                names = block[group_col]
-                total = index[(names == total_group).to_numpy()]
-                gone = hide | published_hidden
-                if len(total) == 0 or gone.loc[total].all():
+            for total, rows_of in blocks:
+                if len(total) == 0 or (hiding[total] | published[total]).all():
                     continue
-                for parts in partitions:
-                    rows = index[names.isin(parts).to_numpy()]
-                    hidden = [r for r in rows if gone.loc[r]]
-                    shown = [r for r in rows if not gone.loc[r]]
-                    if len(hidden) == 1 and shown:
-                        # the smallest known count; unknown counts last
-                        smallest = min(
-                            shown, key=lambda r: (pd.isna(counts.loc[r]), counts.fillna(0).loc[r])
-                        )
-                        hide.loc[smallest] = True
-                        gone.loc[smallest] = True
+                for rows in rows_of:
+                    gone = hiding[rows] | published[rows]
+                    shown = rows[~gone]
+                    if int(gone.sum()) == 1 and len(shown):
+                        # the smallest known count; unknown counts last (the first of equals)
+                        smallest = min(shown, key=lambda r: (unknown[r], known[r]))
+                        hiding[smallest] = True
                         changed = True
+        hide = pd.Series(hiding, index=out.index)
     for col in [count_col, *value_cols]:
         out[col] = out[col].where(~hide)
     if code_col in out.columns:

@@ -777,6 +777,42 @@ def deck_provenance(slides: list[BriefingSlide]) -> tuple[str, str]:
     )
 
 
+SLIDE_COUNT = 6  # glance, comparison, trend, gaps, attendance, categories
+
+
+def build_slide(
+    number: int,
+    area: str,
+    county_name: str | None,
+    glance: Callable[[], pd.DataFrame],
+    measures: Callable[[], pd.DataFrame],
+    categories: Callable[[], pd.DataFrame],
+    named: Callable[[], pd.DataFrame | None] = lambda: None,
+    provenance: ProvenanceOf | None = None,
+) -> BriefingSlide:
+    """Slide ``number`` (1 to SLIDE_COUNT) of the deck for ``area``, as ``build_slides`` makes it.
+    The inputs are functions, called only for what this slide shows (the screen builds the slide on
+    view, so choosing an area reads and draws one slide, not the deck)."""
+    makers: list[Callable[[], BriefingSlide]] = [
+        lambda: glance_slide(area, glance()),
+        lambda: comparison_slide(area, county_name, measures()),
+        lambda: trend_slide(area, county_name, measures()),
+        lambda: gaps_slide(area, county_name, measures()),
+        lambda: attendance_slide(area, measures()),
+        lambda: categories_slide(area, county_name is None, categories(), named()),
+    ]
+    if not 1 <= number <= len(makers):
+        raise ValueError(f"A deck has slides 1 to {len(makers)}, not {number}")
+    s = makers[number - 1]()
+    if provenance is None:
+        s.source = default_source(s.topic, s.years)
+        return s
+    prov = for_years(provenance(s.topic), s.years)
+    s.source = source_line(s.topic, prov)
+    s.files = prov.file_lines
+    return s
+
+
 def build_slides(
     area: str,
     county_name: str | None,
@@ -789,20 +825,16 @@ def build_slides(
     """The deck for ``area``. ``county_name`` is None when the area IS the county (no county series).
     ``provenance(topic)`` gives the source files of a topic; each slide's source line names those
     behind its own years (without it: the publisher and the period of the figures)."""
-    county = county_name is None
-    deck = [
-        glance_slide(area, glance),
-        comparison_slide(area, county_name, measures),
-        trend_slide(area, county_name, measures),
-        gaps_slide(area, county_name, measures),
-        attendance_slide(area, measures),
-        categories_slide(area, county, categories, named),
+    return [
+        build_slide(
+            n,
+            area,
+            county_name,
+            lambda: glance,
+            lambda: measures,
+            lambda: categories,
+            lambda: named,
+            provenance,
+        )
+        for n in range(1, SLIDE_COUNT + 1)
     ]
-    for s in deck:
-        if provenance is None:
-            s.source = default_source(s.topic, s.years)
-            continue
-        prov = for_years(provenance(s.topic), s.years)
-        s.source = source_line(s.topic, prov)
-        s.files = prov.file_lines
-    return deck

@@ -46,8 +46,8 @@ district = (
 )
 area_name = district or la_name
 
-deck = briefing.deck(identity, district, la_name)  # built once per area and what the role sees
-total = len(deck.slides)
+deck = briefing.deck(identity, district, la_name)  # each slide built once per area and role
+total = deck.total
 raw = st.query_params.get("slide", "1")  # user input: a number within the deck, else slide 1
 number = int(raw) if raw.isdigit() and 1 <= int(raw) <= total else 1
 presenting = st.query_params.get("present") == "1"  # user input: only "1" means anything
@@ -83,7 +83,7 @@ with st.container(key="briefing_controls", horizontal=True, vertical_alignment="
             args=(True,),
         )  # fmt: skip (secondary: 7:1 on a projector)
 
-slide = deck.slides[number - 1]
+slide = deck.slide(number)  # only the slide shown is built
 briefing_screen.show(slide, number, total, presenting=presenting, key=deck.key)
 if presenting:
     st.stop()
@@ -91,11 +91,17 @@ if presenting:
 with st.expander("The figures on this slide and the speaker notes"):
     if slide.chart_data is not None:
         render.safe_table(slide.chart_data, hide_index=True)
-    st.markdown(md_escape(deck.notes[number - 1]).replace("\n", "  \n"))
+    st.markdown(md_escape(deck.note(number)).replace("\n", "  \n"))
+
+
+def _pdf(full: list) -> bytes:
+    source, data_date = briefing_slides.deck_provenance(full)
+    return slides.briefing_pdf(briefing_slides.to_deck(full), title=f"Briefing: {area_name}",
+                               source=source, data_date=data_date)  # fmt: skip
+
 
 with st.expander("Take this briefing to a room (no network needed)"):
-    deck_source = briefing_slides.deck_provenance(list(deck.slides))
-    stem = safe_filename(f"briefing {area_name}", "")  # the files are made when asked for
+    stem = safe_filename(f"briefing {area_name}", "")  # the deck and files made when asked for
     st.download_button(
         "Download the slides (PowerPoint .pptx)",
         data=lambda: slides.briefing_pptx(briefing_slides.to_deck(list(deck.slides))),
@@ -107,12 +113,7 @@ with st.expander("Take this briefing to a room (no network needed)"):
     )
     st.download_button(
         "Download the slides (PDF)",
-        data=lambda: slides.briefing_pdf(
-            briefing_slides.to_deck(list(deck.slides)),
-            title=f"Briefing: {area_name}",
-            source=deck_source[0],
-            data_date=deck_source[1],
-        ),
+        data=lambda: _pdf(list(deck.slides)),
         file_name=f"{stem}.pdf",
         key="briefing_pdf",
         mime="application/pdf",

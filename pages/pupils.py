@@ -127,9 +127,12 @@ if len(bars):
         description="Bars: the school's disadvantaged pupils, and disadvantaged and other pupils nationally",
     )
 
-with st.expander("Do these pupils reproduce the published figures?"):
+# made when opened (on_change="rerun", as the drill-down's tabs): a school's first view reads less
+check = st.expander("Do these pupils reproduce the published figures?", key="pupils_check",
+                    on_change="rerun")  # fmt: skip
+if check.open:
     reconciled = pupils.school_reconciliation(identity, urn)
     if len(reconciled):
-        st.table(pupil_progress.reconciled_shown(key, urn, reconciled), hide_index=True)
+        check.table(pupil_progress.reconciled_shown(key, urn, reconciled), hide_index=True)
     else:
-        st.write("No published figure of this school can be compared with its pupils.")
+        check.write("No published figure of this school can be compared with its pupils.")

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -47,6 +48,22 @@ def _csv_cell(v: Any) -> Any:
     return v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v
 
 
+def _csv_column(column: pd.Series) -> pd.Series:
+    """``_csv_cell`` of each value; a text column (StringDtype) in one loop without the calls
+    (a county's schools list has tens of thousands of cells, made on each new filter choice)."""
+    if not isinstance(column.dtype, pd.StringDtype):
+        return column.map(_csv_cell)
+    values = column.tolist()
+    for i, v in enumerate(values):
+        if type(v) is str:
+            if v.lstrip(" ").startswith(FORMULA_START):
+                v = "'" + v
+            if "\r" in v:
+                v = v.replace("\r\n", "\n").replace("\r", "\n")
+            values[i] = v
+    return pd.Series(values, index=column.index, dtype=column.dtype, name=column.name)
+
+
 def _text_columns(df: pd.DataFrame) -> list:
     return [
         c
@@ -69,7 +86,7 @@ def to_csv_bytes(df: pd.DataFrame, provenance: Any = None) -> bytes:
     """
     out = df.copy()
     for c in _text_columns(out):
-        out[c] = out[c].map(_csv_cell)
+        out[c] = _csv_column(out[c])
     out.columns = [_csv_cell(str(c)) for c in out.columns]
     text = out.to_csv(index=False)
     if provenance is not None:
@@ -101,6 +118,19 @@ def _cell(v: Any) -> Any:
     if isinstance(v, (int, float, str, bool, date, datetime)):
         return v
     return str(v)
+
+
+def _cells(column: pd.Series, values: list) -> list:
+    """``_cell`` of each value of a column, with a short way for plain text and numbers (a county
+    visit plan has ten thousand cells, made on each new filter choice of the priority list)."""
+    kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else ""  # not nullable ones
+    if kind in ("i", "u", "b"):  # numpy integers and booleans: never missing
+        return values
+    if kind == "f":  # numpy floats: NaN is missing
+        return [None if v != v else v for v in values]
+    if isinstance(column.dtype, pd.StringDtype):  # text, or the dtype's missing marker
+        return [v if type(v) is str else _cell(v) for v in values]
+    return [_cell(v) for v in values]
 
 
 # Files offered on every rerun, cached on the key of the data they are made from (a data-access
@@ -181,12 +211,15 @@ def to_excel_bytes(
     header_row = row
     for j, col in enumerate(df.columns):
         fmt.text(ws, header_row, j, str(col), "header")
-    for i, record in enumerate(df.itertuples(index=False, name=None), start=header_row + 1):
+    values = [df.iloc[:, j].tolist() for j in range(len(df.columns))]
+    cells = [_cells(df.iloc[:, j], column) for j, column in enumerate(values)]  # once per cell
+    for i, record in enumerate(zip(*cells, strict=True), start=header_row + 1):
         for j, v in enumerate(record):
-            fmt.value(ws, i, j, _cell(v))
+            if v is not None:
+                fmt.value(ws, i, j, v)
     for j, col in enumerate(df.columns):
         lengths = [len(str(col))] + [
-            len(str(v)) for v in df.iloc[:, j].tolist() if _cell(v) is not None
+            len(str(v)) for v, c in zip(values[j], cells[j], strict=True) if c is not None
         ]
         ws.set_column(j, j, min(MAX_COLUMN_WIDTH, max(lengths) + 2))
     if len(df.columns):

@@ -7,7 +7,7 @@ schools (``named_intensive``) checks ``require_names`` first (SID_BRIEFING_NAMES
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -47,8 +47,14 @@ def areas(identity: Identity) -> pd.DataFrame:
 
 
 @cached
+def _glance_all(build, allowed) -> pd.DataFrame:
+    """Every area's glance in one query (at national size a query per area took half a second)."""
+    return db.run(build, briefing_q.glance, allowed=allowed)
+
+
+@cached
 def _glance(build, allowed, district) -> pd.DataFrame:
-    return db.run(build, briefing_q.glance, allowed=allowed, district=district)
+    return briefing_q.glance_of(_glance_all(build, allowed), district)
 
 
 def glance(identity: Identity, district: str | None) -> pd.DataFrame:
@@ -159,33 +165,53 @@ def _district_comparison(build, allowed, threshold) -> DistrictAverages:
 @dataclass(frozen=True)
 class Deck:
     """The briefing deck of an area (dashboard/briefing_slides.py), with ``key``: everything it
-    depends on (hashable), for the screen to key what it draws from a slide."""
+    depends on (hashable), for the screen to key what it draws from a slide. Each slide is built
+    when first asked for (``slide``) and kept under the key: choosing an area builds the slide
+    shown, not the deck; ``slides`` and ``notes`` (the exports) build the rest."""
 
     key: tuple
-    slides: tuple[briefing_slides.BriefingSlide, ...]
-    notes: tuple[str, ...]  # each slide's speaker notes
+    _identity: Identity = field(repr=False, compare=False)
+    total: int = briefing_slides.SLIDE_COUNT
+
+    def slide(self, number: int) -> briefing_slides.BriefingSlide:
+        return _slide(*self.key, number, _identity=self._identity)[0]
+
+    def note(self, number: int) -> str:
+        """The speaker notes of slide ``number``."""
+        return _slide(*self.key, number, _identity=self._identity)[1]
+
+    @property
+    def slides(self) -> tuple[briefing_slides.BriefingSlide, ...]:
+        return tuple(self.slide(n) for n in range(1, self.total + 1))
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(self.note(n) for n in range(1, self.total + 1))
 
 
 def deck(identity: Identity, district: str | None, la_name: str) -> Deck:
-    """The deck for ``district`` (None: the county ``la_name``), built once per build, schools,
-    area and what the role may see (suppression, school names) and shared by everyone who may see
-    the same: its inputs are the functions above, which depend on the user only through those."""
+    """The deck for ``district`` (None: the county ``la_name``); each slide built once per build,
+    schools, area and what the role may see (suppression, school names) and shared by everyone who
+    may see the same: its inputs are the functions above, which depend on the user only through
+    those."""
     require(identity, *ROLES)
     key = (db.current_build(), allowed_key(identity), district, la_name, _hidden_at(identity),
            access.may_name_schools(identity), access.can_see_intelligence(identity))  # fmt: skip
-    return _deck(*key, _identity=identity)
+    return Deck(key, identity)
 
 
 @cached
-def _deck(build, allowed, district, la_name, hidden_at, names, intel, _identity) -> Deck:
-    slides = briefing_slides.build_slides(
+def _slide(
+    build, allowed, district, la_name, hidden_at, names, intel, number, _identity
+) -> tuple[briefing_slides.BriefingSlide, str]:
+    slide = briefing_slides.build_slide(
+        number,
         district or la_name,
         None if district is None else la_name,
-        glance(_identity, district),
-        measures(_identity, district),
-        categories(_identity, district),
-        named_intensive(_identity, district) if names else None,
+        lambda: glance(_identity, district),
+        lambda: measures(_identity, district),
+        lambda: categories(_identity, district),
+        lambda: named_intensive(_identity, district) if names else None,
         lambda topic: provenance(_identity, briefing_slides.TOPIC_KINDS[topic]),
     )
-    key = (build, allowed, district, la_name, hidden_at, names, intel)
-    return Deck(key, tuple(slides), tuple(s.speaker_notes() for s in slides))
+    return slide, slide.speaker_notes()

@@ -194,3 +194,32 @@ def test_deck_titles_match_and_projector_contrast():
     # the page's CSS writes #000000 on Streamlit's white background: 21:1
     assert palette.contrast_ratio("#000000", "#FFFFFF") >= theme["min_text_contrast"]
     assert palette.contrast_ratio(theme["text"], theme["background"]) >= 7
+
+
+def test_one_slide_is_built_from_only_what_it_shows_and_matches_the_deck():
+    """The screen builds the slide shown (build_slide): the glance slide reads no measures and the
+    categories slide no glance, and each slide is the deck's slide of that number."""
+    glance = pd.DataFrame(
+        {"phase": ["Primary"], "schools": [1], "pupils": [100], "pct_fsm": [10.0]}
+    )
+    cats = pd.DataFrame(
+        {
+            "time_period": [202425],
+            "district": ["Northdale"],
+            "category": ["universal"],
+            "schools": [1],
+        }
+    )
+    asked: list[str] = []
+
+    def given(name: str, frame):
+        return lambda: asked.append(name) or frame
+
+    deck = bs.build_slides("Northdale", "Eastmoor", glance, measures_frame(), cats)
+    for number, wanted in [(1, ["glance"]), (2, ["measures"]), (5, ["measures"]), (6, ["cats"])]:
+        asked.clear()
+        one = bs.build_slide(number, "Northdale", "Eastmoor", given("glance", glance),
+                             given("measures", measures_frame()), given("cats", cats))  # fmt: skip
+        assert asked == wanted
+        assert one.speaker_notes() == deck[number - 1].speaker_notes()
+    assert len(deck) == bs.SLIDE_COUNT

@@ -97,3 +97,13 @@ def test_a_manager_sees_the_distribution_without_any_pupil_key(pupil_env):
     _no_pupil_keys(page_text(at), pupil_env["keys"])
     at.selectbox(key="pupils_dis").set_value("Yes").run()
     assert not at.exception, at.exception
+    # the reconciliation is made when its expander opens: open, it shows the school's table
+    # (no pupil key in it either); closed, nothing of it is made
+    closed = len(at.table)
+    at.session_state["pupils_check"] = True
+    at.run()
+    assert not at.exception, at.exception
+    reconciled = pupils.school_reconciliation(manager, urn)
+    assert len(reconciled) and len(at.table) == closed + 1
+    assert len(at.table[-1].value) == len(reconciled)
+    _no_pupil_keys(page_text(at), pupil_env["keys"])

@@ -80,6 +80,30 @@ def _key(identity, urn: int) -> tuple:
     return db.current_build(), allowed_key(identity), urn
 
 
+def test_the_glance_of_every_area_a_manager_warmed_is_never_served_to_an_officer_of_one_school(
+    county_env,
+):
+    """The briefing reads every area's glance in one query, cached on the build and the user's
+    allowed schools, and slices the area shown: an officer of one school never gets the county's."""
+    m = identity_for("manager", "M", "manager", [])
+    areas = briefing.areas(m)
+    district = str(areas["district"].iloc[0])
+    county, mine_area = briefing.glance(m, None), briefing.glance(m, district)  # warm the cache
+    schools = manager.schools(m, manager.context(m), manager.context(m).latest)
+    mine = int(schools.loc[schools["district"].eq(district), "urn"].iloc[0])
+    officer = Identity("officer", "O", OFFICER, frozenset({mine}))  # one school only
+    for area in (None, district):
+        seen = briefing.glance(officer, area)
+        assert int(seen["schools"].sum()) == 1
+    assert int(briefing.glance(officer, "no such district")["schools"].sum()) == 0
+    # the manager's slices: the district's schools are some of the county's, none of another's
+    assert 1 < int(mine_area["schools"].sum()) < int(county["schools"].sum())
+    others = [d for d in areas["district"].astype(str) if d != district]
+    assert sum(int(briefing.glance(m, d)["schools"].sum()) for d in [district, *others]) <= int(
+        county["schools"].sum()
+    )
+
+
 def test_the_notices_screen_a_manager_warmed_is_never_served_to_an_officer_of_other_schools(
     county_env,
 ):

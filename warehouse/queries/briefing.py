@@ -29,11 +29,23 @@ def areas(con: duckdb.DuckDBPyConnection, *, allowed: Allowed) -> pd.DataFrame:
     return _run(con, "briefing_areas", allowed=_allowed(allowed))
 
 
-def glance(
-    con: duckdb.DuckDBPyConnection, *, allowed: Allowed, district: str | None
-) -> pd.DataFrame:
-    """Open schools, pupils and % FSM by phase in the area."""
-    return _run(con, "briefing_glance", allowed=_allowed(allowed), district=district)
+def glance(con: duckdb.DuckDBPyConnection, *, allowed: Allowed) -> pd.DataFrame:
+    """Open schools, pupils and % FSM by phase in every area: each district (whole_la false) and
+    the whole home LA (whole_la true), one query for all (``glance_of`` takes one area)."""
+    return _run(con, "briefing_glance", allowed=_allowed(allowed))
+
+
+def glance_of(every: pd.DataFrame, district: str | None) -> pd.DataFrame:
+    """One area's rows of ``glance`` (district None: the whole home LA): phase, schools, pupils,
+    pct_fsm, in the query's order (most schools first)."""
+    mine = (
+        every["whole_la"]
+        if district is None
+        else (~every["whole_la"]) & every["district"].eq(district).fillna(False)
+    )
+    return every.loc[
+        mine.to_numpy(dtype=bool), ["phase", "schools", "pupils", "pct_fsm"]
+    ].reset_index(drop=True)
 
 
 def measures(
