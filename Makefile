@@ -66,8 +66,10 @@ refresh: $(BIN)/activate
 run: $(BIN)/activate default-data
 	$(BIN)/streamlit run dashboard/app.py --server.port 8501
 
+# --durations: the slowest setups and tests are listed at the end of every run (CI's log says where
+# the minutes go; tests/conftest.py SLOW_FIRST is ordered from them).
 test: setup
-	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=30
 
 # Benchmarks print figures (benchmarks/RESULTS.md records the last ones); nothing asserts on time.
 # Generated sets and their warehouses are kept in $(BENCH_CACHE) between runs.

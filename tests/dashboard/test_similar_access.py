@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import demo_users
 from dashboard.access import identity_for
 from dashboard.data_access import similar
 from dashboard.store import audit, users
+from tests.dashboard.fixtures import demo_store
 from warehouse.connection import open_read_only, resolve_build
 
 
@@ -20,7 +20,7 @@ def env(fixture_warehouse, tmp_path, monkeypatch):
     monkeypatch.setenv("SID_STORE_PATH", str(store))
     monkeypatch.setenv("SID_DEPLOYMENT", "full")
     monkeypatch.setenv("SID_BRIEFING_NAMES_SCHOOLS", "true")
-    demo_users.create_demo_users(fixture_warehouse, store)
+    demo_store(fixture_warehouse, store)
     con = open_read_only(resolve_build(fixture_warehouse))
     names = dict(con.execute("SELECT urn, name FROM schools").fetchall())
     groups = con.execute(

@@ -3,8 +3,7 @@ built by the real ETL and model, each with a fresh store holding the demo users.
 
 import pytest
 
-from dashboard import demo_users
-from tests.dashboard.fixtures import dash_env, dash_warehouse  # noqa: F401
+from tests.dashboard.fixtures import dash_env, dash_warehouse, demo_store  # noqa: F401
 
 
 @pytest.fixture
@@ -15,5 +14,5 @@ def county_env(fixture_warehouse, tmp_path, monkeypatch):
     monkeypatch.setenv("SID_STORE_PATH", str(store))
     monkeypatch.setenv("SID_DEPLOYMENT", "full")
     monkeypatch.setenv("SID_BRIEFING_NAMES_SCHOOLS", "false")
-    demo_users.create_demo_users(fixture_warehouse, store)
+    demo_store(fixture_warehouse, store)
     return {"warehouse": fixture_warehouse, "store": store}

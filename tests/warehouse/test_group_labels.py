@@ -7,11 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import duckdb
-
 from dashboard import priority, profile_pdf, pupil_progress
 from dashboard.data_access import manager
 from warehouse import figures as F
+from warehouse.connection import open_read_only, resolve_build
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +24,7 @@ def test_a_label_for_a_table_and_words_for_a_sentence():
 
 
 def test_every_group_in_a_build_has_a_label_and_words(fixture_warehouse):
-    con = duckdb.connect(str(fixture_warehouse), read_only=True)
+    con = open_read_only(resolve_build(fixture_warehouse))  # as tests/conftest.py says to
     try:
         groups = {
             r[0]

@@ -175,8 +175,26 @@ def test_report_cards_and_intelligence(tiny, tmp_path):
     assert head == ["urn", "raised_date", "concern_type", "severity", "status", "notes"]
 
 
+def _ofsted_only(out: Path, n_schools: int, national_schools: int, seed: int) -> Path:
+    """The Ofsted files ``generate`` writes for these sizes and seed, without the rest of the county
+    (generate() writes them first, from the county, its boundaries and rolls; KS2/KS4 files for a
+    400-school county cost a minute of CPU). Checked against the full generate() just below."""
+    from etl.generate import boundaries, census, ofsted
+    from etl.generate import county as cm
+
+    c = cm.build(n_schools, national_schools, seed)
+    boundaries.build(c)
+    ofsted.write(c, out, census.on_roll(c))
+    return out
+
+
+def test_the_ofsted_files_alone_are_the_ones_generate_writes(tiny, tmp_path):
+    alone = _ofsted_only(tmp_path / "alone", n_schools=40, national_schools=300, seed=7)
+    assert _digest(alone / "ofsted") == _digest(tiny / "ofsted")
+
+
 def test_default_county_report_cards_have_the_hard_cases(tmp_path):
-    out = generate(tmp_path / "mid", n_schools=400, national_schools=300, seed=2026)
+    out = _ofsted_only(tmp_path / "mid", n_schools=400, national_schools=300, seed=2026)
     text = next((out / "ofsted").glob("*31_Aug_2026.csv")).read_bytes().decode("cp1252")
     eastmoor = [line for line in text.splitlines() if ",Eastmoor," in line]
     joined = "\n".join(eastmoor)

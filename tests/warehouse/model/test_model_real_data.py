@@ -1,43 +1,22 @@
 """The model on real published data (/work/shared/data/real, loaded by the real ETL): every KS2 2018/19
 Hampshire score and percentile, and every KS4 2018/19 England national percentile, recomputed here
-independently (pandas) by the method page's formulas. The Ofsted file is left out of this load (its
-reader is tested elsewhere; inspection rules are tested on the hand-built fixture)."""
+independently (pandas) by the method page's formulas. The warehouse is the session's real load
+(tests/conftest.py real_warehouse), Ofsted files included: scores and percentiles do not read them."""
 
 from __future__ import annotations
-
-import shutil
 
 import numpy as np
 import pytest
 
-from tests.shared_data import REAL_DATA
-
-REAL = REAL_DATA
 EXCLUDED_PHASES = ["Nursery", "Special", "Alternative provision", "16 plus"]
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory):
-    if not REAL.exists():
-        pytest.skip("real data folder not present")
-    from etl.load import LoadSettings, load
-    from etl.report import LoadRefused
+def real(real_warehouse):
+    """The session's load of the real published files (tests/conftest.py), read-only."""
     from warehouse.connection import open_read_only, resolve_build
 
-    src = tmp_path_factory.mktemp("real") / "source"
-    shutil.copytree(REAL, src, ignore=shutil.ignore_patterns("ofsted"))
-    manifest = src / "manifest.csv"
-    manifest.write_text(
-        "".join(
-            line for line in manifest.read_text().splitlines(True) if not line.startswith("ofsted/")
-        )
-    )
-    wh = tmp_path_factory.mktemp("real_wh") / "warehouse.duckdb"
-    try:
-        load(src, wh, LoadSettings(progress=False))
-    except LoadRefused as exc:
-        pytest.skip(f"real data does not load yet: {exc}")
-    con = open_read_only(resolve_build(wh))
+    con = open_read_only(resolve_build(real_warehouse))
     yield con
     con.close()
 
