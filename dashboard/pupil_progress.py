@@ -41,10 +41,6 @@ DISADVANTAGED_HELP = (
 )
 
 
-def group_label(group: str) -> str:
-    return F.group_label(group)
-
-
 @charts.memoised
 def progress_histogram(points: pd.DataFrame, measure: str) -> alt.LayerChart:
     """Pupils by progress (binned), with the estimate (0) marked by a labelled line: position, not
@@ -94,7 +90,7 @@ def groups_table(figures: pd.DataFrame, time_period: int, measure: str) -> pd.Da
     progress = measure in PROGRESS_MEASURES
     out = pd.DataFrame(
         {
-            "Pupil group": rows["pupil_group"].map(group_label),
+            "Pupil group": rows["pupil_group"].map(F.group_label),
             "Pupils": [
                 "SUPP" if s else (str(int(n)) if pd.notna(n) else "")
                 for n, s in zip(rows["pupils"], rows["status_code"].notna(), strict=True)
