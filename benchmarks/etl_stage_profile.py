@@ -1,6 +1,6 @@
 """Where the load's DISCOVER and STAGE steps spend their CPU: per reader and per SQL statement.
 
-    python benchmarks/etl_stage_profile.py SOURCE_DIR [WORKDIR] [--top N] [--core]
+    python benchmarks/etl_stage_profile.py SOURCE_DIR [WORKDIR] [--top N] [--core | --model]
 
 Runs discover and stages every file into a fresh build under WORKDIR (default: a temporary folder;
 never point it at data/), with the load's memory limit, timing every statement the readers send to
@@ -58,7 +58,9 @@ class _Timed:
         return self._run("executemany", sql, *args, **kwargs)
 
 
-def profile(source: Path, work: Path, top: int, core: bool = False) -> None:
+def profile(
+    source: Path, work: Path, top: int, core: bool = False, model: bool = False
+) -> None:
     c0, w0 = _cpu(), time.perf_counter()
     from etl import load as etl_load
     from etl.discover import discover
@@ -68,6 +70,7 @@ def profile(source: Path, work: Path, top: int, core: bool = False) -> None:
 
     print(f"imports   wall {time.perf_counter() - w0:6.2f}  CPU {_cpu() - c0:6.2f}")
     c, w = _cpu(), time.perf_counter()
+    (work / "tmp").mkdir(parents=True, exist_ok=True)  # discover's transcoded copies, the spill
     found = discover(source, work / "tmp")
     print(f"discover  wall {time.perf_counter() - w:6.2f}  CPU {_cpu() - c:6.2f}")
     build = work / "profile.duckdb"
@@ -96,22 +99,53 @@ def profile(source: Path, work: Path, top: int, core: bool = False) -> None:
     for (kind, key), (n, w, c) in sorted(stats.items(), key=lambda x: -x[1][2])[:top]:
         print(f"  {c:6.2f} {w:7.2f} {n:4} {kind:12} {key}")
     print("staged rows:", dict(sorted(report.staged.items())))
-    if core:
-        _profile_core(con, report, top)
+    if core or model:
+        _profile_core(con, report, top, model)
     con.close()
 
 
-def _profile_core(con, report, top: int) -> None:
-    """Run warehouse/sql/core as the load does (after its staging steps), timing each statement."""
+def _profile_core(con, report, top: int, model: bool = False) -> None:
+    """Run warehouse/sql/core as the load does (after its staging steps), timing each statement;
+    with ``model``, then the model (its settings applied first, Python steps timed whole) and the
+    contract check."""
     from etl import load as etl_load
-    from warehouse.sql_files import build_order, load_sql
 
     etl_load._trim_boundaries(con, report)
     etl_load._write_load_files(con, report)
+    _profile_folder(con, "core", top)
+    if not model:
+        return
+    from warehouse import model_settings
+
+    c, w = _cpu(), time.perf_counter()
+    model_settings.apply(con)
+    print(f"settings  wall {time.perf_counter() - w:6.2f}  CPU {_cpu() - c:6.2f}")
+    _profile_folder(con, "model", top)
+    _profile_folder(con, "model/pupils", top)
+    c, w = _cpu(), time.perf_counter()
+    etl_load._check_contract(con, include_model=True)
+    print(f"contract  wall {time.perf_counter() - w:6.2f}  CPU {_cpu() - c:6.2f}")
+    c, w = _cpu(), time.perf_counter()
+    con.execute("CHECKPOINT")
+    print(f"checkpoint wall {time.perf_counter() - w:5.2f}  CPU {_cpu() - c:6.2f}")
+
+
+def _profile_folder(con, folder: str, top: int) -> None:
+    import importlib
+
+    from warehouse.sql_files import PYTHON_STEP, build_order, load_sql
+
     rows = []
     c0, w0 = _cpu(), time.perf_counter()
-    for name in build_order("core"):
-        for n, stmt in enumerate(s for s in re.split(r";\s*\n", load_sql(name)) if s.strip()):
+    for name in build_order(folder):
+        if name.startswith(PYTHON_STEP):
+            c, w = _cpu(), time.perf_counter()
+            importlib.import_module(name.removeprefix(PYTHON_STEP)).build(con)
+            rows.append((_cpu() - c, time.perf_counter() - w, name, "(Python step)"))
+            continue
+        # DuckDB's own parser splits the file (a literal may hold a semicolon)
+        for n, parsed in enumerate(con.extract_statements(load_sql(name))):
+            stmt = parsed.query
             body = "\n".join(ln for ln in stmt.splitlines() if not ln.strip().startswith("--"))
             if not body.strip():
                 continue
@@ -119,7 +153,7 @@ def _profile_core(con, report, top: int) -> None:
             con.execute(stmt)
             head = re.sub(r"\s+", " ", body.strip())[:60]
             rows.append((_cpu() - c, time.perf_counter() - w, f"{name}#{n + 1}", head))
-    print(f"core      wall {time.perf_counter() - w0:6.2f}  CPU {_cpu() - c0:6.2f}")
+    print(f"{folder:9} wall {time.perf_counter() - w0:6.2f}  CPU {_cpu() - c0:6.2f}")
     for c, w, name, head in sorted(rows, key=lambda r: -r[0])[:top]:
         print(f"  {c:6.2f} {w:7.2f}  {name:36} {head}")
 
@@ -130,15 +164,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("workdir", type=Path, nargs="?")
     p.add_argument("--top", type=int, default=25)
     p.add_argument("--core", action="store_true", help="then run warehouse/sql/core, per statement")
+    p.add_argument(
+        "--model",
+        action="store_true",
+        help="then core, the model (per statement), the contract and the checkpoint",
+    )
     args = p.parse_args(argv)
     if args.workdir is not None:
         args.workdir.mkdir(parents=True, exist_ok=True)
         if (args.workdir / "profile.duckdb").exists():
             (args.workdir / "profile.duckdb").unlink()
-        profile(args.source, args.workdir, args.top, args.core)
+        profile(args.source, args.workdir, args.top, args.core, args.model)
         return 0
     with tempfile.TemporaryDirectory(prefix="stage-profile-") as tmp:
-        profile(args.source, Path(tmp), args.top, args.core)
+        profile(args.source, Path(tmp), args.top, args.core, args.model)
     return 0
 
 
