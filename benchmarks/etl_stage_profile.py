@@ -58,9 +58,7 @@ class _Timed:
         return self._run("executemany", sql, *args, **kwargs)
 
 
-def profile(
-    source: Path, work: Path, top: int, core: bool = False, model: bool = False
-) -> None:
+def profile(source: Path, work: Path, top: int, core: bool = False, model: bool = False) -> None:
     c0, w0 = _cpu(), time.perf_counter()
     from etl import load as etl_load
     from etl.discover import discover

@@ -5,7 +5,7 @@
 -- (time_period, measure, pupil_group, national_scope).
 -- Within the chosen scope, decision 2 as in school_measures: equal figures from several files (every LA file repeats the national rows) are one row listing the files;
 -- different figures keep final > revised > provisional, then the later file in the manifest, and
--- the loser goes to rejects. Rows of the scopes not chosen are not rejects: they stay in stg_measures.
+-- the loser goes to rejects. Rows of the scopes not chosen are not rejects: they stay in stg_aggregate_measures.
 CREATE OR REPLACE TEMP TABLE _national_measures_ranked AS
 WITH source AS (
     SELECT m.*

@@ -66,7 +66,12 @@ CREATE TABLE stg_named_schools (
 
 -- Every published figure, long form: one row per school (or LA / national aggregate) x year x measure x pupil group.
 -- value is NULL whenever the cell held a code; status_code keeps the code (SUPP, NE, NA, LOWCOV, c, x, ...).
-CREATE TABLE stg_measures (
+-- A temporary table: it is read by warehouse/sql/core (school_measures, la_measures, national_measures,
+-- loaded_inputs) and never written to the build, whose public copy of every school row is
+-- school_measures (a national load stages 8 million rows: writing them compressed to the build
+-- a second time cost more than any other statement). core/staged_aggregates.sql keeps the LA and
+-- national rows (stg_aggregate_measures), and drops this table.
+CREATE TEMP TABLE stg_measures (
     level         VARCHAR NOT NULL,   -- school, la, national
     urn           INTEGER,            -- NULL for la / national rows
     la_code       INTEGER,            -- NULL for national rows
