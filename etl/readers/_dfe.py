@@ -17,7 +17,7 @@ import duckdb
 from etl.codes import install_macros, measure_range, range_text
 from etl.manifest import missing_year_message
 from etl.readers.base import SourceFile, StageResult
-from etl.readers.csv_source import last_line_note, read_raw
+from etl.readers.csv_source import last_line_note, read_raw, unique_names
 
 _counter = itertools.count(1)
 
@@ -160,9 +160,20 @@ def stage_dfe(
     n = next(_counter)
     raw, rows = f"__raw_{kind}_{n}", f"__rows_{kind}_{n}"
     res = StageResult(time_period=None)
-    res.rows_read = read_raw(con, src.text_path, raw, src.header, src.delimiter, extra=True)
-    cols = columns_of(con, raw)
+    # the raw table keeps only the columns this reader's SQL names (a KS4 file has ~500)
+    names = unique_names(src.header)
+    cols = {c.lower(): c for c in names if c not in ("__line", "__extra")}
     rs = spec(cols)
+    use = present_fields(fields, cols)
+    res.rows_read = read_raw(
+        con,
+        src.text_path,
+        raw,
+        src.header,
+        src.delimiter,
+        extra=True,
+        keep=_named_columns(names, rs, use),
+    )
     note = last_line_note(src.text_path, len(src.header), src.delimiter)
     if note:
         res.notes.append(f"{src.name}: {note}")
@@ -251,7 +262,6 @@ def stage_dfe(
     res.add("stg_named_schools", named)
 
     # 3. the canonical measures, unpivoted in one scan
-    use = present_fields(fields, cols)
     if not use:
         res.notes.append(f"{src.name}: none of the {kind} measure fields is in this file's header")
         res.add("stg_measures", 0)
@@ -260,6 +270,27 @@ def stage_dfe(
     for t in (rows, raw):
         con.execute(f"DROP TABLE IF EXISTS {q(t)}")
     return res
+
+
+def _named_columns(names: Sequence[str], rs: RowSpec, use: Sequence[Field]) -> list[str]:
+    """The raw columns the reader's SQL names: the row spec's, and each field's value, interval,
+    cohort and expression columns (identifiers match case-insensitively, as in DuckDB)."""
+    text = " ".join(
+        [
+            rs.level,
+            rs.urn,
+            rs.la,
+            rs.national_scope,
+            rs.name,
+            rs.school_type,
+            q(rs.level_column or ""),
+            q("lea"),
+            q("la"),
+            *(f.expr or q(f.field) for f in use),
+            *(q(n) for f in use for n in (f.lower, f.upper, f.cohort, *f.needs) if n),
+        ]
+    ).lower()
+    return [n for n in names if q(n).lower() in text]
 
 
 def _stage_measures(

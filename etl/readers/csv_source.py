@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
@@ -154,6 +155,7 @@ def read_raw(
     header: tuple[str, ...],
     delimiter: str = ",",
     extra: bool = False,
+    keep: Collection[str] | None = None,
 ) -> int:
     """Create TEMP table ``table`` with every column as VARCHAR (named as the header) plus
     ``__line`` (the 1-based line number in the file, header = 1; for a workbook sheet written by
@@ -162,8 +164,11 @@ def read_raw(
     Rows with fewer cells than the header are padded with NULL; rows with more keep the header's
     columns (GIAS "with links" rows). With ``extra``, the first cell beyond the header is kept in
     ``__extra`` so a reader can reject over-long rows. Column names are the header's, de-duplicated
-    with a suffix. Raises ValueError naming the line when a quoted cell never closes (a file cut
-    short inside quotes: DuckDB would otherwise swallow every later row into that one cell).
+    with a suffix (``unique_names``). With ``keep`` (names as unique_names gives them), only those
+    columns are kept: every cell is still read and counted, but a DfE file's hundreds of columns
+    the reader never looks at are not copied into the table. Raises ValueError naming the line
+    when a quoted cell never closes (a file cut short inside quotes: DuckDB would otherwise swallow
+    every later row into that one cell).
     """
     unclosed = unclosed_quote_line(text_path, delimiter)
     if unclosed is not None:
@@ -175,10 +180,14 @@ def read_raw(
     # a sheet of a workbook (sheet_source) numbers its lines as the sheet's rows
     first = sheet_first_row(text_path)
     columns = "{" + ", ".join(f"'{_q(n)}': 'VARCHAR'" for n in names) + "}"
+    if keep is not None:
+        wanted = set(keep) | {"__extra"}
+        names = [n for n in names if n in wanted]
+    select = "".join(f', "{_q(n)}"' for n in names) if keep is not None else ", *"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE "{_q(table)}" AS
-        SELECT (row_number() OVER () + {int(first)})::INTEGER AS __line, *
+        SELECT (row_number() OVER () + {int(first)})::INTEGER AS __line{select}
         FROM read_csv(?, auto_detect = false, header = false, skip = 1, delim = ?,
                       quote = '"', escape = '"', columns = {columns}, null_padding = true,
                       strict_mode = false, parallel = false, max_line_size = 8388608)
