@@ -8,6 +8,8 @@ the server then runs this same file as the script of every session, where ``__na
 
 from __future__ import annotations
 
+import copy
+import functools
 import sys
 from pathlib import Path
 
@@ -37,14 +39,8 @@ def _run(run_info: dict) -> None:
     if identity is None:
         # Signed out: the login page, and the accessibility statement it links to (public sector
         # bodies must publish one); any other URL path falls back to the login page.
-        login = st.Page(
-            str(PAGES_DIR / "login.py"), title="Sign in", url_path="login", default=True
-        )
-        statement = st.Page(
-            str(PAGES_DIR / "accessibility.py"),
-            title="Accessibility statement",
-            url_path="accessibility",
-        )
+        login = fresh_page("login.py", "Sign in", "login", default=True)
+        statement = fresh_page("accessibility.py", "Accessibility statement", "accessibility")
         page = st.navigation([login, statement], position="hidden")
         run_info.update(
             page="accessibility" if page.title == statement.title else "login", role=None
@@ -54,13 +50,7 @@ def _run(run_info: dict) -> None:
     sections: dict[str, list[st.Page]] = {}
     ids: dict[str, str] = {}  # page title -> PageSpec id (the default page's url_path is "")
     for i, spec in enumerate(access.pages_for(identity.role)):
-        page = st.Page(
-            str(PAGES_DIR / spec.file),
-            title=spec.title,
-            icon=spec.icon or None,
-            url_path=spec.id,
-            default=(i == 0),
-        )
+        page = fresh_page(spec.file, spec.title, spec.id, icon=spec.icon or None, default=(i == 0))
         sections.setdefault(spec.section, []).append(page)
         ids[spec.title] = spec.id
     page = st.navigation(sections, position="hidden")
@@ -75,6 +65,28 @@ def _run(run_info: dict) -> None:
     # read once in the run (writes in the run are read back: dashboard/store/records.py).
     with auth.checked_for_run(identity), records.read_once_per_run():
         page.run()
+
+
+def fresh_page(
+    file: str, title: str, url_path: str, *, icon: str | None = None, default: bool = False
+) -> st.Page:
+    """This run's own st.Page for a file in pages/.
+
+    st.Page resolves the file's path and checks it is a file: a system call per path component,
+    each of which gives up the GIL, so with many sessions every rerun waited behind the others for
+    each one. The page is made once per process and each run gets a shallow copy: a Page carries
+    the flag st.navigation sets on the page it returns (and run() clears), so the object itself is
+    never shared between sessions or runs."""
+    return copy.copy(_page_made_once(file, title, url_path, icon, default))
+
+
+@functools.cache
+def _page_made_once(
+    file: str, title: str, url_path: str, icon: str | None, default: bool
+) -> st.Page:
+    return st.Page(
+        str(PAGES_DIR / file), title=title, icon=icon, url_path=url_path, default=default
+    )
 
 
 def navigation_links(sections: dict[str, list[st.Page]]) -> None:
