@@ -8,22 +8,21 @@ the server then runs this same file as the script of every session, where ``__na
 
 from __future__ import annotations
 
-import copy
-import functools
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+# __file__ is absolute when Streamlit runs the script; no resolve() (a system call per path part on
+# every run).
+ROOT = Path(__file__).absolute().parents[1]
 if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
 
 from dashboard import access, auth, timing  # noqa: E402
+from dashboard.components.navigation import fresh_page, navigation_links  # noqa: E402
 from dashboard.components.safe import md_escape  # noqa: E402
 from dashboard.store import records  # noqa: E402
-
-PAGES_DIR = ROOT / "pages"
 
 
 def run() -> None:
@@ -65,43 +64,6 @@ def _run(run_info: dict) -> None:
     # read once in the run (writes in the run are read back: dashboard/store/records.py).
     with auth.checked_for_run(identity), records.read_once_per_run():
         page.run()
-
-
-def fresh_page(
-    file: str, title: str, url_path: str, *, icon: str | None = None, default: bool = False
-) -> st.Page:
-    """This run's own st.Page for a file in pages/.
-
-    st.Page resolves the file's path and checks it is a file: a system call per path component,
-    each of which gives up the GIL, so with many sessions every rerun waited behind the others for
-    each one. The page is made once per process and each run gets a shallow copy: a Page carries
-    the flag st.navigation sets on the page it returns (and run() clears), so the object itself is
-    never shared between sessions or runs."""
-    return copy.copy(_page_made_once(file, title, url_path, icon, default))
-
-
-@functools.cache
-def _page_made_once(
-    file: str, title: str, url_path: str, icon: str | None, default: bool
-) -> st.Page:
-    return st.Page(
-        str(PAGES_DIR / file), title=title, icon=icon, url_path=url_path, default=default
-    )
-
-
-def navigation_links(sections: dict[str, list[st.Page]]) -> None:
-    """The sidebar's page links, one labelled group per section.
-
-    Streamlit's own sectioned navigation puts each section's <li> items inside a <div> inside the
-    <ul>, which axe-core reports as serious "list"/"listitem" violations (WCAG 1.3.1: a screen
-    reader announces a list with no items). Plain page links under a bold section name carry the
-    same structure without the broken list markup.
-    """
-    with st.container(key="page_nav"):
-        for section, pages in sections.items():
-            st.markdown(f"**{section}**")
-            for link in pages:
-                st.page_link(link, label=link.title, icon=link.icon or None)
 
 
 if __name__ == "__main__":  # a session's script run (Streamlit names the script __main__)

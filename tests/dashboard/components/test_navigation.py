@@ -1,4 +1,4 @@
-"""dashboard/app.py makes each page's st.Page once per process and gives every run its own copy,
+"""The app shell (dashboard/components/navigation.py) makes each page's st.Page once per process and gives every run its own copy,
 so the flag st.navigation sets on the page it returns is never shared between sessions."""
 
 from streamlit.testing.v1 import AppTest
@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 def _script() -> None:
     import streamlit as st
 
-    from dashboard.app import fresh_page
+    from dashboard.components.navigation import fresh_page
 
     a = fresh_page("accessibility.py", "Accessibility statement", "accessibility")
     b = fresh_page("accessibility.py", "Accessibility statement", "accessibility")
