@@ -92,4 +92,6 @@ found AS (
     WHERE $trigger_id::VARCHAR = 'T7_ofsted_complaints'
     GROUP BY y.time_period, a.urn, a.name, a.district, a.phase
 )
-SELECT * FROM found ORDER BY time_period, value NULLS LAST, name, urn
+-- (value rounded for the order only: an average of three scores may differ in its last bits
+-- with the order it was summed in, and two schools with the same figure are then ordered by name)
+SELECT * FROM found ORDER BY time_period, round(value, 9) NULLS LAST, name, urn
