@@ -74,21 +74,23 @@ def picker_options(key: tuple, picker: Mapping[int, str], find: str, keep: int |
     at most ``PICKER_LIMIT``; else those whose "Name (URN)" contains ``find`` (any case), the
     first ``PICKER_LIMIT`` of them, none before a search. ``keep`` (the school open) is always
     listed. Made once per key of the rows and search."""
-    found = _found(key, find.strip().casefold() if len(picker) > PICKER_LIMIT else "", picker)
+    limit = PICKER_LIMIT
+    found = _found(key, find.strip().casefold() if len(picker) > limit else "", limit, picker)
     if keep is not None and keep in picker and keep not in found[0]:
         return (keep, *found[0]), found[1]
     return found
 
 
-def _found(key: tuple, find: str, picker: Mapping[int, str]) -> tuple[tuple[int, ...], int]:
-    return _found_cached(key, find, _picker=picker)
+def _found(key: tuple, find: str, limit: int, picker: Mapping[int, str]
+           ) -> tuple[tuple[int, ...], int]:  # fmt: skip
+    return _found_cached(key, find, limit, _picker=picker)
 
 
 @cached
-def _found_cached(key: tuple, find: str, *, _picker: Mapping[int, str]):
-    if len(_picker) <= PICKER_LIMIT:
+def _found_cached(key: tuple, find: str, limit: int, *, _picker: Mapping[int, str]):
+    if len(_picker) <= limit:
         return tuple(_picker), len(_picker)
     if not find:
         return (), 0
     hits = [u for u, label in _picker.items() if find in label.casefold()]
-    return tuple(hits[:PICKER_LIMIT]), len(hits)
+    return tuple(hits[:limit]), len(hits)
