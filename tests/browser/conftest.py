@@ -177,11 +177,12 @@ def sign_in(
 
 
 def open_sections(page) -> None:
-    """Click open, one by one, every section of the overview made only when opened (each click
-    reruns the page with that section's content; dashboard/overview_screen.py SECTIONS)."""
-    from dashboard.overview_screen import SECTIONS
+    """Click open, one by one, every section of the overview or the governor's profile made only
+    when opened (each click reruns the page with that section's content;
+    dashboard/overview_screen.py and dashboard/profile_view.py SECTIONS)."""
+    from dashboard import overview_screen, profile_view
 
-    for label, _key in SECTIONS:
+    for label, _key in (*overview_screen.SECTIONS, *profile_view.SECTIONS):
         summary = page.locator('[data-testid="stExpander"] summary', has_text=label)
         if summary.count():
             summary.first.click()

@@ -41,7 +41,7 @@ def shown(dataset):
     out["priority_text"] = R.visible_text(at)
     out["priority"] = R.table_with(at, "Persistent absence %")
     out["priority_xlsx"] = published_file(dataset.downloads, "Download the visit plan (Excel)")
-    at = login(READER, page="profile")
+    at = open_sections(login(READER, page="profile"))  # every section, kept open across schools
     for i, urn in enumerate(dataset.urns):
         at.selectbox(key="profile_urn").set_value(urn).run()
         assert not at.exception, (urn, at.exception)

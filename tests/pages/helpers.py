@@ -38,11 +38,12 @@ def open_tab(at: AppTest, label: str) -> AppTest:
 
 
 def open_sections(at: AppTest) -> AppTest:
-    """Open every section of the overview that is made only when opened (what clicking each
-    expander does: the page reruns with it open; dashboard/overview_screen.py SECTIONS)."""
-    from dashboard.overview_screen import SECTIONS
+    """Open every section that is made only when opened, of the overview and of the governor's
+    profile (what clicking each expander does: the page reruns with it open, and it stays open for
+    the session; dashboard/overview_screen.py and dashboard/profile_view.py SECTIONS)."""
+    from dashboard import overview_screen, profile_view
 
-    for _label, key in SECTIONS:
+    for _label, key in (*overview_screen.SECTIONS, *profile_view.SECTIONS):
         at.session_state[key] = True
     at.run()
     assert not at.exception, at.exception
