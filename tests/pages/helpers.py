@@ -38,12 +38,18 @@ def open_tab(at: AppTest, label: str) -> AppTest:
 
 
 def open_sections(at: AppTest) -> AppTest:
-    """Open every section that is made only when opened, of the overview and of the governor's
-    profile (what clicking each expander does: the page reruns with it open, and it stays open for
-    the session; dashboard/overview_screen.py and dashboard/profile_view.py SECTIONS)."""
+    """Open every section that is made only when opened, of the overview, the governor's profile
+    and the priority list (what clicking each expander does: the page reruns with it open, and it
+    stays open for the session; the SECTIONS of dashboard/overview_screen.py, profile_view.py and
+    components/priority_table.py)."""
     from dashboard import overview_screen, profile_view
+    from dashboard.components import priority_table
 
-    for _label, key in (*overview_screen.SECTIONS, *profile_view.SECTIONS):
+    for _label, key in (
+        *overview_screen.SECTIONS,
+        *profile_view.SECTIONS,
+        *priority_table.SECTIONS,
+    ):
         at.session_state[key] = True
     at.run()
     assert not at.exception, at.exception

@@ -35,7 +35,7 @@ def _clean(text: str) -> str:
 
 
 def test_drill_down_shows_the_comparison_and_lists_the_group_on_request(county):
-    at = login("manager", page="priority")
+    at = open_sections(login("manager", page="priority"))  # the sortable table of every school
     listed = {int(u) for u in at.dataframe[0].value["URN"]}
     urn = min(u for u, _, _ in county["groups"] if u in listed)
     at.query_params["urn"] = str(urn)
