@@ -11,17 +11,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+# __file__ is absolute when Streamlit runs the script; no resolve() (a system call per path part on
+# every run).
+ROOT = Path(__file__).absolute().parents[1]
 if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
 
 from dashboard import access, auth, timing  # noqa: E402
+from dashboard.components.navigation import fresh_page, navigation_links  # noqa: E402
 from dashboard.components.safe import md_escape  # noqa: E402
 from dashboard.store import records  # noqa: E402
-
-PAGES_DIR = ROOT / "pages"
 
 
 def run() -> None:
@@ -37,14 +38,8 @@ def _run(run_info: dict) -> None:
     if identity is None:
         # Signed out: the login page, and the accessibility statement it links to (public sector
         # bodies must publish one); any other URL path falls back to the login page.
-        login = st.Page(
-            str(PAGES_DIR / "login.py"), title="Sign in", url_path="login", default=True
-        )
-        statement = st.Page(
-            str(PAGES_DIR / "accessibility.py"),
-            title="Accessibility statement",
-            url_path="accessibility",
-        )
+        login = fresh_page("login.py", "Sign in", "login", default=True)
+        statement = fresh_page("accessibility.py", "Accessibility statement", "accessibility")
         page = st.navigation([login, statement], position="hidden")
         run_info.update(
             page="accessibility" if page.title == statement.title else "login", role=None
@@ -54,13 +49,7 @@ def _run(run_info: dict) -> None:
     sections: dict[str, list[st.Page]] = {}
     ids: dict[str, str] = {}  # page title -> PageSpec id (the default page's url_path is "")
     for i, spec in enumerate(access.pages_for(identity.role)):
-        page = st.Page(
-            str(PAGES_DIR / spec.file),
-            title=spec.title,
-            icon=spec.icon or None,
-            url_path=spec.id,
-            default=(i == 0),
-        )
+        page = fresh_page(spec.file, spec.title, spec.id, icon=spec.icon or None, default=(i == 0))
         sections.setdefault(spec.section, []).append(page)
         ids[spec.title] = spec.id
     page = st.navigation(sections, position="hidden")
@@ -75,21 +64,6 @@ def _run(run_info: dict) -> None:
     # read once in the run (writes in the run are read back: dashboard/store/records.py).
     with auth.checked_for_run(identity), records.read_once_per_run():
         page.run()
-
-
-def navigation_links(sections: dict[str, list[st.Page]]) -> None:
-    """The sidebar's page links, one labelled group per section.
-
-    Streamlit's own sectioned navigation puts each section's <li> items inside a <div> inside the
-    <ul>, which axe-core reports as serious "list"/"listitem" violations (WCAG 1.3.1: a screen
-    reader announces a list with no items). Plain page links under a bold section name carry the
-    same structure without the broken list markup.
-    """
-    with st.container(key="page_nav"):
-        for section, pages in sections.items():
-            st.markdown(f"**{section}**")
-            for link in pages:
-                st.page_link(link, label=link.title, icon=link.icon or None)
 
 
 if __name__ == "__main__":  # a session's script run (Streamlit names the script __main__)

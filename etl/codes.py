@@ -69,13 +69,23 @@ RANGES: tuple[tuple[str, float | None, float | None], ...] = (
     ("pupils_on_roll", 0, None),
 )
 
+# The most pupils one school can have. The largest schools in England have about 4,000, so a larger
+# count for one school is a damaged cell (a digit added or a column shifted), not an unusual school.
+# LA and national rows have no such limit. warehouse/contract.yml says the same of schools.pupils
+# and school_measures.cohort; tests/etl/test_codes.py ties the two together.
+SCHOOL_PUPILS_MAX = 10_000
+_COUNTS = ("%_cohort", "pupils_on_roll")
 
-def measure_range(measure: str) -> tuple[float | None, float | None]:
-    """(low, high) possible values of a canonical measure; (None, None) when unbounded."""
+
+def measure_range(measure: str, *, school: bool = False) -> tuple[float | None, float | None]:
+    """(low, high) possible values of a canonical measure; (None, None) when unbounded. For one
+    school (``school=True``) a count of pupils is at most SCHOOL_PUPILS_MAX."""
     import fnmatch
 
     for pattern, lo, hi in RANGES:
         if fnmatch.fnmatchcase(measure, pattern.replace("%", "*")):
+            if school and pattern in _COUNTS:
+                hi = SCHOOL_PUPILS_MAX
             return lo, hi
     return None, None
 

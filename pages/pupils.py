@@ -7,6 +7,7 @@ from dashboard import auth, pupil_progress
 from dashboard.components import charts
 from dashboard.components.format import fmt_measure, fmt_pct, fmt_year
 from dashboard.components.measures import label
+from dashboard.components.pupil_filters import which_pupils
 from dashboard.components.safe import md_escape
 from dashboard.data_access import pupils
 
@@ -43,36 +44,8 @@ stages = set(mine.loc[mine["time_period"] == year, "key_stage"])
 measures = [m for m in pupil_progress.PROGRESS_MEASURES if m[:3] in stages]
 measure = col_measure.selectbox("Measure", measures, format_func=label, key="pupils_measure")
 
-st.subheader("Which pupils")
-c1, c2, c3, c4 = st.columns(4)
-dis = c1.selectbox("Disadvantaged", ["Any", "Yes", "No"], key="pupils_dis")
-sen = c2.selectbox(
-    "SEN",
-    ["Any", "none", "support", "ehcp"],
-    key="pupils_sen",
-    format_func=lambda s: {"none": "No SEN", "support": "SEN support", "ehcp": "EHC plan"}.get(
-        s, s
-    ),
-)
-eal = c3.selectbox("English as an additional language", ["Any", "Yes", "No"], key="pupils_eal")
-sex = c4.selectbox(
-    "Sex",
-    ["Any", "F", "M"],
-    key="pupils_sex",
-    format_func=lambda s: {"F": "Girls", "M": "Boys"}.get(s, s),
-)
-flag = {"Any": None, "Yes": True, "No": False}
-
-dist = pupils.school_distribution(
-    identity,
-    urn,
-    year,
-    measure,
-    disadvantaged=flag[dis],
-    sen=None if sen == "Any" else sen,
-    eal=flag[eal],
-    sex=None if sex == "Any" else sex,
-)
+filters, chosen_pupils = which_pupils()
+dist = pupils.school_distribution(identity, urn, year, measure, **filters)
 s = dist.summary
 if s["status_code"]:
     st.info(
@@ -90,7 +63,7 @@ else:
             f"{fmt_pct(s['value_added_pct'])} beat their estimate."
         )
     )
-    chosen = (key, urn, year, measure, dis, sen, eal, sex)  # what decides the points
+    chosen = (key, urn, year, measure, *chosen_pupils)  # what decides the points
     charts.render_chart(
         pupil_progress.progress_histogram(dist.points, measure, memo_key=chosen),
         pupil_progress.histogram_table(dist.points),

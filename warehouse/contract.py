@@ -154,16 +154,26 @@ def _check_table(cur, t: Table, have: dict) -> list[str]:
                 got = cur.execute(f"SELECT {', '.join(aggs)} FROM {_q(t.name)}").fetchone()
     failing = [(i, c) for i, c in enumerate(conds) if got[i]]
     if failing:
+        # A sample row's value, and the source file and line it came from where the table keeps them,
+        # so a refusal names the file to look at.
+        where = [c for c in ("source_file", "source_line") if c in actual]
+        fields = ", ".join(f"{_q(c)}: CAST({_q(c)} AS VARCHAR)" for c in where)
         samples = cur.execute(
             "SELECT "
             + ", ".join(
-                f"any_value(CAST({_q(col)} AS VARCHAR)) FILTER (WHERE {cond})"
+                f"any_value({{'v': CAST({_q(col)} AS VARCHAR){', ' + fields if fields else ''}}}) "
+                f"FILTER (WHERE {cond})"
                 for _, (col, _, cond) in failing
             )
             + f" FROM {_q(t.name)}"
         ).fetchone()
         for (i, (col, what, _)), sample in zip(failing, samples, strict=True):
-            out.append(f"{t.name}.{col} {what} in {got[i]} rows (e.g. {sample!r})")
+            origin = " line ".join(str(sample[c]) for c in where if sample.get(c) is not None)
+            out.append(
+                f"{t.name}.{col} {what} in {got[i]} rows (e.g. {sample['v']!r}"
+                + (f", from {origin}" if origin else "")
+                + ")"
+            )
     if unique and got[len(conds)] != got[len(conds) + 1]:
         n, sample = cur.execute(
             # the key is written as text only for the duplicated ones (not for every row)

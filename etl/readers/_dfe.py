@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl.codes import install_macros, measure_range, range_text
+from etl.codes import SCHOOL_PUPILS_MAX, install_macros, measure_range, range_text
 from etl.manifest import missing_year_message
 from etl.readers.base import SourceFile, StageResult
 from etl.readers.csv_source import last_line_note, read_raw
@@ -28,6 +28,9 @@ LONG_ROW = (
 )
 BAD_LA = "not a three-digit local authority code (100-999)"
 NEGATIVE_PUPILS = "a number of pupils cannot be negative: cohort not loaded"
+TOO_MANY_PUPILS = (
+    f"more pupils than any school has (at most {SCHOOL_PUPILS_MAX:,}): cohort not loaded"
+)
 # Longest value kept in rejects.value (a 1 MB cell would otherwise be copied whole).
 REJECT_VALUE_CHARS = 200
 
@@ -285,10 +288,13 @@ def _stage_measures(
     use = sorted(use, key=lambda f: (f.measure, f.pupil_group))
     fld, chk = f"__fld_{kind}_{n}", f"__chk_{kind}_{n}"
     values, params = [], []
+
+    def rng_of(f: Field, school: bool) -> str | None:
+        lo_ok, hi_ok = measure_range(f.measure, school=school)
+        return range_text(lo_ok, hi_ok) if (lo_ok, hi_ok) != (None, None) else None
+
     for i, f in enumerate(use, start=1):
-        lo_ok, hi_ok = measure_range(f.measure)
-        rng = range_text(lo_ok, hi_ok) if (lo_ok, hi_ok) != (None, None) else None
-        values.append("(?, ?, ?, ?, ?, ?, ?, ?::DOUBLE, ?::DOUBLE, ?)")
+        values.append("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
         params += [
             i,
             f.field,
@@ -297,13 +303,12 @@ def _stage_measures(
             f.lower,
             f.upper,
             f.cohort,
-            lo_ok,
-            hi_ok,
-            rng,
+            rng_of(f, school=False),
+            rng_of(f, school=True),
         ]
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {q(fld)} AS SELECT * FROM (VALUES {", ".join(values)})
-            AS t(i, f, m, g, lf, uf, cf, min_ok, max_ok, rng)""",
+            AS t(i, f, m, g, lf, uf, cf, rng, rng_school)""",
         params,
     )
 
@@ -320,6 +325,7 @@ def _stage_measures(
     v_of = lambda f: f"CAST({f.expr} AS VARCHAR)" if f.expr else q(f.field)  # noqa: E731
     min_ok = consts(lambda f: measure_range(f.measure)[0])
     max_ok = consts(lambda f: measure_range(f.measure)[1])
+    max_ok_school = consts(lambda f: measure_range(f.measure, school=True)[1])
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {q(chk)} AS
@@ -335,7 +341,8 @@ def _stage_measures(
         ), parsed AS (
             SELECT *, parse_value(v) AS pv, parse_value(lo) AS plo, parse_value(hi) AS phi,
                    parse_value(co) AS pco,
-                   {min_ok}[i] AS min_ok, {max_ok}[i] AS max_ok
+                   {min_ok}[i] AS min_ok,
+                   CASE WHEN level = 'school' THEN {max_ok_school}[i] ELSE {max_ok}[i] END AS max_ok
             FROM long
         ), coded AS (
             SELECT *, CASE WHEN pv IS NULL THEN parse_status(v) END AS ps FROM parsed
@@ -354,16 +361,19 @@ def _stage_measures(
                coalesce(pv < min_ok OR pv > max_ok, FALSE) AS out_of_range,
                -- published aggregate rows carry placeholder intervals (0 to 0): schools only
                coalesce(level = 'school' AND NOT (pv < min_ok OR pv > max_ok)
-                        AND (plo > pv OR phi < pv), FALSE) AS ci_bad
+                        AND (plo > pv OR phi < pv), FALSE) AS ci_bad,
+               coalesce(level = 'school' AND pco > {SCHOOL_PUPILS_MAX}, FALSE) AS co_too_big
         FROM coded
         """
     )
     cell_rejects = con.execute(
         f"""INSERT INTO rejects (file_name, line, column_name, value, reason)
             WITH b AS MATERIALIZED (
-                SELECT c.*, d.f, d.m, d.lf, d.uf, d.cf, d.rng
+                SELECT c.*, d.f, d.m, d.lf, d.uf, d.cf,
+                       CASE WHEN c.level = 'school' THEN d.rng_school ELSE d.rng END AS rng
                 FROM {q(chk)} c JOIN {q(fld)} d ON c.i = d.i
                 WHERE bad_v OR bad_lo OR bad_hi OR bad_co OR out_of_range OR ci_bad OR pco < 0
+                      OR co_too_big
             )
             SELECT ?, __line, col, {_short("val")}, why FROM (
                 SELECT __line, f AS col, v AS val, ? AS why, 1 AS prio FROM b WHERE bad_v
@@ -376,10 +386,19 @@ def _stage_measures(
                     || lf || ', ' || uf || ') does not contain the value: value not loaded', 3
                     FROM b WHERE ci_bad
                 UNION ALL SELECT __line, cf, co, ?, 4 FROM b WHERE pco < 0
+                UNION ALL SELECT __line, cf, co, ?, 4 FROM b WHERE co_too_big
             )
             QUALIFY row_number() OVER (PARTITION BY __line, col ORDER BY prio, why) = 1
             ORDER BY __line, col""",
-        [src.name, INVALID_CELL, INVALID_CELL, INVALID_CELL, INVALID_CELL, NEGATIVE_PUPILS],
+        [
+            src.name,
+            INVALID_CELL,
+            INVALID_CELL,
+            INVALID_CELL,
+            INVALID_CELL,
+            NEGATIVE_PUPILS,
+            TOO_MANY_PUPILS,
+        ],
     ).fetchone()[0]
     if cell_rejects:
         res.add("rejects", cell_rejects)
@@ -394,7 +413,8 @@ def _stage_measures(
             SELECT c.level, c.urn, c.la_code, ?, ?, d.m, d.g, CASE WHEN NOT (out_of_range OR ci_bad) THEN pv END,
                    ps, CASE WHEN NOT (out_of_range OR ci_bad) THEN plo END,
                    CASE WHEN NOT (out_of_range OR ci_bad) THEN phi END,
-                   CASE WHEN pco >= 0 THEN TRY_CAST(round(pco) AS INTEGER) END, c.national_scope, ?, d.f,
+                   CASE WHEN pco >= 0 AND NOT co_too_big THEN TRY_CAST(round(pco) AS INTEGER) END,
+                   c.national_scope, ?, d.f,
                    c.__line, ?
             FROM {q(chk)} c JOIN {q(fld)} d ON c.i = d.i
             WHERE (pv IS NOT NULL AND NOT (out_of_range OR ci_bad)) OR ps IS NOT NULL

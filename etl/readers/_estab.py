@@ -6,6 +6,7 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 
+from etl.codes import SCHOOL_PUPILS_MAX
 from etl.readers._dfe import q
 
 
@@ -100,8 +101,11 @@ def la_code_sql(expr: str) -> str:
 
 
 def count_sql(expr: str) -> str:
-    """A whole number of pupils, never negative (else NULL)."""
-    return f"CASE WHEN parse_value({expr}) >= 0 THEN TRY_CAST(round(parse_value({expr})) AS INTEGER) END"
+    """A school's whole number of pupils, 0 to SCHOOL_PUPILS_MAX (else NULL)."""
+    return (
+        f"CASE WHEN parse_value({expr}) BETWEEN 0 AND {SCHOOL_PUPILS_MAX} "
+        f"THEN TRY_CAST(round(parse_value({expr})) AS INTEGER) END"
+    )
 
 
 def pct_sql(expr: str) -> str:
@@ -129,8 +133,11 @@ def reject_bad_cells(
             bad = f"NOT {_LA_OK.format(x=x)}"
             why = "not a three-digit local authority code (100-999): the row is loaded without it"
         elif rule == COUNT_RULE:
-            bad = f"(is_invalid({x}) OR parse_value({x}) < 0)"
-            why = "not a number of pupils (a whole number, never negative): the row is loaded without it"
+            bad = f"(is_invalid({x}) OR NOT parse_value({x}) BETWEEN 0 AND {SCHOOL_PUPILS_MAX})"
+            why = (
+                f"not a school's number of pupils (a whole number from 0 to {SCHOOL_PUPILS_MAX:,}): "
+                "the row is loaded without it"
+            )
         else:
             bad = f"(is_invalid({x}) OR NOT parse_value({x}) BETWEEN 0 AND 100)"
             why = "not a percentage from 0 to 100: the row is loaded without it"

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import duckdb
 
+from etl.codes import SCHOOL_PUPILS_MAX
 from etl.readers._dfe import Field, RowSpec, col_or_null, stage_dfe
 from etl.readers.base import SourceFile, StageResult, has_columns
 
 KIND = "census"
 NEEDS_TIME_PERIOD = True
 
+# A school's NOR above SCHOOL_PUPILS_MAX is a damaged cell (rejected), so no percentage is made from
+# it; the NAT and LA aggregate rows have far more pupils. (``level`` is the row's classification,
+# which stage_dfe's unpivot joins in beside the raw cells.)
 _FSM_FROM_COUNTS = (
     'CASE WHEN parse_value("NUMFSM") IS NOT NULL AND parse_value("NOR") > 0 '
+    f"AND (parse_value(\"NOR\") <= {SCHOOL_PUPILS_MAX} OR level <> 'school') "
     'THEN CAST(round(parse_value("NUMFSM") * 100.0 / parse_value("NOR"), 1) AS VARCHAR) '
     'WHEN parse_value("NUMFSM") IS NOT NULL THEN NULL ELSE "NUMFSM" END'
 )

@@ -66,3 +66,19 @@ def test_macros_are_set_based(c):
 def test_every_code_has_a_meaning():
     for code in ["SUPP", "NE", "NEW", "NP", "LOWCOV", "NA", "DNS", "SP", "c", "x", "z", "low", "u"]:
         assert CODE_MEANINGS[code]
+
+
+def test_a_schools_count_of_pupils_is_limited_where_the_contract_limits_it():
+    """The readers reject a school's count of pupils above SCHOOL_PUPILS_MAX with the file, line and
+    column; the contract refuses a build with one. Both must say the same number, or a damaged cell
+    would pass the readers and refuse the whole load with no file named."""
+    from etl.codes import SCHOOL_PUPILS_MAX, measure_range
+    from warehouse import contract
+
+    tables = {t.name: t.spec for t in contract.load_contract()[1]}
+    assert tables["schools"]["columns"]["pupils"]["range"]["max"] == SCHOOL_PUPILS_MAX
+    assert tables["school_measures"]["columns"]["cohort"]["range"]["max"] == SCHOOL_PUPILS_MAX
+    assert measure_range("pupils_on_roll", school=True) == (0, SCHOOL_PUPILS_MAX)
+    assert measure_range("ks2_cohort", school=True) == (0, SCHOOL_PUPILS_MAX)
+    assert measure_range("pupils_on_roll") == (0, None)  # an LA or England has far more
+    assert measure_range("fsm_pct", school=True) == (0, 100)

@@ -44,11 +44,21 @@ def test_contract_fails_on_broken_tables(broken):
     broken.execute(
         "UPDATE school_measures SET time_period = NULL WHERE rowid = (SELECT max(rowid) FROM school_measures)"
     )
+    broken.execute(
+        "UPDATE school_measures SET cohort = 10751 WHERE rowid = (SELECT min(rowid) FROM school_measures WHERE source_file IS NOT NULL)"
+    )
+    where = broken.execute(
+        "SELECT source_file FROM school_measures WHERE cohort = 10751"
+    ).fetchone()
     broken.execute("ALTER TABLE boundaries ADD COLUMN extra INTEGER")
     broken.execute("DROP TABLE statistical_neighbours")
     text = "\n".join(contract.check(broken))
     assert "schools: 1 duplicate keys on (urn)" in text
-    assert "schools.phase has a value not accepted in 1 rows (e.g. 'Big school')" in text
+    assert "schools.phase has a value not accepted in 1 rows (e.g. 'Big school'" in text
+    # a refusal names the source file (and line, where the table keeps it) a failing value came from
+    assert (
+        f"school_measures.cohort is above 10000 in 1 rows (e.g. '10751', from {where[0]})" in text
+    )
     assert "school_measures: check 'percentages are 0-100' fails in 1 rows" in text
     assert "school_measures.time_period is NULL in 1 rows" in text
     assert "boundaries: columns not in the contract: extra" in text

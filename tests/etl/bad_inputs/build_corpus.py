@@ -412,6 +412,12 @@ def census_negative_pupils(out: Path) -> None:
 
 
 @case
+def census_too_many_pupils(out: Path) -> None:
+    """A school's NOR typed as 10751 (a slip of the keyboard): more pupils than any school has."""
+    census(out, set_cells(rows_of(CENSUS), {(5, "NOR"): "10751"}))
+
+
+@case
 def ks2_progress_out_of_bounds(out: Path) -> None:
     ks2(out, {(2, "READPROG"): "45.3", (3, "READ_AVERAGE"): "150"})
 
@@ -431,6 +437,11 @@ def absence_over_100(out: Path) -> None:
 @case
 def gias_impossible_pupils_and_fsm(out: Path) -> None:
     gias(out, {(3, "NumberOfPupils"): "-3", (4, "PercentageFSM"): "140"})
+
+
+@case
+def gias_too_many_pupils(out: Path) -> None:
+    gias(out, {(3, "NumberOfPupils"): "12000"})
 
 
 @case

@@ -1,0 +1,52 @@
+"""The app shell's page objects and sidebar links (dashboard/app.py draws them on every run).
+
+This is an imported module, not the script Streamlit re-executes on each run, so what is made once
+here stays made for the life of the server process.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from pathlib import Path
+
+import streamlit as st
+
+PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
+
+
+def fresh_page(
+    file: str, title: str, url_path: str, *, icon: str | None = None, default: bool = False
+) -> st.Page:
+    """This run's own st.Page for a file in pages/.
+
+    st.Page resolves the file's path and checks it is a file: a system call per path component,
+    each of which gives up the GIL, so with many sessions every rerun waited behind the others for
+    each one. The page is made once per process and each run gets a shallow copy: a Page carries
+    the flag st.navigation sets on the page it returns (and run() clears), so the object itself is
+    never shared between sessions or runs."""
+    return copy.copy(_page_made_once(file, title, url_path, icon, default))
+
+
+@functools.cache
+def _page_made_once(
+    file: str, title: str, url_path: str, icon: str | None, default: bool
+) -> st.Page:
+    return st.Page(
+        str(PAGES_DIR / file), title=title, icon=icon, url_path=url_path, default=default
+    )
+
+
+def navigation_links(sections: dict[str, list[st.Page]]) -> None:
+    """The sidebar's page links, one labelled group per section.
+
+    Streamlit's own sectioned navigation puts each section's <li> items inside a <div> inside the
+    <ul>, which axe-core reports as serious "list"/"listitem" violations (WCAG 1.3.1: a screen
+    reader announces a list with no items). Plain page links under a bold section name carry the
+    same structure without the broken list markup.
+    """
+    with st.container(key="page_nav"):
+        for section, pages in sections.items():
+            st.markdown(f"**{section}**")
+            for link in pages:
+                st.page_link(link, label=link.title, icon=link.icon or None)
