@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -62,19 +63,24 @@ def _spread_of(rows: pd.DataFrame, chosen: str) -> Spread:
                 f"{fmt_year(last['time_period'])}."
             )
 
-    long = pd.concat(
-        [
-            spread[["time_period", "range"]]
-            .rename(columns={"range": "value"})
-            .assign(series="Range (highest - lowest district)"),
-            spread[["time_period", "iqr"]]
-            .rename(columns={"iqr": "value"})
-            .assign(series="Interquartile range"),
-        ]
-    )
+    # the chart's data built in one go (a concat of two renamed frames cost 5 ms a measure)
+    n = len(spread)
     year_fields = rows.groupby("time_period")["source_field"].min()
-    long["source_field"] = long["time_period"].map(year_fields)
-    long["measure"] = chosen
+    years = spread["time_period"].to_numpy()
+    fields = year_fields.reindex(years).to_numpy()
+    long = pd.DataFrame(
+        {
+            "time_period": np.concatenate([years, years]),
+            "value": np.concatenate([spread["range"].to_numpy(), spread["iqr"].to_numpy()]),
+            "series": pd.array(
+                ["Range (highest - lowest district)"] * n + ["Interquartile range"] * n,
+                dtype="str",
+            ),
+            "source_field": np.concatenate([fields, fields]),
+            "measure": pd.array([chosen] * (2 * n), dtype="str"),
+        },
+        index=pd.Index(list(range(n)) * 2),
+    )
     long, threshold_note = split_thresholds(long)
 
     table = pd.DataFrame(
@@ -89,10 +95,18 @@ def _spread_of(rows: pd.DataFrame, chosen: str) -> Spread:
             ),
         }
     )
-    wide = rows.pivot_table(index="district", columns="time_period", values="value")
-    wide = wide.apply(lambda col: col.map(lambda v: fmt_measure(chosen, v)))
-    wide.columns = [fmt_year(c) for c in wide.columns]
-    wide = wide.reset_index().rename(columns={"district": "District"})
+    # each district's average per year (one row per district and year; a pivot_table cost 6 ms)
+    cells = rows.groupby(["district", "time_period"])["value"].mean()
+    districts = sorted(cells.index.get_level_values(0).unique())
+    years_in = sorted(cells.index.get_level_values(1).unique())
+    got = cells.to_dict()
+    wide = pd.DataFrame(
+        {"District": pd.array(districts, dtype="str")}
+        | {
+            fmt_year(y): [fmt_measure(chosen, got.get((d, y), np.nan)) for d in districts]
+            for y in years_in
+        }
+    )
     return Spread(
         name,
         tuple(headlines),
@@ -119,13 +133,13 @@ def show(comparison: DistrictAverages, chosen: str, s: Spread) -> None:
     """The headlines, the chart of the spread and the two tables."""
     for line in s.headlines:
         st.header(line)
-    chart = charts.trend_chart(
+    chart = charts.trend_spec(  # Altair once per shape of chart, not per measure
         s.long,
         title=f"Spread between districts: {s.name}",
         y_title="Spread",
         kind="number",
         series_title="Spread",
-        memo_key=(comparison.key, chosen),
+        memo_key=("districts", comparison.key, chosen),
     )
     charts.render_chart(
         chart,

@@ -36,18 +36,30 @@ def menu(key: tuple, triggers: pd.DataFrame) -> tuple[list[int], dict[str, str]]
 
 
 @st.cache_resource(**_CACHE)
-def _trigger_tables(key: tuple, year: int, _triggers: pd.DataFrame) -> tuple:
-    out = []
-    for phase in PHASES:
-        rows = _triggers[(_triggers["time_period"] == year) & (_triggers["phase"] == phase)]
-        out.append((phase, render.escaped(tables.trigger_table(rows))))
-    return tuple(out)
+def _trigger_tables(key: tuple, _triggers: pd.DataFrame) -> dict[int, tuple]:
+    """Every year's tables at once (formatted and escaped in one pass each): the first choice of
+    a year then makes nothing."""
+    shown = render.escaped(tables.every_trigger_table(_triggers))
+    out = {}
+    for year in _triggers["time_period"].unique():
+        in_year = _triggers["time_period"] == year
+        out[int(year)] = tuple(
+            (phase, shown[(in_year & (_triggers["phase"] == phase)).to_numpy()]) for phase in PHASES
+        )
+    return out
 
 
 def trigger_tables(key: tuple, year: int, triggers: pd.DataFrame) -> None:
-    for phase, table in _trigger_tables(key, int(year), triggers):
+    every_year = _trigger_tables(key, triggers)
+    shown = every_year.get(int(year)) or tuple((p, _empty(key, triggers)) for p in PHASES)
+    for phase, table in shown:
         st.header(f"{phase.capitalize()} schools, {fmt_year(year)}")
         st.table(table, hide_index=True)  # escaped once, in _trigger_tables
+
+
+@st.cache_resource(**_CACHE)
+def _empty(key: tuple, _triggers: pd.DataFrame) -> pd.DataFrame:
+    return render.escaped(tables.trigger_table(_triggers.iloc[0:0]))
 
 
 @st.cache_resource(**_CACHE)

@@ -32,6 +32,23 @@ def category_words(category: str) -> str:
 def trigger_table(rows: pd.DataFrame) -> pd.DataFrame:
     """One phase's triggers for one year: rating, LA, national, neighbours, direction, rule."""
     no_neighbours = not rows["neighbours_note"].dropna().empty
+    return _table(rows, no_neighbours)
+
+
+def every_trigger_table(triggers: pd.DataFrame) -> pd.DataFrame:
+    """Every year's and phase's rows of ``trigger_table`` at once, each column formatted in one
+    pass (row for row with ``triggers``, same index): the rows of one year and phase are that
+    year's and phase's ``trigger_table``. Neighbours are said not loaded for a year and phase
+    whose rows carry a note, as ``trigger_table`` says it for its rows."""
+    noted = triggers["neighbours_note"].notna()
+    slice_noted = noted.groupby([triggers["time_period"], triggers["phase"]]).transform("any")
+    table = _table(triggers, False)
+    table.loc[slice_noted, "Statistical neighbours"] = "statistical neighbours not loaded"
+    table.loc[slice_noted, "Against neighbours"] = "not loaded"
+    return table
+
+
+def _table(rows: pd.DataFrame, no_neighbours: bool) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Trigger": rows["trigger_no"].astype(str) + ". " + rows["trigger_name"].astype(str),

@@ -70,9 +70,16 @@ def _opened() -> None:
         st.query_params["urn"] = str(chosen)
 
 
+find = ""
+if len(picker) > schools_table.PICKER_LIMIT:
+    find = st.text_input("Find a school to open (part of its name or URN)", key="find_school")
+listed, matches = schools_table.picker_options(key, picker, find, urn if urn in picker else None)
+if len(picker) > schools_table.PICKER_LIMIT and find.strip():
+    st.caption(f"{matches} school{'' if matches == 1 else 's'} found"
+               + (f"; the first {len(listed)} are listed" if matches > len(listed) else ""))  # fmt: skip
 st.selectbox(
     "Open a school",
-    [None, *picker],
+    [None, *listed],
     key="open_urn",
     on_change=_opened,
     format_func=lambda u: "Choose a school" if u is None else picker.get(u, f" ({u})"),

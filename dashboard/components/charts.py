@@ -723,16 +723,23 @@ def _arrow_named(data: pd.DataFrame) -> tuple[str, bytes]:
     return calc_hash(data_bytes), data_bytes
 
 
-def _renamed(node: Any, old: str, new: str) -> Any:
+def _renamed(node: Any, old: str, new: str, words: dict[str, str] | None = None) -> Any:
     """A copy of a spec (without its datasets) with every reference to dataset ``old`` made
-    ``new``."""
+    ``new``, and every string that is a key of ``words`` (a placeholder) made its value."""
     if isinstance(node, dict):
         if node.get("name") == old and len(node) == 1:
             return {"name": new}
-        return {k: _renamed(v, old, new) for k, v in node.items()}
+        return {k: _renamed(v, old, new, words) for k, v in node.items()}
     if isinstance(node, list):
-        return [_renamed(v, old, new) for v in node]
+        return [_renamed(v, old, new, words) for v in node]
+    if words and isinstance(node, str):
+        return words.get(node, node)
     return node
+
+
+# placeholders a trend template is built with, so one template serves every title (a title is
+# only ever a whole string of the spec: the chart's title and the y axis' and tooltip's titles)
+_TITLE, _Y_TITLE = "\x00trend title\x00", "\x00trend y title\x00"
 
 
 def _remember(memo: OrderedDict, key: tuple, value: Any) -> None:
@@ -742,34 +749,53 @@ def _remember(memo: OrderedDict, key: tuple, value: Any) -> None:
             memo.popitem(last=False)
 
 
-def trend_spec(df: pd.DataFrame, *, title: str, y_title: str, kind: str = "number") -> dict:
-    """``vega_lite_spec(trend_chart(df, title=..., y_title=..., kind=...))``, for
-    ``render_chart``, made without Altair for every chart of a shape already drawn."""
+def trend_spec(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    y_title: str,
+    kind: str = "number",
+    series_title: str = "Compared with",
+    memo_key: Any = None,
+) -> dict:
+    """``vega_lite_spec(trend_chart(df, title=..., y_title=..., kind=..., series_title=...))``,
+    for ``render_chart``, made without Altair for every chart of a shape already drawn (the
+    titles are not part of the shape: one template serves every measure). ``memo_key``: a
+    hashable that decides the content of ``df`` (as for the chart builders), so a rerun finds the
+    spec without hashing the frame's cells."""
     try:
-        key = (_fingerprint(df), title, y_title, kind)
+        content = ("key", memo_key) if memo_key is not None else _fingerprint(df)
+        key = (content, title, y_title, kind, series_title)
     except TypeError:  # a cell pandas cannot hash: the usual way
-        return vega_lite_spec(trend_chart(df, title=title, y_title=y_title, kind=kind))
+        return vega_lite_spec(trend_chart(df, title=title, y_title=y_title, kind=kind,
+                                          series_title=series_title))  # fmt: skip
     with _memo_lock:
         kept = _trend_specs.get(key)
     if kept is not None:
         return handout(kept)
     data, domain_years = _trend_data(df, kind, "time_period", "value", "series", "status_code")
-    shape = (title, y_title, kind, tuple(domain_years), tuple(_unique(data["series"])),
+    shape = (kind, series_title, tuple(domain_years), tuple(_unique(data["series"])),
              tuple(map(str, data.columns)), tuple(map(str, data.dtypes)))  # fmt: skip
     name, data_bytes = _arrow_named(data)
     with _memo_lock:
         template = _trend_shapes.get(shape)
+    if template is None and title not in (_TITLE, _Y_TITLE) and y_title not in (_TITLE, _Y_TITLE):
+        model = vega_lite_spec(trend_chart.__wrapped__(
+            df, title=_TITLE, y_title=_Y_TITLE, kind=kind, series_title=series_title
+        ))  # fmt: skip
+        if name in model.get("datasets", {}):  # the data was named as expected
+            template = (kept_spec(model), name)
+            _remember(_trend_shapes, shape, template)
     if template is None:
-        spec = vega_lite_spec(trend_chart.__wrapped__(df, title=title, y_title=y_title, kind=kind))
-        spec = kept_spec(spec)
-        if name not in spec.get("datasets", {}):  # the data was not named as expected
-            return handout(spec)
-        _remember(_trend_shapes, shape, (spec, name))
-    else:
-        model, old = template
-        body = _renamed({k: v for k, v in model.items() if k != "datasets"}, old, name)
-        datasets = {k: v for k, v in model["datasets"].items() if k != old}
-        spec = {**body, "datasets": {**datasets, name: data_bytes}}
+        spec = vega_lite_spec(trend_chart.__wrapped__(
+            df, title=title, y_title=y_title, kind=kind, series_title=series_title
+        ))  # fmt: skip
+        return handout(kept_spec(spec))
+    model, old = template
+    words = {_TITLE: title, _Y_TITLE: y_title}
+    body = _renamed({k: v for k, v in model.items() if k != "datasets"}, old, name, words)
+    datasets = {k: v for k, v in model["datasets"].items() if k != old}
+    spec = {**body, "datasets": {**datasets, name: data_bytes}}
     _remember(_trend_specs, key, spec)
     return handout(spec)
 

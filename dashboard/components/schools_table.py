@@ -59,3 +59,38 @@ def escaped_table(key: tuple, shown: pd.DataFrame) -> pd.DataFrame:
 @cached
 def _escaped(key: tuple, *, _shown: pd.DataFrame) -> pd.DataFrame:
     return render.escaped(_shown)
+
+
+# A picker of every school a manager may see lists the national schools too (3,400 at county
+# size, 22,000 at national): Streamlit formats, copies and hashes every option on every rerun (most
+# of the page's server time) and a browser list that long is not browsed. Over this many schools,
+# the picker lists the schools a search finds instead.
+PICKER_LIMIT = 1000
+
+
+def picker_options(key: tuple, picker: Mapping[int, str], find: str, keep: int | None
+                   ) -> tuple[tuple[int, ...], int]:  # fmt: skip
+    """(the URNs the school picker lists, how many schools match): every school when there are
+    at most ``PICKER_LIMIT``; else those whose "Name (URN)" contains ``find`` (any case), the
+    first ``PICKER_LIMIT`` of them, none before a search. ``keep`` (the school open) is always
+    listed. Made once per key of the rows and search."""
+    limit = PICKER_LIMIT
+    found = _found(key, find.strip().casefold() if len(picker) > limit else "", limit, picker)
+    if keep is not None and keep in picker and keep not in found[0]:
+        return (keep, *found[0]), found[1]
+    return found
+
+
+def _found(key: tuple, find: str, limit: int, picker: Mapping[int, str]
+           ) -> tuple[tuple[int, ...], int]:  # fmt: skip
+    return _found_cached(key, find, limit, _picker=picker)
+
+
+@cached
+def _found_cached(key: tuple, find: str, limit: int, *, _picker: Mapping[int, str]):
+    if len(_picker) <= limit:
+        return tuple(_picker), len(_picker)
+    if not find:
+        return (), 0
+    hits = [u for u, label in _picker.items() if find in label.casefold()]
+    return tuple(hits[:limit]), len(hits)

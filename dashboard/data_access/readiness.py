@@ -67,15 +67,30 @@ def drillable(identity: Identity, trigger_id: str) -> bool:
 
 
 @cached
-def _trigger_schools(build, allowed, trigger_id, phase, time_period) -> pd.DataFrame:
-    return db.run(
+def _trigger_schools(build, allowed, trigger_id, phase) -> dict[int, pd.DataFrame]:
+    """Every model year's schools behind one trigger and phase, by year: one query per build,
+    user's schools, trigger and phase serves every year a user then picks."""
+    df = db.run(
         build,
         readiness_q.trigger_schools,
         allowed=allowed,
         trigger_id=trigger_id,
         phase=phase,
-        time_period=time_period,
+        time_period=None,
     )
+    return _by_year(df)
+
+
+def _by_year(df: pd.DataFrame, keep: bool = False) -> dict[int | None, pd.DataFrame]:
+    """{model year: its rows, in the query's order, without the year column unless ``keep``};
+    None: no rows (the same columns and types, for a year with none)."""
+    rows = df if keep else df.drop(columns=["time_period"])
+    out = {
+        int(y): rows[df["time_period"] == y].reset_index(drop=True)
+        for y in df["time_period"].unique()
+    }
+    out[None] = rows.iloc[0:0].reset_index(drop=True)
+    return out
 
 
 def trigger_schools(
@@ -86,28 +101,46 @@ def trigger_schools(
     require_names(identity)
     if trigger_id in INTELLIGENCE_TRIGGERS:
         require_intelligence(identity)
-    return _trigger_schools(
-        db.current_build(), allowed_key(identity), str(trigger_id), str(phase), int(time_period)
+    by_year = _trigger_schools(
+        db.current_build(), allowed_key(identity), str(trigger_id), str(phase)
     )
+    return by_year.get(int(time_period), by_year[None])
 
 
-@cached
-def _concern(build, allowed, time_period) -> pd.DataFrame:
-    return db.run(
-        build, readiness_q.schools_causing_concern, allowed=allowed, time_period=time_period
-    )
-
-
-def schools_causing_concern(identity: Identity, time_period: int | None = None) -> pd.DataFrame:
-    """Intensive and targeted schools; ``reasons`` as this role may read them (one string)."""
-    require(identity, *ROLES)
-    require_names(identity)
-    df = _concern(db.current_build(), allowed_key(identity), time_period).copy()
-    column = "reasons" if access.can_see_intelligence(identity) else "governor_reasons"
+def _with_reasons(df: pd.DataFrame, intelligence: bool) -> pd.DataFrame:
+    """``reasons`` as one string of the reasons a role with (or without) intelligence reads."""
+    column = "reasons" if intelligence else "governor_reasons"
     df["reasons"] = df[column].map(
         lambda rs: "; ".join(str(r) for r in rs) if rs is not None else ""
     )
     return df.drop(columns=["governor_reasons"])
+
+
+@cached
+def _concern(build, allowed, intelligence: bool) -> dict[int | None, pd.DataFrame]:
+    """Every model year's schools causing concern, by year: one query per build, user's schools
+    and kind of role serves every year a user then picks."""
+    df = db.run(build, readiness_q.schools_causing_concern, allowed=allowed, every_year=True)
+    return _by_year(_with_reasons(df, intelligence), keep=True)
+
+
+@cached
+def _concern_latest(build, allowed, intelligence: bool) -> pd.DataFrame:
+    df = db.run(build, readiness_q.schools_causing_concern, allowed=allowed)
+    return _with_reasons(df, intelligence)
+
+
+def schools_causing_concern(identity: Identity, time_period: int | None = None) -> pd.DataFrame:
+    """Intensive and targeted schools in a model year (None: the latest); ``reasons`` as this
+    role may read them (one string)."""
+    require(identity, *ROLES)
+    require_names(identity)
+    build, allowed = db.current_build(), allowed_key(identity)
+    intelligence = access.can_see_intelligence(identity)
+    if time_period is None:
+        return _concern_latest(build, allowed, intelligence)
+    by_year = _concern(build, allowed, intelligence)
+    return by_year.get(int(time_period), by_year[None])
 
 
 @cached

@@ -67,3 +67,18 @@ def test_intensive_movements_count_entries_and_exits_per_year():
         3,
         4,
     ]  # the unchanged intensive -> intensive row is left out
+
+
+def test_every_trigger_table_is_each_year_and_phase_table_row_for_row():
+    one = _triggers().assign(time_period=202324, phase="primary")
+    noted = _triggers(note="statistical neighbours not loaded").assign(
+        time_period=202324, phase="secondary"
+    )
+    other_year = _triggers().assign(time_period=202223, phase="secondary")
+    other_year.loc[1, "neighbours_note"] = "one row noted"  # a note on one row says it for all
+    triggers = pd.concat([one, noted, other_year], ignore_index=True)
+    every = t.every_trigger_table(triggers)
+    for (_, _), rows in triggers.groupby(["time_period", "phase"]):
+        pd.testing.assert_frame_equal(every.loc[rows.index], t.trigger_table(rows))
+    assert set(every.loc[2:, "Against neighbours"]) == {"not loaded"}  # rows 2-5: noted slices
+    assert every.loc[0, "Against neighbours"] != "not loaded"

@@ -35,24 +35,29 @@ def glance(con: duckdb.DuckDBPyConnection, *, allowed: Allowed) -> pd.DataFrame:
     return _run(con, "briefing_glance", allowed=_allowed(allowed))
 
 
-def glance_of(every: pd.DataFrame, district: str | None) -> pd.DataFrame:
-    """One area's rows of ``glance`` (district None: the whole home LA): phase, schools, pupils,
-    pct_fsm, in the query's order (most schools first)."""
+def area_rows(every: pd.DataFrame, district: str | None) -> pd.DataFrame:
+    """One area's rows of a query of every area (``glance``, ``measures``; district None: the
+    whole home LA), without the area's columns, in the query's order."""
     mine = (
         every["whole_la"]
         if district is None
         else (~every["whole_la"]) & every["district"].eq(district).fillna(False)
     )
-    return every.loc[
-        mine.to_numpy(dtype=bool), ["phase", "schools", "pupils", "pct_fsm"]
-    ].reset_index(drop=True)
+    rows = every.loc[mine.to_numpy(dtype=bool)]
+    return rows.drop(columns=["district", "whole_la"]).reset_index(drop=True)
 
 
-def measures(
-    con: duckdb.DuckDBPyConnection, *, allowed: Allowed, district: str | None
-) -> pd.DataFrame:
-    """Headline measures of the area per year with county and national figures."""
-    return _run(con, "briefing_measures", allowed=_allowed(allowed), district=district)
+def glance_of(every: pd.DataFrame, district: str | None) -> pd.DataFrame:
+    """One area's rows of ``glance`` (district None: the whole home LA): phase, schools, pupils,
+    pct_fsm, in the query's order (most schools first)."""
+    return area_rows(every, district)[["phase", "schools", "pupils", "pct_fsm"]]
+
+
+def measures(con: duckdb.DuckDBPyConnection, *, allowed: Allowed) -> pd.DataFrame:
+    """Headline measures per year with county and national figures in every area: each district
+    (whole_la false) and the whole home LA (whole_la true), one query for all (``area_rows``
+    takes one area)."""
+    return _run(con, "briefing_measures", allowed=_allowed(allowed))
 
 
 def categories(

@@ -27,25 +27,31 @@ def trigger_schools(
     allowed: Allowed,
     trigger_id: str,
     phase: str,
-    time_period: int,
+    time_period: int | None,
 ) -> pd.DataFrame:
-    """The schools behind one trigger, phase and year."""
+    """The schools behind one trigger, phase and year (None: every model year, by year)."""
     params = {
         "allowed": _allowed(allowed),
         "trigger_id": str(trigger_id),
         "phase": str(phase),
-        "time_period": int(time_period),
+        "time_period": None if time_period is None else int(time_period),
     }
     return con.execute(load_sql("queries/readiness_trigger_schools"), params).df()
 
 
 def schools_causing_concern(
-    con: duckdb.DuckDBPyConnection, *, allowed: Allowed, time_period: int | None = None
+    con: duckdb.DuckDBPyConnection,
+    *,
+    allowed: Allowed,
+    time_period: int | None = None,
+    every_year: bool = False,
 ) -> pd.DataFrame:
-    """Intensive and targeted schools of the home LA in a year (None: the latest)."""
+    """Intensive and targeted schools of the home LA in a year (None: the latest; ``every_year``:
+    every model year, ordered by year)."""
     params = {
         "allowed": _allowed(allowed),
         "time_period": None if time_period is None else int(time_period),
+        "every_year": bool(every_year),
     }
     return con.execute(load_sql("queries/readiness_concern"), params).df()
 

@@ -118,6 +118,24 @@ def test_trend_spec_is_the_spec_of_trend_chart_for_every_school_of_a_shape():
     )
 
 
+def test_trend_spec_puts_each_charts_titles_in_the_template_of_its_shape():
+    """One template serves every title (the districts page's measures, a school's measures); the
+    titles are the chart's own, and a memo_key finds the same spec again."""
+    for title, y_title, series_title in (
+        ("Spread between districts: Reading", "Spread", "Spread"),
+        ("Spread between districts: Maths", "Spread", "Spread"),
+        ("Attainment 8 (ATT8SCR)", "Attainment 8 score", "Compared with"),
+        ("Persistent absence: 10% threshold", "% of pupils", "Compared with"),
+    ):
+        kw = {"title": title, "y_title": y_title, "kind": "pct", "series_title": series_title}
+        slow = charts.vega_lite_spec(charts.trend_chart.__wrapped__(_school(1), **kw))
+        fast = charts.trend_spec(_school(1), **kw)
+        assert fast == slow
+        assert "\x00" not in str({k: v for k, v in fast.items() if k != "datasets"})
+        assert charts.trend_spec(_school(1), memo_key=("spec test", title), **kw) == slow
+        assert charts.trend_spec(_school(1), memo_key=("spec test", title), **kw) == slow
+
+
 def test_comparison_bars_name_suppressed_figures():
     df = pd.DataFrame(
         {

@@ -1,6 +1,7 @@
--- Headline measures of an area (a district, or the whole home LA when $district is NULL) per year:
--- the cohort-weighted mean of its schools' published figures (pupil-weighted for absence), with the
--- county's published figure and the national one. scope: 'all' for KS2/KS4; 'primary' / 'secondary'
+-- Headline measures of every area in one pass (the briefing slices the area shown, as it does the
+-- glance): each district of the home LA (whole_la false) and the whole home LA (whole_la true,
+-- district NULL), per year: the cohort-weighted mean of its schools' published figures
+-- (pupil-weighted for absence), with the county's published figure and the national one. scope: 'all' for KS2/KS4; 'primary' / 'secondary'
 -- for absence (national absence is published per phase). cohort: pupils behind the figure (NULL when
 -- not published), for suppression. Aggregates only: no URN leaves this query.
 WITH home AS (SELECT la_code FROM home_la),
@@ -10,12 +11,11 @@ phase_lists AS (
         (SELECT from_json(value_json, '["VARCHAR"]') FROM model_settings WHERE name = 'la_triggers_secondary_phases') AS secondary_phases
 ),
 area AS (
-    SELECT s.urn, s.pupils,
+    SELECT s.urn, s.district, s.pupils,
            CASE WHEN list_contains(p.primary_phases, s.phase) THEN 'primary'
                 WHEN list_contains(p.secondary_phases, s.phase) THEN 'secondary' END AS phase_group
     FROM schools s JOIN home h ON s.la_code = h.la_code CROSS JOIN phase_lists p
-    WHERE ($district::VARCHAR IS NULL OR s.district = $district::VARCHAR)
-      AND ($allowed::INTEGER[] IS NULL OR list_contains($allowed::INTEGER[], s.urn))
+    WHERE ($allowed::INTEGER[] IS NULL OR list_contains($allowed::INTEGER[], s.urn))
 ),
 wanted AS (
     SELECT * FROM (VALUES
@@ -27,7 +27,7 @@ wanted AS (
     ) t(measure, pupil_group)
 ),
 school_rows AS (
-    SELECT m.time_period, m.measure, m.pupil_group,
+    SELECT a.district, m.time_period, m.measure, m.pupil_group,
            CASE WHEN m.key_stage = 'absence' THEN a.phase_group ELSE 'all' END AS scope,
            m.value, m.cohort, coalesce(m.cohort, a.pupils) AS weight
     FROM school_measures m
@@ -36,15 +36,16 @@ school_rows AS (
     WHERE m.key_stage <> 'absence' OR a.phase_group IS NOT NULL
 ),
 agg AS (
-    SELECT time_period, measure, pupil_group, scope,
+    SELECT district, grouping(district) = 1 AS whole_la, time_period, measure, pupil_group, scope,
            sum(value * weight) FILTER (WHERE value IS NOT NULL AND weight > 0)
              / nullif(sum(weight) FILTER (WHERE value IS NOT NULL AND weight > 0), 0) AS value,
            sum(cohort) FILTER (WHERE value IS NOT NULL) AS cohort,
            count(*) FILTER (WHERE value IS NOT NULL) AS schools
     FROM school_rows
-    GROUP BY ALL
+    GROUP BY GROUPING SETS ((district, time_period, measure, pupil_group, scope),
+                            (time_period, measure, pupil_group, scope))
 )
-SELECT g.time_period, g.measure, g.pupil_group, g.scope, g.value,
+SELECT g.district, g.whole_la, g.time_period, g.measure, g.pupil_group, g.scope, g.value,
        CAST(g.cohort AS BIGINT) AS cohort, g.schools,
        l.value AS county_value, n.value AS national_value
 FROM agg g
@@ -54,4 +55,4 @@ LEFT JOIN la_measures l
 LEFT JOIN national_reference n
   ON n.time_period = g.time_period AND n.measure = g.measure AND n.pupil_group = g.pupil_group
  AND n.phase_scope = g.scope
-ORDER BY g.measure, g.pupil_group, g.scope, g.time_period
+ORDER BY g.whole_la DESC, g.district, g.measure, g.pupil_group, g.scope, g.time_period

@@ -1,0 +1,52 @@
+"""The briefing reads every area's headline measures in one query per build and user's schools
+(issue 20) and hands out one area: an area's figures are those of its own schools, and what a
+manager warmed is never served to an officer of other schools or, unsuppressed, to the briefing
+role."""
+
+import pandas as pd
+
+from dashboard import db
+from dashboard.access import OFFICER, SUPPRESSED, Identity, identity_for
+from dashboard.data_access import briefing
+
+
+def _district_urns(district: str) -> frozenset[int]:
+    def query(con):
+        sql = "SELECT urn FROM schools s JOIN home_la h USING (la_code) WHERE s.district = ?"
+        return frozenset(int(r[0]) for r in con.execute(sql, [district]).fetchall())
+
+    return db.run(db.current_build(), query)
+
+
+def test_an_areas_measures_are_its_own_schools_and_never_cross_users(county_env):
+    m = identity_for("m", "M", "manager", [])
+    districts = [str(d) for d in briefing.areas(m)["district"].dropna().unique()]
+    warmed = {d: briefing.measures(m, d) for d in districts}  # every area cached for the manager
+    county = briefing.measures(m, None)
+    assert len(districts) >= 2 and not county.empty
+    for district in districts[:3]:
+        # an officer of exactly this district's schools: their whole county is this district
+        officer = Identity("o", "O", OFFICER, _district_urns(district))
+        theirs = briefing.measures(officer, None)
+        pd.testing.assert_frame_equal(theirs, warmed[district])
+        assert not theirs.equals(county)
+        others = [d for d in districts if d != district]
+        for other in others[:2]:  # another district holds none of the officer's schools
+            assert briefing.measures(officer, other).empty
+    assert all(not warmed[d].equals(warmed[districts[0]]) for d in districts[1:])
+
+
+def test_measures_a_manager_warmed_reach_the_briefing_role_suppressed(county_env, monkeypatch):
+    m = identity_for("m", "M", "manager", [])
+    b = identity_for("b", "B", "briefing", [])
+    district = str(briefing.areas(m)["district"].dropna().iloc[0])
+    mine = briefing.measures(m, district)
+    groups = mine[mine["cohort"].notna() & mine["value"].notna()]
+    smallest = int(groups["cohort"].min())
+    monkeypatch.setenv("SID_SUPPRESSION_THRESHOLD", str(smallest))
+    shown = briefing.measures(b, district)
+    hidden = shown["status_code"].eq(SUPPRESSED)
+    assert hidden.any() and shown.loc[hidden, "value"].isna().all()
+    assert (shown.loc[shown["value"].notna() & shown["cohort"].notna(), "cohort"] > smallest).all()
+    assert mine["value"].notna().sum() > shown["value"].notna().sum()
+    assert briefing.measures(m, district)["value"].notna().sum() == mine["value"].notna().sum()
