@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import render
-from dashboard.components import chart_specs, charts, format, measures
+from dashboard.components import chart_specs, charts, format, measures, sections
 from dashboard.components.figure_table import split_thresholds, threshold_label
 from dashboard.data_access.overview import Overview
 
@@ -128,8 +128,7 @@ def _category_spec(key: tuple, by_district: pd.DataFrame) -> dict:
 
 def section(which: tuple[str, str]):
     """An expander of ``SECTIONS`` whose ``.open`` says whether to make its content."""
-    label, key = which
-    return st.expander(label, key=key, on_change="rerun")
+    return sections.section(which)
 
 
 def categories(view: Overview, s: Shown) -> None:

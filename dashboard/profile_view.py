@@ -29,6 +29,22 @@ from dashboard.data_access import governor, pupils
 from dashboard.data_access import similar as similar_data
 from dashboard.data_access.core import cached
 
+# The profile's sections made only when opened (components/sections.py): (label, widget key). A
+# governor's sign-in draws the school's headline figures, what stands out, each key stage's
+# headline table and trend, the inspections and the council's support category with its reasons;
+# the charts (Vega compiles each spec in the browser) and the other tables (every cell drawn as
+# Markdown) wait behind these, each a click away, with the same content as before.
+KEY_STAGE_SECTIONS = {
+    ks: (f"Chart and pupil groups: {label(measure)} over time", f"profile_open_{ks}")
+    for ks, measure in profile_pdf.ATTAINMENT.items()
+}
+SIMILAR = ("Table: each measure against schools with a similar intake", "profile_open_similar")
+PUPILS = ("Tables: pupil groups from the council's pupil data", "profile_open_pupils")
+ACHIEVEMENT = ("Table: achievement scores", "profile_open_achievement")
+ATTENDANCE = ("Table and chart: absence", "profile_open_attendance")
+CONTEXT = ("Table: the school's pupils", "profile_open_context")
+SECTIONS = (*KEY_STAGE_SECTIONS.values(), SIMILAR, PUPILS, ACHIEVEMENT, ATTENDANCE, CONTEXT)
+
 
 @dataclass(frozen=True)
 class Chart:
@@ -41,6 +57,7 @@ class Chart:
 
 @dataclass(frozen=True)
 class KeyStage:
+    section: tuple[str, str]  # KEY_STAGE_SECTIONS: holds the chart and the pupil groups
     heading: str
     caption: str
     headline: render.Escaped
@@ -93,6 +110,7 @@ def _key_stage(profile, ks: str) -> KeyStage:
     chart, data = profile_pdf.trend_chart(profile, measure)
     groups = profile_pdf.groups_table(profile, measure)
     return KeyStage(
+        section=KEY_STAGE_SECTIONS[ks],
         heading=f"{profile_pdf.KEY_STAGE_NAMES[ks]}, {fmt_year(profile_pdf.latest_year(profile, ks))}",
         caption=explain(f"key_stage_{ks[-1]}"),
         headline=render.Escaped(profile_pdf.headline_table(profile, ks)),

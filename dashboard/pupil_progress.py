@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import render
 from dashboard.access import Identity
-from dashboard.components import charts, palette
+from dashboard.components import charts, palette, sections
 from dashboard.components.format import fmt_measure, fmt_pct, fmt_year
 from dashboard.components.measures import label
 from dashboard.data_access import pupils
@@ -222,12 +222,23 @@ def governor_section(figures: pd.DataFrame) -> tuple[tuple[str, render.Escaped],
     return tuple((heading, render.Escaped(table)) for heading, table in governor_tables(figures))
 
 
-def draw_governor_section(section: tuple[tuple[str, render.Escaped], ...] | None) -> None:
-    """Draw what ``governor_section`` prepared."""
+def draw_governor_section(
+    section: tuple[tuple[str, render.Escaped], ...] | None, tables_in: tuple[str, str] | None = None
+) -> None:
+    """Draw what ``governor_section`` prepared; ``tables_in``: the (label, key) of a section made
+    when opened (components/sections.py) that holds the tables."""
     if section is None:
         return
     st.header(GOVERNOR_HEADING)
     st.caption(governor_note())
+    if tables_in is None:
+        _governor_tables(section)
+    elif (box := sections.section(tables_in)).open:
+        with box:
+            _governor_tables(section)
+
+
+def _governor_tables(section: tuple[tuple[str, render.Escaped], ...]) -> None:
     for heading, table in section:
         st.subheader(heading)
         render.safe_table(table, hide_index=True)

@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import auth, data_access, filters, priority, render
 from dashboard.components import exports, format, frames
 from dashboard.components import priority_table as view_of
+from dashboard.components.sections import section
 from dashboard.data_access import manager
 
 identity = auth.require_identity("priority")
@@ -56,24 +57,25 @@ if chosen is not None:
         query_params={"urn": str(chosen), "group": group, "year": str(f["year"])},
     )
 
-with st.expander("Every school, every column (sortable)"):
-    st.dataframe(
-        frames.arrow("visit plan", view.key, table),  # converted once per view key
-        hide_index=True,
-        key="priority_table",
-        column_config={
-            "URN": st.column_config.NumberColumn(format="%d"),
-            "Rank": st.column_config.NumberColumn(format="%d"),
-            "Achievement score": st.column_config.NumberColumn(format="%+.2f"),
-            "Persistent absence %": st.column_config.NumberColumn(format="%.1f%%"),
-            "Reasons": st.column_config.TextColumn(width="large"),
-        },
-    )
-    codes = format.code_legend(
-        [*ranked.get("group_ks2_rwm_status", []), *ranked.get("group_ks4_att8_status", [])]
-    )
-    if codes:
-        st.caption("Codes: " + "; ".join(f"{c}: {t}" for c, t in codes))
+if (box := section(view_of.EVERY_COLUMN)).open:  # made when opened, kept open for the session
+    with box:
+        st.dataframe(
+            frames.arrow("visit plan", view.key, table),  # converted once per view key
+            hide_index=True,
+            key="priority_table",
+            column_config={
+                "URN": st.column_config.NumberColumn(format="%d"),
+                "Rank": st.column_config.NumberColumn(format="%d"),
+                "Achievement score": st.column_config.NumberColumn(format="%+.2f"),
+                "Persistent absence %": st.column_config.NumberColumn(format="%.1f%%"),
+                "Reasons": st.column_config.TextColumn(width="large"),
+            },
+        )
+        codes = format.code_legend(
+            [*ranked.get("group_ks2_rwm_status", []), *ranked.get("group_ks4_att8_status", [])]
+        )
+        if codes:
+            st.caption("Codes: " + "; ".join(f"{c}: {t}" for c, t in codes))
 title = f"Visit plan: {ctx.la_name}, {format.fmt_year(f['year'])}"
 notes = [filters.describe(f, specs), "Ranked for attention; reasons in full (confidential)."]
 left, right = st.columns(2)

@@ -1,4 +1,9 @@
-"""Our school: the governor's one-page profile of their own school, with a printable PDF (issue 5)."""
+"""Our school: the governor's one-page profile of their own school, with a printable PDF (issue 5).
+
+The first paint holds what a governor reads first (the headline figures, what stands out, each key
+stage's headline table and trend, the inspections, the council's support category and reasons);
+the charts and the other tables are in sections made when opened (profile_view.SECTIONS), so
+signing in draws no chart and one table per key stage instead of eight tables and two charts."""
 
 import streamlit as st
 
@@ -6,6 +11,7 @@ from dashboard import auth, profile_pdf, profile_view, pupil_progress, render
 from dashboard.components import charts
 from dashboard.components import similar as similar_view
 from dashboard.components.safe import md_escape
+from dashboard.components.sections import section
 from dashboard.components.text import explain
 from dashboard.data_access import governor, history, pupils
 from dashboard.data_access import similar as similar_data
@@ -51,35 +57,43 @@ def draw_chart(c: profile_view.Chart) -> None:
     charts.render_chart(c.chart, c.table, key=c.key, title=c.title, description=c.description)
 
 
-for ks in view.key_stages:
+for ks in view.key_stages:  # the headline table and trend drawn; the chart and groups when opened
     st.header(ks.heading)
     st.caption(ks.caption)
     render.safe_table(ks.headline, hide_index=True)
-    draw_chart(ks.chart)
     for line in ks.trend_lines:
         st.markdown(line, help=explain("trend"))
-    if ks.groups is not None:
-        st.subheader(ks.groups_heading)
-        st.caption(ks.groups_caption)
-        render.safe_table(ks.groups, hide_index=True)
+    if (box := section(ks.section)).open:
+        with box:
+            draw_chart(ks.chart)
+            if ks.groups is not None:
+                st.subheader(ks.groups_heading)
+                st.caption(ks.groups_caption)
+                render.safe_table(ks.groups, hide_index=True)
 
-similar_view.draw(view.similar)
-pupil_progress.draw_governor_section(view.pupils)
+similar_view.draw(view.similar, table_in=profile_view.SIMILAR)
+pupil_progress.draw_governor_section(view.pupils, tables_in=profile_view.PUPILS)
 
 if view.achievement is not None:
     st.header("Achievement score")
     st.caption(view.achievement_caption)
-    render.safe_table(view.achievement, hide_index=True)
+    if (box := section(profile_view.ACHIEVEMENT)).open:
+        with box:
+            render.safe_table(view.achievement, hide_index=True)
 
 st.header("Attendance")
 st.caption(view.attendance_note)
-render.safe_table(view.attendance, hide_index=True)
-if view.absence_chart is not None:
-    draw_chart(view.absence_chart)
+if (box := section(profile_view.ATTENDANCE)).open:
+    with box:
+        render.safe_table(view.attendance, hide_index=True)
+        if view.absence_chart is not None:
+            draw_chart(view.absence_chart)
 
 st.header("Context")
 st.caption(view.context_note)
-render.safe_table(view.context, hide_index=True)
+if (box := section(profile_view.CONTEXT)).open:
+    with box:
+        render.safe_table(view.context, hide_index=True)
 
 st.header("Inspections")
 st.caption(view.inspections_caption)

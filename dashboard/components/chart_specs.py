@@ -4,13 +4,20 @@ Building a chart in Altair (schema look-ups, deep copies) and converting it cost
 memo in charts.py saves that only when the very same data comes again. A chart whose spec depends
 on its data only through the data itself (one dataset, no domain or layer taken from the values)
 is built through Altair once per shape; for other data of the same shape the spec is that one with
-the new data (Arrow, named by the hash of its bytes, as Streamlit names it) in place of the first.
-The result is the spec charts.vega_lite_spec gives for the Altair chart
-(tests/dashboard/components/test_chart_specs.py). Bounded (LRU) and locked: sessions run in threads.
+the new data (Arrow) in place of the first, under the first data's name. The result is the spec
+charts.vega_lite_spec gives for the Altair chart, but for the dataset's name
+(tests/dashboard/components/test_chart_specs.py).
+
+The name is kept, not made from the new data's hash as Altair would, so that a filter change which
+changes only a chart's figures sends the browser the same spec with other data: Streamlit's chart
+element then replaces the data in the Vega view it has (``updateView``) instead of compiling the
+spec into a new view (``createView``: Vega-Lite compile, parse, first render), the most costly
+part of redrawing a chart in the browser. Bounded (LRU) and locked: sessions run in threads.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -43,9 +50,9 @@ def filled(shape: tuple, data: pd.DataFrame, build: Callable[[], Any]) -> dict:
             _shapes[shape] = template = (spec, name)
             while len(_shapes) > _SIZE:
                 _shapes.popitem(last=False)
-    model, old = template
-    body = charts._renamed({k: v for k, v in model.items() if k != "datasets"}, old, name)
-    return {**body, "datasets": {name: data_bytes}}
+    model, kept_name = template
+    body = copy.deepcopy({k: v for k, v in model.items() if k != "datasets"})
+    return {**body, "datasets": {kept_name: data_bytes}}
 
 
 _kept: OrderedDict[tuple, dict] = OrderedDict()  # a caller's key -> the spec made for it

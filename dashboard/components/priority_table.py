@@ -25,6 +25,12 @@ from dashboard.data_access.core import cached
 from dashboard.data_access.manager import PriorityView
 from warehouse import figures as F
 
+# The sortable table of every school and every column: a section made when opened
+# (components/sections.py). Closed, a filter change sends the browser the 25-row reading list and
+# not ~350 kB of Arrow (394 schools x 27 columns at county size) for a grid nobody has opened.
+EVERY_COLUMN = ("Every school, every column (sortable)", "priority_open_table")
+SECTIONS = (EVERY_COLUMN,)
+
 # A constant (no data in it) given to st.html: a compact, readable list on a laptop. Text keeps the
 # theme's colour (17:1); cells wrap (nothing is cut), short columns do not break mid-date.
 COMPACT_CSS = """<style>

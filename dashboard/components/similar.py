@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import render
-from dashboard.components import format, measures
+from dashboard.components import format, measures, sections
 
 WELL_BELOW = "▼ well below similar schools"
 WELL_ABOVE = "▲ well above similar schools (a strength)"
@@ -157,18 +157,28 @@ def prepare(df: pd.DataFrame, *, plain: bool = False) -> Section:
     )
 
 
-def draw(section: Section, *, level: int = 2) -> None:
+def draw(section: Section, *, level: int = 2, table_in: tuple[str, str] | None = None) -> None:
+    """``table_in``: the (label, key) of a section made when opened (components/sections.py) that
+    holds the table and its bases; the sentences and the warnings are drawn in any case."""
     render.heading("Compared with schools with a similar intake", level=level)
     if section.empty:
         st.info(EMPTY)
         return
     for line in section.sentences:
         st.markdown(line)
+    if table_in is None:
+        _table(section)
+    elif (box := sections.section(table_in)).open:
+        with box:
+            _table(section)
+    for text in section.watch:
+        st.warning(text)
+
+
+def _table(section: Section) -> None:
     render.safe_table(section.table, hide_index=True)
     for text in section.bases:
         st.caption(text)
-    for text in section.watch:
-        st.warning(text)
 
 
 def show(df: pd.DataFrame, *, plain: bool = False, level: int = 2) -> None:

@@ -177,11 +177,14 @@ def sign_in(
 
 
 def open_sections(page) -> None:
-    """Click open, one by one, every section of the overview made only when opened (each click
-    reruns the page with that section's content; dashboard/overview_screen.py SECTIONS)."""
-    from dashboard.overview_screen import SECTIONS
+    """Click open, one by one, every section of the overview, the governor's profile or the
+    priority list made only when opened (each click reruns the page with that section's content;
+    the SECTIONS of dashboard/overview_screen.py, profile_view.py, components/priority_table.py)."""
+    from dashboard import overview_screen, profile_view
+    from dashboard.components import priority_table
 
-    for label, _key in SECTIONS:
+    sections = (*overview_screen.SECTIONS, *profile_view.SECTIONS, *priority_table.SECTIONS)
+    for label, _key in sections:
         summary = page.locator('[data-testid="stExpander"] summary', has_text=label)
         if summary.count():
             summary.first.click()

@@ -36,12 +36,11 @@ def shown(dataset):
             open_sections(at)
         out[page] = at
         out[f"{page}_text"] = R.visible_text(at)
-    at = login("manager", page="priority")
-    assert not at.exception, at.exception
+    at = open_sections(login("manager", page="priority"))  # its sortable table too
     out["priority_text"] = R.visible_text(at)
     out["priority"] = R.table_with(at, "Persistent absence %")
     out["priority_xlsx"] = published_file(dataset.downloads, "Download the visit plan (Excel)")
-    at = login(READER, page="profile")
+    at = open_sections(login(READER, page="profile"))  # every section, kept open across schools
     for i, urn in enumerate(dataset.urns):
         at.selectbox(key="profile_urn").set_value(urn).run()
         assert not at.exception, (urn, at.exception)

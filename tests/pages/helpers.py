@@ -39,11 +39,18 @@ def open_tab(at: AppTest, label: str) -> AppTest:
 
 
 def open_sections(at: AppTest) -> AppTest:
-    """Open every section of the overview that is made only when opened (what clicking each
-    expander does: the page reruns with it open; dashboard/overview_screen.py SECTIONS)."""
-    from dashboard.overview_screen import SECTIONS
+    """Open every section that is made only when opened, of the overview, the governor's profile
+    and the priority list (what clicking each expander does: the page reruns with it open, and it
+    stays open for the session; the SECTIONS of dashboard/overview_screen.py, profile_view.py and
+    components/priority_table.py)."""
+    from dashboard import overview_screen, profile_view
+    from dashboard.components import priority_table
 
-    for _label, key in SECTIONS:
+    for _label, key in (
+        *overview_screen.SECTIONS,
+        *profile_view.SECTIONS,
+        *priority_table.SECTIONS,
+    ):
         at.session_state[key] = True
     at.run()
     assert not at.exception, at.exception

@@ -7,7 +7,7 @@ import pytest
 from dashboard import data_access
 from dashboard.access import GOVERNOR, SUPPRESSED, identity_for
 from dashboard.store import users
-from tests.pages.helpers import login, page_text, shown_urns
+from tests.pages.helpers import login, open_sections, page_text, shown_urns
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_governors_on_the_generated_county(real_env):
             assert (pd.to_numeric(shown["cohort"], errors="coerce").dropna() > 5).all()
         others = sorted(set(names) - gov.allowed_urns)
         own_names = [names[u] for u in gov.allowed_urns]
-        at = login(gov.username)
+        at = open_sections(login(gov.username))  # every section of the profile open
         for urn in [None, *others[:5]]:
             if urn is not None:
                 at.query_params["urn"] = str(urn)

@@ -16,7 +16,7 @@ from dashboard.access import GOVERNOR, identity_for
 from dashboard.components.format import fmt_measure
 from dashboard.data_access import governor
 from dashboard.store import audit, notes, notices, users
-from tests.pages.helpers import login, page_text
+from tests.pages.helpers import login, open_sections, page_text
 from warehouse.connection import open_read_only, resolve_build
 
 NOTE_TEXT = "Zanzibar-quokka confidential note about the head"
@@ -60,8 +60,7 @@ def test_each_governor_sees_only_their_schools_and_other_urns_are_refused(county
     govs = _governors()
     assert len(govs) == 3 and any(len(g.allowed_urns) == 2 for g in govs)
     for gov in govs:
-        at = login(gov.username)  # the governor's home page is the profile
-        assert not at.exception
+        at = open_sections(login(gov.username))  # the home page is the profile; all of it open
         own = sorted(gov.allowed_urns)
         assert _clean(at.title[0].value) == names[own[0]]
         if len(own) > 1:
@@ -109,8 +108,7 @@ def test_no_soft_intelligence_only_the_single_confidential_line(county):
         ]
     )
     assert len(workbook), "the fixture county's workbook holds concerns and complaints"
-    at = login(gov.username)
-    assert not at.exception
+    at = open_sections(login(gov.username))  # every section open (it asserts no exception)
     text = _clean(page_text(at))
     assert NOTE_TEXT not in text and "Zanzibar" not in text and "Quetzal" not in text
     assert text.count(LINE) == 1  # app-entered concerns and a notice: one generic line, no detail
@@ -130,7 +128,7 @@ def test_small_groups_suppressed_and_figures_match_the_warehouse(county):
     con = county["con"]
     threshold = 5
     for gov in _governors():
-        at = login(gov.username)
+        at = open_sections(login(gov.username))  # every table, the sections' too
         urn = sorted(gov.allowed_urns)[0]
         for df in _tables(at):
             if "Pupils" in df.columns:
@@ -180,7 +178,7 @@ def _streams(b: bytes) -> bytes:
 def test_pdf_has_the_pages_headline_numbers(county):
     gov = next(g for g in _governors() if len(g.allowed_urns) == 1)
     urn = next(iter(gov.allowed_urns))
-    at = login(gov.username)
+    at = open_sections(login(gov.username))
     assert at.get("download_button")  # the page offers the PDF
     profile = governor.school_profile(gov, urn)
     b = profile_pdf.build_pdf(profile, compress=False, font_dir=None)
@@ -277,5 +275,51 @@ def test_app_headteacher_change_reaches_a_governor_only_as_the_confidential_line
     assert after.summary is None or (
         "eadteacher" not in after.summary and NOTE_TEXT not in after.summary
     )
-    text = _clean(page_text(login(gov.username)))
+    text = _clean(page_text(open_sections(login(gov.username))))
     assert "entered in the app" not in text and "Zanzibar" not in text and text.count(LINE) == 1
+
+
+def test_first_paint_holds_the_headline_and_the_sections_open_to_the_rest(county):
+    """Signing in draws what a governor reads first and no chart; each section made when opened
+    (profile_view.SECTIONS) then draws its tables and charts, each chart with its CSV."""
+    from dashboard import profile_view
+
+    gov = next(g for g in _governors() if len(g.allowed_urns) == 1)
+    urn = next(iter(gov.allowed_urns))
+    profile = governor.school_profile(gov, urn)
+    at = login(gov.username)
+    assert not at.exception
+    first = _clean(page_text(at))
+    assert not at.get("vega_lite_chart")  # no chart until its section is opened
+    ks = profile_pdf.key_stages(profile)[0]
+    headline = profile_pdf.headline_table(profile, ks)
+    assert any(len(df) == len(headline) and "School" in df.columns for df in _tables(at))
+    for figure in headline["School"]:
+        assert _clean(figure) in first
+    for line in profile_pdf.summary(profile):  # what stands out
+        assert line[:24] in first
+    assert profile.support is not None  # the category and its reasons, on the first paint
+    for reason in profile.support.reasons:
+        assert reason[:24] in first
+    labels = [e.label for e in at.expander]
+    assert profile_view.KEY_STAGE_SECTIONS[ks][0] in labels
+    assert {profile_view.ATTENDANCE[0], profile_view.CONTEXT[0]} <= set(labels)
+    closed = len(_tables(at))
+
+    at = open_sections(at)
+    opened = _clean(page_text(at))
+    assert len(at.get("vega_lite_chart")) >= 1 and len(_tables(at)) > closed
+    csv = [b.proto.label for b in at.get("download_button")]
+    assert any("(CSV)" in label for label in csv)
+    for line in profile_pdf.summary(profile):
+        assert line[:24] in opened
+    context = profile_pdf.latest_rows(profile, profile_pdf.CONTEXT)  # drawn once opened
+
+    def is_context(df: pd.DataFrame) -> bool:
+        return "Measure" in df.columns and list(df["Measure"].map(_clean)) == list(
+            context["Measure"]
+        )
+
+    assert not any(is_context(df) for df in _tables(login(gov.username)))
+    shown = [df for df in _tables(at) if is_context(df)]
+    assert len(shown) == 1 and list(shown[0]["School"].map(_clean)) == list(context["School"])

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
+from dashboard.components import priority_table as view_of
 from dashboard.store import notes
 from tests.pages.helpers import login, open_sections, open_tab, page_text
 
@@ -32,12 +33,15 @@ def open_page(page: str, username: str = "manager", tab: str | None = None, **pa
         at.query_params[k] = str(v)
     at.switch_page(f"../pages/{page}.py").run()
     assert not at.exception, at.exception
-    if page == "overview":
+    if page in ("overview", "priority"):  # their sections made when opened, open
         open_sections(at)
     return open_tab(at, tab) if tab else at
 
 
 def priority_table(at) -> pd.DataFrame:
+    """The sortable table of every school (its section opened first if it is not yet)."""
+    if not at.dataframe:
+        open_sections(at)
     assert len(at.dataframe) == 1
     return at.dataframe[0].value
 
@@ -63,6 +67,20 @@ def test_each_page_renders_without_exception(county, username, page):
     charts = at.get("vega_lite_chart")
     if page != "priority":
         assert len(charts) >= 2, page
+
+
+def test_the_sortable_table_of_every_school_is_made_when_opened_and_stays_open(county):
+    """Closed, the priority list sends no grid (its section: components/priority_table.py); opened,
+    the grid holds every school of the list, and a filter change keeps it open with the new list."""
+    at = login("manager", page="priority")
+    assert not at.exception and not at.dataframe  # the reading list only
+    assert [e.label for e in at.expander] == [view_of.EVERY_COLUMN[0]]
+    reading = next(t.value for t in at.table if "No." in t.value.columns)
+    table = priority_table(at)  # opens the section
+    assert len(table) >= len(reading) and {"URN", "Reasons", "Rank"} <= set(table.columns)
+    phase = next(v for v in option_values("phase") if v)
+    at.selectbox(key="filter_phase").set_value(phase).run()
+    assert len(at.dataframe) == 1 and set(at.dataframe[0].value["Phase"]) == {phase}
 
 
 @pytest.mark.parametrize("username", ["governor1", "briefing"])

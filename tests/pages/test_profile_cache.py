@@ -12,7 +12,7 @@ from dashboard.data_access import governor, pupils
 from dashboard.data_access import similar as similar_data
 from dashboard.store import audit, users
 from tests.dashboard.tiny_warehouse import NAMES
-from tests.pages.helpers import login, page_text
+from tests.pages.helpers import login, open_sections, page_text
 from tests.pages.test_attacks import MARKER, assert_only_own
 
 
@@ -44,7 +44,7 @@ def test_warm_caches_show_each_governor_only_their_own_schools(dash_env):
             _view(gov, urn)
     for gov in govs:
         for urn in sorted(gov.allowed_urns):
-            at = login(gov.username, page="profile")
+            at = open_sections(login(gov.username, page="profile"))  # every section open
             if len(gov.allowed_urns) > 1:
                 at.selectbox(key="profile_urn").set_value(urn).run()
             assert_only_own(at, gov.allowed_urns)
@@ -59,7 +59,7 @@ def test_a_governor_moved_to_another_school_sees_only_the_new_one(dash_env):
     users.set_role_and_schools(gov.username, GOVERNOR, {new})
     moved = _who(gov.username)
     assert governor.school_profile(moved, old) is None
-    at = login(gov.username, page="profile")
+    at = open_sections(login(gov.username, page="profile"))
     assert_only_own(at, {new})
     assert MARKER[new] in page_text(at) and MARKER[old] not in page_text(at)
 
