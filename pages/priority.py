@@ -76,36 +76,35 @@ if (box := section(view_of.EVERY_COLUMN)).open:  # made when opened, kept open f
         )
         if codes:
             st.caption("Codes: " + "; ".join(f"{c}: {t}" for c, t in codes))
-title = f"Visit plan: {ctx.la_name}, {format.fmt_year(f['year'])}"
-notes = [filters.describe(f, specs), "Ranked for attention; reasons in full (confidential)."]
-left, right = st.columns(2)
-left.download_button(
-    "Download the visit plan (Excel)",
-    # Offered on every rerun, not deferred to the click (data=callable): a deferred file requested
-    # while a filter change was still rerunning never arrived in Chromium (browser test). Made
-    # once per view key (build, allowed URNs, filters, store entries) and title.
-    exports.keyed_excel_bytes(
-        "visit plan",
-        view.key,
-        table,
-        "Visit plan",
-        title,
-        tuple(notes),
-        "School improvement dashboard",
-        str(ctx.as_at(f["year"])),
-    ),  # fmt: skip
-    file_name="visit_plan.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="visit_plan_xlsx",
-    on_click=data_access.record_export,
-    args=(identity, "visit plan (Excel)", None, len(table)),
-)
-right.download_button(
-    "Download the visit plan (CSV)",
-    exports.keyed_csv_bytes("visit plan", view.key, table),
-    file_name="visit_plan.csv",
-    mime="text/csv",
-    key="visit_plan_csv",
-    on_click=data_access.record_export,
-    args=(identity, "visit plan (CSV)", None, len(table)),
-)
+if (files := section(view_of.PLAN_FILES)).open:  # made when opened, kept open for the session
+    title = f"Visit plan: {ctx.la_name}, {format.fmt_year(f['year'])}"
+    notes = [filters.describe(f, specs), "Ranked for attention; reasons in full (confidential)."]
+    left, right = files.columns(2)
+    left.download_button(
+        "Download the visit plan (Excel)",
+        # Made once per view key (build, allowed URNs, filters, store entries) and title.
+        exports.keyed_excel_bytes(
+            "visit plan",
+            view.key,
+            table,
+            "Visit plan",
+            title,
+            tuple(notes),
+            "School improvement dashboard",
+            str(ctx.as_at(f["year"])),
+        ),  # fmt: skip
+        file_name="visit_plan.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="visit_plan_xlsx",
+        on_click=data_access.record_export,
+        args=(identity, "visit plan (Excel)", None, len(table)),
+    )
+    right.download_button(
+        "Download the visit plan (CSV)",
+        exports.keyed_csv_bytes("visit plan", view.key, table),
+        file_name="visit_plan.csv",
+        mime="text/csv",
+        key="visit_plan_csv",
+        on_click=data_access.record_export,
+        args=(identity, "visit plan (CSV)", None, len(table)),
+    )

@@ -29,7 +29,12 @@ from warehouse import figures as F
 # (components/sections.py). Closed, a filter change sends the browser the 25-row reading list and
 # not ~350 kB of Arrow (394 schools x 27 columns at county size) for a grid nobody has opened.
 EVERY_COLUMN = ("Every school, every column (sortable)", "priority_open_table")
-SECTIONS = (EVERY_COLUMN,)
+# The visit plan's Excel and CSV: made when their section is opened, then on each filter change
+# while it stays open. A file made only on click (data=callable) is not reliable in Streamlit 1.67:
+# a click during a rerun asks for a file id the rerun has already dropped. Building the workbook
+# for every choice of a filter was two thirds of a first district's server time.
+PLAN_FILES = ("Visit plan files (Excel, CSV)", "priority_plan_files")
+SECTIONS = (EVERY_COLUMN, PLAN_FILES)
 
 # A constant (no data in it) given to st.html: a compact, readable list on a laptop. Text keeps the
 # theme's colour (17:1); cells wrap (nothing is cut), short columns do not break mid-date.

@@ -185,10 +185,15 @@ def open_sections(page) -> None:
 
     sections = (*overview_screen.SECTIONS, *profile_view.SECTIONS, *priority_table.SECTIONS)
     for label, _key in sections:
-        summary = page.locator('[data-testid="stExpander"] summary', has_text=label)
-        if summary.count():
-            summary.first.click()
-            wait_for_app(page)
+        open_section(page, label)
+
+
+def open_section(page, label: str) -> None:
+    """Click open the section made when opened whose summary reads ``label`` (if it is there)."""
+    summary = page.locator('[data-testid="stExpander"] summary', has_text=label)
+    if summary.count():
+        summary.first.click()
+        wait_for_app(page)
 
 
 def navigate_in_session(page, path: str) -> None:

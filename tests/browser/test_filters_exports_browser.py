@@ -32,7 +32,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from dashboard.components import exports
-from tests.browser.conftest import _serve, manager_view, sign_in, wait_for_app
+from dashboard.components.priority_table import PLAN_FILES
+from tests.browser.conftest import _serve, manager_view, open_section, sign_in, wait_for_app
 from tests.browser.test_manager_browser import schools_caption
 from tests.pages.test_exports_everywhere import PAYLOADS
 from warehouse.connection import resolve_build
@@ -201,6 +202,7 @@ def test_a_manager_filters_the_priority_list_and_downloads_what_it_shows(
     readable_at_laptop_size(page)
 
     # both visit-plan files: the rows in the page's order, its figures, no live formula
+    open_section(page, PLAN_FILES[0])  # made when their section is opened
     plan = pd.DataFrame(
         (rows := no_formula_in_csv(download(page, "Download the visit plan (CSV)")))[1:],
         columns=rows[0],

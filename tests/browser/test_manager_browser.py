@@ -13,6 +13,7 @@ import pytest
 from tests.browser.conftest import (
     axe_serious_violations,
     navigate_in_session,
+    open_section,
     open_sections,
     sign_in,
     wait_for_app,
@@ -78,6 +79,10 @@ def test_manager_walk_overview_priority_drill_down(served_county, page, browser)
 
     # the visit plan: the Excel download re-read gives the CSV's numbers
     from openpyxl import load_workbook
+
+    from dashboard.components.priority_table import PLAN_FILES
+
+    open_section(page, PLAN_FILES[0])  # its files are made when the section is opened
 
     xlsx = load_workbook(io.BytesIO(download(page, "Download the visit plan (Excel)")))
     sheet = xlsx["Visit plan"]

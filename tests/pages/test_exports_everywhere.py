@@ -107,7 +107,7 @@ def walk(username: str, files: list[dict]) -> set[str]:
     for spec in access.pages_for(role):
         at.switch_page(f"../pages/{spec.file}").run()
         assert not at.exception, (username, spec.id, at.exception)
-        if spec.id in ("overview", "profile"):  # sections made when opened: their downloads too
+        if spec.id in ("overview", "profile", "priority"):  # sections made when opened: theirs too
             open_sections(at)
     labels = set()
     for file in files:

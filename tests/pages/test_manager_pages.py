@@ -74,7 +74,7 @@ def test_the_sortable_table_of_every_school_is_made_when_opened_and_stays_open(c
     the grid holds every school of the list, and a filter change keeps it open with the new list."""
     at = login("manager", page="priority")
     assert not at.exception and not at.dataframe  # the reading list only
-    assert [e.label for e in at.expander] == [view_of.EVERY_COLUMN[0]]
+    assert [e.label for e in at.expander] == [view_of.EVERY_COLUMN[0], view_of.PLAN_FILES[0]]
     reading = next(t.value for t in at.table if "No." in t.value.columns)
     table = priority_table(at)  # opens the section
     assert len(table) >= len(reading) and {"URN", "Reasons", "Rank"} <= set(table.columns)
@@ -212,10 +212,14 @@ def test_visit_plan_exports_re_read_give_the_numbers_shown(county):
     )
 
 
-def test_visit_plan_download_buttons_are_offered(county):
-    at = open_page("priority")
+def test_visit_plan_files_are_made_when_their_section_is_opened(county):
+    at = login("manager", page="priority")
+    assert not at.exception and not at.get("download_button")  # no workbook made while closed
+    open_sections(at)
     labels = [b.label for b in at.get("download_button")]
     assert "Download the visit plan (Excel)" in labels and "Download the visit plan (CSV)" in labels
+    at.selectbox(key="filter_district").select_index(1).run()  # kept open across a filter change
+    assert len(at.get("download_button")) == 2
 
 
 def _universal_maintained(county) -> int:
