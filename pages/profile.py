@@ -8,11 +8,10 @@ signing in draws no chart and one table per key stage instead of eight tables an
 import streamlit as st
 
 from dashboard import auth, profile_pdf, profile_view, pupil_progress, render
-from dashboard.components import charts
+from dashboard.components import profile_parts as parts
 from dashboard.components import similar as similar_view
 from dashboard.components.safe import md_escape
 from dashboard.components.sections import section
-from dashboard.components.text import explain
 from dashboard.data_access import governor, history, pupils
 from dashboard.data_access import similar as similar_data
 
@@ -52,24 +51,8 @@ st.header("What stands out")
 st.markdown(view.stands_out)
 
 
-@st.fragment  # its "Show as table" toggle redraws this chart alone, not the page
-def draw_chart(c: profile_view.Chart) -> None:
-    charts.render_chart(c.chart, c.table, key=c.key, title=c.title, description=c.description)
-
-
 for ks in view.key_stages:  # the headline table and trend drawn; the chart and groups when opened
-    st.header(ks.heading)
-    st.caption(ks.caption)
-    render.safe_table(ks.headline, hide_index=True)
-    for line in ks.trend_lines:
-        st.markdown(line, help=explain("trend"))
-    if (box := section(ks.section)).open:
-        with box:
-            draw_chart(ks.chart)
-            if ks.groups is not None:
-                st.subheader(ks.groups_heading)
-                st.caption(ks.groups_caption)
-                render.safe_table(ks.groups, hide_index=True)
+    parts.key_stage(ks)
 
 similar_view.draw(view.similar, table_in=profile_view.SIMILAR)
 pupil_progress.draw_governor_section(view.pupils, tables_in=profile_view.PUPILS)
@@ -87,7 +70,7 @@ if (box := section(profile_view.ATTENDANCE)).open:
     with box:
         render.safe_table(view.attendance, hide_index=True)
         if view.absence_chart is not None:
-            draw_chart(view.absence_chart)
+            parts.draw_chart(view.absence_chart)
 
 st.header("Context")
 st.caption(view.context_note)
@@ -102,14 +85,8 @@ if view.inspections is not None:
 else:
     st.info("No inspections are loaded for this school.")
 
-if (sup := view.support) is not None:
-    st.header(sup.heading)
-    st.markdown(sup.opening, help=sup.help)
-    st.markdown(sup.reasons)
-    for more in sup.more:
-        st.markdown(more)
-    st.markdown(sup.action)
-    st.caption(sup.note)
+if view.support is not None:
+    parts.support(view.support)
 
 if view.codes:
     st.caption(view.codes)
