@@ -362,7 +362,9 @@ def distribution_chart(
         .mark_bar(color=palette.OKABE_ITO["blue"], stroke=palette.WHITE, strokeWidth=0.5)
         .encode(
             x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=bins), title=x_title),
-            y=alt.Y("count():Q", title="Number of schools"),
+            y=alt.Y(
+                "count():Q", title="Number of schools", axis=alt.Axis(tickMinStep=1, format="d")
+            ),
             tooltip=[
                 alt.Tooltip(f"{value}:Q", bin=alt.Bin(maxbins=bins), title=x_title),
                 alt.Tooltip("count():Q", title="Number of schools"),
@@ -449,7 +451,8 @@ def category_by_district_chart(
         alt.Chart(data)
         .mark_bar(stroke=palette.WHITE, strokeWidth=1)
         .encode(
-            x=alt.X("start:Q", title="Number of schools"),
+            # whole schools: no 0.05 ticks when a filter leaves one or two schools
+            x=alt.X("start:Q", title="Number of schools", axis=alt.Axis(tickMinStep=1, format="d")),
             x2="end:Q",
             y=y,
             color=alt.Color(

@@ -180,6 +180,14 @@ def test_category_by_district_labels_carry_symbols():
     } == {1, 2}
 
 
+def test_counts_of_schools_are_whole_numbers_on_the_axis():
+    """One school in a filter: the axis counts 0, 1 (no 0.05, 0.1 ... ticks)."""
+    one = pd.DataFrame({"district": ["A"], "category": ["universal"], "schools": [1]})
+    spec = valid(charts.category_by_district_chart(one))
+    axes = [layer["encoding"]["x"].get("axis", {}) for layer in spec["layer"]]
+    assert {"tickMinStep": 1, "format": "d"}.items() <= axes[0].items()
+
+
 def test_category_by_district_draws_an_empty_chart_when_no_school_has_a_category():
     # every school of a filter "not categorised" (no inspection data): an empty chart, no error
     df = pd.DataFrame({"district": ["A"], "category": ["not categorised"], "schools": [3]})
