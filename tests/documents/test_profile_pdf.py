@@ -22,7 +22,7 @@ from dashboard.access import GOVERNOR, identity_for
 from dashboard.components import pdf
 from dashboard.data_access import governor, pupils, similar
 from dashboard.store import users
-from tests.pages.helpers import login
+from tests.pages.helpers import login, open_sections
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "profile-pdf"
 FIGURE = re.compile(r"^[−+-]?\d[\d,.]*%?$|^SUPP|^[−+-]?\d+(st|nd|rd|th)$")
@@ -54,7 +54,7 @@ def printed(fixture_warehouse, tmp_path_factory):
         figures = pupils.school_group_figures(best, urn)
         comparison = similar.comparison(best, urn)
         data = profile_pdf.build_pdf(profile, pupil_figures=figures, similar=comparison)
-        at = login(best.username)
+        at = open_sections(login(best.username))  # every section of the profile, opened
         page_tables = [t.value for t in at.table]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob(
