@@ -39,8 +39,10 @@ def _tables(con, db: str) -> set[str]:
 
 def compare(before: str, after: str) -> int:
     con = duckdb.connect()
-    con.execute(f"ATTACH '{before}' AS a (READ_ONLY)")
-    con.execute(f"ATTACH '{after}' AS b (READ_ONLY)")
+    con.execute(
+        "ATTACH ? AS a (READ_ONLY)", [str(before)]
+    )  # a path with a quote in it stays a path
+    con.execute("ATTACH ? AS b (READ_ONLY)", [str(after)])
     ta, tb = _tables(con, "a") - SKIP, _tables(con, "b") - SKIP
     bad = 0
     pairs = [(t, t, "") for t in sorted(ta & tb)]
