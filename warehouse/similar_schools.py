@@ -67,15 +67,13 @@ def nearest(z: np.ndarray, weights: np.ndarray, urns: np.ndarray, k: int):
     tree = cKDTree(zs)
     q = min(k + 1 + CANDIDATE_SLACK, n)  # + 1: the school itself
     far, cand = tree.query(zs, k=q)
-    rows = np.repeat(np.arange(n), q)
-    cols = cand.reshape(-1)
-    r_all, c_all, d_all = _exact(z, weights, rows, cols, urns, k)
+    c_top, d_top = _exact_rows(z, weights, cand, urns, k)
+    r_all = np.repeat(np.arange(n), k)
+    c_all, d_all = c_top.reshape(-1), d_top.reshape(-1)
     # The exact k-th of each school, against the tree's distance to its last candidate: a school
     # outside the candidates is at least that far, so when the last candidate is clearly beyond the
     # k-th (by more than any rounding), the k nearest are all among the candidates.
-    kth = np.full(n, np.inf)
-    last = r_all[np.r_[np.nonzero(np.diff(r_all))[0], len(r_all) - 1]]
-    kth[last] = d_all[np.r_[np.nonzero(np.diff(r_all))[0], len(r_all) - 1]]
+    kth = d_top[:, -1]
     edge = far[:, -1] ** 2
     margin = CANDIDATE_MARGIN * (1.0 + 2.0 * float((zs * zs).sum(axis=1).max(initial=0.0)))
     unsure = np.nonzero((q < n) & ~(edge > kth + margin))[0]
@@ -93,6 +91,33 @@ def nearest(z: np.ndarray, weights: np.ndarray, urns: np.ndarray, k: int):
     first = np.searchsorted(r_all, r_all, side="left")
     rank = np.arange(len(r_all)) - first + 1
     return r_all, c_all, np.sqrt(d_all), rank
+
+
+# Schools measured at a time in _exact_rows: bounds the candidates' differences held in memory
+# (rows x candidates x fields doubles) to a few MB whatever the pool's size.
+CHUNK_ROWS = 4096
+
+
+def _exact_rows(z, weights, cand, urns, k):
+    """_exact for the tree's candidates, which are the same number (q) for every row: the k nearest
+    of each row by the exact squared distance rounded to DECIMALS, then the lower URN, the row itself
+    left out. Works on the rows x q matrix a chunk of rows at a time (each row sorted on its own),
+    so neither the candidate pairs nor their differences are ever held for the whole pool.
+    Returns (columns, squared distances), each rows x k."""
+    n, q = cand.shape
+    cols_out = np.empty((n, k), dtype=np.int64)
+    dd_out = np.empty((n, k), dtype=float)
+    for start in range(0, n, CHUNK_ROWS):
+        stop = min(n, start + CHUNK_ROWS)
+        c = cand[start:stop]
+        # the same arithmetic as _exact, one (row, candidate) pair per element
+        diff = z[start:stop, None, :] - z[c]
+        dd = np.round((diff * diff * weights).sum(axis=-1), DECIMALS)
+        dd[c == np.arange(start, stop)[:, None]] = np.inf  # the row itself sorts last
+        order = np.lexsort((urns[c], dd), axis=-1)[:, :k]
+        cols_out[start:stop] = np.take_along_axis(c, order, axis=1)
+        dd_out[start:stop] = np.take_along_axis(dd, order, axis=1)
+    return cols_out, dd_out
 
 
 def _exact(z, weights, rows, cols, urns, k):
@@ -122,7 +147,29 @@ def _pool_basis(
     )
 
 
+def _pools(con) -> list[tuple[str, int]]:
+    return con.execute(
+        "SELECT DISTINCT key_stage, time_period FROM similar_school_pool ORDER BY 1, 2"
+    ).fetchall()
+
+
+_TABLES = {
+    "similar_school_features": "urn INTEGER, time_period INTEGER, key_stage VARCHAR, field VARCHAR, "
+    "source_measure VARCHAR, value DOUBLE, z DOUBLE, imputed BOOLEAN, weight DOUBLE",
+    "similar_school_groups": "urn INTEGER, time_period INTEGER, key_stage VARCHAR, "
+    "similar_urn INTEGER, distance DOUBLE, rank INTEGER",
+    "similar_school_pools": "key_stage VARCHAR, time_period INTEGER, pool_n INTEGER, "
+    "distribution VARCHAR, group_size INTEGER, fields_used VARCHAR, fields_missing VARCHAR, "
+    "basis VARCHAR",
+}
+
+
 def build(con) -> None:
+    """Each pool's features and groups, written pool by pool (pools in key stage and year order, each
+    pool's rows in school order). Only numbers cross between DuckDB and Python: each field's values
+    come as numpy arrays, and the text of a row (key stage, field, source) is a bound parameter of
+    the pool's insert, so a national pool never turns millions of cells into Python strings, and no
+    pool's arrays outlive its insert (they cost more memory than DuckDB's own limit for the load)."""
     k = int(_var(con, "similar_schools_group_size"))
     coverage = float(_var(con, "similar_schools_min_field_coverage"))
     settings = {
@@ -132,146 +179,137 @@ def build(con) -> None:
         )
         for ks in ("ks2", "ks4")
     }
-    pool = con.execute(
-        "SELECT p.urn, p.time_period, p.key_stage, p.distribution, "
-        "coalesce(s.la_name, 'LA ' || p.la_code) AS la_name "
-        "FROM similar_school_pool p LEFT JOIN schools s USING (urn) "
-        "ORDER BY p.key_stage, p.time_period, p.urn"
-    ).df()
-    values = con.execute(
-        "SELECT urn, time_period, key_stage, field, source_rank, source_measure, value "
-        "FROM similar_school_context_values"
-    ).df()
+    for table, columns in _TABLES.items():
+        con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
+    for ks, tp in con.execute(
+        "SELECT DISTINCT key_stage, time_period FROM similar_school_pool ORDER BY 1, 2"
+    ).fetchall():
+        _build_pool(con, ks, tp, k, coverage, *settings[ks])
 
-    features, groups, pools = [], [], []
-    for (ks, tp), members in pool.groupby(["key_stage", "time_period"], sort=True):
-        fields, weights = settings[ks]
-        urns = members["urn"].to_numpy(dtype=np.int64)
-        n = len(urns)
-        vals = values[(values["key_stage"] == ks) & (values["time_period"] == tp)]
-        used, used_w, missing, z_cols = [], [], [], []
-        for field, w in zip(fields, weights, strict=True):
-            fv = vals[vals["field"] == field]
-            chosen = None
-            for _rank, src in fv.groupby("source_rank", sort=True):
-                if src["urn"].nunique() >= coverage * n:
-                    chosen = src
-                    break
-            if chosen is None:
-                missing.append(field)
-                continue
-            v = pd.Series(chosen["value"].to_numpy(), index=chosen["urn"].to_numpy())
-            v = v[~v.index.duplicated()].reindex(urns)
-            mean, sd = float(v.mean()), float(v.std(ddof=0))
-            if not sd > 0:
-                missing.append(field)
-                continue
-            z = ((v - mean) / sd).fillna(0.0).to_numpy()
-            used.append(field)
-            used_w.append(w)
-            z_cols.append(z)
-            source = str(chosen["source_measure"].iloc[0])
-            features.append(
-                pd.DataFrame(
-                    {
-                        "urn": urns,
-                        "time_period": tp,
-                        "key_stage": ks,
-                        "field": field,
-                        "source_measure": source,
-                        "value": v.to_numpy(),
-                        "z": z,
-                        "imputed": v.isna().to_numpy(),
-                        "weight": w,
-                    }
-                )
-            )
-        distribution = str(members["distribution"].iloc[0])
-        la_names = sorted({x for x in members["la_name"].dropna()})
-        pools.append(
-            {
-                "key_stage": ks,
-                "time_period": tp,
-                "pool_n": n,
-                "distribution": distribution,
-                "group_size": min(k, max(n - 1, 0)),
-                "fields_used": ", ".join(FIELD_LABELS[f] for f in used) or "(none)",
-                "fields_missing": ", ".join(FIELD_LABELS[f] for f in missing),
-                "basis": _pool_basis(ks, int(tp), n, distribution, la_names),
-            }
-        )
-        if not used:
+
+def _build_pool(con, ks: str, tp: int, k: int, coverage: float, fields, weights) -> None:
+    urns = np.asarray(
+        con.execute(
+            "SELECT urn FROM similar_school_pool WHERE key_stage = ? AND time_period = ? ORDER BY urn",
+            [ks, tp],
+        ).fetchnumpy()["urn"],
+        dtype=np.int64,
+    )
+    n = len(urns)
+    # how many pool schools each source of each field covers
+    coverage_of = {
+        (field, rank): (source, covered)
+        for field, rank, source, covered in con.execute(
+            "SELECT field, source_rank, any_value(source_measure), count(DISTINCT urn) "
+            "FROM similar_school_context_values WHERE key_stage = ? AND time_period = ? GROUP BY ALL",
+            [ks, tp],
+        ).fetchall()
+    }
+    used, used_w, missing, z_cols, feats = [], [], [], [], []
+    for field, w in zip(fields, weights, strict=True):
+        ranks = sorted(r for f, r in coverage_of if f == field)
+        rank = next((r for r in ranks if coverage_of[(field, r)][1] >= coverage * n), None)
+        if rank is None:
+            missing.append(field)
             continue
-        zm = np.column_stack(z_cols)
-        r, c, dist, rank = nearest(zm, np.array(used_w), urns, k)
-        groups.append(
-            pd.DataFrame(
-                {
-                    "urn": urns[r],
-                    "time_period": tp,
-                    "key_stage": ks,
-                    "similar_urn": urns[c],
-                    "distance": dist,
-                    "rank": rank,
-                }
-            )
-        )
-
-    def frame(parts, columns):
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
-
-    feat = frame(
-        features,
+        got = con.execute(
+            "SELECT urn, value FROM similar_school_context_values WHERE key_stage = ? "
+            "AND time_period = ? AND field = ? AND source_rank = ? ORDER BY urn",
+            [ks, tp, field, rank],
+        ).fetchnumpy()
+        # each pool school's value (the first, should a school have two), in pool order
+        chosen, first = np.unique(np.asarray(got["urn"], dtype=np.int64), return_index=True)
+        at = np.searchsorted(urns, chosen)
+        inside = at < n
+        inside[inside] = urns[at[inside]] == chosen[inside]
+        values = np.full(n, np.nan)
+        values[at[inside]] = np.asarray(got["value"], dtype=float)[first][inside]
+        v = pd.Series(values)
+        mean, sd = float(v.mean()), float(v.std(ddof=0))
+        if not sd > 0:
+            missing.append(field)
+            continue
+        z = ((v - mean) / sd).fillna(0.0).to_numpy()
+        used.append(field)
+        used_w.append(w)
+        z_cols.append(z)
+        feats.append((field, coverage_of[(field, rank)][0], values, z, float(w)))
+    distribution, la_names = con.execute(
+        "SELECT (SELECT distribution FROM similar_school_pool WHERE key_stage = $1 "
+        "AND time_period = $2 ORDER BY urn LIMIT 1), "
+        "list(DISTINCT coalesce(s.la_name, 'LA ' || p.la_code)) "
+        "FROM similar_school_pool p LEFT JOIN schools s USING (urn) "
+        "WHERE p.key_stage = $1 AND p.time_period = $2",
+        [ks, tp],
+    ).fetchall()[0]
+    con.execute(
+        "INSERT INTO similar_school_pools VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            "urn",
-            "time_period",
-            "key_stage",
-            "field",
-            "source_measure",
-            "value",
-            "z",
-            "imputed",
-            "weight",
+            ks,
+            tp,
+            n,
+            distribution,
+            min(k, max(n - 1, 0)),
+            ", ".join(FIELD_LABELS[f] for f in used) or "(none)",
+            ", ".join(FIELD_LABELS[f] for f in missing),
+            _pool_basis(ks, int(tp), n, str(distribution), sorted(la_names or [])),
         ],
     )
-    grp = frame(groups, ["urn", "time_period", "key_stage", "similar_urn", "distance", "rank"])
-    pls = pd.DataFrame(
-        pools,
-        columns=[
-            "key_stage",
-            "time_period",
-            "pool_n",
-            "distribution",
-            "group_size",
-            "fields_used",
-            "fields_missing",
-            "basis",
-        ],
+    if not used:
+        return
+    # one row per school and used field, in (school, field) order
+    order = sorted(range(len(feats)), key=lambda i: feats[i][0])
+    feat = pd.DataFrame(
+        {
+            "urn": np.repeat(urns, len(feats)),
+            "part": np.tile(np.array(order, dtype=np.int32), n),
+            "value": np.column_stack([feats[i][2] for i in order]).reshape(-1),
+            "z": np.column_stack([feats[i][3] for i in order]).reshape(-1),
+        }
     )
-    con.register("__similar_features", feat)
-    con.register("__similar_groups", grp)
-    con.register("__similar_pools", pls)
+    parts = pd.DataFrame(
+        {
+            "part": np.arange(len(feats), dtype=np.int32),
+            "field": [f[0] for f in feats],
+            "source_measure": [f[1] for f in feats],
+            "weight": [f[4] for f in feats],
+        }
+    )
+    _insert(
+        con,
+        "INSERT INTO similar_school_features SELECT f.urn, ?, ?, p.field, p.source_measure, f.value, "
+        "f.z, f.value IS NULL OR isnan(f.value), p.weight FROM __similar_rows f "
+        "JOIN __similar_parts p USING (part) ORDER BY f.urn, p.field",
+        [tp, ks],
+        feat,
+        parts,
+    )
+    del feat
+    r, c, dist, rank = nearest(np.column_stack(z_cols), np.array(used_w), urns, k)
+    grp = pd.DataFrame(
+        {
+            "urn": urns[r].astype(np.int32),
+            "similar_urn": urns[c].astype(np.int32),
+            "distance": dist,
+            "rank": rank.astype(np.int32),
+        }
+    )
+    _insert(
+        con,
+        "INSERT INTO similar_school_groups SELECT urn, ?, ?, similar_urn, distance, rank "
+        "FROM __similar_rows",
+        [tp, ks],
+        grp,
+    )
+
+
+def _insert(con, sql: str, params: list, rows, parts=None) -> None:
+    con.register("__similar_rows", rows)
+    if parts is not None:
+        con.register("__similar_parts", parts)
     try:
-        con.execute(
-            "CREATE OR REPLACE TABLE similar_school_features AS SELECT CAST(urn AS INTEGER) AS urn, "
-            "CAST(time_period AS INTEGER) AS time_period, CAST(key_stage AS VARCHAR) AS key_stage, "
-            "CAST(field AS VARCHAR) AS field, CAST(source_measure AS VARCHAR) AS source_measure, "
-            "CAST(value AS DOUBLE) AS value, CAST(z AS DOUBLE) AS z, CAST(imputed AS BOOLEAN) AS imputed, "
-            "CAST(weight AS DOUBLE) AS weight FROM __similar_features ORDER BY key_stage, time_period, urn, field"
-        )
-        con.execute(
-            "CREATE OR REPLACE TABLE similar_school_groups AS SELECT CAST(urn AS INTEGER) AS urn, "
-            "CAST(time_period AS INTEGER) AS time_period, CAST(key_stage AS VARCHAR) AS key_stage, "
-            "CAST(similar_urn AS INTEGER) AS similar_urn, CAST(distance AS DOUBLE) AS distance, "
-            "CAST(rank AS INTEGER) AS rank FROM __similar_groups ORDER BY key_stage, time_period, urn, rank"
-        )
-        con.execute(
-            "CREATE OR REPLACE TABLE similar_school_pools AS SELECT CAST(key_stage AS VARCHAR) AS key_stage, "
-            "CAST(time_period AS INTEGER) AS time_period, CAST(pool_n AS INTEGER) AS pool_n, "
-            "CAST(distribution AS VARCHAR) AS distribution, CAST(group_size AS INTEGER) AS group_size, "
-            "CAST(fields_used AS VARCHAR) AS fields_used, CAST(fields_missing AS VARCHAR) AS fields_missing, "
-            "CAST(basis AS VARCHAR) AS basis FROM __similar_pools ORDER BY key_stage, time_period"
-        )
+        con.execute(sql, params)
     finally:
-        for name in ("__similar_features", "__similar_groups", "__similar_pools"):
-            con.unregister(name)
+        con.unregister("__similar_rows")
+        if parts is not None:
+            con.unregister("__similar_parts")

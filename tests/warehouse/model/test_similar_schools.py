@@ -268,3 +268,21 @@ def test_tree_search_equals_brute_force_with_continuous_context_and_imputed_scho
         assert list(c[r == i]) == [j for _, _, j in order]
         assert list(rank[r == i]) == list(range(1, 31))
         assert list(d[r == i]) == pytest.approx([math.sqrt(x) for x, _, _ in order])
+
+
+def test_search_in_chunks_of_schools_gives_the_same_groups(monkeypatch):
+    # the exact distances are measured a chunk of schools at a time (bounded memory at national
+    # size): chunks that split the pool anywhere give the groups of one chunk
+    from warehouse import similar_schools
+
+    rng = np.random.default_rng(3)
+    z = rng.integers(0, 3, size=(500, 3)).astype(
+        float
+    )  # many ties, so some schools are searched again
+    urns = rng.permutation(np.arange(200000, 200500))
+    w = np.array([1.0, 0.5, 2.0])
+    whole = nearest(z, w, urns, 30)
+    monkeypatch.setattr(similar_schools, "CHUNK_ROWS", 37)
+    chunked = nearest(z, w, urns, 30)
+    for a, b in zip(whole, chunked, strict=True):
+        assert np.array_equal(a, b)
