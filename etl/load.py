@@ -29,6 +29,8 @@ from tqdm import tqdm
 from etl import builds
 from etl.discover import Discovery, Found, discover
 from etl.fetch.report import changes_for_load
+from etl.readers import _dfe
+from etl.readers.base import StageResult
 from etl.report import FileLine, LoadRefused, LoadReport
 from warehouse import connection
 from warehouse.sql_files import SQL_DIR, run_folder
@@ -227,13 +229,45 @@ def _stage_all(con, found: Discovery, report: LoadReport, settings: LoadSettings
         file=sys.stderr,
         disable=not settings.progress,
     )
-    for f in bar:
-        bar.set_postfix_str(f.src.name[-40:])
-        report.files.append(_stage_one(con, f, report, settings))
+    # The DfE readers leave their measures' unpivot to one batch per kind of file and fields
+    # (etl/readers/_dfe.py Batch); each file's line is completed when its batch has run.
+    batch = _dfe.start_batch(con)
+    waiting: dict[int, tuple[FileLine, Found]] = {}
+    try:
+        for f in bar:
+            bar.set_postfix_str(f.src.name[-40:])
+            line, res = _stage_one(con, f, report, settings)
+            report.files.append(line)
+            if res.deferred:
+                waiting[id(res)] = (line, f, res)
+            if batch.cells > _dfe.BATCH_CELLS:
+                _finish_batch(batch, waiting, report)
+        _finish_batch(batch, waiting, report)
+    finally:
+        _dfe.end_batch(con)
     bar.close()
 
 
-def _stage_one(con, f: Found, report: LoadReport, settings: LoadSettings) -> FileLine:
+def _finish_batch(batch, waiting: dict, report: LoadReport) -> None:
+    """Unpivot the waiting DfE files' measures and complete their lines in the report."""
+    if not batch.waiting:
+        return
+    try:
+        done = batch.flush()
+    except Exception as exc:
+        raise LoadRefused(str(exc)) from exc
+    for res, seconds in done:
+        line, f, _ = waiting.pop(id(res))
+        _complete_line(line, f, res)
+        line.seconds = round((line.seconds or 0) + seconds, 3)
+        for t, n in res.tables.items():
+            report.staged[t] = report.staged.get(t, 0) + n - line.tables.get(t, 0)
+        line.tables = dict(res.tables)
+
+
+def _stage_one(
+    con, f: Found, report: LoadReport, settings: LoadSettings
+) -> tuple[FileLine, StageResult]:
     src = f.src
     t = time.perf_counter()
     try:
@@ -246,7 +280,7 @@ def _stage_one(con, f: Found, report: LoadReport, settings: LoadSettings) -> Fil
         src.name,
         f.kind,
         "loaded",
-        "; ".join([*f.notes, *res.notes]),
+        "",
         time_period=res.time_period or src.time_period,
         file_status=src.file_status,
         manifest_order=src.manifest_order,
@@ -257,8 +291,7 @@ def _stage_one(con, f: Found, report: LoadReport, settings: LoadSettings) -> Fil
         tables=dict(res.tables),
         seconds=round(time.perf_counter() - t, 3),
     )
-    if f.year_from == "content":
-        line.note = "; ".join(x for x in (line.note, "year taken from the file's content") if x)
+    _complete_line(line, f, res)
     for t, n in res.tables.items():
         report.staged[t] = report.staged.get(t, 0) + n
     if res.rows_read == 0 and not any(res.tables.values()):
@@ -276,7 +309,14 @@ def _stage_one(con, f: Found, report: LoadReport, settings: LoadSettings) -> Fil
             f"({share:.0%}), above the limit of {settings.max_reject_share:.0%} (--max-reject-share). "
             f"First problems: {shown}"
         )
-    return line
+    return line, res
+
+
+def _complete_line(line: FileLine, f: Found, res: StageResult) -> None:
+    """The line's note: the discovery's notes, the reader's, and where the year came from."""
+    line.note = "; ".join([*f.notes, *res.notes])
+    if f.year_from == "content":
+        line.note = "; ".join(x for x in (line.note, "year taken from the file's content") if x)
 
 
 def _trim_boundaries(con, report: LoadReport) -> None:

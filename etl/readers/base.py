@@ -39,6 +39,9 @@ class StageResult:
     tables: dict[str, int] = field(default_factory=dict)  # staging table -> rows written
     time_period: int | None = None  # set when the reader learnt the year from the content
     notes: list[str] = field(default_factory=list)
+    # True while the loader's batch (etl/readers/_dfe.py Batch) still has this file's measures to
+    # unpivot: tables and notes are complete only once it is False.
+    deferred: bool = False
 
     def add(self, table: str, n: int) -> None:
         self.tables[table] = self.tables.get(table, 0) + n
