@@ -31,9 +31,14 @@ class Table:
     model: bool  # declared in contract_model.yml: checked only when the model is built
 
 
+# libyaml's safe loader when PyYAML was built with it (the same documents, ~8x less CPU: 0.13 s of
+# every load's contract check went to parsing the two files in Python)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def _load(path: Path, mtime: float) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
 
 
 def load_contract() -> tuple[dict, list[Table]]:
