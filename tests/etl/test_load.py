@@ -194,6 +194,71 @@ def test_bad_cell_keeps_good_rows_and_names_file_line_and_column(tmp_path):
     assert any(f.file_name == KS2 and f.action == "loaded" for f in report.files)
 
 
+def test_files_unpivoted_in_one_batch_keep_their_own_counts_rejects_and_notes(
+    tmp_path, monkeypatch
+):
+    # Two KS2 files with the same header are unpivoted together (etl/readers/_dfe.py Batch): each
+    # file's line in the report and its rejects (file, line, column) are those of loading it alone.
+    copy = "ks2/2017_copy_ks2final.csv"
+
+    def bad(path: Path, line: int, value: str) -> None:
+        lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+        i = lines[0].rstrip("\r\n").split(",").index("PTRWM_EXP")
+        row = lines[line - 1].split(",")
+        row[i] = value
+        lines[line - 1] = ",".join(row)
+        path.write_text("\ufeff" + "".join(lines), encoding="utf-8")
+
+    def source(folder: Path, names: tuple[str, ...]) -> Path:
+        src = real_subset(folder, files=(KS2,))
+        shutil.copy(src / KS2, src / copy)
+        bad(src / KS2, 6, "seventy")
+        bad(src / copy, 9, "101")  # outside 0 to 100
+        manifest = "file,time_period,status\n" + "".join(
+            f"{n},{201819 if n == KS2 else 201718},final\n" for n in names
+        )
+        for n in {KS2, copy} - set(names):
+            (src / n).unlink()
+        (src / "manifest.csv").write_text(manifest)
+        return src
+
+    def lines_and_rejects(names: tuple[str, ...], folder: str):
+        w = tmp_path / folder / "wh" / "warehouse.duckdb"
+        report = load(source(tmp_path / folder / "src", names), w, QUIET)
+        lines = {
+            # (the manifest's order differs: the files alone are each first in theirs)
+            f.file_name: {
+                k: v for k, v in vars(f).items() if k not in ("seconds", "manifest_order")
+            }
+            for f in report.files
+            if f.file_name in names
+        }
+        rejects = query(
+            w, "SELECT file_name, line, column_name, value, reason FROM rejects ORDER BY ALL"
+        )
+        return lines, rejects, report.staged
+
+    from etl.readers import _dfe
+
+    batches = []
+    unpivot = _dfe._stage_measures
+    monkeypatch.setattr(
+        _dfe,
+        "_stage_measures",
+        lambda con, files: batches.append([p.src.name for p in files]) or unpivot(con, files),
+    )
+    together, rej_together, staged = lines_and_rejects((KS2, copy), "both")
+    assert batches == [[copy, KS2]]  # one statement set for both files (in discovery order)
+    alone_a, rej_a, staged_a = lines_and_rejects((KS2,), "a")
+    alone_b, rej_b, staged_b = lines_and_rejects((copy,), "b")
+    assert together == {**alone_a, **alone_b}
+    assert rej_together == sorted(rej_a + rej_b)
+    assert (KS2, 6, "PTRWM_EXP", "seventy") in [r[:4] for r in rej_together]
+    assert (copy, 9, "PTRWM_EXP", "101") in [r[:4] for r in rej_together]
+    assert "cells were not loaded" in together[copy]["note"]
+    assert staged["stg_measures"] == staged_a["stg_measures"] + staged_b["stg_measures"]
+
+
 def test_missing_key_column_refuses_and_previous_warehouse_serves(tmp_path, capsys):
     src = real_subset(tmp_path / "src")
     w = tmp_path / "wh" / "warehouse.duckdb"
