@@ -76,4 +76,5 @@ else:  # imported by `streamlit run` (or uvicorn) to find the server application
 
     from dashboard.web import SessionCookieMiddleware  # noqa: E402
 
+    heap.preload()  # every page's modules imported once, then the heap frozen (dashboard/heap.py)
     app = st.App(__file__, middleware=[Middleware(SessionCookieMiddleware)])
