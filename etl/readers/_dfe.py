@@ -273,7 +273,7 @@ def stage_dfe(
         return res
     pending = _Pending(src, kind, raw, rows, tuple(use), time_period, res, res.rows_read * len(use))
     batch = _batches.get(id(con))
-    if batch is not None and batch.con is con:
+    if batch is not None and batch.con is con and pending.cells <= ALONE_CELLS:
         res.deferred = True
         batch.add(pending)
     else:
@@ -295,8 +295,12 @@ class _Pending:
     cells: int
 
 
-# Cells of waiting files beyond which a batch is unpivoted at once (bounds the raw tables held).
-BATCH_CELLS = 1_500_000
+# A file of more cells than this is unpivoted at once, on its own: its statements' fixed costs are
+# small beside its cells, and a batch of large files would hold all their parsed cells in memory at
+# once (pushing the staged measures out to disk). Smaller files wait for a batch, which runs when its
+# files hold BATCH_CELLS cells.
+ALONE_CELLS = 100_000
+BATCH_CELLS = 500_000
 _batches: dict[int, Batch] = {}
 
 
@@ -537,24 +541,24 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
     cell_rejects = dict(
         con.execute(f"SELECT __file, count(*) FROM {q(cells_rej)} GROUP BY 1").fetchall()
     )
-    keep = "(pv IS NOT NULL AND NOT (out_of_range OR ci_bad)) OR ps IS NOT NULL"
-    written = dict(
-        con.execute(f"SELECT __file, count(*) FROM {q(chk)} WHERE {keep} GROUP BY 1").fetchall()
-    )
-    con.execute(
-        f"""INSERT INTO stg_measures (level, urn, la_code, time_period, source_kind, measure, pupil_group, value,
-                                      status_code, ci_lower, ci_upper, cohort, national_scope, source_file,
-                                      source_field, source_line, file_status)
-            SELECT c.level, c.urn, c.la_code, s.time_period, ?, d.m, d.g, CASE WHEN NOT (out_of_range OR ci_bad) THEN pv END,
-                   ps, CASE WHEN NOT (out_of_range OR ci_bad) THEN plo END,
-                   CASE WHEN NOT (out_of_range OR ci_bad) THEN phi END,
-                   CASE WHEN pco >= 0 AND NOT co_too_big THEN TRY_CAST(round(pco) AS INTEGER) END,
-                   c.national_scope, s.file_name, d.f,
-                   c.__line, s.file_status
-            FROM {q(chk)} c JOIN {q(fld)} d ON c.i = d.i JOIN {q(fls)} s ON c.__file = s.__file
-            WHERE {keep}""",
-        [kind],
-    )
+    # one insert per file, its year, name and status bound as constants (as for a file alone: the
+    # staged table then holds them as constants, not 1.4 million copies of a file name)
+    written = {}
+    for j, p in enumerate(files):
+        written[j] = con.execute(
+            f"""INSERT INTO stg_measures (level, urn, la_code, time_period, source_kind, measure, pupil_group, value,
+                                          status_code, ci_lower, ci_upper, cohort, national_scope, source_file,
+                                          source_field, source_line, file_status)
+                SELECT c.level, c.urn, c.la_code, ?, ?, d.m, d.g, CASE WHEN NOT (out_of_range OR ci_bad) THEN pv END,
+                       ps, CASE WHEN NOT (out_of_range OR ci_bad) THEN plo END,
+                       CASE WHEN NOT (out_of_range OR ci_bad) THEN phi END,
+                       CASE WHEN pco >= 0 AND NOT co_too_big THEN TRY_CAST(round(pco) AS INTEGER) END,
+                       c.national_scope, ?, d.f,
+                       c.__line, ?
+                FROM {q(chk)} c JOIN {q(fld)} d ON c.i = d.i
+                WHERE c.__file = ? AND ((pv IS NOT NULL AND NOT (out_of_range OR ci_bad)) OR ps IS NOT NULL)""",
+            [p.time_period, kind, p.src.name, p.src.file_status, j],
+        ).fetchone()[0]
     for j, p in enumerate(files):
         bad = cell_rejects.get(j, 0)
         if bad:
