@@ -156,6 +156,12 @@ def _school_piece(build, allowed, urn, name, pupil_group, time_period) -> pd.Dat
     raise KeyError(name)
 
 
+@cached
+def _model_urns(build, allowed) -> frozenset[int]:
+    """The user's schools whose model piece is not empty (one query for all of them)."""
+    return frozenset(db.run(build, q.model_urns, allowed=allowed))
+
+
 class SchoolPieces(Mapping):
     """One school's history for one user (series for the pupil group, census, model rows, group
     gaps, inspections), each piece read on first use and cached on (build, allowed URNs, school,
@@ -502,8 +508,13 @@ def school_pieces(identity: Identity, ctx: Context, urn: int, pupil_group: str, 
     None (audited) when the school is not one this user may see."""
     _guard(identity)
     urn = int(urn)
-    pieces = SchoolPieces(db.current_build(), allowed_key(identity), urn, pupil_group, time_period)
-    if all(pieces[name].empty for name in ("model", "series", "inspections")):  # model first
+    build, allowed = db.current_build(), allowed_key(identity)
+    pieces = SchoolPieces(build, allowed, urn, pupil_group, time_period)
+    # A school with model rows has a history: known from one read for all the user's schools, so
+    # a first view reads no piece its open tab does not show. Else the pieces say (model first).
+    if urn not in _model_urns(build, allowed) and all(
+        pieces[name].empty for name in ("model", "series", "inspections")
+    ):
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
         return None
     audit.record_view(identity.username, identity.role, urn)

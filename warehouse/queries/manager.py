@@ -123,6 +123,12 @@ def school_model(con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int) 
     return _df(con, "manager_school_model", allowed=_allowed(allowed), urn=int(urn))
 
 
+def model_urns(con: duckdb.DuckDBPyConnection, *, allowed: Allowed) -> set[int]:
+    """The allowed schools whose ``school_model`` has rows."""
+    rows = con.execute(load_sql("queries/manager_model_urns"), {"allowed": _allowed(allowed)})
+    return {int(r[0]) for r in rows.fetchall()}
+
+
 def school_gaps(
     con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int, time_period: int
 ) -> pd.DataFrame:
