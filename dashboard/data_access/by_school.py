@@ -33,6 +33,10 @@ class BySchool:
     def __contains__(self, urn: object) -> bool:
         return int(urn) in self._rows  # type: ignore[call-overload]
 
+    def positions(self, urn: int) -> np.ndarray:
+        """The school's row positions in the frame, in order (read-only)."""
+        return self._rows.get(int(urn), np.zeros(0, dtype=np.intp))
+
     def rows(self, urn: int) -> pd.DataFrame:
         """The school's rows (none: an empty frame with the same columns and types)."""
         pos = self._rows.get(int(urn))
