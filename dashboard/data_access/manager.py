@@ -157,9 +157,9 @@ def _school_piece(build, allowed, urn, name, pupil_group, time_period) -> pd.Dat
 
 
 @cached
-def _model_urns(build, allowed) -> frozenset[int]:
-    """The user's schools whose model piece is not empty (one query for all of them)."""
-    return frozenset(db.run(build, q.model_urns, allowed=allowed))
+def _model_urns(build, allowed, la_code) -> frozenset[int]:
+    """The user's schools of the LA whose model piece is not empty (one query for all of them)."""
+    return frozenset(db.run(build, q.model_urns, allowed=allowed, la_code=la_code))
 
 
 class SchoolPieces(Mapping):
@@ -512,7 +512,7 @@ def school_pieces(identity: Identity, ctx: Context, urn: int, pupil_group: str, 
     pieces = SchoolPieces(build, allowed, urn, pupil_group, time_period)
     # A school with model rows has a history: known from one read for all the user's schools, so
     # a first view reads no piece its open tab does not show. Else the pieces say (model first).
-    if urn not in _model_urns(build, allowed) and all(
+    if urn not in _model_urns(build, allowed, ctx.la_code) and all(
         pieces[name].empty for name in ("model", "series", "inspections")
     ):
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")

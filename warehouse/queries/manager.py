@@ -123,9 +123,10 @@ def school_model(con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int) 
     return _df(con, "manager_school_model", allowed=_allowed(allowed), urn=int(urn))
 
 
-def model_urns(con: duckdb.DuckDBPyConnection, *, allowed: Allowed) -> set[int]:
-    """The allowed schools whose ``school_model`` has rows."""
-    rows = con.execute(load_sql("queries/manager_model_urns"), {"allowed": _allowed(allowed)})
+def model_urns(con: duckdb.DuckDBPyConnection, *, allowed: Allowed, la_code: int) -> set[int]:
+    """The allowed schools of the LA whose ``school_model`` has rows."""
+    params = {"allowed": _allowed(allowed), "la_code": int(la_code)}
+    rows = con.execute(load_sql("queries/manager_model_urns"), params)
     return {int(r[0]) for r in rows.fetchall()}
 
 
