@@ -161,3 +161,26 @@ def test_the_pupils_page_draws_a_school_s_distribution_when_its_group_is_not_sma
     text = page_text(at)
     assert f"{int(dist.summary['pupils'])} pupils: average progress" in text.replace("\\", "")
     assert "5 or fewer pupils match" not in text
+
+
+def test_each_filter_s_schools_table_is_the_whole_table_s_rows_and_never_another_user_s(county):
+    from dashboard import data_access
+    from dashboard.components import schools_table
+
+    mgr = county["manager"]
+    options = data_access.filter_options(mgr)
+    whole = data_access.list_schools_keyed(mgr)
+    for column in ("district", "phase", "school_type"):
+        for value in sorted(options[column].dropna().unique())[:4]:
+            rows, key = data_access.list_schools_keyed(mgr, **{column: value})
+            shown, picker = schools_table.tables(key, rows, whole)
+            pd.testing.assert_frame_equal(shown, schools_table.shown_table(rows))
+            assert dict(picker) == {
+                int(u): f"{n} ({int(u)})" for u, n in zip(rows["urn"], rows["name"], strict=True)
+            }
+    district = sorted(options["district"].dropna().unique())[0]
+    mine = int(data_access.list_schools(mgr, district=district)["urn"].iloc[-1])
+    officer = Identity("officer", "O", OFFICER, frozenset({mine}))  # one school only
+    rows, key = data_access.list_schools_keyed(officer, district=district)
+    shown, picker = schools_table.tables(key, rows, data_access.list_schools_keyed(officer))
+    assert list(picker) == [mine] and shown["URN"].tolist() == [str(mine)]
