@@ -141,9 +141,10 @@ def _group_columns(ranked: pd.DataFrame, group: str) -> dict[str, tuple]:
     make them (from the few fields they read)."""
     g = _figure_group(group)
     rows = ranked[[c for c in GROUP_FIELDS if c in ranked.columns]].to_dict("records")
+    key_figures = tuple(priority.key_figure(r, g) for r in rows)
     return {
-        figure_heading(g): tuple(md_escape(priority.key_figure(r, g)) for r in rows),
-        "Key figure against national": tuple(priority.key_figure(r, g) for r in rows),
+        figure_heading(g): tuple(md_escape(k) for k in key_figures),
+        "Key figure against national": key_figures,
         "Group percentile": tuple(priority.percentile_text(r) for r in rows),
         "Pupil group figure": tuple(support.group_figure(r, group) for r in rows),
     }

@@ -108,28 +108,68 @@ def _county(
 ) -> _County:
     f = dict(filters)
     f["year"] = year = int(f["year"])
+    rows = _year(build, allowed, la_code, year, intel_ok, entries_digest, today, _app=_app)
+    shares, points = map_figures(rows.now, f)
+    return _County(
+        map_key=(build, allowed, la_code, filters, intel_ok, entries_digest, today),
+        counts=category_counts(rows.now, rows.before, f),
+        bands=_band_counts(rows.bands_now, rows.bands_before, f),
+        bands_by_district=_band_counts_by_district(rows.bands_now, rows.bands_before, f),
+        distribution=achievement_distribution(rows.now, f),
+        boundaries=manager._boundaries(build, la_code),
+        shares=shares,
+        points=points,
+    )
+
+
+@dataclass(frozen=True)
+class _Year:
+    """The schools of a year and of the year before with only the columns the figures read, and
+    each year's bands with their school's filter columns: what every choice of the phase, type
+    and category filters counts (a choice selects rows of these, made once per year's key)."""
+
+    now: pd.DataFrame
+    before: pd.DataFrame | None
+    bands_now: pd.DataFrame  # urn, heading, band, band_label and SCHOOL_FILTERS
+    bands_before: pd.DataFrame | None
+
+
+SCHOOL_FILTERS = ["district", "phase", "type_group", "category"]  # manager._keep's columns
+YEAR_COLUMNS = list(dict.fromkeys(["urn", *SCHOOL_FILTERS, *DISTRIBUTION_COLUMNS, "latitude",
+                                   "longitude"]))  # fmt: skip
+
+
+@cached
+def _year(
+    build: str,
+    allowed: tuple[int, ...] | None,
+    la_code: int,
+    year: int,
+    intel_ok: bool,
+    entries_digest: str,
+    today: date,
+    _app: pd.DataFrame,
+) -> _Year:
     ctx_rows, rules = manager._context(build)
     prev_year = manager.Context(la_code, "", ctx_rows, rules).previous(year)
 
     def schools(time_period: int) -> pd.DataFrame:
         return manager._combined(build, allowed, la_code, time_period, "all", intel_ok,
-                                 entries_digest, today, _app)  # fmt: skip
+                                 entries_digest, today, _app)[YEAR_COLUMNS]  # fmt: skip
 
     now = schools(year)
     before = schools(prev_year) if prev_year is not None else None
-    bands = {y: _bands(build, allowed, la_code, y) for y in (year, prev_year) if y is not None}
-    shares, points = map_figures(now, f)
-    return _County(
-        map_key=(build, allowed, la_code, filters, intel_ok, entries_digest, today),
-        counts=category_counts(now, before, f),
-        bands=band_counts(now, before, bands.get(year), bands.get(prev_year), f),
-        bands_by_district=band_counts_by_district(
-            now, before, bands.get(year), bands.get(prev_year), f
-        ),
-        distribution=achievement_distribution(now, f),
-        boundaries=manager._boundaries(build, la_code),
-        shares=shares,
-        points=points,
+    bands_now = _with_school(_bands(build, allowed, la_code, year), now)
+    bands_before = None
+    if before is not None:
+        bands_before = _with_school(_bands(build, allowed, la_code, prev_year), before)
+    return _Year(now, before, bands_now, bands_before)
+
+
+def _with_school(bands: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
+    """The bands of the schools in ``schools`` (others dropped), with their filter columns."""
+    return bands[["urn", "heading", "band", "band_label"]].merge(
+        schools[["urn", *SCHOOL_FILTERS]], on="urn"
     )
 
 
@@ -163,13 +203,10 @@ def category_counts(now: pd.DataFrame, before: pd.DataFrame | None, f: dict) -> 
         )
 
     cur = named(manager._filter(now, f)).groupby(keys).size().rename("schools")
+    prev = None  # no previous year: 0 last year (an empty series of the same index)
     if before is not None:
-        prev = named(manager._filter(before, f)).groupby(keys).size().rename("last_year")
-    else:
-        prev = pd.Series(dtype="int64", name="last_year")
-    out = pd.concat([cur, prev], axis=1).fillna(0).astype(int).reset_index()
-    out.columns = ["district", "phase", "category", "schools", "last_year"]
-    out["change"] = out["schools"] - out["last_year"]
+        prev = named(manager._filter(before, f)).groupby(keys).size()
+    out = _this_and_last_year(cur, prev)
     return out.sort_values(["district", "phase", "category"]).reset_index(drop=True)
 
 
@@ -182,14 +219,22 @@ def band_counts(
 ) -> pd.DataFrame:
     """Schools per band under each heading for the filtered schools: this year, the previous
     published year and the change (bands are the model's; the filters are the page's)."""
-
-    def count(schools: pd.DataFrame, b: pd.DataFrame, name: str) -> pd.Series:
-        urns = manager._filter(schools, f)["urn"]
-        return b[b["urn"].isin(urns)].groupby(["heading", "band", "band_label"]).size().rename(name)
-
-    cur = count(now, bands_now, "schools")
     has_prev = before is not None and bands_before is not None
-    out = _this_and_last_year(cur, count(before, bands_before, "last_year") if has_prev else None)
+    return _band_counts(_with_school(bands_now, now),
+                        _with_school(bands_before, before) if has_prev else None, f)  # fmt: skip
+
+
+def _band_counts(bands_now: pd.DataFrame, bands_before: pd.DataFrame | None, f: dict
+                 ) -> pd.DataFrame:  # fmt: skip
+    """``band_counts`` from each year's bands with their school's filter columns."""
+
+    def count(b: pd.DataFrame, name: str) -> pd.Series:
+        return manager._filter(b, f).groupby(["heading", "band", "band_label"]).size().rename(name)
+
+    cur = count(bands_now, "schools")
+    out = _this_and_last_year(
+        cur, None if bands_before is None else count(bands_before, "last_year")
+    )
     out = out[out["heading"].isin(cur.index.get_level_values("heading"))]  # headings of this year
     return out.sort_values(["heading", "band"]).reset_index(drop=True)
 
@@ -213,16 +258,25 @@ def band_counts_by_district(
     """``band_counts`` of every district at once (a ``district`` column first): the rows of a
     district are that district's ``band_counts`` once the headings it has no school under this
     year are dropped (``_district_bands``). Schools with no district are in no district's rows."""
+    has_prev = before is not None and bands_before is not None
+    return _band_counts_by_district(_with_school(bands_now, now),
+                                    _with_school(bands_before, before) if has_prev else None,
+                                    f)  # fmt: skip
+
+
+def _band_counts_by_district(bands_now: pd.DataFrame, bands_before: pd.DataFrame | None, f: dict
+                             ) -> pd.DataFrame:  # fmt: skip
+    """``band_counts_by_district`` from each year's bands with their school's filter columns."""
     keys = ["district", "heading", "band", "band_label"]
 
-    def count(schools: pd.DataFrame, b: pd.DataFrame, name: str) -> pd.Series:
-        kept = manager._filter(schools, {**f, "district": None})
-        where = kept.loc[kept["district"].notna(), ["urn", "district"]]
-        return b.merge(where, on="urn").groupby(keys).size().rename(name)
+    def count(b: pd.DataFrame, name: str) -> pd.Series:
+        kept = b[manager._keep(b, {**f, "district": None}) & b["district"].notna()]
+        return kept.groupby(keys).size().rename(name)
 
-    cur = count(now, bands_now, "schools")
-    has_prev = before is not None and bands_before is not None
-    out = _this_and_last_year(cur, count(before, bands_before, "last_year") if has_prev else None)
+    cur = count(bands_now, "schools")
+    out = _this_and_last_year(
+        cur, None if bands_before is None else count(bands_before, "last_year")
+    )
     return out.sort_values(["district", "heading", "band"]).reset_index(drop=True)
 
 
