@@ -10,15 +10,19 @@ cache hit; ``Overview.key`` is that key, for the charts drawn from the figures.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
+from types import MappingProxyType
 
 import pandas as pd
+import streamlit as st
 
 from dashboard import access, db
 from dashboard.access import Identity
 from dashboard.data_access import manager
-from dashboard.data_access.core import allowed_key, cached
+from dashboard.data_access.core import CACHE, allowed_key, cached
 from warehouse.queries import manager as q
 
 FILTER_KEYS = ("year", "district", "phase", "school_type", "category")  # what the figures use
@@ -109,16 +113,17 @@ def _county(
     f = dict(filters)
     f["year"] = year = int(f["year"])
     rows = _year(build, allowed, la_code, year, intel_ok, entries_digest, today, _app=_app)
-    shares, points = map_figures(rows.now, f)
+    tuples = _year_tuples(build, allowed, la_code, year, intel_ok, entries_digest, today, _app=_app)
+    keep = _passes(f)
     return _County(
         map_key=(build, allowed, la_code, filters, intel_ok, entries_digest, today),
-        counts=category_counts(rows.now, rows.before, f),
-        bands=_band_counts(rows.bands_now, rows.bands_before, f),
-        bands_by_district=_band_counts_by_district(rows.bands_now, rows.bands_before, f),
+        counts=_tally_counts(tuples, keep),
+        bands=_tally_bands(tuples, keep),
+        bands_by_district=_tally_bands_by_district(tuples, keep),
         distribution=achievement_distribution(rows.now, f),
         boundaries=manager._boundaries(build, la_code),
-        shares=shares,
-        points=points,
+        shares=_tally_shares(tuples, keep),
+        points=map_points(rows.now, f),
     )
 
 
@@ -132,6 +137,19 @@ class _Year:
     before: pd.DataFrame | None
     bands_now: pd.DataFrame  # urn, heading, band, band_label and SCHOOL_FILTERS
     bands_before: pd.DataFrame | None
+
+
+@dataclass(frozen=True)
+class _Tuples:
+    """_Year's rows as tuples (SCHOOL_FILTERS first; the bands' heading, band and band_label
+    after), counted in Python per choice: a few hundred rows cost less than pandas' own calls.
+    Immutable, so served as they are (not copied per caller as ``cached`` values are)."""
+
+    now_rows: tuple[tuple, ...]
+    before_rows: tuple[tuple, ...] | None
+    bands_now_rows: tuple[tuple, ...]
+    bands_before_rows: tuple[tuple, ...] | None
+    dtypes: MappingProxyType  # the frames' column -> dtype, for the counted frames
 
 
 SCHOOL_FILTERS = ["district", "phase", "type_group", "category"]  # manager._keep's columns
@@ -164,6 +182,132 @@ def _year(
     if before is not None:
         bands_before = _with_school(_bands(build, allowed, la_code, prev_year), before)
     return _Year(now, before, bands_now, bands_before)
+
+
+@st.cache_resource(**CACHE)
+def _year_tuples(
+    build: str,
+    allowed: tuple[int, ...] | None,
+    la_code: int,
+    year: int,
+    intel_ok: bool,
+    entries_digest: str,
+    today: date,
+    _app: pd.DataFrame,
+) -> _Tuples:
+    rows = _year(build, allowed, la_code, year, intel_ok, entries_digest, today, _app=_app)
+    band_columns = [*SCHOOL_FILTERS, "heading", "band", "band_label"]
+    return _Tuples(
+        _tuples(rows.now, SCHOOL_FILTERS),
+        None if rows.before is None else _tuples(rows.before, SCHOOL_FILTERS),
+        _tuples(rows.bands_now, band_columns),
+        None if rows.bands_before is None else _tuples(rows.bands_before, band_columns),
+        MappingProxyType({**dict(rows.now.dtypes), **dict(rows.bands_now.dtypes)}),
+    )
+
+
+def _tuples(df: pd.DataFrame, columns: list[str]) -> tuple[tuple, ...]:
+    """The rows of ``df``'s ``columns`` as tuples, a missing value as None."""
+    return tuple(zip(*(df[c].astype(object).where(df[c].notna(), None).tolist()
+                       for c in columns), strict=True))  # fmt: skip
+
+
+# --- each choice's figures, counted from _Year's tuples (equal to the pandas functions below, the
+# definitions, which tests/pages/test_overview_districts.py compares them with) -----------------
+
+
+def _passes(f: dict):
+    """The test ``manager._keep`` applies, on a tuple whose first items are SCHOOL_FILTERS."""
+    wanted = [(i, f[key]) for i, key in enumerate(("district", "phase", "school_type",
+                                                    "category")) if f.get(key)]  # fmt: skip
+    if not wanted:
+        return lambda row: True
+    values = tuple(v for _, v in wanted)
+    pick = itemgetter(*(i for i, _ in wanted))
+    if len(wanted) == 1:
+        return lambda row: pick(row) == values[0]
+    return lambda row: pick(row) == values
+
+
+def _counted(keys: list[tuple], cur: Counter, prev: Counter | None, names: list[str],
+             dtypes: dict) -> pd.DataFrame:  # fmt: skip
+    """``_this_and_last_year`` of two tallies, sorted by the keys (``names``, of ``dtypes``)."""
+    prev = prev or Counter()
+    out = {name: [k[i] for k in keys] for i, name in enumerate(names)}
+    out["schools"] = [cur.get(k, 0) for k in keys]
+    out["last_year"] = [prev.get(k, 0) for k in keys]
+    out["change"] = [a - b for a, b in zip(out["schools"], out["last_year"], strict=True)]
+    frame = pd.DataFrame(out)
+    return frame.astype({**dtypes, "schools": "int64", "last_year": "int64", "change": "int64"})
+
+
+def _tally_counts(rows: _Tuples, keep) -> pd.DataFrame:
+    """``category_counts``: every open school counted, district or phase missing or not."""
+
+    def tally(rows_of_year) -> Counter:
+        return Counter(
+            (manager.NO_DISTRICT if d is None else d, "Unknown" if p is None else p, c)
+            for d, p, t, c in rows_of_year
+            if c is not None and keep((d, p, t, c))
+        )
+
+    cur = tally(rows.now_rows)
+    prev = None if rows.before_rows is None else tally(rows.before_rows)
+    keys = sorted(set(cur) | set(prev or ()))
+    dtypes = {c: rows.dtypes[c] for c in ("district", "phase", "category")}
+    return _counted(keys, cur, prev, ["district", "phase", "category"], dtypes)
+
+
+def _tally_bands(rows: _Tuples, keep) -> pd.DataFrame:
+    """``band_counts``: the headings of this year only."""
+
+    def tally(bands) -> Counter:
+        return Counter(r[4:] for r in bands if keep(r) and None not in r[4:])
+
+    cur = tally(rows.bands_now_rows)
+    prev = None if rows.bands_before_rows is None else tally(rows.bands_before_rows)
+    headings = {k[0] for k in cur}
+    keys = sorted(k for k in set(cur) | set(prev or ()) if k[0] in headings)
+    names = ["heading", "band", "band_label"]
+    return _counted(keys, cur, prev, names, {c: rows.dtypes[c] for c in names})
+
+
+def _tally_bands_by_district(rows: _Tuples, keep) -> pd.DataFrame:
+    """``band_counts_by_district``: schools with no district in no district's rows."""
+
+    def tally(bands) -> Counter:
+        return Counter(
+            (r[0], *r[4:])
+            for r in bands
+            if r[0] is not None and keep((None, *r[1:])) and None not in r[4:]
+        )
+
+    cur = tally(rows.bands_now_rows)
+    prev = None if rows.bands_before_rows is None else tally(rows.bands_before_rows)
+    keys = sorted(set(cur) | set(prev or ()))
+    names = ["district", "heading", "band", "band_label"]
+    return _counted(keys, cur, prev, names, {c: rows.dtypes[c] for c in names})
+
+
+def _tally_shares(rows: _Tuples, keep) -> pd.DataFrame:
+    """``map_figures``' shares: every district, whatever the district filter."""
+    schools: Counter = Counter()
+    needs: Counter = Counter()
+    for d, p, t, c in rows.now_rows:
+        if d is not None and keep((None, p, t, c)):
+            schools[d] += 1
+            needs[d] += c in NEEDS_SUPPORT
+    districts = sorted(schools)
+    out = pd.DataFrame(
+        {
+            "district": districts,
+            "schools": [schools[d] for d in districts],
+            "needs_support": [needs[d] for d in districts],
+        }
+    ).astype({"district": rows.dtypes["district"], "schools": "int64",
+              "needs_support": "int64"})  # fmt: skip
+    out["value"] = 100 * out["needs_support"] / out["schools"]
+    return out
 
 
 def _with_school(bands: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
@@ -286,6 +430,15 @@ def achievement_distribution(now: pd.DataFrame, f: dict) -> pd.DataFrame:
     return df[df["achievement_score"].notna()][DISTRIBUTION_COLUMNS].reset_index(drop=True)
 
 
+def map_points(now: pd.DataFrame, f: dict) -> pd.DataFrame:
+    """The schools drawn on the map (universal, targeted, intensive) of every district."""
+    df = manager._filter(now, {**f, "district": None})
+    points = df[df["category"].isin(["universal", *NEEDS_SUPPORT])]
+    return points[["urn", "name", "district", "category", "latitude", "longitude"]].reset_index(
+        drop=True
+    )
+
+
 def map_figures(now: pd.DataFrame, f: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(% of schools targeted or intensive per district, school points): every district, whatever
     the district filter, so the map shows the whole county."""
@@ -297,6 +450,4 @@ def map_figures(now: pd.DataFrame, f: dict) -> tuple[pd.DataFrame, pd.DataFrame]
         .reset_index()
     )
     shares["value"] = 100 * shares["needs_support"] / shares["schools"]
-    points = df[df["category"].isin(["universal", *NEEDS_SUPPORT])]
-    points = points[["urn", "name", "district", "category", "latitude", "longitude"]]
-    return shares, points.reset_index(drop=True)
+    return shares, map_points(now, f)

@@ -1,6 +1,8 @@
 """The county overview's district views are rows of the whole county's figures, computed once per
-view of the other filters (issue 20): each must equal the figures computed for that district
-alone, and the shared county figures never cross the key's parts (intelligence, entries)."""
+view of the other filters (issue 20), and those are counted from rows made once per year: each
+must equal the figures computed by the pandas definitions (category_counts, band_counts,
+map_figures...) for the filtered schools alone, and the shared county figures never cross the
+key's parts (intelligence, entries)."""
 
 from datetime import date
 
@@ -25,10 +27,13 @@ def _direct(m, ctx, f: dict) -> dict[str, pd.DataFrame]:
     def bands(y):
         return None if y is None else overview._bands(build, allowed, ctx.la_code, y)
 
+    shares, points = overview.map_figures(now, f)  # every district, whatever the district filter
     return {
         "counts": overview.category_counts(now, before, f),
         "bands": overview.band_counts(now, before, bands(year), bands(prev), f),
         "distribution": overview.achievement_distribution(now, f),
+        "shares": shares,
+        "points": points,
     }
 
 
