@@ -104,3 +104,28 @@ def test_county_figures_warmed_with_intelligence_are_not_served_without_it(count
         return int(view.counts.loc[view.counts["category"].eq("intensive"), "schools"].sum())
 
     assert intensive(other) == intensive(warmed) - 1
+
+
+def test_year_rows_a_manager_warmed_are_never_counted_for_an_officer_of_three_schools(county_env):
+    """The rows each choice counts (overview._year, _year_tuples) are made once per year and key,
+    the user's allowed schools in it: an officer of three schools choosing the same year and
+    phase after the manager counts their three schools only, in every figure."""
+    from dashboard.access import Identity
+
+    m = identity_for("manager", "M", "manager", [])
+    ctx = manager.context(m)
+    schools = manager.schools(m, ctx, ctx.latest)
+    phase = str(schools["phase"].mode().iloc[0])
+    three = [int(u) for u in schools.loc[schools["phase"].eq(phase), "urn"].iloc[[0, 5, 9]]]
+    officer = Identity("officer3", "O", "officer", frozenset(three))
+    for f in ({"year": ctx.latest}, {"year": ctx.latest, "phase": phase}):
+        warmed = overview.overview(m, ctx, f)
+        mine = overview.overview(officer, ctx, f)
+        assert mine.key != warmed.key and int(warmed.counts["schools"].sum()) > 3
+        assert int(mine.counts["schools"].sum()) == 3
+        assert int(mine.shares["schools"].sum()) <= 3
+        assert set(mine.points["urn"].astype(int)) <= set(three)
+        assert set(mine.distribution["urn"].astype(int)) <= set(three)
+        per_heading = mine.bands.groupby("heading")["schools"].sum()
+        assert len(per_heading) and (per_heading <= 3).all()
+        pd.testing.assert_frame_equal(mine.counts, _direct(officer, ctx, f)["counts"])
