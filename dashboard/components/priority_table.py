@@ -70,19 +70,30 @@ def tables(view: PriorityView, group: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     list (``view.list_key``, which names the user's allowed URNs); per filter only its rows are
     taken, numbered again (the position is the only cell that depends on the filters) and made
     into frames the way the functions below make them, so the types are those of the rows alone."""
-    return _filtered_tables(view.key, group, _view=view)
+    return reading_of(view, group), export_of(view, group)
+
+
+def reading_of(view: PriorityView, group: str) -> pd.DataFrame:
+    """``tables``' reading list (drawn on every rerun)."""
+    return _filtered_table(view.key, group, 0, _view=view)
+
+
+def export_of(view: PriorityView, group: str) -> pd.DataFrame:
+    """``tables``' every column (the sortable table and the visit-plan files): made only when one
+    of their sections is open, not for every filter choice."""
+    return _filtered_table(view.key, group, 1, _view=view)
 
 
 @cached
-def _filtered_tables(key: tuple, group: str, *, _view: PriorityView
-                     ) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
-    reading, export = _columns(_view.list_key, group, _ranked=_view.full)
+def _filtered_table(key: tuple, group: str, which: int, *, _view: PriorityView) -> pd.DataFrame:
+    columns = _columns(_view.list_key, group, _ranked=_view.full)[which]
     rows = _view.rows.tolist()  # Python ints: indexing tuples with numpy ints is slower
-    reading = {c: [v[i] for i in rows] for c, v in reading.items()}
-    export = {c: [v[i] for i in rows] for c, v in export.items()}
-    reading["No."] = [str(r) for r in _view.ranked["rank"]]
-    export["Rank"] = [int(r) for r in _view.ranked["rank"]]
-    return pd.DataFrame(reading), pd.DataFrame(export)
+    out = {c: [v[i] for i in rows] for c, v in columns.items()}
+    if which == 0:
+        out["No."] = [str(r) for r in _view.ranked["rank"]]
+    else:
+        out["Rank"] = [int(r) for r in _view.ranked["rank"]]
+    return pd.DataFrame(out)
 
 
 @cached

@@ -411,8 +411,17 @@ def priority_list(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
 
 @cached
 def _group_figures(build, allowed, la_code, time_period, pupil_group) -> pd.DataFrame:
+    """manager_group_figures.sql for one group: its rows of every group's (one query per year,
+    so choosing a pupil group reads nothing more), without the group column."""
+    every = _every_group_figures(build, allowed, la_code, time_period)
+    rows = every[every["pupil_group"] == pupil_group].drop(columns="pupil_group")
+    return rows.reset_index(drop=True)
+
+
+@cached
+def _every_group_figures(build, allowed, la_code, time_period) -> pd.DataFrame:
     return db.run(build, q.group_figures, allowed=allowed, la_code=la_code,
-                  time_period=time_period, pupil_group=pupil_group)  # fmt: skip
+                  time_period=time_period, pupil_group=None)  # fmt: skip
 
 
 @dataclass(frozen=True)
