@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 
 import streamlit as st  # noqa: E402
 
-from dashboard import access, auth, timing  # noqa: E402
+from dashboard import access, auth, heap, timing  # noqa: E402
 from dashboard.components.navigation import fresh_page, navigation_links  # noqa: E402
 from dashboard.components.safe import md_escape  # noqa: E402
 from dashboard.store import records  # noqa: E402
@@ -27,7 +27,10 @@ from dashboard.store import records  # noqa: E402
 
 def run() -> None:
     with timing.script_run() as run_info:  # a no-op unless SID_TIMING_LOG is set (benchmarks)
-        _run(run_info)
+        try:
+            _run(run_info)
+        finally:  # st.rerun and st.stop end a run by raising
+            heap.settle_after_run()
 
 
 def _run(run_info: dict) -> None:
@@ -73,4 +76,5 @@ else:  # imported by `streamlit run` (or uvicorn) to find the server application
 
     from dashboard.web import SessionCookieMiddleware  # noqa: E402
 
+    heap.preload()  # every page's modules imported once, then the heap frozen (dashboard/heap.py)
     app = st.App(__file__, middleware=[Middleware(SessionCookieMiddleware)])
