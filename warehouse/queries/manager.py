@@ -181,10 +181,11 @@ def group_figures(
     allowed: Allowed,
     la_code: int,
     time_period: int,
-    pupil_group: str,
+    pupil_group: str | None,
 ) -> pd.DataFrame:
-    """Each school's headline figure for one pupil group against national for that group, with the
-    group's size and its percentile among every school with a published figure (priority list)."""
+    """Each school's headline figure for one pupil group (None: every group, a ``pupil_group``
+    column first) against national for that group, with the group's size and its percentile
+    among every school with a published figure (priority list)."""
     return _df(
         con,
         "manager_group_figures",
