@@ -39,12 +39,9 @@ SECTIONS = (COUNTS, BANDS, DISTRIBUTION, TRENDS, MAP)
 class Shown:
     by_district: pd.DataFrame  # district, category, schools (categorised schools)
     totals: tuple[tuple[str, int, int], ...]  # (category word, schools, change)
-    counts_table: pd.DataFrame  # escaped, columns in words
-    bands_table: pd.DataFrame | None  # escaped, columns in words; None: no bands
     attainment_only: int  # scores that are attainment only
     method_notes: tuple[str, ...]  # why, as the model says
     key_stages: tuple[str, ...]
-    map_table: pd.DataFrame  # the map's figures: shares and the number of school points
 
 
 @dataclass(frozen=True)
@@ -62,47 +59,57 @@ def _shown(key: tuple, year: int, _view: Overview) -> Shown:
     counts = _view.counts
     by_district = counts.groupby(["district", "category"], as_index=False)["schools"].sum()
     by_district = by_district[by_district["category"] != "not categorised"]
-    totals = counts.groupby("category", as_index=False)[["schools", "last_year", "change"]].sum()
-    counts_table = counts.rename(
-        columns={
-            "district": "District",
-            "phase": "Phase",
-            "category": "Category",
-            "schools": format.fmt_year(year),
-            "last_year": "Previous year",
-            "change": "Change",
-        }
-    )
-    bands_table = None
-    if not _view.bands.empty:
-        bands = _view.bands.assign(
-            heading=_view.bands["heading"].str.replace("_", " ").str.capitalize()
-        )
-        bands_table = render.escaped(
-            bands.drop(columns="band").rename(
-                columns={
-                    "heading": "Heading",
-                    "band_label": "Band",
-                    "schools": format.fmt_year(year),
-                    "last_year": "Previous year",
-                    "change": "Change",
-                }
-            )
-        )
+    totals: dict[str, list[int]] = {}  # category -> [schools, change], as a groupby would sum
+    for category, schools, change in zip(counts["category"], counts["schools"], counts["change"],
+                                         strict=True):  # fmt: skip
+        total = totals.setdefault(str(category), [0, 0])
+        total[0] += int(schools)
+        total[1] += int(change)
     dist = _view.distribution
     only = dist["method"] == "attainment only"
     return Shown(
         by_district=by_district,
-        totals=tuple(
-            (str(r.category).capitalize(), int(r.schools), int(r.change))
-            for r in totals.itertuples()
-        ),
-        counts_table=render.escaped(counts_table),
-        bands_table=bands_table,
+        totals=tuple((c.capitalize(), s, ch) for c, (s, ch) in sorted(totals.items())),
         attainment_only=int(only.sum()),
         method_notes=tuple(str(n) for n in dist.loc[only, "method_note"].dropna().unique()),
         key_stages=tuple(str(s) for s in dist["key_stage"].dropna().unique()),
-        map_table=_map_table(_view.map_key, _view.shares, _view.points),
+    )
+
+
+@st.cache_resource(**_CACHE)
+def _counts_table(key: tuple, year: int, _view: Overview) -> pd.DataFrame:
+    """The counts by district and phase, escaped, columns in words: made when its section is
+    opened (once per view)."""
+    return render.escaped(
+        _view.counts.rename(
+            columns={
+                "district": "District",
+                "phase": "Phase",
+                "category": "Category",
+                "schools": format.fmt_year(year),
+                "last_year": "Previous year",
+                "change": "Change",
+            }
+        )
+    )
+
+
+@st.cache_resource(**_CACHE)
+def _bands_table(key: tuple, year: int, _view: Overview) -> pd.DataFrame:
+    """The bands' counts, escaped, columns in words: made when its section is opened."""
+    bands = _view.bands.assign(
+        heading=_view.bands["heading"].str.replace("_", " ").str.capitalize()
+    )
+    return render.escaped(
+        bands.drop(columns="band").rename(
+            columns={
+                "heading": "Heading",
+                "band_label": "Band",
+                "schools": format.fmt_year(year),
+                "last_year": "Previous year",
+                "change": "Change",
+            }
+        )
     )
 
 
@@ -131,7 +138,7 @@ def section(which: tuple[str, str]):
     return sections.section(which)
 
 
-def categories(view: Overview, s: Shown) -> None:
+def categories(view: Overview, s: Shown, year: int) -> None:
     cols = st.columns(len(s.totals))  # the totals first: above the fold on a laptop screen
     for col, (word, schools, change) in zip(cols, s.totals, strict=True):
         col.metric(word, schools, delta=f"{change:+d} on last year", delta_color="off")
@@ -144,11 +151,11 @@ def categories(view: Overview, s: Shown) -> None:
     if (box := section(COUNTS)).open:
         with box:
             st.subheader("By district and phase, against last year")
-            st.table(s.counts_table, hide_index=True)  # escaped once, in _shown
+            st.table(_counts_table(view.key, int(year), view), hide_index=True)  # escaped once
 
 
-def bands(s: Shown) -> None:
-    if s.bands_table is None:
+def bands(view: Overview, year: int) -> None:
+    if view.bands.empty:
         return
     if (box := section(BANDS)).open:
         with box:
@@ -157,7 +164,7 @@ def bands(s: Shown) -> None:
                 "Band 1 is the group of most concern under each heading "
                 "(method: 'How schools are banded')."
             )
-            st.table(s.bands_table, hide_index=True)  # escaped once, in _shown
+            st.table(_bands_table(view.key, int(year), view), hide_index=True)  # escaped once
 
 
 def _distribution_spec(key: tuple, dist: pd.DataFrame) -> dict:
@@ -249,7 +256,7 @@ def trends(
             st.caption(t.note)
 
 
-def district_map(view: Overview, s: Shown) -> None:
+def district_map(view: Overview) -> None:
     charts.render_chart(
         charts.district_map(
             view.boundaries,
@@ -261,7 +268,7 @@ def district_map(view: Overview, s: Shown) -> None:
             schools=view.points,
             memo_key=view.map_key,  # the whole county, whichever district is chosen
         ),
-        s.map_table,
+        _map_table(view.map_key, view.shares, view.points),
         "map",
         "Districts and schools by support category",
         description="Map of districts shaded by the share of schools needing support; "

@@ -40,8 +40,8 @@ st.header("Schools by support category")
 if view.counts.empty:
     st.info("No schools match these filters.")
 else:
-    screen.categories(view, shown)
-screen.bands(shown)
+    screen.categories(view, shown, year)
+screen.bands(view, year)
 
 st.header("Achievement scores")
 if (box := screen.section(screen.DISTRIBUTION)).open:
@@ -75,4 +75,4 @@ if (box := screen.section(screen.MAP)).open:
         if view.boundaries.empty:
             st.info("No district boundaries are loaded.")
         else:
-            screen.district_map(view, shown)
+            screen.district_map(view)

@@ -22,7 +22,7 @@ f = filters.filter_bar(specs, columns=6)
 group = f["group"]
 view = manager.priority_page(identity, ctx, f)
 ranked = view.ranked
-reading, table = view_of.tables(view, group)  # made once per view key, not on every rerun
+reading = view_of.reading_of(view, group)  # made once per view key, not on every rerun
 order = (
     f"re-ranked by the figure for {priority.GROUP_WORDS[group]} (lowest against every "
     "school with a published figure first; small groups last)"
@@ -59,6 +59,7 @@ if chosen is not None:
 
 if (box := section(view_of.EVERY_COLUMN)).open:  # made when opened, kept open for the session
     with box:
+        table = view_of.export_of(view, group)  # made once per view key, when opened
         st.dataframe(
             frames.arrow("visit plan", view.key, table),  # converted once per view key
             hide_index=True,
@@ -77,6 +78,7 @@ if (box := section(view_of.EVERY_COLUMN)).open:  # made when opened, kept open f
         if codes:
             st.caption("Codes: " + "; ".join(f"{c}: {t}" for c, t in codes))
 if (files := section(view_of.PLAN_FILES)).open:  # made when opened, kept open for the session
+    table = view_of.export_of(view, group)  # made once per view key, when opened
     title = f"Visit plan: {ctx.la_name}, {format.fmt_year(f['year'])}"
     notes = [filters.describe(f, specs), "Ranked for attention; reasons in full (confidential)."]
     left, right = files.columns(2)

@@ -72,7 +72,7 @@ else:
         description="Histogram of pupils' progress, with the estimate (0) marked",
     )
 
-figures = pupils.school_group_figures(identity, urn)
+figures = pupils.school_group_figures_of(identity, urn, year, measure)  # the year and measure shown
 st.header("Value added by pupil group")
 st.caption("Groups of 5 pupils or fewer are suppressed. " + pupil_progress.VALUE_ADDED_HELP)
 groups, bars = pupil_progress.figures_shown(key, urn, year, measure, figures)

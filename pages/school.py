@@ -22,7 +22,8 @@ options = manager.filter_options(identity, ctx)
 specs = filters.manager_filters(
     options, manager.PUPIL_GROUPS, latest=ctx.latest, only=("group", "year")
 )
-listed = manager.schools(identity, ctx, filters.read(specs)["year"])
+entries = manager.app_entries(identity)  # the store's entries, read once for this run
+listed = manager.schools(identity, ctx, filters.read(specs)["year"], entries=entries)
 names = dict(zip(listed["urn"].astype(int), listed["name"], strict=True))
 school_filter = filters.Filter(
     "urn", "School", list(names), format=lambda u: f"{names[u]} ({u})", all_label="Choose a school"
@@ -33,7 +34,7 @@ if urn is None:
     st.info("Choose a school to see its history, or open one from the priority list.")
     st.stop()
 
-schools = manager.schools(identity, ctx, year, group)
+schools = manager.schools(identity, ctx, year, group, entries=entries)
 row = schools[schools["urn"] == urn].iloc[0].to_dict()
 pieces = manager.school_pieces(identity, ctx, urn, group, year)
 if pieces is None:

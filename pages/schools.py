@@ -31,7 +31,8 @@ for column, (param, label) in zip(st.columns(len(FILTERS)), FILTERS, strict=True
         st.query_params[param] = value
 
 schools, key = data_access.list_schools_keyed(identity, **chosen)
-shown, picker = schools_table.tables(key, schools)  # formatted once per key, not every rerun
+whole = data_access.list_schools_keyed(identity)  # a filter's rows are taken from its table
+shown, picker = schools_table.tables(key, schools, whole)  # once per key, not every rerun
 sources = provenance(identity, ("gias", "spine", "census"))
 st.caption(
     f"{len(shown)} school{'' if len(shown) == 1 else 's'} (every school you may see, open or "

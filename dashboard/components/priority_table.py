@@ -70,28 +70,95 @@ def tables(view: PriorityView, group: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     list (``view.list_key``, which names the user's allowed URNs); per filter only its rows are
     taken, numbered again (the position is the only cell that depends on the filters) and made
     into frames the way the functions below make them, so the types are those of the rows alone."""
-    return _filtered_tables(view.key, group, _view=view)
+    return reading_of(view, group), export_of(view, group)
+
+
+def reading_of(view: PriorityView, group: str) -> pd.DataFrame:
+    """``tables``' reading list (drawn on every rerun)."""
+    return _filtered_table(view.key, group, 0, _view=view)
+
+
+def export_of(view: PriorityView, group: str) -> pd.DataFrame:
+    """``tables``' every column (the sortable table and the visit-plan files): made only when one
+    of their sections is open, not for every filter choice."""
+    return _filtered_table(view.key, group, 1, _view=view)
 
 
 @cached
-def _filtered_tables(key: tuple, group: str, *, _view: PriorityView
-                     ) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
-    reading, export = _columns(_view.list_key, group, _ranked=_view.full)
+def _filtered_table(key: tuple, group: str, which: int, *, _view: PriorityView) -> pd.DataFrame:
+    columns = _columns(_view.list_key, group, _ranked=_view.full)[which]
     rows = _view.rows.tolist()  # Python ints: indexing tuples with numpy ints is slower
-    reading = {c: [v[i] for i in rows] for c, v in reading.items()}
-    export = {c: [v[i] for i in rows] for c, v in export.items()}
-    reading["No."] = [str(r) for r in _view.ranked["rank"]]
-    export["Rank"] = [int(r) for r in _view.ranked["rank"]]
-    return pd.DataFrame(reading), pd.DataFrame(export)
+    out = {c: [v[i] for i in rows] for c, v in columns.items()}
+    if which == 0:
+        out["No."] = [str(r) for r in _view.ranked["rank"]]
+    else:
+        out["Rank"] = [int(r) for r in _view.ranked["rank"]]
+    return pd.DataFrame(out)
 
 
 @cached
 def _columns(key: tuple, group: str, *, _ranked: pd.DataFrame) -> tuple[Mapping, Mapping]:
-    """Read-only columns of tuples: shared by every rerun of the key, never copied."""
+    """Read-only columns of tuples: shared by every rerun of the key, never copied. ``key`` is
+    the list's (manager.PriorityView.list_key: its fifth item is the pupil group): what does not
+    depend on the group is made once per list of every group (``_shared_columns``), in its own
+    order; per group, only the group's figures are made and the rest taken in the group's order."""
+    positions, shared = _shared_columns((*key[:4], *key[5:]), _ranked=_ranked)
+    urns = _ranked["urn"].tolist()
+    rows = [positions[u] for u in urns]
+    own = _group_columns(_ranked, group)
     return tuple(
+        MappingProxyType({c: own[c] if c in own else tuple(columns[c][i] for i in rows)
+                          for c in _with_group_names(columns, group)})
+        for columns in shared
+    )  # fmt: skip
+
+
+@cached
+def _shared_columns(
+    key: tuple, *, _ranked: pd.DataFrame
+) -> tuple[Mapping, tuple[Mapping, Mapping]]:
+    """(URN -> row, (reading, export) columns) of the list of ``key`` (a list's key without its
+    pupil group: the build and the user's allowed URNs are in it), in ``_ranked``'s order. The
+    columns of the group's figures (GROUP_NAMES) and the position (No., Rank) are made per group
+    and per filter; every other cell is the same whichever group ordered the list."""
+    positions = {u: i for i, u in enumerate(_ranked["urn"].tolist())}
+    return MappingProxyType(positions), tuple(
         MappingProxyType({c: tuple(v) for c, v in columns.items()})
-        for columns in (reading_columns(_ranked, group), export_columns(_ranked, group))
+        for columns in (reading_columns(_ranked, "all"), export_columns(_ranked, "all"))
     )
+
+
+# The columns whose cells depend on the pupil group (the reading list's is named after the group)
+GROUP_NAMES = ("Key figure against national", "Group percentile", "Pupil group figure")
+GROUP_FIELDS = ["key_stage", "measure", "group_value", "group_status", "group_cohort",
+                "group_national", "group_percentile", "n_ranked", "group_ks2_rwm",
+                "group_ks2_rwm_status", "group_ks4_att8", "group_ks4_att8_status",
+                "sen_support_pct", "ehcp_pct"]  # fmt: skip
+
+
+def _with_group_names(columns: Mapping, group: str) -> list[str]:
+    """The names of ``columns`` (made for all pupils) in order, the reading list's key figure
+    named after ``group``."""
+    heading = figure_heading("all")
+    return [figure_heading(_figure_group(group)) if c == heading else c for c in columns]
+
+
+def _figure_group(group: str) -> str:
+    return "all" if group == "send" else group  # SEND: census context, the figure for all pupils
+
+
+def _group_columns(ranked: pd.DataFrame, group: str) -> dict[str, tuple]:
+    """The cells that depend on the pupil group, as ``reading_columns`` and ``export_columns``
+    make them (from the few fields they read)."""
+    g = _figure_group(group)
+    rows = ranked[[c for c in GROUP_FIELDS if c in ranked.columns]].to_dict("records")
+    key_figures = tuple(priority.key_figure(r, g) for r in rows)
+    return {
+        figure_heading(g): tuple(md_escape(k) for k in key_figures),
+        "Key figure against national": key_figures,
+        "Group percentile": tuple(priority.percentile_text(r) for r in rows),
+        "Pupil group figure": tuple(support.group_figure(r, group) for r in rows),
+    }
 
 
 def reading_table(view: pd.DataFrame, group: str) -> pd.DataFrame:

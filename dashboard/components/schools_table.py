@@ -36,11 +36,16 @@ def shown_table(schools: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def tables(key: tuple, schools: pd.DataFrame) -> tuple[pd.DataFrame, Mapping[int, str]]:
+def tables(key: tuple, schools: pd.DataFrame, whole: tuple[pd.DataFrame, tuple] | None = None
+           ) -> tuple[pd.DataFrame, Mapping[int, str]]:  # fmt: skip
     """(``shown_table``, URN -> "Name (URN)" for the school picker), once per key of the rows.
     The picker is read-only (shared by every rerun with this key, never copied: a national list
-    is 20,000 entries)."""
-    return _tables(key, _schools=schools)
+    is 20,000 entries). ``whole``: (rows, key) of the unfiltered list ``schools`` is a selection
+    of (list_schools_keyed without filters): a filter's first choice then takes its rows of the
+    whole list's table instead of formatting them again (each row's cells are its own)."""
+    if whole is None or whole[1] == key:
+        return _tables(key, _schools=schools)
+    return _selected(key, whole[1], _schools=schools, _whole=whole[0])
 
 
 @cached
@@ -49,6 +54,21 @@ def _tables(key: tuple, *, _schools: pd.DataFrame) -> tuple[pd.DataFrame, Mappin
         int(u): f"{n} ({int(u)})" for u, n in zip(_schools["urn"], _schools["name"], strict=True)
     }
     return shown_table(_schools), MappingProxyType(labels)
+
+
+@cached
+def _selected(key: tuple, whole_key: tuple, *, _schools: pd.DataFrame, _whole: pd.DataFrame
+              ) -> tuple[pd.DataFrame, Mapping[int, str]]:  # fmt: skip
+    """``_tables`` of ``key``'s rows, taken from the whole list's (``whole_key``: same build and
+    allowed URNs, no filter). Keyed by both keys; the rows are found by URN (one row each)."""
+    shown, labels = _tables(whole_key, _schools=_whole)
+    urns = _schools["urn"].astype(int)
+    pos = pd.Index(_whole["urn"].astype(int)).get_indexer(urns)
+    if (pos < 0).any() or not pd.Index(_whole["urn"]).is_unique:  # not a selection: format them
+        return _tables(key, _schools=_schools)
+    out = shown.take(pos)
+    out.index = pd.RangeIndex(len(out))
+    return out, MappingProxyType({int(u): labels[int(u)] for u in urns})
 
 
 def escaped_table(key: tuple, shown: pd.DataFrame) -> pd.DataFrame:

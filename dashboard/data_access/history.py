@@ -11,6 +11,7 @@ import pandas as pd
 
 from dashboard import db
 from dashboard.access import Identity
+from dashboard.data_access.by_school import BySchool
 from dashboard.data_access.core import allowed_key, cached, require
 from warehouse.queries import history as q
 
@@ -52,8 +53,16 @@ def urn_change_text(lineage: pd.DataFrame) -> str | None:
 
 
 @cached
+def _lineages(build, allowed) -> BySchool:
+    """Every allowed school's direct predecessors, read once per build and user's schools."""
+    return BySchool(db.run(build, q.lineage, allowed=allowed, urn=None))
+
+
+@cached
 def _lineage(build, allowed, urn) -> pd.DataFrame:
-    return db.run(build, q.lineage, allowed=allowed, urn=urn)
+    """One school's predecessors: its rows of ``_lineages`` (the same key plus the school), so a
+    drill-down's first view of a school runs no query for them."""
+    return _lineages(build, allowed).rows(urn)
 
 
 @cached

@@ -156,6 +156,12 @@ def _school_piece(build, allowed, urn, name, pupil_group, time_period) -> pd.Dat
     raise KeyError(name)
 
 
+@cached
+def _model_urns(build, allowed, la_code) -> frozenset[int]:
+    """The user's schools of the LA whose model piece is not empty (one query for all of them)."""
+    return frozenset(db.run(build, q.model_urns, allowed=allowed, la_code=la_code))
+
+
 class SchoolPieces(Mapping):
     """One school's history for one user (series for the pupil group, census, model rows, group
     gaps, inspections), each piece read on first use and cached on (build, allowed URNs, school,
@@ -411,8 +417,17 @@ def priority_list(identity: Identity, ctx: Context, f: dict) -> pd.DataFrame:
 
 @cached
 def _group_figures(build, allowed, la_code, time_period, pupil_group) -> pd.DataFrame:
+    """manager_group_figures.sql for one group: its rows of every group's (one query per year,
+    so choosing a pupil group reads nothing more), without the group column."""
+    every = _every_group_figures(build, allowed, la_code, time_period)
+    rows = every[every["pupil_group"] == pupil_group].drop(columns="pupil_group")
+    return rows.reset_index(drop=True)
+
+
+@cached
+def _every_group_figures(build, allowed, la_code, time_period) -> pd.DataFrame:
     return db.run(build, q.group_figures, allowed=allowed, la_code=la_code,
-                  time_period=time_period, pupil_group=pupil_group)  # fmt: skip
+                  time_period=time_period, pupil_group=None)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -466,16 +481,51 @@ def _priority(build, allowed, la_code, time_period, group, today, entries_digest
     """The whole list (no filters) for one key. ``entries_digest`` is that of ``_app`` (the
     entries for ``allowed``); arguments named with a leading underscore are not hashed by
     Streamlit, and ``_identity`` is used only for what the key names (its allowed URNs; the role
-    was checked by the caller)."""
-    combined = _combined(build, allowed, la_code, time_period, group, True, entries_digest,
-                         today, _app)  # fmt: skip
-    ranked = priority.order(combined)
+    was checked by the caller). A pupil group changes only the group's figures and the order:
+    the rest (``_priority_rows``) is made once for every group."""
+    ranked = _priority_rows(build, allowed, la_code, time_period, today, entries_digest,
+                            _identity=_identity, _app=_app)  # fmt: skip
     figures = _group_figures(build, allowed, la_code, time_period,
                              "all" if group == "send" else group)  # fmt: skip
+    if group not in ("all", "send"):  # the rows were read for all pupils (send: census context)
+        ranked = with_group_columns(ranked, figures)
     ranked = priority.with_group(ranked, figures, group)
+    ranked["next_review"] = ranked.pop("next_review")  # the last column, as it always was
+    return ranked
+
+
+@cached
+def _priority_rows(build, allowed, la_code, time_period, today, entries_digest, *,
+                   _identity: Identity, _app: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
+    """Every school of the list in the model's order with what does not depend on the pupil
+    group: the warehouse's rows for all pupils combined with the store's entries (the category,
+    reasons and intelligence never depend on the group) and the next review due."""
+    combined = _combined(build, allowed, la_code, time_period, "all", True, entries_digest,
+                         today, _app)  # fmt: skip
+    ranked = priority.order(combined)
     notices = notices_access.county_notices(_identity, today)
     ranked["next_review"] = priority.next_reviews(ranked["urn"], notices, today)
     return ranked
+
+
+# manager_schools.sql's columns of the chosen group's headline figures: measure -> (value, code)
+GROUP_COLUMNS = {
+    "ks2_rwm_expected_pct": ("group_ks2_rwm", "group_ks2_rwm_status"),
+    "ks4_attainment8": ("group_ks4_att8", "group_ks4_att8_status"),
+}
+
+
+def with_group_columns(df: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """``df`` (schools read for all pupils) with manager_schools.sql's group columns set to the
+    group of ``figures`` (manager_group_figures.sql for that group: the same school_measures rows,
+    one per school and measure, value and status code), as if the schools had been read for the
+    group: a school with no row for a measure has neither value nor code."""
+    out = df.copy()
+    for measure, (value, status) in GROUP_COLUMNS.items():
+        rows = figures[figures["measure"] == measure].drop_duplicates("urn").set_index("urn")
+        out[value] = out["urn"].map(rows["group_value"]).astype("float64")
+        out[status] = out["urn"].map(rows["group_status"]).astype(df[status].dtype)
+    return out
 
 
 @cached
@@ -502,8 +552,13 @@ def school_pieces(identity: Identity, ctx: Context, urn: int, pupil_group: str, 
     None (audited) when the school is not one this user may see."""
     _guard(identity)
     urn = int(urn)
-    pieces = SchoolPieces(db.current_build(), allowed_key(identity), urn, pupil_group, time_period)
-    if all(pieces[name].empty for name in ("model", "series", "inspections")):  # model first
+    build, allowed = db.current_build(), allowed_key(identity)
+    pieces = SchoolPieces(build, allowed, urn, pupil_group, time_period)
+    # A school with model rows has a history: known from one read for all the user's schools, so
+    # a first view reads no piece its open tab does not show. Else the pieces say (model first).
+    if urn not in _model_urns(build, allowed, ctx.la_code) and all(
+        pieces[name].empty for name in ("model", "series", "inspections")
+    ):
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
         return None
     audit.record_view(identity.username, identity.role, urn)

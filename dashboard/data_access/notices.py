@@ -16,6 +16,7 @@ import pandas as pd
 
 from dashboard import data_access, db
 from dashboard.access import Identity
+from dashboard.data_access.by_school import BySchool
 from dashboard.data_access.core import allowed_key, cached, digest, require_intelligence
 from dashboard.store import notes, notices, records
 from warehouse.queries import manager as manager_q
@@ -234,5 +235,12 @@ def _county_notices(build: str, allowed, la_code: int | None, today: date, close
 def school_open_notices(identity: Identity, urn: int) -> pd.DataFrame:
     """One school's open notices of concern and DfE concerns, from both sources (summary band)."""
     _school(identity, urn)
-    df = county_notices(identity)
-    return df[(df["urn"] == int(urn)) & df["status"].eq("open")].reset_index(drop=True)
+    df, key = county_notices_keyed(identity)
+    return _open_by_school(key, _rows=df).rows(int(urn))
+
+
+@cached
+def _open_by_school(key: tuple, *, _rows: pd.DataFrame) -> BySchool:
+    """The open rows of ``county_notices`` (``_rows``, whose key is ``key``) by school: a school's
+    first view slices its rows instead of filtering the county's."""
+    return BySchool(_rows[_rows["status"].eq("open")])

@@ -10,15 +10,19 @@ cache hit; ``Overview.key`` is that key, for the charts drawn from the figures.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
+from types import MappingProxyType
 
 import pandas as pd
+import streamlit as st
 
 from dashboard import access, db
 from dashboard.access import Identity
 from dashboard.data_access import manager
-from dashboard.data_access.core import allowed_key, cached
+from dashboard.data_access.core import CACHE, allowed_key, cached
 from warehouse.queries import manager as q
 
 FILTER_KEYS = ("year", "district", "phase", "school_type", "category")  # what the figures use
@@ -108,28 +112,208 @@ def _county(
 ) -> _County:
     f = dict(filters)
     f["year"] = year = int(f["year"])
+    rows = _year(build, allowed, la_code, year, intel_ok, entries_digest, today, _app=_app)
+    tuples = _year_tuples(build, allowed, la_code, year, intel_ok, entries_digest, today, _app=_app)
+    keep = _passes(f)
+    return _County(
+        map_key=(build, allowed, la_code, filters, intel_ok, entries_digest, today),
+        counts=_tally_counts(tuples, keep),
+        bands=_tally_bands(tuples, keep),
+        bands_by_district=_tally_bands_by_district(tuples, keep),
+        distribution=achievement_distribution(rows.now, f),
+        boundaries=manager._boundaries(build, la_code),
+        shares=_tally_shares(tuples, keep),
+        points=map_points(rows.now, f),
+    )
+
+
+@dataclass(frozen=True)
+class _Year:
+    """The schools of a year and of the year before with only the columns the figures read, and
+    each year's bands with their school's filter columns: what every choice of the phase, type
+    and category filters counts (a choice selects rows of these, made once per year's key)."""
+
+    now: pd.DataFrame
+    before: pd.DataFrame | None
+    bands_now: pd.DataFrame  # urn, heading, band, band_label and SCHOOL_FILTERS
+    bands_before: pd.DataFrame | None
+
+
+@dataclass(frozen=True)
+class _Tuples:
+    """_Year's rows as tuples (SCHOOL_FILTERS first; the bands' heading, band and band_label
+    after), counted in Python per choice: a few hundred rows cost less than pandas' own calls.
+    Immutable, so served as they are (not copied per caller as ``cached`` values are)."""
+
+    now_rows: tuple[tuple, ...]
+    before_rows: tuple[tuple, ...] | None
+    bands_now_rows: tuple[tuple, ...]
+    bands_before_rows: tuple[tuple, ...] | None
+    dtypes: MappingProxyType  # the frames' column -> dtype, for the counted frames
+
+
+SCHOOL_FILTERS = ["district", "phase", "type_group", "category"]  # manager._keep's columns
+YEAR_COLUMNS = list(dict.fromkeys(["urn", *SCHOOL_FILTERS, *DISTRIBUTION_COLUMNS, "latitude",
+                                   "longitude"]))  # fmt: skip
+
+
+@cached
+def _year(
+    build: str,
+    allowed: tuple[int, ...] | None,
+    la_code: int,
+    year: int,
+    intel_ok: bool,
+    entries_digest: str,
+    today: date,
+    _app: pd.DataFrame,
+) -> _Year:
     ctx_rows, rules = manager._context(build)
     prev_year = manager.Context(la_code, "", ctx_rows, rules).previous(year)
 
     def schools(time_period: int) -> pd.DataFrame:
         return manager._combined(build, allowed, la_code, time_period, "all", intel_ok,
-                                 entries_digest, today, _app)  # fmt: skip
+                                 entries_digest, today, _app)[YEAR_COLUMNS]  # fmt: skip
 
     now = schools(year)
     before = schools(prev_year) if prev_year is not None else None
-    bands = {y: _bands(build, allowed, la_code, y) for y in (year, prev_year) if y is not None}
-    shares, points = map_figures(now, f)
-    return _County(
-        map_key=(build, allowed, la_code, filters, intel_ok, entries_digest, today),
-        counts=category_counts(now, before, f),
-        bands=band_counts(now, before, bands.get(year), bands.get(prev_year), f),
-        bands_by_district=band_counts_by_district(
-            now, before, bands.get(year), bands.get(prev_year), f
-        ),
-        distribution=achievement_distribution(now, f),
-        boundaries=manager._boundaries(build, la_code),
-        shares=shares,
-        points=points,
+    bands_now = _with_school(_bands(build, allowed, la_code, year), now)
+    bands_before = None
+    if before is not None:
+        bands_before = _with_school(_bands(build, allowed, la_code, prev_year), before)
+    return _Year(now, before, bands_now, bands_before)
+
+
+@st.cache_resource(**CACHE)
+def _year_tuples(
+    build: str,
+    allowed: tuple[int, ...] | None,
+    la_code: int,
+    year: int,
+    intel_ok: bool,
+    entries_digest: str,
+    today: date,
+    _app: pd.DataFrame,
+) -> _Tuples:
+    rows = _year(build, allowed, la_code, year, intel_ok, entries_digest, today, _app=_app)
+    band_columns = [*SCHOOL_FILTERS, "heading", "band", "band_label"]
+    return _Tuples(
+        _tuples(rows.now, SCHOOL_FILTERS),
+        None if rows.before is None else _tuples(rows.before, SCHOOL_FILTERS),
+        _tuples(rows.bands_now, band_columns),
+        None if rows.bands_before is None else _tuples(rows.bands_before, band_columns),
+        MappingProxyType({**dict(rows.now.dtypes), **dict(rows.bands_now.dtypes)}),
+    )
+
+
+def _tuples(df: pd.DataFrame, columns: list[str]) -> tuple[tuple, ...]:
+    """The rows of ``df``'s ``columns`` as tuples, a missing value as None."""
+    return tuple(zip(*(df[c].astype(object).where(df[c].notna(), None).tolist()
+                       for c in columns), strict=True))  # fmt: skip
+
+
+# --- each choice's figures, counted from _Year's tuples (equal to the pandas functions below, the
+# definitions, which tests/pages/test_overview_districts.py compares them with) -----------------
+
+
+def _passes(f: dict):
+    """The test ``manager._keep`` applies, on a tuple whose first items are SCHOOL_FILTERS."""
+    wanted = [(i, f[key]) for i, key in enumerate(("district", "phase", "school_type",
+                                                    "category")) if f.get(key)]  # fmt: skip
+    if not wanted:
+        return lambda row: True
+    values = tuple(v for _, v in wanted)
+    pick = itemgetter(*(i for i, _ in wanted))
+    if len(wanted) == 1:
+        return lambda row: pick(row) == values[0]
+    return lambda row: pick(row) == values
+
+
+def _counted(keys: list[tuple], cur: Counter, prev: Counter | None, names: list[str],
+             dtypes: dict) -> pd.DataFrame:  # fmt: skip
+    """``_this_and_last_year`` of two tallies, sorted by the keys (``names``, of ``dtypes``)."""
+    prev = prev or Counter()
+    out = {name: [k[i] for k in keys] for i, name in enumerate(names)}
+    out["schools"] = [cur.get(k, 0) for k in keys]
+    out["last_year"] = [prev.get(k, 0) for k in keys]
+    out["change"] = [a - b for a, b in zip(out["schools"], out["last_year"], strict=True)]
+    frame = pd.DataFrame(out)
+    return frame.astype({**dtypes, "schools": "int64", "last_year": "int64", "change": "int64"})
+
+
+def _tally_counts(rows: _Tuples, keep) -> pd.DataFrame:
+    """``category_counts``: every open school counted, district or phase missing or not."""
+
+    def tally(rows_of_year) -> Counter:
+        return Counter(
+            (manager.NO_DISTRICT if d is None else d, "Unknown" if p is None else p, c)
+            for d, p, t, c in rows_of_year
+            if c is not None and keep((d, p, t, c))
+        )
+
+    cur = tally(rows.now_rows)
+    prev = None if rows.before_rows is None else tally(rows.before_rows)
+    keys = sorted(set(cur) | set(prev or ()))
+    dtypes = {c: rows.dtypes[c] for c in ("district", "phase", "category")}
+    return _counted(keys, cur, prev, ["district", "phase", "category"], dtypes)
+
+
+def _tally_bands(rows: _Tuples, keep) -> pd.DataFrame:
+    """``band_counts``: the headings of this year only."""
+
+    def tally(bands) -> Counter:
+        return Counter(r[4:] for r in bands if keep(r) and None not in r[4:])
+
+    cur = tally(rows.bands_now_rows)
+    prev = None if rows.bands_before_rows is None else tally(rows.bands_before_rows)
+    headings = {k[0] for k in cur}
+    keys = sorted(k for k in set(cur) | set(prev or ()) if k[0] in headings)
+    names = ["heading", "band", "band_label"]
+    return _counted(keys, cur, prev, names, {c: rows.dtypes[c] for c in names})
+
+
+def _tally_bands_by_district(rows: _Tuples, keep) -> pd.DataFrame:
+    """``band_counts_by_district``: schools with no district in no district's rows."""
+
+    def tally(bands) -> Counter:
+        return Counter(
+            (r[0], *r[4:])
+            for r in bands
+            if r[0] is not None and keep((None, *r[1:])) and None not in r[4:]
+        )
+
+    cur = tally(rows.bands_now_rows)
+    prev = None if rows.bands_before_rows is None else tally(rows.bands_before_rows)
+    keys = sorted(set(cur) | set(prev or ()))
+    names = ["district", "heading", "band", "band_label"]
+    return _counted(keys, cur, prev, names, {c: rows.dtypes[c] for c in names})
+
+
+def _tally_shares(rows: _Tuples, keep) -> pd.DataFrame:
+    """``map_figures``' shares: every district, whatever the district filter."""
+    schools: Counter = Counter()
+    needs: Counter = Counter()
+    for d, p, t, c in rows.now_rows:
+        if d is not None and keep((None, p, t, c)):
+            schools[d] += 1
+            needs[d] += c in NEEDS_SUPPORT
+    districts = sorted(schools)
+    out = pd.DataFrame(
+        {
+            "district": districts,
+            "schools": [schools[d] for d in districts],
+            "needs_support": [needs[d] for d in districts],
+        }
+    ).astype({"district": rows.dtypes["district"], "schools": "int64",
+              "needs_support": "int64"})  # fmt: skip
+    out["value"] = 100 * out["needs_support"] / out["schools"]
+    return out
+
+
+def _with_school(bands: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
+    """The bands of the schools in ``schools`` (others dropped), with their filter columns."""
+    return bands[["urn", "heading", "band", "band_label"]].merge(
+        schools[["urn", *SCHOOL_FILTERS]], on="urn"
     )
 
 
@@ -163,13 +347,10 @@ def category_counts(now: pd.DataFrame, before: pd.DataFrame | None, f: dict) -> 
         )
 
     cur = named(manager._filter(now, f)).groupby(keys).size().rename("schools")
+    prev = None  # no previous year: 0 last year (an empty series of the same index)
     if before is not None:
-        prev = named(manager._filter(before, f)).groupby(keys).size().rename("last_year")
-    else:
-        prev = pd.Series(dtype="int64", name="last_year")
-    out = pd.concat([cur, prev], axis=1).fillna(0).astype(int).reset_index()
-    out.columns = ["district", "phase", "category", "schools", "last_year"]
-    out["change"] = out["schools"] - out["last_year"]
+        prev = named(manager._filter(before, f)).groupby(keys).size()
+    out = _this_and_last_year(cur, prev)
     return out.sort_values(["district", "phase", "category"]).reset_index(drop=True)
 
 
@@ -182,14 +363,22 @@ def band_counts(
 ) -> pd.DataFrame:
     """Schools per band under each heading for the filtered schools: this year, the previous
     published year and the change (bands are the model's; the filters are the page's)."""
-
-    def count(schools: pd.DataFrame, b: pd.DataFrame, name: str) -> pd.Series:
-        urns = manager._filter(schools, f)["urn"]
-        return b[b["urn"].isin(urns)].groupby(["heading", "band", "band_label"]).size().rename(name)
-
-    cur = count(now, bands_now, "schools")
     has_prev = before is not None and bands_before is not None
-    out = _this_and_last_year(cur, count(before, bands_before, "last_year") if has_prev else None)
+    return _band_counts(_with_school(bands_now, now),
+                        _with_school(bands_before, before) if has_prev else None, f)  # fmt: skip
+
+
+def _band_counts(bands_now: pd.DataFrame, bands_before: pd.DataFrame | None, f: dict
+                 ) -> pd.DataFrame:  # fmt: skip
+    """``band_counts`` from each year's bands with their school's filter columns."""
+
+    def count(b: pd.DataFrame, name: str) -> pd.Series:
+        return manager._filter(b, f).groupby(["heading", "band", "band_label"]).size().rename(name)
+
+    cur = count(bands_now, "schools")
+    out = _this_and_last_year(
+        cur, None if bands_before is None else count(bands_before, "last_year")
+    )
     out = out[out["heading"].isin(cur.index.get_level_values("heading"))]  # headings of this year
     return out.sort_values(["heading", "band"]).reset_index(drop=True)
 
@@ -213,16 +402,25 @@ def band_counts_by_district(
     """``band_counts`` of every district at once (a ``district`` column first): the rows of a
     district are that district's ``band_counts`` once the headings it has no school under this
     year are dropped (``_district_bands``). Schools with no district are in no district's rows."""
+    has_prev = before is not None and bands_before is not None
+    return _band_counts_by_district(_with_school(bands_now, now),
+                                    _with_school(bands_before, before) if has_prev else None,
+                                    f)  # fmt: skip
+
+
+def _band_counts_by_district(bands_now: pd.DataFrame, bands_before: pd.DataFrame | None, f: dict
+                             ) -> pd.DataFrame:  # fmt: skip
+    """``band_counts_by_district`` from each year's bands with their school's filter columns."""
     keys = ["district", "heading", "band", "band_label"]
 
-    def count(schools: pd.DataFrame, b: pd.DataFrame, name: str) -> pd.Series:
-        kept = manager._filter(schools, {**f, "district": None})
-        where = kept.loc[kept["district"].notna(), ["urn", "district"]]
-        return b.merge(where, on="urn").groupby(keys).size().rename(name)
+    def count(b: pd.DataFrame, name: str) -> pd.Series:
+        kept = b[manager._keep(b, {**f, "district": None}) & b["district"].notna()]
+        return kept.groupby(keys).size().rename(name)
 
-    cur = count(now, bands_now, "schools")
-    has_prev = before is not None and bands_before is not None
-    out = _this_and_last_year(cur, count(before, bands_before, "last_year") if has_prev else None)
+    cur = count(bands_now, "schools")
+    out = _this_and_last_year(
+        cur, None if bands_before is None else count(bands_before, "last_year")
+    )
     return out.sort_values(["district", "heading", "band"]).reset_index(drop=True)
 
 
@@ -230,6 +428,15 @@ def achievement_distribution(now: pd.DataFrame, f: dict) -> pd.DataFrame:
     """Achievement scores of the filtered schools (with method, so 'attainment only' is labelled)."""
     df = manager._filter(now, f)
     return df[df["achievement_score"].notna()][DISTRIBUTION_COLUMNS].reset_index(drop=True)
+
+
+def map_points(now: pd.DataFrame, f: dict) -> pd.DataFrame:
+    """The schools drawn on the map (universal, targeted, intensive) of every district."""
+    df = manager._filter(now, {**f, "district": None})
+    points = df[df["category"].isin(["universal", *NEEDS_SUPPORT])]
+    return points[["urn", "name", "district", "category", "latitude", "longitude"]].reset_index(
+        drop=True
+    )
 
 
 def map_figures(now: pd.DataFrame, f: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -243,6 +450,4 @@ def map_figures(now: pd.DataFrame, f: dict) -> tuple[pd.DataFrame, pd.DataFrame]
         .reset_index()
     )
     shares["value"] = 100 * shares["needs_support"] / shares["schools"]
-    points = df[df["category"].isin(["universal", *NEEDS_SUPPORT])]
-    points = points[["urn", "name", "district", "category", "latitude", "longitude"]]
-    return shares, points.reset_index(drop=True)
+    return shares, map_points(now, f)

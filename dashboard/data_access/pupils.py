@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard import access, db
 from dashboard.access import GOVERNOR, MANAGER, OFFICER, SUPPRESSED, Identity
+from dashboard.data_access.by_school import BySchool
 from dashboard.data_access.core import allowed_key, cached, require
 from dashboard.store import audit
 from warehouse import settings
@@ -89,19 +91,59 @@ def schools_with_pupils(identity: Identity) -> pd.DataFrame:
 
 
 @cached
-def _distribution(build, allowed, urn, time_period, measure, disadvantaged, sen, eal, sex):
-    return db.run(
-        build,
-        q.distribution,
-        allowed=allowed,
-        urn=urn,
-        time_period=time_period,
-        measure=measure,
-        disadvantaged=disadvantaged,
-        sen=sen,
-        eal=eal,
-        sex=sex,
+def _distributions(build, allowed, time_period, measure, disadvantaged, sen, eal, sex,
+                   threshold) -> tuple[BySchool, BySchool, dict]:  # fmt: skip
+    """Every allowed school's pupils in one year and measure after the filters (one query), as
+    (points by school, summaries by school, the summary of a school with no pupil): a school's
+    first view slices its rows. The summaries are the per-school ones of ``_summary``, suppressed
+    in one pass (primary suppression is row by row, so each row is what it would be alone)."""
+    rows = db.run(build, q.distribution, allowed=allowed, urn=None, time_period=time_period,
+                  measure=measure, disadvantaged=disadvantaged, sen=sen, eal=eal, sex=sex)  # fmt: skip
+    measured = rows[rows["progress"].notna()][["urn", "progress", "exceeds_estimate"]]
+    points = BySchool(measured)
+    urns = sorted({int(u) for u in rows["urn"]})
+    progress = measured["progress"].to_numpy(dtype=float)
+    beat = pd.to_numeric(measured["exceeds_estimate"].astype("object"), errors="coerce")
+    beat = beat.to_numpy(dtype=float)
+    table = []
+    for urn in urns:
+        pos = points.positions(urn)
+        n = len(pos)
+        # as Series.mean on the school's own rows (same order, numpy's sum, missing skipped)
+        known = beat[pos][~np.isnan(beat[pos])]
+        table.append({
+            "urn": urn,
+            "pupils": n,
+            "mean": progress[pos].sum(dtype=float) / n if n else None,
+            "value_added_pct": 100.0 * (known.sum(dtype=float) / len(known)) if n and len(known)
+            else (float("nan") if n else None),
+        })  # fmt: skip
+    frame = pd.DataFrame(table, columns=["urn", "pupils", "mean", "value_added_pct"])
+    shown = access.suppress(frame, "pupils", ["mean", "value_added_pct"], threshold)
+    return points, BySchool(shown), _summary(rows.iloc[0:0], threshold)
+
+
+def _summary(rows: pd.DataFrame, threshold: int) -> dict:
+    """One school's summary of its (filtered) pupils, suppressed."""
+    measured = rows[rows["progress"].notna()]
+    n = len(measured)
+    summary = pd.DataFrame(
+        [
+            {
+                "pupils": n,
+                "mean": measured["progress"].mean() if n else None,
+                "value_added_pct": 100.0 * measured["exceeds_estimate"].mean() if n else None,
+            }
+        ]
     )
+    summary = access.suppress(summary, "pupils", ["mean", "value_added_pct"], threshold)
+    return _contract(summary.iloc[0].to_dict())
+
+
+def _contract(summary: dict) -> dict:
+    """status_code is SUPPRESSED or None (a shown row's code comes out of a frame as NaN, which is
+    true: the page took every school for a suppressed one and never drew its distribution)."""
+    return {**summary, "status_code": SUPPRESSED if summary["status_code"] == SUPPRESSED else None}
 
 
 def school_distribution(
@@ -138,29 +180,52 @@ def school_distribution(
 @cached
 def _distribution_shown(build, allowed, urn, time_period, measure, disadvantaged, sen, eal, sex,
                         threshold) -> Distribution:  # fmt: skip
-    rows = _distribution(build, allowed, urn, time_period, measure, disadvantaged, sen, eal, sex)
-    measured = rows[rows["progress"].notna()]
-    n = len(measured)
-    summary = pd.DataFrame(
-        [
-            {
-                "pupils": n,
-                "mean": measured["progress"].mean() if n else None,
-                "value_added_pct": 100.0 * measured["exceeds_estimate"].mean() if n else None,
-            }
-        ]
+    points, summaries, nobody = _distributions(
+        build, allowed, time_period, measure, disadvantaged, sen, eal, sex, threshold
     )
-    summary = access.suppress(summary, "pupils", ["mean", "value_added_pct"], threshold)
-    hidden = summary["status_code"].iloc[0] == SUPPRESSED
-    points = measured[["progress", "exceeds_estimate"]].reset_index(drop=True)
-    if hidden or n == 0:
-        points = points.iloc[0:0]
-    return Distribution(points, summary.iloc[0].to_dict())
+    if urn not in summaries:  # no pupil of this school in the year, measure and filters
+        summary = dict(nobody)
+    else:
+        row = summaries.rows(urn).iloc[0]
+        summary = {k: row[k] for k in ("pupils", "mean", "value_added_pct", "status_code")}
+        if pd.notna(summary["pupils"]):
+            summary["pupils"] = int(summary["pupils"])
+        summary = _contract(summary)
+    hidden = summary["status_code"] == SUPPRESSED
+    shown = points.rows(urn)[["progress", "exceeds_estimate"]]
+    if hidden or not summary["pupils"]:
+        shown = shown.iloc[0:0]
+    return Distribution(shown, summary)
 
 
 @cached
 def _group_figures(build: str, allowed, urn: int) -> pd.DataFrame:
-    return db.run(build, q.group_figures, allowed=allowed, urn=urn)
+    return db.run(build, q.group_figures, allowed=allowed, urn=urn).drop(columns="urn")
+
+
+def _shown(figures: pd.DataFrame, threshold: int, by: list[str]) -> pd.DataFrame:
+    # a figure no pupil counts in (progress in a year without estimates) is no figure at all
+    figures = figures[figures["pupils"] > 0]
+    return access.suppress(
+        figures,
+        "pupils",
+        [*FIGURE_VALUES, "cohort", "pupils_exceeding"],
+        threshold,
+        group_col="pupil_group",
+        by=by,
+        partitions=PARTITIONS,
+    )
+
+
+@cached
+def _year_group_figures(build: str, allowed, time_period: int, measure: str, threshold: int
+                        ) -> BySchool:  # fmt: skip
+    """Every allowed school's figures of one year and measure (one query), suppressed in one pass:
+    suppression works within (year, key stage, measure) blocks, here also by school, so each
+    school's rows are what ``_shown_group_figures`` gives it for that year and measure."""
+    figures = db.run(build, q.group_figures, allowed=allowed, urn=None, time_period=time_period,
+                     measure=measure)  # fmt: skip
+    return BySchool(_shown(figures, threshold, ["urn", "time_period", "key_stage", "measure"]))
 
 
 @cached
@@ -169,17 +234,7 @@ def _shown_group_figures(build: str, allowed, urn: int, threshold: int, governor
     suppression is a pure function of the rows and the threshold, both in the key, so it runs
     once per build, user's schools, school and threshold instead of on every rerun."""
     figures = _group_figures(build, allowed, urn)
-    # a figure no pupil counts in (progress in a year without estimates) is no figure at all
-    figures = figures[figures["pupils"] > 0]
-    shown = access.suppress(
-        figures,
-        "pupils",
-        [*FIGURE_VALUES, "cohort", "pupils_exceeding"],
-        threshold,
-        group_col="pupil_group",
-        by=["time_period", "key_stage", "measure"],
-        partitions=PARTITIONS,
-    )
+    shown = _shown(figures, threshold, ["time_period", "key_stage", "measure"])
     if governor:
         shown = shown[GOVERNOR_COLUMNS]
     return shown.reset_index(drop=True)
@@ -202,6 +257,24 @@ def school_group_figures(identity: Identity, urn: int) -> pd.DataFrame:
         settings.suppression_threshold(),
         identity.role == GOVERNOR,
     )
+
+
+def school_group_figures_of(
+    identity: Identity, urn: int, time_period: int, measure: str
+) -> pd.DataFrame:
+    """``school_group_figures``' rows of one year and measure (what the pupils page shows, for
+    managers and officers), sliced from every allowed school's figures of that year and measure."""
+    require(identity, *PUPIL_ROLES)
+    urn = int(urn)
+    if identity.allowed_urns is not None and urn not in identity.allowed_urns:
+        audit.record_view(identity.username, identity.role, urn, "not permitted")
+        return pd.DataFrame(columns=GOVERNOR_COLUMNS)
+    if not loaded(identity):
+        return pd.DataFrame(columns=GOVERNOR_COLUMNS)
+    build, threshold = db.current_build(), settings.suppression_threshold()
+    by_school = _year_group_figures(build, allowed_key(identity), int(time_period), str(measure),
+                                    threshold)  # fmt: skip
+    return by_school.rows(urn).drop(columns="urn")
 
 
 @cached

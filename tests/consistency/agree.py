@@ -221,7 +221,9 @@ def test_data_as_at_is_the_datas_own_date_not_the_load(dataset, shown):
 
 def test_priority_list_and_its_excel_show_the_published_persistent_absence(dataset, shown):
     page = shown["priority"].set_index("URN")
-    sheet = pd.read_excel(io.BytesIO(shown["priority_xlsx"]), sheet_name=0, header=2)
+    sheet = pd.read_excel(
+        io.BytesIO(shown["priority_xlsx"]), sheet_name=0, header=2, engine="openpyxl"
+    )
     sheet = sheet.set_index("URN")
     pa = dataset.sql(
         "SELECT m.urn, m.value FROM school_measures m JOIN model_years y "

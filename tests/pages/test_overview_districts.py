@@ -1,6 +1,8 @@
 """The county overview's district views are rows of the whole county's figures, computed once per
-view of the other filters (issue 20): each must equal the figures computed for that district
-alone, and the shared county figures never cross the key's parts (intelligence, entries)."""
+view of the other filters (issue 20), and those are counted from rows made once per year: each
+must equal the figures computed by the pandas definitions (category_counts, band_counts,
+map_figures...) for the filtered schools alone, and the shared county figures never cross the
+key's parts (intelligence, entries)."""
 
 from datetime import date
 
@@ -25,23 +27,36 @@ def _direct(m, ctx, f: dict) -> dict[str, pd.DataFrame]:
     def bands(y):
         return None if y is None else overview._bands(build, allowed, ctx.la_code, y)
 
+    shares, points = overview.map_figures(now, f)  # every district, whatever the district filter
     return {
         "counts": overview.category_counts(now, before, f),
         "bands": overview.band_counts(now, before, bands(year), bands(prev), f),
         "distribution": overview.achievement_distribution(now, f),
+        "shares": shares,
+        "points": points,
     }
 
 
-@pytest.mark.parametrize("phase", [None, "Primary"])
-def test_every_district_view_equals_the_figures_computed_for_that_district(county_env, phase):
+@pytest.mark.parametrize(
+    "others",
+    [{}, {"phase": "Primary"}, {"school_type": "Maintained", "category": "universal"},
+     {"phase": "Secondary", "school_type": "Academy or free school"}],
+)  # fmt: skip
+def test_every_district_view_equals_the_figures_computed_for_that_district(county_env, others):
+    """Each choice of the other filters counts the rows of its year's schools and bands with
+    their filter columns (overview._year, made once per year): the figures equal those computed
+    from the whole frames for the filtered schools alone, for the county and every district."""
     m = identity_for("manager", "M", "manager", [])
     ctx = manager.context(m)
     options = manager.filter_options(m, ctx)
     assert len(options["district"]) > 1
     for year in (ctx.latest, min(options["year"])):
-        county = overview.overview(m, ctx, {"year": year, "phase": phase})
+        county = overview.overview(m, ctx, {"year": year, **others})
+        want = _direct(m, ctx, {"year": year, **others})
+        for name, frame in want.items():
+            pd.testing.assert_frame_equal(getattr(county, name), frame, obj=f"{name} {others}")
         for district in options["district"]:
-            f = {"year": year, "district": district, "phase": phase}
+            f = {"year": year, "district": district, **others}
             view = overview.overview(m, ctx, f)
             want = _direct(m, ctx, f)
             for name, frame in want.items():
@@ -89,3 +104,28 @@ def test_county_figures_warmed_with_intelligence_are_not_served_without_it(count
         return int(view.counts.loc[view.counts["category"].eq("intensive"), "schools"].sum())
 
     assert intensive(other) == intensive(warmed) - 1
+
+
+def test_year_rows_a_manager_warmed_are_never_counted_for_an_officer_of_three_schools(county_env):
+    """The rows each choice counts (overview._year, _year_tuples) are made once per year and key,
+    the user's allowed schools in it: an officer of three schools choosing the same year and
+    phase after the manager counts their three schools only, in every figure."""
+    from dashboard.access import Identity
+
+    m = identity_for("manager", "M", "manager", [])
+    ctx = manager.context(m)
+    schools = manager.schools(m, ctx, ctx.latest)
+    phase = str(schools["phase"].mode().iloc[0])
+    three = [int(u) for u in schools.loc[schools["phase"].eq(phase), "urn"].iloc[[0, 5, 9]]]
+    officer = Identity("officer3", "O", "officer", frozenset(three))
+    for f in ({"year": ctx.latest}, {"year": ctx.latest, "phase": phase}):
+        warmed = overview.overview(m, ctx, f)
+        mine = overview.overview(officer, ctx, f)
+        assert mine.key != warmed.key and int(warmed.counts["schools"].sum()) > 3
+        assert int(mine.counts["schools"].sum()) == 3
+        assert int(mine.shares["schools"].sum()) <= 3
+        assert set(mine.points["urn"].astype(int)) <= set(three)
+        assert set(mine.distribution["urn"].astype(int)) <= set(three)
+        per_heading = mine.bands.groupby("heading")["schools"].sum()
+        assert len(per_heading) and (per_heading <= 3).all()
+        pd.testing.assert_frame_equal(mine.counts, _direct(officer, ctx, f)["counts"])

@@ -143,3 +143,79 @@ def test_a_filtered_schools_list_is_the_query_for_that_filter_and_only_the_users
 
 def _cells(df: pd.DataFrame) -> pd.DataFrame:
     return df.astype(object).where(df.notna(), None)
+
+
+def test_a_pupil_groups_list_equals_the_list_read_for_that_group(county):
+    """The list's rows are read and combined once for all pupils and the group's figures set on
+    them (manager.with_group_columns): every cell equals the old way, the schools read and combined
+    for the group itself, then ordered, re-ranked and given their next review."""
+    from dashboard import db, priority
+    from dashboard.data_access import manager
+    from dashboard.data_access import notices as notices_access
+
+    boss, ctx = _manager()
+    entries = manager.app_entries(boss)
+    for year in (ctx.latest, ctx.previous(ctx.latest)):
+        for group in manager.PUPIL_GROUPS:
+            view = manager.priority_view(boss, ctx, {"year": year, "group": group})
+            combined = manager._combined(db.current_build(), None, ctx.la_code, year, group,
+                                         True, entries.digest, date.today(), entries.frame)  # fmt: skip
+            figures = manager._group_figures(db.current_build(), None, ctx.la_code, year,
+                                             "all" if group == "send" else group)  # fmt: skip
+            want = priority.with_group(priority.order(combined), figures, group)
+            notices = notices_access.county_notices(boss, date.today())
+            want["next_review"] = priority.next_reviews(want["urn"], notices, date.today())
+            assert view["group_ks2_rwm"].notna().any() or group == "send" or year != ctx.latest
+            pd.testing.assert_frame_equal(view, want, check_dtype=False, obj=f"{year} {group}")
+
+
+def test_a_pupil_groups_tables_never_take_cells_of_another_users_list(county):
+    """The cells that do not depend on the pupil group are made once per list of every group
+    (priority_table._shared_columns), keyed by the user's allowed URNs: a user of two schools
+    who chooses a group after the manager did gets their own two schools' rows, equal to a table
+    made afresh from their own list."""
+    from dashboard.components import exports
+    from dashboard.components import priority_table as view_of
+    from dashboard.data_access import manager
+
+    boss, ctx = _manager()
+    everyone = manager.priority_page(boss, ctx, {"year": ctx.latest, "group": "all"})
+    two = [int(u) for u in everyone.ranked["urn"].iloc[[2, 9]]]
+    limited = Identity("officer2", "O", "officer", frozenset(two))
+    for group in ("disadvantaged", "send", "all"):
+        f = {"year": ctx.latest, "group": group}
+        view_of.tables(manager.priority_page(boss, ctx, f), group)  # the manager's first
+        mine = manager.priority_page(limited, ctx, f)
+        reading, table = view_of.tables(mine, group)
+        assert sorted(table["URN"]) == sorted(two) and len(reading) == 2
+        pd.testing.assert_frame_equal(reading, view_of.reading_table(mine.ranked, group))
+        pd.testing.assert_frame_equal(table, view_of.export_table(mine.ranked, group))
+        csv = exports.keyed_csv_bytes("visit plan", mine.key, table)
+        assert sorted(pd.read_csv(pd.io.common.BytesIO(csv))["URN"]) == sorted(two)
+
+
+def test_every_groups_figures_are_read_once_and_equal_the_query_for_each_group(county):
+    """manager_group_figures.sql is read once per year for every group (pupil_group NULL) and
+    sliced per group: each slice equals the query run for that group alone (percentiles and
+    counts ranked within the group), and a user of two schools gets their two schools' rows."""
+    from dashboard import db
+    from dashboard.data_access import manager
+    from warehouse.queries import manager as q
+
+    boss, ctx = _manager()
+    build = db.current_build()
+    whole = manager._group_figures(build, None, ctx.la_code, ctx.latest, "all")
+    two = tuple(sorted(int(u) for u in whole["urn"].unique()[:2]))
+    for allowed in (None, two):
+        for group in ("all", "disadvantaged", "girls", "prior_high"):
+            figures = manager._group_figures(build, allowed, ctx.la_code, ctx.latest, group)
+            alone = db.run(build, q.group_figures, allowed=allowed, la_code=ctx.la_code,
+                           time_period=ctx.latest, pupil_group=group)  # fmt: skip
+            assert len(figures) and (alone["pupil_group"] == group).all()
+            # a column all missing comes back from DuckDB as None (object), from the slice as
+            # its own type's missing value: the same cells
+            pd.testing.assert_frame_equal(
+                _cells(figures), _cells(alone.drop(columns="pupil_group"))
+            )
+            if allowed is not None:
+                assert set(figures["urn"].astype(int)) <= set(two)

@@ -21,13 +21,15 @@ def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     )
 
 
-def _run(con, name: str, allowed: Allowed, urn: int) -> pd.DataFrame:
+def _run(con, name: str, allowed: Allowed, urn: int | None) -> pd.DataFrame:
     allowed = None if allowed is None else [int(u) for u in allowed]
-    return con.execute(load_sql(f"queries/{name}"), {"allowed": allowed, "urn": int(urn)}).df()
+    urn = None if urn is None else int(urn)
+    return con.execute(load_sql(f"queries/{name}"), {"allowed": allowed, "urn": urn}).df()
 
 
-def lineage(con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int) -> pd.DataFrame:
-    """Direct predecessors (empty for a build made before school_lineage existed)."""
+def lineage(con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int | None) -> pd.DataFrame:
+    """Direct predecessors of one school, or of every allowed school when ``urn`` is None, by
+    school (empty for a build made before school_lineage existed)."""
     if not _has(con, "school_lineage"):
         return pd.DataFrame(
             columns=[

@@ -123,6 +123,13 @@ def school_model(con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int) 
     return _df(con, "manager_school_model", allowed=_allowed(allowed), urn=int(urn))
 
 
+def model_urns(con: duckdb.DuckDBPyConnection, *, allowed: Allowed, la_code: int) -> set[int]:
+    """The allowed schools of the LA whose ``school_model`` has rows."""
+    params = {"allowed": _allowed(allowed), "la_code": int(la_code)}
+    rows = con.execute(load_sql("queries/manager_model_urns"), params)
+    return {int(r[0]) for r in rows.fetchall()}
+
+
 def school_gaps(
     con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int, time_period: int
 ) -> pd.DataFrame:
@@ -174,10 +181,11 @@ def group_figures(
     allowed: Allowed,
     la_code: int,
     time_period: int,
-    pupil_group: str,
+    pupil_group: str | None,
 ) -> pd.DataFrame:
-    """Each school's headline figure for one pupil group against national for that group, with the
-    group's size and its percentile among every school with a published figure (priority list)."""
+    """Each school's headline figure for one pupil group (None: every group, a ``pupil_group``
+    column first) against national for that group, with the group's size and its percentile
+    among every school with a published figure (priority list)."""
     return _df(
         con,
         "manager_group_figures",

@@ -32,7 +32,7 @@ def distribution(
     con: duckdb.DuckDBPyConnection,
     *,
     allowed: Allowed,
-    urn: int,
+    urn: int | None,
     time_period: int,
     measure: str,
     disadvantaged: bool | None = None,
@@ -42,7 +42,7 @@ def distribution(
 ) -> pd.DataFrame:
     params = {
         "allowed": _allowed(allowed),
-        "urn": int(urn),
+        "urn": None if urn is None else int(urn),
         "time_period": int(time_period),
         "measure": measure,
         "disadvantaged": disadvantaged,
@@ -53,8 +53,22 @@ def distribution(
     return con.execute(load_sql("queries/pupil_distribution"), params).df()
 
 
-def group_figures(con: duckdb.DuckDBPyConnection, *, allowed: Allowed, urn: int) -> pd.DataFrame:
-    params = {"allowed": _allowed(allowed), "urn": int(urn)}
+def group_figures(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    allowed: Allowed,
+    urn: int | None,
+    time_period: int | None = None,
+    measure: str | None = None,
+) -> pd.DataFrame:
+    """One school's figures by group (``urn`` None: every allowed school's, by school), of every
+    year and measure or of one (``time_period``, ``measure``)."""
+    params = {
+        "allowed": _allowed(allowed),
+        "urn": None if urn is None else int(urn),
+        "time_period": None if time_period is None else int(time_period),
+        "measure": measure,
+    }
     return con.execute(load_sql("queries/pupil_group_figures"), params).df()
 
 
