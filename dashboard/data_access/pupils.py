@@ -240,15 +240,21 @@ def _shown_group_figures(build: str, allowed, urn: int, threshold: int, governor
     return shown.reset_index(drop=True)
 
 
+def _no_figures_for(identity: Identity, urn: int) -> bool:
+    """Whether a school's group figures are not for ``identity``: not one of its schools (the
+    attempt is audited) or no pupil data loaded."""
+    if identity.allowed_urns is not None and urn not in identity.allowed_urns:
+        audit.record_view(identity.username, identity.role, urn, "not permitted")
+        return True
+    return not loaded(identity)
+
+
 def school_group_figures(identity: Identity, urn: int) -> pd.DataFrame:
     """One school's figures made from its pupils, by year, measure and group, suppressed (every
     role). Governors get their own schools only and the columns in GOVERNOR_COLUMNS."""
     require(identity, *FIGURE_ROLES)
     urn = int(urn)
-    if identity.allowed_urns is not None and urn not in identity.allowed_urns:
-        audit.record_view(identity.username, identity.role, urn, "not permitted")
-        return pd.DataFrame(columns=GOVERNOR_COLUMNS)
-    if not loaded(identity):
+    if _no_figures_for(identity, urn):
         return pd.DataFrame(columns=GOVERNOR_COLUMNS)
     return _shown_group_figures(
         db.current_build(),
@@ -266,10 +272,7 @@ def school_group_figures_of(
     managers and officers), sliced from every allowed school's figures of that year and measure."""
     require(identity, *PUPIL_ROLES)
     urn = int(urn)
-    if identity.allowed_urns is not None and urn not in identity.allowed_urns:
-        audit.record_view(identity.username, identity.role, urn, "not permitted")
-        return pd.DataFrame(columns=GOVERNOR_COLUMNS)
-    if not loaded(identity):
+    if _no_figures_for(identity, urn):
         return pd.DataFrame(columns=GOVERNOR_COLUMNS)
     build, threshold = db.current_build(), settings.suppression_threshold()
     by_school = _year_group_figures(build, allowed_key(identity), int(time_period), str(measure),
