@@ -9,7 +9,7 @@ SOURCE ?= data/default_county
 LA ?=
 FETCHED ?= data/fetched
 
-.PHONY: refresh setup run test etl default-data bench bench-national bench-sessions bench-soak lint browser-deps office-deps deploy-deps
+.PHONY: refresh setup run test etl default-data bench bench-national bench-sessions bench-browser bench-ws bench-soak lint browser-deps office-deps deploy-deps
 
 $(BIN)/activate: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -90,6 +90,15 @@ bench-national: $(BIN)/activate
 # Concurrent browser sessions on a real server (heavy: run alone), and a 10-minute soak.
 bench-sessions: $(BIN)/activate browser-deps default-data
 	$(BIN)/python benchmarks/sessions.py --warehouse $(WAREHOUSE) --sessions $(SESSIONS)
+
+# What a user's browser sees (one Chromium: filter change to settled page, sign-in to first page),
+# and 50 users over Streamlit's websocket protocol without browsers (ARRIVALS=lockstep for bursts).
+ARRIVALS ?= staggered
+bench-browser: $(BIN)/activate browser-deps default-data
+	$(BIN)/python benchmarks/browser.py --warehouse $(WAREHOUSE)
+
+bench-ws: $(BIN)/activate default-data
+	$(BIN)/python benchmarks/ws_sessions.py --warehouse $(WAREHOUSE) --sessions 50 --think 5 --arrivals $(ARRIVALS)
 
 bench-soak: $(BIN)/activate browser-deps default-data
 	$(BIN)/python benchmarks/sessions.py --warehouse $(WAREHOUSE) --sessions $(SESSIONS) --soak-minutes 10

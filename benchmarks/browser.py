@@ -252,9 +252,11 @@ def main(argv: list[str] | None = None) -> int:
                     browser, served, args.signins, user, args), 1000.0))  # fmt: skip
                 rows.append(summary(f"sign-in ({who}), returning", sign_ins(
                     browser, served, args.signins, user, args, returning=True), 1000.0))  # fmt: skip
+            samples: dict[str, list[dict]] = {}  # each filter change, for --json
             for name in args.pages:
                 runs = filter_changes(browser, served, args.changes, name, args)
                 rows.append(summary(f"filter change: {name}", runs, 300.0))
+                samples[name] = runs
             browser.close()
     print(f"\nBrowser timings on {args.warehouse.resolve().name} "
           f"(one Chromium, one user at a time; settled = input to last DOM change)")  # fmt: skip
@@ -270,7 +272,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['target_ms']:>7.0f}  {'ok' if r['ok'] else 'OVER'}")  # fmt: skip
     print(f"ms; {os.cpu_count()} CPUs, load average before {load_before}, {platform.platform()}")
     if args.json:
-        args.json.write_text(json.dumps({"rows": rows, "load_average": load_before}, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {"rows": rows, "filter_changes": samples, "load_average": load_before}, indent=2
+            )
+        )
     return 0
 
 
