@@ -1,14 +1,16 @@
 """The district comparison (pages/districts.py): the spread between district averages per year.
 
 Everything the page shows for a measure (the spread per year, the sentences saying whether it is
-narrowing, the chart's data, the two tables) is made once per measure and set of averages
-(``DistrictAverages.key``: build, schools, suppression) and shared by the sessions that show it;
-the pieces are never changed after they are made.
+narrowing, the chart's data and spec, the two tables) is made once per set of averages
+(``DistrictAverages.key``: build, schools, suppression) for every measure at once, when the page
+is first shown, and shared by the sessions that show it: a choice of a measure then only looks its
+pieces up (issue 20). The pieces are never changed after they are made.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -124,23 +126,44 @@ def _spread(key: tuple, chosen: str, _averages: pd.DataFrame) -> Spread:
     return _spread_of(rows, chosen)
 
 
+@st.cache_resource(show_spinner=False, ttl=3600, max_entries=64)
+def _spreads(key: tuple, _averages: pd.DataFrame) -> MappingProxyType:
+    """Every measure's ``Spread`` (the rows ``_spread`` selects for each, from one pass over the
+    averages), its chart's spec made too (kept by ``charts.trend_spec``): a first choice of a
+    measure makes nothing. A measure with no figure is not in it (``_spread`` makes its view)."""
+    rows = _averages[_averages["value"].notna()]
+    out = {}
+    for measure, part in rows.groupby("measure", sort=False, observed=True):
+        out[str(measure)] = s = _spread_of(part, str(measure))
+        _chart(key, str(measure), s)
+    return MappingProxyType(out)
+
+
 def spread(comparison: DistrictAverages, chosen: str) -> Spread:
-    """The spread between the districts' averages of ``chosen`` (made once per key and measure)."""
+    """The spread between the districts' averages of ``chosen`` (made once per key, with every
+    other measure's)."""
+    every = _spreads(comparison.key, comparison.averages)
+    if chosen in every:
+        return every[chosen]
     return _spread(comparison.key, chosen, comparison.averages)
+
+
+def _chart(key: tuple, chosen: str, s: Spread) -> dict:
+    return charts.trend_spec(  # Altair once per shape of chart, not per measure
+        s.long,
+        title=f"Spread between districts: {s.name}",
+        y_title="Spread",
+        kind="number",
+        series_title="Spread",
+        memo_key=("districts", key, chosen),
+    )
 
 
 def show(comparison: DistrictAverages, chosen: str, s: Spread) -> None:
     """The headlines, the chart of the spread and the two tables."""
     for line in s.headlines:
         st.header(line)
-    chart = charts.trend_spec(  # Altair once per shape of chart, not per measure
-        s.long,
-        title=f"Spread between districts: {s.name}",
-        y_title="Spread",
-        kind="number",
-        series_title="Spread",
-        memo_key=("districts", comparison.key, chosen),
-    )
+    chart = _chart(comparison.key, chosen, s)  # kept since _spreads made it: a look-up
     charts.render_chart(
         chart,
         s.long_table,

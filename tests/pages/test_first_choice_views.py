@@ -1,0 +1,70 @@
+"""What a first choice of a filter shows is made for every choice in one pass per view key (issue
+20): each choice's piece equals the one made for that choice alone, and a piece made for one user
+is never served to a user whose key differs."""
+
+import dataclasses
+
+import pandas as pd
+
+from dashboard import districts_screen
+from dashboard.access import OFFICER, Identity, identity_for
+from dashboard.components import charts
+from dashboard.data_access import briefing
+from tests.pages.test_briefing_views import _district_urns
+
+
+def _same_spread(a: districts_screen.Spread, b: districts_screen.Spread) -> None:
+    for field in dataclasses.fields(districts_screen.Spread):
+        x, y = getattr(a, field.name), getattr(b, field.name)
+        if isinstance(x, pd.DataFrame):
+            pd.testing.assert_frame_equal(x, y)
+        else:
+            assert x == y, field.name
+
+
+def _spread_chart(comparison, chosen: str, s: districts_screen.Spread) -> dict:
+    """The spread chart's spec built through Altair for this measure alone."""
+    return charts.vega_lite_spec(
+        charts.trend_chart.__wrapped__(
+            s.long,
+            title=f"Spread between districts: {s.name}",
+            y_title="Spread",
+            kind="number",
+            series_title="Spread",
+        )
+    )
+
+
+def test_every_measures_spread_and_chart_equal_the_measure_made_alone(county_env):
+    for who in (identity_for("m", "M", "manager", []), identity_for("b", "B", "briefing", [])):
+        comparison = briefing.district_comparison(who)
+        every = districts_screen._spreads(comparison.key, comparison.averages)
+        assert set(every) == set(comparison.measures) and len(every) >= 3
+        for measure in comparison.measures:
+            alone = districts_screen._spread.__wrapped__(
+                comparison.key, measure, comparison.averages
+            )
+            _same_spread(districts_screen.spread(comparison, measure), alone)
+            made = districts_screen._chart(comparison.key, measure, every[measure])
+            made.pop("datasets"), made.pop("_deep", None)
+            fresh = _spread_chart(comparison, measure, alone)
+            fresh.pop("datasets")
+            assert made == fresh
+
+
+def test_an_officers_measures_are_not_the_managers(county_env):
+    m = identity_for("m", "M", "manager", [])
+    county = briefing.district_comparison(m)
+    warmed = districts_screen._spreads(county.key, county.averages)
+    district = str(briefing.areas(m)["district"].dropna().iloc[0])
+    officer = Identity("o", "O", OFFICER, _district_urns(district))
+    theirs = briefing.district_comparison(officer)
+    assert theirs.key != county.key
+    mine = districts_screen._spreads(theirs.key, theirs.averages)
+    assert mine is not warmed
+    differs = False
+    for measure in theirs.measures:
+        alone = districts_screen._spread.__wrapped__(theirs.key, measure, theirs.averages)
+        _same_spread(mine[measure], alone)
+        differs |= not mine[measure].wide.equals(warmed[measure].wide)
+    assert differs  # one district's averages, not the county's
