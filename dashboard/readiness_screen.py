@@ -9,6 +9,8 @@ there); only what is made from them is kept here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import streamlit as st
 
@@ -62,29 +64,87 @@ def _empty(key: tuple, _triggers: pd.DataFrame) -> pd.DataFrame:
     return render.escaped(tables.trigger_table(_triggers.iloc[0:0]))
 
 
+def _every_year(by_year: Mapping[int | None, pd.DataFrame], make) -> dict[int, pd.DataFrame]:
+    """``make(frame)`` (a table of the same rows and index, escaped) of each year's frame of
+    ``by_year``, made from one frame of every year at once: the per-column work (formatting,
+    escaping) runs once instead of once per year."""
+    years = [y for y in by_year if y is not None]
+    if not years:
+        return {}
+    shown = make(pd.concat([by_year[y] for y in years], ignore_index=True))
+    out, start = {}, 0
+    for y in years:
+        frame = by_year[y]
+        block = shown.iloc[start : start + len(frame)]
+        out[int(y)] = block.set_axis(frame.index)
+        start += len(frame)
+    return out
+
+
+def _behind_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return render.escaped(tables.schools_behind(frame))
+
+
 @st.cache_resource(**_CACHE)
 def _behind(key: tuple, trigger: str, phase: str, year: int, _behind: pd.DataFrame):
-    return len(_behind), render.escaped(tables.schools_behind(_behind))
+    return len(_behind), _behind_table(_behind)
 
 
-def behind(key: tuple, trigger: str, phase: str, year: int, name: str, frame: pd.DataFrame):
-    n, table = _behind(key, trigger, phase, int(year), frame)
+@st.cache_resource(**_CACHE)
+def _behind_years(key: tuple, trigger: str, phase: str, _by_year: Mapping) -> dict:
+    """Every year's (schools, table) behind a trigger and phase, made in one pass: a first
+    choice of a year makes nothing."""
+    return {y: (len(t), t) for y, t in _every_year(_by_year, _behind_table).items()}
+
+
+def behind(key: tuple, trigger: str, phase: str, year: int, name: str, by_year: Mapping):
+    """The schools behind ``trigger`` in ``phase`` and ``year`` (``by_year``: every year's, from
+    ``readiness.trigger_schools_every_year``)."""
+    made = _behind_years(key, trigger, phase, by_year).get(int(year))
+    if made is None:  # a year with no school behind it
+        made = _behind(key, trigger, phase, int(year), by_year[None])
+    n, table = made
     st.subheader(f"{n} {phase} school{'' if n == 1 else 's'}: {name}")
-    st.table(table, hide_index=True)  # escaped once, in _behind
+    st.table(table, hide_index=True)  # escaped once, in _behind_years
+
+
+CATEGORIES = ("intensive", "targeted")
 
 
 @st.cache_resource(**_CACHE)
 def _concern(key: tuple, year: int, _concern: pd.DataFrame) -> tuple:
     out = []
-    for category in ("intensive", "targeted"):
+    for category in CATEGORIES:
         part = _concern[_concern["category"] == category]
         out.append((category, len(part), render.escaped(tables.concern_table(part))))
     return tuple(out)
 
 
-def concern(key: tuple, year: int, frame: pd.DataFrame, label) -> None:
-    """The intensive and targeted schools (``label``: a category's words)."""
-    for category, n, table in _concern(key, int(year), frame):
+def _concern_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return render.escaped(tables.concern_table(frame))
+
+
+@st.cache_resource(**_CACHE)
+def _concern_years(key: tuple, _by_year: Mapping) -> dict:
+    """Every year's ``_concern`` made in one pass: a first choice of a year makes nothing."""
+    out = {}
+    for year, shown in _every_year(_by_year, _concern_table).items():
+        category = _by_year[year]["category"]
+        out[year] = tuple(
+            (c, int(picked.sum()), shown[picked.to_numpy()])
+            for c in CATEGORIES
+            for picked in [category == c]
+        )
+    return out
+
+
+def concern(key: tuple, year: int, by_year: Mapping, label) -> None:
+    """The intensive and targeted schools of ``year`` (``by_year``: every year's, from
+    ``readiness.concern_every_year``; ``label``: a category's words)."""
+    made = _concern_years(key, by_year).get(int(year))
+    if made is None:  # a year with no school causing concern
+        made = _concern(key, int(year), by_year[None])
+    for category, n, table in made:
         st.subheader(f"{label(category)}: {n} schools")
         st.dataframe(table, hide_index=True, key=f"concern_{category}")
 

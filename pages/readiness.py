@@ -49,11 +49,11 @@ else:
         "Phase", phases, index=phases.index(raw_p) if raw_p in phases else 0, key="ready_phase"
     )
     st.query_params["trigger"], st.query_params["phase"] = trigger, phase
-    behind = readiness.trigger_schools(identity, trigger, phase, year)
-    screen.behind(key, trigger, phase, year, names[trigger], behind)
+    behind = readiness.trigger_schools_every_year(identity, trigger, phase)
+    screen.behind(key, trigger, phase, year, names[trigger], behind)  # made for every year
 
 st.header("Schools causing concern")
-concern = readiness.schools_causing_concern(identity, year)
+concern = readiness.concern_every_year(identity)  # every year's tables made in one pass
 screen.concern(key, year, concern, lambda c: palette.category(c).label)
 if not access.can_see_intelligence(identity):
     st.info(

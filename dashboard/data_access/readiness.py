@@ -107,6 +107,18 @@ def trigger_schools(
     return by_year.get(int(time_period), by_year[None])
 
 
+def trigger_schools_every_year(
+    identity: Identity, trigger_id: str, phase: str
+) -> dict[int | None, pd.DataFrame]:
+    """``trigger_schools`` of every model year at once: {year: its schools}; None: a year with
+    none (the same guards; the screen makes every year's table in one pass)."""
+    require(identity, *ROLES)
+    require_names(identity)
+    if trigger_id in INTELLIGENCE_TRIGGERS:
+        require_intelligence(identity)
+    return _trigger_schools(db.current_build(), allowed_key(identity), str(trigger_id), str(phase))
+
+
 def _with_reasons(df: pd.DataFrame, intelligence: bool) -> pd.DataFrame:
     """``reasons`` as one string of the reasons a role with (or without) intelligence reads."""
     column = "reasons" if intelligence else "governor_reasons"
@@ -141,6 +153,15 @@ def schools_causing_concern(identity: Identity, time_period: int | None = None) 
         return _concern_latest(build, allowed, intelligence)
     by_year = _concern(build, allowed, intelligence)
     return by_year.get(int(time_period), by_year[None])
+
+
+def concern_every_year(identity: Identity) -> dict[int | None, pd.DataFrame]:
+    """``schools_causing_concern`` of every model year at once: {year: its schools}; None: a year
+    with none (the same guards; the screen makes every year's tables in one pass)."""
+    require(identity, *ROLES)
+    require_names(identity)
+    intelligence = access.can_see_intelligence(identity)
+    return _concern(db.current_build(), allowed_key(identity), intelligence)
 
 
 @cached

@@ -6,10 +6,10 @@ import dataclasses
 
 import pandas as pd
 
-from dashboard import districts_screen
+from dashboard import districts_screen, readiness_screen
 from dashboard.access import OFFICER, Identity, identity_for
 from dashboard.components import charts
-from dashboard.data_access import briefing
+from dashboard.data_access import briefing, readiness
 from tests.pages.test_briefing_views import _district_urns
 
 
@@ -68,3 +68,50 @@ def test_an_officers_measures_are_not_the_managers(county_env):
         _same_spread(mine[measure], alone)
         differs |= not mine[measure].wide.equals(warmed[measure].wide)
     assert differs  # one district's averages, not the county's
+
+
+def _same_tables(a: tuple, b: tuple) -> None:
+    assert len(a) == len(b)
+    for x, y in zip(a, b, strict=True):
+        assert x[:-1] == y[:-1]
+        pd.testing.assert_frame_equal(x[-1], y[-1])
+
+
+def test_every_years_readiness_tables_equal_the_year_made_alone(county_env):
+    for who in (identity_for("m", "M", "manager", []), identity_for("a", "A", "admin", [])):
+        key = readiness.view_key(who)
+        years = sorted(int(y) for y in readiness.triggers(who)["time_period"].unique())
+        concern = readiness.concern_every_year(who)
+        made = readiness_screen._concern_years(key, concern)
+        assert len(made) >= 2 and any(n for t in made.values() for _, n, _ in t)
+        for year in years:
+            alone = readiness.schools_causing_concern(who, year)
+            expected = readiness_screen._concern.__wrapped__(key, year, alone)
+            _same_tables(made.get(year) or readiness_screen._concern(key, year, concern[None]),
+                         expected)  # fmt: skip
+        if who.role == "admin":
+            continue
+        for trigger, phase in (("T4_attainment", "primary"), ("T5_progress", "secondary")):
+            behind = readiness_screen._behind_years(
+                key, trigger, phase, readiness.trigger_schools_every_year(who, trigger, phase)
+            )
+            assert any(n for n, _ in behind.values())
+            for year in years:
+                alone = readiness.trigger_schools(who, trigger, phase, year)
+                expected = readiness_screen._behind.__wrapped__(key, trigger, phase, year, alone)
+                if year in behind:
+                    _same_tables((behind[year],), (expected,))
+                else:
+                    assert expected[0] == 0
+
+
+def test_an_officers_readiness_tables_are_their_schools(county_env):
+    m = identity_for("m", "M", "manager", [])
+    year = max(readiness.concern_every_year(m).keys() - {None})
+    warmed = readiness_screen._concern_years(readiness.view_key(m), readiness.concern_every_year(m))
+    urns = readiness.schools_causing_concern(m, year)["urn"].head(2).tolist()
+    officer = Identity("o", "O", OFFICER, frozenset(int(u) for u in urns))
+    key = readiness.view_key(officer)
+    theirs = readiness_screen._concern_years(key, readiness.concern_every_year(officer))
+    shown = {u for _, _, t in theirs[year] for u in t["URN"]}
+    assert shown == {str(u) for u in urns} != {u for _, _, t in warmed[year] for u in t["URN"]}
