@@ -18,7 +18,7 @@ import streamlit as st
 from dashboard import render
 from dashboard.components import chart_specs, charts, format, measures, sections
 from dashboard.components.figure_table import split_thresholds, threshold_label
-from dashboard.data_access.overview import Overview
+from dashboard.data_access.overview import ByDistrict, Overview
 
 _CACHE = {"show_spinner": False, "ttl": 3600, "max_entries": 256}
 
@@ -42,6 +42,8 @@ class Shown:
     attainment_only: int  # scores that are attainment only
     method_notes: tuple[str, ...]  # why, as the model says
     key_stages: tuple[str, ...]
+    segments: pd.DataFrame | None = None  # the chart's bars (charts.category_segments), if made
+    by: tuple | None = None  # a county view's grouped rows and bars by district (ByDistrict)
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,8 @@ class Trend:
 @st.cache_resource(**_CACHE)
 def _shown(key: tuple, year: int, _view: Overview) -> Shown:
     counts = _view.counts
-    by_district = counts.groupby(["district", "category"], as_index=False)["schools"].sum()
-    by_district = by_district[by_district["category"] != "not categorised"]
+    grouped = counts.groupby(["district", "category"], as_index=False)["schools"].sum()
+    by_district = grouped[grouped["category"] != "not categorised"]
     totals: dict[str, list[int]] = {}  # category -> [schools, change], as a groupby would sum
     for category, schools, change in zip(counts["category"], counts["schools"], counts["change"],
                                          strict=True):  # fmt: skip
@@ -67,12 +69,51 @@ def _shown(key: tuple, year: int, _view: Overview) -> Shown:
         total[1] += int(change)
     dist = _view.distribution
     only = dist["method"] == "attainment only"
+    segments = charts.category_segments(by_district)[0]
     return Shown(
         by_district=by_district,
         totals=tuple((c.capitalize(), s, ch) for c, (s, ch) in sorted(totals.items())),
         attainment_only=int(only.sum()),
         method_notes=tuple(str(n) for n in dist.loc[only, "method_note"].dropna().unique()),
         key_stages=tuple(str(s) for s in dist["key_stage"].dropna().unique()),
+        segments=segments,
+        # a county view's rows by district, which a district's view slices (``_district_shown``)
+        by=(ByDistrict(grouped), ByDistrict(segments)) if _view.whole is None else None,
+    )
+
+
+def _unique(values: list) -> tuple[str, ...]:
+    """``tuple(str(v) for v in series.dropna().unique())`` of the series' ``values``."""
+    return tuple(str(v) for v in dict.fromkeys(v for v in values if not pd.isna(v)))
+
+
+@st.cache_resource(**_CACHE)
+def _district_shown(key: tuple, year: int, _view: Overview, _county: Shown) -> Shown | None:
+    """``_shown`` of a district's view, its pieces sliced from its county view's (``_county``,
+    made when the county was drawn) instead of grouped again: equal to ``_shown`` of the view
+    (tests/pages/test_first_choice_views.py). None: a district the county's pieces lack."""
+    district = str(dict(key[3])["district"])
+    grouped, segments = _county.by
+    if district not in grouped or district not in segments:
+        return None
+    part = grouped.rows(district)
+    counts, dist = _view.counts, _view.distribution
+    totals: dict[str, list[int]] = {}
+    for category, schools, change in zip(counts["category"].tolist(), counts["schools"].tolist(),
+                                         counts["change"].tolist(), strict=True):  # fmt: skip
+        total = totals.setdefault(str(category), [0, 0])
+        total[0] += int(schools)
+        total[1] += int(change)
+    methods = dist["method"].tolist()
+    only = [m == "attainment only" for m in methods]
+    notes = [n for n, o in zip(dist["method_note"].tolist(), only, strict=True) if o]
+    return Shown(
+        by_district=part[(part["category"] != "not categorised").to_numpy()],
+        totals=tuple((c.capitalize(), s, ch) for c, (s, ch) in sorted(totals.items())),
+        attainment_only=sum(only),
+        method_notes=_unique(notes),
+        key_stages=_unique(dist["key_stage"].tolist()),
+        segments=segments.rows(district),
     )
 
 
@@ -121,15 +162,22 @@ def _map_table(map_key: tuple, _shares: pd.DataFrame, _points: pd.DataFrame) -> 
 
 
 def shown(view: Overview, year: int) -> Shown:
-    """The screen's pieces of ``view`` (made once per view)."""
+    """The screen's pieces of ``view`` (made once per view; a district's sliced from its county
+    view's)."""
+    if view.whole is not None:
+        made = _district_shown(view.key, int(year), view, shown(view.whole, year))
+        if made is not None:
+            return made
     return _shown(view.key, int(year), view)
 
 
-def _category_spec(key: tuple, by_district: pd.DataFrame) -> dict:
+def _category_spec(key: tuple, s: Shown) -> dict:
     # through Altair once; each district's chart after that is the same spec with its data
     return chart_specs.kept(
         ("overview categories", key),
-        lambda: chart_specs.category_by_district(by_district, title="Schools by support category"),
+        lambda: chart_specs.category_by_district(
+            s.by_district, title="Schools by support category", segments=s.segments
+        ),
     )
 
 
@@ -143,7 +191,7 @@ def categories(view: Overview, s: Shown, year: int) -> None:
     for col, (word, schools, change) in zip(cols, s.totals, strict=True):
         col.metric(word, schools, delta=f"{change:+d} on last year", delta_color="off")
     charts.render_chart(
-        _category_spec(view.key, s.by_district),
+        _category_spec(view.key, s),
         s.by_district,
         "categories",
         "Schools by support category in each district",

@@ -75,10 +75,13 @@ def kept(key: tuple, make: Callable[[], dict]) -> dict:
     return charts.handout(spec)
 
 
-def category_by_district(df: pd.DataFrame, *, title: str) -> dict:
+def category_by_district(
+    df: pd.DataFrame, *, title: str, segments: pd.DataFrame | None = None
+) -> dict:
     """``vega_lite_spec(charts.category_by_district_chart(df, title=title))`` (``df``: one row per
-    district and category with a ``schools`` count), through Altair once per title."""
-    data, _ = charts.category_segments(df)
+    district and category with a ``schools`` count), through Altair once per title. ``segments``:
+    ``charts.category_segments(df)[0]`` when the caller has made it already."""
+    data = charts.category_segments(df)[0] if segments is None else segments
     shape = ("category_by_district", title, tuple(map(str, df.columns)),
              tuple(map(str, df.dtypes)), tuple(map(str, data.dtypes)))  # fmt: skip
     return filled(shape, data, lambda: charts.category_by_district_chart(df, title=title))

@@ -42,6 +42,9 @@ class Overview:
     boundaries: pd.DataFrame  # district boundaries of the county
     shares: pd.DataFrame  # district, schools, needs_support, value (% targeted or intensive)
     points: pd.DataFrame  # urn, name, district, category, latitude, longitude
+    # a district's view: the county's view of the same other filters (what the screen makes every
+    # district's pieces from, in one pass); None for the county's own view
+    whole: Overview | None = None
 
 
 def overview(identity: Identity, ctx: manager.Context, f: dict) -> Overview:
@@ -72,18 +75,21 @@ def _overview(
     # filters: a district's view is their rows, so choosing a district computes nothing new.
     county = _county(*key[:3], map_filters, *key[4:], _app=_app)
     district = dict(filters).get("district")
+    whole = Overview(county.map_key, county.map_key, county.counts, county.bands,
+                     county.distribution, county.boundaries, county.shares, county.points)  # fmt: skip
     if not district:
-        return Overview(key, county.map_key, county.counts, county.bands, county.distribution,
-                        county.boundaries, county.shares, county.points)  # fmt: skip
+        return whole
+    counts, bands, distribution = county.districts
     return Overview(
         key=key,
         map_key=county.map_key,
-        counts=_rows_of(county.counts, district),
-        bands=_district_bands(county.bands_by_district, district),
-        distribution=_rows_of(county.distribution, district),
+        counts=counts.rows(district),
+        bands=_headings_of_year(bands.rows(district).drop(columns="district")),
+        distribution=distribution.rows(district),
         boundaries=county.boundaries,
         shares=county.shares,
         points=county.points,
+        whole=whole,
     )
 
 
@@ -97,6 +103,9 @@ class _County:
     boundaries: pd.DataFrame
     shares: pd.DataFrame
     points: pd.DataFrame
+    # counts, bands_by_district and distribution by district (``ByDistrict``): a district's view
+    # slices its rows instead of comparing every row's district
+    districts: tuple
 
 
 @cached
@@ -115,16 +124,58 @@ def _county(
     rows = _year(build, allowed, la_code, year, intel_ok, entries_digest, today, _app=_app)
     tuples = _year_tuples(build, allowed, la_code, year, intel_ok, entries_digest, today, _app=_app)
     keep = _passes(f)
+    counts = _tally_counts(tuples, keep)
+    bands_by_district = _tally_bands_by_district(tuples, keep)
+    distribution = achievement_distribution(rows.now, f)
     return _County(
         map_key=(build, allowed, la_code, filters, intel_ok, entries_digest, today),
-        counts=_tally_counts(tuples, keep),
+        counts=counts,
         bands=_tally_bands(tuples, keep),
-        bands_by_district=_tally_bands_by_district(tuples, keep),
-        distribution=achievement_distribution(rows.now, f),
+        bands_by_district=bands_by_district,
+        distribution=distribution,
         boundaries=manager._boundaries(build, la_code),
         shares=_tally_shares(tuples, keep),
         points=map_points(rows.now, f),
+        districts=(ByDistrict(counts), ByDistrict(bands_by_district), ByDistrict(distribution)),
     )
+
+
+class ByDistrict:
+    """The rows of a frame by district: one stable reordering when made, then a district's rows
+    are a slice (``rows``: ``_rows_of(df, district)``, the same rows, order, columns and types).
+    Not a frame or a container, so the data-access cache passes it through as it is."""
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        keys = [None if d is None or d != d else str(d) for d in df["district"].tolist()]
+        order = sorted((i for i, d in enumerate(keys) if d is not None), key=keys.__getitem__)
+        self._frame = df.take(order)
+        self._empty = df.iloc[0:0].reset_index(drop=True)
+        self._slices: dict[str, tuple[int, int]] = {}
+        start = 0
+        for i in range(1, len(order) + 1):
+            if i == len(order) or keys[order[i]] != keys[order[start]]:
+                self._slices[keys[order[start]]] = (start, i)
+                start = i
+
+    def __contains__(self, district: object) -> bool:
+        return district in self._slices
+
+    def bounds(self, district: str) -> tuple[int, int] | None:
+        """The district's rows' positions in ``frame`` (start, end), None for none."""
+        return self._slices.get(district)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Every district's rows, district by district (read-only: a shared cached value)."""
+        return self._frame
+
+    def rows(self, district: str) -> pd.DataFrame:
+        where = self._slices.get(district)
+        if where is None:
+            return self._empty.copy(deep=False)
+        part = self._frame.iloc[where[0] : where[1]].copy(deep=False)
+        part.index = pd.RangeIndex(where[1] - where[0])
+        return part
 
 
 @dataclass(frozen=True)
@@ -323,8 +374,16 @@ def _rows_of(df: pd.DataFrame, district: str) -> pd.DataFrame:
 
 def _district_bands(by_district: pd.DataFrame, district: str) -> pd.DataFrame:
     """``band_counts`` for one district, from ``band_counts_by_district``."""
-    out = by_district[by_district["district"] == district].drop(columns="district")
-    headings = out.loc[out["schools"] > 0, "heading"]  # headings of this year (band_counts)
+    return _headings_of_year(
+        by_district[by_district["district"] == district].drop(columns="district")
+    )
+
+
+def _headings_of_year(out: pd.DataFrame) -> pd.DataFrame:
+    """A district's band counts under the headings it has a school under this year."""
+    headings = set(out.loc[out["schools"] > 0, "heading"].tolist())  # as band_counts
+    if len(headings) == out["heading"].nunique():
+        return out.reset_index(drop=True)
     return out[out["heading"].isin(headings)].reset_index(drop=True)
 
 

@@ -6,10 +6,10 @@ import dataclasses
 
 import pandas as pd
 
-from dashboard import districts_screen, readiness_screen
+from dashboard import districts_screen, overview_screen, readiness_screen
 from dashboard.access import OFFICER, Identity, identity_for
 from dashboard.components import charts
-from dashboard.data_access import briefing, readiness
+from dashboard.data_access import briefing, manager, overview, readiness
 from tests.pages.test_briefing_views import _district_urns
 
 
@@ -115,3 +115,32 @@ def test_an_officers_readiness_tables_are_their_schools(county_env):
     theirs = readiness_screen._concern_years(key, readiness.concern_every_year(officer))
     shown = {u for _, _, t in theirs[year] for u in t["URN"]}
     assert shown == {str(u) for u in urns} != {u for _, _, t in warmed[year] for u in t["URN"]}
+
+
+def test_every_districts_overview_pieces_equal_the_district_made_alone(county_env):
+    m = identity_for("manager", "M", "manager", [])
+    ctx = manager.context(m)
+    districts = manager.filter_options(m, ctx)["district"]
+    sliced = 0
+    for others in ({}, {"phase": "Primary"}, {"school_type": "Maintained"}):
+        for year in (ctx.latest, ctx.previous(ctx.latest)):
+            for district in districts:
+                view = overview.overview(m, ctx, {"year": year, "district": district, **others})
+                assert view.whole is not None and view.whole.whole is None
+                county = overview_screen.shown(view.whole, year)
+                got = overview_screen._district_shown.__wrapped__(view.key, year, view, county)
+                alone = overview_screen._shown.__wrapped__(view.key, year, view)
+                assert overview_screen.shown(view, year).totals == alone.totals
+                if got is None:
+                    continue
+                sliced += 1
+                assert got.by is None and alone.by is None
+                for field in dataclasses.fields(overview_screen.Shown):
+                    x, y = getattr(got, field.name), getattr(alone, field.name)
+                    if isinstance(x, pd.DataFrame):
+                        pd.testing.assert_frame_equal(x, y, obj=field.name)
+                    else:
+                        assert x == y, field.name
+                want = charts.category_segments(alone.by_district)[0]
+                pd.testing.assert_frame_equal(got.segments, want)
+    assert sliced > len(districts)  # most district views were sliced from the county's
