@@ -158,6 +158,29 @@ def school_names(key: tuple, schools: pd.DataFrame) -> dict[int, str]:
     return dict(_school_names(key, schools))
 
 
+@st.cache_resource(show_spinner=False, ttl=3600, max_entries=64)
+def _first_views(key: tuple, _schools: pd.DataFrame) -> tuple[tuple[int, str], ...]:
+    # each school's latest year and the first measure of its key stages that year
+    latest = _schools.groupby("urn")["time_period"].transform("max")
+    rows = _schools[_schools["time_period"] == latest]
+    stages: dict[tuple[int, int], set] = {}
+    for urn, year, stage in zip(rows["urn"], rows["time_period"], rows["key_stage"], strict=True):
+        stages.setdefault((int(urn), int(year)), set()).add(stage)
+    views = set()
+    for (_, year), in_year in stages.items():
+        first = next((m for m in PROGRESS_MEASURES if m[:3] in in_year), None)
+        if first is not None:
+            views.add((year, first))
+    return tuple(sorted(views))
+
+
+def first_views(key: tuple, schools: pd.DataFrame) -> tuple[tuple[int, str], ...]:
+    """The (year, measure) a school's page opens on, for every school of ``schools``
+    (schools_with_pupils; the page's defaults: its latest year, the first measure of its key
+    stages that year): what ``pupils.read_views`` reads for all schools at once."""
+    return _first_views(key, schools)
+
+
 @st.cache_resource(show_spinner=False, ttl=3600, max_entries=256)
 def _figures_shown(key: tuple, urn: int, year: int, measure: str, _figures: pd.DataFrame):
     bars = disadvantaged_bars(_figures, year, measure)

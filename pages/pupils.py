@@ -25,6 +25,7 @@ if schools.empty:
 
 key = pupils.view_key(identity)  # what is made from the figures below is kept under it
 names = pupil_progress.school_names(key, schools)
+pupils.read_views(identity, pupil_progress.first_views(key, schools))  # every school's first view
 raw = st.query_params.get("urn")  # user input: only a listed school is used
 urns = list(names)
 urn = st.selectbox(

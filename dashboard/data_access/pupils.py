@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import streamlit as st
 
 from dashboard import access, db
 from dashboard.access import GOVERNOR, MANAGER, OFFICER, SUPPRESSED, Identity
 from dashboard.data_access.by_school import BySchool
-from dashboard.data_access.core import allowed_key, cached, require
+from dashboard.data_access.core import CACHE, allowed_key, cached, require
 from dashboard.store import audit
 from warehouse import settings
 from warehouse.queries import pupils as q
@@ -175,6 +176,28 @@ def school_distribution(
     )
     audit.record_view(identity.username, identity.role, urn, "pupil progress")
     return out
+
+
+def read_views(identity: Identity, views: tuple[tuple[int, str], ...]) -> None:
+    """Read every allowed school's pupils and group figures for each (year, measure) of ``views``
+    with no pupil filter (one query each per build, user's schools and threshold, as a school's
+    first view of it would): the page passes the first view of each of its schools, so choosing
+    a school of another key stage or latest year slices rows already read. Reads only: no school
+    is viewed, so nothing is audited here (``school_distribution`` audits each school shown)."""
+    require(identity, *PUPIL_ROLES)
+    if not loaded(identity):
+        return
+    _views_read(db.current_build(), allowed_key(identity), settings.suppression_threshold(),
+                tuple((int(y), str(m)) for y, m in views))  # fmt: skip
+
+
+@st.cache_resource(**CACHE)
+def _views_read(build: str, allowed, threshold: int, views: tuple) -> bool:
+    # once per key: a rerun's call is one look-up, not two per view
+    for year, measure in views:
+        _distributions(build, allowed, year, measure, None, None, None, None, threshold)
+        _year_group_figures(build, allowed, year, measure, threshold)
+    return True
 
 
 @cached

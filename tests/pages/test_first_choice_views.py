@@ -6,10 +6,10 @@ import dataclasses
 
 import pandas as pd
 
-from dashboard import districts_screen, overview_screen, readiness_screen
+from dashboard import districts_screen, overview_screen, pupil_progress, readiness_screen
 from dashboard.access import OFFICER, Identity, identity_for
 from dashboard.components import charts
-from dashboard.data_access import briefing, manager, overview, readiness
+from dashboard.data_access import briefing, manager, overview, pupils, readiness
 from tests.pages.test_briefing_views import _district_urns
 
 
@@ -144,3 +144,28 @@ def test_every_districts_overview_pieces_equal_the_district_made_alone(county_en
                 want = charts.category_segments(alone.by_district)[0]
                 pd.testing.assert_frame_equal(got.segments, want)
     assert sliced > len(districts)  # most district views were sliced from the county's
+
+
+def test_after_the_pupils_first_view_any_schools_first_view_runs_no_query(county_env, monkeypatch):
+    m = identity_for("m", "M", "manager", [])
+    schools = pupils.schools_with_pupils(m)
+    key = pupils.view_key(m)
+    views = pupil_progress.first_views(key, schools)
+    for _urn, mine in schools.groupby("urn"):  # the page's defaults for each school
+        year = int(mine["time_period"].max())
+        stages = set(mine.loc[mine["time_period"] == year, "key_stage"])
+        first = next(x for x in pupil_progress.PROGRESS_MEASURES if x[:3] in stages)
+        assert (year, first) in views
+    pupils.read_views(m, views)
+    runs = []
+    real = pupils.db.run
+    monkeypatch.setattr(pupils.db, "run", lambda *a, **k: runs.append(a) or real(*a, **k))
+    audits = []
+    monkeypatch.setattr(pupils.audit, "record_view", lambda *a, **k: audits.append(a))
+    pupils.read_views(m, views)
+    assert not audits  # reading is not viewing a school
+    for year, measure in views:
+        urn = int(schools.loc[schools["time_period"] == year, "urn"].iloc[0])
+        pupils.school_distribution(m, urn, year, measure)
+        pupils.school_group_figures_of(m, urn, year, measure)
+    assert not runs and len(audits) == len(views)
