@@ -32,6 +32,7 @@ f = filters.filter_bar([school_filter, *specs], columns=3)
 urn, group, year = f["urn"], f["group"], f["year"]
 if urn is None:
     st.info("Choose a school to see its history, or open one from the priority list.")
+    manager.read_every_school(identity, ctx)  # what any school's first view slices, read now
     st.stop()
 
 schools = manager.schools(identity, ctx, year, group, entries=entries)

@@ -59,7 +59,8 @@ def band(row: dict, open_notices: pd.DataFrame, year_label: str) -> None:
         left.markdown(f"**Latest inspection:** {md_escape(support.inspection_text(row))}")
         visit = priority.last_visit(row.get("last_visit")) or "none recorded"
         mid.markdown(f"**Last visit:** {md_escape(visit)}")
-        lines = [notice_line(n, today) for n in open_notices.to_dict("records")]
+        records = open_notices.to_dict("records") if len(open_notices) else []  # most have none
+        lines = [notice_line(n, today) for n in records]
         right.markdown("**Open notice:** " + (md_escape("; ".join(lines)) if lines else "none"))
         st.markdown(f"**Recommended action:** {md_escape(row.get('recommended_action'))}")
 

@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
+import streamlit as st
 
 from dashboard import access, db
 from dashboard.access import ADMIN, Identity
@@ -194,11 +196,32 @@ def school_for_intelligence(identity: Identity, urn: int) -> dict:
     urn = int(urn)
     if identity.allowed_urns is not None and urn not in identity.allowed_urns:
         raise PermissionError("Not one of this user's schools")
-    rows = list_schools(identity)
-    row = rows[rows["urn"] == urn]
-    if row.empty:
+    _require_names(identity)
+    build, allowed = db.current_build(), _allowed_key(identity)
+    positions = _school_positions(build, allowed)
+    if urn not in positions:
         raise PermissionError("No such school")
-    return row.iloc[0].to_dict()
+    # the school's first row of list_schools, as that frame's row would give it
+    return _list_schools(build, allowed, None, None, None).iloc[positions[urn]].to_dict()
+
+
+def read_school_checks(identity: Identity) -> None:
+    """Read what ``school_for_intelligence`` slices for any school of this user's."""
+    _require_intelligence(identity)
+    _require_names(identity)
+    _school_positions(db.current_build(), _allowed_key(identity))
+
+
+@st.cache_resource(**_CACHE)
+def _school_positions(build, allowed) -> MappingProxyType:
+    """URN -> its first row's position in ``list_schools`` (build and allowed URNs): a school's
+    check slices its row instead of comparing every school's URN."""
+    urns = _list_schools(build, allowed, None, None, None)["urn"].tolist()
+    first: dict[int, int] = {}
+    for i, u in enumerate(urns):
+        if u is not None and u == u:
+            first.setdefault(int(u), i)
+    return MappingProxyType(first)
 
 
 def add_school_note(identity: Identity, urn: int, kind: str, text: str, **kwargs) -> int:

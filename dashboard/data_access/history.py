@@ -58,6 +58,12 @@ def _lineages(build, allowed) -> BySchool:
     return BySchool(db.run(build, q.lineage, allowed=allowed, urn=None))
 
 
+def read_lineages(identity: Identity) -> None:
+    """Read every allowed school's predecessors (what a first view of a school slices)."""
+    require(identity)
+    _lineages(db.current_build(), allowed_key(identity))
+
+
 @cached
 def _lineage(build, allowed, urn) -> pd.DataFrame:
     """One school's predecessors: its rows of ``_lineages`` (the same key plus the school), so a

@@ -546,6 +546,21 @@ def _filtered(list_key: tuple, chosen: tuple, *, _full: pd.DataFrame
 # --- one school -------------------------------------------------------------------------------
 
 
+def read_every_school(identity: Identity, ctx: Context) -> None:
+    """What a first view of any of this user's schools on the drill-down slices, read now for all
+    of them (once per build and user's schools; the drill-down calls it while no school is
+    chosen): the schools with model rows, every school's predecessors and, for a role that reads
+    the council's intelligence, the open notices by school and the schools a note may be written
+    against. Reads only: no school is viewed, nothing is audited."""
+    from dashboard.data_access import history
+
+    _guard(identity)
+    _model_urns(db.current_build(), allowed_key(identity), ctx.la_code)
+    history.read_lineages(identity)
+    if access.can_see_intelligence(identity):
+        notices_access.read_open_notices(identity)
+
+
 def school_pieces(identity: Identity, ctx: Context, urn: int, pupil_group: str, time_period: int
                   ) -> SchoolPieces | None:  # fmt: skip
     """One school's history: series (this group), census, model rows, group gaps, inspections;

@@ -239,6 +239,14 @@ def school_open_notices(identity: Identity, urn: int) -> pd.DataFrame:
     return _open_by_school(key, _rows=df).rows(int(urn))
 
 
+def read_open_notices(identity: Identity) -> None:
+    """Read what ``school_open_notices`` slices for any school of this user's (the county's
+    notices by school, the schools a note may be written against), once per key."""
+    data_access.read_school_checks(identity)
+    df, key = county_notices_keyed(identity)
+    _open_by_school(key, _rows=df)
+
+
 @cached
 def _open_by_school(key: tuple, *, _rows: pd.DataFrame) -> BySchool:
     """The open rows of ``county_notices`` (``_rows``, whose key is ``key``) by school: a school's

@@ -5,6 +5,7 @@ is never served to a user whose key differs."""
 import dataclasses
 
 import pandas as pd
+import pytest
 
 from dashboard import districts_screen, overview_screen, pupil_progress, readiness_screen
 from dashboard.access import OFFICER, Identity, identity_for
@@ -169,3 +170,34 @@ def test_after_the_pupils_first_view_any_schools_first_view_runs_no_query(county
         pupils.school_distribution(m, urn, year, measure)
         pupils.school_group_figures_of(m, urn, year, measure)
     assert not runs and len(audits) == len(views)
+
+
+def test_after_the_drill_downs_first_view_a_schools_checks_run_no_query(county_env, monkeypatch):
+    from dashboard import data_access, db
+    from dashboard.data_access import history, notices
+    from dashboard.store import audit
+
+    m = identity_for("m", "M", "manager", [])
+    ctx = manager.context(m)
+    audits = []
+    monkeypatch.setattr(audit, "record_view", lambda *a, **k: audits.append(a))
+    manager.read_every_school(m, ctx)
+    assert not audits  # reading is not viewing a school
+    runs = []
+    real = db.run
+    monkeypatch.setattr(db, "run", lambda *a, **k: runs.append(a) or real(*a, **k))
+    rows = data_access.list_schools(m)
+    urns = rows["urn"].head(20).tolist()
+    for urn in urns:
+        got = data_access.school_for_intelligence(m, urn)
+        before = rows[rows["urn"] == urn].iloc[0].to_dict()  # what it returned before
+        assert list(got) == list(before) and pd.Series(got).equals(pd.Series(before))
+        notices.school_open_notices(m, urn)
+        history.urn_change_sentence(m, urn)
+    assert manager._model_urns(db.current_build(), None, ctx.la_code)
+    assert not runs
+    with pytest.raises(PermissionError):
+        data_access.school_for_intelligence(m, 1)  # not a school of the warehouse
+    officer = Identity("o", "O", OFFICER, frozenset(int(u) for u in urns[:2]))
+    with pytest.raises(PermissionError):
+        data_access.school_for_intelligence(officer, urns[5])  # a school the manager warmed
