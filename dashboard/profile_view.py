@@ -203,8 +203,9 @@ def view(profile, similar: pd.DataFrame, pupil_figures: pd.DataFrame) -> Profile
 
 
 def warm(identity, urns) -> None:
-    """Make the views of ``urns`` (a federation governor's other schools) ready, drawing nothing and
-    recording no view: switching school then only draws. The page calls it after it is drawn."""
+    """Make the views of ``urns`` (a federation governor's schools) ready, their charts' specs
+    too, drawing nothing and recording no view: switching school then only draws. The page calls
+    it after it is drawn."""
     for urn in urns:
         profile = governor.school_profile(identity, urn, audited=False)
         if profile is None:

@@ -106,5 +106,6 @@ st.download_button(
     args=(identity, urn),
 )
 
-# a federation: the other schools made ready after this one is drawn, so switching only draws
-profile_view.warm(identity, [u for u in names if u != urn])
+# a federation: the other schools made ready after this one is drawn, so switching only draws;
+# this one's charts too (in closed sections, so not made yet), for switching back to it
+profile_view.warm(identity, [*(u for u in names if u != urn), urn] if len(names) > 1 else [])

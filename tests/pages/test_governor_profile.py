@@ -323,3 +323,21 @@ def test_first_paint_holds_the_headline_and_the_sections_open_to_the_rest(county
     assert not any(is_context(df) for df in _tables(login(gov.username)))
     shown = [df for df in _tables(at) if is_context(df)]
     assert len(shown) == 1 and list(shown[0]["School"].map(_clean)) == list(context["School"])
+
+
+def test_a_federations_first_view_makes_every_schools_charts_switching_converts_none(
+    county, monkeypatch
+):
+    """Every school's charts (this one's too: they are in closed sections) are converted after
+    the first view is drawn, so switching to another school and back converts no chart."""
+    from dashboard.components import charts
+
+    fed = next(g for g in _governors() if len(g.allowed_urns) == 2)
+    first, second = sorted(fed.allowed_urns)
+    at = login(fed.username)  # opens on one of the two schools
+    assert not at.exception
+    before = set(charts._specs)  # vega_lite_spec's memo: chart id -> (chart, spec)
+    for urn in (second, first, second):
+        at.selectbox(key="profile_urn").set_value(urn).run()
+        assert not at.exception
+    assert not [k for k in charts._specs if k not in before]
