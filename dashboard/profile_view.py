@@ -210,13 +210,18 @@ def warm(identity, urns) -> None:
         profile = governor.school_profile(identity, urn, audited=False)
         if profile is None:
             continue
-        ready = view(
-            profile,
-            similar_data.comparison(identity, urn),
-            pupils.school_group_figures(identity, urn),
+        convert_charts(
+            view(
+                profile,
+                similar_data.comparison(identity, urn),
+                pupils.school_group_figures(identity, urn),
+            )
         )
-        for c in [*(ks.chart for ks in ready.key_stages), ready.absence_chart]:
-            if c is not None:
-                charts.vega_lite_spec(
-                    c.chart
-                )  # the spec is kept with the chart (components/charts)
+
+
+def convert_charts(ready: ProfileView) -> None:
+    """Convert the view's charts not converted yet (the spec is kept with the chart,
+    components/charts): the page's sections draw them without converting."""
+    for c in [*(ks.chart for ks in ready.key_stages), ready.absence_chart]:
+        if c is not None and not charts.converted(c.chart):
+            charts.vega_lite_spec(c.chart)

@@ -108,4 +108,6 @@ st.download_button(
 
 # a federation: the other schools made ready after this one is drawn, so switching only draws;
 # this one's charts too (in closed sections, so not made yet), for switching back to it
-profile_view.warm(identity, [*(u for u in names if u != urn), urn] if len(names) > 1 else [])
+profile_view.warm(identity, [u for u in names if u != urn])
+if len(names) > 1:
+    profile_view.convert_charts(view)

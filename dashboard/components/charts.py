@@ -681,6 +681,13 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
     return spec
 
 
+def converted(chart: alt.TopLevelMixin) -> bool:
+    """Whether ``vega_lite_spec`` keeps this chart's spec already (a memoised builder's chart)."""
+    with _memo_lock:
+        kept = _specs.get(id(chart))
+    return kept is not None and kept[0] is chart
+
+
 def kept_spec(spec: dict) -> dict:
     """``spec`` made ready to be kept and handed to Streamlit many times: the one change
     ``st.vega_lite_chart`` makes inside a spec it is given (a null colour legend title becomes
