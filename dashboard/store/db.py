@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -289,7 +290,7 @@ def _connect(where: Path) -> sqlite3.Connection:
         where, timeout=10, isolation_level=None, check_same_thread=False
     )
     con.row_factory = sqlite3.Row
-    con.execute("PRAGMA journal_mode=WAL")
+    _journal_mode_wal(con)
     con.execute("PRAGMA foreign_keys=ON")
     con.execute("PRAGMA busy_timeout=10000")
     # FULL: a committed entry survives a power cut as well as an app crash (WAL alone, at NORMAL,
@@ -297,6 +298,28 @@ def _connect(where: Path) -> sqlite3.Connection:
     con.execute("PRAGMA synchronous=FULL")
     _migrate_sqlite(con)
     return con
+
+
+def _journal_mode_wal(con: sqlite3.Connection, patience: float = 10.0) -> None:
+    """Switch a store to WAL, waiting for other app servers that open it at the same moment.
+
+    Switching needs an exclusive lock; on a new store opened by several servers at once SQLite
+    answers "database is locked" at once, without calling the busy handler (it would deadlock
+    the connection's own shared lock), so the wait is here: short retries up to ``patience`` s.
+    """
+    deadline = time.monotonic() + patience
+    pause = 0.005
+    while True:
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
 
 
 def private_folder(folder: Path) -> None:

@@ -69,10 +69,16 @@ def _open(store) -> int:
         return con.execute("SELECT count(*) FROM schema_version").fetchone()[0]
 
 
-def test_app_servers_starting_at_once_on_a_new_store_migrate_it_once(store):
-    with ProcessPoolExecutor(max_workers=4) as pool:
-        counts = list(pool.map(_open, [store] * 4))
-    assert counts == [len(db.MIGRATIONS)] * 4
+def test_app_servers_starting_at_once_on_a_new_store_migrate_it_once(store, tmp_path):
+    # Several rounds, each on a new store: switching a new SQLite store to WAL from six processes
+    # at once failed with "database is locked" in about one round in six (SQLite does not wait
+    # for the busy timeout there); a failed open stops an app server at start.
+    rounds = [] if postgresql.is_url(str(store)) else range(19)  # PostgreSQL: one new database
+    stores = [store] + [tmp_path / f"round{i}" / "store.sqlite" for i in rounds]
+    with ProcessPoolExecutor(max_workers=6) as pool:
+        for where in stores:
+            counts = list(pool.map(_open, [where] * 6))
+            assert counts == [len(db.MIGRATIONS)] * 6, where
 
 
 def test_sqlite_style_sql_is_bound_for_postgresql_without_touching_quoted_text():
