@@ -389,7 +389,7 @@ def _named_columns(names: Sequence[str], rs: RowSpec, use: Sequence[Field]) -> l
 
 def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -> None:
     """For files of one kind with the same fields (and value columns): unpivot the kept rows' fields, parse every cell once, write the bad cells to rejects and the
-    rest to stg_measures (unsorted: core sorts what the build keeps; sorting 1.7 million cells of a
+    rest to stg_measure_cells (unsorted: core sorts what the build keeps; sorting 1.7 million cells of a
     national KS2 file cost a third of the insert).
 
     The unpivot carries only the cells' text and the field's number ``i``; what is the same for every
@@ -541,23 +541,22 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
     cell_rejects = dict(
         con.execute(f"SELECT __file, count(*) FROM {q(cells_rej)} GROUP BY 1").fetchall()
     )
-    # one insert per file, its year, name and status bound as constants (as for a file alone: the
-    # staged table then holds them as constants, not 1.4 million copies of a file name)
+    # the cells name their field and file by number (staging/schema.sql): one insert per file
+    base = add_measure_fields(con, fld)
     written = {}
     for j, p in enumerate(files):
+        file_id = add_measure_file(con, p.src.name, p.time_period, kind, p.src.file_status)
         written[j] = con.execute(
-            f"""INSERT INTO stg_measures (level, urn, la_code, time_period, source_kind, measure, pupil_group, value,
-                                          status_code, ci_lower, ci_upper, cohort, national_scope, source_file,
-                                          source_field, source_line, file_status)
-                SELECT c.level, c.urn, c.la_code, ?, ?, d.m, d.g, CASE WHEN NOT (out_of_range OR ci_bad) THEN pv END,
+            f"""INSERT INTO stg_measure_cells (level, urn, la_code, file_id, field_id, value, status_code,
+                                               ci_lower, ci_upper, cohort, national_scope, source_line)
+                SELECT c.level, c.urn, c.la_code, ?, {base} + c.i, CASE WHEN NOT (out_of_range OR ci_bad) THEN pv END,
                        ps, CASE WHEN NOT (out_of_range OR ci_bad) THEN plo END,
                        CASE WHEN NOT (out_of_range OR ci_bad) THEN phi END,
                        CASE WHEN pco >= 0 AND NOT co_too_big THEN TRY_CAST(round(pco) AS INTEGER) END,
-                       c.national_scope, ?, d.f,
-                       c.__line, ?
-                FROM {q(chk)} c JOIN {q(fld)} d ON c.i = d.i
+                       c.national_scope, c.__line
+                FROM {q(chk)} c
                 WHERE c.__file = ? AND ((pv IS NOT NULL AND NOT (out_of_range OR ci_bad)) OR ps IS NOT NULL)""",
-            [p.time_period, kind, p.src.name, p.src.file_status, j],
+            [file_id, j],
         ).fetchone()[0]
     for j, p in enumerate(files):
         bad = cell_rejects.get(j, 0)
@@ -570,6 +569,27 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
         p.res.add("stg_measures", written.get(j, 0))
     for t in (chk, fld, fls, cells_rej, *(x for p in files for x in (p.rows, p.raw))):
         con.execute(f"DROP TABLE IF EXISTS {q(t)}")
+
+
+def add_measure_file(
+    con: duckdb.DuckDBPyConnection, name: str, time_period: int, kind: str, status: str | None
+) -> int:
+    """Number a file whose cells go to stg_measure_cells (its name, year, kind and status written
+    once, in stg_measure_files); returns its file_id."""
+    return con.execute(
+        """INSERT INTO stg_measure_files (file_id, time_period, source_kind, source_file, file_status)
+           SELECT coalesce(max(file_id), 0) + 1, ?, ?, ?, ? FROM stg_measure_files
+           RETURNING file_id""",
+        [time_period, kind, name, status],
+    ).fetchone()[0]
+
+
+def add_measure_fields(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Number the fields of ``table`` (columns i: 1, 2, ...; m: measure; g: pupil group; f: the
+    published column) in stg_measure_fields: field i gets the field_id base + i; returns base."""
+    base = con.execute("SELECT coalesce(max(field_id), 0) FROM stg_measure_fields").fetchone()[0]
+    con.execute(f"INSERT INTO stg_measure_fields SELECT {base} + i, m, g, f FROM {q(table)}")
+    return base
 
 
 def _short(expr: str) -> str:

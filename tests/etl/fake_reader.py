@@ -3,6 +3,7 @@ row's SCORE as the measure ks2_rwm_expected_pct and a bad SCORE cell to rejects.
 
 from __future__ import annotations
 
+from etl.readers._dfe import add_measure_fields, add_measure_file
 from etl.readers.base import SourceFile, StageResult
 from etl.readers.csv_source import read_raw
 
@@ -31,17 +32,23 @@ def stage(con, src: SourceFile) -> StageResult:
             [src.time_period, src.name],
         ).fetchone()[0],
     )
+    # the staged figures name their file and field by number (warehouse/sql/staging/schema.sql)
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _fake_fields AS
+           SELECT 1 AS i, 'ks2_rwm_expected_pct' AS m, 'all' AS g, 'SCORE' AS f"""
+    )
+    field_id = add_measure_fields(con, "_fake_fields") + 1
+    file_id = add_measure_file(con, src.name, src.time_period, "ks2", src.file_status)
     res.add(
         "stg_measures",
         con.execute(
-            """INSERT INTO stg_measures (level, urn, la_code, time_period, source_kind, measure, pupil_group, value,
-                                     source_file, source_field, source_line, file_status)
-           SELECT 'school', CAST(URN AS INTEGER), 999, ?, 'ks2', 'ks2_rwm_expected_pct', 'all',
-                  CAST("SCORE" AS DOUBLE), ?, 'SCORE', __line, ?
+            """INSERT INTO stg_measure_cells (level, urn, la_code, file_id, field_id, value, source_line)
+           SELECT 'school', CAST(URN AS INTEGER), 999, ?, ?, CAST("SCORE" AS DOUBLE), __line
            FROM _fake_raw WHERE TRY_CAST("SCORE" AS DOUBLE) IS NOT NULL""",
-            [src.time_period, src.name, src.file_status],
+            [file_id, field_id],
         ).fetchone()[0],
     )
+    con.execute("DROP TABLE _fake_fields")
     con.execute("DROP TABLE _fake_raw")
     return res
 

@@ -217,12 +217,19 @@ def test_cp1252_copy_reads_identically(con, real_dir, tmp_path):
     assert src.encoding == "cp1252"
     ks2.stage(con, src)
     stage(con, real_dir, rel)
-    # both files have the same name (rel): the first half of stg_measures is the cp1252 copy
-    n = con.execute("SELECT count(*) FROM stg_measures").fetchone()[0]
-    assert n > 0 and n % 2 == 0
-    first = con.execute("SELECT * FROM stg_measures LIMIT ?", [n // 2]).fetchall()
-    second = con.execute("SELECT * FROM stg_measures OFFSET ?", [n // 2]).fetchall()
-    assert sorted(first, key=repr) == sorted(second, key=repr)
+    # both files have the same name (rel), numbered apart: file 1 is the cp1252 copy
+    files = con.execute(
+        "SELECT file_id, time_period, source_kind, source_file, file_status "
+        "FROM stg_measure_files ORDER BY file_id"
+    ).fetchall()
+    assert [f[0] for f in files] == [1, 2] and files[0][1:] == files[1][1:]
+    # the cells name their field by number: the copy's field numbers map to the same fields
+    cells = "SELECT * EXCLUDE (file_id, field_id), d.* EXCLUDE (field_id) FROM stg_measure_cells "
+    cells += "JOIN stg_measure_fields d USING (field_id) WHERE file_id = ?"
+    first = con.execute(cells, [1]).fetchall()
+    second = con.execute(cells, [2]).fetchall()
+    assert first and sorted(first, key=repr) == sorted(second, key=repr)
+    assert con.execute("SELECT count(*) FROM stg_measures").fetchone()[0] == 2 * len(first)
     names = [
         r[0]
         for r in con.execute(
@@ -236,3 +243,41 @@ def test_missing_year_is_a_clear_error(con, real_dir):
     src = make_src(real_dir, "ks2/2016_850_ks2final.csv", time_period=None)
     with pytest.raises(ValueError, match=r"ks2/2016_850_ks2final.csv,201819"):
         ks2.stage(con, src)
+
+
+def test_staged_cells_name_their_file_and_field_by_number(con, real_dir):
+    """A staged cell carries its file's and field's numbers, not their text (written once each in
+    stg_measure_files / stg_measure_fields); the view stg_measures joins them back, column for column."""
+    for rel in FILES[:2]:
+        stage(con, real_dir, rel)
+    cell_cols = [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'stg_measure_cells' "
+            "ORDER BY column_index"
+        ).fetchall()
+    ]
+    assert "file_id" in cell_cols and "field_id" in cell_cols
+    assert not {"source_file", "source_field", "measure", "pupil_group", "time_period"} & set(
+        cell_cols
+    )
+    files = con.execute(
+        "SELECT source_file, source_kind FROM stg_measure_files ORDER BY file_id"
+    ).fetchall()
+    assert files == [(rel, "ks2") for rel in FILES[:2]]
+    view_cols = [d[0] for d in con.execute("SELECT * FROM stg_measures LIMIT 0").description]
+    assert view_cols == [
+        "level", "urn", "la_code", "time_period", "source_kind", "measure", "pupil_group",
+        "value", "status_code", "ci_lower", "ci_upper", "cohort", "national_scope",
+        "source_file", "source_field", "source_line", "file_status",
+    ]  # fmt: skip
+    n_cells = con.execute("SELECT count(*) FROM stg_measure_cells").fetchone()[0]
+    assert n_cells > 0
+    assert con.execute("SELECT count(*) FROM stg_measures").fetchone()[0] == n_cells
+    per_file = con.execute(
+        "SELECT source_file, count(DISTINCT source_field) FROM stg_measures GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    fields = {r[0]: r[1] for r in per_file}
+    for rel in FILES[:2]:
+        header, _ = raw_rows(real_dir / rel)
+        assert 0 < fields[rel] <= len(header)

@@ -22,16 +22,22 @@ GROUP BY ALL
 HAVING count(*) > 1 OR bool_or(two_lines);
 
 CREATE OR REPLACE TEMP TABLE _school_measures_ranked AS
-WITH source AS (
-    SELECT m.*
-    FROM stg_measures AS m
+WITH source AS (  -- stg_measures (staging/schema.sql) with each cell's file and field numbers
+    SELECT c.file_id, c.field_id, c.urn, c.la_code, f.time_period, f.source_kind, d.measure,
+           d.pupil_group, c.value, c.status_code, c.ci_lower, c.ci_upper, c.cohort, f.source_file,
+           d.source_field, c.source_line, f.file_status
+    FROM stg_measure_cells AS c
+    JOIN stg_measure_files AS f ON f.file_id = c.file_id
+    JOIN stg_measure_fields AS d ON d.field_id = c.field_id
     SEMI JOIN _school_measures_multi AS k
-        ON k.urn = m.urn AND k.time_period = m.time_period AND k.source_kind = m.source_kind
-    WHERE m.level = 'school'
+        ON k.urn = c.urn AND k.time_period = f.time_period AND k.source_kind = f.source_kind
+    WHERE c.level = 'school'
 ),
 
 renamed AS (
     SELECT
+        s.file_id,
+        s.field_id,
         s.urn,
         s.la_code,
         s.time_period,
@@ -102,38 +108,63 @@ SELECT
 FROM _school_measures_ranked
 WHERE NOT agrees;
 
+-- The rows are sorted by school and year (readers filter by school) carrying their file's and field's
+-- numbers, not their texts, which are looked up after the sort, by position in lists held in
+-- variables (file and field numbers run 1, 2, ...: staging/schema.sql): sorting 8 million rows with
+-- six text columns cost more than writing them, and a join after the sort would not keep its order.
+-- A row kept from several agreeing files names them all (source_files).
+SET VARIABLE school_measures_files = (
+    SELECT CASE WHEN count(*) = coalesce(max(f.file_id), 0) AND count(DISTINCT f.file_id) = count(*)
+        THEN {
+            'key_stage': list(f.source_kind ORDER BY f.file_id),
+            'source_file': list(f.source_file ORDER BY f.file_id),
+            'file_status': list(coalesce(f.file_status, lf.file_status) ORDER BY f.file_id)
+        }
+        ELSE error('stg_measure_files: file numbers are not 1, 2, ...') END
+    FROM stg_measure_files AS f
+    LEFT JOIN (SELECT DISTINCT file_name, file_status FROM load_files) AS lf ON lf.file_name = f.source_file
+);
+
+SET VARIABLE school_measures_fields = (
+    SELECT CASE WHEN count(*) = coalesce(max(field_id), 0) AND count(DISTINCT field_id) = count(*)
+        THEN {
+            'measure': list(measure ORDER BY field_id),
+            'pupil_group': list(pupil_group ORDER BY field_id),
+            'source_field': list(source_field ORDER BY field_id)
+        }
+        ELSE error('stg_measure_fields: field numbers are not 1, 2, ...') END
+    FROM stg_measure_fields
+);
+
 CREATE OR REPLACE TABLE school_measures AS
 WITH single AS (
     SELECT
-        m.urn,
-        m.la_code,
-        m.time_period,
-        m.source_kind AS key_stage,
-        m.measure,
-        m.pupil_group,
-        m.value,
-        m.status_code,
-        m.ci_lower,
-        m.ci_upper,
-        m.cohort,
-        m.source_file,
-        m.source_field,
-        coalesce(m.file_status, f.file_status) AS file_status
-    FROM stg_measures AS m
+        c.urn,
+        c.la_code,
+        f.time_period,
+        c.file_id,
+        c.field_id,
+        c.value,
+        c.status_code,
+        c.ci_lower,
+        c.ci_upper,
+        c.cohort,
+        NULL::VARCHAR AS source_files
+    FROM stg_measure_cells AS c
+    JOIN stg_measure_files AS f ON f.file_id = c.file_id
     ANTI JOIN _school_measures_multi AS k
-        ON k.urn = m.urn AND k.time_period = m.time_period AND k.source_kind = m.source_kind
-    LEFT JOIN load_files AS f ON f.file_name = m.source_file
-    WHERE m.level = 'school' AND m.urn IS NOT NULL
+        ON k.urn = c.urn AND k.time_period = f.time_period AND k.source_kind = f.source_kind
+    WHERE c.level = 'school' AND c.urn IS NOT NULL
 ),
 
 agreeing AS (
     SELECT * FROM _school_measures_ranked WHERE agrees
 ),
 
-lineage AS (
+lineage AS (  -- as string_agg(DISTINCT source_file, '; ' ORDER BY source_file), at less cost
     SELECT
         urn, time_period, measure, pupil_group,
-        string_agg(DISTINCT source_file, '; ' ORDER BY source_file) AS source_files
+        array_to_string(list_sort(list_distinct(list(source_file))), '; ') AS source_files
     FROM agreeing
     GROUP BY ALL
 ),
@@ -143,26 +174,45 @@ merged AS (
         a.urn,
         a.la_code,
         a.time_period,
-        a.key_stage,
-        a.measure,
-        a.pupil_group,
+        a.file_id,
+        a.field_id,
         a.value,
         a.status_code,
         a.ci_lower,
         a.ci_upper,
         a.cohort,
-        l.source_files AS source_file,
-        a.source_field,
-        a.file_status
+        l.source_files
     FROM agreeing AS a
     JOIN lineage AS l USING (urn, time_period, measure, pupil_group)
     WHERE a.pick = 1
+),
+
+sorted AS (
+    SELECT * FROM single
+    UNION ALL
+    SELECT * FROM merged
+    ORDER BY urn, time_period
 )
 
-SELECT * FROM single
-UNION ALL
-SELECT * FROM merged
-ORDER BY urn, time_period;
+SELECT
+    urn,
+    la_code,
+    time_period,
+    getvariable('school_measures_files').key_stage[file_id] AS key_stage,
+    getvariable('school_measures_fields').measure[field_id] AS measure,
+    getvariable('school_measures_fields').pupil_group[field_id] AS pupil_group,
+    value,
+    status_code,
+    ci_lower,
+    ci_upper,
+    cohort,
+    coalesce(source_files, getvariable('school_measures_files').source_file[file_id]) AS source_file,
+    getvariable('school_measures_fields').source_field[field_id] AS source_field,
+    getvariable('school_measures_files').file_status[file_id] AS file_status
+FROM sorted;
+
+RESET VARIABLE school_measures_files;
+RESET VARIABLE school_measures_fields;
 
 DROP TABLE _school_measures_ranked;
 DROP TABLE _school_measures_multi;
