@@ -45,6 +45,11 @@ def tab_through(page, presses: int) -> list[dict]:
     for _ in range(presses):
         page.keyboard.press("Tab")
         info = page.evaluate(FOCUS_JS)
+        if info is not None and not info["visible"]:
+            # measured once more when the app is idle: a rerun still drawing (a navigation's, on
+            # a loaded machine) may redraw the focused link between the two snapshots
+            wait_for_app(page)
+            info = page.evaluate(FOCUS_JS)
         if info is not None and info["tag"] not in SCROLL_CONTAINERS:
             reached.append(info)
     return reached
