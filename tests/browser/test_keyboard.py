@@ -13,7 +13,12 @@ pytestmark = pytest.mark.browser
 # The focused element, and whether focus changes how it or its styled wrappers are drawn (outline,
 # shadow, border or background), compared with the same element blurred or, for a text box, with
 # another text box that is not focused (transitions off).
-FOCUS_JS = """() => {
+FOCUS_JS = """async () => {
+  // React draws some focus styles from state after the focus or blur event: each snapshot waits
+  // for two frames and a short pause, so a loaded machine's late render is not read as no change
+  const settle = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(
+      () => setTimeout(r, 60))));
+  await settle();
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const snap = (start = el) => { const out = []; let n = start;
@@ -27,7 +32,8 @@ FOCUS_JS = """() => {
   const twin = el.tagName === 'INPUT' && [...document.querySelectorAll('input')]
       .find(o => o !== el && o.offsetParent !== null);
   let blurred;
-  if (twin) { blurred = snap(twin); } else { el.blur(); blurred = snap(); el.focus(); }
+  if (twin) { blurred = snap(twin); }
+  else { el.blur(); await settle(); blurred = snap(); el.focus(); await settle(); }
   return {tag: el.tagName, label: el.getAttribute('aria-label') || el.innerText || el.name || '',
           visible: focused !== blurred};
 }"""
