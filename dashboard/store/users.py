@@ -25,7 +25,15 @@ from dashboard.store.db import connect, transaction
 ROLES = ("manager", "officer", "governor", "briefing", "admin")
 SIGN_IN_KINDS = ("password", "sso")
 NO_PASSWORD = "!sso"  # the password_hash of an SSO account: never a valid argon2 hash
-_hasher = PasswordHasher()
+# argon2id at OWASP's first recommended setting (Password Storage Cheat Sheet: m=19 MiB, t=2, p=1),
+# not argon2-cffi's default (RFC 9106's low-memory profile, m=64 MiB, t=3, p=4). The default cost
+# ~200 ms of CPU a sign-in on the app server's 2 CPUs: fifty managers signing in within a few
+# seconds of each other (a Monday morning) queued every page behind ~10 s of hashing
+# (benchmarks/ws_sessions.py); this costs ~25 ms. It still makes an offline guess cost 19 MiB of
+# memory; sign-in throttling (store/throttle.py) limits online guessing. Hashes made with the
+# old setting verify as before and are re-made with this one at the user's next sign-in.
+HASH_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+_hasher = PasswordHasher(**HASH_PARAMETERS)
 # Verified when the username is unknown, so a failure takes as long whether or not the user exists.
 _DUMMY_HASH = _hasher.hash("not a real password: equal timing for unknown users")
 

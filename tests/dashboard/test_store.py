@@ -45,6 +45,23 @@ def test_passwords_hashed_with_argon2_and_verified(store):
     assert users.verify_password("gov", "correct horse", path=store) is None
 
 
+def test_a_hash_from_the_old_setting_signs_in_and_is_re_made_with_the_current_one(store):
+    from argon2 import PasswordHasher
+
+    users.create_user("gov", "A Governor", "governor", "correct horse", [1], path=store)
+    old = PasswordHasher().hash("correct horse")  # argon2-cffi's default: m=65536, t=3, p=4
+    with db.connect(store) as con:
+        con.execute("UPDATE users SET password_hash = ? WHERE username = 'gov'", (old,))
+    assert users.verify_password("gov", "wrong password", path=store) is None
+    with db.connect(store) as con:  # a failed sign-in changes nothing
+        assert con.execute("SELECT password_hash FROM users").fetchone()[0] == old
+    assert users.verify_password("gov", "correct horse", path=store) is not None
+    with db.connect(store) as con:
+        remade = con.execute("SELECT password_hash FROM users").fetchone()[0]
+    assert remade.startswith("$argon2id$v=19$m=19456,t=2,p=1$")  # OWASP's first setting
+    assert users.verify_password("gov", "correct horse", path=store) is not None
+
+
 def test_user_rules(store):
     with pytest.raises(ValueError):
         users.create_user("x", "X", "superuser", "long enough", path=store)
