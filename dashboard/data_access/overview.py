@@ -98,13 +98,12 @@ class _County:
     map_key: tuple
     counts: pd.DataFrame
     bands: pd.DataFrame
-    bands_by_district: pd.DataFrame  # band_counts_by_district: every district's bands
     distribution: pd.DataFrame
     boundaries: pd.DataFrame
     shares: pd.DataFrame
     points: pd.DataFrame
-    # counts, bands_by_district and distribution by district (``ByDistrict``): a district's view
-    # slices its rows instead of comparing every row's district
+    # counts, every district's band counts and distribution, by district (``ByDistrict``): a
+    # district's view slices its rows instead of comparing every row's district
     districts: tuple
 
 
@@ -131,7 +130,6 @@ def _county(
         map_key=(build, allowed, la_code, filters, intel_ok, entries_digest, today),
         counts=counts,
         bands=_tally_bands(tuples, keep),
-        bands_by_district=bands_by_district,
         distribution=distribution,
         boundaries=manager._boundaries(build, la_code),
         shares=_tally_shares(tuples, keep),
@@ -142,7 +140,8 @@ def _county(
 
 class ByDistrict:
     """The rows of a frame by district: one stable reordering when made, then a district's rows
-    are a slice (``rows``: ``_rows_of(df, district)``, the same rows, order, columns and types).
+    are a slice (``rows``: the rows ``df[df["district"] == district]`` would give, with their
+    order, columns and types, and a fresh index).
     Not a frame or a container, so the data-access cache passes it through as it is."""
 
     def __init__(self, df: pd.DataFrame) -> None:
@@ -368,17 +367,6 @@ def _with_school(bands: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _rows_of(df: pd.DataFrame, district: str) -> pd.DataFrame:
-    return df[df["district"] == district].reset_index(drop=True)
-
-
-def _district_bands(by_district: pd.DataFrame, district: str) -> pd.DataFrame:
-    """``band_counts`` for one district, from ``band_counts_by_district``."""
-    return _headings_of_year(
-        by_district[by_district["district"] == district].drop(columns="district")
-    )
-
-
 def _headings_of_year(out: pd.DataFrame) -> pd.DataFrame:
     """A district's band counts under the headings it has a school under this year."""
     headings = set(out.loc[out["schools"] > 0, "heading"].tolist())  # as band_counts
@@ -460,7 +448,7 @@ def band_counts_by_district(
 ) -> pd.DataFrame:
     """``band_counts`` of every district at once (a ``district`` column first): the rows of a
     district are that district's ``band_counts`` once the headings it has no school under this
-    year are dropped (``_district_bands``). Schools with no district are in no district's rows."""
+    year are dropped (``_headings_of_year``). Schools with no district are in no district's rows."""
     has_prev = before is not None and bands_before is not None
     return _band_counts_by_district(_with_school(bands_now, now),
                                     _with_school(bands_before, before) if has_prev else None,
