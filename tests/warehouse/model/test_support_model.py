@@ -36,6 +36,7 @@ from warehouse.connection import open_in_memory
 F1, F2, F3, F4, F5 = 801, 802, 803, 804, 805
 FALLING, ABOVE, PROG2, LOW, LOW_PROG1, HEAD_ONLY, PREV_RI = 811, 812, 814, 815, 816, 817, 818
 STUCK, NOTICE, NEW = 819, 820, 821
+CONVERTED, CENSUS_ONLY = 822, 823  # an academy that replaced URN 700 in 2018/19; a census-only row
 SPECIAL, SPECIAL2 = 830, 831
 Y1, Y2, Y3 = 201617, 201718, 201819
 
@@ -54,6 +55,15 @@ def build(con) -> None:
     school(con, NEW, "New Primary", open_date="2019-06-01")
     school(con, SPECIAL, "Hazel Special", phase="Special")
     school(con, SPECIAL2, "Oak Special", phase="Special")
+    school(con, CONVERTED, "Elm Academy", is_academy=True, open_date="2019-02-01")
+    con.execute(
+        "INSERT INTO school_lineage VALUES (?, 700, ?, 1, 'Predecessor', DATE '2019-02-01', "
+        "'academy conversion', 'Elm Primary School')",
+        [CONVERTED, CONVERTED],
+    )
+    # named only by a census file (no GIAS row): its pupil numbers are not results
+    school(con, CENSUS_ONLY, None, in_gias=False, status=None, school_type="Independent school")
+    measure(con, CENSUS_ONLY, Y3, "census", "fsm_pct", 10.0)
     for tp in (Y1, Y2, Y3):
         national(con, tp, "ks2", "ks2_rwm_expected_pct", 60.0, cohort=1_000_000)
         for urn, rwm in RWM.items():
@@ -273,7 +283,7 @@ def test_not_categorised_only_without_any_input_and_never_a_blank_action(m):
     assert c["category"] == "not categorised"
     assert c["not_categorised_reason"] == (
         "Not categorised: no results, absence figures, inspection or council intelligence are loaded"
-        " for this school as at 31 August 2019"
+        " for this school as at 31 August 2019. It opened on 1 June 2019"
     )
     assert c["summary"] == c["not_categorised_reason"]
     assert c["recommended_action"] == model_settings.load()["actions_not_categorised"].value
@@ -282,8 +292,26 @@ def test_not_categorised_only_without_any_input_and_never_a_blank_action(m):
     # NOTICE before its notice (2019) and SPECIAL2 before its absence figures had none either.
     nc = rows(m, "SELECT urn, time_period FROM support_category WHERE category = 'not categorised'")
     assert sorted((r["urn"], r["time_period"]) for r in nc) == [
-        (NOTICE, Y1), (NOTICE, Y2), (NEW, Y3), (SPECIAL2, Y1),
+        (NOTICE, Y1), (NOTICE, Y2), (NEW, Y3), (CONVERTED, Y3), (CENSUS_ONLY, Y3), (SPECIAL2, Y1),
     ]  # fmt: skip
+
+
+def test_not_categorised_says_why_where_the_files_say(m):
+    """A school that replaced another in the year keeps none of its figures (a new URN): the reason
+    names what it replaced; a school only a census file names is not in GIAS: the reason says so."""
+    start = (
+        "Not categorised: no results, absence figures, inspection or council intelligence are loaded"
+        " for this school as at 31 August 2019. "
+    )
+    assert cat(m, CONVERTED)["not_categorised_reason"] == start + (
+        "It opened on 1 February 2019, replacing Elm Primary School (URN 700, academy conversion);"
+        " figures from before then are under that URN"
+    )
+    assert cat(m, CENSUS_ONLY)["not_categorised_reason"] == start + (
+        "It is not in the GIAS file loaded, so whether it is open, and its district, are not known"
+    )
+    # a school open all year with some input has no such sentence (F1: categorised)
+    assert cat(m, F1)["not_categorised_reason"] is None
 
 
 def test_rank_within_category_by_weight_of_evidence(m):

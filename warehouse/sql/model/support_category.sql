@@ -49,6 +49,12 @@ second AS (  -- the strongest reason from a source other than the strongest reas
                                          AND x.rule_id NOT IN ('I6_requires_improvement_declining', 'T5_independent_signals'))[1].headline AS second_open_headline
     FROM agg
 ),
+replaced AS (  -- the schools a school replaced (core school_lineage, generation 1), in words
+    SELECT urn, count(*) AS n_replaced,
+           string_agg(coalesce(predecessor_name, 'a school') || ' (URN ' || predecessor_urn || ', ' || change || ')',
+                      ' and ' ORDER BY predecessor_urn) AS replaced_words
+    FROM school_lineage WHERE generation = 1 GROUP BY urn
+),
 cat AS (
     SELECT sy.urn, sy.time_period, sy.as_at, sy.la_code, sy.phase, sy.is_academy, c.rules_not_applied,
            c.not_categorised AS nc,
@@ -57,18 +63,31 @@ cat AS (
                 WHEN a.any_targeted THEN 'targeted'
                 WHEN c.not_categorised THEN 'not categorised'
                 ELSE 'universal' END AS category,
-           a.*  EXCLUDE (urn, time_period), s.second_headline, s.second_open_headline
+           a.*  EXCLUDE (urn, time_period), s.second_headline, s.second_open_headline,
+           coalesce(sc.in_gias, FALSE) AS in_gias, sc.open_date, rp.n_replaced, rp.replaced_words
     FROM school_years sy
     JOIN input_coverage c USING (urn, time_period)
     LEFT JOIN school_inspection_status i USING (urn, time_period)
     LEFT JOIN agg a USING (urn, time_period)
     LEFT JOIN second s USING (urn, time_period)
+    LEFT JOIN schools sc USING (urn)
+    LEFT JOIN replaced rp USING (urn)
 ),
 worded AS (
     SELECT *,
         CASE WHEN category = 'not categorised'
              THEN 'Not categorised: no results, absence figures, inspection or council intelligence are loaded for this school'
-                  || ' as at ' || strftime(as_at, '%-d %B %Y') END AS not_categorised_reason,
+                  || ' as at ' || strftime(as_at, '%-d %B %Y')
+                  -- why, where the files say: a school only the published files name, or one that
+                  -- opened in or after this school year (a new URN: what it replaced keeps its own)
+                  || CASE WHEN NOT in_gias
+                          THEN '. It is not in the GIAS file loaded, so whether it is open, and its district, are not known'
+                          WHEN open_date >= make_date(CAST(time_period // 100 AS BIGINT), 9, 1)
+                          THEN '. It opened on ' || strftime(open_date, '%-d %B %Y')
+                               || coalesce(', replacing ' || replaced_words || '; figures from before then are under '
+                                           || CASE WHEN n_replaced = 1 THEN 'that URN' ELSE 'those URNs' END, '')
+                          ELSE '' END
+             END AS not_categorised_reason,
         CASE WHEN top_rule IN ('I6_requires_improvement_declining', 'T5_independent_signals') OR second_headline IS NULL
              THEN top_headline ELSE top_headline || ' and ' || lower_first(second_headline) END AS reason_sentence,
         CASE WHEN top_open_rule IN ('I6_requires_improvement_declining', 'T5_independent_signals') OR second_open_headline IS NULL
