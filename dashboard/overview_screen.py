@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard import render
 from dashboard.components import chart_specs, charts, format, measures, sections
 from dashboard.components.figure_table import split_thresholds, threshold_label
+from dashboard.data_access.manager import NO_DISTRICT
 from dashboard.data_access.overview import ByDistrict, Overview
 
 _CACHE = {"show_spinner": False, "ttl": 3600, "max_entries": 256}
@@ -44,6 +45,7 @@ class Shown:
     key_stages: tuple[str, ...]
     segments: pd.DataFrame | None = None  # the chart's bars (charts.category_segments), if made
     by: tuple | None = None  # a county view's grouped rows and bars by district (ByDistrict)
+    no_district: int = 0  # categorised schools charted under manager.NO_DISTRICT
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ def _shown(key: tuple, year: int, _view: Overview) -> Shown:
         segments=segments,
         # a county view's rows by district, which a district's view slices (``_district_shown``)
         by=(ByDistrict(grouped), ByDistrict(segments)) if _view.whole is None else None,
+        no_district=int(by_district.loc[by_district["district"] == NO_DISTRICT, "schools"].sum()),
     )
 
 
@@ -196,6 +199,13 @@ def categories(view: Overview, s: Shown, year: int) -> None:
         "categories",
         "Schools by support category in each district",
     )
+    if n := s.no_district:  # on real downloads: a GIAS extract of one phase leaves the others out
+        one = n == 1
+        st.caption(
+            f"{n} school{'' if one else 's'} under “{NO_DISTRICT}”: the GIAS file loaded, where "
+            f"districts come from, gives {'it' if one else 'them'} no district or does not list "
+            f"{'it' if one else 'them'}."
+        )
     if (box := section(COUNTS)).open:
         with box:
             st.subheader("By district and phase, against last year")

@@ -144,6 +144,22 @@ def test_county_counts_agree_on_every_page_and_export(dataset, shown):
         assert found == {n_open}, (name, found)
 
 
+def test_the_overview_says_how_many_schools_have_no_district_and_why(dataset, shown):
+    # the chart's "No district recorded" bar: open, categorised schools of the latest year whose
+    # district GIAS does not give (on the real files: the phases its extract leaves out)
+    n = int(dataset.sql(
+        "SELECT count(*) AS n FROM county_schools cs JOIN support_category sc USING (urn) "
+        "WHERE cs.is_open AND NOT cs.in_district AND sc.category <> 'not categorised' "
+        "AND sc.time_period = (SELECT max(time_period) FROM support_category)"
+    )["n"].iloc[0])  # fmt: skip
+    text = re.sub(r"\s+", " ", shown["overview_text"])
+    said = re.findall(r"([\d,]+) schools? under “No district recorded”: the GIAS file loaded", text)
+    if n == 0:
+        assert said == [], said
+    else:
+        assert [int(x.replace(",", "")) for x in said] == [n], (n, said)
+
+
 def test_every_ordinal_percentage_and_code_is_formatted_one_way(shown):
     texts = {k: v for k, v in shown.items() if k.endswith("_text")}
     texts |= {f"profile {u}": e["text"] for u, e in shown["profiles"].items()}
