@@ -2,6 +2,9 @@
 -- else the performance-tables spine, else the newest performance/census/absence/Ofsted file that
 -- names the school (name, LA and type from that file; in_gias false). Measures are never dropped
 -- because GIAS lacks a school. pupils / pct_fsm fall back to the newest census figures.
+-- A school no file names (the national census names none; an Ofsted row may lack one) is called
+-- "Unnamed school (URN n)" everywhere it is listed, rather than a blank cell (docs/data-contract.md).
+CREATE OR REPLACE TEMP MACRO unnamed_school(urn) AS 'Unnamed school (URN ' || urn || ')';
 CREATE OR REPLACE TABLE schools AS
 WITH establishments AS (
     SELECT
@@ -125,7 +128,7 @@ phased AS (
 
 SELECT
     p.urn,
-    p.name,
+    coalesce(nullif(trim(p.name), ''), unnamed_school(p.urn)) AS name,
     p.la_code,
     p.la_name,
     p.district,
@@ -148,7 +151,7 @@ UNION ALL BY NAME
 -- Schools that only a measure or an inspection names (a reader did not name the school): kept.
 SELECT
     m.urn,
-    CAST(NULL AS VARCHAR) AS name,
+    unnamed_school(m.urn) AS name,
     any_value(m.la_code) AS la_code,
     CAST(NULL AS VARCHAR) AS la_name,
     CAST(NULL AS VARCHAR) AS district,
