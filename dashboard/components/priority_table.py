@@ -22,7 +22,7 @@ from dashboard.components import format
 from dashboard.components.palette import CATEGORIES
 from dashboard.components.safe import md_escape
 from dashboard.data_access.core import cached
-from dashboard.data_access.manager import PriorityView
+from dashboard.data_access.manager import NO_DISTRICT, PriorityView
 from warehouse import figures as F
 
 # The sortable table of every school and every column: a section made when opened
@@ -173,7 +173,7 @@ def reading_columns(view: pd.DataFrame, group: str) -> dict[str, list]:
     return {
         "No.": [str(r["rank"]) for r in rows],
         "School, district, phase": [
-            f"**{md_escape(r['name'])}** · {md_escape(r['district'])}, "
+            f"**{md_escape(r['name'])}** · {md_escape(_district(r['district']))}, "
             f"{md_escape(str(r['phase']).lower())}"
             for r in rows
         ],
@@ -182,6 +182,11 @@ def reading_columns(view: pd.DataFrame, group: str) -> dict[str, list]:
         figure_heading(g): [md_escape(priority.key_figure(r, g)) for r in rows],
         "Last visit; next review due": [md_escape(_visits(r)) for r in rows],
     }
+
+
+def _district(district) -> str:
+    """The district, or manager.NO_DISTRICT (the overview's bar for the same schools)."""
+    return NO_DISTRICT if format.is_missing(district) else str(district)
 
 
 def _visits(row) -> str:
