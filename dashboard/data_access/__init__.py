@@ -131,6 +131,9 @@ def school_counts(identity: Identity) -> pd.DataFrame:
 class SchoolProfile:
     school: dict
     measures: pd.DataFrame  # latest year of each key stage; suppressed for governor/briefing
+    # what the two are made from (build, allowed URNs, URN, suppressed, threshold): tables made
+    # of them may be cached on it (schools_table.one_school)
+    key: tuple = ()
 
 
 @cached
@@ -162,10 +165,12 @@ def school_profile(identity: Identity, urn: int) -> SchoolProfile | None:
     if school.empty:
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
         return None
-    if access.needs_suppression(identity):
-        measures = _suppressed_measures(build, allowed, urn, settings.suppression_threshold())
+    suppressed, threshold = access.needs_suppression(identity), settings.suppression_threshold()
+    if suppressed:
+        measures = _suppressed_measures(build, allowed, urn, threshold)
     audit.record_view(identity.username, identity.role, urn)
-    return SchoolProfile(school.iloc[0].to_dict(), measures)
+    key = (build, allowed, urn, suppressed, threshold)
+    return SchoolProfile(school.iloc[0].to_dict(), measures, key)
 
 
 def record_export(
