@@ -90,7 +90,8 @@ if presenting:
 
 with st.expander("The figures on this slide and the speaker notes"):
     if slide.chart_data is not None:
-        render.safe_table(slide.chart_data, hide_index=True)
+        figures = briefing_screen.table_of(slide, "chart_data", number, deck.key)  # kept escaped
+        render.safe_table(figures, hide_index=True)
     st.markdown(md_escape(deck.note(number)).replace("\n", "  \n"))
 
 

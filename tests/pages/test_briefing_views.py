@@ -50,3 +50,23 @@ def test_measures_a_manager_warmed_reach_the_briefing_role_suppressed(county_env
     assert (shown.loc[shown["value"].notna() & shown["cohort"].notna(), "cohort"] > smallest).all()
     assert mine["value"].notna().sum() > shown["value"].notna().sum()
     assert briefing.measures(m, district)["value"].notna().sum() == mine["value"].notna().sum()
+
+
+def test_a_slides_table_is_kept_escaped_under_its_decks_key(county_env, monkeypatch):
+    """The glance slide's table is drawn from one escaped copy per deck and slide: the same cells
+    st.table was given before, and the briefing role's (suppressed) deck keeps its own."""
+    from dashboard import briefing_screen, render
+
+    monkeypatch.setenv("SID_SUPPRESSION_THRESHOLD", "100000")  # every glance figure hidden
+    roles = ("manager", "briefing")
+    decks = {r: briefing.deck(identity_for(r, r, r, []), None, "County") for r in roles}
+    number = next(n for n in range(1, decks["manager"].total + 1)
+                  if decks["manager"].slide(n).table is not None)  # fmt: skip
+    kept = {}
+    for role, deck in decks.items():
+        slide = deck.slide(number)
+        kept[role] = briefing_screen.table_of(slide, "table", number, deck.key)
+        pd.testing.assert_frame_equal(kept[role].frame, render.escaped(slide.table))
+        assert briefing_screen.table_of(deck.slide(number), "table", number, deck.key) is kept[role]
+        assert briefing_screen.table_of(slide, "table", number, None) is slide.table
+    assert not kept["manager"].frame.equals(kept["briefing"].frame)
