@@ -144,6 +144,14 @@ def _school_profile(build, allowed, urn) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @cached
+def _school_row(build, allowed, urn) -> dict | None:
+    """The school's row as a dict (None: not found or not permitted), made once per key: each
+    caller gets its own copy of the dict (core.cached)."""
+    school = _school_profile(build, allowed, urn)[0]
+    return None if school.empty else school.iloc[0].to_dict()
+
+
+@cached
 def _suppressed_measures(build, allowed, urn, threshold: int) -> pd.DataFrame:
     """The school's latest measures with small groups suppressed (decision 17), once per key."""
     return access.suppress(
@@ -161,8 +169,8 @@ def school_profile(identity: Identity, urn: int) -> SchoolProfile | None:
     _require_names(identity)
     urn = int(urn)
     build, allowed = db.current_build(), _allowed_key(identity)
-    school, measures = _school_profile(build, allowed, urn)
-    if school.empty:
+    school, measures = _school_row(build, allowed, urn), _school_profile(build, allowed, urn)[1]
+    if school is None:
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
         return None
     suppressed, threshold = access.needs_suppression(identity), settings.suppression_threshold()
@@ -170,7 +178,7 @@ def school_profile(identity: Identity, urn: int) -> SchoolProfile | None:
         measures = _suppressed_measures(build, allowed, urn, threshold)
     audit.record_view(identity.username, identity.role, urn)
     key = (build, allowed, urn, suppressed, threshold)
-    return SchoolProfile(school.iloc[0].to_dict(), measures, key)
+    return SchoolProfile(school, measures, key)
 
 
 def record_export(
