@@ -17,6 +17,7 @@ The CSS strings are constants (no data in them) passed to st.html; text from dat
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import briefing_slides, render
@@ -112,6 +113,21 @@ def _chart_spec(slide: BriefingSlide, number: int, deck_key: tuple | None) -> di
     return charts.handout(_spec(deck_key, number, slide))  # Streamlit edits what it is given
 
 
+@st.cache_resource(show_spinner=False, ttl=3600, max_entries=256)
+def _escaped(deck_key: tuple, number: int, part: str, _frame: pd.DataFrame) -> render.Escaped:
+    """A slide's table (``part`` "table") or its chart's figures ("chart_data") escaped and
+    converted for st.table once per deck and slide, not on every rerun; never changed."""
+    return render.Escaped(_frame)
+
+
+def table_of(slide: BriefingSlide, part: str, number: int, deck_key: tuple | None
+             ) -> pd.DataFrame | render.Escaped:  # fmt: skip
+    """``slide.table`` or ``slide.chart_data`` for render.safe_table: kept escaped under the
+    deck's key (data_access.briefing.Deck.key, which determines the slide), else as it is."""
+    frame = getattr(slide, part)
+    return frame if deck_key is None else _escaped(deck_key, number, part, frame)
+
+
 def _visual(slide: BriefingSlide, key: str, number: int, deck_key: tuple | None) -> None:
     """The chart (filling its box) or the small table."""
     box = st.container(key="slide_visual", height=360, border=False)
@@ -126,7 +142,7 @@ def _visual(slide: BriefingSlide, key: str, number: int, deck_key: tuple | None)
         )
     elif slide.table is not None:
         with box:
-            render.safe_table(slide.table, hide_index=True)
+            render.safe_table(table_of(slide, "table", number, deck_key), hide_index=True)
 
 
 def show(

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
+from streamlit import dataframe_util
 
 from dashboard import readiness_tables as tables
 from dashboard import render
@@ -29,6 +31,14 @@ def _menu(key: tuple, _triggers: pd.DataFrame) -> tuple[tuple[int, ...], dict[st
         _triggers.drop_duplicates("trigger_id").set_index("trigger_id")["trigger_name"].to_dict()
     )
     return years, names
+
+
+@st.cache_resource(**_CACHE)
+def _arrow(key: tuple, where: tuple, _frame: pd.DataFrame) -> pa.Table:
+    """A table made below as Streamlit converts it for st.table and st.dataframe (the same Arrow
+    bytes), once per view key and the choices that select it (``where``), so that a rerun only
+    serialises it. ``_frame`` is not hashed: ``key`` and ``where`` determine it."""
+    return dataframe_util.convert_pandas_df_to_arrow_table(_frame)
 
 
 def menu(key: tuple, triggers: pd.DataFrame) -> tuple[list[int], dict[str, str]]:
@@ -56,7 +66,8 @@ def trigger_tables(key: tuple, year: int, triggers: pd.DataFrame) -> None:
     shown = every_year.get(int(year)) or tuple((p, _empty(key, triggers)) for p in PHASES)
     for phase, table in shown:
         st.header(f"{phase.capitalize()} schools, {fmt_year(year)}")
-        st.table(table, hide_index=True)  # escaped once, in _trigger_tables
+        shown = _arrow(key, ("trigger", int(year), phase), table)  # escaped once, converted once
+        st.table(shown, hide_index=True)
 
 
 @st.cache_resource(**_CACHE)
@@ -105,7 +116,8 @@ def behind(key: tuple, trigger: str, phase: str, year: int, name: str, by_year: 
         made = _behind(key, trigger, phase, int(year), by_year[None])
     n, table = made
     st.subheader(f"{n} {phase} school{'' if n == 1 else 's'}: {name}")
-    st.table(table, hide_index=True)  # escaped once, in _behind_years
+    shown = _arrow(key, ("behind", trigger, phase, int(year)), table)  # escaped, converted once
+    st.table(shown, hide_index=True)
 
 
 CATEGORIES = ("intensive", "targeted")
@@ -146,7 +158,8 @@ def concern(key: tuple, year: int, by_year: Mapping, label) -> None:
         made = _concern(key, int(year), by_year[None])
     for category, n, table in made:
         st.subheader(f"{label(category)}: {n} schools")
-        st.dataframe(table, hide_index=True, key=f"concern_{category}")
+        shown = _arrow(key, ("concern", int(year), category), table)  # converted once
+        st.dataframe(shown, hide_index=True, key=f"concern_{category}")
 
 
 @st.cache_resource(**_CACHE)
@@ -160,6 +173,6 @@ def _movements(key: tuple, _moves: pd.DataFrame) -> tuple:
 
 def movements(key: tuple, moves: pd.DataFrame) -> None:
     into_intensive, latest_year, latest = _movements(key, moves)
-    st.table(into_intensive, hide_index=True)
+    st.table(_arrow(key, ("into intensive",), into_intensive), hide_index=True)
     st.subheader(f"Every movement into {latest_year}")
-    st.table(latest, hide_index=True)
+    st.table(_arrow(key, ("latest movements",), latest), hide_index=True)

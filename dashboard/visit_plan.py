@@ -235,19 +235,27 @@ PICK_COLUMNS = {"rank": "Rank", "urn": "URN", "name": "School", "category": "Cat
 @cached
 def _pick(key: tuple, term: str, *, _pool: pd.DataFrame) -> tuple:
     """What the pick section shows of the candidates of ``key`` (visits.candidates_keyed, which
-    names the user's schools): the table as Arrow, the picker's labels and each school's purpose,
-    made once per key instead of on every rerun."""
+    names the user's schools): the table as Arrow (its last column named for the term), the
+    picker's labels and each school's purpose, made once per key instead of on every rerun."""
     shown = _pool[[*PICK_COLUMNS, "already_planned"]].rename(
         columns={**PICK_COLUMNS, "already_planned": f"Already planned in {term}"}
     )
+    labels, purposes = _choices(key, _pool=_pool)  # the same for every term of the key
+    return pa.Table.from_pandas(shown, preserve_index=False), labels, purposes
+
+
+@cached
+def _choices(key: tuple, *, _pool: pd.DataFrame) -> tuple:
+    """(the picker's labels, each school's purpose) of the candidates of ``key``: the key names
+    the planned visits (by digest), so a term with the same visits shares them."""
+    columns = ("urn", "rank", "name", "category", "already_planned")
     labels = {
-        int(r.urn): f"{r.rank}. {r.name} ({r.urn}) — {r.category}"
-        + (f" — already planned: {r.already_planned}" if r.already_planned else "")
-        for r in _pool.itertuples()
+        int(urn): f"{rank}. {name} ({urn}) — {category}"
+        + (f" — already planned: {planned}" if planned else "")
+        for urn, rank, name, category, planned in zip(*(_pool[c] for c in columns), strict=True)
     }
     purposes = dict(zip(_pool["urn"].astype(int), _pool["purpose"], strict=True))
-    return pa.Table.from_pandas(shown, preserve_index=False), MappingProxyType(labels), \
-        MappingProxyType(purposes)  # fmt: skip
+    return MappingProxyType(labels), MappingProxyType(purposes)
 
 
 def pick_section(identity: Identity, ctx, officer: str, term: str) -> None:
@@ -307,10 +315,10 @@ def pick_section(identity: Identity, ctx, officer: str, term: str) -> None:
 
 def plan_section(identity: Identity, plan: pd.DataFrame, title: str, file_stem: str) -> None:
     st.subheader("The plan")
-    table = plan_table(plan)
-    if table.empty:
+    if plan.empty:  # the table would be empty too
         st.caption("No visits planned yet.")
         return
+    table = plan_table(plan)
     st.dataframe(
         table,
         hide_index=True,
@@ -385,8 +393,10 @@ def _write(action, success: str, errors: FieldErrors | None = None, form: str = 
 
 def update_section(identity: Identity, plan: pd.DataFrame, shown: Shown) -> None:
     """Mark done, cancel or move the date of a planned visit this user may change."""
-    for r in plan.itertuples():
-        shown.see(f"visit:{r.id}", r.version)
+    for visit, version in zip(plan["id"], plan["version"], strict=True):
+        shown.see(f"visit:{visit}", version)
+    if plan.empty:
+        return
     mine = plan[(plan["status"] == "planned") & plan["officer"].map(
         lambda o: visits.may_plan_for(identity, o))]  # fmt: skip
     if mine.empty:

@@ -83,15 +83,16 @@ with st.container(key="briefing_controls", horizontal=True, vertical_alignment="
             args=(True,),
         )  # fmt: skip (secondary: 7:1 on a projector)
 
-slide = deck.slide(number)  # only the slide shown is built
+slide, note = deck.shown(number)  # only the slide shown is built
 briefing_screen.show(slide, number, total, presenting=presenting, key=deck.key)
 if presenting:
     st.stop()
 
 with st.expander("The figures on this slide and the speaker notes"):
     if slide.chart_data is not None:
-        render.safe_table(slide.chart_data, hide_index=True)
-    st.markdown(md_escape(deck.note(number)).replace("\n", "  \n"))
+        figures = briefing_screen.table_of(slide, "chart_data", number, deck.key)  # kept escaped
+        render.safe_table(figures, hide_index=True)
+    st.markdown(md_escape(note).replace("\n", "  \n"))
 
 
 def _pdf(full: list) -> bytes:

@@ -1,11 +1,9 @@
 """Schools: the schools you may see, filtered by district, phase and type (filters in the URL)."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import access, auth, data_access, render
-from dashboard.components import exports, format, frames, schools_table
-from dashboard.components.figure_table import figures_table
+from dashboard.components import exports, frames, schools_table
 from dashboard.data_access.provenance import provenance
 
 identity = auth.require_identity("schools")
@@ -17,10 +15,12 @@ if not access.may_name_schools(identity):
     st.stop()
 
 FILTERS = [("district", "District"), ("phase", "Phase"), ("school_type", "Type")]
+whole = data_access.list_schools_keyed(identity)  # a filter's rows are taken from its table
 options = data_access.filter_options(identity)
+menus = schools_table.filter_choices(whole[1], options, tuple(p for p, _ in FILTERS))
 chosen: dict[str, str | None] = {}
 for column, (param, label) in zip(st.columns(len(FILTERS)), FILTERS, strict=True):
-    choices = ["All", *sorted(options[param].dropna().unique())]
+    choices = menus[param]
     from_url = st.query_params.get(param)  # user input: only used if it is one of the choices
     index = choices.index(from_url) if from_url in choices else 0
     value = column.selectbox(label, choices, index=index, key=f"filter_{param}")
@@ -31,7 +31,6 @@ for column, (param, label) in zip(st.columns(len(FILTERS)), FILTERS, strict=True
         st.query_params[param] = value
 
 schools, key = data_access.list_schools_keyed(identity, **chosen)
-whole = data_access.list_schools_keyed(identity)  # a filter's rows are taken from its table
 shown, picker = schools_table.tables(key, schools, whole)  # once per key, not every rerun
 sources = provenance(identity, ("gias", "spine", "census"))
 st.caption(
@@ -49,7 +48,7 @@ else:
 
 st.download_button(
     "Download these schools (CSV)",
-    exports.keyed_csv_bytes("schools list", key, shown, sources),
+    lambda: exports.keyed_csv_bytes("schools list", key, shown, sources),  # made when pressed
     file_name="schools.csv",
     mime="text/csv",
     key="download_schools",
@@ -90,27 +89,12 @@ if urn is not None:
     if profile is None:
         st.warning("That school is not available to you.")
     else:
+        facts, figures, legend = schools_table.one_school(profile)  # once per school and key
         render.heading(profile.school["name"], level=3)
-        labels = {
-            "urn": "URN",
-            "la_name": "Local authority",
-            "district": "District",
-            "phase": "Phase",
-            "school_type": "Type",
-            "status": "Status",
-            "pupils": "Pupils",
-        }
-        facts = pd.DataFrame(
-            {
-                "Fact": list(labels.values()),
-                "Value": [format.fmt_text(profile.school.get(k)) for k in labels],
-            }
-        )
         render.safe_table(facts, hide_index=True)
-        if profile.measures.empty:
+        if figures is None:
             st.info("No published measures are loaded for this school.")
         else:
-            table = figures_table(profile.measures)
-            render.safe_table(table, hide_index=True)
-            if len(legend := format.code_legend(profile.measures["status_code"])):
-                st.caption("; ".join(f"{c}: {t}" for c, t in legend))
+            render.safe_table(figures, hide_index=True)
+            if legend:
+                st.caption(legend)

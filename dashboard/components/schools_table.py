@@ -11,6 +11,7 @@ import pandas as pd
 
 from dashboard import render
 from dashboard.components import format
+from dashboard.components.figure_table import figures_table
 from dashboard.data_access.core import cached
 from warehouse import figures
 
@@ -79,6 +80,56 @@ def escaped_table(key: tuple, shown: pd.DataFrame) -> pd.DataFrame:
 @cached
 def _escaped(key: tuple, *, _shown: pd.DataFrame) -> pd.DataFrame:
     return render.escaped(_shown)
+
+
+def filter_choices(key: tuple, options: pd.DataFrame, params: tuple[str, ...]
+                   ) -> dict[str, tuple[str, ...]]:  # fmt: skip
+    """Each filter's choices ("All", then the distinct values, sorted) from ``options``
+    (data_access.filter_options), once per ``key`` of the rows it is made from (the unfiltered
+    list's key: build and allowed URNs)."""
+    return _choices(key, params, _options=options)
+
+
+@cached
+def _choices(key: tuple, params: tuple[str, ...], *, _options: pd.DataFrame):
+    return {p: ("All", *sorted(_options[p].dropna().unique())) for p in params}
+
+
+ONE_SCHOOL_FACTS = {
+    "urn": "URN",
+    "la_name": "Local authority",
+    "district": "District",
+    "phase": "Phase",
+    "school_type": "Type",
+    "status": "Status",
+    "pupils": "Pupils",
+}
+
+
+def one_school(profile) -> tuple[render.Escaped, render.Escaped | None, str]:
+    """(facts, published figures or None when none are loaded, the codes' legend) of one school
+    (data_access.school_profile), escaped for st.table once per ``profile.key`` (build, allowed
+    URNs, URN, suppression), not on every rerun."""
+    return _one_school(profile.key, _profile=profile)
+
+
+@cached
+def _one_school(key: tuple, *, _profile) -> tuple[render.Escaped, render.Escaped | None, str]:
+    facts = pd.DataFrame(
+        {
+            "Fact": list(ONE_SCHOOL_FACTS.values()),
+            "Value": [format.fmt_text(_profile.school.get(k)) for k in ONE_SCHOOL_FACTS],
+        }
+    )
+    measures = _profile.measures
+    if measures.empty:
+        return render.Escaped(facts), None, ""
+    legend = format.code_legend(measures["status_code"])
+    return (
+        render.Escaped(facts),
+        render.Escaped(figures_table(measures)),
+        "; ".join(f"{c}: {t}" for c, t in legend),
+    )
 
 
 # A picker of every school a manager may see lists the national schools too (3,400 at county

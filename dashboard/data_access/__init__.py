@@ -131,6 +131,9 @@ def school_counts(identity: Identity) -> pd.DataFrame:
 class SchoolProfile:
     school: dict
     measures: pd.DataFrame  # latest year of each key stage; suppressed for governor/briefing
+    # what the two are made from (build, allowed URNs, URN, suppressed, threshold): tables made
+    # of them may be cached on it (schools_table.one_school)
+    key: tuple = ()
 
 
 @cached
@@ -138,6 +141,14 @@ def _school_profile(build, allowed, urn) -> tuple[pd.DataFrame, pd.DataFrame]:
     school = db.run(build, schools_q.school_profile, allowed=allowed, urn=urn)
     measures = db.run(build, schools_q.latest_measures, allowed=allowed, urn=urn)
     return school, measures
+
+
+@cached
+def _school_row(build, allowed, urn) -> dict | None:
+    """The school's row as a dict (None: not found or not permitted), made once per key: each
+    caller gets its own copy of the dict (core.cached)."""
+    school = _school_profile(build, allowed, urn)[0]
+    return None if school.empty else school.iloc[0].to_dict()
 
 
 @cached
@@ -158,14 +169,16 @@ def school_profile(identity: Identity, urn: int) -> SchoolProfile | None:
     _require_names(identity)
     urn = int(urn)
     build, allowed = db.current_build(), _allowed_key(identity)
-    school, measures = _school_profile(build, allowed, urn)
-    if school.empty:
+    school, measures = _school_row(build, allowed, urn), _school_profile(build, allowed, urn)[1]
+    if school is None:
         audit.record_view(identity.username, identity.role, urn, "not found or not permitted")
         return None
-    if access.needs_suppression(identity):
-        measures = _suppressed_measures(build, allowed, urn, settings.suppression_threshold())
+    suppressed, threshold = access.needs_suppression(identity), settings.suppression_threshold()
+    if suppressed:
+        measures = _suppressed_measures(build, allowed, urn, threshold)
     audit.record_view(identity.username, identity.role, urn)
-    return SchoolProfile(school.iloc[0].to_dict(), measures)
+    key = (build, allowed, urn, suppressed, threshold)
+    return SchoolProfile(school, measures, key)
 
 
 def record_export(

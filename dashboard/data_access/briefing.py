@@ -53,8 +53,17 @@ def _glance_all(build, allowed) -> pd.DataFrame:
 
 
 @cached
+def _glance_areas(build, allowed) -> dict:
+    """Every area's glance rows, sliced from ``_glance_all`` in one pass."""
+    return briefing_q.every_area(_glance_all(build, allowed))
+
+
+@cached
 def _glance(build, allowed, district) -> pd.DataFrame:
-    return briefing_q.glance_of(_glance_all(build, allowed), district)
+    mine = _glance_areas(build, allowed).get(district)
+    if mine is None:  # no row of this area
+        return briefing_q.glance_of(_glance_all(build, allowed), district)
+    return mine[["phase", "schools", "pupils", "pct_fsm"]]
 
 
 def glance(identity: Identity, district: str | None) -> pd.DataFrame:
@@ -83,8 +92,17 @@ def _measures_all(build, allowed) -> pd.DataFrame:
 
 
 @cached
+def _measures_areas(build, allowed) -> dict:
+    """Every area's headline measures, sliced from ``_measures_all`` in one pass."""
+    return briefing_q.every_area(_measures_all(build, allowed))
+
+
+@cached
 def _measures(build, allowed, district) -> pd.DataFrame:
-    return briefing_q.area_rows(_measures_all(build, allowed), district)
+    mine = _measures_areas(build, allowed).get(district)
+    if mine is None:  # no row of this area
+        return briefing_q.area_rows(_measures_all(build, allowed), district)
+    return mine
 
 
 def measures(identity: Identity, district: str | None) -> pd.DataFrame:
@@ -182,6 +200,10 @@ class Deck:
 
     def slide(self, number: int) -> briefing_slides.BriefingSlide:
         return _slide(*self.key, number, _identity=self._identity)[0]
+
+    def shown(self, number: int) -> tuple[briefing_slides.BriefingSlide, str]:
+        """(slide ``number``, its speaker notes), from one look-up (the screen needs both)."""
+        return _slide(*self.key, number, _identity=self._identity)
 
     def note(self, number: int) -> str:
         """The speaker notes of slide ``number``."""

@@ -50,3 +50,43 @@ def test_measures_a_manager_warmed_reach_the_briefing_role_suppressed(county_env
     assert (shown.loc[shown["value"].notna() & shown["cohort"].notna(), "cohort"] > smallest).all()
     assert mine["value"].notna().sum() > shown["value"].notna().sum()
     assert briefing.measures(m, district)["value"].notna().sum() == mine["value"].notna().sum()
+
+
+def test_a_slides_table_is_kept_escaped_under_its_decks_key(county_env, monkeypatch):
+    """The glance slide's table is drawn from one escaped copy per deck and slide: the same cells
+    st.table was given before, and the briefing role's (suppressed) deck keeps its own."""
+    from dashboard import briefing_screen, render
+
+    monkeypatch.setenv("SID_SUPPRESSION_THRESHOLD", "100000")  # every glance figure hidden
+    roles = ("manager", "briefing")
+    decks = {r: briefing.deck(identity_for(r, r, r, []), None, "County") for r in roles}
+    number = next(n for n in range(1, decks["manager"].total + 1)
+                  if decks["manager"].slide(n).table is not None)  # fmt: skip
+    kept = {}
+    for role, deck in decks.items():
+        slide = deck.slide(number)
+        kept[role] = briefing_screen.table_of(slide, "table", number, deck.key)
+        pd.testing.assert_frame_equal(kept[role].frame, render.escaped(slide.table))
+        assert briefing_screen.table_of(deck.slide(number), "table", number, deck.key) is kept[role]
+        assert briefing_screen.table_of(slide, "table", number, None) is slide.table
+    assert not kept["manager"].frame.equals(kept["briefing"].frame)
+
+
+def test_every_areas_rows_sliced_in_one_pass_are_the_areas_own(county_env):
+    """The glance and measures of each area are taken from one grouping of the query of every
+    area: the same rows, in the same order, as filtering it for that area."""
+    from warehouse.queries import briefing as briefing_q
+
+    m = identity_for("m", "M", "manager", [])
+    build = db.current_build()
+    districts = [str(d) for d in briefing.areas(m)["district"].dropna().unique()]
+    for every in (briefing._glance_all(build, None), briefing._measures_all(build, None)):
+        sliced = briefing_q.every_area(every)
+        assert set(sliced) >= {None, *districts}
+        for area in (None, *districts):
+            pd.testing.assert_frame_equal(sliced[area], briefing_q.area_rows(every, area))
+        assert briefing_q.area_rows(every, "No such district").empty
+    for area in (None, *districts):
+        alone = briefing_q.glance_of(briefing._glance_all(build, None), area)
+        pd.testing.assert_frame_equal(briefing.glance(m, area), alone)
+    assert briefing.glance(m, "No such district").empty

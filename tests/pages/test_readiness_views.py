@@ -63,3 +63,34 @@ def test_every_years_lists_a_manager_warmed_are_never_served_across_roles_or_sch
         assert set(readiness.trigger_schools(officer, "T4_attainment", "primary", y)["urn"]) <= two
     assert len(two) == 2 and set(readiness.schools_causing_concern(officer, year)["urn"]) == two
     assert any(len(b) > 2 for b in behind.values())  # the manager's lists were wider
+
+
+def test_the_pages_tables_are_the_escaped_frames_for_every_year_and_role(county_env):
+    """Each table is converted to Arrow once per view key and choice: what the page draws is the
+    screen's escaped frame of that year, and an admin after a manager draws its own reasons."""
+    from dashboard import readiness_screen as screen
+    from tests.pages.helpers import login
+
+    drawn = {}
+    for username in ("manager", "admin"):
+        who = identity_for(username, username, username, [])
+        key, concern = readiness.view_key(who), readiness.concern_every_year(who)
+        at = login(username, page="readiness")
+        for year in _years(who):
+            at.selectbox(key="ready_year").set_value(year).run()
+            assert not at.exception
+            every = screen._trigger_tables(key, readiness.triggers(who))
+            tables = [t.value for t in at.table]
+            for (_, frame), got in zip(every[year], tables, strict=False):
+                pd.testing.assert_frame_equal(got, frame, check_index_type=False)
+            made = screen._concern_years(key, concern).get(year) or ()
+            got = [d.value for d in at.dataframe]
+            assert len(got) == len(made) == 2
+            for (_, _, frame), value in zip(made, got, strict=True):
+                pd.testing.assert_frame_equal(value, frame, check_index_type=False)
+            drawn[username, year] = got
+    year = max(_years(identity_for("m", "M", "manager", [])))
+    assert any(
+        not m.equals(a)
+        for m, a in zip(*(drawn[u, year] for u in ("manager", "admin")), strict=True)
+    )

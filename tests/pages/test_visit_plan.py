@@ -364,6 +364,35 @@ def test_the_cached_picker_of_a_manager_is_never_served_to_an_officer_of_fewer_s
     assert "already planned" in _pick(again_key, TERM, _pool=again_pool)[1][mine[0]]
 
 
+def test_terms_with_the_same_visits_share_the_pickers_labels_and_name_their_own_column(
+    county_env,
+):
+    """The picker's labels and purposes are made once per candidates key, which names the planned
+    visits by digest: two terms with none share them; each table names its own term; a visit
+    planned in one term makes that term's labels anew."""
+    from dashboard.visit_plan import _pick
+
+    boss = ids("manager")
+    ctx = manager.context(boss)
+    later = terms.around(date.today(), before=1, after=3)[-1]
+    (pool, key), (later_pool, later_key) = (
+        da.candidates_keyed(boss, ctx, t) for t in (TERM, later)
+    )
+    assert key == later_key  # nothing planned in either term yet
+    table, labels, purposes = _pick(key, TERM, _pool=pool)
+    later_table, later_labels, later_purposes = _pick(later_key, later, _pool=later_pool)
+    assert later_labels is labels and later_purposes is purposes  # made once, not per term
+    assert table.column_names[-1] == f"Already planned in {TERM}"
+    assert later_table.column_names[-1] == f"Already planned in {later}"
+    urn = int(pool["urn"].iloc[0])
+    store.plan_visit(urn, "officer", TERM, "manager", purpose="x")
+    again_pool, again_key = da.candidates_keyed(boss, ctx, TERM)
+    assert (
+        again_key != key and "already planned" in _pick(again_key, TERM, _pool=again_pool)[1][urn]
+    )
+    assert "already planned" not in _pick(later_key, later, _pool=later_pool)[1][urn]
+
+
 def test_one_officers_load_is_the_row_of_the_whole_table(county_env):
     boss = ids("manager")
     [urn, other] = top_schools(2)
