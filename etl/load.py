@@ -296,8 +296,9 @@ def _flush(report: LoadReport, batch, waiting: dict, i: int, sub: int) -> list:
 
 
 def _record(report: LoadReport, line: FileLine, res: StageResult, refusal) -> None:
-    """A staged file's counts and line in the report (its counts even when its checks refused it)."""
-    for t, n in res.tables.items():
+    """A staged file's counts and line in the report (its counts even when its checks refused it):
+    those it had when staged (``line.tables``; a batch's flush adds the rest when it runs)."""
+    for t, n in line.tables.items():
         report.staged[t] = report.staged.get(t, 0) + n
     if refusal is None:
         report.files.append(line)

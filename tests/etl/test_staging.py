@@ -119,6 +119,9 @@ def test_a_county_staged_on_two_connections_equals_one_by_one(
     lines = lambda r: [{k: v for k, v in vars(f).items() if k != "seconds"} for f in r.files]  # noqa: E731
     assert lines(two) == lines(one)
     assert two.staged == one.staged and two.notes == one.notes and two.tables == one.tables
+    # the counts per table are the sums of the files' (a batch's flush counted once)
+    for t, n in two.staged.items():
+        assert n == sum(f.tables.get(t, 0) for f in two.files), t
     a, b = (
         _staged(tmp_path / "two" / "warehouse.duckdb"),
         _staged(tmp_path / "one" / "warehouse.duckdb"),
