@@ -17,6 +17,7 @@ import secrets
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
@@ -33,7 +34,7 @@ from etl.readers import _dfe
 from etl.readers.base import StageResult
 from etl.report import FileLine, LoadRefused, LoadReport
 from warehouse import connection
-from warehouse.sql_files import SQL_DIR, run_folder
+from warehouse.sql_files import SQL_DIR, build_order, run_folder, run_step
 
 
 @dataclass(frozen=True)
@@ -425,9 +426,78 @@ def _run_model(con) -> None:
         model_settings = None
     if model_settings is not None and hasattr(model_settings, "apply"):
         model_settings.apply(con)
-    run_folder(con, "model")
+    _run_model_folder(con)
     if (SQL_DIR / "model" / "pupils" / "order.txt").exists():
         run_folder(con, "model/pupils")  # pupil-level progress (issue 9), after the school model
+
+
+# The similar-schools step (Python, mostly on one CPU) and the comparison made from its groups run
+# on a second connection while this one builds the steps between them and support_reasons, which
+# read none of their tables (tests/etl/test_staging.py checks it from the SQL); support_reasons
+# and everything after waits for them. Their tables are the same as made one after another.
+MODEL_BESIDE = ("python:warehouse.similar_schools", "model/similar_school_comparison")
+MODEL_JOIN = "model/support_reasons"
+
+
+def _run_model_folder(con) -> None:
+    """warehouse/sql/model in its order, MODEL_BESIDE on a second connection (see above)."""
+    names = build_order("model")
+    try:
+        start, join = names.index(MODEL_BESIDE[0]), names.index(MODEL_JOIN)
+    except ValueError:
+        start = join = -1
+    beside = [n for n in names if n in MODEL_BESIDE]
+    if tuple(beside) != MODEL_BESIDE or not start < names.index(MODEL_BESIDE[-1]) < join:
+        run_folder(con, "model")
+        return
+    for name in names[:start]:
+        run_step(con, name)
+    side = con.cursor()
+    failed: list[BaseException] = []
+
+    def run_beside() -> None:
+        try:
+            for name in MODEL_BESIDE:
+                run_step(side, name)
+        except BaseException as exc:  # raised by the load's thread below
+            failed.append(exc)
+
+    try:
+        db = con.execute("SELECT current_database()").fetchone()[0]
+        side.execute('USE "' + db.replace('"', '""') + '"')
+        _copy_variables(con, side)
+        worker = threading.Thread(target=run_beside, daemon=True)
+        worker.start()
+        try:
+            for name in names[start:join]:
+                if name not in MODEL_BESIDE:
+                    run_step(con, name)
+        except Exception:
+            worker.join()
+            if failed:  # its steps come first in the order: its failure is the load's
+                raise failed[0] from None
+            raise
+        except BaseException:
+            side.interrupt()
+            worker.join()
+            raise
+        worker.join()
+        if failed:
+            raise failed[0]
+    finally:
+        side.close()
+    for name in names[join:]:
+        run_step(con, name)
+
+
+def _copy_variables(con, other) -> None:
+    """The DuckDB variables of ``con`` (model settings, core's lists) set on ``other`` too."""
+    listed = "SELECT name, value, type FROM duckdb_variables() ORDER BY name"
+    for name, _, typ in con.execute(listed).fetchall():
+        value = con.execute("SELECT getvariable(?)", [name]).fetchone()[0]
+        other.execute(f'SET VARIABLE "{name}" = CAST(? AS {typ})', [value])
+    if other.execute(listed).fetchall() != con.execute(listed).fetchall():
+        raise RuntimeError("the model's variables could not be copied to a second connection")
 
 
 def _check_contract(con, include_model: bool) -> None:

@@ -132,3 +132,64 @@ def test_a_county_staged_on_two_connections_equals_one_by_one(
     # both sides had files: the Ofsted, GIAS and pupil files stage on the second connection
     kinds = {f.kind for f in two.files}
     assert {"ofsted", "gias", "ks2"} <= kinds
+
+
+# --- the model: the similar-schools steps beside the steps that do not need them ------------------
+
+
+def _names(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"[a-z_][a-z0-9_]*", text.lower()))
+
+
+def test_the_model_steps_run_beside_each_other_share_no_table():
+    from etl.load import MODEL_BESIDE, MODEL_JOIN
+    from warehouse.sql_files import SQL_DIR, build_order, load_sql
+
+    names = build_order("model")
+    start, join = names.index(MODEL_BESIDE[0]), names.index(MODEL_JOIN)
+    main = [n for n in names[start:join] if n not in MODEL_BESIDE]
+    assert main and all(names.index(b) < join for b in MODEL_BESIDE)
+
+    def text(step: str) -> str:
+        if step.startswith("python:"):
+            module = step.removeprefix("python:").replace(".", "/")
+            return (SQL_DIR.parents[1] / f"{module}.py").read_text()
+        return load_sql(step)
+
+    made_beside = {"similar_school_features", "similar_school_groups", "similar_school_pools"}
+    made_beside |= {"similar_school_comparison", "similar_school_pool"}
+    made_beside |= {"similar_school_context_values"}  # dropped by the comparison
+    made_main = {n.split("/")[-1] for n in main}
+    for step in main:
+        assert not _names(text(step)) & made_beside, step
+    for step in MODEL_BESIDE:
+        assert not _names(text(step)) & made_main, step
+
+
+def test_a_model_failure_beside_is_the_loads_even_when_a_later_step_fails_too(
+    fixture_source, tmp_path, monkeypatch
+):
+    import warehouse.similar_schools as similar
+    from warehouse import sql_files
+
+    def broken(con):
+        time.sleep(0.5)  # fails after group_gaps has failed on the main connection
+        raise RuntimeError("similar schools broke")
+
+    monkeypatch.setattr(similar, "build", broken)
+    real_step = sql_files.run_step
+
+    def step(con, name):
+        if name == "model/group_gaps":
+            raise RuntimeError("group gaps broke")
+        return real_step(con, name)
+
+    import etl.load
+
+    monkeypatch.setattr(etl.load, "run_step", step)
+    w = tmp_path / "wh" / "warehouse.duckdb"
+    with pytest.raises(RuntimeError, match="similar schools broke"):
+        load(fixture_source, w, LoadSettings(progress=False))
+    assert not w.exists() and not list((tmp_path / "wh" / "builds").glob("*.duckdb"))
