@@ -260,7 +260,8 @@ def _stage_all(con, found: Discovery, report: LoadReport, settings: LoadSettings
             cursor,
             len(files),
             on_main=lambda i: (
-                i == len(files) or files[i].reader.__name__ not in staging.CONCURRENT_READERS
+                i == len(files)
+                or getattr(files[i].reader, "__name__", None) not in staging.CONCURRENT_READERS
             ),
             event=event,
         )
