@@ -83,14 +83,17 @@ def profile(source: Path, work: Path, top: int, core: bool = False, model: bool 
     current = ["?"]
     timed = _Timed(con, stats, current)
     c0, w0 = _cpu(), time.perf_counter()
-    # as the load: the DfE readers' unpivots wait for a batch (timed apart, as "batched unpivot")
+    # as the load: the DfE readers' unpivots wait for a batch (timed apart, as "batched unpivot");
+    # one file after another on one connection (the load stages two at once, etl/staging.py), so
+    # each statement's CPU is its own
     batch = _dfe.start_batch(timed)
     waiting: dict = {}
 
     def flush() -> None:
         current[0] = "batched unpivot"
         c, w = _cpu(), time.perf_counter()
-        etl_load._finish_batch(batch, waiting, report)
+        for _, act in etl_load._flush(report, batch, waiting, 0, 0):
+            act()
         k = per_kind[current[0]]
         k[0] += 1
         k[1] += time.perf_counter() - w
@@ -99,8 +102,10 @@ def profile(source: Path, work: Path, top: int, core: bool = False, model: bool 
     for f in found.found:
         current[0] = f.kind
         c, w = _cpu(), time.perf_counter()
-        line, res = etl_load._stage_one(timed, f, report, settings)
-        report.files.append(line)
+        line, res, refusal = etl_load._stage_one(timed, f, settings)
+        etl_load._record(report, line, res, refusal)
+        if refusal is not None:
+            raise refusal
         if res.deferred:
             waiting[id(res)] = (line, f, res)
         k = per_kind[f.kind]
