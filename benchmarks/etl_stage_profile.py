@@ -83,17 +83,14 @@ def profile(source: Path, work: Path, top: int, core: bool = False, model: bool 
     current = ["?"]
     timed = _Timed(con, stats, current)
     c0, w0 = _cpu(), time.perf_counter()
-    # as the load: the DfE readers' unpivots wait for a batch (timed apart, as "batched unpivot");
-    # one file after another on one connection (the load stages two at once, etl/staging.py), so
-    # each statement's CPU is its own
+    # as the load: the DfE readers' unpivots wait for a batch (timed apart, as "batched unpivot")
     batch = _dfe.start_batch(timed)
     waiting: dict = {}
 
     def flush() -> None:
         current[0] = "batched unpivot"
         c, w = _cpu(), time.perf_counter()
-        for _, act in etl_load._flush(report, batch, waiting, 0, 0):
-            act()
+        etl_load._finish_batch(batch, waiting, report)
         k = per_kind[current[0]]
         k[0] += 1
         k[1] += time.perf_counter() - w
@@ -102,10 +99,8 @@ def profile(source: Path, work: Path, top: int, core: bool = False, model: bool 
     for f in found.found:
         current[0] = f.kind
         c, w = _cpu(), time.perf_counter()
-        line, res, refusal = etl_load._stage_one(timed, f, settings)
-        etl_load._record(report, line, res, refusal)
-        if refusal is not None:
-            raise refusal
+        line, res = etl_load._stage_one(timed, f, report, settings)
+        report.files.append(line)
         if res.deferred:
             waiting[id(res)] = (line, f, res)
         k = per_kind[f.kind]

@@ -17,7 +17,6 @@ import secrets
 import signal
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
@@ -27,14 +26,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from etl import builds, staging
+from etl import builds
 from etl.discover import Discovery, Found, discover
 from etl.fetch.report import changes_for_load
 from etl.readers import _dfe
 from etl.readers.base import StageResult
 from etl.report import FileLine, LoadRefused, LoadReport
 from warehouse import connection
-from warehouse.sql_files import SQL_DIR, build_order, run_folder, run_step
+from warehouse.sql_files import SQL_DIR, run_folder
 
 
 @dataclass(frozen=True)
@@ -217,17 +216,14 @@ def _message(exc: BaseException) -> str:
 
 
 def _stage_all(con, found: Discovery, report: LoadReport, settings: LoadSettings) -> None:
-    """Stage every found file: the DfE readers' on ``con``, the others at the same time on a second
-    connection (etl/staging.py), with the result of staging them one by one in order."""
     for s in found.skipped:
         report.files.append(
             FileLine(
                 s.name, s.kind, "skipped", s.reason, encoding=s.encoding, n_columns=s.n_columns
             )
         )
-    files = found.found
     bar = tqdm(
-        total=len(files),
+        found.found,
         desc="Loading files",
         unit="file",
         file=sys.stderr,
@@ -236,81 +232,42 @@ def _stage_all(con, found: Discovery, report: LoadReport, settings: LoadSettings
     # The DfE readers leave their measures' unpivot to one batch per kind of file and fields
     # (etl/readers/_dfe.py Batch); each file's line is completed when its batch has run.
     batch = _dfe.start_batch(con)
-    waiting: dict[int, tuple[FileLine, Found, StageResult]] = {}
-
-    def event(c, i: int) -> list:
-        if i == len(files):  # the final flush, after the last file
-            return _flush(report, batch, waiting, i, 0)
-        f = files[i]
-        line, res, refusal = _stage_one(c, f, settings)
-        bar.update(1)
-        actions = [((i, 0), lambda: _record(report, line, res, refusal))]
-        if refusal is not None:
-            raise staging.Failed(refusal, (i, 0), actions)
-        if res.deferred:
-            waiting[id(res)] = (line, f, res)
-        if c is con and batch.cells > _dfe.BATCH_CELLS:
-            actions += _flush(report, batch, waiting, i, 1)
-        return actions
-
-    cursor = con.cursor()
+    waiting: dict[int, tuple[FileLine, Found]] = {}
     try:
-        stager = staging.TwoSided(
-            con,
-            cursor,
-            len(files),
-            on_main=lambda i: (
-                i == len(files)
-                or getattr(files[i].reader, "__name__", None) not in staging.CONCURRENT_READERS
-            ),
-            event=event,
-        )
-        actions, failure = stager.run()
+        for f in bar:
+            bar.set_postfix_str(f.src.name[-40:])
+            line, res = _stage_one(con, f, report, settings)
+            report.files.append(line)
+            if res.deferred:
+                waiting[id(res)] = (line, f, res)
+            if batch.cells > _dfe.BATCH_CELLS:
+                _finish_batch(batch, waiting, report)
+        _finish_batch(batch, waiting, report)
     finally:
         _dfe.end_batch(con)
-        cursor.close()
-        bar.close()
-    for _, act in actions:
-        act()
-    if failure is not None:
-        raise failure.error
+    bar.close()
 
 
-def _flush(report: LoadReport, batch, waiting: dict, i: int, sub: int) -> list:
-    """Unpivot the waiting DfE files' measures; the actions completing their lines in the report."""
+def _finish_batch(batch, waiting: dict, report: LoadReport) -> None:
+    """Unpivot the waiting DfE files' measures and complete their lines in the report."""
     if not batch.waiting:
-        return []
+        return
     try:
         done = batch.flush()
     except Exception as exc:
-        raise staging.Failed(LoadRefused(str(exc)), (i, sub)) from exc
-
-    def complete() -> None:
-        for res, seconds in done:
-            line, f, _ = waiting.pop(id(res))
-            _complete_line(line, f, res)
-            line.seconds = round((line.seconds or 0) + seconds, 3)
-            for t, n in res.tables.items():
-                report.staged[t] = report.staged.get(t, 0) + n - line.tables.get(t, 0)
-            line.tables = dict(res.tables)
-
-    return [((i, sub), complete)]
-
-
-def _record(report: LoadReport, line: FileLine, res: StageResult, refusal) -> None:
-    """A staged file's counts and line in the report (its counts even when its checks refused it):
-    those it had when staged (``line.tables``; a batch's flush adds the rest when it runs)."""
-    for t, n in line.tables.items():
-        report.staged[t] = report.staged.get(t, 0) + n
-    if refusal is None:
-        report.files.append(line)
+        raise LoadRefused(str(exc)) from exc
+    for res, seconds in done:
+        line, f, _ = waiting.pop(id(res))
+        _complete_line(line, f, res)
+        line.seconds = round((line.seconds or 0) + seconds, 3)
+        for t, n in res.tables.items():
+            report.staged[t] = report.staged.get(t, 0) + n - line.tables.get(t, 0)
+        line.tables = dict(res.tables)
 
 
 def _stage_one(
-    con, f: Found, settings: LoadSettings
-) -> tuple[FileLine, StageResult, LoadRefused | None]:
-    """Stage one file; returns its line, its result and the refusal of its checks (no data rows, too
-    many rejects), if any. Raises LoadRefused when its reader fails."""
+    con, f: Found, report: LoadReport, settings: LoadSettings
+) -> tuple[FileLine, StageResult]:
     src = f.src
     t = time.perf_counter()
     try:
@@ -335,8 +292,10 @@ def _stage_one(
         seconds=round(time.perf_counter() - t, 3),
     )
     _complete_line(line, f, res)
+    for t, n in res.tables.items():
+        report.staged[t] = report.staged.get(t, 0) + n
     if res.rows_read == 0 and not any(res.tables.values()):
-        return line, res, LoadRefused(f"{src.name} ({f.kind} file): has a header but no data rows")
+        raise LoadRefused(f"{src.name} ({f.kind} file): has a header but no data rows")
     share = res.rows_rejected / res.rows_read if res.rows_read else 0.0
     if share > settings.max_reject_share:
         sample = con.execute(
@@ -345,16 +304,12 @@ def _stage_one(
             [src.name, src.name],
         ).fetchall()
         shown = "; ".join(f"line {ln} {col}={val!r}: {why}" for ln, col, val, why in sample)
-        return (
-            line,
-            res,
-            LoadRefused(
-                f"{src.name} ({f.kind} file): {res.rows_rejected} of {res.rows_read} rows rejected "
-                f"({share:.0%}), above the limit of {settings.max_reject_share:.0%} (--max-reject-share). "
-                f"First problems: {shown}"
-            ),
+        raise LoadRefused(
+            f"{src.name} ({f.kind} file): {res.rows_rejected} of {res.rows_read} rows rejected "
+            f"({share:.0%}), above the limit of {settings.max_reject_share:.0%} (--max-reject-share). "
+            f"First problems: {shown}"
         )
-    return line, res, None
+    return line, res
 
 
 def _complete_line(line: FileLine, f: Found, res: StageResult) -> None:
@@ -427,78 +382,9 @@ def _run_model(con) -> None:
         model_settings = None
     if model_settings is not None and hasattr(model_settings, "apply"):
         model_settings.apply(con)
-    _run_model_folder(con)
+    run_folder(con, "model")
     if (SQL_DIR / "model" / "pupils" / "order.txt").exists():
         run_folder(con, "model/pupils")  # pupil-level progress (issue 9), after the school model
-
-
-# The similar-schools step (Python, mostly on one CPU) and the comparison made from its groups run
-# on a second connection while this one builds the steps between them and support_reasons, which
-# read none of their tables (tests/etl/test_staging.py checks it from the SQL); support_reasons
-# and everything after waits for them. Their tables are the same as made one after another.
-MODEL_BESIDE = ("python:warehouse.similar_schools", "model/similar_school_comparison")
-MODEL_JOIN = "model/support_reasons"
-
-
-def _run_model_folder(con) -> None:
-    """warehouse/sql/model in its order, MODEL_BESIDE on a second connection (see above)."""
-    names = build_order("model")
-    try:
-        start, join = names.index(MODEL_BESIDE[0]), names.index(MODEL_JOIN)
-    except ValueError:
-        start = join = -1
-    beside = [n for n in names if n in MODEL_BESIDE]
-    if tuple(beside) != MODEL_BESIDE or not start < names.index(MODEL_BESIDE[-1]) < join:
-        run_folder(con, "model")
-        return
-    for name in names[:start]:
-        run_step(con, name)
-    side = con.cursor()
-    failed: list[BaseException] = []
-
-    def run_beside() -> None:
-        try:
-            for name in MODEL_BESIDE:
-                run_step(side, name)
-        except BaseException as exc:  # raised by the load's thread below
-            failed.append(exc)
-
-    try:
-        db = con.execute("SELECT current_database()").fetchone()[0]
-        side.execute('USE "' + db.replace('"', '""') + '"')
-        _copy_variables(con, side)
-        worker = threading.Thread(target=run_beside, daemon=True)
-        worker.start()
-        try:
-            for name in names[start:join]:
-                if name not in MODEL_BESIDE:
-                    run_step(con, name)
-        except Exception:
-            worker.join()
-            if failed:  # its steps come first in the order: its failure is the load's
-                raise failed[0] from None
-            raise
-        except BaseException:
-            side.interrupt()
-            worker.join()
-            raise
-        worker.join()
-        if failed:
-            raise failed[0]
-    finally:
-        side.close()
-    for name in names[join:]:
-        run_step(con, name)
-
-
-def _copy_variables(con, other) -> None:
-    """The DuckDB variables of ``con`` (model settings, core's lists) set on ``other`` too."""
-    listed = "SELECT name, value, type FROM duckdb_variables() ORDER BY name"
-    for name, _, typ in con.execute(listed).fetchall():
-        value = con.execute("SELECT getvariable(?)", [name]).fetchone()[0]
-        other.execute(f'SET VARIABLE "{name}" = CAST(? AS {typ})', [value])
-    if other.execute(listed).fetchall() != con.execute(listed).fetchall():
-        raise RuntimeError("the model's variables could not be copied to a second connection")
 
 
 def _check_contract(con, include_model: bool) -> None:

@@ -41,19 +41,14 @@ def build_order(folder: str) -> list[str]:
 def run_folder(con: duckdb.DuckDBPyConnection, folder: str) -> None:
     """Run every SQL file of a build stage in its declared order."""
     for name in build_order(folder):
-        run_step(con, name)
-
-
-def run_step(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Run one step of a folder's order (a name of build_order)."""
-    if name.startswith(PYTHON_STEP):
-        module = importlib.import_module(name.removeprefix(PYTHON_STEP))
+        if name.startswith(PYTHON_STEP):
+            module = importlib.import_module(name.removeprefix(PYTHON_STEP))
+            try:
+                module.build(con)
+            except duckdb.Error as exc:
+                raise RuntimeError(f"{module.__name__}.build failed: {exc}") from exc
+            continue
         try:
-            module.build(con)
+            con.execute(load_sql(name))
         except duckdb.Error as exc:
-            raise RuntimeError(f"{module.__name__}.build failed: {exc}") from exc
-        return
-    try:
-        con.execute(load_sql(name))
-    except duckdb.Error as exc:
-        raise RuntimeError(f"warehouse/sql/{name}.sql failed: {exc}") from exc
+            raise RuntimeError(f"warehouse/sql/{name}.sql failed: {exc}") from exc
