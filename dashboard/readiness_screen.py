@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
-import pyarrow as pa
 import streamlit as st
-from streamlit import dataframe_util
 
 from dashboard import readiness_tables as tables
 from dashboard import render
+from dashboard.components import frames
 from dashboard.components.format import fmt_year
 
 _CACHE = {"show_spinner": False, "ttl": 3600, "max_entries": 256}
@@ -33,12 +32,10 @@ def _menu(key: tuple, _triggers: pd.DataFrame) -> tuple[tuple[int, ...], dict[st
     return years, names
 
 
-@st.cache_resource(**_CACHE)
-def _arrow(key: tuple, where: tuple, _frame: pd.DataFrame) -> pa.Table:
-    """A table made below as Streamlit converts it for st.table and st.dataframe (the same Arrow
-    bytes), once per view key and the choices that select it (``where``), so that a rerun only
-    serialises it. ``_frame`` is not hashed: ``key`` and ``where`` determine it."""
-    return dataframe_util.convert_pandas_df_to_arrow_table(_frame)
+def _arrow(key: tuple, where: tuple, table: pd.DataFrame):
+    """A table made here, as Arrow once per view key and the choices that select it (``where``):
+    a rerun only serialises it (components/frames.py)."""
+    return frames.arrow("readiness", (key, *where), table)
 
 
 def menu(key: tuple, triggers: pd.DataFrame) -> tuple[list[int], dict[str, str]]:
@@ -66,8 +63,8 @@ def trigger_tables(key: tuple, year: int, triggers: pd.DataFrame) -> None:
     shown = every_year.get(int(year)) or tuple((p, _empty(key, triggers)) for p in PHASES)
     for phase, table in shown:
         st.header(f"{phase.capitalize()} schools, {fmt_year(year)}")
-        shown = _arrow(key, ("trigger", int(year), phase), table)  # escaped once, converted once
-        st.table(shown, hide_index=True)
+        # escaped once (in _trigger_tables), converted to Arrow once per view and choice
+        st.table(_arrow(key, ("trigger", int(year), phase), table), hide_index=True)
 
 
 @st.cache_resource(**_CACHE)
@@ -116,8 +113,7 @@ def behind(key: tuple, trigger: str, phase: str, year: int, name: str, by_year: 
         made = _behind(key, trigger, phase, int(year), by_year[None])
     n, table = made
     st.subheader(f"{n} {phase} school{'' if n == 1 else 's'}: {name}")
-    shown = _arrow(key, ("behind", trigger, phase, int(year)), table)  # escaped, converted once
-    st.table(shown, hide_index=True)
+    st.table(_arrow(key, ("behind", trigger, phase, int(year)), table), hide_index=True)
 
 
 CATEGORIES = ("intensive", "targeted")
@@ -158,8 +154,8 @@ def concern(key: tuple, year: int, by_year: Mapping, label) -> None:
         made = _concern(key, int(year), by_year[None])
     for category, n, table in made:
         st.subheader(f"{label(category)}: {n} schools")
-        shown = _arrow(key, ("concern", int(year), category), table)  # converted once
-        st.dataframe(shown, hide_index=True, key=f"concern_{category}")
+        st.dataframe(_arrow(key, ("concern", int(year), category), table), hide_index=True,
+                     key=f"concern_{category}")  # fmt: skip
 
 
 @st.cache_resource(**_CACHE)
