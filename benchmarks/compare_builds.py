@@ -12,8 +12,15 @@ non-zero when any differs. Benchmarks and checks by hand only: nothing in tests 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from warehouse.connection import quote_ident as q  # noqa: E402
 
 SKIP = {"load_info"}
 
@@ -24,8 +31,10 @@ def _select(con, db: str, table: str, where: str = "") -> str:
         "AND table_name = ? ORDER BY column_index",
         [db, table],
     ).fetchall()
-    exprs = [f'round("{c}", 9) AS "{c}"' if t in ("DOUBLE", "FLOAT") else f'"{c}"' for c, t in cols]
-    return f'SELECT {", ".join(exprs)} FROM {db}."{table}" {where}'
+    exprs = [f"round({q(c)}, 9) AS {q(c)}" if t in ("DOUBLE", "FLOAT") else q(c) for c, t in cols]
+    # identifiers from the attached catalogues (quoted; names cannot be bound parameters) and
+    # ``where``, a constant of this file: no value from a build is put into the SQL
+    return f"SELECT {', '.join(exprs)} FROM {q(db)}.{q(table)} {where}"
 
 
 def _tables(con, db: str) -> set[str]:

@@ -18,6 +18,12 @@ import duckdb
 # (DuckDB 1.x CLI, DBeaver, R/Python clients still on 1.x) can open them. See docs/data-contract.md.
 STORAGE_VERSION = "v1.0.0"
 
+
+def quote_ident(name: str) -> str:
+    """``name`` as a quoted SQL identifier (a table or column name cannot be a bound parameter)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 # Extensions are never downloaded: council networks and this machine have no internet. Replacement
 # scans are off: otherwise a query naming a table the build lacks silently reads a Python variable
 # of that name from the calling frame instead of failing.

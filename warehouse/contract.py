@@ -17,6 +17,7 @@ import duckdb
 import yaml
 
 from warehouse.connection import STORAGE_VERSION
+from warehouse.connection import quote_ident as _q
 
 HERE = Path(__file__).parent
 CONTRACT_FILES = (HERE / "contract.yml", HERE / "contract_model.yml")
@@ -53,10 +54,6 @@ def load_contract() -> tuple[dict, list[Table]]:
         for name, spec in (doc.get("tables") or {}).items():
             tables.append(Table(name, spec or {}, model=i > 0))
     return conventions, tables
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _lit(v) -> str:

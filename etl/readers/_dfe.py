@@ -18,6 +18,7 @@ from etl.codes import SCHOOL_PUPILS_MAX, install_macros, measure_range, range_te
 from etl.manifest import missing_year_message
 from etl.readers.base import SourceFile, StageResult
 from etl.readers.csv_source import last_line_note, read_raw, unique_names
+from warehouse.connection import quote_ident as q  # readers import it from here
 
 _counter = itertools.count(1)
 
@@ -88,11 +89,6 @@ class RowSpec:
     national_scope: str = "NULL"
     name: str = "NULL"
     school_type: str = "NULL"
-
-
-def q(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def columns_of(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:

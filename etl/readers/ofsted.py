@@ -59,6 +59,7 @@ from etl.readers._rows import (
 from etl.readers.base import SourceFile, StageResult, has_columns
 from etl.readers.csv_source import read_raw, sheet_first_row, unique_names
 from warehouse.connection import open_in_memory
+from warehouse.connection import quote_ident as _q
 
 KIND = "ofsted"
 NEEDS_TIME_PERIOD = False
@@ -399,10 +400,6 @@ def _macros() -> list[str]:
         # an inspection date after today is impossible: NULL here, rejected with its own reason
         "CREATE OR REPLACE TEMP MACRO ofs_past(d) AS (CASE WHEN d <= current_date THEN d END)",
     ]
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 class _Columns:
