@@ -48,7 +48,9 @@ else:
 
 st.download_button(
     "Download these schools (CSV)",
-    lambda: exports.keyed_csv_bytes("schools list", key, shown, sources),  # made when pressed
+    # made once per key, before the click: a file made on click (data=callable) failed in the
+    # browser after a filter change (a click during a rerun asks for a dropped file id)
+    exports.keyed_csv_bytes("schools list", key, shown, sources),
     file_name="schools.csv",
     mime="text/csv",
     key="download_schools",
