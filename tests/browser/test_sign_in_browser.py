@@ -76,6 +76,12 @@ def sso_app(tmp_path_factory):
 
 
 def signed_in(page) -> bool:
+    """Whether the page shows a signed-in session, once it shows either one (the Sign out button)
+    or none (the sign-in form): on a busy machine a new tab's first run can start after
+    wait_for_app has already seen the page idle, and a page still drawing is neither."""
+    page.locator(
+        '[data-testid="stApp"] button:has-text("Sign out"), [data-testid="stApp"] input[aria-label="Username"]'
+    ).first.wait_for(timeout=45_000)
     return page.get_by_role("button", name="Sign out").count() > 0
 
 
