@@ -1,7 +1,7 @@
 """Set-based typing of a raw text table for the council's own CSV formats (pupils, estimates).
 
 A column is declared once as a ``Cell``: how its text becomes a typed value (a SQL expression), and
-which non-blank texts are invalid. ``type_rows`` then types every column and writes every invalid
+which non-blank texts are invalid (SQL that may name the value, ``{v}``, computed once). ``type_rows`` then types every column and writes every invalid
 cell to ``rejects`` (file, line, column, value, reason) in a few statements, so a file of 500,000
 pupils is never looped over in Python (docs/architecture.md, engineering notes). A row with an
 invalid or missing required cell is not loaded; the rest of the file is.
@@ -35,11 +35,12 @@ def _lits(values: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    """One column of a council file: ``value`` and ``invalid`` are SQL over ``{c}`` (the trimmed text)."""
+    """One column of a council file: ``value`` and ``invalid`` are SQL over ``{c}`` (the trimmed text);
+    ``invalid`` may also name ``{v}``, the value."""
 
     name: str  # column name in the staging table (and the file's header, normalised)
     value: str  # SQL giving the typed value from {c}
-    invalid: str  # SQL condition: a non-blank {c} that is not acceptable
+    invalid: str  # SQL condition: a non-blank {c} (its value {v}) that is not acceptable
     reason: str  # why an invalid cell is rejected
     required: bool = False
     keep_value: bool = True  # False: the reject stores no value (a cell that may hold a UPN)
@@ -50,30 +51,33 @@ def number(name: str, lo: float, hi: float, *, required: bool = False) -> Cell:
     return Cell(
         name,
         v,
-        f"({v} IS NULL OR {v} < {lo} OR {v} > {hi} OR isnan({v}))",
+        # not a number, NaN (DuckDB orders NaN above every number) or outside [lo, hi]
+        f"coalesce(NOT ({{v}} BETWEEN {lo} AND {hi}), TRUE)",
         f"not a number from {lo:g} to {hi:g}",
         required,
     )
 
 
 def integer(name: str, lo: int, hi: int, reason: str, *, required: bool = False) -> Cell:
-    v = "TRY_CAST({c} AS INTEGER)"
     ok = "regexp_full_match({c}, '[+-]?[0-9]+(\\.0+)?')"
     return Cell(
         name,
         f"CASE WHEN {ok} THEN TRY_CAST(TRY_CAST({{c}} AS DOUBLE) AS INTEGER) END",
-        f"(NOT {ok} OR {v.replace('INTEGER', 'DOUBLE')} < {lo} OR {v.replace('INTEGER', 'DOUBLE')} > {hi})",
+        f"(NOT {ok} OR NOT (TRY_CAST({{c}} AS DOUBLE) BETWEEN {lo} AND {hi}))",
         reason,
         required,
     )
 
 
 def flag(name: str, *, required: bool = False) -> Cell:
-    up = "upper({c})"
+    # a CASE, not IN lists: DuckDB plans an IN list of five or more values as a join
+    whens = " ".join(
+        f"WHEN {_lits([k])} THEN {b}" for keys, b in ((YES, "TRUE"), (NO, "FALSE")) for k in keys
+    )
     return Cell(
         name,
-        f"CASE WHEN {up} IN ({_lits(YES)}) THEN TRUE WHEN {up} IN ({_lits(NO)}) THEN FALSE END",
-        f"{up} NOT IN ({_lits(YES + NO)})",
+        f"CASE upper({{c}}) {whens} END",
+        "{v} IS NULL",
         "not Y or N",
         required,
     )
@@ -85,7 +89,7 @@ def choice(name: str, mapping: dict[str, str], *, required: bool = False) -> Cel
     return Cell(
         name,
         f"CASE upper({{c}}) {whens} END",
-        f"upper({{c}}) NOT IN ({_lits([k.upper() for k in mapping])})",
+        "{v} IS NULL",  # not a key (an IN list of five or more keys would be planned as a join)
         "not one of " + ", ".join(dict.fromkeys(mapping.values())),
         required,
     )
@@ -112,16 +116,17 @@ def type_rows(
     """
     n = next(_counter)
     typed = f"__typed_{n}"
-    selects, bads, trimmed = [], [], []
+    selects, bads, trimmed, parsed = [], [], [], []
     for i, cell in enumerate(cells):
         src = f"trim({q(columns[cell.name])})" if cell.name in columns else "NULL::VARCHAR"
-        # each cell's trimmed text once, as a column of the inner select: the rules below name {c}
-        # up to a dozen times, and an inlined expression would be evaluated at every mention
+        # each cell's trimmed text, whether it is blank and its value once, as columns of the inner
+        # selects: the rules below name them up to a dozen times, and an inlined expression would
+        # be planned and evaluated at every mention
         trimmed.append(f"NULLIF({src}, '') AS __c{i}")
-        c = f"__c{i}"
-        is_blank = blank(c)
-        value = cell.value.replace("{c}", c)
-        bad = f"NOT {is_blank} AND ({cell.invalid.replace('{c}', c)})"
+        c, is_blank, value = f"__c{i}", f"__k{i}", f"__v{i}"
+        parsed.append(f"{blank(c)} AS {is_blank}, {cell.value.replace('{c}', c)} AS {value}")
+        invalid = cell.invalid.replace("{c}", c).replace("{v}", value)
+        bad = f"NOT {is_blank} AND ({invalid})"
         if cell.required:
             bad = f"{is_blank} OR ({bad})"
         selects.append(f"CASE WHEN {is_blank} THEN NULL ELSE {value} END AS {q(cell.name)}")
@@ -129,9 +134,12 @@ def type_rows(
         bads.append(q("__bad_" + cell.name))
         selects.append(f"{c if cell.keep_value else 'NULL::VARCHAR'} AS {q('__text_' + cell.name)}")
         selects.append(f"{is_blank} AS {q('__blank_' + cell.name)}")
+    # __ok from the __bad_ columns of the select below it (named in the same select, each would be
+    # inlined again)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {q(typed)} AS SELECT __line, {', '.join(selects)}, "
-        f"NOT ({' OR '.join(bads)}) AS __ok FROM (SELECT __line, {', '.join(trimmed)} FROM {q(raw)})"
+        f"CREATE OR REPLACE TEMP TABLE {q(typed)} AS SELECT *, NOT ({' OR '.join(bads)}) AS __ok "
+        f"FROM (SELECT __line, {', '.join(selects)} FROM (SELECT *, {', '.join(parsed)} "
+        f"FROM (SELECT __line, {', '.join(trimmed)} FROM {q(raw)})))"
     )
     parts, params = [], []
     for cell in cells:

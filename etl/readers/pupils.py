@@ -41,9 +41,11 @@ SEN = {
 SEX = {"F": "F", "FEMALE": "F", "G": "F", "M": "M", "MALE": "M", "B": "M"}
 BANDS = {"L": "low", "LOW": "low", "M": "middle", "MIDDLE": "middle", "H": "high", "HIGH": "high"}
 
+# TRY_CAST: DuckDB may evaluate the second test before the first, so a cell such as "2018" must not
+# stop the load with a conversion error (it is a reject)
 _TIME_PERIOD = (
     "regexp_full_match({c}, '(20[0-9]{2})([0-9]{2})') AND "
-    "(CAST(substr({c}, 3, 2) AS INTEGER) + 1) % 100 = CAST(substr({c}, 5, 2) AS INTEGER)"
+    "(TRY_CAST(substr({c}, 3, 2) AS INTEGER) + 1) % 100 = TRY_CAST(substr({c}, 5, 2) AS INTEGER)"
 )
 
 CELLS: tuple[Cell, ...] = (

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -236,7 +237,13 @@ def test_files_unpivoted_in_one_batch_keep_their_own_counts_rejects_and_notes(
         rejects = query(
             w, "SELECT file_name, line, column_name, value, reason FROM rejects ORDER BY ALL"
         )
-        return lines, rejects, report.staged
+        # each file's cells under its own file (one insert writes every file of a batch)
+        measures = query(
+            w,
+            "SELECT urn, la_code, time_period, key_stage, measure, pupil_group, value, "
+            "status_code, ci_lower, ci_upper, cohort, source_file, source_field FROM school_measures",
+        )
+        return lines, rejects, report.staged, measures
 
     from etl.readers import _dfe
 
@@ -247,10 +254,12 @@ def test_files_unpivoted_in_one_batch_keep_their_own_counts_rejects_and_notes(
         "_stage_measures",
         lambda con, files: batches.append([p.src.name for p in files]) or unpivot(con, files),
     )
-    together, rej_together, staged = lines_and_rejects((KS2, copy), "both")
+    together, rej_together, staged, measures = lines_and_rejects((KS2, copy), "both")
     assert batches == [[copy, KS2]]  # one statement set for both files (in discovery order)
-    alone_a, rej_a, staged_a = lines_and_rejects((KS2,), "a")
-    alone_b, rej_b, staged_b = lines_and_rejects((copy,), "b")
+    alone_a, rej_a, staged_a, measures_a = lines_and_rejects((KS2,), "a")
+    alone_b, rej_b, staged_b, measures_b = lines_and_rejects((copy,), "b")
+    assert Counter(measures) == Counter(measures_a + measures_b)
+    assert {m[11] for m in measures} == {KS2, copy}
     assert together == {**alone_a, **alone_b}
     assert rej_together == sorted(rej_a + rej_b)
     assert (KS2, 6, "PTRWM_EXP", "seventy") in [r[:4] for r in rej_together]

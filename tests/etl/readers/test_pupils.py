@@ -250,3 +250,50 @@ def test_estimates_load_and_bad_ranges_or_repeated_groups_are_rejected(con, tmp_
         (7, "subject"),
         (8, "prior_to"),
     }
+
+
+def test_a_short_or_null_year_is_a_reject_not_a_failed_load(con, tmp_path):
+    """DuckDB may test a year's digits before its pattern: "2018" or "NULL" once stopped the whole
+    load with a conversion error instead of rejecting the row."""
+    p = write(
+        tmp_path,
+        "pupils.csv",
+        [
+            HEADER,
+            "P1,991001,202223,KS2,15,M,Y,N,N,N,F,3,104,100,99,Y,",
+            "P2,991001,2018,KS2,15,M,Y,N,N,N,F,3,104,100,99,Y,",
+            "P3,991001,NULL,KS2,15,M,Y,N,N,N,F,3,104,100,99,Y,",
+            "P4,991001,20x819,KS2,15,M,Y,N,N,N,F,3,104,100,99,Y,",
+        ],
+    )
+    res = pupils.stage(con, src_of(p))
+    assert (res.rows_read, res.rows_rejected) == (4, 3)
+    year = "not a DfE six-digit academic year such as 202223"
+    assert rejects(con) == [
+        (3, "time_period", "2018", year),
+        (4, "time_period", "NULL", "required: the cell is empty"),
+        (5, "time_period", "20x819", year),
+    ]
+
+
+def test_typing_plans_no_join_for_a_list_of_accepted_values(con, tmp_path):
+    """DuckDB plans an IN list of five or more values as a join: the yes/no and closed-list cells
+    (five of them per pupil file, three lists each) once made the typing statement cost ~0.1 s to
+    plan and start for any file. They are CASE expressions now."""
+    from etl.readers import _typed
+
+    con.execute(
+        "CREATE TEMP TABLE raw AS SELECT 2 AS __line, "
+        + ", ".join(f"'1'::VARCHAR AS {c.name}" for c in pupils.CELLS)
+    )
+    statements = []
+
+    class Recording:
+        def execute(self, sql, *args):
+            statements.append(sql)
+            return con.execute(sql, *args)
+
+    _typed.type_rows(Recording(), "raw", pupils.CELLS, {c.name: c.name for c in pupils.CELLS}, "f")
+    create = statements[0]
+    plan = con.execute("EXPLAIN " + create[create.index(" AS SELECT") + 4 :]).fetchall()[0][1]
+    assert "JOIN" not in plan.upper()
