@@ -17,6 +17,8 @@ The CSS strings are constants (no data in them) passed to st.html; text from dat
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import pandas as pd
 import streamlit as st
 
@@ -126,6 +128,35 @@ def table_of(slide: BriefingSlide, part: str, number: int, deck_key: tuple | Non
     deck's key (data_access.briefing.Deck.key, which determines the slide), else as it is."""
     frame = getattr(slide, part)
     return frame if deck_key is None else _escaped(deck_key, number, part, frame)
+
+
+def _prepare(slide: BriefingSlide, number: int, deck_key: tuple) -> None:
+    """Make what ``show`` and the page's figures expander keep for ``slide`` under its deck's key:
+    the chart's spec or the table, escaped, and the chart's figures, escaped."""
+    if slide.chart is not None:
+        _spec(deck_key, number, slide)
+    elif slide.table is not None:
+        _escaped(deck_key, number, "table", slide.table)
+    if slide.chart_data is not None:
+        _escaped(deck_key, number, "chart_data", slide.chart_data)
+
+
+def every_area(deck, number: int, decks: Callable[[], Sequence]) -> None:
+    """Build slide ``number`` of every area's deck (``decks()``: the county's and each district's,
+    for the same user) and make what the screen keeps of it, once per ``deck``'s key without its
+    area and slide: choosing another area then builds and escapes nothing (issue 20: a first
+    choice of an area cost a rerun plus its slide). Each deck keeps its own key (build, the user's
+    schools, area, suppression, names, intelligence), so nothing crosses users who may see
+    different figures; a lookup per rerun once made."""
+    base = tuple(None if i == 2 else v for i, v in enumerate(deck.key))  # the area left out
+    _every_area(base, number, _decks=decks)
+
+
+@st.cache_resource(show_spinner=False, ttl=3600, max_entries=256)
+def _every_area(base: tuple, number: int, _decks: Callable[[], Sequence]) -> bool:
+    for each in _decks():
+        _prepare(each.slide(number), number, each.key)
+    return True
 
 
 def _visual(slide: BriefingSlide, key: str, number: int, deck_key: tuple | None) -> None:
