@@ -205,6 +205,18 @@ def school_notes(identity: Identity, urn: int) -> pd.DataFrame:
 def school_for_intelligence(identity: Identity, urn: int) -> dict:
     """The school a note, visit or notice is written against: only a school of this user's that
     exists in the current warehouse (an id in a form or URL is never trusted alone)."""
+    build, allowed, position = _school_check(identity, urn)
+    # the school's first row of list_schools, as that frame's row would give it
+    return _list_schools(build, allowed, None, None, None).iloc[position].to_dict()
+
+
+def check_school_for_intelligence(identity: Identity, urn: int) -> None:
+    """``school_for_intelligence``'s checks (the same refusals) without making the school's row,
+    for a caller that needs only the permission (a school's open notices)."""
+    _school_check(identity, urn)
+
+
+def _school_check(identity: Identity, urn: int) -> tuple[str, tuple[int, ...] | None, int]:
     _require_intelligence(identity)
     urn = int(urn)
     if identity.allowed_urns is not None and urn not in identity.allowed_urns:
@@ -214,8 +226,7 @@ def school_for_intelligence(identity: Identity, urn: int) -> dict:
     positions = _school_positions(build, allowed)
     if urn not in positions:
         raise PermissionError("No such school")
-    # the school's first row of list_schools, as that frame's row would give it
-    return _list_schools(build, allowed, None, None, None).iloc[positions[urn]].to_dict()
+    return build, allowed, positions[urn]
 
 
 def read_school_checks(identity: Identity) -> None:

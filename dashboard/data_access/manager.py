@@ -13,14 +13,17 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
+import streamlit as st
 
 from dashboard import access, db, priority, support
 from dashboard.access import MANAGER, OFFICER, Identity
 from dashboard.data_access import notices as notices_access
 from dashboard.data_access.core import (
+    CACHE,
     allowed_key,
     cached,
     require,
@@ -308,6 +311,29 @@ def schools(
         db.current_build(), allowed_key(identity), ctx.la_code, int(time_period), pupil_group,
         access.can_see_intelligence(identity), entries.digest, date.today(), entries.frame,
     )  # fmt: skip
+
+
+def school_row(identity: Identity, ctx: Context, time_period: int, urn: int,
+               pupil_group: str = "all", entries: AppEntries | None = None) -> dict:  # fmt: skip
+    """One school's row of ``schools`` as a dict: what ``df[df["urn"] == urn].iloc[0].to_dict()``
+    gives, taken by its position (found once per key of the list) instead of comparing every
+    school's URN and copying the matching rows of the wide frame. KeyError: not in the list."""
+    _guard(identity)
+    entries = entries if entries is not None else app_entries(identity)
+    key = (db.current_build(), allowed_key(identity), ctx.la_code, int(time_period), pupil_group,
+           access.can_see_intelligence(identity), entries.digest, date.today())  # fmt: skip
+    df = _combined(*key, entries.frame)
+    return df.iloc[_first_positions(key, _df=df)[int(urn)]].to_dict()
+
+
+@st.cache_resource(**CACHE)
+def _first_positions(key: tuple, *, _df: pd.DataFrame) -> MappingProxyType:
+    """URN -> the position of its first row in ``_df`` (the list ``_combined`` gives for ``key``)."""
+    first: dict[int, int] = {}
+    for i, u in enumerate(_df["urn"].tolist()):
+        if u is not None and u == u:
+            first.setdefault(int(u), i)
+    return MappingProxyType(first)
 
 
 @cached
