@@ -84,9 +84,29 @@ def histogram_table(points: pd.DataFrame) -> pd.DataFrame:
     return out[["progress from", "progress to", "pupils"]]
 
 
+def _positions(figures: pd.DataFrame, time_period: int, measure: str, group: str | None = None
+               ) -> list[int]:  # fmt: skip
+    """The positions of ``figures``' rows of ``time_period`` and ``measure`` (and pupil ``group``):
+    what the masks ``figures["time_period"] == time_period & ...`` select, compared in Python (a
+    school's few rows: pandas' comparisons of its Arrow strings cost more than the rows)."""
+    columns = [figures["time_period"].tolist(), figures["measure"].tolist()]
+    wanted = [time_period, measure]
+    if group is not None:
+        columns.append(figures["pupil_group"].tolist())
+        wanted.append(group)
+    return [i for i, values in enumerate(zip(*columns, strict=True)) if list(values) == wanted]
+
+
+def _of(figures: pd.DataFrame, time_period: int, measure: str) -> pd.DataFrame:
+    """``figures``' rows of ``time_period`` and ``measure`` (itself when every row is: the page
+    passes a school's rows of the year and measure shown)."""
+    found = _positions(figures, time_period, measure)
+    return figures if len(found) == len(figures) else figures.iloc[found]
+
+
 def groups_table(figures: pd.DataFrame, time_period: int, measure: str) -> pd.DataFrame:
     """One row per pupil group: pupils, the figure, value added (progress measures), national."""
-    rows = figures[(figures["time_period"] == time_period) & (figures["measure"] == measure)]
+    rows = _of(figures, time_period, measure)
     progress = measure in PROGRESS_MEASURES
     out = pd.DataFrame(
         {
@@ -120,14 +140,10 @@ def groups_table(figures: pd.DataFrame, time_period: int, measure: str) -> pd.Da
 def disadvantaged_bars(figures: pd.DataFrame, time_period: int, measure: str) -> pd.DataFrame:
     """label / value / status_code: the school's disadvantaged pupils, national disadvantaged and
     national non-disadvantaged pupils (empty when the school has no disadvantaged row)."""
-    rows = figures[
-        (figures["time_period"] == time_period)
-        & (figures["measure"] == measure)
-        & (figures["pupil_group"] == "disadvantaged")
-    ]
-    if rows.empty:
+    found = _positions(figures, time_period, measure, "disadvantaged")
+    if not found:
         return pd.DataFrame(columns=["label", "value", "status_code"])
-    r = rows.iloc[0]
+    r = figures.iloc[found[0]]
     return pd.DataFrame(
         {
             "label": [

@@ -209,13 +209,13 @@ def _distribution_shown(build, allowed, urn, time_period, measure, disadvantaged
     if urn not in summaries:  # no pupil of this school in the year, measure and filters
         summary = dict(nobody)
     else:
-        row = summaries.rows(urn).iloc[0]
+        row = summaries.first(urn)
         summary = {k: row[k] for k in ("pupils", "mean", "value_added_pct", "status_code")}
         if pd.notna(summary["pupils"]):
             summary["pupils"] = int(summary["pupils"])
         summary = _contract(summary)
     hidden = summary["status_code"] == SUPPRESSED
-    shown = points.rows(urn)[["progress", "exceeds_estimate"]]
+    shown = points.rows(urn, ["progress", "exceeds_estimate"])
     if hidden or not summary["pupils"]:
         shown = shown.iloc[0:0]
     return Distribution(shown, summary)

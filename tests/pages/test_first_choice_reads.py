@@ -29,6 +29,12 @@ def test_a_school_s_rows_are_its_rows_of_the_frame_in_order():
     mine.loc[0, "v"] = 99  # a caller's change stays in its copy
     assert by.rows(3)["v"].tolist() == [10, 30]
     assert BySchool(frame.iloc[0:0]).rows(1).empty
+    for urn in (1, 2, 3, 9):  # some columns only: the same as all of them, then those
+        pd.testing.assert_frame_equal(by.rows(urn, ["s", "v"]), by.rows(urn)[["s", "v"]])
+    for urn in (1, 2, 3):  # a school's first row: the first of its rows
+        pd.testing.assert_series_equal(by.first(urn), by.rows(urn).iloc[0], check_names=False)
+    with pytest.raises(KeyError):
+        by.first(9)
 
 
 @pytest.fixture
