@@ -35,7 +35,6 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 from dashboard import access, db
 from dashboard.access import ADMIN, Identity
@@ -43,7 +42,7 @@ from dashboard.data_access.core import (  # noqa: F401  (re-exported for pages)
     CACHE as _CACHE,
 )
 from dashboard.data_access.core import allowed_key as _allowed_key
-from dashboard.data_access.core import cached
+from dashboard.data_access.core import cached, kept
 from dashboard.data_access.core import require as _require
 from dashboard.data_access.core import require_intelligence as _require_intelligence
 from dashboard.data_access.core import require_names as _require_names
@@ -236,7 +235,7 @@ def read_school_checks(identity: Identity) -> None:
     _school_positions(db.current_build(), _allowed_key(identity))
 
 
-@st.cache_resource(**_CACHE)
+@kept
 def _school_positions(build, allowed) -> MappingProxyType:
     """URN -> its first row's position in ``list_schools`` (build and allowed URNs): a school's
     check slices its row instead of comparing every school's URN."""

@@ -18,15 +18,14 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 from dashboard import access, db, priority, support
 from dashboard.access import MANAGER, OFFICER, Identity
 from dashboard.data_access import notices as notices_access
 from dashboard.data_access.core import (
-    CACHE,
     allowed_key,
     cached,
+    kept,
     require,
     require_intelligence,
 )
@@ -323,11 +322,11 @@ def school_row(identity: Identity, ctx: Context, time_period: int, urn: int,
     entries = entries if entries is not None else app_entries(identity)
     key = (db.current_build(), allowed_key(identity), ctx.la_code, int(time_period), pupil_group,
            access.can_see_intelligence(identity), entries.digest, date.today())  # fmt: skip
-    df = _combined(*key, entries.frame)
+    df = _combined.shared(*key, entries.frame)  # only read: its row taken by position
     return df.iloc[_first_positions(key, _df=df)[int(urn)]].to_dict()
 
 
-@st.cache_resource(**CACHE)
+@kept
 def _first_positions(key: tuple, *, _df: pd.DataFrame) -> MappingProxyType:
     """URN -> the position of its first row in ``_df`` (the list ``_combined`` gives for ``key``)."""
     first: dict[int, int] = {}
@@ -589,14 +588,14 @@ def _ranked(list_key: tuple, chosen: tuple, *, _full: pd.DataFrame, _rows: np.nd
     return ranked
 
 
-@st.cache_resource(**CACHE)
+@kept
 def _names(list_key: tuple, chosen: tuple, *, _full: pd.DataFrame, _rows: np.ndarray
            ) -> MappingProxyType:  # fmt: skip
     urns, names = _list_names(list_key, _full=_full)
     return MappingProxyType({urns[i]: names[i] for i in _rows.tolist()})
 
 
-@st.cache_resource(**CACHE)
+@kept
 def _list_names(list_key: tuple, *, _full: pd.DataFrame) -> tuple[tuple, tuple]:
     return tuple(_full["urn"].astype(int).tolist()), tuple(_full["name"].tolist())
 
