@@ -26,6 +26,7 @@ from dashboard import briefing_slides, render
 from dashboard.briefing_slides import BriefingSlide
 from dashboard.components import charts
 from dashboard.components.safe import md_escape
+from dashboard.data_access.core import kept
 
 # Black on white (21:1, above the 7:1 of palette.PROJECTOR_THEME); sizes in vh with a rem floor.
 SLIDE_CSS = """<style>
@@ -102,7 +103,7 @@ def _make_spec(slide: BriefingSlide) -> dict:
     return screen_spec(charts.vega_lite_spec(chart))
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=256)
+@kept
 def _spec(deck_key: tuple, number: int, _slide: BriefingSlide) -> dict:
     """The slide's chart as the screen draws it, made once per deck and slide (Altair's copy of
     the chart and its conversion to Vega-Lite were most of a rerun); never changed afterwards."""
@@ -115,7 +116,7 @@ def _chart_spec(slide: BriefingSlide, number: int, deck_key: tuple | None) -> di
     return charts.handout(_spec(deck_key, number, slide))  # Streamlit edits what it is given
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=256)
+@kept
 def _escaped(deck_key: tuple, number: int, part: str, _frame: pd.DataFrame) -> render.Escaped:
     """A slide's table (``part`` "table") or its chart's figures ("chart_data") escaped and
     converted for st.table once per deck and slide, not on every rerun; never changed."""
@@ -152,7 +153,7 @@ def every_area(deck, number: int, decks: Callable[[], Sequence]) -> None:
     _every_area(base, number, _decks=decks)
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=256)
+@kept
 def _every_area(base: tuple, number: int, _decks: Callable[[], Sequence]) -> bool:
     for each in _decks():
         _prepare(each.slide(number), number, each.key)

@@ -15,6 +15,7 @@ from dashboard.components import charts, palette, sections
 from dashboard.components.format import fmt_measure, fmt_pct, fmt_year
 from dashboard.components.measures import label
 from dashboard.data_access import pupils
+from dashboard.data_access.core import kept
 from warehouse import figures as F
 from warehouse import settings
 
@@ -164,7 +165,7 @@ def disadvantaged_bars(figures: pd.DataFrame, time_period: int, measure: str) ->
 # --- made once per view (pages/pupils.py): keyed by data_access.pupils.view_key and the choices
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=64)
+@kept
 def _school_names(key: tuple, _schools: pd.DataFrame) -> dict[int, str]:
     return dict(zip(_schools["urn"].astype(int), _schools["name"], strict=False))
 
@@ -174,7 +175,7 @@ def school_names(key: tuple, schools: pd.DataFrame) -> dict[int, str]:
     return dict(_school_names(key, schools))
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=64)
+@kept
 def _first_views(key: tuple, _schools: pd.DataFrame) -> tuple[tuple[int, str], ...]:
     # each school's latest year and the first measure of its key stages that year
     latest = _schools.groupby("urn")["time_period"].transform("max")
@@ -197,7 +198,7 @@ def first_views(key: tuple, schools: pd.DataFrame) -> tuple[tuple[int, str], ...
     return _first_views(key, schools)
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=256)
+@kept
 def _figures_shown(key: tuple, urn: int, year: int, measure: str, _figures: pd.DataFrame):
     bars = disadvantaged_bars(_figures, year, measure)
     return render.escaped(groups_table(_figures, year, measure)), bars
@@ -209,7 +210,7 @@ def figures_shown(key: tuple, urn: int, year: int, measure: str, figures: pd.Dat
     return _figures_shown(key, int(urn), int(year), str(measure), figures)
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=64)
+@kept
 def _reconciled_shown(key: tuple, urn: int, _reconciled: pd.DataFrame) -> pd.DataFrame:
     return render.escaped(_reconciled)
 
