@@ -17,6 +17,8 @@ The CSS strings are constants (no data in them) passed to st.html; text from dat
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import pandas as pd
 import streamlit as st
 
@@ -24,6 +26,7 @@ from dashboard import briefing_slides, render
 from dashboard.briefing_slides import BriefingSlide
 from dashboard.components import charts
 from dashboard.components.safe import md_escape
+from dashboard.data_access.core import kept
 
 # Black on white (21:1, above the 7:1 of palette.PROJECTOR_THEME); sizes in vh with a rem floor.
 SLIDE_CSS = """<style>
@@ -100,7 +103,7 @@ def _make_spec(slide: BriefingSlide) -> dict:
     return screen_spec(charts.vega_lite_spec(chart))
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=256)
+@kept
 def _spec(deck_key: tuple, number: int, _slide: BriefingSlide) -> dict:
     """The slide's chart as the screen draws it, made once per deck and slide (Altair's copy of
     the chart and its conversion to Vega-Lite were most of a rerun); never changed afterwards."""
@@ -113,7 +116,7 @@ def _chart_spec(slide: BriefingSlide, number: int, deck_key: tuple | None) -> di
     return charts.handout(_spec(deck_key, number, slide))  # Streamlit edits what it is given
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=256)
+@kept
 def _escaped(deck_key: tuple, number: int, part: str, _frame: pd.DataFrame) -> render.Escaped:
     """A slide's table (``part`` "table") or its chart's figures ("chart_data") escaped and
     converted for st.table once per deck and slide, not on every rerun; never changed."""
@@ -126,6 +129,35 @@ def table_of(slide: BriefingSlide, part: str, number: int, deck_key: tuple | Non
     deck's key (data_access.briefing.Deck.key, which determines the slide), else as it is."""
     frame = getattr(slide, part)
     return frame if deck_key is None else _escaped(deck_key, number, part, frame)
+
+
+def _prepare(slide: BriefingSlide, number: int, deck_key: tuple) -> None:
+    """Make what ``show`` and the page's figures expander keep for ``slide`` under its deck's key:
+    the chart's spec or the table, escaped, and the chart's figures, escaped."""
+    if slide.chart is not None:
+        _spec(deck_key, number, slide)
+    elif slide.table is not None:
+        _escaped(deck_key, number, "table", slide.table)
+    if slide.chart_data is not None:
+        _escaped(deck_key, number, "chart_data", slide.chart_data)
+
+
+def every_area(deck, number: int, decks: Callable[[], Sequence]) -> None:
+    """Build slide ``number`` of every area's deck (``decks()``: the county's and each district's,
+    for the same user) and make what the screen keeps of it, once per ``deck``'s key without its
+    area and slide: choosing another area then builds and escapes nothing (issue 20: a first
+    choice of an area cost a rerun plus its slide). Each deck keeps its own key (build, the user's
+    schools, area, suppression, names, intelligence), so nothing crosses users who may see
+    different figures; a lookup per rerun once made."""
+    base = tuple(None if i == 2 else v for i, v in enumerate(deck.key))  # the area left out
+    _every_area(base, number, _decks=decks)
+
+
+@kept
+def _every_area(base: tuple, number: int, _decks: Callable[[], Sequence]) -> bool:
+    for each in _decks():
+        _prepare(each.slide(number), number, each.key)
+    return True
 
 
 def _visual(slide: BriefingSlide, key: str, number: int, deck_key: tuple | None) -> None:

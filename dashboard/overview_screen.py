@@ -18,10 +18,9 @@ import streamlit as st
 from dashboard import render
 from dashboard.components import chart_specs, charts, format, measures, sections
 from dashboard.components.figure_table import split_thresholds, threshold_label
+from dashboard.data_access.core import kept
 from dashboard.data_access.manager import NO_DISTRICT
 from dashboard.data_access.overview import ByDistrict, Overview
-
-_CACHE = {"show_spinner": False, "ttl": 3600, "max_entries": 256}
 
 # The overview's sections made only when opened: (label, widget key). Closed on the first paint, so
 # a manager's sign-in draws the categories' totals and their chart by district (what decides which
@@ -58,7 +57,7 @@ class Trend:
     note: str  # shown under the chart ("" for none)
 
 
-@st.cache_resource(**_CACHE)
+@kept
 def _shown(key: tuple, year: int, _view: Overview) -> Shown:
     counts = _view.counts
     grouped = counts.groupby(["district", "category"], as_index=False)["schools"].sum()
@@ -90,7 +89,7 @@ def _unique(values: list) -> tuple[str, ...]:
     return tuple(str(v) for v in dict.fromkeys(v for v in values if not pd.isna(v)))
 
 
-@st.cache_resource(**_CACHE)
+@kept
 def _district_shown(key: tuple, year: int, _view: Overview, _county: Shown) -> Shown | None:
     """``_shown`` of a district's view, its pieces sliced from its county view's (``_county``,
     made when the county was drawn) instead of grouped again: equal to ``_shown`` of the view
@@ -120,7 +119,7 @@ def _district_shown(key: tuple, year: int, _view: Overview, _county: Shown) -> S
     )
 
 
-@st.cache_resource(**_CACHE)
+@kept
 def _counts_table(key: tuple, year: int, _view: Overview) -> pd.DataFrame:
     """The counts by district and phase, escaped, columns in words: made when its section is
     opened (once per view)."""
@@ -138,7 +137,7 @@ def _counts_table(key: tuple, year: int, _view: Overview) -> pd.DataFrame:
     )
 
 
-@st.cache_resource(**_CACHE)
+@kept
 def _bands_table(key: tuple, year: int, _view: Overview) -> pd.DataFrame:
     """The bands' counts, escaped, columns in words: made when its section is opened."""
     bands = _view.bands.assign(
@@ -157,7 +156,7 @@ def _bands_table(key: tuple, year: int, _view: Overview) -> pd.DataFrame:
     )
 
 
-@st.cache_resource(**_CACHE)
+@kept
 def _map_table(map_key: tuple, _shares: pd.DataFrame, _points: pd.DataFrame) -> pd.DataFrame:
     # the whole county's, whichever district is chosen: made once for all of them
     points = _points.groupby("district").size().rename("points").reset_index()
@@ -251,7 +250,7 @@ def distribution(view: Overview, s: Shown, where: str) -> None:
     )
 
 
-@st.cache_resource(**_CACHE)
+@kept
 def _trends(key: tuple, wanted: tuple[str, ...], la_name: str, _series: pd.DataFrame) -> tuple:
     out = []
     for m in wanted:

@@ -15,6 +15,7 @@ from dashboard.components import charts, palette, sections
 from dashboard.components.format import fmt_measure, fmt_pct, fmt_year
 from dashboard.components.measures import label
 from dashboard.data_access import pupils
+from dashboard.data_access.core import kept
 from warehouse import figures as F
 from warehouse import settings
 
@@ -84,9 +85,29 @@ def histogram_table(points: pd.DataFrame) -> pd.DataFrame:
     return out[["progress from", "progress to", "pupils"]]
 
 
+def _positions(figures: pd.DataFrame, time_period: int, measure: str, group: str | None = None
+               ) -> list[int]:  # fmt: skip
+    """The positions of ``figures``' rows of ``time_period`` and ``measure`` (and pupil ``group``):
+    what the masks ``figures["time_period"] == time_period & ...`` select, compared in Python (a
+    school's few rows: pandas' comparisons of its Arrow strings cost more than the rows)."""
+    columns = [figures["time_period"].tolist(), figures["measure"].tolist()]
+    wanted = [time_period, measure]
+    if group is not None:
+        columns.append(figures["pupil_group"].tolist())
+        wanted.append(group)
+    return [i for i, values in enumerate(zip(*columns, strict=True)) if list(values) == wanted]
+
+
+def _of(figures: pd.DataFrame, time_period: int, measure: str) -> pd.DataFrame:
+    """``figures``' rows of ``time_period`` and ``measure`` (itself when every row is: the page
+    passes a school's rows of the year and measure shown)."""
+    found = _positions(figures, time_period, measure)
+    return figures if len(found) == len(figures) else figures.iloc[found]
+
+
 def groups_table(figures: pd.DataFrame, time_period: int, measure: str) -> pd.DataFrame:
     """One row per pupil group: pupils, the figure, value added (progress measures), national."""
-    rows = figures[(figures["time_period"] == time_period) & (figures["measure"] == measure)]
+    rows = _of(figures, time_period, measure)
     progress = measure in PROGRESS_MEASURES
     out = pd.DataFrame(
         {
@@ -120,14 +141,10 @@ def groups_table(figures: pd.DataFrame, time_period: int, measure: str) -> pd.Da
 def disadvantaged_bars(figures: pd.DataFrame, time_period: int, measure: str) -> pd.DataFrame:
     """label / value / status_code: the school's disadvantaged pupils, national disadvantaged and
     national non-disadvantaged pupils (empty when the school has no disadvantaged row)."""
-    rows = figures[
-        (figures["time_period"] == time_period)
-        & (figures["measure"] == measure)
-        & (figures["pupil_group"] == "disadvantaged")
-    ]
-    if rows.empty:
+    found = _positions(figures, time_period, measure, "disadvantaged")
+    if not found:
         return pd.DataFrame(columns=["label", "value", "status_code"])
-    r = rows.iloc[0]
+    r = figures.iloc[found[0]]
     return pd.DataFrame(
         {
             "label": [
@@ -148,7 +165,7 @@ def disadvantaged_bars(figures: pd.DataFrame, time_period: int, measure: str) ->
 # --- made once per view (pages/pupils.py): keyed by data_access.pupils.view_key and the choices
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=64)
+@kept
 def _school_names(key: tuple, _schools: pd.DataFrame) -> dict[int, str]:
     return dict(zip(_schools["urn"].astype(int), _schools["name"], strict=False))
 
@@ -158,7 +175,7 @@ def school_names(key: tuple, schools: pd.DataFrame) -> dict[int, str]:
     return dict(_school_names(key, schools))
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=64)
+@kept
 def _first_views(key: tuple, _schools: pd.DataFrame) -> tuple[tuple[int, str], ...]:
     # each school's latest year and the first measure of its key stages that year
     latest = _schools.groupby("urn")["time_period"].transform("max")
@@ -181,7 +198,7 @@ def first_views(key: tuple, schools: pd.DataFrame) -> tuple[tuple[int, str], ...
     return _first_views(key, schools)
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=256)
+@kept
 def _figures_shown(key: tuple, urn: int, year: int, measure: str, _figures: pd.DataFrame):
     bars = disadvantaged_bars(_figures, year, measure)
     return render.escaped(groups_table(_figures, year, measure)), bars
@@ -193,7 +210,7 @@ def figures_shown(key: tuple, urn: int, year: int, measure: str, figures: pd.Dat
     return _figures_shown(key, int(urn), int(year), str(measure), figures)
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=64)
+@kept
 def _reconciled_shown(key: tuple, urn: int, _reconciled: pd.DataFrame) -> pd.DataFrame:
     return render.escaped(_reconciled)
 

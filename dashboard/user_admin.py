@@ -10,6 +10,9 @@ Each form is saved by its submit button's callback, before the page is drawn aga
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -21,6 +24,42 @@ from dashboard.store.users import UserError
 ERRORS = "_sid_user_form_errors"  # {"add": {field: message}, "edit": {...}}
 DONE = "_sid_user_form_done"  # the confirmation to show after a save
 ADD_KEYS = ("new_username", "new_display", "new_urns", "new_password")
+
+
+class Labels(dict):
+    """urn -> "name (urn)"; a school not in this warehouse still gets a label."""
+
+    def __missing__(self, urn: int) -> str:
+        return f"not in this warehouse ({urn})"
+
+
+class Choices(NamedTuple):
+    listed: tuple[int, ...]  # the schools' list order (the add form)
+    by_urn: tuple[int, ...]  # sorted by URN (the change form)
+    known: frozenset[int]
+    labels: Mapping[int, str]
+
+
+def school_choices(identity: Identity) -> Choices:
+    """The schools a user may be given (URNs in the list's order, and in URN order), as a set, and
+    their labels ("name (urn)", and a label for a URN not in this warehouse), made once per list key
+    (build, the admin's allowed URNs): the forms' pickers no longer rebuild 3,400 labels (22,000
+    at national size) on every rerun. Read-only: shared by every rerun of the key."""
+    schools, key = data_access.list_schools_keyed(identity)
+    return _choices(key, _schools=schools)
+
+
+@st.cache_resource(show_spinner=False, ttl=3600, max_entries=64)
+def _choices(key: tuple, *, _schools) -> Choices:
+    urns = tuple(_schools["urn"].astype(int).tolist())
+    labels = Labels(
+        zip(
+            urns,
+            (f"{n} ({u})" for u, n in zip(urns, _schools["name"].tolist(), strict=True)),
+            strict=True,
+        )
+    )
+    return Choices(urns, tuple(sorted(urns)), frozenset(urns), MappingProxyType(labels))
 
 
 def field_error(form: str, field: str) -> None:

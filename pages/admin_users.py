@@ -12,21 +12,9 @@ user_admin.confirmation()
 table = data_access.list_users(identity)
 st.dataframe(table, hide_index=True)
 
-schools = data_access.list_schools(identity)
-names = dict(zip(schools["urn"].astype(int).tolist(), schools["name"].tolist(), strict=True))
-
-
-class Labels(dict):
-    """urn -> "name (urn)"; a school not in this warehouse still gets a label."""
-
-    def __missing__(self, urn: int) -> str:
-        return f"not in this warehouse ({urn})"
-
-
-# Streamlit formats every option several times a run (22,000 schools at national size): labels made
-# once, looked up by dict's own __getitem__ (no Python call per option)
-labels = Labels({urn: f"{name} ({urn})" for urn, name in names.items()})
-
+# the schools and their labels made once per list key; Streamlit formats every option several
+# times a run (22,000 schools at national size): labels looked up by the mapping's own __getitem__
+listed, by_urn, known, labels = user_admin.school_choices(identity)
 
 with st.expander(
     "Add a user", expanded=bool(st.session_state.get(user_admin.ERRORS, {}).get("add"))
@@ -49,7 +37,7 @@ with st.expander(
         st.selectbox("Role", access.ROLES, format_func=access.ROLE_LABELS.get, key="new_role")
         field_error("add", "role")
         st.multiselect(
-            "Schools (governors only)", list(names), format_func=labels.__getitem__, key="new_urns"
+            "Schools (governors only)", listed, format_func=labels.__getitem__, key="new_urns"
         )
         st.text_input(
             "Password (local accounts: at least 8 characters, not a common password)",
@@ -61,24 +49,25 @@ with st.expander(
 
 st.subheader("Change a user")
 if not table.empty:
-    rows = table.set_index("username")
+
+    def _row(username: str):  # the user's row (a Series named by username), when needed
+        return table.set_index("username").loc[username]
+
     who = st.selectbox(
         "User",
         list(table["username"]),
         key="edit_username",
-        on_change=lambda: user_admin.load_user_into_form(
-            rows.loc[st.session_state["edit_username"]]
-        ),
+        on_change=lambda: user_admin.load_user_into_form(_row(st.session_state["edit_username"])),
     )
     if "edit_role" not in st.session_state:
-        user_admin.load_user_into_form(rows.loc[who])
+        user_admin.load_user_into_form(_row(who))
     current = st.session_state.get("edit_urns", [])
     with st.form("edit_user", clear_on_submit=False):
         st.selectbox("Role", access.ROLES, format_func=access.ROLE_LABELS.get, key="edit_role")
         field_error("edit", "role")
         st.multiselect(
             "Schools (governors only)",
-            sorted(set(names) | set(current)),
+            by_urn if known.issuperset(current) else sorted(known | set(current)),
             format_func=labels.__getitem__,
             key="edit_urns",
         )

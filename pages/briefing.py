@@ -41,9 +41,7 @@ st.sidebar.selectbox(
     on_change=_area_changed,
     format_func=lambda a: f"{la_name} (whole county)" if a == "county" else a,
 )
-district = (
-    None if st.session_state["briefing_area"] == "county" else st.session_state["briefing_area"]
-)
+district = None if (chosen := st.session_state["briefing_area"]) == "county" else chosen
 area_name = district or la_name
 
 deck = briefing.deck(identity, district, la_name)  # each slide built once per area and role
@@ -85,6 +83,7 @@ with st.container(key="briefing_controls", horizontal=True, vertical_alignment="
 
 slide, note = deck.shown(number)  # only the slide shown is built
 briefing_screen.show(slide, number, total, presenting=presenting, key=deck.key)
+briefing_screen.every_area(deck, number, lambda: briefing.decks(identity, choices[1:], la_name))
 if presenting:
     st.stop()
 

@@ -20,8 +20,7 @@ specs = filters.manager_filters(
 )
 f = filters.filter_bar(specs, columns=6)
 group = f["group"]
-view = manager.priority_page(identity, ctx, f)
-ranked = view.ranked
+view = manager.priority_page(identity, ctx, f)  # its rows' every column made only when read
 reading = view_of.reading_of(view, group)  # made once per view key, not on every rerun
 order = (
     f"re-ranked by the figure for {priority.GROUP_WORDS[group]} (lowest against every "
@@ -44,13 +43,13 @@ if len(reading) > 25:
     st.toggle(f"Show all {len(reading)} schools (the first 25 are shown)", key="show_all")
 
 st.header("Details of a school")
-names = dict(zip(ranked["urn"].astype(int), ranked["name"], strict=True))
+names = view.names  # URN -> name, made once per view key
 chosen = st.selectbox(
     "School", list(names), index=None, placeholder="Choose a school to see every reason",
     key="priority_open", format_func=lambda u: f"{names[u]} ({u})",
 )  # fmt: skip
 if chosen is not None:
-    view_of.details(ranked[ranked["urn"] == chosen].iloc[0].to_dict())
+    view_of.details(view.ranked[view.ranked["urn"] == chosen].iloc[0].to_dict())
     st.page_link(
         "../pages/school.py",
         label=f"Open the drill-down for {render.escape_md(names[chosen])}",
@@ -73,7 +72,10 @@ if (box := section(view_of.EVERY_COLUMN)).open:  # made when opened, kept open f
             },
         )
         codes = format.code_legend(
-            [*ranked.get("group_ks2_rwm_status", []), *ranked.get("group_ks4_att8_status", [])]
+            [
+                *view.ranked.get("group_ks2_rwm_status", []),
+                *view.ranked.get("group_ks4_att8_status", []),
+            ]  # fmt: skip
         )
         if codes:
             st.caption("Codes: " + "; ".join(f"{c}: {t}" for c, t in codes))

@@ -35,8 +35,7 @@ if urn is None:
     manager.read_every_school(identity, ctx)  # what any school's first view slices, read now
     st.stop()
 
-schools = manager.schools(identity, ctx, year, group, entries=entries)
-row = schools[schools["urn"] == urn].iloc[0].to_dict()
+row = manager.school_row(identity, ctx, year, urn, group, entries=entries)  # by its position
 pieces = manager.school_pieces(identity, ctx, urn, group, year)
 if pieces is None:
     st.warning("That school is not available to you.")

@@ -89,10 +89,10 @@ def _filtered_table(key: tuple, group: str, which: int, *, _view: PriorityView) 
     columns = _columns(_view.list_key, group, _ranked=_view.full)[which]
     rows = _view.rows.tolist()  # Python ints: indexing tuples with numpy ints is slower
     out = {c: [v[i] for i in rows] for c, v in columns.items()}
-    if which == 0:
-        out["No."] = [str(r) for r in _view.ranked["rank"]]
+    if which == 0:  # the rank is the position in the filtered list (manager._ranked)
+        out["No."] = [str(r) for r in range(1, len(rows) + 1)]
     else:
-        out["Rank"] = [int(r) for r in _view.ranked["rank"]]
+        out["Rank"] = list(range(1, len(rows) + 1))
     return pd.DataFrame(out)
 
 

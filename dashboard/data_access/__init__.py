@@ -35,7 +35,6 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 from dashboard import access, db
 from dashboard.access import ADMIN, Identity
@@ -43,7 +42,7 @@ from dashboard.data_access.core import (  # noqa: F401  (re-exported for pages)
     CACHE as _CACHE,
 )
 from dashboard.data_access.core import allowed_key as _allowed_key
-from dashboard.data_access.core import cached
+from dashboard.data_access.core import cached, kept
 from dashboard.data_access.core import require as _require
 from dashboard.data_access.core import require_intelligence as _require_intelligence
 from dashboard.data_access.core import require_names as _require_names
@@ -205,6 +204,18 @@ def school_notes(identity: Identity, urn: int) -> pd.DataFrame:
 def school_for_intelligence(identity: Identity, urn: int) -> dict:
     """The school a note, visit or notice is written against: only a school of this user's that
     exists in the current warehouse (an id in a form or URL is never trusted alone)."""
+    build, allowed, position = _school_check(identity, urn)
+    # the school's first row of list_schools, as that frame's row would give it
+    return _list_schools(build, allowed, None, None, None).iloc[position].to_dict()
+
+
+def check_school_for_intelligence(identity: Identity, urn: int) -> None:
+    """``school_for_intelligence``'s checks (the same refusals) without making the school's row,
+    for a caller that needs only the permission (a school's open notices)."""
+    _school_check(identity, urn)
+
+
+def _school_check(identity: Identity, urn: int) -> tuple[str, tuple[int, ...] | None, int]:
     _require_intelligence(identity)
     urn = int(urn)
     if identity.allowed_urns is not None and urn not in identity.allowed_urns:
@@ -214,8 +225,7 @@ def school_for_intelligence(identity: Identity, urn: int) -> dict:
     positions = _school_positions(build, allowed)
     if urn not in positions:
         raise PermissionError("No such school")
-    # the school's first row of list_schools, as that frame's row would give it
-    return _list_schools(build, allowed, None, None, None).iloc[positions[urn]].to_dict()
+    return build, allowed, positions[urn]
 
 
 def read_school_checks(identity: Identity) -> None:
@@ -225,7 +235,7 @@ def read_school_checks(identity: Identity) -> None:
     _school_positions(db.current_build(), _allowed_key(identity))
 
 
-@st.cache_resource(**_CACHE)
+@kept
 def _school_positions(build, allowed) -> MappingProxyType:
     """URN -> its first row's position in ``list_schools`` (build and allowed URNs): a school's
     check slices its row instead of comparing every school's URN."""

@@ -7,6 +7,7 @@ schools (``named_intensive``) checks ``require_names`` first (SID_BRIEFING_NAMES
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -227,6 +228,11 @@ def deck(identity: Identity, district: str | None, la_name: str) -> Deck:
     key = (db.current_build(), allowed_key(identity), district, la_name, _hidden_at(identity),
            access.may_name_schools(identity), access.can_see_intelligence(identity))  # fmt: skip
     return Deck(key, identity)
+
+
+def decks(identity: Identity, districts: Iterable[str], la_name: str) -> list[Deck]:
+    """The county's deck and each of ``districts``' (the briefing's areas), for ``identity``."""
+    return [deck(identity, d, la_name) for d in (None, *districts)]
 
 
 @cached

@@ -37,10 +37,17 @@ class BySchool:
         """The school's row positions in the frame, in order (read-only)."""
         return self._rows.get(int(urn), np.zeros(0, dtype=np.intp))
 
-    def rows(self, urn: int) -> pd.DataFrame:
-        """The school's rows (none: an empty frame with the same columns and types)."""
+    def rows(self, urn: int, columns: list[str] | None = None) -> pd.DataFrame:
+        """The school's rows (none: an empty frame with the same columns and types); ``columns``:
+        only those (``rows(urn)[columns]``, without taking the other columns' cells)."""
         pos = self._rows.get(int(urn))
-        out = self._frame.iloc[0:0] if pos is None else self._frame.take(pos)
+        frame = self._frame if columns is None else self._frame[columns]
+        out = frame.iloc[0:0] if pos is None else frame.take(pos)
         out = out.copy(deep=False)
         out.index = pd.RangeIndex(len(out))
         return out
+
+    def first(self, urn: int) -> pd.Series:
+        """The school's first row (``rows(urn).iloc[0]``, without taking its other rows); KeyError
+        when it has none."""
+        return self._frame.iloc[int(self._rows[int(urn)][0])]

@@ -8,11 +8,13 @@ confidential ones included; nothing here is offered to governor or briefing role
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,7 @@ from dashboard.data_access import notices as notices_access
 from dashboard.data_access.core import (
     allowed_key,
     cached,
+    kept,
     require,
     require_intelligence,
 )
@@ -310,6 +313,29 @@ def schools(
     )  # fmt: skip
 
 
+def school_row(identity: Identity, ctx: Context, time_period: int, urn: int,
+               pupil_group: str = "all", entries: AppEntries | None = None) -> dict:  # fmt: skip
+    """One school's row of ``schools`` as a dict: what ``df[df["urn"] == urn].iloc[0].to_dict()``
+    gives, taken by its position (found once per key of the list) instead of comparing every
+    school's URN and copying the matching rows of the wide frame. KeyError: not in the list."""
+    _guard(identity)
+    entries = entries if entries is not None else app_entries(identity)
+    key = (db.current_build(), allowed_key(identity), ctx.la_code, int(time_period), pupil_group,
+           access.can_see_intelligence(identity), entries.digest, date.today())  # fmt: skip
+    df = _combined.shared(*key, entries.frame)  # only read: its row taken by position
+    return df.iloc[_first_positions(key, _df=df)[int(urn)]].to_dict()
+
+
+@kept
+def _first_positions(key: tuple, *, _df: pd.DataFrame) -> MappingProxyType:
+    """URN -> the position of its first row in ``_df`` (the list ``_combined`` gives for ``key``)."""
+    first: dict[int, int] = {}
+    for i, u in enumerate(_df["urn"].tolist()):
+        if u is not None and u == u:
+            first.setdefault(int(u), i)
+    return MappingProxyType(first)
+
+
 @cached
 def _combined(
     build: str,
@@ -437,13 +463,24 @@ class PriorityView:
     entries, the filters), so tables and files made from it may be cached on the key without ever
     mixing two users' schools. ``full`` is the unfiltered list of the same key without the filters
     (``list_key``) and ``rows`` the positions of ``ranked``'s rows in it: the filters only select
-    rows and renumber them, so what is made per row is made once per list, not per filter."""
+    rows and renumber them, so what is made per row is made once per list, not per filter.
+    ``ranked`` (every column of the chosen rows) is made when first read, once per key: a filter
+    choice that draws only the reading list and the school picker (``names``) copies no row of
+    the wide list."""
 
-    ranked: pd.DataFrame
     key: tuple
     full: pd.DataFrame
     list_key: tuple
     rows: np.ndarray  # read-only positions (a tuple of ints was copied item by item per call)
+
+    @functools.cached_property
+    def ranked(self) -> pd.DataFrame:
+        return _ranked(self.list_key, self.key[-1], _full=self.full, _rows=self.rows)
+
+    @property
+    def names(self) -> Mapping[int, str]:
+        """URN -> name of the chosen schools, in the list's order (read-only)."""
+        return _names(self.list_key, self.key[-1], _full=self.full, _rows=self.rows)
 
 
 PRIORITY_FILTERS = ("district", "phase", "school_type", "category")
@@ -471,8 +508,9 @@ def priority_page(identity: Identity, ctx: Context, f: dict) -> PriorityView:
                 f.get("group") or "all", today, entries.digest)  # fmt: skip
     chosen = tuple(f.get(k) or None for k in PRIORITY_FILTERS)
     full = _priority(*list_key, _identity=identity, _app=entries.frame)
-    rows, ranked = _filtered(list_key, chosen, _full=full)
-    return PriorityView(ranked, (*list_key, chosen), full, list_key, rows)
+    return PriorityView(
+        (*list_key, chosen), full, list_key, _filtered(list_key, chosen, _full=full)
+    )
 
 
 @cached
@@ -529,18 +567,37 @@ def with_group_columns(df: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
 
 
 @cached
-def _filtered(list_key: tuple, chosen: tuple, *, _full: pd.DataFrame
-              ) -> tuple[np.ndarray, pd.DataFrame]:  # fmt: skip
-    """The schools of ``_full`` (the list of ``list_key``) that pass the filters, in the same order
-    and numbered again from 1: ordering and re-ranking sort by each school's own values, so the
-    order of a subset is the subset of the order (the same as filtering first)."""
+def _filtered(list_key: tuple, chosen: tuple, *, _full: pd.DataFrame) -> np.ndarray:
+    """The positions in ``_full`` (the list of ``list_key``) of the schools that pass the filters,
+    in the list's order (read-only)."""
     keep = _keep(_full, dict(zip(PRIORITY_FILTERS, chosen, strict=True)))
     rows = keep.to_numpy().nonzero()[0]
     rows.flags.writeable = False  # shared by every rerun of the key (and not copied per call)
-    ranked = _full.take(rows)
+    return rows
+
+
+@cached
+def _ranked(list_key: tuple, chosen: tuple, *, _full: pd.DataFrame, _rows: np.ndarray
+            ) -> pd.DataFrame:  # fmt: skip
+    """The schools of ``_full`` at ``_rows`` (``_filtered``), in the same order and numbered again
+    from 1: ordering and re-ranking sort by each school's own values, so the order of a subset is
+    the subset of the order (the same as filtering first)."""
+    ranked = _full.take(_rows)
     ranked.index = pd.RangeIndex(len(ranked))  # not reset_index: it rebuilds every column
     ranked["rank"] = range(1, len(ranked) + 1)
-    return rows, ranked
+    return ranked
+
+
+@kept
+def _names(list_key: tuple, chosen: tuple, *, _full: pd.DataFrame, _rows: np.ndarray
+           ) -> MappingProxyType:  # fmt: skip
+    urns, names = _list_names(list_key, _full=_full)
+    return MappingProxyType({urns[i]: names[i] for i in _rows.tolist()})
+
+
+@kept
+def _list_names(list_key: tuple, *, _full: pd.DataFrame) -> tuple[tuple, tuple]:
+    return tuple(_full["urn"].astype(int).tolist()), tuple(_full["name"].tolist())
 
 
 # --- one school -------------------------------------------------------------------------------

@@ -234,7 +234,7 @@ def _county_notices(build: str, allowed, la_code: int | None, today: date, close
 
 def school_open_notices(identity: Identity, urn: int) -> pd.DataFrame:
     """One school's open notices of concern and DfE concerns, from both sources (summary band)."""
-    _school(identity, urn)
+    data_access.check_school_for_intelligence(identity, urn)  # the guard, without the row
     df, key = county_notices_keyed(identity)
     return _open_by_school(key, _rows=df).rows(int(urn))
 

@@ -368,11 +368,14 @@ def _with_school(bands: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
 
 
 def _headings_of_year(out: pd.DataFrame) -> pd.DataFrame:
-    """A district's band counts under the headings it has a school under this year."""
-    headings = set(out.loc[out["schools"] > 0, "heading"].tolist())  # as band_counts
-    if len(headings) == out["heading"].nunique():
+    """A district's band counts under the headings it has a school under this year (as
+    band_counts; headings are group keys, never missing), compared in Python: a district's few
+    rows cost less than pandas' masks of them."""
+    headings = out["heading"].tolist()
+    have = {h for h, n in zip(headings, out["schools"].tolist(), strict=True) if n > 0}
+    if len(have) == len(set(headings)):
         return out.reset_index(drop=True)
-    return out[out["heading"].isin(headings)].reset_index(drop=True)
+    return out.take([i for i, h in enumerate(headings) if h in have]).reset_index(drop=True)
 
 
 @cached

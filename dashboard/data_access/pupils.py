@@ -15,12 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 from dashboard import access, db
 from dashboard.access import GOVERNOR, MANAGER, OFFICER, SUPPRESSED, Identity
 from dashboard.data_access.by_school import BySchool
-from dashboard.data_access.core import CACHE, allowed_key, cached, require
+from dashboard.data_access.core import allowed_key, cached, kept, require
 from dashboard.store import audit
 from warehouse import settings
 from warehouse.queries import pupils as q
@@ -191,7 +190,7 @@ def read_views(identity: Identity, views: tuple[tuple[int, str], ...]) -> None:
                 tuple((int(y), str(m)) for y, m in views))  # fmt: skip
 
 
-@st.cache_resource(**CACHE)
+@kept
 def _views_read(build: str, allowed, threshold: int, views: tuple) -> bool:
     # once per key: a rerun's call is one look-up, not two per view
     for year, measure in views:
@@ -209,13 +208,13 @@ def _distribution_shown(build, allowed, urn, time_period, measure, disadvantaged
     if urn not in summaries:  # no pupil of this school in the year, measure and filters
         summary = dict(nobody)
     else:
-        row = summaries.rows(urn).iloc[0]
+        row = summaries.first(urn)
         summary = {k: row[k] for k in ("pupils", "mean", "value_added_pct", "status_code")}
         if pd.notna(summary["pupils"]):
             summary["pupils"] = int(summary["pupils"])
         summary = _contract(summary)
     hidden = summary["status_code"] == SUPPRESSED
-    shown = points.rows(urn)[["progress", "exceeds_estimate"]]
+    shown = points.rows(urn, ["progress", "exceeds_estimate"])
     if hidden or not summary["pupils"]:
         shown = shown.iloc[0:0]
     return Distribution(shown, summary)

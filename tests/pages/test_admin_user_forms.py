@@ -98,3 +98,29 @@ def test_a_role_change_with_a_refused_password_saves_nothing(dash_env):
     at.button(key="FormSubmitter:edit_user-Save changes").click().run()
     assert users.get_user("manager").role == "officer" and sessions.count_for("manager") == 0
     assert "Every session of this user has ended" in at.success[0].value
+
+
+def test_the_school_pickers_options_and_labels_are_made_once_per_list(county_env, monkeypatch):
+    """The forms' school pickers list every school, the add form in the list's order and the change
+    form by URN, labelled "name (urn)" (a URN not in the warehouse still labelled): made once per
+    list key, not on every rerun, and the same as the list read afresh."""
+    from dashboard import data_access, user_admin
+    from dashboard.access import identity_for
+
+    admin = identity_for("admin", "Admin", "admin", [])
+    schools = data_access.list_schools(admin)
+    choices = user_admin.school_choices(admin)
+    urns = [int(u) for u in schools["urn"]]
+    assert list(choices.listed) == urns and list(choices.by_urn) == sorted(urns)
+    assert choices.known == set(urns)
+    assert {u: choices.labels[u] for u in urns} == {
+        int(u): f"{n} ({int(u)})" for u, n in zip(schools["urn"], schools["name"], strict=True)
+    }
+    assert choices.labels[1] == "not in this warehouse (1)"
+    monkeypatch.setattr(user_admin, "Labels", lambda *a: pytest.fail("labels made again"))
+    assert user_admin.school_choices(admin) is choices  # a rerun makes nothing
+    at = admin_page()
+    assert list(at.multiselect(key="new_urns").options) == [choices.labels[u] for u in urns]
+    assert list(at.multiselect(key="edit_urns").options) == [
+        choices.labels[u] for u in sorted(urns)
+    ]

@@ -4,6 +4,7 @@ manager warmed is never served to an officer of other schools or, unsuppressed, 
 role."""
 
 import pandas as pd
+import pytest
 
 from dashboard import db
 from dashboard.access import OFFICER, SUPPRESSED, Identity, identity_for
@@ -90,3 +91,51 @@ def test_every_areas_rows_sliced_in_one_pass_are_the_areas_own(county_env):
         alone = briefing_q.glance_of(briefing._glance_all(build, None), area)
         pd.testing.assert_frame_equal(briefing.glance(m, area), alone)
     assert briefing.glance(m, "No such district").empty
+
+
+def test_every_areas_slide_is_made_with_the_first_and_kept_per_user(county_env, monkeypatch):
+    """Showing a slide makes the same slide of every area (built, escaped, its chart's spec), under
+    each area's own deck key: a first choice of another area then builds and escapes nothing, and
+    an officer of other schools or the suppressed briefing role gets their own slides."""
+    from dashboard import briefing_screen, briefing_slides, render
+
+    monkeypatch.setenv("SID_SUPPRESSION_THRESHOLD", "100000")  # the briefing role's figures hidden
+    m = identity_for("m", "M", "manager", [])
+    districts = sorted(str(d) for d in briefing.areas(m)["district"].dropna().unique())
+    made = {"slides": 0, "escaped": 0}
+    build, escaped = briefing_slides.build_slide, render.Escaped
+
+    def counting(name, real):
+        def wrapper(*args, **kwargs):
+            made[name] += 1
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    for cache in (briefing._slide, briefing_screen._every_area, briefing_screen._escaped):
+        cache.clear()  # what earlier tests made
+    monkeypatch.setattr(briefing_slides, "build_slide", counting("slides", build))
+    monkeypatch.setattr(render, "Escaped", counting("escaped", escaped))
+    for role in ("manager", "briefing"):
+        who = identity_for(role, role, role, [])
+        for number in (1, 2):
+            first = briefing.deck(who, None, "County")
+            briefing_screen.every_area(
+                first, number, lambda w=who: briefing.decks(w, districts, "County")
+            )
+            assert made["slides"] == len(districts) + 1  # the county's slide and each district's
+            made.update(slides=0, escaped=0)
+            for deck in briefing.decks(who, districts, "County"):
+                slide = deck.slide(number)
+                if slide.table is not None:
+                    briefing_screen.table_of(slide, "table", number, deck.key)
+                if slide.chart_data is not None:
+                    briefing_screen.table_of(slide, "chart_data", number, deck.key)
+            briefing_screen.every_area(first, number, lambda: pytest.fail("made again"))
+            assert made == {"slides": 0, "escaped": 0}
+    manager_deck = briefing.deck(m, districts[0], "County")
+    role_deck = briefing.deck(identity_for("b", "B", "briefing", []), districts[0], "County")
+    assert manager_deck.key != role_deck.key
+    officer = Identity("o", "O", OFFICER, _district_urns(districts[0]))
+    assert briefing.deck(officer, districts[0], "County").key != manager_deck.key
+    assert not manager_deck.slide(1).table.equals(role_deck.slide(1).table)

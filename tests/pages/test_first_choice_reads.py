@@ -29,6 +29,12 @@ def test_a_school_s_rows_are_its_rows_of_the_frame_in_order():
     mine.loc[0, "v"] = 99  # a caller's change stays in its copy
     assert by.rows(3)["v"].tolist() == [10, 30]
     assert BySchool(frame.iloc[0:0]).rows(1).empty
+    for urn in (1, 2, 3, 9):  # some columns only: the same as all of them, then those
+        pd.testing.assert_frame_equal(by.rows(urn, ["s", "v"]), by.rows(urn)[["s", "v"]])
+    for urn in (1, 2, 3):  # a school's first row: the first of its rows
+        pd.testing.assert_series_equal(by.first(urn), by.rows(urn).iloc[0], check_names=False)
+    with pytest.raises(KeyError):
+        by.first(9)
 
 
 @pytest.fixture
@@ -184,3 +190,42 @@ def test_each_filter_s_schools_table_is_the_whole_table_s_rows_and_never_another
     rows, key = data_access.list_schools_keyed(officer, district=district)
     shown, picker = schools_table.tables(key, rows, data_access.list_schools_keyed(officer))
     assert list(picker) == [mine] and shown["URN"].tolist() == [str(mine)]
+
+
+def test_a_school_s_row_by_position_is_its_row_of_the_list(county, monkeypatch):
+    """``manager.school_row`` (the drill-down's row, taken by position) is the row the page took by
+    comparing URNs, value for value and type for type, for every school, year and a pupil group;
+    an officer's rows are their own list's, and a school outside it is not there."""
+    mgr, ctx = county["manager"], county["ctx"]
+    years = [int(y) for y in ctx.years["time_period"]][-2:]
+    for year in years:
+        for group in ("all", "disadvantaged"):
+            df = manager.schools(mgr, ctx, year, group)
+            for urn in [int(u) for u in df["urn"]]:
+                old = df[df["urn"] == urn].iloc[0].to_dict()
+                new = manager.school_row(mgr, ctx, year, urn, group)
+                assert list(new) == list(old)
+                assert [type(v) for v in new.values()] == [type(v) for v in old.values()]
+                pd.testing.assert_series_equal(pd.Series(new, dtype=object),
+                                               pd.Series(old, dtype=object))  # fmt: skip
+    mine = county["urns"][:5]
+    officer = Identity("o", "O", OFFICER, frozenset(mine))
+    theirs = manager.schools(officer, ctx, ctx.latest)
+    assert manager.school_row(officer, ctx, ctx.latest, mine[0])["urn"] == mine[0]
+    assert len(theirs) == len(mine)
+    with pytest.raises(KeyError):
+        manager.school_row(officer, ctx, ctx.latest, county["urns"][-1])
+
+
+def test_a_school_s_open_notices_keep_the_intelligence_guard(county):
+    """The open notices check the school as ``school_for_intelligence`` does (without its row)."""
+    mine = county["urns"][:5]
+    officer = Identity("o", "O", OFFICER, frozenset(mine))
+    notices.school_open_notices(officer, mine[0])
+    with pytest.raises(PermissionError, match="Not one of this user's schools"):
+        notices.school_open_notices(officer, county["urns"][-1])
+    with pytest.raises(PermissionError, match="No such school"):
+        notices.school_open_notices(county["manager"], 1)
+    governor = identity_for("g", "G", "governor", mine[:1])
+    with pytest.raises(PermissionError):
+        notices.school_open_notices(governor, mine[0])

@@ -129,3 +129,17 @@ def test_year_rows_a_manager_warmed_are_never_counted_for_an_officer_of_three_sc
         per_heading = mine.bands.groupby("heading")["schools"].sum()
         assert len(per_heading) and (per_heading <= 3).all()
         pd.testing.assert_frame_equal(mine.counts, _direct(officer, ctx, f)["counts"])
+
+
+def test_a_districts_bands_keep_the_headings_it_has_a_school_under_this_year():
+    """_headings_of_year (compared in Python) keeps the rows the pandas masks kept, in order."""
+    _headings_of_year = overview._headings_of_year
+    out = pd.DataFrame({
+        "heading": ["ks2", "ks2", "ks4", "ks4", "similar"], "band": [1, 2, 1, 2, 1],
+        "schools": [0, 0, 3, 0, 1], "last_year": [2, 1, 3, 0, 0],
+    }, index=[7, 3, 9, 1, 4])  # fmt: skip
+    kept = _headings_of_year(out)
+    want = out[out["heading"].isin({"ks4", "similar"})].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, want)
+    every = out.assign(schools=[1, 0, 3, 0, 1])
+    pd.testing.assert_frame_equal(_headings_of_year(every), every.reset_index(drop=True))

@@ -101,6 +101,36 @@ def test_the_cached_tables_equal_a_fresh_computation(county):
             assert exports.keyed_csv_bytes("visit plan", view.key, table) == fresh
 
 
+def test_a_filter_choice_draws_the_list_without_copying_its_rows(county, monkeypatch):
+    """A filter choice makes the reading list and the picker's names from the whole list's cells
+    (its rows are copied only when a school is opened or the table of every column is): the
+    names are the chosen rows' URNs and names in order, and an officer's are their own."""
+    from dashboard.components import priority_table as view_of
+    from dashboard.data_access import manager
+
+    boss, ctx = _manager()
+    options = manager.filter_options(boss, ctx)
+    taken = []
+    real = manager._ranked
+    monkeypatch.setattr(manager, "_ranked", lambda *a, **k: taken.append(a) or real(*a, **k))
+    for district in options["district"]:
+        f = {"year": ctx.latest, "group": "all", "district": district}
+        view = manager.priority_page(boss, ctx, f)
+        view_of.reading_of(view, "all")
+        names = dict(view.names)
+        assert not taken  # nothing of the wide list copied for the choice
+        ranked = view.ranked
+        assert taken and view.ranked is ranked  # made when read, once per view
+        taken.clear()
+        assert names == dict(zip(ranked["urn"].astype(int), ranked["name"], strict=True))
+        assert list(names) == [int(u) for u in ranked["urn"]]
+    two = [int(u) for u in manager.priority_page(boss, ctx, {"year": ctx.latest, "group": "all"}
+                                                 ).ranked["urn"].iloc[[1, 4]]]  # fmt: skip
+    officer = Identity("officer2", "O", "officer", frozenset(two))
+    mine = manager.priority_page(officer, ctx, {"year": ctx.latest, "group": "all"})
+    assert sorted(mine.names) == sorted(two)
+
+
 def test_the_schools_list_is_cached_per_users_schools(county):
     from dashboard import data_access
     from dashboard.components import schools_table
