@@ -54,29 +54,21 @@ grid AS (
 nat AS (
     SELECT time_period, measure, pupil_group, value FROM national_reference
     WHERE key_stage IN ('ks2', 'ks4') AND phase_scope = 'all'
-),
-nat_pair AS (  -- the national disadvantaged and non-disadvantaged figures of a measure, side by side
-               -- (national_reference holds one row per group: contract_model.yml)
-    SELECT time_period, measure,
-           any_value(value) FILTER (WHERE pupil_group = 'non_disadvantaged') AS non_disadvantaged,
-           any_value(value) FILTER (WHERE pupil_group = 'disadvantaged') AS disadvantaged
-    FROM nat
-    WHERE pupil_group IN ('non_disadvantaged', 'disadvantaged')
-    GROUP BY ALL
 )
 SELECT g.urn, g.la_code, g.time_period, g.key_stage, g.measure, g.pupil_group,
        g.value, g.status_code, g.cohort,
        ng.value AS national_value,
        -- differences of published figures, at their published precision (no 13.400000000000002)
        published_round(g.measure, g.value - ng.value) AS gap_vs_national_same_group,
-       np.non_disadvantaged AS national_non_disadvantaged,
-       np.disadvantaged AS national_disadvantaged,
-       CASE WHEN g.pupil_group = 'disadvantaged' THEN published_round(g.measure, g.value - np.non_disadvantaged) END AS gap_vs_national_non_disadvantaged,
-       CASE WHEN g.pupil_group = 'disadvantaged' THEN published_round(g.measure, g.value - np.disadvantaged) END AS gap_vs_national_disadvantaged,
-       CASE WHEN g.pupil_group = 'disadvantaged' THEN published_round(g.measure, np.disadvantaged - np.non_disadvantaged) END AS national_gap,
+       nn.value AS national_non_disadvantaged,
+       nd.value AS national_disadvantaged,
+       CASE WHEN g.pupil_group = 'disadvantaged' THEN published_round(g.measure, g.value - nn.value) END AS gap_vs_national_non_disadvantaged,
+       CASE WHEN g.pupil_group = 'disadvantaged' THEN published_round(g.measure, g.value - nd.value) END AS gap_vs_national_disadvantaged,
+       CASE WHEN g.pupil_group = 'disadvantaged' THEN published_round(g.measure, nd.value - nn.value) END AS national_gap,
        CASE WHEN NOT g.has_row THEN 'not published for this group'
             WHEN g.value IS NULL THEN 'suppressed or not published (' || coalesce(g.status_code, 'no value') || ')'
        END AS note
 FROM grid g
 LEFT JOIN nat ng ON ng.time_period = g.time_period AND ng.measure = g.measure AND ng.pupil_group = g.pupil_group
-LEFT JOIN nat_pair np ON np.time_period = g.time_period AND np.measure = g.measure;
+LEFT JOIN nat nn ON nn.time_period = g.time_period AND nn.measure = g.measure AND nn.pupil_group = 'non_disadvantaged'
+LEFT JOIN nat nd ON nd.time_period = g.time_period AND nd.measure = g.measure AND nd.pupil_group = 'disadvantaged';
