@@ -447,6 +447,39 @@ def test_decision_2_equal_values_merge_and_different_values_keep_final(tmp_path)
     assert all("c.csv" in r[1] for r in rej)
 
 
+def test_decision_2_two_rows_for_one_key_in_one_file_are_both_rejected(tmp_path):
+    src = tmp_path / "s"
+    fake_folder(
+        src,
+        {
+            "a.csv": "100001,A,50\n100001,A,51\n100002,B,60\n",
+            "b.csv": "100001,A,52\n100002,B,60\n",
+            "c.csv": "100003,C,70\n100003,C,71\n",
+        },
+    )
+    (src / "manifest.csv").write_text(
+        "file,time_period,status\na.csv,201819,final\nb.csv,201819,provisional\n"
+        "c.csv,201819,final\n"
+    )
+    w = tmp_path / "w" / "warehouse.duckdb"
+    fake_load(src, w)
+    rows = query(w, "SELECT urn, value, source_file FROM school_measures ORDER BY urn")
+    # a.csv's two lines for 100001 take no part: the provisional b.csv is its only figure; a school
+    # whose only file gives it twice has no figure at all
+    assert rows == [(100001, 52.0, "b.csv"), (100002, 60.0, "a.csv; b.csv")]
+    rej = query(w, "SELECT file_name, line, value, reason FROM rejects ORDER BY file_name, line")
+    assert [r[:3] for r in rej] == [
+        ("a.csv", 2, "50.0"),
+        ("a.csv", 3, "51.0"),
+        ("c.csv", 2, "70.0"),
+        ("c.csv", 3, "71.0"),
+    ]
+    assert rej[0][3].startswith("two rows for school 100001 (") and rej[0][3].endswith(
+        ", 201819) in one file: broken input, both rows rejected"
+    )
+    assert rej[2][3].startswith("two rows for school 100003 (")
+
+
 def test_a_plain_file_at_the_warehouse_path_is_not_overwritten(tmp_path):
     w = tmp_path / "warehouse.duckdb"
     w.write_bytes(b"someone's own database")

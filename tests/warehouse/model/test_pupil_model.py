@@ -258,3 +258,36 @@ def test_a_pupil_in_two_files_keeps_the_later_file_and_rejects_the_other():
         )
     ]
     con.close()
+
+
+def test_overlapping_estimate_ranges_the_lowest_group_wins_and_each_pupil_counts_once():
+    con = duckdb.connect(":memory:")
+    run_folder(con, "staging")
+    con.execute(CORE)
+    # groups 1 [0, 15) and 2 [10, 20) overlap on [10, 15); 2024/25 has no estimates at all
+    con.executemany(
+        "INSERT INTO stg_pupil_estimates (time_period, key_stage, subject, prior_group, prior_from,"
+        " prior_to, estimate, source_file) VALUES (?, 'ks2', 'reading', ?, ?, ?, ?, 'e.csv')",
+        [(TP, 2, 10, 20, 102.0), (TP, 1, 0, 15, 96.0)],
+    )
+    _insert_pupils(
+        con,
+        [
+            _pupil_row("A", 12.0, 100.0, True, "F", False),  # in both: group 1, 100 - 96 = +4
+            _pupil_row("B", 17.0, 100.0, True, "F", False),  # group 2 only: -2
+            _pupil_row("C", 25.0, 100.0, True, "F", False),  # in no range
+            _pupil_row("D", 12.0, 100.0, True, "F", False, tp=202425),  # a year without estimates
+        ],
+    )
+    run_folder(con, "model/pupils")
+    got = con.execute(
+        "SELECT pupil_key, prior_group, estimate, progress, progress_note FROM pupil_progress"
+        " WHERE subject = 'reading' ORDER BY pupil_key"
+    ).fetchall()
+    assert got == [
+        ("A", 1, 96.0, 4.0, None),
+        ("B", 2, 102.0, -2.0, None),
+        ("C", None, None, None, "prior attainment outside every range of the estimates"),
+        ("D", None, None, None, "no estimates loaded for this year"),
+    ]
+    con.close()

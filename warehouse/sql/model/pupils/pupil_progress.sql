@@ -20,17 +20,25 @@ long AS (
 estimated_years AS (
     SELECT DISTINCT time_period, key_stage, subject FROM stg_pupil_estimates
 ),
-matched AS (
-    SELECT l.*, e.prior_group, e.estimate, y.time_period IS NOT NULL AS year_has_estimates
+estimated AS (  -- each pupil-subject's estimate: overlapping ranges in an estimates file, the lowest
+                -- group wins, so each pupil counts once
+    SELECT l.pupil_key, l.time_period, l.key_stage, l.subject, e.prior_group, e.estimate
     FROM long AS l
-    LEFT JOIN stg_pupil_estimates AS e
-           ON e.time_period = l.time_period AND e.key_stage = l.key_stage AND e.subject = l.subject
-          AND l.prior_attainment >= e.prior_from AND l.prior_attainment < e.prior_to
-    LEFT JOIN estimated_years AS y
-           ON y.time_period = l.time_period AND y.key_stage = l.key_stage AND y.subject = l.subject
-    -- overlapping ranges in an estimates file: the lowest group wins, so each pupil counts once
+    JOIN stg_pupil_estimates AS e
+      ON e.time_period = l.time_period AND e.key_stage = l.key_stage AND e.subject = l.subject
+     AND l.prior_attainment >= e.prior_from AND l.prior_attainment < e.prior_to
     QUALIFY row_number() OVER (PARTITION BY l.pupil_key, l.time_period, l.key_stage, l.subject
                                ORDER BY e.prior_group NULLS LAST) = 1
+),
+matched AS (  -- one row per pupil, year, key stage and subject (pupil_results is unique per pupil,
+              -- year and key stage: contract_model.yml)
+    SELECT l.*, e.prior_group, e.estimate, y.time_period IS NOT NULL AS year_has_estimates
+    FROM long AS l
+    LEFT JOIN estimated AS e
+           ON e.pupil_key = l.pupil_key AND e.time_period = l.time_period AND e.key_stage = l.key_stage
+          AND e.subject = l.subject
+    LEFT JOIN estimated_years AS y
+           ON y.time_period = l.time_period AND y.key_stage = l.key_stage AND y.subject = l.subject
 )
 SELECT pupil_key, urn, la_code, time_period, key_stage, subject, measure,
        prior_attainment, prior_band, prior_group, result, estimate,
