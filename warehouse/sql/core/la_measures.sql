@@ -26,9 +26,7 @@ renamed AS (
         s.source_file,
         s.source_field,
         s.source_line,
-        CASE coalesce(s.file_status, f.file_status)
-            WHEN 'final' THEN 3 WHEN 'revised' THEN 2 WHEN 'provisional' THEN 1 ELSE 0
-        END AS status_rank,
+        file_status_rank(coalesce(s.file_status, f.file_status)) AS status_rank,
         coalesce(f.manifest_order, -1) AS manifest_rank
     FROM source AS s
     LEFT JOIN load_files AS f ON f.file_name = s.source_file

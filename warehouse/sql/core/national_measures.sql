@@ -33,9 +33,7 @@ renamed AS (
         END AS scope_rank,
         CASE WHEN s.national_scope LIKE 'state\_funded\_%' ESCAPE '\' THEN s.national_scope ELSE 'whole' END
             AS scope_family,
-        CASE coalesce(s.file_status, f.file_status)
-            WHEN 'final' THEN 3 WHEN 'revised' THEN 2 WHEN 'provisional' THEN 1 ELSE 0
-        END AS status_rank,
+        file_status_rank(coalesce(s.file_status, f.file_status)) AS status_rank,
         coalesce(f.manifest_order, -1) AS manifest_rank
     FROM source AS s
     LEFT JOIN load_files AS f ON f.file_name = s.source_file

@@ -68,9 +68,7 @@ files AS (  -- a file name listed twice in load_files (a workbook's sheets) coun
         f.time_period,
         f.source_kind,
         list_position(getvariable('school_measures_file_names'), f.source_file) AS file_rank,
-        CASE coalesce(f.file_status, l.file_status)
-            WHEN 'final' THEN 3 WHEN 'revised' THEN 2 WHEN 'provisional' THEN 1 ELSE 0
-        END AS status_rank,
+        file_status_rank(coalesce(f.file_status, l.file_status)) AS status_rank,
         coalesce(l.manifest_order, -1) AS manifest_rank
     FROM stg_measure_files AS f
     LEFT JOIN load_files AS l ON l.file_name = f.source_file
