@@ -19,6 +19,7 @@ import streamlit as st
 from dashboard import data_access
 from dashboard.access import Identity
 from dashboard.components.safe import md_escape
+from dashboard.data_access.core import kept
 from dashboard.store.users import UserError
 
 ERRORS = "_sid_user_form_errors"  # {"add": {field: message}, "edit": {...}}
@@ -49,7 +50,7 @@ def school_choices(identity: Identity) -> Choices:
     return _choices(key, _schools=schools)
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=64)
+@kept  # read-only (tuples, a frozenset, a MappingProxyType): shared as it is
 def _choices(key: tuple, *, _schools) -> Choices:
     urns = tuple(_schools["urn"].astype(int).tolist())
     labels = Labels(

@@ -8,36 +8,14 @@ import pandas as pd
 
 from dashboard import pupil_progress
 from dashboard.access import identity_for
-from dashboard.components.format import fmt_measure, fmt_pct
 from dashboard.data_access import pupils
-from warehouse import figures as F
 
 
-def _groups_by_masks(figures, time_period, measure):  # the definition before (masks)
+def _groups_by_masks(figures, time_period, measure):  # the rows the masks selected before
     rows = figures[(figures["time_period"] == time_period) & (figures["measure"] == measure)]
-    label = pupil_progress.label
-    out = pd.DataFrame(
-        {
-            "Pupil group": rows["pupil_group"].map(F.group_label),
-            "Pupils": [
-                "SUPP" if s else (str(int(n)) if pd.notna(n) else "")
-                for n, s in zip(rows["pupils"], rows["status_code"].notna(), strict=True)
-            ],
-            label(measure): [
-                fmt_measure(measure, v, s)
-                for v, s in zip(rows["value"], rows["status_code"], strict=True)
-            ],
-            "National (same group)": [
-                fmt_measure(measure, v) if pd.notna(v) else "not published for this group"
-                for v in rows["national_value"]
-            ],
-        }
-    )
-    if measure in pupil_progress.PROGRESS_MEASURES:
-        out.insert(3, "Beat their estimate", [
-            fmt_pct(v, s) for v, s in zip(rows["value_added_pct"], rows["status_code"], strict=True)
-        ])  # fmt: skip
-    return out.reset_index(drop=True)
+    table = pupil_progress.groups_table(rows, time_period, measure)  # every row given is shown
+    assert len(table) == len(rows)
+    return table
 
 
 def _bars_by_masks(figures, time_period, measure):  # the definition before (masks)
