@@ -6,6 +6,7 @@ Kept in one module so the rules are enforced in one place; see the package docst
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -24,9 +25,6 @@ from dashboard import access
 from dashboard.access import Identity
 
 CACHE = {"show_spinner": False, "ttl": 3600, "max_entries": 256}
-# the most recent keys of each cached function answered before Streamlit's cache (``_Front``)
-FRONT_ENTRIES = 64
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -59,11 +57,13 @@ def cached(func: F) -> F:
     of unpickling the frame on every rerun (10 ms and more for a county table). Each caller gets a
     shallow copy (``_fresh``), so no caller can change what another user will be served.
 
-    A hit is answered from a small dict in front of Streamlit's cache (``_Front``), keyed by the
-    same arguments (those not named with a leading underscore) and their types: Streamlit hashes
-    every argument and inspects the function's signature on every call (~0.3 ms a lookup, 5-12
-    lookups a rerun). The dict holds the objects Streamlit's cache holds (its most recent
-    FRONT_ENTRIES keys, with the same time to live); ``clear`` empties both.
+    A call whose arguments are all plain values (``_plain``: those not named with a leading
+    underscore, with their types) is answered by this module's own dict (``_Front``) and never
+    reaches Streamlit's cache: Streamlit hashes every argument and inspects the function's
+    signature on every call, hit or miss (~0.3 ms a call, 5-12 calls a rerun, more on a first
+    filter choice). The dict keeps Streamlit's bounds (CACHE: time to live, most entries) and, like
+    Streamlit, computes a missing key once while other sessions asking for it wait. Any other call
+    (an argument compared by identity) goes to Streamlit's cache. ``clear`` empties both.
     """
     return _with_front(func, _fresh)
 
@@ -76,18 +76,21 @@ def kept(func: F) -> F:
 
 def _with_front(func: F, hand_out: Callable[[Any], Any]) -> F:
     store = st.cache_resource(**CACHE)(func)
-    front = _Front(func, CACHE["ttl"], FRONT_ENTRIES)
+    front = _Front(func, CACHE["ttl"], CACHE["max_entries"])
 
     def shared(*args, **kwargs):
         key = front.key(args, kwargs)
-        if key is not None:
+        if key is None:
+            return store(*args, **kwargs)
+        found = front.get(key)
+        if found is not _MISSING:
+            return found
+        with front.computing(key):  # another session making the same key: wait for its value
             found = front.get(key)
-            if found is not _MISSING:
-                return found
-        value = store(*args, **kwargs)
-        if key is not None:
-            front.put(key, value)
-        return value
+            if found is _MISSING:
+                found = func(*args, **kwargs)
+                front.put(key, found)
+        return found
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -130,6 +133,7 @@ class _Front:
                                                              p.POSITIONAL_OR_KEYWORD)]  # fmt: skip
         self._ttl, self._most = ttl, most
         self._entries: collections.OrderedDict = collections.OrderedDict()
+        self._making: dict[tuple, tuple[threading.Lock, int]] = {}  # key -> (its lock, users)
         self._lock = threading.Lock()
 
     def key(self, args: tuple, kwargs: dict) -> tuple | None:
@@ -158,6 +162,24 @@ class _Front:
             self._entries.move_to_end(key)
             while len(self._entries) > self._most:
                 self._entries.popitem(last=False)
+
+    @contextlib.contextmanager
+    def computing(self, key: tuple):
+        """Held while ``key``'s value is made: one maker per key, the others wait for it."""
+        with self._lock:
+            lock, users = self._making.get(key, (None, 0))
+            lock = lock or threading.Lock()
+            self._making[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._lock:
+                lock, users = self._making[key]
+                if users == 1:
+                    del self._making[key]
+                else:
+                    self._making[key] = (lock, users - 1)
 
     def clear(self) -> None:
         with self._lock:

@@ -49,13 +49,16 @@ class Overview:
 
 def overview(identity: Identity, ctx: manager.Context, f: dict) -> Overview:
     """Every figure of the county overview for the filters ``f`` (year, district, phase,
-    school_type, category; the pupil group does not change them)."""
+    school_type, category; the pupil group does not change them). The cached view itself, shared
+    with every session of the same view: read it, never change it (the screen makes its pieces
+    from it with ``kept`` functions; tests/pages/test_overview_views.py checks that a session's
+    page leaves it as it was)."""
     manager._guard(identity)
     entries = manager.app_entries(identity)
     filters = tuple((k, f.get(k)) for k in FILTER_KEYS)  # plain values (str, int or None)
     key = (db.current_build(), allowed_key(identity), ctx.la_code, filters,
            access.can_see_intelligence(identity), entries.digest, date.today())  # fmt: skip
-    return _overview(*key, _app=entries.frame)
+    return _overview.shared(*key, _app=entries.frame)
 
 
 @cached

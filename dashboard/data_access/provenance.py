@@ -10,7 +10,7 @@ import pandas as pd
 
 from dashboard import access, db
 from dashboard.access import Identity
-from dashboard.data_access.core import cached, require
+from dashboard.data_access.core import cached, kept, require
 from dashboard.domain import provenance as _prov
 from warehouse.queries import provenance as provenance_q
 
@@ -36,7 +36,7 @@ def provenance(identity: Identity, kinds: Iterable[str] | None = None) -> _prov.
     return _provenance(db.current_build(), tuple(sorted(wanted)))
 
 
-@cached
+@kept  # frozen, its files a tuple of frozen SourceFiles: served as it is, not copied per caller
 def _provenance(build, kinds: tuple[str, ...]) -> _prov.Provenance:
     return _prov.build(_files(build), kinds)
 

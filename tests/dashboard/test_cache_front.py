@@ -1,10 +1,13 @@
-"""core.cached answers a repeated call from a dict in front of Streamlit's cache (issue 20: Streamlit
-hashed every argument and inspected the signature on every lookup): the same object for the same
-plain arguments and their types, nothing for arguments that differ, Streamlit's cache alone for
-arguments compared by identity, and ``clear`` forgets both."""
+"""core.cached keeps the values of calls with plain arguments in its own dict instead of Streamlit's
+cache (issue 20: Streamlit hashed every argument and inspected the signature on every call, hit or
+miss): the same object for the same plain arguments and their types, nothing for arguments that
+differ, Streamlit's cache for arguments compared by identity, one computation of a key however many
+sessions ask for it at once, and ``clear`` forgets both."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 
 import pandas as pd
@@ -59,3 +62,39 @@ def test_equal_values_of_other_types_or_objects_are_not_taken_for_each_other(mon
     assert front.get((0,)) is core._MISSING and front.get((5,)) == 5
     monkeypatch.setattr(core.time, "monotonic", lambda: 10**12)  # older than its time to live
     assert front.get((5,)) is core._MISSING
+
+
+def test_sessions_asking_for_the_same_key_at_once_wait_for_one_computation():
+    made, started = [], threading.Event()
+
+    def compute(build, n):
+        made.append(n)
+        started.set()
+        time.sleep(0.2)  # long enough for every other session to ask meanwhile
+        return pd.DataFrame({"n": [n]})
+
+    f = core.cached(compute)
+    got: list[pd.DataFrame] = []
+    first = threading.Thread(target=lambda: got.append(f("b1", 1)))
+    first.start()
+    started.wait(5)
+    others = [threading.Thread(target=lambda: got.append(f("b1", 1))) for _ in range(4)]
+    other_key = threading.Thread(target=lambda: got.append(f("b1", 2)))
+    for t in [*others, other_key]:
+        t.start()
+    for t in [first, *others, other_key]:
+        t.join(10)
+    assert sorted(made) == [1, 2]
+    assert sorted(int(g["n"].iloc[0]) for g in got) == [1, 1, 1, 1, 1, 2]
+
+
+def test_an_argument_compared_by_identity_goes_to_streamlits_cache():
+    made = []
+
+    def compute(values):
+        made.append(list(values))
+        return len(made)
+
+    f = core.kept(compute)
+    assert f([1, 2]) == 1 and f([1, 2]) == 1  # Streamlit hashes the list's contents
+    assert f([1, 3]) == 2

@@ -1,6 +1,7 @@
 """Views computed once and shared between users (issue 20) never cross what a role may see: a
 deck or set of averages a manager warmed is never served to the briefing role, and an entry made
-in the app changes the shared overview on the next call."""
+in the app changes the shared overview on the next call, and a session's page never changes the
+shared view it is handed."""
 
 from datetime import date
 
@@ -9,6 +10,7 @@ import pandas as pd
 from dashboard.access import OFFICER, SUPPRESSED, Identity, identity_for
 from dashboard.data_access import briefing, manager, overview
 from dashboard.store import notes
+from tests.pages.helpers import login, open_sections
 from warehouse import settings
 
 
@@ -130,3 +132,33 @@ def test_the_notices_screen_a_manager_warmed_is_never_served_to_an_officer_of_ot
     rows, newer = notices.county_notices_keyed(officer)
     assert newer != officers_key and notices_table.screen(newer, rows).open_notices == (
         seen.open_notices + 1)  # fmt: skip
+
+
+def test_drawing_the_overview_leaves_the_shared_view_as_it_was(county_env):
+    """overview.overview hands every session the cached view itself (not a copy): the page, with
+    every section open, a district, a phase and a pupil group chosen and the tables shown, must
+    only read it."""
+    m = identity_for("manager", "M", "manager", [])
+    ctx = manager.context(m)
+    district = manager.filter_options(m, ctx)["district"][0]
+    views = {
+        "county": overview.overview(m, ctx, {"year": ctx.latest}),
+        "district": overview.overview(m, ctx, {"year": ctx.latest, "district": district}),
+    }
+    before = {
+        (name, field): getattr(view, field).copy(deep=True)
+        for name, view in views.items()
+        for field in ("counts", "bands", "distribution", "boundaries", "shares", "points")
+    }
+    at = open_sections(login("manager", page="overview"))
+    for key, value in (("filter_district", district), ("filter_group", "disadvantaged"),
+                       ("filter_phase", "Primary"), ("filter_district", None)):  # fmt: skip
+        at.selectbox(key=key).set_value(value).run()
+        assert not at.exception, at.exception
+        for toggle in at.toggle:  # every chart's "Show as table"
+            toggle.set_value(True)
+        at.run()
+        assert not at.exception, at.exception
+    assert overview.overview(m, ctx, {"year": ctx.latest}) is views["county"]  # the same object
+    for (name, field), frame in before.items():
+        pd.testing.assert_frame_equal(getattr(views[name], field), frame, obj=f"{name} {field}")
