@@ -9,7 +9,6 @@ confidential ones included; nothing here is offered to governor or briefing role
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from dashboard.data_access import notices as notices_access
 from dashboard.data_access.core import (
     allowed_key,
     cached,
+    digest,
     kept,
     require,
     require_intelligence,
@@ -264,10 +264,15 @@ def _keep(df: pd.DataFrame, f: dict) -> pd.Series:
 # --- schools with the combined category -------------------------------------------------------
 
 
-def _app_notes(urns: list[int] | None) -> pd.DataFrame:
-    rows = notes.notes_for(urns)
-    cols = ["id", "urn", "at", "author", "kind", "date", "text", "rag", "status", "closed_at"]
-    return pd.DataFrame(rows, columns=[*cols, "closed_by"])
+_NOTE_COLUMNS = ["id", "urn", "at", "author", "kind", "date", "text", "rag", "status", "closed_at",
+                 "closed_by"]  # fmt: skip
+
+
+@cached
+def _entries_frame(entries_digest: str, *, _rows: list[dict]) -> pd.DataFrame:
+    """The frame of the store's entries whose digest is ``entries_digest``: made once per content
+    instead of on every rerun."""
+    return pd.DataFrame(_rows, columns=_NOTE_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -285,12 +290,12 @@ def app_entries(identity: Identity) -> AppEntries:
     now: a new note counts on the next rerun."""
     _guard(identity)
     allowed = allowed_key(identity)
-    if access.can_see_intelligence(identity):
-        frame = _app_notes(None if allowed is None else list(allowed))
-    else:
-        frame = _app_notes([])
-    text = frame.to_json(orient="split", date_format="iso", default_handler=str)
-    return AppEntries(frame, hashlib.sha256(text.encode()).hexdigest())
+    urns = None if allowed is None else list(allowed)
+    if not access.can_see_intelligence(identity):
+        urns = []
+    rows = notes.notes_for(urns)
+    found = digest(rows)  # the content, as read now
+    return AppEntries(_entries_frame(found, _rows=rows), found)
 
 
 def schools(
