@@ -195,32 +195,51 @@ class SchoolPieces(Mapping):
 
 @dataclass(frozen=True)
 class Context:
+    """The county of a build, its model years and the model settings: one per build, shared by
+    every session (``context``), so read only."""
+
     la_code: int
     la_name: str
     years: pd.DataFrame  # time_period, year_label, is_latest, as_at, previous_time_period
-    settings: dict
+    settings: Mapping
+
+    @functools.cached_property
+    def _years(self) -> dict[int, tuple[date, int | None]]:
+        """Each model year's (as_at, previous year), looked up on every rerun: made once."""
+        return {
+            int(t): (pd.Timestamp(a).date(), None if p is None or pd.isna(p) else int(p))
+            for t, a, p in zip(
+                self.years["time_period"],
+                self.years["as_at"],
+                self.years["previous_time_period"],
+                strict=True,
+            )  # fmt: skip
+        }
 
     @property
     def latest(self) -> int:
-        return int(self.years["time_period"].max())
+        return max(self._years)
 
     def previous(self, time_period: int) -> int | None:
-        row = self.years[self.years["time_period"] == int(time_period)]
-        prev = row["previous_time_period"].iloc[0] if len(row) else None
-        return None if prev is None or pd.isna(prev) else int(prev)
+        return self._years.get(int(time_period), (None, None))[1]
 
     def as_at(self, time_period: int) -> date:
-        row = self.years[self.years["time_period"] == int(time_period)]
-        return pd.Timestamp(row["as_at"].iloc[0]).date()
+        return self._years[int(time_period)][0]
 
 
 def context(identity: Identity) -> Context | None:
     """The county (from the build), its model years and the model settings; None if nothing loaded."""
     _guard(identity)
-    ctx, values = _context(db.current_build())
+    return _context_of(db.current_build())
+
+
+@kept
+def _context_of(build) -> Context | None:
+    ctx, values = _context(build)
     if ctx.empty:
         return None
-    return Context(int(ctx["la_code"].iloc[0]), str(ctx["la_name"].iloc[0]), ctx, values)
+    return Context(int(ctx["la_code"].iloc[0]), str(ctx["la_name"].iloc[0]), ctx,
+                   MappingProxyType(values))  # fmt: skip
 
 
 def filter_options(identity: Identity, ctx: Context) -> dict[str, list]:
@@ -356,8 +375,8 @@ def _combined(
     """``schools`` for one key: the warehouse's rows combined with the store's entries (cached:
     combining is pandas work that would otherwise be redone several times on every rerun).
     ``entries_digest`` is that of ``_app``, which Streamlit does not hash (leading underscore)."""
-    ctx_rows, rules = _context(build)
-    ctx = Context(la_code, "", ctx_rows, rules)
+    ctx = _context_of(build)
+    rules = ctx.settings
     df, reasons = _schools(build, allowed, la_code, time_period, pupil_group)
     if not intel_ok:
         reasons = reasons[~reasons["confidential"].astype(bool)]

@@ -221,8 +221,7 @@ def _year(
     today: date,
     _app: pd.DataFrame,
 ) -> _Year:
-    ctx_rows, rules = manager._context(build)
-    prev_year = manager.Context(la_code, "", ctx_rows, rules).previous(year)
+    prev_year = manager._context_of(build).previous(year)
 
     def schools(time_period: int) -> pd.DataFrame:
         return manager._combined(build, allowed, la_code, time_period, "all", intel_ok,
