@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
@@ -376,12 +377,22 @@ def audit_entries(
     return pd.DataFrame(rows, columns=["at", "username", "role", "action", "urn", "detail"])
 
 
-def _report_records(limit: int) -> list[dict]:
+def _reports_file() -> tuple[str, int, int] | None:
+    """The load reports' file (load_reports.jsonl beside the warehouse) as (path, modification
+    time, size): a load appends a line, so the frames below are made again only after one."""
     path = settings.warehouse_path().parent / "load_reports.jsonl"
-    if not path.exists():
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
+def _report_records(file: tuple[str, int, int] | None, limit: int) -> list[dict]:
+    if file is None:
         return []
     records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in Path(file[0]).read_text(encoding="utf-8").splitlines():
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
@@ -394,7 +405,12 @@ def _report_records(limit: int) -> list[dict]:
 def load_reports(identity: Identity, limit: int = 50) -> pd.DataFrame:
     """The loader's reports (JSON lines in load_reports.jsonl beside the warehouse), newest first."""
     _require(identity, ADMIN)
-    records = _report_records(limit)
+    return _load_reports(_reports_file(), limit)
+
+
+@cached
+def _load_reports(file: tuple[str, int, int] | None, limit: int) -> pd.DataFrame:
+    records = _report_records(file, limit)
     if not records:
         return pd.DataFrame()
     return pd.json_normalize(records, max_level=1)
@@ -407,6 +423,11 @@ def files_not_loaded(identity: Identity, loads: int = 5) -> pd.DataFrame:
     """Every file (or workbook sheet) the newest ``loads`` loads did not load, with the reason and,
     for an unrecognised file, the closest known format (issue 15: nothing skipped in silence)."""
     _require(identity, ADMIN)
+    return _files_not_loaded(_reports_file(), loads)
+
+
+@cached
+def _files_not_loaded(file: tuple[str, int, int] | None, loads: int) -> pd.DataFrame:
     rows = [
         (
             r.get("run_id"),
@@ -415,7 +436,7 @@ def files_not_loaded(identity: Identity, loads: int = 5) -> pd.DataFrame:
             f.get("kind") or "unrecognised",
             f.get("note") or "",
         )
-        for r in _report_records(loads)
+        for r in _report_records(file, loads)
         for f in r.get("files") or []
         if isinstance(f, dict) and f.get("action") != "loaded" and f.get("kind") != "manifest"
     ]

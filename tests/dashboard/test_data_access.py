@@ -156,8 +156,26 @@ def test_load_reports_newest_first(dash_env):
     )
     try:
         assert list(data_access.load_reports(who("admin"))["run_id"]) == ["b", "a"]
+        # the frames are made once per state of the file: a load's new line shows on the next call
+        with path.open("a", encoding="utf-8") as f:
+            f.write(
+                json.dumps(
+                    {
+                        "run_id": "c",
+                        "rows": 3,
+                        "files": [
+                            {"file_name": "odd.csv", "action": "skipped", "note": "not recognised"}
+                        ],
+                    }
+                )
+                + "\n"
+            )
+        assert list(data_access.load_reports(who("admin"))["run_id"]) == ["c", "b", "a"]
+        skipped = data_access.files_not_loaded(who("admin"))
+        assert skipped[["Load", "File or sheet"]].values.tolist() == [["c", "odd.csv"]]
     finally:
         path.unlink()
+    assert data_access.load_reports(who("admin")).empty
 
 
 def test_a_new_load_is_seen_on_the_next_call(tmp_path, monkeypatch, dash_env):
