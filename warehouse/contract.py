@@ -121,7 +121,7 @@ def _check_table(cur, t: Table, have: dict) -> list[str]:
             conds.append(
                 (
                     col,
-                    "has a value not accepted",
+                    NOT_ACCEPTED,
                     f"{_q(col)} IS NOT NULL AND {_q(col)} NOT IN ({vals})",
                 )
             )
@@ -136,7 +136,14 @@ def _check_table(cur, t: Table, have: dict) -> list[str]:
     unique = t.spec.get("unique")
     unique = unique if unique and all(c in actual for c in unique) else None
     checks = t.spec.get("checks") or []
-    aggs = [f"count_if({cond})" for _, _, cond in conds]
+    # Accepted values are checked on each column's distinct values first (one cheap query: DuckDB
+    # plans a long NOT IN list as a join over every row, ~0.9 s on the national school_measures);
+    # only a column holding a value not accepted is counted row by row in the scan.
+    passed = _accepted_columns(cur, t, {c for c, what, _ in conds if what == NOT_ACCEPTED})
+    scanned = [
+        i for i, (c, what, _) in enumerate(conds) if not (what == NOT_ACCEPTED and c in passed)
+    ]
+    aggs = [f"count_if({conds[i][2]})" for i in scanned]
     if unique:
         # Equal keys have equal hashes, so as many distinct hashes as rows means no key is repeated;
         # fewer (a duplicate, or two keys sharing a hash) runs the exact check below.
@@ -154,6 +161,9 @@ def _check_table(cur, t: Table, have: dict) -> list[str]:
                 raise
             if aggs:
                 got = cur.execute(f"SELECT {', '.join(aggs)} FROM {_q(t.name)}").fetchone()
+    # every column check's failing rows (0 for a column whose distinct values all passed), then
+    # the unique key's two counts
+    got = (*_spread(got[: len(scanned)], scanned, len(conds)), *got[len(scanned) :])
     failing = [(i, c) for i, c in enumerate(conds) if got[i]]
     if failing:
         # A sample row's value, and the source file and line it came from where the table keeps them,
@@ -197,6 +207,39 @@ def _check_table(cur, t: Table, have: dict) -> list[str]:
                 continue
         if n:
             out.append(f"{t.name}: check '{chk['name']}' fails in {n} rows ({chk['fails_when']})")
+    return out
+
+
+NOT_ACCEPTED = "has a value not accepted"
+
+
+def _accepted_columns(cur, t: Table, columns: set[str]) -> set[str]:
+    """The columns among ``columns`` whose every distinct non-null value is one of their accepted
+    values, compared as Python values where both sides are text or both whole numbers (any other
+    column is left to the row-by-row check in SQL, whose comparison rules it keeps)."""
+    if not columns:
+        return set()
+    names = sorted(columns)
+    lists = cur.execute(
+        "SELECT " + ", ".join(f"list(DISTINCT {_q(c)})" for c in names) + f" FROM {_q(t.name)}"
+    ).fetchone()
+    passed = set()
+    for col, present in zip(names, lists, strict=True):
+        accepted = t.spec["columns"][col]["accepted_values"]
+        values = [v for v in (present or []) if v is not None]
+        for kind in (str, int):
+            if all(type(v) is kind for v in [*values, *accepted]):
+                if set(values) <= set(accepted):
+                    passed.add(col)
+                break
+    return passed
+
+
+def _spread(counts: tuple, positions: list[int], n: int) -> list[int]:
+    """``counts`` of the checks at ``positions`` among ``n`` checks, 0 at the others."""
+    out = [0] * n
+    for i, c in zip(positions, counts, strict=True):
+        out[i] = c
     return out
 
 

@@ -50,11 +50,17 @@ def test_contract_fails_on_broken_tables(broken):
     where = broken.execute(
         "SELECT source_file FROM school_measures WHERE cohort = 10751"
     ).fetchone()
+    broken.execute(  # a measure outside the 37 accepted (checked on its distinct values first)
+        "UPDATE school_measures SET measure = 'ks2_made_up' WHERE rowid IN "
+        "(SELECT rowid FROM school_measures WHERE measure = 'ks2_cohort' LIMIT 2)"
+    )
     broken.execute("ALTER TABLE boundaries ADD COLUMN extra INTEGER")
     broken.execute("DROP TABLE statistical_neighbours")
     text = "\n".join(contract.check(broken))
     assert "schools: 1 duplicate keys on (urn)" in text
     assert "schools.phase has a value not accepted in 1 rows (e.g. 'Big school'" in text
+    assert "school_measures.measure has a value not accepted in 2 rows (e.g. 'ks2_made_up'" in text
+    assert "pupil_group has a value not accepted" not in text  # its values all accepted
     # a refusal names the source file (and line, where the table keeps it) a failing value came from
     assert (
         f"school_measures.cohort is above 10000 in 1 rows (e.g. '10751', from {where[0]})" in text
