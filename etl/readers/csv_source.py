@@ -64,6 +64,9 @@ def classify_bytes(raw: bytes) -> str:
             else ""
         )
         raise UnreadableFile(f"is not a text file (it holds binary data).{hint}")
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    if (raw[3:] if bom else raw).isascii():  # most DfE files: valid UTF-8 without decoding them
+        return "utf-8-sig" if bom else "utf-8"
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
