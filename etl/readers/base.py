@@ -10,6 +10,7 @@ A reader is a module in etl/readers/ with:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,5 +55,11 @@ def normalise_header(cells: Sequence[str]) -> tuple[str, ...]:
 
 def has_columns(header: Sequence[str], *names: str) -> bool:
     """Case- and space-insensitive test that every name is in the header."""
-    have = {" ".join(h.lower().split()) for h in header}
+    have = _comparable(tuple(header))
     return all(" ".join(n.lower().split()) in have for n in names)
+
+
+@functools.lru_cache(maxsize=256)
+def _comparable(header: tuple[str, ...]) -> frozenset[str]:
+    # made once per header: every reader's recognise() asks about the same few hundred cells
+    return frozenset(" ".join(h.lower().split()) for h in header)
