@@ -14,7 +14,8 @@ briefing) and use the same guards from ``dashboard/data_access/core.py``; pages 
    ``warehouse/queries/<what it returns>.py``, whose SQL (warehouse/sql/queries/*.sql) binds it as
    ``$allowed`` (NULL = every school). Never format values into SQL.
 4. Caching: a private ``@cached`` function (core.cached: one object per key shared by the
-   server's sessions, handed out as a shallow copy, never unpickled per rerun) whose arguments are the build path
+   server's sessions, handed out as a shallow copy, never unpickled per rerun; ``@kept`` hands out
+   the object itself, for values read-only by construction) whose arguments are the build path
    (``db.current_build()``, resolved on every call so a new load is seen on the next rerun), the
    allowed URNs as a tuple (``_allowed_key``) and the filters. The cache is shared by all users,
    so anything that changes the rows must be in the key. Never cache the public function. Never
