@@ -28,7 +28,7 @@ ADD_KEYS = ("new_username", "new_display", "new_urns", "new_password")
 
 
 class Labels(dict):
-    """urn -> "name (urn)"; a school not in this warehouse still gets a label."""
+    """urn -> "name (urn)"; a school not among the choices still gets a label."""
 
     def __missing__(self, urn: int) -> str:
         return f"not in this warehouse ({urn})"
@@ -42,24 +42,33 @@ class Choices(NamedTuple):
 
 
 def school_choices(identity: Identity) -> Choices:
-    """The schools a user may be given (URNs in the list's order, and in URN order), as a set, and
-    their labels ("name (urn)", and a label for a URN not in this warehouse), made once per list key
-    (build, the admin's allowed URNs): the forms' pickers no longer rebuild 3,400 labels (22,000
-    at national size) on every rerun. Read-only: shared by every rerun of the key."""
+    """The schools a user may be given: the council's (the warehouse's home LA; every school in a
+    build without one), not every school of England the national files name (22,000 options at
+    national size, which Streamlit formatted on every rerun, for schools the council's governors
+    do not sit on). URNs in the list's order and in URN order, as a set, and the labels of every
+    school in the warehouse ("name (urn)": a user's school of another LA, which the change form
+    still shows, is named as it is; a URN not in the warehouse says so). Made once per list key
+    (build, the admin's allowed URNs) and LA. Read-only: shared by every rerun of the key."""
     schools, key = data_access.list_schools_keyed(identity)
-    return _choices(key, _schools=schools)
+    home = data_access.home_la_code(identity)
+    return _choices(key, home, _schools=schools)
 
 
 @kept  # read-only (tuples, a frozenset, a MappingProxyType): shared as it is
-def _choices(key: tuple, *, _schools) -> Choices:
-    urns = tuple(_schools["urn"].astype(int).tolist())
-    labels = Labels(
+def _choices(key: tuple, home: int | None, *, _schools) -> Choices:
+    every = _schools["urn"].astype(int).tolist()
+    labels = Labels(  # every school's, so a user's school of another LA is named as it is
         zip(
-            urns,
-            (f"{n} ({u})" for u, n in zip(urns, _schools["name"].tolist(), strict=True)),
+            every,
+            (f"{n} ({u})" for u, n in zip(every, _schools["name"].tolist(), strict=True)),
             strict=True,
         )
     )
+    if home is None:
+        urns = tuple(every)
+    else:
+        las = _schools["la_code"].tolist()
+        urns = tuple(u for u, la in zip(every, las, strict=True) if la == home)
     return Choices(urns, tuple(sorted(urns)), frozenset(urns), MappingProxyType(labels))
 
 

@@ -12,8 +12,8 @@ user_admin.confirmation()
 table = data_access.list_users(identity)
 st.dataframe(table, hide_index=True)
 
-# the schools and their labels made once per list key; Streamlit formats every option several
-# times a run (22,000 schools at national size): labels looked up by the mapping's own __getitem__
+# the council's schools and every school's label, made once per list key; Streamlit formats every
+# option several times a run: labels looked up by the mapping's own __getitem__
 listed, by_urn, known, labels = user_admin.school_choices(identity)
 
 with st.expander(

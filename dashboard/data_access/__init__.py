@@ -77,6 +77,17 @@ def list_schools(
     return list_schools_keyed(identity, district, phase, school_type)[0]
 
 
+def home_la_code(identity: Identity) -> int | None:
+    """The LA code of the council this warehouse serves (core table home_la), None without one."""
+    _require(identity)
+    return _home_la(db.current_build())
+
+
+@kept
+def _home_la(build) -> int | None:
+    return db.run(build, schools_q.home_la) if db.has_table(build, "home_la") else None
+
+
 def list_schools_keyed(
     identity: Identity,
     district: str | None = None,

@@ -100,20 +100,27 @@ def test_a_role_change_with_a_refused_password_saves_nothing(dash_env):
     assert "Every session of this user has ended" in at.success[0].value
 
 
-def test_the_school_pickers_options_and_labels_are_made_once_per_list(county_env, monkeypatch):
-    """The forms' school pickers list every school, the add form in the list's order and the change
-    form by URN, labelled "name (urn)" (a URN not in the warehouse still labelled): made once per
-    list key, not on every rerun, and the same as the list read afresh."""
+def test_the_school_pickers_offer_the_councils_schools_labelled_and_made_once_per_list(
+    county_env, monkeypatch
+):
+    """The forms' school pickers offer the council's schools (the home LA's, not the other LAs'
+    the national files name), the add form in the list's order and the change form by URN,
+    labelled "name (urn)"; a school of another LA is still named, and a URN not in the warehouse
+    says so. Made once per list key, not on every rerun, and the same as the list read afresh."""
     from dashboard import data_access, user_admin
     from dashboard.access import identity_for
 
     admin = identity_for("admin", "Admin", "admin", [])
     schools = data_access.list_schools(admin)
+    home = data_access.home_la_code(admin)
+    ours = schools[schools["la_code"].eq(home).to_numpy(dtype=bool)]
+    other = schools[~schools["la_code"].eq(home).to_numpy(dtype=bool)].iloc[0]
+    assert 0 < len(ours) < len(schools)  # the fixture county has other LAs' schools too
     choices = user_admin.school_choices(admin)
-    urns = [int(u) for u in schools["urn"]]
+    urns = [int(u) for u in ours["urn"]]
     assert list(choices.listed) == urns and list(choices.by_urn) == sorted(urns)
-    assert choices.known == set(urns)
-    assert {u: choices.labels[u] for u in urns} == {
+    assert choices.known == set(urns) and int(other["urn"]) not in choices.known
+    assert {int(u): choices.labels[int(u)] for u in schools["urn"]} == {
         int(u): f"{n} ({int(u)})" for u, n in zip(schools["urn"], schools["name"], strict=True)
     }
     assert choices.labels[1] == "not in this warehouse (1)"
