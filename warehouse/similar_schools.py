@@ -69,7 +69,8 @@ def nearest(z: np.ndarray, weights: np.ndarray, urns: np.ndarray, k: int):
     zs = z * np.sqrt(weights)
     tree = cKDTree(zs, leafsize=LEAF_SIZE)
     q = min(k + 1 + CANDIDATE_SLACK, n)  # + 1: the school itself
-    far, cand = tree.query(zs, k=q)
+    # every core: a query's answers do not depend on how many threads share the rows
+    far, cand = tree.query(zs, k=q, workers=-1)
     c_top, d_top = _exact_rows(z, weights, cand, urns, k)
     r_all = np.repeat(np.arange(n), k)
     c_all, d_all = c_top.reshape(-1), d_top.reshape(-1)
@@ -81,7 +82,7 @@ def nearest(z: np.ndarray, weights: np.ndarray, urns: np.ndarray, k: int):
     margin = CANDIDATE_MARGIN * (1.0 + 2.0 * float((zs * zs).sum(axis=1).max(initial=0.0)))
     unsure = np.nonzero((q < n) & ~(edge > kth + margin))[0]
     if len(unsure):
-        near = tree.query_ball_point(zs[unsure], r=np.sqrt(kth[unsure] + margin) + 1e-9)
+        near = tree.query_ball_point(zs[unsure], r=np.sqrt(kth[unsure] + margin) + 1e-9, workers=-1)
         rows2 = np.concatenate([np.full(len(x), i) for i, x in zip(unsure, near, strict=True)])
         cols2 = np.concatenate([np.asarray(x, dtype=np.int64) for x in near])
         r2, c2, d2 = _exact(z, weights, rows2, cols2, urns, k)
