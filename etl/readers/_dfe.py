@@ -32,6 +32,17 @@ NEGATIVE_PUPILS = "a number of pupils cannot be negative: cohort not loaded"
 TOO_MANY_PUPILS = (
     f"more pupils than any school has (at most {SCHOOL_PUPILS_MAX:,}): cohort not loaded"
 )
+# The checks a staged cell can fail: stg_measure_cells.problem is the sum of their bits (NULL: none).
+PROBLEM_BITS = {
+    "bad_v": 1,  # the value is not a number or a known code
+    "bad_lo": 2,  # nor is the lower confidence limit
+    "bad_hi": 4,  # nor the upper
+    "bad_co": 8,  # nor the cohort
+    "out_of_range": 16,  # the value is outside its measure's possible range
+    "ci_bad": 32,  # a school's confidence interval does not contain its value
+    "co_negative": 64,  # a negative number of pupils
+    "co_too_big": 128,  # more pupils than any school has
+}
 # Longest value kept in rejects.value (a 1 MB cell would otherwise be copied whole).
 REJECT_VALUE_CHARS = 200
 
@@ -384,9 +395,16 @@ def _named_columns(names: Sequence[str], rs: RowSpec, use: Sequence[Field]) -> l
 
 
 def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -> None:
-    """For files of one kind with the same fields (and value columns): unpivot the kept rows' fields, parse every cell once, write the bad cells to rejects and the
-    rest to stg_measure_cells (unsorted: core sorts what the build keeps; sorting 1.7 million cells of a
-    national KS2 file cost a third of the insert).
+    """For files of one kind with the same fields (and value columns): unpivot the kept rows' fields,
+    parse every cell once and write it to stg_measure_cells in one pass, then the bad cells to rejects.
+
+    The cells go straight from the unpivot into stg_measure_cells (unsorted: core sorts what the
+    build keeps; sorting 1.7 million cells of a national KS2 file cost a third of the insert), with
+    ``problem``, the checks a cell failed (``PROBLEM_BITS``), beside them. Only the few cells with a
+    problem are looked at again: their texts are read back from the raw tables to write their
+    rejects, and those not loaded (no value and no code) are then deleted. (Writing every cell's
+    texts and flags to a table first, to read the kept ones and the bad ones from it, cost more than
+    parsing them.)
 
     The unpivot carries only the cells' text and the field's number ``i``; what is the same for every
     row of a field (its names, its measure's possible range) sits once in a small table joined in
@@ -400,7 +418,7 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
     kind = files[0].kind
     n = next(_counter)
     use = sorted(files[0].use, key=lambda f: (f.measure, f.pupil_group))
-    fld, chk, fls = f"__fld_{kind}_{n}", f"__chk_{kind}_{n}", f"__files_{kind}_{n}"
+    fld, fls = f"__fld_{kind}_{n}", f"__files_{kind}_{n}"
     cells_rej = f"__cellrej_{kind}_{n}"
     values, params = [], []
 
@@ -426,22 +444,37 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
             AS t(i, f, m, g, lf, uf, cf, rng, rng_school)""",
         params,
     )
-
+    # the cells name their field and file by number (staging/schema.sql)
+    base = add_measure_fields(con, fld)
+    file_ids = [
+        add_measure_file(con, p.src.name, p.time_period, kind, p.src.file_status) for p in files
+    ]
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {q(fls)} (__file INTEGER, file_name VARCHAR,
-            time_period INTEGER, file_status VARCHAR)"""
+        f"""CREATE OR REPLACE TEMP TABLE {q(fls)} (__file INTEGER, file_id INTEGER,
+            file_name VARCHAR)"""
     )
-    con.executemany(
-        f"INSERT INTO {q(fls)} VALUES (?, ?, ?, ?)",
-        [(j, p.src.name, p.time_period, p.src.file_status) for j, p in enumerate(files)],
+    con.execute(
+        f"INSERT INTO {q(fls)} VALUES " + ", ".join("(?, ?, ?)" for _ in files),
+        [x for j, p in enumerate(files) for x in (j, file_ids[j], p.src.name)],
     )
     vcols = "".join(f", r.{q(c)}" for c in _value_columns(con, files[0]))
-    wide = " UNION ALL ".join(
-        f"""SELECT {j} AS __file, w.__line AS __w_line, w.level AS __w_level, w.urn AS __w_urn,
-                   w.la_code AS __w_la_code, w.national_scope AS __w_national_scope{vcols}
-            FROM {q(p.raw)} r JOIN {q(p.rows)} w ON r.__line = w.__line WHERE w.reason IS NULL"""
-        for j, p in enumerate(files)
-    )
+
+    def wide(only_problems: bool) -> str:
+        """The files' loaded rows with their classification and value columns (with
+        ``only_problems``: only the rows with a cell that failed a check)."""
+        return " UNION ALL ".join(
+            f"""SELECT {j} AS __file, w.__line AS __w_line, w.level AS __w_level, w.urn AS __w_urn,
+                       w.la_code AS __w_la_code, w.national_scope AS __w_national_scope{vcols}
+                FROM {q(p.raw)} r JOIN {q(p.rows)} w ON r.__line = w.__line
+                WHERE w.reason IS NULL"""
+            + (
+                f""" AND w.__line IN (SELECT source_line FROM stg_measure_cells
+                                      WHERE file_id = {file_ids[j]} AND problem IS NOT NULL)"""
+                if only_problems
+                else ""
+            )
+            for j, p in enumerate(files)
+        )
 
     def cells(of: Callable[[Field], str | None]) -> str:
         return "[" + ", ".join(of(f) or "NULL::VARCHAR" for f in use) + "]"
@@ -454,112 +487,153 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
         )
 
     v_of = lambda f: f"CAST({f.expr} AS VARCHAR)" if f.expr else q(f.field)  # noqa: E731
-    min_ok = consts(lambda f: measure_range(f.measure)[0])
-    max_ok = consts(lambda f: measure_range(f.measure)[1])
-    max_ok_school = consts(lambda f: measure_range(f.measure, school=True)[1])
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {q(chk)} AS
-        WITH wide AS ({wide}), long AS (
+
+    # A cohort column serves many fields (KS2's TELIG 17): each is parsed and checked once per row,
+    # in a list of the row's cohorts, and each field picks its own by position (N + 1: none).
+    cohorts = list(dict.fromkeys(f.cohort for f in use if f.cohort))
+    co_at = [cohorts.index(f.cohort) + 1 if f.cohort else len(cohorts) + 1 for f in use]
+
+    co_text = f"unnest({cells(lambda f: q(f.cohort) if f.cohort else None)}) AS co,"
+
+    def long(only_problems: bool) -> str:
+        """The unpivot: one row per loaded row and field, with its value and interval texts, and its
+        cohort parsed (pco) and checked (bad_co) (with ``only_problems``, its cohort's text too)."""
+        return f"""
             SELECT __file, __w_line AS __line, __w_level AS level, __w_urn AS urn,
                    __w_la_code AS la_code, __w_national_scope AS national_scope,
                    unnest(range(1, {len(use) + 1})) AS i,
                    unnest({cells(v_of)}) AS v,
                    unnest({cells(lambda f: q(f.lower) if f.lower else None)}) AS lo,
                    unnest({cells(lambda f: q(f.upper) if f.upper else None)}) AS hi,
-                   unnest({cells(lambda f: q(f.cohort) if f.cohort else None)}) AS co
-            FROM wide
-        ), parsed AS (
+                   {co_text if only_problems else ""}
+                   unnest(list_select(__pcos, {co_at})) AS pco,
+                   unnest(list_select(__bad_cos, {co_at})) AS bad_co
+            FROM (
+                SELECT *,
+                       -- is_invalid(x), from the values parsed
+                       list_transform(__cos, lambda x, j: CASE WHEN __pcos[j] IS NOT NULL OR x IS NULL
+                                                                OR parse_status(x) IS NOT NULL THEN FALSE
+                                                           ELSE NOT is_blank(x) END) AS __bad_cos
+                FROM (
+                    SELECT *, list_transform(__cos, lambda x: parse_value(x)) AS __pcos
+                    FROM (SELECT *, [{"".join(f"{q(c)}, " for c in cohorts)}NULL::VARCHAR] AS __cos
+                          FROM ({wide(only_problems)}))))"""
+
+    min_ok = consts(lambda f: measure_range(f.measure)[0])
+    max_ok = consts(lambda f: measure_range(f.measure)[1])
+    max_ok_school = consts(lambda f: measure_range(f.measure, school=True)[1])
+    flags = " + ".join(f"{bit} * {flag}::UTINYINT" for flag, bit in PROBLEM_BITS.items())
+    con.execute(
+        f"""
+        INSERT INTO stg_measure_cells (level, urn, la_code, file_id, field_id, value, status_code,
+                                       ci_lower, ci_upper, cohort, national_scope, source_line,
+                                       problem)
+        WITH long AS ({long(False)}), parsed AS (
             SELECT *, parse_value(v) AS pv, parse_value(lo) AS plo, parse_value(hi) AS phi,
-                   parse_value(co) AS pco,
                    {min_ok}[i] AS min_ok,
                    CASE WHEN level = 'school' THEN {max_ok_school}[i] ELSE {max_ok}[i] END AS max_ok
             FROM long
         ), coded AS (
             SELECT *, CASE WHEN pv IS NULL THEN parse_status(v) END AS ps FROM parsed
+        ), checked AS (
+            SELECT *,
+                   -- is_invalid(x), from the values parsed above
+                   CASE WHEN pv IS NOT NULL OR ps IS NOT NULL OR v IS NULL THEN FALSE
+                        ELSE NOT is_blank(v) END AS bad_v,
+                   CASE WHEN plo IS NOT NULL OR lo IS NULL OR parse_status(lo) IS NOT NULL THEN FALSE
+                        ELSE NOT is_blank(lo) END AS bad_lo,
+                   CASE WHEN phi IS NOT NULL OR hi IS NULL OR parse_status(hi) IS NOT NULL THEN FALSE
+                        ELSE NOT is_blank(hi) END AS bad_hi,
+                   coalesce(pv < min_ok OR pv > max_ok, FALSE) AS out_of_range,
+                   -- published aggregate rows carry placeholder intervals (0 to 0): schools only
+                   coalesce(level = 'school' AND NOT (pv < min_ok OR pv > max_ok)
+                            AND (plo > pv OR phi < pv), FALSE) AS ci_bad,
+                   coalesce(pco < 0, FALSE) AS co_negative,
+                   coalesce(level = 'school' AND pco > {SCHOOL_PUPILS_MAX}, FALSE) AS co_too_big
+            FROM coded
+        ), flagged AS (
+            SELECT *, NULLIF({flags}, 0) AS problem FROM checked
         )
-        SELECT __file, __line, level, urn, la_code, national_scope, i::INTEGER AS i, v, lo, hi, co,
-               pv, ps, plo, phi, pco,
-               -- is_invalid(x), from the values parsed above
-               CASE WHEN pv IS NOT NULL OR ps IS NOT NULL OR v IS NULL THEN FALSE
-                    ELSE NOT is_blank(v) END AS bad_v,
-               CASE WHEN plo IS NOT NULL OR lo IS NULL THEN FALSE
-                    ELSE parse_status(lo) IS NULL AND NOT is_blank(lo) END AS bad_lo,
-               CASE WHEN phi IS NOT NULL OR hi IS NULL THEN FALSE
-                    ELSE parse_status(hi) IS NULL AND NOT is_blank(hi) END AS bad_hi,
-               CASE WHEN pco IS NOT NULL OR co IS NULL THEN FALSE
-                    ELSE parse_status(co) IS NULL AND NOT is_blank(co) END AS bad_co,
-               coalesce(pv < min_ok OR pv > max_ok, FALSE) AS out_of_range,
-               -- published aggregate rows carry placeholder intervals (0 to 0): schools only
-               coalesce(level = 'school' AND NOT (pv < min_ok OR pv > max_ok)
-                        AND (plo > pv OR phi < pv), FALSE) AS ci_bad,
-               coalesce(level = 'school' AND pco > {SCHOOL_PUPILS_MAX}, FALSE) AS co_too_big
-        FROM coded
-        """
-    )
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {q(cells_rej)} AS
-            WITH b AS MATERIALIZED (
-                SELECT c.*, d.f, d.m, d.lf, d.uf, d.cf,
-                       CASE WHEN c.level = 'school' THEN d.rng_school ELSE d.rng END AS rng
-                FROM {q(chk)} c JOIN {q(fld)} d ON c.i = d.i
-                WHERE bad_v OR bad_lo OR bad_hi OR bad_co OR out_of_range OR ci_bad OR pco < 0
-                      OR co_too_big
-            )
-            SELECT __file, __line, col, {_short("val")} AS val, why FROM (
-                SELECT __file, __line, f AS col, v AS val, ? AS why, 1 AS prio FROM b WHERE bad_v
-                UNION ALL SELECT __file, __line, lf, lo, ?, 1 FROM b WHERE bad_lo
-                UNION ALL SELECT __file, __line, uf, hi, ?, 1 FROM b WHERE bad_hi
-                UNION ALL SELECT __file, __line, cf, co, ?, 1 FROM b WHERE bad_co
-                UNION ALL SELECT __file, __line, f, v, 'outside the possible range ' || rng || ' for ' || m
-                    || ': value not loaded', 2 FROM b WHERE out_of_range
-                UNION ALL SELECT __file, __line, f, v, 'the confidence interval ' || lo || ' to ' || hi || ' ('
-                    || lf || ', ' || uf || ') does not contain the value: value not loaded', 3
-                    FROM b WHERE ci_bad
-                UNION ALL SELECT __file, __line, cf, co, ?, 4 FROM b WHERE pco < 0
-                UNION ALL SELECT __file, __line, cf, co, ?, 4 FROM b WHERE co_too_big
-            )
-            QUALIFY row_number() OVER (PARTITION BY __file, __line, col ORDER BY prio, why) = 1""",
-        [
-            INVALID_CELL,
-            INVALID_CELL,
-            INVALID_CELL,
-            INVALID_CELL,
-            NEGATIVE_PUPILS,
-            TOO_MANY_PUPILS,
-        ],
-    )
-    con.execute(
-        f"""INSERT INTO rejects (file_name, line, column_name, value, reason)
-            SELECT f.file_name, c.__line, c.col, c.val, c.why
-            FROM {q(cells_rej)} c JOIN {q(fls)} f USING (__file) ORDER BY c.__file, c.__line, c.col"""
-    )
-    cell_rejects = dict(
-        con.execute(f"SELECT __file, count(*) FROM {q(cells_rej)} GROUP BY 1").fetchall()
-    )
-    # the cells name their field and file by number (staging/schema.sql); one insert for every file
-    # of the group (an insert per file scanned every file's cells again: 30 scans for 30 files)
-    base = add_measure_fields(con, fld)
-    file_ids = [
-        add_measure_file(con, p.src.name, p.time_period, kind, p.src.file_status) for p in files
-    ]
-    keep = "((pv IS NOT NULL AND NOT (out_of_range OR ci_bad)) OR ps IS NOT NULL)"
-    con.execute(
-        f"""INSERT INTO stg_measure_cells (level, urn, la_code, file_id, field_id, value, status_code,
-                                           ci_lower, ci_upper, cohort, national_scope, source_line)
-            SELECT c.level, c.urn, c.la_code, ids[c.__file + 1], {base} + c.i,
-                   CASE WHEN NOT (out_of_range OR ci_bad) THEN pv END,
-                   ps, CASE WHEN NOT (out_of_range OR ci_bad) THEN plo END,
-                   CASE WHEN NOT (out_of_range OR ci_bad) THEN phi END,
-                   CASE WHEN pco >= 0 AND NOT co_too_big THEN TRY_CAST(round(pco) AS INTEGER) END,
-                   c.national_scope, c.__line
-            FROM {q(chk)} c, (SELECT ?::INTEGER[] AS ids)
-            WHERE {keep}""",
+        SELECT level, urn, la_code, ids[__file + 1], {base} + i,
+               CASE WHEN NOT (out_of_range OR ci_bad) THEN pv END,
+               ps, CASE WHEN NOT (out_of_range OR ci_bad) THEN plo END,
+               CASE WHEN NOT (out_of_range OR ci_bad) THEN phi END,
+               CASE WHEN pco >= 0 AND NOT co_too_big THEN TRY_CAST(round(pco) AS INTEGER) END,
+               national_scope, __line, problem
+        FROM flagged, (SELECT ?::INTEGER[] AS ids)
+        WHERE (pv IS NOT NULL AND NOT (out_of_range OR ci_bad)) OR ps IS NOT NULL
+              OR problem IS NOT NULL""",
         [file_ids],
     )
-    written = dict(
-        con.execute(f"SELECT __file, count(*) FROM {q(chk)} WHERE {keep} GROUP BY 1").fetchall()
-    )
+
+    lo_id, hi_id = min(file_ids), max(file_ids)  # the batch's files are numbered in a row
+    counts = con.execute(
+        f"""SELECT file_id, count(*), count(problem) FROM stg_measure_cells
+            WHERE file_id BETWEEN {lo_id} AND {hi_id} GROUP BY 1"""
+    ).fetchall()
+    written = {file_id: n for file_id, n, _ in counts}
+    cell_rejects: dict[int, int] = {}
+    if any(bad for _, _, bad in counts):
+        # the cells that failed a check: their texts again, from the raw rows that hold them
+        bit = {flag: f"(c.problem & {b}) <> 0" for flag, b in PROBLEM_BITS.items()}
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {q(cells_rej)} AS
+                WITH b AS MATERIALIZED (
+                    SELECT l.*, d.f, d.m, d.lf, d.uf, d.cf,
+                           CASE WHEN l.level = 'school' THEN d.rng_school ELSE d.rng END AS rng,
+                           {bit["bad_v"]} AS bad_v, {bit["bad_lo"]} AS bad_lo, {bit["bad_hi"]} AS bad_hi,
+                           {bit["bad_co"]} AS bad_co, {bit["out_of_range"]} AS out_of_range,
+                           {bit["ci_bad"]} AS ci_bad, {bit["co_negative"]} AS co_negative,
+                           {bit["co_too_big"]} AS co_too_big
+                    FROM stg_measure_cells c
+                    JOIN {q(fls)} f ON f.file_id = c.file_id
+                    JOIN ({long(True)}) l
+                        ON l.__file = f.__file AND l.__line = c.source_line AND l.i = c.field_id - {base}
+                    JOIN {q(fld)} d ON d.i = l.i
+                    WHERE c.file_id BETWEEN {lo_id} AND {hi_id} AND c.problem IS NOT NULL
+                )
+                SELECT __file, __line, col, {_short("val")} AS val, why FROM (
+                    SELECT __file, __line, f AS col, v AS val, ? AS why, 1 AS prio FROM b WHERE bad_v
+                    UNION ALL SELECT __file, __line, lf, lo, ?, 1 FROM b WHERE bad_lo
+                    UNION ALL SELECT __file, __line, uf, hi, ?, 1 FROM b WHERE bad_hi
+                    UNION ALL SELECT __file, __line, cf, co, ?, 1 FROM b WHERE bad_co
+                    UNION ALL SELECT __file, __line, f, v, 'outside the possible range ' || rng || ' for ' || m
+                        || ': value not loaded', 2 FROM b WHERE out_of_range
+                    UNION ALL SELECT __file, __line, f, v, 'the confidence interval ' || lo || ' to ' || hi || ' ('
+                        || lf || ', ' || uf || ') does not contain the value: value not loaded', 3
+                        FROM b WHERE ci_bad
+                    UNION ALL SELECT __file, __line, cf, co, ?, 4 FROM b WHERE co_negative
+                    UNION ALL SELECT __file, __line, cf, co, ?, 4 FROM b WHERE co_too_big
+                )
+                QUALIFY row_number() OVER (PARTITION BY __file, __line, col ORDER BY prio, why) = 1""",
+            [
+                INVALID_CELL,
+                INVALID_CELL,
+                INVALID_CELL,
+                INVALID_CELL,
+                NEGATIVE_PUPILS,
+                TOO_MANY_PUPILS,
+            ],
+        )
+        con.execute(
+            f"""INSERT INTO rejects (file_name, line, column_name, value, reason)
+                SELECT f.file_name, c.__line, c.col, c.val, c.why
+                FROM {q(cells_rej)} c JOIN {q(fls)} f USING (__file) ORDER BY c.__file, c.__line, c.col"""
+        )
+        cell_rejects = dict(
+            con.execute(f"SELECT __file, count(*) FROM {q(cells_rej)} GROUP BY 1").fetchall()
+        )
+        # a cell with a problem and neither a value nor a code was written only for its rejects
+        con.execute(
+            f"""DELETE FROM stg_measure_cells WHERE file_id BETWEEN {lo_id} AND {hi_id}
+                AND problem IS NOT NULL AND value IS NULL AND status_code IS NULL"""
+        )
+        written = dict(
+            con.execute(
+                f"""SELECT file_id, count(*) FROM stg_measure_cells
+                    WHERE file_id BETWEEN {lo_id} AND {hi_id} GROUP BY 1"""
+            ).fetchall()
+        )
     for j, p in enumerate(files):
         bad = cell_rejects.get(j, 0)
         if bad:
@@ -568,8 +642,8 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
                 f"{p.src.name}: {bad} cells were not loaded: not a number or known code, or an "
                 "impossible value (see rejects)"
             )
-        p.res.add("stg_measures", written.get(j, 0))
-    for t in (chk, fld, fls, cells_rej, *(x for p in files for x in (p.rows, p.raw))):
+        p.res.add("stg_measures", written.get(file_ids[j], 0))
+    for t in (fld, fls, cells_rej, *(x for p in files for x in (p.rows, p.raw))):
         con.execute(f"DROP TABLE IF EXISTS {q(t)}")
 
 

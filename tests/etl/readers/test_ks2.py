@@ -1,11 +1,12 @@
 """KS2 reader against the real Hampshire files, reconciled with Python's csv module."""
 
+import csv
 from collections import Counter
 
 import pytest
 
 from etl.readers import ks2
-from etl.readers._dfe import present_fields
+from etl.readers._dfe import INVALID_CELL, present_fields
 from tests.etl.readers.conftest import make_src, num, raw_dicts, raw_rows
 
 FILES = ["ks2/2016_850_ks2final.csv", "ks2/2017_850_ks2final.csv", "ks2/2018_850_ks2final.csv"]
@@ -281,3 +282,83 @@ def test_staged_cells_name_their_file_and_field_by_number(con, real_dir):
     for rel in FILES[:2]:
         header, _ = raw_rows(real_dir / rel)
         assert 0 < fields[rel] <= len(header)
+
+
+def test_cells_failing_a_check_are_rejected_once_and_only_loaded_cells_staged(
+    con, real_dir, tmp_path
+):
+    """The unpivot writes every cell with what it failed (stg_measure_cells.problem) and then only
+    rereads those: each bad cell gives one reject (a cohort column serving 17 fields too), a cell
+    with neither a value nor a code is not staged, and a value with a bad interval keeps its value."""
+    rel = "ks2/2016_850_ks2final.csv"
+    header, rows = raw_rows(real_dir / rel)
+    col = {h: header.index(h) for h in ("TELIG", "PTRWM_EXP", "READPROG", "READPROG_LOWER")}
+    a, b = rows[0], rows[1]  # lines 2 and 3: schools with every one of these cells a number
+    a[col["TELIG"]] = "abc"
+    a[col["PTRWM_EXP"]] = "150"
+    a[col["READPROG_LOWER"]] = "abc"
+    b[col["READPROG_LOWER"]] = str(float(b[col["READPROG"]]) + 5)
+    (tmp_path / "ks2").mkdir()
+    with open(tmp_path / rel, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    res = ks2.stage(con, make_src(tmp_path, rel))
+    rej = con.execute(
+        "SELECT line, column_name, value, reason FROM rejects ORDER BY line, column_name"
+    ).fetchall()
+    assert [r[:3] for r in rej] == [
+        (2, "PTRWM_EXP", "150"),
+        (2, "READPROG_LOWER", "abc"),
+        (2, "TELIG", "abc"),
+        (3, "READPROG", b[col["READPROG"]]),
+    ]
+    assert "outside the possible range 0 to 100" in rej[0][3]
+    assert rej[1][3] == rej[2][3] == INVALID_CELL
+    assert rej[3][3].startswith(f"the confidence interval {b[col['READPROG_LOWER']]} to ")
+    assert res.tables["rejects"] == 4 and res.rows_rejected == 0
+
+    def cells(line):
+        return {
+            r[0]: r[1:]
+            for r in con.execute(
+                "SELECT source_field, value, ci_lower, ci_upper, cohort FROM stg_measures "
+                "WHERE source_line = ?",
+                [line],
+            ).fetchall()
+        }
+
+    line2, line3 = cells(2), cells(3)
+    assert "PTRWM_EXP" not in line2 and "TELIG" not in line2 and "READPROG" not in line3
+    upper = num(a[header.index("READPROG_UPPER")])
+    assert line2["READPROG"] == (num(a[col["READPROG"]]), None, upper, None)
+    # TELIG is the all-pupils fields' cohort: none of them keeps one
+    all_pupils = [f for f in ks2.FIELDS if f.cohort == "TELIG" and f.field in line2]
+    assert len(all_pupils) >= 10 and all(line2[f.field][3] is None for f in all_pupils)
+    assert line3["PTRWM_EXP"][3] == int(num(b[col["TELIG"]]))
+    # every staged cell has a value or a code, and the count in the report is what was staged
+    staged = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE value IS NULL AND status_code IS NULL) "
+        "FROM stg_measure_cells"
+    ).fetchone()
+    assert staged == (res.tables["stg_measures"], 0)
+
+
+def test_the_unpivot_parses_a_cohort_column_once_per_row(con, real_dir):
+    """TELIG is the cohort of 17 KS2 fields: the statement staging the cells names it three times
+    (read from the raw table, as the ks2_cohort value, and once in the row's list of cohorts), not
+    once per field (19 times)."""
+    sent = []
+
+    class Recording:
+        def __init__(self, c):
+            self._c = c
+
+        def __getattr__(self, name):
+            return getattr(self._c, name)
+
+        def execute(self, sql, *args):
+            sent.append(sql)
+            return self._c.execute(sql, *args)
+
+    ks2.stage(Recording(con), make_src(real_dir, "ks2/2016_850_ks2final.csv"))
+    (unpivot,) = [s for s in sent if s.lstrip().startswith("INSERT INTO stg_measure_cells")]
+    assert unpivot.count('"TELIG"') == 3

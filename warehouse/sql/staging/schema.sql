@@ -103,7 +103,8 @@ CREATE TEMP TABLE stg_measure_cells (
     ci_upper      DOUBLE,
     cohort        INTEGER,
     national_scope VARCHAR,           -- for national rows: all_schools or state_funded (KS2 RECTYPE 4/5), maintained (KS4 RECTYPE 7)
-    source_line   INTEGER
+    source_line   INTEGER,
+    problem       UTINYINT            -- the checks the cell failed (etl/readers/_dfe.py PROBLEM_BITS), NULL: none; for the load's rejects only
 );
 
 CREATE TEMP VIEW stg_measures AS
