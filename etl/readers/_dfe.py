@@ -599,8 +599,10 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
                     UNION ALL SELECT __file, __line, cf, co, ?, 1 FROM b WHERE bad_co
                     UNION ALL SELECT __file, __line, f, v, 'outside the possible range ' || rng || ' for ' || m
                         || ': value not loaded', 2 FROM b WHERE out_of_range
-                    UNION ALL SELECT __file, __line, f, v, 'the confidence interval ' || lo || ' to ' || hi || ' ('
-                        || lf || ', ' || uf || ') does not contain the value: value not loaded', 3
+                    UNION ALL SELECT __file, __line, f, v, 'the confidence interval '
+                        || coalesce(nullif(trim(lo), ''), 'blank') || ' to '
+                        || coalesce(nullif(trim(hi), ''), 'blank') || ' (' || coalesce(lf, 'no column')
+                        || ', ' || coalesce(uf, 'no column') || ') does not contain the value: value not loaded', 3
                         FROM b WHERE ci_bad
                     UNION ALL SELECT __file, __line, cf, co, ?, 4 FROM b WHERE co_negative
                     UNION ALL SELECT __file, __line, cf, co, ?, 4 FROM b WHERE co_too_big

@@ -342,6 +342,27 @@ def test_cells_failing_a_check_are_rejected_once_and_only_loaded_cells_staged(
     assert staged == (res.tables["stg_measures"], 0)
 
 
+def test_a_value_outside_an_interval_with_a_blank_limit_is_one_reject_with_its_reason(
+    con, real_dir, tmp_path
+):
+    """The reason names the blank limit (it was NULL, and the load stopped on rejects.reason)."""
+    rel = "ks2/2016_850_ks2final.csv"
+    header, rows = raw_rows(real_dir / rel)
+    col = {h: header.index(h) for h in ("READPROG", "READPROG_LOWER", "READPROG_UPPER")}
+    row = rows[0]
+    row[col["READPROG_LOWER"]] = str(float(row[col["READPROG"]]) + 5)
+    row[col["READPROG_UPPER"]] = ""
+    (tmp_path / "ks2").mkdir()
+    with open(tmp_path / rel, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    ks2.stage(con, make_src(tmp_path, rel))
+    rej = con.execute("SELECT line, column_name, reason FROM rejects").fetchall()
+    assert rej == [
+        (2, "READPROG", f"the confidence interval {row[col['READPROG_LOWER']]} to blank "
+         "(READPROG_LOWER, READPROG_UPPER) does not contain the value: value not loaded")
+    ]  # fmt: skip
+
+
 def test_the_unpivot_parses_a_cohort_column_once_per_row(con, real_dir):
     """TELIG is the cohort of 17 KS2 fields: the statement staging the cells names it three times
     (read from the raw table, as the ks2_cohort value, and once in the row's list of cohorts), not
