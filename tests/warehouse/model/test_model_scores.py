@@ -207,3 +207,40 @@ def test_absence_bands(model):
         model, "SELECT * FROM school_bands WHERE urn = ? AND heading = 'persistent_absence'", [sc.C]
     )[0]
     assert c["percentile"] == 25 and not c["flagged"]  # second worst: 100 * (2-1)/(5-1)
+
+
+def test_group_gaps_not_published_rows_are_exactly_the_national_groups_a_school_lacks(model):
+    """Worked in Python from school_measures and national_reference: a 'not published for this
+    group' row for each national group (KS2/KS4, all phases) that a school-measure with an
+    all-pupils row has no row for, and none for a group it publishes or one with no national row."""
+    national = {}
+    for r in rows(
+        model,
+        "SELECT DISTINCT time_period, key_stage, measure, pupil_group FROM national_reference"
+        " WHERE pupil_group <> 'all' AND key_stage IN ('ks2', 'ks4') AND phase_scope = 'all'",
+    ):
+        national.setdefault((r["time_period"], r["key_stage"], r["measure"]), set()).add(
+            r["pupil_group"]
+        )
+    published = {}
+    for r in rows(
+        model,
+        "SELECT urn, la_code, time_period, key_stage, measure, pupil_group FROM school_measures"
+        " WHERE key_stage IN ('ks2', 'ks4') AND urn IS NOT NULL",
+    ):
+        key = (r["urn"], r["la_code"], r["time_period"], r["key_stage"], r["measure"])
+        published.setdefault(key, set()).add(r["pupil_group"])
+    want = {
+        (*key, group)
+        for key, groups in published.items()
+        if "all" in groups
+        for group in national.get(key[2:], set()) - groups
+    }
+    got = [
+        (r["urn"], r["la_code"], r["time_period"], r["key_stage"], r["measure"], r["pupil_group"])
+        for r in rows(
+            model,
+            "SELECT * FROM group_gaps WHERE note = 'not published for this group'",
+        )
+    ]
+    assert want and len(got) == len(set(got)) and set(got) == want

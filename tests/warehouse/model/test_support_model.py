@@ -335,3 +335,39 @@ def test_rank_within_category_by_weight_of_evidence(m):
     assert got[PREV_RI] == (3, pytest.approx(6.36, abs=0.011))
     assert got[STUCK] == (4, pytest.approx(4.54, abs=0.011))
     assert cat(m, FALLING)["rank_in_category"] == 1 and cat(m, NOTICE)["rank_in_category"] == 2
+
+
+def test_each_list_is_the_school_years_reasons_in_order(m):
+    """support_category sorts each school-year's reasons once (list_sort of structs): every list is
+    the reasons of its kind in the order (intensive, targeted, watch), evidence descending, rule, key
+    stage (no key stage last); governors' lists leave out the confidential ones; rule lists are sorted
+    and distinct; a school-year with none has an empty list."""
+    reasons = rows(
+        m,
+        "SELECT urn, time_period, kind, evidence, rule_id, key_stage, reason, confidential"
+        " FROM support_reasons",
+    )
+    order = {"intensive": 0, "targeted": 1}
+
+    def key(r):
+        return (order.get(r["kind"], 2), -r["evidence"], r["rule_id"], r["key_stage"] is None,
+                r["key_stage"] or "")  # fmt: skip
+
+    got = rows(m, "SELECT * FROM support_category")
+    assert got and any(len(c["watch_flags"]) > 1 for c in got)
+    assert any(len(c["reasons"]) > 1 for c in got)
+    for c in got:
+        mine = sorted(
+            (r for r in reasons if (r["urn"], r["time_period"]) == (c["urn"], c["time_period"])),
+            key=key,
+        )
+        watch = [r for r in mine if r["kind"] == "watch"]
+        other = [r for r in mine if r["kind"] != "watch"]
+        assert c["reasons"] == [r["reason"] for r in other]
+        assert c["watch_flags"] == [r["reason"] for r in watch]
+        assert c["rule_ids"] == sorted({r["rule_id"] for r in other})
+        assert c["watch_rule_ids"] == sorted({r["rule_id"] for r in watch})
+        open_reasons = [r["reason"] for r in other if not r["confidential"]]
+        assert c["governor_reasons"][: len(open_reasons)] == open_reasons
+        open_watch = [r["reason"] for r in watch if not r["confidential"]]
+        assert c["governor_watch_flags"][: len(open_watch)] == open_watch

@@ -9,10 +9,17 @@
 -- of rows, and ranking every one costs seconds).
 
 CREATE OR REPLACE TEMP TABLE _school_measures_multi AS
-WITH per_file AS (
-    SELECT urn, time_period, source_kind, source_file, min(source_line) <> max(source_line) AS two_lines
-    FROM stg_measures
+WITH per_file_id AS (  -- numbers only: no text is grouped, and no field is joined, for the 8 million cells
+    SELECT urn, file_id, min(source_line) AS first_line, max(source_line) AS last_line
+    FROM stg_measure_cells
     WHERE level = 'school' AND urn IS NOT NULL
+    GROUP BY ALL
+),
+
+per_file AS (  -- by file name (a name staged under two numbers is one file, as before)
+    SELECT p.urn, f.time_period, f.source_kind, f.source_file, min(p.first_line) <> max(p.last_line) AS two_lines
+    FROM per_file_id AS p
+    JOIN stg_measure_files AS f ON f.file_id = p.file_id
     GROUP BY ALL
 )
 
@@ -54,20 +61,35 @@ SET VARIABLE school_measures_file_names = (
     SELECT coalesce(list(DISTINCT source_file ORDER BY source_file), []) FROM stg_measure_files
 );
 
--- Every cell of the (urn, time_period, source_kind) that go through the ranking, by number: its
--- file's name rank (file_rank) and its (measure, pupil group) (key_id), as decision 2 compares them.
-CREATE OR REPLACE TEMP TABLE _school_measures_ranked AS
+-- Every cell of the (urn, time_period, source_kind) that go through the ranking, by number, once
+-- (as staged): its file's name rank (file_rank) and its (measure, pupil group) (key_id), as decision
+-- 2 compares them. The ranking and the rejects below read these few rows instead of each scanning the
+-- 8 million staged cells again.
+CREATE OR REPLACE TEMP TABLE _school_measures_cells AS
 WITH fields AS (
     SELECT field_id, dense_rank() OVER (ORDER BY measure, pupil_group) AS key_id
     FROM stg_measure_fields
 ),
 
-files AS (  -- a file name listed twice in load_files (a workbook's sheets) counts its cells twice, as before
+files AS (
+    SELECT file_id, time_period, source_kind,
+           list_position(getvariable('school_measures_file_names'), source_file) AS file_rank
+    FROM stg_measure_files
+)
+
+SELECT c.file_id, c.field_id, c.urn, c.la_code, f.time_period, d.key_id, f.file_rank,
+       c.value, c.status_code, c.ci_lower, c.ci_upper, c.cohort, c.source_line
+FROM stg_measure_cells AS c
+JOIN files AS f ON f.file_id = c.file_id
+JOIN fields AS d ON d.field_id = c.field_id
+SEMI JOIN _school_measures_multi AS k
+    ON k.urn = c.urn AND k.time_period = f.time_period AND k.source_kind = f.source_kind
+WHERE c.level = 'school';
+
+CREATE OR REPLACE TEMP TABLE _school_measures_ranked AS
+WITH files AS (  -- a file name listed twice in load_files (a workbook's sheets) counts its cells twice, as before
     SELECT
         f.file_id,
-        f.time_period,
-        f.source_kind,
-        list_position(getvariable('school_measures_file_names'), f.source_file) AS file_rank,
         file_status_rank(coalesce(f.file_status, l.file_status)) AS status_rank,
         coalesce(l.manifest_order, -1) AS manifest_rank
     FROM stg_measure_files AS f
@@ -75,15 +97,9 @@ files AS (  -- a file name listed twice in load_files (a workbook's sheets) coun
 ),
 
 source AS (
-    SELECT c.file_id, c.field_id, c.urn, c.la_code, f.time_period, d.key_id, f.file_rank,
-           c.value, c.status_code, c.ci_lower, c.ci_upper, c.cohort, c.source_line,
-           f.status_rank, f.manifest_rank
-    FROM stg_measure_cells AS c
+    SELECT c.*, f.status_rank, f.manifest_rank
+    FROM _school_measures_cells AS c
     JOIN files AS f ON f.file_id = c.file_id
-    JOIN fields AS d ON d.field_id = c.field_id
-    SEMI JOIN _school_measures_multi AS k
-        ON k.urn = c.urn AND k.time_period = f.time_period AND k.source_kind = f.source_kind
-    WHERE c.level = 'school'
 ),
 
 twice AS (  -- a key one file gives on two lines (broken input, rejected below) is never ranked
@@ -129,26 +145,9 @@ JOIN winners AS w
     ON w.urn = c.urn AND w.time_period = c.time_period AND w.key_id = c.key_id;
 
 INSERT INTO rejects (file_name, line, column_name, value, reason)
-WITH fields AS (
-    SELECT field_id, dense_rank() OVER (ORDER BY measure, pupil_group) AS key_id
-    FROM stg_measure_fields
-),
-
-files AS (  -- as staged: every cell once, whatever load_files holds
-    SELECT file_id, time_period, source_kind,
-           list_position(getvariable('school_measures_file_names'), source_file) AS file_rank
-    FROM stg_measure_files
-),
-
-source AS (
-    SELECT c.file_id, c.field_id, c.urn, f.time_period, d.key_id, f.file_rank, c.value,
-           c.status_code, c.source_line
-    FROM stg_measure_cells AS c
-    JOIN files AS f ON f.file_id = c.file_id
-    JOIN fields AS d ON d.field_id = c.field_id
-    SEMI JOIN _school_measures_multi AS k
-        ON k.urn = c.urn AND k.time_period = f.time_period AND k.source_kind = f.source_kind
-    WHERE c.level = 'school'
+WITH source AS (  -- as staged: every cell once, whatever load_files holds
+    SELECT file_id, field_id, urn, time_period, key_id, file_rank, value, status_code, source_line
+    FROM _school_measures_cells
 ),
 
 twice AS (
@@ -291,4 +290,5 @@ RESET VARIABLE school_measures_fields;
 RESET VARIABLE school_measures_file_names;
 
 DROP TABLE _school_measures_ranked;
+DROP TABLE _school_measures_cells;
 DROP TABLE _school_measures_multi;
