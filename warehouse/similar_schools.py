@@ -195,7 +195,7 @@ def build(con) -> None:
     # each pool's distribution (its first school's) and the councils of its schools
     for ks, tp, distribution, la_names in con.execute(
         "SELECT p.key_stage, p.time_period, list(p.distribution ORDER BY p.urn)[1], "
-        "list(DISTINCT coalesce(s.la_name, 'LA ' || p.la_code)) "
+        "list(DISTINCT coalesce(s.la_name, 'LA ' || p.la_code, 'LA not given')) "
         "FROM similar_school_pool p LEFT JOIN schools s USING (urn) GROUP BY ALL ORDER BY 1, 2"
     ).fetchall():
         about = (distribution, la_names)

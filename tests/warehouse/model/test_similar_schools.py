@@ -286,3 +286,23 @@ def test_search_in_chunks_of_schools_gives_the_same_groups(monkeypatch):
     chunked = nearest(z, w, urns, 30)
     for a, b in zip(whole, chunked, strict=True):
         assert np.array_equal(a, b)
+
+
+def test_schools_whose_council_is_not_given_still_get_their_similar_schools(settings):
+    """A pool whose schools' files gave no readable LA (no code, no name) is built, its basis
+    saying so, instead of failing on the missing name (a damaged download the loader accepts)."""
+    con = open_in_memory()
+    create_core(con)
+    for urn, dis in zip(URNS, DIS, strict=True):
+        _school(con, urn, la=None)
+        measure(con, urn, 201819, "ks2", "ks2_rwm_expected_pct", 50 + dis, cohort=30, la_code=None)
+        measure(con, urn, 201819, "ks2", "ks2_disadvantaged_pct", dis, cohort=30, la_code=None)
+    con.execute("UPDATE schools SET la_name = NULL")
+    s = _override(settings, group_size=3, ks2_fields=["disadvantaged_pct"], ks2_weights=[1.0])
+    model_settings.run_model(con, settings=s)
+    (basis,) = con.execute("SELECT basis FROM similar_school_pools").fetchone()
+    assert "LA not given" in basis
+    assert con.execute("SELECT count(DISTINCT urn) FROM similar_school_groups").fetchone() == (
+        len(URNS),
+    )
+    con.close()
