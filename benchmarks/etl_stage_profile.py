@@ -8,6 +8,15 @@ DuckDB (CPU seconds of the whole process, DuckDB's threads included; wall second
 are grouped by reader and by their first characters, with temporary table names blanked. Run it for
 main and for a branch back to back (``cd /work/main && python /path/to/this SOURCE``): on a shared
 machine compare the CPU columns. Nothing asserts on time.
+
+To iterate on core or model SQL without staging again (a national iteration in about half the
+time, without the stage step's noise), keep the staged state once and replay it:
+
+    python benchmarks/etl_stage_profile.py SOURCE_DIR WORKDIR --keep-staged /tmp/staged.duckdb
+    python benchmarks/etl_stage_profile.py /tmp/staged.duckdb --from-staged --model
+
+The replay's build equals a load's but for load_files' lines of skipped files (this script stages
+the files it finds only).
 """
 
 from __future__ import annotations
@@ -58,7 +67,14 @@ class _Timed:
         return self._run("executemany", sql, *args, **kwargs)
 
 
-def profile(source: Path, work: Path, top: int, core: bool = False, model: bool = False) -> None:
+def profile(
+    source: Path,
+    work: Path,
+    top: int,
+    core: bool = False,
+    model: bool = False,
+    keep_staged: Path | None = None,
+) -> None:
     c0, w0 = _cpu(), time.perf_counter()
     from etl import load as etl_load
     from etl.discover import discover
@@ -118,19 +134,66 @@ def profile(source: Path, work: Path, top: int, core: bool = False, model: bool 
     for (kind, key), (n, w, c) in sorted(stats.items(), key=lambda x: -x[1][2])[:top]:
         print(f"  {c:6.2f} {w:7.2f} {n:4} {kind:12} {key}")
     print("staged rows:", dict(sorted(report.staged.items())))
+    etl_load._trim_boundaries(con, report)
+    etl_load._write_load_files(con, report)
+    if keep_staged is not None:
+        _keep_staged(con, build, keep_staged)
     if core or model:
-        _profile_core(con, report, top, model)
+        _profile_core(con, top, model)
     con.close()
 
 
-def _profile_core(con, report, top: int, model: bool = False) -> None:
+# The load's staging tables that live on its connection only (staging/schema.sql: TEMP): a snapshot
+# keeps them as build tables named snap_<table>, and a replay puts them back.
+_TEMP_STAGING = ("stg_measure_files", "stg_measure_fields", "stg_measure_cells")
+
+
+def _keep_staged(con, build: Path, out: Path) -> None:
+    """Save the staged state (what core starts from) to ``out`` for ``--from-staged``."""
+    import shutil
+
+    for t in _TEMP_STAGING:
+        con.execute(f"CREATE TABLE build.snap_{t} AS SELECT * FROM temp.{t}")
+    con.execute("CHECKPOINT build")
+    shutil.copy(build, out)
+    for t in _TEMP_STAGING:
+        con.execute(f"DROP TABLE build.snap_{t}")
+    print(f"staged state kept in {out}")
+
+
+def replay(staged: Path, work: Path, top: int, model: bool) -> None:
+    """Core (and with ``model`` the model, contract and checkpoint) per statement, on a copy of a
+    staged state kept by ``--keep-staged``: no discover or stage step, so a change to core or model
+    SQL is measured in a fraction of a load, without the stage step's noise."""
+    import shutil
+
+    from etl import load as etl_load
+    from warehouse import connection
+    from warehouse.sql_files import load_sql
+
+    build = work / "profile.duckdb"
+    shutil.copy(staged, build)
+    (work / "tmp").mkdir(parents=True, exist_ok=True)
+    con = connection.open_in_memory()
+    con.execute("ATTACH ? AS build", [str(build)])
+    con.execute("USE build")
+    etl_load._bound_memory(con, etl_load.LoadSettings(progress=False), work / "tmp")
+    for parsed in con.extract_statements(load_sql("staging/schema")):
+        if re.match(r"\s*(--[^\n]*\n\s*)*CREATE\s+TEMP\b", parsed.query, re.IGNORECASE):
+            con.execute(parsed.query)
+    for t in _TEMP_STAGING:
+        con.execute(f"INSERT INTO temp.{t} SELECT * FROM build.snap_{t}")
+        con.execute(f"DROP TABLE build.snap_{t}")
+    _profile_core(con, top, model)
+    con.close()
+
+
+def _profile_core(con, top: int, model: bool = False) -> None:
     """Run warehouse/sql/core as the load does (after its staging steps), timing each statement;
     with ``model``, then the model (its settings applied first, Python steps timed whole) and the
     contract check."""
     from etl import load as etl_load
 
-    etl_load._trim_boundaries(con, report)
-    etl_load._write_load_files(con, report)
     _profile_folder(con, "core", top)
     if not model:
         return
@@ -190,15 +253,33 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="then core, the model (per statement), the contract and the checkpoint",
     )
+    p.add_argument(
+        "--keep-staged",
+        type=Path,
+        metavar="FILE",
+        help="save the staged state (what core starts from) to FILE for --from-staged",
+    )
+    p.add_argument(
+        "--from-staged",
+        action="store_true",
+        help="SOURCE is a FILE kept by --keep-staged: skip discover and stage, profile core "
+        "(with --model, the model too) on a copy of it",
+    )
     args = p.parse_args(argv)
+    if args.from_staged:
+        with tempfile.TemporaryDirectory(prefix="stage-profile-") as tmp:
+            work = args.workdir or Path(tmp)
+            work.mkdir(parents=True, exist_ok=True)
+            replay(args.source, work, args.top, args.model)
+        return 0
     if args.workdir is not None:
         args.workdir.mkdir(parents=True, exist_ok=True)
         if (args.workdir / "profile.duckdb").exists():
             (args.workdir / "profile.duckdb").unlink()
-        profile(args.source, args.workdir, args.top, args.core, args.model)
+        profile(args.source, args.workdir, args.top, args.core, args.model, args.keep_staged)
         return 0
     with tempfile.TemporaryDirectory(prefix="stage-profile-") as tmp:
-        profile(args.source, Path(tmp), args.top, args.core, args.model)
+        profile(args.source, Path(tmp), args.top, args.core, args.model, args.keep_staged)
     return 0
 
 
