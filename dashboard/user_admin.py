@@ -28,7 +28,7 @@ ADD_KEYS = ("new_username", "new_display", "new_urns", "new_password")
 
 
 class Labels(dict):
-    """urn -> "name (urn)"; a school not among the choices still gets a label."""
+    """urn -> "name (urn)"; a URN not in this warehouse still gets a label."""
 
     def __missing__(self, urn: int) -> str:
         return f"not in this warehouse ({urn})"

@@ -40,6 +40,7 @@ import pandas as pd
 
 from dashboard import access, db
 from dashboard.access import ADMIN, Identity
+from dashboard.data_access.by_school import first_positions
 from dashboard.data_access.core import (  # noqa: F401  (re-exported for pages)
     CACHE as _CACHE,
 )
@@ -252,12 +253,7 @@ def read_school_checks(identity: Identity) -> None:
 def _school_positions(build, allowed) -> MappingProxyType:
     """URN -> its first row's position in ``list_schools`` (build and allowed URNs): a school's
     check slices its row instead of comparing every school's URN."""
-    urns = _list_schools(build, allowed, None, None, None)["urn"].tolist()
-    first: dict[int, int] = {}
-    for i, u in enumerate(urns):
-        if u is not None and u == u:
-            first.setdefault(int(u), i)
-    return MappingProxyType(first)
+    return first_positions(_list_schools(build, allowed, None, None, None)["urn"].tolist())
 
 
 def add_school_note(identity: Identity, urn: int, kind: str, text: str, **kwargs) -> int:

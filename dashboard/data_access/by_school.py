@@ -10,8 +10,20 @@ is (no copy of every school's slice per call) and no caller can change what anot
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 import pandas as pd
+
+
+def first_positions(urns: list) -> MappingProxyType:
+    """URN -> the position of its first row among ``urns`` (a frame's URN column as a list; missing
+    URNs skipped): a school's row is then taken by position instead of comparing every URN."""
+    first: dict[int, int] = {}
+    for i, u in enumerate(urns):
+        if u is not None and u == u:
+            first.setdefault(int(u), i)
+    return MappingProxyType(first)
 
 
 class BySchool:

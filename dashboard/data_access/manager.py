@@ -21,6 +21,7 @@ import pandas as pd
 from dashboard import access, db, priority, support
 from dashboard.access import MANAGER, OFFICER, Identity
 from dashboard.data_access import notices as notices_access
+from dashboard.data_access.by_school import first_positions
 from dashboard.data_access.core import (
     allowed_key,
     cached,
@@ -353,11 +354,7 @@ def school_row(identity: Identity, ctx: Context, time_period: int, urn: int,
 @kept
 def _first_positions(key: tuple, *, _df: pd.DataFrame) -> MappingProxyType:
     """URN -> the position of its first row in ``_df`` (the list ``_combined`` gives for ``key``)."""
-    first: dict[int, int] = {}
-    for i, u in enumerate(_df["urn"].tolist()):
-        if u is not None and u == u:
-            first.setdefault(int(u), i)
-    return MappingProxyType(first)
+    return first_positions(_df["urn"].tolist())
 
 
 @cached

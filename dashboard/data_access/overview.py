@@ -51,7 +51,7 @@ def overview(identity: Identity, ctx: manager.Context, f: dict) -> Overview:
     """Every figure of the county overview for the filters ``f`` (year, district, phase,
     school_type, category; the pupil group does not change them). The cached view itself, shared
     with every session of the same view: read it, never change it (the screen makes its pieces
-    from it with ``kept`` functions; tests/pages/test_overview_views.py checks that a session's
+    from it with ``kept`` functions; tests/pages/test_shared_views.py checks that a session's
     page leaves it as it was)."""
     manager._guard(identity)
     entries = manager.app_entries(identity)

@@ -53,6 +53,10 @@ def con(tmp_path):
     con.close()
 
 
+def _tables(con) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+
 def _branch_threads() -> list[str]:
     return [t.name for t in threading.enumerate() if t.name.startswith("build ")]
 
@@ -81,7 +85,7 @@ def test_a_failing_branch_is_raised_at_the_join_naming_its_file(folder, con):
     )
     with pytest.raises(RuntimeError, match=r"warehouse/sql/t/b\.sql failed: .*no_such_column"):
         sql_files.run_folder(con, "t")
-    made = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    made = _tables(con)
     assert made == {"a", "c"}  # the line after the join never ran
     assert _branch_threads() == []
 
@@ -96,5 +100,5 @@ def test_a_failure_on_the_main_line_stops_the_branch_before_it_is_raised(folder,
     with pytest.raises(RuntimeError, match=r"warehouse/sql/t/c\.sql failed"):
         sql_files.run_folder(con, "t")
     assert _branch_threads() == []  # waited for, not left writing to the build
-    made = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    made = _tables(con)
     assert "b" not in made  # the branch's next step was not started
