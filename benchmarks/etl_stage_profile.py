@@ -115,7 +115,8 @@ def profile(
     for f in found.found:
         current[0] = f.kind
         c, w = _cpu(), time.perf_counter()
-        line, res = etl_load._stage_one(timed, f, report, settings)
+        line, res = etl_load._stage_one(timed, f, settings)
+        etl_load._count_staged(report, res)
         report.files.append(line)
         if res.deferred:
             waiting[id(res)] = (line, f, res)

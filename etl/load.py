@@ -17,6 +17,7 @@ import secrets
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
@@ -216,6 +217,17 @@ def _message(exc: BaseException) -> str:
 
 
 def _stage_all(con, found: Discovery, report: LoadReport, settings: LoadSettings) -> None:
+    """Stage every found file; report.files lists them in the order they were found.
+
+    The DfE performance, census and absence files go through the measures' unpivot batch and the
+    temporary stg_measure_* tables of ``con``; the files of readers with BESIDE_MEASURES (Ofsted,
+    GIAS, intelligence, pupils, boundaries...: etl/readers/base.py) are staged beside them, in their
+    found order, on a second connection in a thread (DuckDB runs the two connections' statements at
+    once; most are single-threaded on these small files). The two sides write different stg_*
+    tables but for rejects and stg_named_schools, which both only append to (their order is not
+    used: core SQL orders what it reads). A failing file stops both sides before any file found
+    after it, and the load is refused with the message of the first failing file in found order
+    (whichever side failed first in time)."""
     for s in found.skipped:
         report.files.append(
             FileLine(
@@ -223,29 +235,101 @@ def _stage_all(con, found: Discovery, report: LoadReport, settings: LoadSettings
             )
         )
     bar = tqdm(
-        found.found,
+        total=len(found.found),
         desc="Loading files",
         unit="file",
         file=sys.stderr,
         disable=not settings.progress,
     )
+    indexed = list(enumerate(found.found))
+    beside = [(i, f) for i, f in indexed if getattr(f.reader, "BESIDE_MEASURES", False)]
+    on_side = {i for i, _ in beside}
+    measured = [(i, f) for i, f in indexed if i not in on_side]
+    side = _SideStager(con, beside, settings, bar)
+    lines: dict[int, FileLine] = {}
+    failed: list[tuple[int, BaseException]] = []  # (found order of the failing file, error)
     # The DfE readers leave their measures' unpivot to one batch per kind of file and fields
     # (etl/readers/_dfe.py Batch); each file's line is completed when its batch has run.
     batch = _dfe.start_batch(con)
-    waiting: dict[int, tuple[FileLine, Found]] = {}
+    waiting: dict[int, tuple[FileLine, Found, StageResult]] = {}
+    current = len(indexed)  # a failing batch names its files itself; it sorts after the others
+    side.start()
     try:
-        for f in bar:
-            bar.set_postfix_str(f.src.name[-40:])
-            line, res = _stage_one(con, f, report, settings)
-            report.files.append(line)
+        for i, f in measured:
+            if side.failed_before(i):
+                break
+            current = i
+            bar.set_postfix_str(f.src.name[-40:], refresh=False)
+            line, res = _stage_one(con, f, settings)
+            _count_staged(report, res)
+            lines[i] = line
+            bar.update(1)
+            current = len(indexed)
             if res.deferred:
                 waiting[id(res)] = (line, f, res)
             if batch.cells > _dfe.BATCH_CELLS:
                 _finish_batch(batch, waiting, report)
-        _finish_batch(batch, waiting, report)
+        if side.error is None:
+            _finish_batch(batch, waiting, report)
+    except BaseException as exc:
+        failed.append((current, exc))
+        side.stop_after(current)
     finally:
+        side.join()
         _dfe.end_batch(con)
-    bar.close()
+        bar.close()
+    if side.error is not None:
+        failed.append(side.error)
+    if failed:
+        raise min(failed, key=lambda x: x[0])[1]
+    for i, line, res in side.done:
+        _count_staged(report, res)
+        lines[i] = line
+    report.files.extend(lines[i] for i in sorted(lines))
+
+
+class _SideStager(threading.Thread):
+    """Stages its files, in order, on a second connection to the build (see _stage_all). Each side
+    stops at a file found after the other side's failing one, so the load always names the first
+    failing file in found order."""
+
+    def __init__(self, con, files: list[tuple[int, Found]], settings: LoadSettings, bar) -> None:
+        super().__init__(name="stage-beside", daemon=True)
+        self.files, self.settings, self.bar = files, settings, bar
+        self.cursor = connection.second_connection(con) if files else None
+        self.done: list[tuple[int, FileLine, StageResult]] = []
+        self.error: tuple[int, BaseException] | None = None  # (found order, error)
+        self._last = len(files) and files[-1][0]  # stage no file found after this one
+
+    def run(self) -> None:
+        try:
+            for i, f in self.files:
+                if i > self._last:
+                    return
+                try:
+                    line, res = _stage_one(self.cursor, f, self.settings)
+                except BaseException as exc:
+                    self.error = (i, exc)
+                    return
+                self.done.append((i, line, res))
+                self.bar.update(1)
+        finally:
+            if self.cursor is not None:
+                self.cursor.close()
+
+    def failed_before(self, i: int) -> bool:
+        """True when a file found before the ``i``-th failed on this side."""
+        error = self.error
+        return error is not None and error[0] < i
+
+    def stop_after(self, i: int) -> None:
+        """Stage no file found after the ``i``-th (the other side's failing file)."""
+        self._last = min(self._last, i)
+
+
+def _count_staged(report: LoadReport, res: StageResult) -> None:
+    for t, n in res.tables.items():
+        report.staged[t] = report.staged.get(t, 0) + n
 
 
 def _finish_batch(batch, waiting: dict, report: LoadReport) -> None:
@@ -265,9 +349,7 @@ def _finish_batch(batch, waiting: dict, report: LoadReport) -> None:
         line.tables = dict(res.tables)
 
 
-def _stage_one(
-    con, f: Found, report: LoadReport, settings: LoadSettings
-) -> tuple[FileLine, StageResult]:
+def _stage_one(con, f: Found, settings: LoadSettings) -> tuple[FileLine, StageResult]:
     src = f.src
     t = time.perf_counter()
     try:
@@ -292,8 +374,6 @@ def _stage_one(
         seconds=round(time.perf_counter() - t, 3),
     )
     _complete_line(line, f, res)
-    for t, n in res.tables.items():
-        report.staged[t] = report.staged.get(t, 0) + n
     if res.rows_read == 0 and not any(res.tables.values()):
         raise LoadRefused(f"{src.name} ({f.kind} file): has a header but no data rows")
     share = res.rows_rejected / res.rows_read if res.rows_read else 0.0

@@ -92,6 +92,18 @@ def create_build(con: duckdb.DuckDBPyConnection, build_path: Path, alias: str = 
     con.execute(f"ATTACH ? AS {alias} (STORAGE_VERSION '{STORAGE_VERSION}')", [str(build_path)])
 
 
+def second_connection(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A new connection to ``con``'s database for another thread, in the same catalog and schema and
+    with the same variables (the model settings). Its temporary tables and macros are its own."""
+    cursor = con.cursor()
+    where = con.execute("SELECT current_database(), current_schema()").fetchone()
+    cursor.execute(f"USE {quote_ident(where[0])}.{quote_ident(where[1])}")
+    for name, type_ in con.execute("SELECT name, type FROM duckdb_variables()").fetchall():
+        value = con.execute("SELECT getvariable(?)", [name]).fetchone()[0]  # typed, not text
+        cursor.execute(f"SET VARIABLE {quote_ident(name)} = CAST(? AS {type_})", [value])
+    return cursor
+
+
 def open_build_for_writing(build_path: Path) -> duckdb.DuckDBPyConnection:
     """Open a new build file read-write (ETL only). The file must not exist yet."""
     build_path = Path(build_path)

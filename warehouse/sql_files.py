@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.connection import quote_ident
+from warehouse.connection import second_connection
 
 SQL_DIR = Path(__file__).parent / "sql"
 PYTHON_STEP = "python:"
@@ -110,12 +110,7 @@ class _Branch:
     (the model settings) as ``con``."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
-        self._cursor = con.cursor()
-        where = con.execute("SELECT current_database(), current_schema()").fetchone()
-        self._cursor.execute(f"USE {quote_ident(where[0])}.{quote_ident(where[1])}")
-        for name, type_ in con.execute("SELECT name, type FROM duckdb_variables()").fetchall():
-            value = con.execute("SELECT getvariable(?)", [name]).fetchone()[0]  # typed, not text
-            self._cursor.execute(f'SET VARIABLE "{name}" = CAST(? AS {type_})', [value])
+        self._cursor = second_connection(con)
         self._names, self._error, self._stopping = names, None, False
         self._thread = threading.Thread(target=self._run, name=f"build {names[0]}", daemon=True)
         self._thread.start()

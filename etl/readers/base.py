@@ -6,6 +6,11 @@ A reader is a module in etl/readers/ with:
     recognise(header) -> bool       True when the header is this format (never by file name alone)
     infer_time_period(src) -> int | None   optional: the year from the content (Ofsted dates, GIAS extract)
     stage(con, src) -> StageResult  writes typed rows into the stg_* tables and bad rows into `rejects`
+    BESIDE_MEASURES: bool           optional: True when stage() may run on a second connection
+                                    beside the DfE performance, census and absence readers (etl/load.py
+                                    _stage_all): it writes none of their tables (stg_measure_* are the
+                                    main connection's temporary tables) and reads no table a reader
+                                    without this flag writes. Readers with it run in their found order.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -336,6 +338,100 @@ def test_exception_mid_load_leaves_previous_warehouse(served, tmp_path, monkeypa
     assert [p.name for p in builds_dir(served).iterdir()] == [Path(before[0]).name]
     last = json.loads((served.parent / "load_reports.jsonl").read_text().splitlines()[-1])
     assert last["ok"] is False and "simulated crash" in last["error"]
+
+
+class _NotesReader:
+    """A reader staged beside the measures (BESIDE_MEASURES): files whose header is URN,NAME,NOTE.
+    It names each row's school in stg_named_schools (a table the measure readers also write) and
+    records the thread that staged each file; a NOTE of "fail" fails the file after ``delay``."""
+
+    KIND = "notes"
+    NEEDS_TIME_PERIOD = True
+    BESIDE_MEASURES = True
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay, self.staged = delay, []
+
+    @staticmethod
+    def recognise(header) -> bool:
+        return tuple(h.upper() for h in header) == ("URN", "NAME", "NOTE")
+
+    def stage(self, con, src):
+        from etl.readers.base import StageResult
+        from etl.readers.csv_source import read_raw
+
+        self.staged.append((src.name, threading.current_thread().name))
+        res = StageResult()
+        res.rows_read = read_raw(con, src.text_path, "_notes_raw", src.header, src.delimiter)
+        if con.execute("SELECT count(*) FROM _notes_raw WHERE NOTE = 'fail'").fetchone()[0]:
+            time.sleep(self.delay)
+            raise ValueError("a note says fail")
+        res.add(
+            "stg_named_schools",
+            con.execute(
+                "INSERT INTO stg_named_schools SELECT CAST(URN AS INTEGER), NAME, 999, NULL, "
+                "'Primary', ?, ? FROM _notes_raw",
+                [src.time_period, src.name],
+            ).fetchone()[0],
+        )
+        con.execute("DROP TABLE _notes_raw")
+        return res
+
+
+def _with_notes(notes: _NotesReader):
+    return lambda header: notes if notes.recognise(header) else fake_reader.reader_for(header)
+
+
+def test_files_beside_the_measures_stage_on_a_second_thread_and_report_in_found_order(tmp_path):
+    src = fake_folder(
+        tmp_path / "src", {"201718_a.csv": "100001,A,1\n", "201819_c.csv": "100002,B,2\n"}
+    )
+    (src / "201718_b_notes.csv").write_text("URN,NAME,NOTE\n100003,C,fine\n")
+    (src / "201819_d_notes.csv").write_text("URN,NAME,NOTE\n100004,D,fine\n")
+    notes = _NotesReader()
+    w = tmp_path / "wh" / "warehouse.duckdb"
+    report = load(src, w, QUIET, reader_for=_with_notes(notes))
+    assert [f.file_name for f in report.files] == [
+        "201718_a.csv",
+        "201718_b_notes.csv",
+        "201819_c.csv",
+        "201819_d_notes.csv",
+    ]
+    assert [name for name, _ in notes.staged] == ["201718_b_notes.csv", "201819_d_notes.csv"]
+    assert {thread for _, thread in notes.staged} == {"stage-beside"}
+    assert report.staged["stg_named_schools"] == 4
+    assert query(w, "SELECT count(*) FROM stg_named_schools")[0][0] == 4
+    assert sorted(query(w, "SELECT urn FROM schools")) == [
+        (100001,),
+        (100002,),
+        (100003,),
+        (100004,),
+    ]
+
+
+@pytest.mark.parametrize("first", ["beside", "measures"])
+def test_when_both_sides_fail_the_first_failing_file_found_is_named(
+    served, tmp_path, monkeypatch, first
+):
+    """The first failing file in found order is named, even when the other side failed sooner."""
+    before = state(served)
+    beside_name = "201718_a_notes.csv" if first == "beside" else "201819_z_notes.csv"
+    measure_name = "201819_b.csv" if first == "beside" else "201718_a.csv"
+    src = fake_folder(tmp_path / "src", {measure_name: "100001,A,1\n"})
+    (src / beside_name).write_text("URN,NAME,NOTE\n100003,C,fail\n")
+    notes = _NotesReader(delay=0.5 if first == "beside" else 0.0)
+
+    def failing(con, s):
+        if first == "measures":
+            time.sleep(0.5)  # the beside file fails first in time
+        raise ValueError("a score file fails")
+
+    monkeypatch.setattr(fake_reader, "stage", failing)
+    named = beside_name if first == "beside" else measure_name
+    with pytest.raises(LoadRefused, match=named.replace(".", r"\.")):
+        load(src, served, QUIET, reader_for=_with_notes(notes))
+    assert state(served) == before
+    assert [p.name for p in builds_dir(served).iterdir()] == [Path(before[0]).name]
 
 
 def test_sigkill_mid_load_leaves_previous_warehouse_and_orphan_is_cleaned(served, tmp_path):
