@@ -90,6 +90,17 @@ def measure_range(measure: str, *, school: bool = False) -> tuple[float | None, 
     return None, None
 
 
+def limit_range(measure: str) -> tuple[float | None, float | None]:
+    """(low, high) possible confidence limits of a canonical measure: its range widened by its own
+    width on each side (KS2 progress -30 to 30: limits -90 to 90); (None, None) when the measure is
+    unbounded either way. A small cohort's interval can pass the measure's range, never by this much:
+    a limit beyond it is a damaged cell (e.g. -9999999999999999), rejected, its value kept."""
+    lo, hi = measure_range(measure)
+    if lo is None or hi is None:
+        return None, None
+    return lo - (hi - lo), hi + (hi - lo)
+
+
 def range_text(lo: float | None, hi: float | None) -> str:
     """'0 to 100', 'at least 0', 'at most 9' (for reject reasons)."""
 

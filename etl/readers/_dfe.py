@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl.codes import SCHOOL_PUPILS_MAX, install_macros, measure_range, range_text
+from etl.codes import SCHOOL_PUPILS_MAX, install_macros, limit_range, measure_range, range_text
 from etl.manifest import missing_year_message
 from etl.readers.base import SourceFile, StageResult
 from etl.readers.csv_source import last_line_note, read_raw, unique_names
@@ -42,6 +42,8 @@ PROBLEM_BITS = {
     "ci_bad": 32,  # a school's confidence interval does not contain its value
     "co_negative": 64,  # a negative number of pupils
     "co_too_big": 128,  # more pupils than any school has
+    "lo_impossible": 256,  # the lower confidence limit is beyond any possible (etl/codes.py limit_range)
+    "hi_impossible": 512,  # the upper
 }
 # Longest value kept in rejects.value (a 1 MB cell would otherwise be copied whole).
 REJECT_VALUE_CHARS = 200
@@ -426,8 +428,12 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
         lo_ok, hi_ok = measure_range(f.measure, school=school)
         return range_text(lo_ok, hi_ok) if (lo_ok, hi_ok) != (None, None) else None
 
+    def lim_of(f: Field) -> str | None:
+        lo_lim, hi_lim = limit_range(f.measure)
+        return range_text(lo_lim, hi_lim) if lo_lim is not None else None
+
     for i, f in enumerate(use, start=1):
-        values.append("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        values.append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         params += [
             i,
             f.field,
@@ -438,10 +444,11 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
             f.cohort,
             rng_of(f, school=False),
             rng_of(f, school=True),
+            lim_of(f),
         ]
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {q(fld)} AS SELECT * FROM (VALUES {", ".join(values)})
-            AS t(i, f, m, g, lf, uf, cf, rng, rng_school)""",
+            AS t(i, f, m, g, lf, uf, cf, rng, rng_school, lim)""",
         params,
     )
     # the cells name their field and file by number (staging/schema.sql)
@@ -522,7 +529,11 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
     min_ok = consts(lambda f: measure_range(f.measure)[0])
     max_ok = consts(lambda f: measure_range(f.measure)[1])
     max_ok_school = consts(lambda f: measure_range(f.measure, school=True)[1])
-    flags = " + ".join(f"{bit} * {flag}::UTINYINT" for flag, bit in PROBLEM_BITS.items())
+    lim_lo, lim_hi = (
+        consts(lambda f: limit_range(f.measure)[0]),
+        consts(lambda f: limit_range(f.measure)[1]),
+    )
+    flags = " + ".join(f"{bit} * {flag}::USMALLINT" for flag, bit in PROBLEM_BITS.items())
     con.execute(
         f"""
         INSERT INTO stg_measure_cells (level, urn, la_code, file_id, field_id, value, status_code,
@@ -531,10 +542,14 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
         WITH long AS ({long(False)}), parsed AS (
             SELECT *, parse_value(v) AS pv, parse_value(lo) AS plo, parse_value(hi) AS phi,
                    {min_ok}[i] AS min_ok,
-                   CASE WHEN level = 'school' THEN {max_ok_school}[i] ELSE {max_ok}[i] END AS max_ok
+                   CASE WHEN level = 'school' THEN {max_ok_school}[i] ELSE {max_ok}[i] END AS max_ok,
+                   {lim_lo}[i] AS lim_lo, {lim_hi}[i] AS lim_hi
             FROM long
         ), coded AS (
-            SELECT *, CASE WHEN pv IS NULL THEN parse_status(v) END AS ps FROM parsed
+            SELECT *, CASE WHEN pv IS NULL THEN parse_status(v) END AS ps,
+                   coalesce(plo < lim_lo OR plo > lim_hi, FALSE) AS lo_impossible,
+                   coalesce(phi < lim_lo OR phi > lim_hi, FALSE) AS hi_impossible
+            FROM parsed
         ), checked AS (
             SELECT *,
                    -- is_invalid(x), from the values parsed above
@@ -546,8 +561,10 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
                         ELSE NOT is_blank(hi) END AS bad_hi,
                    coalesce(pv < min_ok OR pv > max_ok, FALSE) AS out_of_range,
                    -- published aggregate rows carry placeholder intervals (0 to 0): schools only
+                   -- an impossible limit is not loaded (its own reject), so it cannot fail this
                    coalesce(level = 'school' AND NOT (pv < min_ok OR pv > max_ok)
-                            AND (plo > pv OR phi < pv), FALSE) AS ci_bad,
+                            AND ((plo > pv AND NOT lo_impossible) OR (phi < pv AND NOT hi_impossible)),
+                            FALSE) AS ci_bad,
                    coalesce(pco < 0, FALSE) AS co_negative,
                    coalesce(level = 'school' AND pco > {SCHOOL_PUPILS_MAX}, FALSE) AS co_too_big
             FROM coded
@@ -556,8 +573,8 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
         )
         SELECT level, urn, la_code, ids[__file + 1], {base} + i,
                CASE WHEN NOT (out_of_range OR ci_bad) THEN pv END,
-               ps, CASE WHEN NOT (out_of_range OR ci_bad) THEN plo END,
-               CASE WHEN NOT (out_of_range OR ci_bad) THEN phi END,
+               ps, CASE WHEN NOT (out_of_range OR ci_bad OR lo_impossible) THEN plo END,
+               CASE WHEN NOT (out_of_range OR ci_bad OR hi_impossible) THEN phi END,
                CASE WHEN pco >= 0 AND NOT co_too_big THEN TRY_CAST(round(pco) AS INTEGER) END,
                national_scope, __line, problem
         FROM flagged, (SELECT ?::INTEGER[] AS ids)
@@ -579,12 +596,13 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE {q(cells_rej)} AS
                 WITH b AS MATERIALIZED (
-                    SELECT l.*, d.f, d.m, d.lf, d.uf, d.cf,
+                    SELECT l.*, d.f, d.m, d.lf, d.uf, d.cf, d.lim,
                            CASE WHEN l.level = 'school' THEN d.rng_school ELSE d.rng END AS rng,
                            {bit["bad_v"]} AS bad_v, {bit["bad_lo"]} AS bad_lo, {bit["bad_hi"]} AS bad_hi,
                            {bit["bad_co"]} AS bad_co, {bit["out_of_range"]} AS out_of_range,
                            {bit["ci_bad"]} AS ci_bad, {bit["co_negative"]} AS co_negative,
-                           {bit["co_too_big"]} AS co_too_big
+                           {bit["co_too_big"]} AS co_too_big, {bit["lo_impossible"]} AS lo_impossible,
+                           {bit["hi_impossible"]} AS hi_impossible
                     FROM stg_measure_cells c
                     JOIN {q(fls)} f ON f.file_id = c.file_id
                     JOIN ({long(True)}) l
@@ -599,6 +617,10 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
                     UNION ALL SELECT __file, __line, cf, co, ?, 1 FROM b WHERE bad_co
                     UNION ALL SELECT __file, __line, f, v, 'outside the possible range ' || rng || ' for ' || m
                         || ': value not loaded', 2 FROM b WHERE out_of_range
+                    UNION ALL SELECT __file, __line, lf, lo, 'a confidence limit outside ' || lim
+                        || ' is not possible for ' || m || ': limit not loaded', 2 FROM b WHERE lo_impossible
+                    UNION ALL SELECT __file, __line, uf, hi, 'a confidence limit outside ' || lim
+                        || ' is not possible for ' || m || ': limit not loaded', 2 FROM b WHERE hi_impossible
                     UNION ALL SELECT __file, __line, f, v, 'the confidence interval '
                         || coalesce(nullif(trim(lo), ''), 'blank') || ' to '
                         || coalesce(nullif(trim(hi), ''), 'blank') || ' (' || coalesce(lf, 'no column')

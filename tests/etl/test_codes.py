@@ -96,3 +96,12 @@ def test_a_cells_code_tests_are_expressions_not_joins(c):
     c.execute("SET disabled_optimizers = 'common_subexpressions'")  # count mentions as written
     status = "\n".join(r[1] for r in c.execute("EXPLAIN SELECT parse_status(x) FROM t").fetchall())
     assert status.count("^[\\s\\x{00A0}]+|[\\s\\x{00A0}]+$") <= 1
+
+
+def test_possible_confidence_limits_are_the_range_widened_by_its_width_each_side():
+    from etl.codes import limit_range
+
+    assert limit_range("ks2_reading_progress") == (-90, 90)  # -30 - 60, 30 + 60
+    assert limit_range("ks4_progress8") == (-30, 30)  # -10 - 20, 10 + 20
+    assert limit_range("ks2_rwm_expected_pct") == (-100, 200)
+    assert limit_range("pupils_on_roll") == (None, None)  # unbounded above: no limit check

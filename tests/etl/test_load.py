@@ -270,6 +270,31 @@ def test_files_unpivoted_in_one_batch_keep_their_own_counts_rejects_and_notes(
     assert staged["stg_measures"] == staged_a["stg_measures"] + staged_b["stg_measures"]
 
 
+def test_an_impossible_confidence_limit_is_one_reject_and_the_model_still_builds(tmp_path):
+    """A damaged limit that still contains its value (-9999999999999999) overflowed the model's
+    exact mean of three progress limits and stopped the whole load; now only the limit is lost."""
+    src = real_subset(tmp_path / "src")
+    lines = (src / KS2).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    header = lines[0].rstrip("\r\n").split(",")
+    row = lines[5].split(",")
+    urn = int(row[header.index("URN")])
+    row[header.index("READPROG_LOWER")] = "-9999999999999999"
+    lines[5] = ",".join(row)
+    (src / KS2).write_text("\ufeff" + "".join(lines), encoding="utf-8")
+    w = tmp_path / "wh" / "warehouse.duckdb"
+    report = load(src, w, LoadSettings(progress=False))
+    assert report.ok and report.rejects == {KS2: 1}
+    assert query(w, f"SELECT line, column_name FROM rejects WHERE file_name = '{KS2}'") == [
+        (6, "READPROG_LOWER")
+    ]
+    ((value, lower),) = query(
+        w,
+        "SELECT value, ci_lower FROM school_measures WHERE urn = ? AND time_period = 201819 "
+        "AND measure = 'ks2_reading_progress' AND pupil_group = 'all'".replace("?", str(urn)),
+    )
+    assert value == float(row[header.index("READPROG")]) and lower is None
+
+
 def test_missing_key_column_refuses_and_previous_warehouse_serves(tmp_path, capsys):
     src = real_subset(tmp_path / "src")
     w = tmp_path / "wh" / "warehouse.duckdb"

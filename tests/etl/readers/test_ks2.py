@@ -363,6 +363,39 @@ def test_a_value_outside_an_interval_with_a_blank_limit_is_one_reject_with_its_r
     ]  # fmt: skip
 
 
+def test_an_impossible_confidence_limit_is_rejected_and_its_value_kept(con, real_dir, tmp_path):
+    """A limit beyond the measure's range widened by its width (KS2 progress: -90 to 90) is a
+    damaged cell even when the interval still contains the value (it passed the interval check and
+    overflowed the model's exact sums); only the limit is lost."""
+    rel = "ks2/2016_850_ks2final.csv"
+    header, rows = raw_rows(real_dir / rel)
+    col = {h: header.index(h) for h in ("READPROG", "READPROG_LOWER", "READPROG_UPPER")}
+    a, b = rows[0], rows[1]
+    a[col["READPROG_LOWER"]] = "-9999999999999999"
+    b[col["READPROG_UPPER"]] = "95"
+    (tmp_path / "ks2").mkdir()
+    with open(tmp_path / rel, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    ks2.stage(con, make_src(tmp_path, rel))
+    rej = con.execute(
+        "SELECT line, column_name, value, reason FROM rejects ORDER BY line"
+    ).fetchall()
+    reason = "a confidence limit outside -90 to 90 is not possible for ks2_reading_progress: limit not loaded"
+    assert rej == [
+        (2, "READPROG_LOWER", "-9999999999999999", reason),
+        (3, "READPROG_UPPER", "95", reason),
+    ]
+    got = dict(
+        (line, rest)
+        for line, *rest in con.execute(
+            "SELECT source_line, value, ci_lower, ci_upper FROM stg_measures "
+            "WHERE source_field = 'READPROG' AND source_line IN (2, 3)"
+        ).fetchall()
+    )
+    assert got[2] == [num(a[col["READPROG"]]), None, num(a[col["READPROG_UPPER"]])]
+    assert got[3] == [num(b[col["READPROG"]]), num(b[col["READPROG_LOWER"]]), None]
+
+
 def test_the_unpivot_parses_a_cohort_column_once_per_row(con, real_dir):
     """TELIG is the cohort of 17 KS2 fields: the statement staging the cells names it three times
     (read from the raw table, as the ks2_cohort value, and once in the row's list of cohorts), not

@@ -104,7 +104,7 @@ CREATE TEMP TABLE stg_measure_cells (
     cohort        INTEGER,
     national_scope VARCHAR,           -- for national rows: all_schools or state_funded (KS2 RECTYPE 4/5), maintained (KS4 RECTYPE 7)
     source_line   INTEGER,
-    problem       UTINYINT            -- the checks the cell failed (etl/readers/_dfe.py PROBLEM_BITS), NULL: none; for the load's rejects only
+    problem       USMALLINT           -- the checks the cell failed (etl/readers/_dfe.py PROBLEM_BITS), NULL: none; for the load's rejects only
 );
 
 CREATE TEMP VIEW stg_measures AS
