@@ -203,8 +203,7 @@ def _profile_core(con, top: int, model: bool = False) -> None:
     c, w = _cpu(), time.perf_counter()
     model_settings.apply(con)
     print(f"settings  wall {time.perf_counter() - w:6.2f}  CPU {_cpu() - c:6.2f}")
-    _profile_folder(con, "model", top)
-    _profile_folder(con, "model/pupils", top)
+    _profile_folder(con, "model", top)  # and model/pupils after it (folder:pupils)
     c, w = _cpu(), time.perf_counter()
     etl_load._check_contract(con, include_model=True)
     print(f"contract  wall {time.perf_counter() - w:6.2f}  CPU {_cpu() - c:6.2f}")
@@ -216,13 +215,16 @@ def _profile_core(con, top: int, model: bool = False) -> None:
 def _profile_folder(con, folder: str, top: int) -> None:
     import importlib
 
-    from warehouse.sql_files import PYTHON_STEP, build_order, load_sql
+    from warehouse.sql_files import FOLDER_STEP, PYTHON_STEP, build_order, load_sql
 
-    rows = []
+    rows, later = [], []
     c0, w0 = _cpu(), time.perf_counter()
     # every step in turn, each statement timed alone: the steps order.txt runs beside others
     # ("&" lines) run in their place here, so the step's wall is their sum, not the load's
     for name in [s.name for s in build_order(folder) if not isinstance(s, str)]:
+        if name.startswith(FOLDER_STEP):  # a subfolder: profiled on its own after this one
+            later.append(name.removeprefix(FOLDER_STEP))
+            continue
         if name.startswith(PYTHON_STEP):
             c, w = _cpu(), time.perf_counter()
             importlib.import_module(name.removeprefix(PYTHON_STEP)).build(con)
@@ -241,6 +243,8 @@ def _profile_folder(con, folder: str, top: int) -> None:
     print(f"{folder:9} wall {time.perf_counter() - w0:6.2f}  CPU {_cpu() - c0:6.2f}")
     for c, w, name, head in sorted(rows, key=lambda r: -r[0])[:top]:
         print(f"  {c:6.2f} {w:7.2f}  {name:36} {head}")
+    for sub in later:
+        _profile_folder(con, sub, top)
 
 
 def main(argv: list[str] | None = None) -> int:

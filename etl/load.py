@@ -462,9 +462,7 @@ def _run_model(con) -> None:
         model_settings = None
     if model_settings is not None and hasattr(model_settings, "apply"):
         model_settings.apply(con)
-    run_folder(con, "model")
-    if (SQL_DIR / "model" / "pupils" / "order.txt").exists():
-        run_folder(con, "model/pupils")  # pupil-level progress (issue 9), after the school model
+    run_folder(con, "model")  # its order.txt runs the pupil-level model too (folder:pupils)
 
 
 def _check_contract(con, include_model: bool) -> None:

@@ -14,6 +14,7 @@ from warehouse.connection import second_connection
 
 SQL_DIR = Path(__file__).parent / "sql"
 PYTHON_STEP = "python:"
+FOLDER_STEP = "folder:"  # a line "folder:name": the subfolder's own order.txt, run as one step
 
 
 @cache
@@ -31,7 +32,7 @@ JOIN = "join"  # a line "join": wait for the steps started beside, before the ne
 
 @dataclass(frozen=True)
 class Step:
-    name: str  # "folder/file" (SQL) or "python:package.module"
+    name: str  # "folder/file" (SQL), "python:package.module" or "folder:folder/subfolder"
     beside: bool = False
 
 
@@ -40,7 +41,8 @@ def build_order(folder: str) -> list[Step | str]:
     ``JOIN`` lines.
 
     A line ``python:package.module`` is a step done in Python (``module.build(con)``), for work SQL
-    does too slowly (the similar-schools nearest neighbours). A line starting with ``&`` runs on a
+    does too slowly (the similar-schools nearest neighbours). A line ``folder:name`` runs the
+    subfolder ``name`` (its own order.txt) as one step. A line starting with ``&`` runs on a
     connection of its own beside the lines after it: consecutive ``&`` lines are one branch, run in
     their order, which starts where the next plain line (or the end) is reached; a line ``join``
     waits for every branch started before it (so does the end of the folder). A branch sees the
@@ -59,6 +61,8 @@ def build_order(folder: str) -> list[Step | str]:
         name = line.removeprefix(BESIDE).strip()
         if name.startswith(PYTHON_STEP):
             name = name.replace(" ", "")
+        elif name.startswith(FOLDER_STEP):
+            name = f"{FOLDER_STEP}{folder}/{name.removeprefix(FOLDER_STEP).strip()}"
         else:
             name = f"{folder}/{name.removesuffix('.sql')}"
         out.append(Step(name, beside))
@@ -90,7 +94,10 @@ def run_folder(con: duckdb.DuckDBPyConnection, folder: str) -> None:
 
 
 def run_step(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """One line of an order.txt: a SQL file, or a Python step."""
+    """One line of an order.txt: a SQL file, a Python step or a subfolder."""
+    if name.startswith(FOLDER_STEP):
+        run_folder(con, name.removeprefix(FOLDER_STEP))
+        return
     if name.startswith(PYTHON_STEP):
         module = importlib.import_module(name.removeprefix(PYTHON_STEP))
         try:

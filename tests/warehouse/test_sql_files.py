@@ -102,3 +102,30 @@ def test_a_failure_on_the_main_line_stops_the_branch_before_it_is_raised(folder,
     assert _branch_threads() == []  # waited for, not left writing to the build
     made = _tables(con)
     assert "b" not in made  # the branch's next step was not started
+
+
+def test_a_folder_line_runs_the_subfolders_own_order_on_the_branch(folder, con, tmp_path):
+    sub = sql_files.SQL_DIR / "t" / "sub"
+    sub.mkdir()
+    (sub / "order.txt").write_text("# its own order\ns1\ns2\n", encoding="utf-8")
+    (sub / "s1.sql").write_text(
+        "CREATE OR REPLACE TABLE s1 AS SELECT x + 1 AS x FROM a;", encoding="utf-8"
+    )
+    (sub / "s2.sql").write_text(
+        "CREATE OR REPLACE TABLE s2 AS SELECT x * 10 AS x FROM s1;", encoding="utf-8"
+    )
+    folder(
+        "a\n& folder:sub\nc\njoin\nd\n",
+        a="CREATE OR REPLACE TABLE a AS SELECT 1 AS x;",
+        c="CREATE OR REPLACE TABLE c AS SELECT 2 AS x;",
+        d="CREATE OR REPLACE TABLE d AS SELECT s2.x + c.x AS x FROM s2, c;",
+    )
+    assert sql_files.build_order("t")[1] == sql_files.Step("folder:t/sub", beside=True)
+    sql_files.run_folder(con, "t")
+    assert con.execute("SELECT x FROM build.d").fetchall() == [(22,)]
+    (sub / "s2.sql").write_text(
+        "CREATE OR REPLACE TABLE s2 AS SELECT nothing FROM s1;", encoding="utf-8"
+    )
+    sql_files.load_sql.cache_clear()
+    with pytest.raises(RuntimeError, match=r"warehouse/sql/t/sub/s2\.sql failed"):
+        sql_files.run_folder(con, "t")

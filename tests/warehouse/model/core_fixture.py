@@ -7,6 +7,8 @@ import datetime as dt
 
 import duckdb
 
+from warehouse.sql_files import run_step
+
 CORE_DDL = """
 CREATE TABLE schools (urn INTEGER, name VARCHAR, la_code INTEGER, la_name VARCHAR, district VARCHAR, phase VARCHAR,
     school_type VARCHAR, establishment_group VARCHAR, is_academy BOOLEAN, status VARCHAR, open_date DATE,
@@ -39,8 +41,8 @@ CREATE TABLE notices_of_concern (urn INTEGER, issued_date DATE, review_date DATE
 CREATE TABLE dfe_concerns (urn INTEGER, raised_date DATE, raised_with VARCHAR, summary VARCHAR, status VARCHAR,
     source_file VARCHAR, source_line INTEGER, source VARCHAR);
 CREATE TABLE statistical_neighbours (la_code INTEGER, neighbour_la_code INTEGER, rank INTEGER);
-CREATE TABLE load_info (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE load_files (file_name VARCHAR NOT NULL, kind VARCHAR, time_period INTEGER, file_status VARCHAR,
+CREATE OR REPLACE TABLE load_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE OR REPLACE TABLE load_files (file_name VARCHAR NOT NULL, kind VARCHAR, time_period INTEGER, file_status VARCHAR,
     manifest_order INTEGER, encoding VARCHAR, n_rows INTEGER, n_columns INTEGER, action VARCHAR NOT NULL, note VARCHAR);
 """
 
@@ -49,6 +51,10 @@ D = dt.date.fromisoformat
 
 
 def create_core(con: duckdb.DuckDBPyConnection) -> None:
+    # the staging tables as the load makes them, empty (the model's order.txt runs the pupil-level
+    # model, which reads the pupil files' and writes rejects); this fixture's own load_files/load_info
+    run_step(con, "staging/schema")
+    run_step(con, "staging/pupils")
     con.execute(CORE_DDL)
     # the council the warehouse serves (core's home_la), which the model's county_schools reads
     con.execute("CREATE TABLE home_la (la_code INTEGER, la_name VARCHAR, chosen_by VARCHAR)")
