@@ -106,7 +106,7 @@ def profile(
     def flush() -> None:
         current[0] = "batched unpivot"
         c, w = _cpu(), time.perf_counter()
-        etl_load._finish_batch(batch, waiting, report)
+        etl_load._finish_batch(batch, waiting, report.staged)
         k = per_kind[current[0]]
         k[0] += 1
         k[1] += time.perf_counter() - w
@@ -116,7 +116,7 @@ def profile(
         current[0] = f.kind
         c, w = _cpu(), time.perf_counter()
         line, res = etl_load._stage_one(timed, f, settings)
-        etl_load._count_staged(report, res)
+        etl_load._count_staged(report.staged, res)
         report.files.append(line)
         if res.deferred:
             waiting[id(res)] = (line, f, res)
@@ -144,7 +144,7 @@ def profile(
     con.close()
 
 
-# The load's staging tables that live on its connection only (staging/schema.sql: TEMP): a snapshot
+# The load's staging tables that live on its connection only (staging/measure_cells.sql: TEMP): a snapshot
 # keeps them as build tables named snap_<table>, and a replay puts them back.
 _TEMP_STAGING = ("stg_measure_files", "stg_measure_fields", "stg_measure_cells")
 
@@ -170,7 +170,7 @@ def replay(staged: Path, work: Path, top: int, model: bool) -> None:
 
     from etl import load as etl_load
     from warehouse import connection
-    from warehouse.sql_files import load_sql
+    from warehouse.sql_files import run_step
 
     build = work / "profile.duckdb"
     shutil.copy(staged, build)
@@ -179,9 +179,7 @@ def replay(staged: Path, work: Path, top: int, model: bool) -> None:
     con.execute("ATTACH ? AS build", [str(build)])
     con.execute("USE build")
     etl_load._bound_memory(con, etl_load.LoadSettings(progress=False), work / "tmp")
-    for parsed in con.extract_statements(load_sql("staging/schema")):
-        if re.match(r"\s*(--[^\n]*\n\s*)*CREATE\s+TEMP\b", parsed.query, re.IGNORECASE):
-            con.execute(parsed.query)
+    run_step(con, "staging/measure_cells")
     for t in _TEMP_STAGING:
         con.execute(f"INSERT INTO temp.{t} SELECT * FROM build.snap_{t}")
         con.execute(f"DROP TABLE build.snap_{t}")

@@ -34,7 +34,7 @@ from etl.readers import _dfe
 from etl.readers.base import StageResult
 from etl.report import FileLine, LoadRefused, LoadReport
 from warehouse import connection
-from warehouse.sql_files import SQL_DIR, run_folder
+from warehouse.sql_files import SQL_DIR, run_folder, run_step
 
 
 @dataclass(frozen=True)
@@ -219,15 +219,16 @@ def _message(exc: BaseException) -> str:
 def _stage_all(con, found: Discovery, report: LoadReport, settings: LoadSettings) -> None:
     """Stage every found file; report.files lists them in the order they were found.
 
-    The DfE performance, census and absence files go through the measures' unpivot batch and the
-    temporary stg_measure_* tables of ``con``; the files of readers with BESIDE_MEASURES (Ofsted,
-    GIAS, intelligence, pupils, boundaries...: etl/readers/base.py) are staged beside them, in their
-    found order, on a second connection in a thread (DuckDB runs the two connections' statements at
-    once; most are single-threaded on these small files). The two sides write different stg_*
-    tables but for rejects and stg_named_schools, which both only append to (their order is not
-    used: core SQL orders what it reads). A failing file stops both sides before any file found
-    after it, and the load is refused with the message of the first failing file in found order
-    (whichever side failed first in time)."""
+    Two connections stage at once, each its files in their found order: the files of readers with
+    STAGE_BESIDE (Ofsted, GIAS, intelligence, pupils, census, absence...: etl/readers/base.py) on a
+    second connection in a thread, the others (KS2 and KS4, the largest) on ``con``. DuckDB splits a
+    statement's work by row groups of 122,880 rows, so on files of a county each statement ran on
+    one core. The DfE readers' figures go to each connection's own temporary stg_measure_* tables
+    (through a batch per connection: etl/readers/_dfe.py Batch); the second connection's are merged
+    into ``con``'s afterwards (staging/measure_cells_merge.sql). The two sides also append to
+    rejects and stg_named_schools, whose order core SQL does not use. A failing file stops both
+    sides before any file found after it, and the load is refused with the message of the first
+    failing file in found order (whichever side failed first in time)."""
     for s in found.skipped:
         report.files.append(
             FileLine(
@@ -242,80 +243,94 @@ def _stage_all(con, found: Discovery, report: LoadReport, settings: LoadSettings
         disable=not settings.progress,
     )
     indexed = list(enumerate(found.found))
-    beside = [(i, f) for i, f in indexed if getattr(f.reader, "BESIDE_MEASURES", False)]
+    beside = [(i, f) for i, f in indexed if getattr(f.reader, "STAGE_BESIDE", False)]
     on_side = {i for i, _ in beside}
-    measured = [(i, f) for i, f in indexed if i not in on_side]
-    side = _SideStager(con, beside, settings, bar)
-    lines: dict[int, FileLine] = {}
-    failed: list[tuple[int, BaseException]] = []  # (found order of the failing file, error)
-    # The DfE readers leave their measures' unpivot to one batch per kind of file and fields
-    # (etl/readers/_dfe.py Batch); each file's line is completed when its batch has run.
-    batch = _dfe.start_batch(con)
-    waiting: dict[int, tuple[FileLine, Found, StageResult]] = {}
-    current = len(indexed)  # a failing batch names its files itself; it sorts after the others
-    side.start()
+    main = _Stager(con, [(i, f) for i, f in indexed if i not in on_side], settings, bar)
+    side = _Stager(connection.second_connection(con), beside, settings, bar) if beside else None
+    thread = None
     try:
-        for i, f in measured:
-            if side.failed_before(i):
-                break
-            current = i
-            bar.set_postfix_str(f.src.name[-40:], refresh=False)
-            line, res = _stage_one(con, f, settings)
-            _count_staged(report, res)
-            lines[i] = line
-            bar.update(1)
-            current = len(indexed)
-            if res.deferred:
-                waiting[id(res)] = (line, f, res)
-            if batch.cells > _dfe.BATCH_CELLS:
-                _finish_batch(batch, waiting, report)
-        if side.error is None:
-            _finish_batch(batch, waiting, report)
-    except BaseException as exc:
-        failed.append((current, exc))
-        side.stop_after(current)
+        if side is not None:
+            run_step(side.con, "staging/measure_cells")  # its own temporary tables
+            main.other, side.other = side, main
+            thread = threading.Thread(
+                target=side.run_and_hand_over, name="stage-beside", daemon=True
+            )
+            thread.start()
+        main.run()
     finally:
-        side.join()
-        _dfe.end_batch(con)
+        if thread is not None:
+            thread.join()
+        if side is not None:
+            side.con.close()
         bar.close()
-    if side.error is not None:
-        failed.append(side.error)
+    failed = [x.error for x in (main, side) if x is not None and x.error is not None]
     if failed:
         raise min(failed, key=lambda x: x[0])[1]
-    for i, line, res in side.done:
-        _count_staged(report, res)
-        lines[i] = line
+    lines = dict(main.lines)
+    for stager in (main, side):
+        if stager is None:
+            continue
+        lines.update(stager.lines)
+        for t, n in stager.staged.items():
+            report.staged[t] = report.staged.get(t, 0) + n
+    if side is not None and side.handed_over:
+        run_step(con, "staging/measure_cells_merge")
     report.files.extend(lines[i] for i in sorted(lines))
 
 
-class _SideStager(threading.Thread):
-    """Stages its files, in order, on a second connection to the build (see _stage_all). Each side
-    stops at a file found after the other side's failing one, so the load always names the first
-    failing file in found order."""
+class _Stager:
+    """Stages its files, in their found order, on one connection (see _stage_all): the DfE files'
+    measures wait for a batch of this connection's (etl/readers/_dfe.py Batch), run when it holds
+    _dfe.BATCH_CELLS cells and at the end; each file's line is completed when its batch has run.
+    It stops before a file found after the other side's failing one, so the load always names the
+    first failing file in found order."""
 
     def __init__(self, con, files: list[tuple[int, Found]], settings: LoadSettings, bar) -> None:
-        super().__init__(name="stage-beside", daemon=True)
-        self.files, self.settings, self.bar = files, settings, bar
-        self.cursor = connection.second_connection(con) if files else None
-        self.done: list[tuple[int, FileLine, StageResult]] = []
+        self.con, self.files, self.settings, self.bar = con, files, settings, bar
+        self.other: _Stager | None = None
+        self.lines: dict[int, FileLine] = {}
+        self.staged: dict[str, int] = {}  # staging table -> rows written
         self.error: tuple[int, BaseException] | None = None  # (found order, error)
-        self._last = len(files) and files[-1][0]  # stage no file found after this one
+        self.handed_over = False  # its staged figures are in memory.main for the merge
+        self._last = files[-1][0] if files else -1  # stage no file found after this one
+        self._after_every_file = files[-1][0] + 1 if files else 0
 
     def run(self) -> None:
+        batch = _dfe.start_batch(self.con)
+        waiting: dict[int, tuple[FileLine, Found, StageResult]] = {}
+        current = self._after_every_file  # a failing batch names its files itself
         try:
             for i, f in self.files:
-                if i > self._last:
+                if i > self._last or (self.other is not None and self.other.failed_before(i)):
                     return
-                try:
-                    line, res = _stage_one(self.cursor, f, self.settings)
-                except BaseException as exc:
-                    self.error = (i, exc)
-                    return
-                self.done.append((i, line, res))
+                current = i
+                self.bar.set_postfix_str(f.src.name[-40:], refresh=False)
+                line, res = _stage_one(self.con, f, self.settings)
+                _count_staged(self.staged, res)
+                self.lines[i] = line
                 self.bar.update(1)
+                current = self._after_every_file
+                if res.deferred:
+                    waiting[id(res)] = (line, f, res)
+                if batch.cells > _dfe.BATCH_CELLS:
+                    _finish_batch(batch, waiting, self.staged)
+            _finish_batch(batch, waiting, self.staged)
+        except BaseException as exc:
+            self.error = (current, exc)
+            if self.other is not None:
+                self.other.stop_after(current)
         finally:
-            if self.cursor is not None:
-                self.cursor.close()
+            _dfe.end_batch(self.con)
+
+    def run_and_hand_over(self) -> None:
+        """``run``, then copy the connection's staged figures where the load's connection reads them."""
+        self.run()
+        if self.error is None and self.staged.get("stg_measures"):
+            try:
+                run_step(self.con, "staging/measure_cells_export")
+                self.handed_over = True
+            except BaseException as exc:
+                self.error = (self._after_every_file, exc)
 
     def failed_before(self, i: int) -> bool:
         """True when a file found before the ``i``-th failed on this side."""
@@ -327,13 +342,13 @@ class _SideStager(threading.Thread):
         self._last = min(self._last, i)
 
 
-def _count_staged(report: LoadReport, res: StageResult) -> None:
+def _count_staged(staged: dict[str, int], res: StageResult) -> None:
     for t, n in res.tables.items():
-        report.staged[t] = report.staged.get(t, 0) + n
+        staged[t] = staged.get(t, 0) + n
 
 
-def _finish_batch(batch, waiting: dict, report: LoadReport) -> None:
-    """Unpivot the waiting DfE files' measures and complete their lines in the report."""
+def _finish_batch(batch, waiting: dict, staged: dict[str, int]) -> None:
+    """Unpivot the waiting DfE files' measures and complete their lines."""
     if not batch.waiting:
         return
     try:
@@ -345,7 +360,7 @@ def _finish_batch(batch, waiting: dict, report: LoadReport) -> None:
         _complete_line(line, f, res)
         line.seconds = round((line.seconds or 0) + seconds, 3)
         for t, n in res.tables.items():
-            report.staged[t] = report.staged.get(t, 0) + n - line.tables.get(t, 0)
+            staged[t] = staged.get(t, 0) + n - line.tables.get(t, 0)
         line.tables = dict(res.tables)
 
 

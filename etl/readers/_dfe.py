@@ -451,7 +451,7 @@ def _stage_measures(con: duckdb.DuckDBPyConnection, files: Sequence[_Pending]) -
             AS t(i, f, m, g, lf, uf, cf, rng, rng_school, lim)""",
         params,
     )
-    # the cells name their field and file by number (staging/schema.sql)
+    # the cells name their field and file by number (staging/measure_cells.sql)
     base = add_measure_fields(con, fld)
     file_ids = [
         add_measure_file(con, p.src.name, p.time_period, kind, p.src.file_status) for p in files

@@ -13,6 +13,7 @@ from etl.readers.base import SourceFile, StageResult, has_columns
 from etl.readers.census import aggregate_spec
 
 KIND = "absence"
+STAGE_BESIDE = True  # staged on the load's second connection (etl/readers/base.py)
 NEEDS_TIME_PERIOD = True
 
 # The field mapping: published field -> measure (pupil group 'all').

@@ -6,11 +6,12 @@ A reader is a module in etl/readers/ with:
     recognise(header) -> bool       True when the header is this format (never by file name alone)
     infer_time_period(src) -> int | None   optional: the year from the content (Ofsted dates, GIAS extract)
     stage(con, src) -> StageResult  writes typed rows into the stg_* tables and bad rows into `rejects`
-    BESIDE_MEASURES: bool           optional: True when stage() may run on a second connection
-                                    beside the DfE performance, census and absence readers (etl/load.py
-                                    _stage_all): it writes none of their tables (stg_measure_* are the
-                                    main connection's temporary tables) and reads no table a reader
-                                    without this flag writes. Readers with it run in their found order.
+    STAGE_BESIDE: bool              optional: True when stage() may run on the load's second
+                                    connection, in a thread beside the load's own (etl/load.py
+                                    _stage_all): it reads no table that a reader without the flag
+                                    writes (DfE figures go to each connection's own temporary
+                                    stg_measure_* tables, merged after staging). Readers with it run
+                                    in their found order; KS2 and KS4, the largest, stay on the load's.
 """
 
 from __future__ import annotations

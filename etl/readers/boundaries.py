@@ -30,7 +30,7 @@ from etl.readers._rows import Rejects, insert_rows, parse_int
 from etl.readers.base import SourceFile, StageResult
 
 KIND = "boundaries"
-BESIDE_MEASURES = True  # staged on a second connection (etl/readers/base.py)
+STAGE_BESIDE = True  # staged on the load's second connection (etl/readers/base.py)
 NEEDS_TIME_PERIOD = False
 
 SIMPLIFY_TOLERANCE_M = float(os.environ.get("SID_BOUNDARY_TOLERANCE_M", "50"))

@@ -16,6 +16,7 @@ from etl.readers._dfe import Field, RowSpec, col_or_null, stage_dfe
 from etl.readers.base import SourceFile, StageResult, has_columns
 
 KIND = "census"
+STAGE_BESIDE = True  # staged on the load's second connection (etl/readers/base.py)
 NEEDS_TIME_PERIOD = True
 
 # A school's NOR above SCHOOL_PUPILS_MAX is a damaged cell (rejected), so no percentage is made from

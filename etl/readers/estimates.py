@@ -23,7 +23,7 @@ from etl.readers.csv_source import read_raw, unique_names
 from etl.readers.pupils import _TIME_PERIOD, KEY_STAGES
 
 KIND = "estimates"
-BESIDE_MEASURES = True  # staged on a second connection (etl/readers/base.py)
+STAGE_BESIDE = True  # staged on the load's second connection (etl/readers/base.py)
 NEEDS_TIME_PERIOD = False  # every row carries its own time_period
 
 _counter = itertools.count(1)

@@ -33,7 +33,7 @@ from etl.readers.base import SourceFile, StageResult, has_columns
 from etl.readers.csv_source import read_raw, sheet_first_row
 
 KIND = "gias"
-BESIDE_MEASURES = True  # staged on a second connection (etl/readers/base.py)
+STAGE_BESIDE = True  # staged on the load's second connection (etl/readers/base.py)
 NEEDS_TIME_PERIOD = (
     False  # establishments have no academic year; infer_time_period gives the extract's
 )

@@ -17,7 +17,7 @@ from etl.readers.base import SourceFile, StageResult, has_columns
 from etl.readers.csv_source import read_raw, unique_names
 
 KIND = "gias_links"
-BESIDE_MEASURES = True  # staged on a second connection (etl/readers/base.py)
+STAGE_BESIDE = True  # staged on the load's second connection (etl/readers/base.py)
 NEEDS_TIME_PERIOD = False
 
 

@@ -31,7 +31,7 @@ from etl.readers._rows import Rejects, decode_text, insert_rows, is_missing, par
 from etl.readers.base import SourceFile, StageResult
 
 KIND = "intelligence"
-BESIDE_MEASURES = True  # staged on a second connection (etl/readers/base.py)
+STAGE_BESIDE = True  # staged on the load's second connection (etl/readers/base.py)
 NEEDS_TIME_PERIOD = False
 
 TEMPLATE_TITLE = "School improvement intelligence workbook"

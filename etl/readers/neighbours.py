@@ -20,7 +20,7 @@ from etl.readers.base import SourceFile, StageResult
 from etl.readers.csv_source import sheet_first_row
 
 KIND = "neighbours"
-BESIDE_MEASURES = True  # staged on a second connection (etl/readers/base.py)
+STAGE_BESIDE = True  # staged on the load's second connection (etl/readers/base.py)
 NEEDS_TIME_PERIOD = False
 
 COLUMNS = ("la_code", "neighbour_la_code", "rank")

@@ -62,7 +62,7 @@ from warehouse.connection import open_in_memory
 from warehouse.connection import quote_ident as _q
 
 KIND = "ofsted"
-BESIDE_MEASURES = True  # staged on a second connection (etl/readers/base.py)
+STAGE_BESIDE = True  # staged on the load's second connection (etl/readers/base.py)
 NEEDS_TIME_PERIOD = False
 
 FOUR_POINT = "four_point"

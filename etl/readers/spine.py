@@ -15,7 +15,7 @@ from etl.readers.base import SourceFile, StageResult, has_columns
 from etl.readers.csv_source import read_raw
 
 KIND = "spine"
-BESIDE_MEASURES = True  # staged on a second connection (etl/readers/base.py)
+STAGE_BESIDE = True  # staged on the load's second connection (etl/readers/base.py)
 NEEDS_TIME_PERIOD = False
 
 COLUMNS: dict[str, tuple[str, ...]] = {

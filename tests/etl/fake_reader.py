@@ -32,7 +32,7 @@ def stage(con, src: SourceFile) -> StageResult:
             [src.time_period, src.name],
         ).fetchone()[0],
     )
-    # the staged figures name their file and field by number (warehouse/sql/staging/schema.sql)
+    # the staged figures name their file and field by number (warehouse/sql/staging/measure_cells.sql)
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _fake_fields AS
            SELECT 1 AS i, 'ks2_rwm_expected_pct' AS m, 'all' AS g, 'SCORE' AS f"""

@@ -366,13 +366,13 @@ def test_exception_mid_load_leaves_previous_warehouse(served, tmp_path, monkeypa
 
 
 class _NotesReader:
-    """A reader staged beside the measures (BESIDE_MEASURES): files whose header is URN,NAME,NOTE.
+    """A reader staged beside the measures (STAGE_BESIDE): files whose header is URN,NAME,NOTE.
     It names each row's school in stg_named_schools (a table the measure readers also write) and
     records the thread that staged each file; a NOTE of "fail" fails the file after ``delay``."""
 
     KIND = "notes"
     NEEDS_TIME_PERIOD = True
-    BESIDE_MEASURES = True
+    STAGE_BESIDE = True
 
     def __init__(self, delay: float = 0.0) -> None:
         self.delay, self.staged = delay, []

@@ -15,6 +15,13 @@ from tests.shared_data import REAL_DATA
 
 REAL = REAL_DATA
 SCHEMA = Path(__file__).resolve().parents[3] / "warehouse" / "sql" / "staging" / "schema.sql"
+MEASURE_CELLS = SCHEMA.with_name("measure_cells.sql")  # the DfE figures' temporary tables
+
+
+def create_staging(c) -> None:
+    """The staging tables as the load makes them on its connection (staging/order.txt)."""
+    c.execute(SCHEMA.read_text())
+    c.execute(MEASURE_CELLS.read_text())
 
 
 @pytest.fixture
@@ -30,7 +37,7 @@ def con():
         ":memory:",
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
     )
-    c.execute(SCHEMA.read_text())
+    create_staging(c)
     yield c
     c.close()
 
