@@ -23,6 +23,7 @@ def test_every_page_runs_on_real_published_data(served_real, page, username):
         navigate_in_session(page, f"/{spec.id}")
         if spec.id in ("overview", "profile", "priority"):  # sections made when opened
             open_sections(page)
+        page.get_by_role("heading", level=1).first.wait_for(timeout=30_000)
         assert_clean_and_charts_drawn(page)
         assert page.get_by_role("heading", level=1).count() >= 1, spec.id
 
