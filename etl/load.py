@@ -266,7 +266,7 @@ def _stage_all(con, found: Discovery, report: LoadReport, settings: LoadSettings
     failed = [x.error for x in (main, side) if x is not None and x.error is not None]
     if failed:
         raise min(failed, key=lambda x: x[0])[1]
-    lines = dict(main.lines)
+    lines: dict[int, FileLine] = {}
     for stager in (main, side):
         if stager is None:
             continue
