@@ -12,16 +12,9 @@ from etl.manifest import read_manifest
 from etl.readers import csv_source
 from etl.readers.base import SourceFile
 from tests.shared_data import REAL_DATA
+from warehouse.sql_files import run_folder
 
 REAL = REAL_DATA
-SCHEMA = Path(__file__).resolve().parents[3] / "warehouse" / "sql" / "staging" / "schema.sql"
-MEASURE_CELLS = SCHEMA.with_name("measure_cells.sql")  # the DfE figures' temporary tables
-
-
-def create_staging(c) -> None:
-    """The staging tables as the load makes them on its connection (staging/order.txt)."""
-    c.execute(SCHEMA.read_text())
-    c.execute(MEASURE_CELLS.read_text())
 
 
 @pytest.fixture
@@ -37,7 +30,7 @@ def con():
         ":memory:",
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
     )
-    create_staging(c)
+    run_folder(c, "staging")  # the staging tables as the load makes them
     yield c
     c.close()
 

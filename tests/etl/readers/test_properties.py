@@ -22,7 +22,7 @@ from etl.load import LoadSettings, load
 from etl.readers import census, csv_source
 from etl.readers.base import SourceFile
 from etl.report import LoadRefused
-from tests.etl.readers.conftest import create_staging
+from warehouse.sql_files import run_folder
 
 BASE = Path(__file__).resolve().parents[1] / "bad_inputs" / "base"
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -48,7 +48,7 @@ def staging_con() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     )
-    create_staging(con)
+    run_folder(con, "staging")
     return con
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import duckdb
 
-from warehouse.sql_files import run_step
+from warehouse.sql_files import run_folder
 
 CORE_DDL = """
 CREATE TABLE schools (urn INTEGER, name VARCHAR, la_code INTEGER, la_name VARCHAR, district VARCHAR, phase VARCHAR,
@@ -53,8 +53,7 @@ D = dt.date.fromisoformat
 def create_core(con: duckdb.DuckDBPyConnection) -> None:
     # the staging tables as the load makes them, empty (the model's order.txt runs the pupil-level
     # model, which reads the pupil files' and writes rejects); this fixture's own load_files/load_info
-    run_step(con, "staging/schema")
-    run_step(con, "staging/pupils")
+    run_folder(con, "staging")
     con.execute(CORE_DDL)
     # the council the warehouse serves (core's home_la), which the model's county_schools reads
     con.execute("CREATE TABLE home_la (la_code INTEGER, la_name VARCHAR, chosen_by VARCHAR)")
