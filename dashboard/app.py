@@ -20,7 +20,11 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 import streamlit as st  # noqa: E402
 
 from dashboard import access, auth, heap, timing  # noqa: E402
-from dashboard.components.navigation import fresh_page, navigation_links  # noqa: E402
+from dashboard.components.navigation import (  # noqa: E402
+    document_title,
+    fresh_page,
+    navigation_links,
+)
 from dashboard.components.safe import md_escape  # noqa: E402
 from dashboard.store import records  # noqa: E402
 
@@ -34,9 +38,8 @@ def run() -> None:
 
 
 def _run(run_info: dict) -> None:
-    st.set_page_config(
-        page_title="School improvement", page_icon=":material/school:", layout="wide"
-    )
+    # The tab's title is set once the page is known (document_title, below).
+    st.set_page_config(page_icon=":material/school:", layout="wide")
     identity = auth.current_identity()
     if identity is None:
         # Signed out: the login page, and the accessibility statement it links to (public sector
@@ -44,6 +47,7 @@ def _run(run_info: dict) -> None:
         login = fresh_page("login.py", "Sign in", "login", default=True)
         statement = fresh_page("accessibility.py", "Accessibility statement", "accessibility")
         page = st.navigation([login, statement], position="hidden")
+        st.set_page_config(page_title=document_title(page.title))
         run_info.update(
             page="accessibility" if page.title == statement.title else "login", role=None
         )
@@ -56,6 +60,7 @@ def _run(run_info: dict) -> None:
         sections.setdefault(spec.section, []).append(page)
         ids[spec.title] = spec.id
     page = st.navigation(sections, position="hidden")
+    st.set_page_config(page_title=document_title(page.title))
     with st.sidebar:
         st.caption(  # a display name is user input: shown as text, never as Markdown
             f"Signed in as {md_escape(identity.display_name)} ({access.ROLE_LABELS[identity.role]})"

@@ -14,6 +14,15 @@ import streamlit as st
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 
+APP_TITLE = "School improvement"
+
+
+def document_title(page_title: str) -> str:
+    """The browser tab's title of a page: the page's own name first, then the app's, so every page
+    has a title of its own (WCAG 2.4.2: screen readers announce it, tabs and history list it)."""
+    return f"{page_title} · {APP_TITLE}"
+
+
 # Streamlit 1.67 draws a page link's keyboard focus only as a background of 15% darkened grey,
 # the same background it gives the current page's link: focused, the current page's link looked
 # exactly as it did unfocused (WCAG 2.4.7). A 3 px ring in the theme's primary colour (6:1 on the

@@ -196,12 +196,32 @@ def open_section(page, label: str) -> None:
         wait_for_app(page)
 
 
-def navigate_in_session(page, path: str) -> None:
-    """Change the page path / URL parameters inside the signed-in session (as back/forward do)."""
+def navigate_in_session(page, path: str, timeout: float = 45_000, lands: bool = True) -> None:
+    """Change the page path / URL parameters inside the signed-in session (as back/forward do).
+
+    Waits for the new page's run, not only for an idle app: the run starts when the server has the
+    new path, which on a busy machine can be after wait_for_app's pause, when the old page still
+    looks finished. A page of another name is known by its tab title (set by the app as the run
+    draws it); ``lands=False`` for a path the user may not open (the app stays where it was)."""
+    expected = title_of(path) if lands else None
+    before = page.title()
     page.evaluate(
         "p => { history.pushState({}, '', p); dispatchEvent(new PopStateEvent('popstate')); }", path
     )
-    wait_for_app(page)
+    if expected is not None and expected != before:
+        page.wait_for_function("t => document.title === t", arg=expected, timeout=timeout)
+    wait_for_app(page, timeout=timeout)
+
+
+def title_of(path: str) -> str | None:
+    """The tab title of the page at ``path`` (dashboard/app.py), or None for the home path."""
+    from dashboard.access import PAGES
+    from dashboard.components.navigation import document_title
+
+    page_id = path.split("?", 1)[0].strip("/")
+    titles = {spec.id: spec.title for spec in PAGES}
+    titles.update({"login": "Sign in", "accessibility": "Accessibility statement"})
+    return document_title(titles[page_id]) if page_id else None
 
 
 def manager_view(served, monkeypatch, **filters):

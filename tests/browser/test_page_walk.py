@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     navigate_in_session,
     open_sections,
     sign_in,
+    title_of,
     wait_for_app,
 )
 
@@ -57,6 +58,8 @@ def test_signed_out_pages(served_county, page):
         page.goto(served_county.url + path)
         wait_for_app(page)
         problems += check_page(page, f"signed-out-{name}")
+        if page.title() != title_of(f"/{name}"):  # WCAG 2.4.2: a title of its own
+            problems.append(f"signed-out-{name}: tab title {page.title()!r}")
     text = page.locator("body").inner_text()  # the statement, reached without signing in
     assert "Reporting accessibility problems" in text and "Enforcement procedure" in text
     page.get_by_role("link", name="Back to sign in").click()
@@ -68,10 +71,13 @@ def test_signed_out_pages(served_county, page):
 def test_every_page_of_every_role(served_county, page, username):
     role = WALKERS[username]
     sign_in(page, served_county.url, username)
-    problems = []
+    problems, titles = [], []
     for spec in access.pages_for(role):
         navigate_in_session(page, f"/{spec.id}")
         if spec.id in ("overview", "profile", "priority"):  # closed sections: axe checks them
             open_sections(page)
         problems += check_page(page, f"{role}-{spec.id}", projector=spec.id in PROJECTOR_PAGES)
+        titles.append(page.title())
+    # WCAG 2.4.2: each page's tab title names it (navigate_in_session waited for it), no two alike
+    assert len(set(titles)) == len(titles), titles
     assert not problems, "\n".join(problems)

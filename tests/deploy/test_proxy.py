@@ -17,6 +17,7 @@ import pytest
 from dashboard.demo_users import DEMO_PASSWORD
 from dashboard.store import notices, records
 from dashboard.store.records import ConflictError
+from tests.browser.conftest import navigate_in_session as browser_navigate_in_session
 from tests.browser.conftest import wait_for_app
 from tests.deploy.conftest import SERVER_NAME
 
@@ -108,10 +109,7 @@ def sign_in(page, url: str, username: str, then: str) -> None:
 
 
 def navigate_in_session(page, path: str) -> None:
-    page.evaluate(
-        "p => { history.pushState({}, '', p); dispatchEvent(new PopStateEvent('popstate')); }", path
-    )
-    wait(page)
+    browser_navigate_in_session(page, path, timeout=SLOW)
 
 
 def new_browser(browser):
