@@ -21,6 +21,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import access, auth, heap, timing  # noqa: E402
 from dashboard.components.navigation import (  # noqa: E402
+    SIGN_IN_TITLE,
     document_title,
     fresh_page,
     navigation_links,
@@ -44,7 +45,7 @@ def _run(run_info: dict) -> None:
     if identity is None:
         # Signed out: the login page, and the accessibility statement it links to (public sector
         # bodies must publish one); any other URL path falls back to the login page.
-        login = fresh_page("login.py", "Sign in", "login", default=True)
+        login = fresh_page("login.py", SIGN_IN_TITLE, "login", default=True)
         statement = fresh_page("accessibility.py", "Accessibility statement", "accessibility")
         page = st.navigation([login, statement], position="hidden")
         st.set_page_config(page_title=document_title(page.title))

@@ -15,6 +15,7 @@ import streamlit as st
 PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 
 APP_TITLE = "School improvement"
+SIGN_IN_TITLE = "Sign in"  # the signed-out home page (dashboard/app.py), not in access.PAGES
 
 
 def document_title(page_title: str) -> str:

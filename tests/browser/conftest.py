@@ -216,11 +216,10 @@ def navigate_in_session(page, path: str, timeout: float = 45_000, lands: bool = 
 def title_of(path: str) -> str | None:
     """The tab title of the page at ``path`` (dashboard/app.py), or None for the home path."""
     from dashboard.access import PAGES
-    from dashboard.components.navigation import document_title
+    from dashboard.components.navigation import SIGN_IN_TITLE, document_title
 
     page_id = path.split("?", 1)[0].strip("/")
-    titles = {spec.id: spec.title for spec in PAGES}
-    titles.update({"login": "Sign in", "accessibility": "Accessibility statement"})
+    titles = {spec.id: spec.title for spec in PAGES} | {"login": SIGN_IN_TITLE}
     return document_title(titles[page_id]) if page_id else None
 
 
